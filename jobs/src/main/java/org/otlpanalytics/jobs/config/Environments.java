@@ -1,0 +1,40 @@
+package org.otlpanalytics.jobs.config;
+
+import java.time.Duration;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/** Execution settings every job shares: exactly-once checkpoints, restarts, parallelism. */
+public final class Environments {
+    private Environments() {}
+
+    /** Flink configuration from the options (what a cluster's flink-conf would otherwise give). */
+    public static Configuration configuration(JobOptions o) {
+        Configuration c = new Configuration();
+        c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+        return c;
+    }
+
+    public static StreamExecutionEnvironment configure(StreamExecutionEnvironment env, JobOptions o) {
+        env.setParallelism(o.getInt(JobOptions.PARALLELISM));
+        String mode = o.require(JobOptions.MODE);
+        if ("batch".equalsIgnoreCase(mode)) {
+            env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+        } else if (!"streaming".equalsIgnoreCase(mode)) {
+            throw new IllegalArgumentException("--" + JobOptions.MODE + " must be streaming or batch, got " + mode);
+        } else {
+            env.enableCheckpointing(o.getDuration(JobOptions.CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
+            env.getCheckpointConfig().setMinPauseBetweenCheckpoints(
+                    Math.min(1000L, o.getDuration(JobOptions.CHECKPOINT_INTERVAL).toMillis() / 2));
+        }
+        // operators never keep references to their input records, so Flink need not copy them
+        env.getConfig().enableObjectReuse();
+        env.getConfig().setAutoWatermarkInterval(200);
+        return env;
+    }
+}

@@ -1,0 +1,176 @@
+package org.otlpanalytics.jobs.config;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.otlpanalytics.schemas.Encoding;
+
+/**
+ * Command-line options shared by the jobs ({@code --key value}); every default is here and
+ * every key is documented in the README. Unknown keys are rejected with the key named.
+ */
+public final class JobOptions {
+    public static final String BOOTSTRAP = "bootstrap-servers";
+    public static final String JDBC_URL = "jdbc-url";
+    public static final String SPANS_TOPIC = "spans-topic";
+    public static final String LOGS_TOPIC = "logs-topic";
+    public static final String METRICS_TOPIC = "metrics-topic";
+    public static final String DEAD_LETTER_TOPIC = "dead-letter-topic";
+    public static final String ENCODING = "encoding";
+    public static final String GROUP_ID = "group-id";
+    public static final String FROM = "from";
+    public static final String TO = "to";
+    public static final String STARTING_OFFSETS = "starting-offsets";
+    public static final String BOUNDED = "bounded";
+    public static final String MODE = "mode";
+    public static final String PARALLELISM = "parallelism";
+    public static final String CHECKPOINT_INTERVAL = "checkpoint-interval";
+    public static final String OUT_OF_ORDERNESS = "out-of-orderness";
+    public static final String ALLOWED_LATENESS = "allowed-lateness";
+    public static final String IDLENESS = "idleness";
+    public static final String CARDINALITY_LIMIT = "red-cardinality-limit";
+    public static final String BATCH_SIZE = "batch-size";
+    public static final String JOBS = "jobs";
+
+    private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
+
+    static {
+        DEFAULTS.put(BOOTSTRAP, "localhost:9092");
+        DEFAULTS.put(JDBC_URL, null);
+        DEFAULTS.put(SPANS_TOPIC, "otlp_spans");
+        DEFAULTS.put(LOGS_TOPIC, "otlp_logs");
+        DEFAULTS.put(METRICS_TOPIC, "otlp_metrics");
+        DEFAULTS.put(DEAD_LETTER_TOPIC, "otlp_deadletter");
+        DEFAULTS.put(ENCODING, "otlp_proto");
+        DEFAULTS.put(GROUP_ID, "otlp-analytics");
+        DEFAULTS.put(FROM, null);
+        DEFAULTS.put(TO, null);
+        DEFAULTS.put(STARTING_OFFSETS, "committed-or-earliest");
+        DEFAULTS.put(BOUNDED, "false");
+        DEFAULTS.put(MODE, "streaming");
+        DEFAULTS.put(PARALLELISM, "2");
+        DEFAULTS.put(CHECKPOINT_INTERVAL, "10s");
+        DEFAULTS.put(OUT_OF_ORDERNESS, "30s");
+        DEFAULTS.put(ALLOWED_LATENESS, "2m");
+        DEFAULTS.put(IDLENESS, "30s");
+        DEFAULTS.put(CARDINALITY_LIMIT, "1000");
+        DEFAULTS.put(BATCH_SIZE, "2000");
+        DEFAULTS.put(JOBS, "red");
+    }
+
+    private final Map<String, String> values;
+
+    private JobOptions(Map<String, String> values) {
+        this.values = values;
+    }
+
+    public static JobOptions defaults() {
+        return new JobOptions(new LinkedHashMap<>(DEFAULTS));
+    }
+
+    public static Map<String, String> defaultValues() {
+        return java.util.Collections.unmodifiableMap(DEFAULTS);
+    }
+
+    /** Parses {@code --key value} pairs; {@code extraKeys} are keys a command accepts besides the job options. */
+    public static JobOptions parse(String[] args, String... extraKeys) {
+        Map<String, String> v = new LinkedHashMap<>(DEFAULTS);
+        java.util.Set<String> extra = java.util.Set.of(extraKeys);
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + a + "' (options are --key value)");
+            }
+            String key = a.substring(2);
+            String value;
+            int eq = key.indexOf('=');
+            if (eq >= 0) {
+                value = key.substring(eq + 1);
+                key = key.substring(0, eq);
+            } else {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("option --" + key + " needs a value");
+                }
+                value = args[++i];
+            }
+            if (!DEFAULTS.containsKey(key) && !extra.contains(key)) {
+                throw new IllegalArgumentException("unknown option --" + key + " (known: " + DEFAULTS.keySet() + ")");
+            }
+            v.put(key, value);
+        }
+        return new JobOptions(v);
+    }
+
+    public JobOptions with(String key, String value) {
+        Map<String, String> v = new LinkedHashMap<>(values);
+        v.put(key, value);
+        return new JobOptions(v);
+    }
+
+    public String get(String key) {
+        return values.get(key);
+    }
+
+    public String require(String key) {
+        String s = values.get(key);
+        if (s == null || s.isEmpty()) {
+            throw new IllegalArgumentException("option --" + key + " is required");
+        }
+        return s;
+    }
+
+    public int getInt(String key) {
+        try {
+            return Integer.parseInt(require(key));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("option --" + key + " must be an integer, got " + get(key));
+        }
+    }
+
+    public boolean getBool(String key) {
+        return Boolean.parseBoolean(require(key));
+    }
+
+    public Duration getDuration(String key) {
+        return parseDuration(key, require(key));
+    }
+
+    public Encoding encoding() {
+        return Encoding.parse(require(ENCODING));
+    }
+
+    /** --from/--to as instants: ISO-8601 or epoch milliseconds; null when not set. */
+    public Instant getInstant(String key) {
+        String s = get(key);
+        if (s == null || s.isEmpty()) {
+            return null;
+        }
+        try {
+            return s.chars().allMatch(Character::isDigit) ? Instant.ofEpochMilli(Long.parseLong(s)) : Instant.parse(s);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("option --" + key + " must be ISO-8601 (2026-01-31T10:00:00Z) or epoch ms, got " + s);
+        }
+    }
+
+    static Duration parseDuration(String key, String s) {
+        String t = s.trim().toLowerCase(java.util.Locale.ROOT);
+        try {
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            }
+            if (t.endsWith("s")) {
+                return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
+            }
+            if (t.endsWith("m")) {
+                return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+            }
+            if (t.endsWith("h")) {
+                return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
+            }
+            return Duration.ofMillis(Long.parseLong(t));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("option --" + key + " must be a duration like 500ms, 30s, 2m, 1h; got " + s);
+        }
+    }
+}

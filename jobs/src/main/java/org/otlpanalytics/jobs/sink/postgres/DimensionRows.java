@@ -1,0 +1,83 @@
+package org.otlpanalytics.jobs.sink.postgres;
+
+import java.util.Arrays;
+import java.util.List;
+import org.otlpanalytics.operators.common.KafkaRange;
+import org.otlpanalytics.operators.common.StableHash;
+
+/**
+ * The shared upserts every fact table needs first: tenants, resources and Kafka locators,
+ * with their deterministic ids. Mappers list {@link #STATEMENTS} before their own.
+ */
+public final class DimensionRows {
+    public static final int TENANT = 0;
+    public static final int RESOURCE = 1;
+    public static final int LOCATOR = 2;
+
+    public static final List<PgStatement> STATEMENTS = List.of(
+            new PgStatement("dim_tenant",
+                    "INSERT INTO dim_tenant (tenant_id, code) VALUES (?, ?) ON CONFLICT DO NOTHING"),
+            new PgStatement("dim_resource",
+                    "INSERT INTO dim_resource (resource_id, urn, kind, name, namespace, tenant_id) "
+                            + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"),
+            new PgStatement("kafka_locator",
+                    "INSERT INTO kafka_locator (id, topic, partitions, offset_from, offset_to, time_from, time_to) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET topic = EXCLUDED.topic, "
+                            + "partitions = EXCLUDED.partitions, offset_from = EXCLUDED.offset_from, "
+                            + "offset_to = EXCLUDED.offset_to, time_from = EXCLUDED.time_from, time_to = EXCLUDED.time_to"));
+
+    private DimensionRows() {}
+
+    public static long tenantId(String tenant) {
+        return StableHash.positiveId("tenant", tenant);
+    }
+
+    public static long resourceId(String urn) {
+        return StableHash.positiveId("resource", urn);
+    }
+
+    /** Queues the tenant row and returns its id. */
+    public static long tenant(PgBatch b, String tenant) {
+        long id = tenantId(tenant);
+        b.addIfAbsent(TENANT, id, id, tenant);
+        return id;
+    }
+
+    /** Queues the resource row and returns its id; kind is the URN's scheme part (svc, host, peer, k8s). */
+    public static long resource(PgBatch b, long tenantId, String urn, String name, String namespace) {
+        long id = resourceId(urn);
+        String kind = urn.startsWith("urn:") && urn.indexOf(':', 4) > 0 ? urn.substring(4, urn.indexOf(':', 4)) : "other";
+        b.addIfAbsent(RESOURCE, id, id, urn, kind, name, namespace, tenantId);
+        return id;
+    }
+
+    /** Queues a locator row for {@code range} of {@code topic}; returns its id (null when the range is empty). */
+    public static Long locator(PgBatch b, String topic, KafkaRange range, String... identity) {
+        if (range == null || range.isEmpty()) {
+            return null;
+        }
+        String[] parts = Arrays.copyOf(identity, identity.length + 1);
+        parts[identity.length] = topic;
+        long id = StableHash.positiveId(parts);
+        int n = 0;
+        for (long f : range.from) {
+            if (f >= 0) {
+                n++;
+            }
+        }
+        int[] partitions = new int[n];
+        long[] from = new long[n];
+        long[] to = new long[n];
+        int j = 0;
+        for (int p = 0; p < range.from.length; p++) {
+            if (range.from[p] >= 0) {
+                partitions[j] = p;
+                from[j] = range.from[p];
+                to[j] = range.to[p];
+                j++;
+            }
+        }
+        b.add(LOCATOR, id, id, topic, partitions, from, to, PgParams.ts(range.timeFromMillis), PgParams.ts(range.timeToMillis));
+        return id;
+    }
+}

@@ -1,0 +1,29 @@
+package org.otlpanalytics.operators.ingest;
+
+import java.nio.charset.StandardCharsets;
+import org.otlpanalytics.schemas.kafka.DeadLetter;
+import org.otlpanalytics.schemas.traces.SpanRecord;
+
+/**
+ * Turns a record that arrived after its window's allowed lateness into a dead letter: headers
+ * carry the reason and the original partition/offset (so it can be re-read from Kafka), the
+ * value a short JSON description. Nothing late is lost silently.
+ */
+public final class LateRecordDeadLetter {
+    public static final String REASON_PREFIX = "late: ";
+
+    private LateRecordDeadLetter() {}
+
+    public static DeadLetter ofSpan(SpanRecord s, String topic) {
+        DeadLetter d = new DeadLetter();
+        d.sourceTopic = topic;
+        d.sourcePartition = s.kafkaPartition;
+        d.sourceOffset = s.kafkaOffset;
+        d.timestamp = s.startMillis();
+        d.reason = REASON_PREFIX + "span start " + s.startMillis() + " ms is behind the watermark by more than the allowed lateness";
+        String json = "{\"signal\":\"span\",\"traceId\":\"" + s.traceIdHex() + "\",\"spanId\":\""
+                + String.format("%016x", s.spanId) + "\",\"startTimeUnixNano\":" + s.startTimeNanos + "}";
+        d.value = json.getBytes(StandardCharsets.UTF_8);
+        return d;
+    }
+}

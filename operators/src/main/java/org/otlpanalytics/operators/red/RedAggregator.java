@@ -1,0 +1,142 @@
+package org.otlpanalytics.operators.red;
+
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.otlpanalytics.schemas.traces.SpanRecord;
+
+/**
+ * RED per service, operation, span kind and status in 1-minute event-time windows aligned to
+ * the epoch. Keyed by (tenant, service) rather than by the full series key so that the
+ * per-service cardinality cap ({@link RedBucket}) is enforced where all of a service's
+ * operations meet, with a single shuffle of the spans.
+ *
+ * <p>A minute fires when the watermark passes its end; spans arriving afterwards but within the
+ * allowed lateness update the row and re-emit it (rows are upserts); spans later than that go
+ * to {@link #LATE_SPANS} and are counted.
+ */
+public class RedAggregator extends KeyedProcessFunction<String, SpanRecord, RedRow> {
+    private static final long serialVersionUID = 1L;
+    public static final OutputTag<SpanRecord> LATE_SPANS =
+            new OutputTag<>("red-late-spans", TypeInformation.of(SpanRecord.class));
+    private static final String BUCKETS = "red-buckets";
+
+    private final RedOptions options;
+    private final MapStateDescriptor<Long, RedBucket> bucketsDescriptor;
+    private transient MapState<Long, RedBucket> buckets;
+    private transient Counter aggregated;
+    private transient Counter late;
+    private transient Counter folded;
+    private transient Counter rows;
+
+    public RedAggregator(RedOptions options) {
+        this.options = options;
+        this.bucketsDescriptor = new MapStateDescriptor<>(BUCKETS, LongSerializer.INSTANCE, new RedBucketSerializer());
+    }
+
+    /** The key this operator expects: one per tenant and service. */
+    public static String serviceKey(SpanRecord s) {
+        return s.tenant + '\u0000' + s.serviceUrn;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        buckets = getRuntimeContext().getMapState(bucketsDescriptor);
+        MetricGroup g = getRuntimeContext().getMetricGroup().addGroup(RedMetrics.GROUP);
+        aggregated = g.counter(RedMetrics.SPANS_AGGREGATED);
+        late = g.counter(RedMetrics.SPANS_LATE_DROPPED);
+        folded = g.counter(RedMetrics.SPANS_FOLDED);
+        rows = g.counter(RedMetrics.ROWS_EMITTED);
+    }
+
+    @Override
+    public void processElement(SpanRecord span, Context ctx, Collector<RedRow> out) throws Exception {
+        long ts = span.startMillis();
+        long bucket = Math.floorDiv(ts, RedOptions.WINDOW_MILLIS) * RedOptions.WINDOW_MILLIS;
+        long windowMax = bucket + RedOptions.WINDOW_MILLIS - 1;
+        long watermark = ctx.timerService().currentWatermark();
+        if (windowMax + options.allowedLatenessMillis() <= watermark) {
+            late.inc();
+            ctx.output(LATE_SPANS, span);
+            return;
+        }
+        RedBucket b = buckets.get(bucket);
+        if (b == null) {
+            b = new RedBucket();
+            b.bucketStartMillis = bucket;
+            b.tenant = span.tenant;
+            b.serviceName = span.serviceName;
+            b.serviceNamespace = span.serviceNamespace;
+            b.serviceUrn = span.serviceUrn;
+            ctx.timerService().registerEventTimeTimer(windowMax);
+            ctx.timerService().registerEventTimeTimer(windowMax + options.allowedLatenessMillis());
+        }
+        long foldedBefore = b.foldedSpans;
+        String op = b.admit(span.name, options.cardinalityLimit(), options.kllK(), options.hllLgK());
+        RedAccumulator acc = b.accumulator(op, span.kind, span.statusCode, options.kllK(), options.hllLgK());
+        acc.add(span.durationNanos() / 1_000_000.0, span.isError(), span.traceIdHi, span.traceIdLo);
+        if (op == RedBucket.OVERFLOW_OPERATION) {
+            b.foldedSpans++;
+        }
+        folded.inc(b.foldedSpans - foldedBefore);
+        b.range.add(span.kafkaPartition, span.kafkaOffset, ts);
+        aggregated.inc();
+        buckets.put(bucket, b);
+        if (b.fired) {
+            // late but within the allowed lateness: the row is rewritten with the new totals
+            emit(b, new RedBucket.SeriesKey(op, span.kind, span.statusCode), acc, out);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<RedRow> out) throws Exception {
+        long fireBucket = timestamp + 1 - RedOptions.WINDOW_MILLIS;
+        RedBucket b = buckets.get(fireBucket);
+        if (b != null && !b.fired) {
+            for (Map.Entry<RedBucket.SeriesKey, RedAccumulator> e : b.series.entrySet()) {
+                emit(b, e.getKey(), e.getValue(), out);
+            }
+            b.fired = true;
+            buckets.put(fireBucket, b);
+        }
+        long cleanupBucket = fireBucket - options.allowedLatenessMillis();
+        if (buckets.contains(cleanupBucket)) {
+            RedBucket c = buckets.get(cleanupBucket);
+            if (c.fired) {
+                buckets.remove(cleanupBucket);
+            }
+        }
+    }
+
+    private void emit(RedBucket b, RedBucket.SeriesKey k, RedAccumulator a, Collector<RedRow> out) {
+        RedRow r = new RedRow();
+        r.bucketStartMillis = b.bucketStartMillis;
+        r.tenant = b.tenant;
+        r.serviceName = b.serviceName;
+        r.serviceNamespace = b.serviceNamespace;
+        r.serviceUrn = b.serviceUrn;
+        r.operation = k.operation;
+        r.spanKind = SpanRecord.kindName(k.kind);
+        r.status = SpanRecord.statusName(k.status);
+        r.calls = a.calls;
+        r.errors = a.errors;
+        r.durationSumMs = a.durationSumMs;
+        r.p50Ms = a.quantile(0.50);
+        r.p95Ms = a.quantile(0.95);
+        r.p99Ms = a.quantile(0.99);
+        r.distinctTraces = a.distinctTraces();
+        r.kll = a.kllBytes();
+        r.hll = a.hllBytes();
+        r.range = b.range.copy();
+        rows.inc();
+        out.collect(r);
+    }
+}

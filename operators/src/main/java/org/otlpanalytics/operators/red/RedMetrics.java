@@ -1,0 +1,12 @@
+package org.otlpanalytics.operators.red;
+
+/** Metric group and names of the RED aggregator. */
+public final class RedMetrics {
+    public static final String GROUP = "redAggregator";
+    public static final String SPANS_AGGREGATED = "spansAggregated";
+    public static final String SPANS_LATE_DROPPED = "spansLateDropped";
+    public static final String SPANS_FOLDED = "spansFolded";
+    public static final String ROWS_EMITTED = "rowsEmitted";
+
+    private RedMetrics() {}
+}

@@ -1,0 +1,110 @@
+package org.otlpanalytics.schemas.logs;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.logs.v1.ResourceLogs;
+import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import java.util.List;
+import org.otlpanalytics.schemas.DecodeException;
+import org.otlpanalytics.schemas.Encoding;
+import org.otlpanalytics.schemas.OtlpJson;
+import org.otlpanalytics.schemas.resource.ResourceInfo;
+
+/** Decodes one {@code ExportLogsServiceRequest} into flat {@link LogRecordFlat}s. */
+public final class LogDecoder implements org.otlpanalytics.schemas.OtlpDecoder<LogRecordFlat> {
+    private static final long serialVersionUID = 1L;
+
+    /** Log bodies are cut to this many characters before mining. */
+    public static final int MAX_BODY_CHARS = 4096;
+
+    private final Encoding encoding;
+
+    public LogDecoder(Encoding encoding) {
+        this.encoding = encoding;
+    }
+
+    public ExportLogsServiceRequest parse(byte[] bytes) throws DecodeException {
+        if (bytes == null) {
+            throw new DecodeException("empty message (null value)");
+        }
+        if (encoding == Encoding.OTLP_JSON) {
+            return OtlpJson.merge(bytes, ExportLogsServiceRequest.newBuilder()).build();
+        }
+        try {
+            CodedInputStream in = CodedInputStream.newInstance(bytes);
+            in.setRecursionLimit(64);
+            return ExportLogsServiceRequest.parseFrom(in);
+        } catch (Exception e) {
+            throw new DecodeException("otlp_proto: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public long eventTimeMillis(LogRecordFlat r) {
+        return r.timeMillis();
+    }
+
+    @Override
+    public int decode(byte[] bytes, int partition, long offset, List<LogRecordFlat> out) throws DecodeException {
+        ExportLogsServiceRequest req = parse(bytes);
+        int start = out.size();
+        for (ResourceLogs rl : req.getResourceLogsList()) {
+            ResourceInfo res = ResourceInfo.of(rl.getResource());
+            for (ScopeLogs sl : rl.getScopeLogsList()) {
+                for (LogRecord lr : sl.getLogRecordsList()) {
+                    LogRecordFlat f = new LogRecordFlat();
+                    f.tenant = res.tenant;
+                    f.serviceName = res.serviceName;
+                    f.serviceNamespace = res.serviceNamespace;
+                    f.serviceUrn = res.urn;
+                    f.hostName = res.hostName;
+                    f.timeNanos = lr.getTimeUnixNano() != 0 ? lr.getTimeUnixNano() : lr.getObservedTimeUnixNano();
+                    if (f.timeNanos <= 0) {
+                        while (out.size() > start) {
+                            out.remove(out.size() - 1);
+                        }
+                        throw new DecodeException("log record without time_unix_nano or observed_time_unix_nano");
+                    }
+                    f.severityNumber = Math.max(0, Math.min(24, lr.getSeverityNumberValue()));
+                    f.severityText = lr.getSeverityText().isEmpty() ? null : ResourceInfo.bound(lr.getSeverityText(), 32);
+                    f.body = ResourceInfo.bound(bodyText(lr.getBody()), MAX_BODY_CHARS);
+                    ByteString tid = lr.getTraceId();
+                    if (tid.size() == 16) {
+                        f.traceIdHi = readLong(tid, 0);
+                        f.traceIdLo = readLong(tid, 8);
+                    }
+                    if (lr.getSpanId().size() == 8) {
+                        f.spanId = readLong(lr.getSpanId(), 0);
+                    }
+                    f.kafkaPartition = partition;
+                    f.kafkaOffset = offset;
+                    out.add(f);
+                }
+            }
+        }
+        return out.size() - start;
+    }
+
+    static String bodyText(AnyValue v) {
+        switch (v.getValueCase()) {
+            case STRING_VALUE:
+                return v.getStringValue();
+            case VALUE_NOT_SET:
+                return "";
+            default:
+                String s = ResourceInfo.stringValue(v);
+                return s == null ? "" : s;
+        }
+    }
+
+    private static long readLong(ByteString b, int off) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (b.byteAt(off + i) & 0xFF);
+        }
+        return v;
+    }
+}

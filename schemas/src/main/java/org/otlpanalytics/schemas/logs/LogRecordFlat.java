@@ -1,0 +1,47 @@
+package org.otlpanalytics.schemas.logs;
+
+/**
+ * One log record, flattened: resource identity, time, severity, body text (bounded) and the
+ * Kafka coordinates it came from. A Flink POJO.
+ */
+public class LogRecordFlat {
+    /** OTLP SeverityNumber ERROR (17) and above count as errors. */
+    public static final int SEVERITY_ERROR = 17;
+
+    public String tenant;
+    public String serviceName;
+    public String serviceNamespace;
+    public String serviceUrn;
+    public String hostName;
+
+    /** time_unix_nano, or observed_time_unix_nano when the former is 0. */
+    public long timeNanos;
+    public int severityNumber;
+    public String severityText;
+    public String body;
+    public long traceIdHi;
+    public long traceIdLo;
+    public long spanId;
+
+    public int kafkaPartition;
+    public long kafkaOffset;
+
+    public LogRecordFlat() {}
+
+    public long timeMillis() {
+        return timeNanos / 1_000_000L;
+    }
+
+    /** Error = severity number at or above ERROR (17), or an ERROR/FATAL severity text. */
+    public boolean isError() {
+        if (severityNumber >= SEVERITY_ERROR) {
+            return true;
+        }
+        if (severityText == null) {
+            return false;
+        }
+        String t = severityText.trim().toUpperCase(java.util.Locale.ROOT);
+        return t.startsWith("ERROR") || t.startsWith("FATAL") || t.equals("CRITICAL") || t.equals("EMERGENCY")
+                || t.equals("ALERT") || t.equals("CRIT");
+    }
+}
