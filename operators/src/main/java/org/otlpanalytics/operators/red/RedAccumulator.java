@@ -1,105 +1,86 @@
 package org.otlpanalytics.operators.red;
 
-import org.apache.datasketches.hll.HllSketch;
-import org.apache.datasketches.hll.TgtHllType;
-import org.apache.datasketches.hll.Union;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import org.apache.datasketches.kll.KllDoublesSketch;
-import org.apache.datasketches.memory.Memory;
+import org.otlpanalytics.operators.sketch.CanonicalHll;
+import org.otlpanalytics.operators.sketch.DeterministicKll;
+import org.otlpanalytics.operators.sketch.LogHistogram;
 
 /**
- * Calls, errors, a KLL sketch of durations (ms) and an HLL sketch of trace ids for one RED
- * series in one minute. Mergeable, so overflow rows and roll-ups are sums of these.
+ * Calls, errors, durations (ms) and distinct trace ids of one RED series in one minute.
+ * Durations are kept in an order-independent {@link LogHistogram} (0.5% relative accuracy) and
+ * turned into a KLL sketch when the row is written, so the quantiles and the sketch bytes are the
+ * same however the spans arrived — the property the exactly-once guarantee needs.
  */
 public final class RedAccumulator {
     long calls;
     long errors;
-    double durationSumMs;
-    final KllDoublesSketch durations;
-    HllSketch traces;
-    final int hllLgK;
+    /** Sum in integer nanoseconds: exact, so independent of the order of additions. */
+    long durationSumNanos;
+    final LogHistogram durations;
+    final CanonicalHll traces;
 
-    RedAccumulator(int kllK, int hllLgK) {
-        this(0, 0, 0, KllDoublesSketch.newHeapInstance(kllK), new HllSketch(hllLgK, TgtHllType.HLL_4), hllLgK);
+    RedAccumulator(int hllLgK) {
+        this(0, 0, 0L, new LogHistogram(), new CanonicalHll(hllLgK));
     }
 
-    RedAccumulator(long calls, long errors, double sum, KllDoublesSketch kll, HllSketch hll, int hllLgK) {
+    private RedAccumulator(long calls, long errors, long sumNanos, LogHistogram h, CanonicalHll t) {
         this.calls = calls;
         this.errors = errors;
-        this.durationSumMs = sum;
-        this.durations = kll;
-        this.traces = hll;
-        this.hllLgK = hllLgK;
+        this.durationSumNanos = sumNanos;
+        this.durations = h;
+        this.traces = t;
     }
 
-    void add(double durationMs, boolean error, long traceHi, long traceLo) {
+    void add(long durationNanos, boolean error, long traceHi, long traceLo) {
         calls++;
         if (error) {
             errors++;
         }
-        durationSumMs += durationMs;
-        durations.update(durationMs);
-        traces.update(traceHi ^ Long.rotateLeft(traceLo, 31) ^ (traceLo * 0x9E3779B97F4A7C15L));
+        durationSumNanos += durationNanos;
+        durations.add(durationNanos / 1_000_000.0);
+        traces.update(traceHi ^ Long.rotateLeft(traceLo * 0x9E3779B97F4A7C15L, 29));
     }
 
     void merge(RedAccumulator o) {
         calls += o.calls;
         errors += o.errors;
-        durationSumMs += o.durationSumMs;
+        durationSumNanos += o.durationSumNanos;
         durations.merge(o.durations);
-        Union u = new Union(hllLgK);
-        u.update(traces);
-        u.update(o.traces);
-        traces = u.getResult(TgtHllType.HLL_4);
+        traces.merge(o.traces);
     }
 
-    public long calls() {
-        return calls;
+    /** The KLL sketch (k) of the durations, identical for identical inputs. */
+    public KllDoublesSketch kll(int k) {
+        return DeterministicKll.build(durations, k);
     }
 
-    public long errors() {
-        return errors;
-    }
-
-    public double quantile(double rank) {
-        return durations.isEmpty() ? 0.0 : durations.getQuantile(rank);
+    public double durationSumMs() {
+        return durationSumNanos / 1_000_000.0;
     }
 
     public double distinctTraces() {
-        return traces.getEstimate();
+        return traces.estimate();
     }
 
-    /**
-     * KLL bytes in canonical form: while the sketch is exact (fewer items than k) its items are
-     * re-inserted in sorted order, so the same multiset of durations gives the same bytes
-     * whatever the arrival order (replays, restarts). An estimating sketch is written as is.
-     */
-    public byte[] kllBytes() {
-        if (durations.isEstimationMode() || durations.isEmpty()) {
-            return durations.toByteArray();
-        }
-        double[] items = durations.getSortedView().getQuantiles();
-        KllDoublesSketch c = KllDoublesSketch.newHeapInstance(durations.getK());
-        for (double d : items) {
-            c.update(d);
-        }
-        return c.toByteArray();
-    }
-
-    /** HLL bytes (compact, HLL_4): the standard DataSketches form, mergeable in SQL or Flink. */
     public byte[] hllBytes() {
-        return traces.toCompactByteArray();
+        return traces.toBytes();
     }
 
-    static RedAccumulator fromBytes(long calls, long errors, double sum, byte[] kll, byte[] hll, int hllLgK) {
-        return new RedAccumulator(calls, errors, sum, KllDoublesSketch.heapify(Memory.wrap(kll)),
-                HllSketch.heapify(Memory.wrap(hll)), hllLgK);
+    void write(DataOutput out) throws IOException {
+        out.writeLong(calls);
+        out.writeLong(errors);
+        out.writeLong(durationSumNanos);
+        durations.write(out);
+        traces.write(out);
     }
 
-    byte[] rawKllBytes() {
-        return durations.toByteArray();
-    }
-
-    byte[] rawHllBytes() {
-        return traces.toUpdatableByteArray();
+    static RedAccumulator read(DataInput in) throws IOException {
+        long calls = in.readLong();
+        long errors = in.readLong();
+        long sum = in.readLong();
+        return new RedAccumulator(calls, errors, sum, LogHistogram.read(in), CanonicalHll.read(in));
     }
 }

@@ -1,6 +1,7 @@
 package org.otlpanalytics.operators.red;
 
 import java.util.Map;
+import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -80,9 +81,9 @@ public class RedAggregator extends KeyedProcessFunction<String, SpanRecord, RedR
             ctx.timerService().registerEventTimeTimer(windowMax + options.allowedLatenessMillis());
         }
         long foldedBefore = b.foldedSpans;
-        String op = b.admit(span.name, options.cardinalityLimit(), options.kllK(), options.hllLgK());
-        RedAccumulator acc = b.accumulator(op, span.kind, span.statusCode, options.kllK(), options.hllLgK());
-        acc.add(span.durationNanos() / 1_000_000.0, span.isError(), span.traceIdHi, span.traceIdLo);
+        String op = b.admit(span.name, options.cardinalityLimit(), options.hllLgK());
+        RedAccumulator acc = b.accumulator(op, span.kind, span.statusCode, options.hllLgK());
+        acc.add(span.durationNanos(), span.isError(), span.traceIdHi, span.traceIdLo);
         if (op == RedBucket.OVERFLOW_OPERATION) {
             b.foldedSpans++;
         }
@@ -128,12 +129,13 @@ public class RedAggregator extends KeyedProcessFunction<String, SpanRecord, RedR
         r.status = SpanRecord.statusName(k.status);
         r.calls = a.calls;
         r.errors = a.errors;
-        r.durationSumMs = a.durationSumMs;
-        r.p50Ms = a.quantile(0.50);
-        r.p95Ms = a.quantile(0.95);
-        r.p99Ms = a.quantile(0.99);
+        r.durationSumMs = a.durationSumMs();
+        KllDoublesSketch kll = a.kll(options.kllK());
+        r.p50Ms = kll.isEmpty() ? 0 : kll.getQuantile(0.50);
+        r.p95Ms = kll.isEmpty() ? 0 : kll.getQuantile(0.95);
+        r.p99Ms = kll.isEmpty() ? 0 : kll.getQuantile(0.99);
         r.distinctTraces = a.distinctTraces();
-        r.kll = a.kllBytes();
+        r.kll = kll.toByteArray();
         r.hll = a.hllBytes();
         r.range = b.range.copy();
         rows.inc();

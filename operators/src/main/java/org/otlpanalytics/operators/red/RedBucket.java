@@ -81,7 +81,7 @@ public final class RedBucket {
      * the admitted operation with the largest hash into overflow when a smaller one arrives at
      * the cap (only before the bucket has fired: rows already written are never taken back).
      */
-    String admit(String operation, int limit, int kllK, int hllLgK) {
+    String admit(String operation, int limit, int hllLgK) {
         if (limit <= 0) {
             return operation;
         }
@@ -97,14 +97,14 @@ public final class RedBucket {
         }
         if (!fired && h < admitted.lastKey()) {
             String evicted = admitted.pollLastEntry().getValue();
-            foldIntoOverflow(evicted, kllK, hllLgK);
+            foldIntoOverflow(evicted, hllLgK);
             admitted.put(h, operation);
             return operation;
         }
         return OVERFLOW_OPERATION;
     }
 
-    private void foldIntoOverflow(String operation, int kllK, int hllLgK) {
+    private void foldIntoOverflow(String operation, int hllLgK) {
         Map<SeriesKey, RedAccumulator> moved = new HashMap<>();
         series.entrySet().removeIf(e -> {
             if (e.getKey().operation.equals(operation)) {
@@ -115,13 +115,13 @@ public final class RedBucket {
         });
         for (Map.Entry<SeriesKey, RedAccumulator> e : moved.entrySet()) {
             SeriesKey ok = new SeriesKey(OVERFLOW_OPERATION, e.getKey().kind, e.getKey().status);
-            series.computeIfAbsent(ok, k -> new RedAccumulator(kllK, hllLgK)).merge(e.getValue());
+            series.computeIfAbsent(ok, k -> new RedAccumulator(hllLgK)).merge(e.getValue());
             foldedSpans += e.getValue().calls;
         }
     }
 
-    RedAccumulator accumulator(String operation, int kind, int status, int kllK, int hllLgK) {
-        return series.computeIfAbsent(new SeriesKey(operation, kind, status), k -> new RedAccumulator(kllK, hllLgK));
+    RedAccumulator accumulator(String operation, int kind, int status, int hllLgK) {
+        return series.computeIfAbsent(new SeriesKey(operation, kind, status), k -> new RedAccumulator(hllLgK));
     }
 
     public long bucketStartMillis() {

@@ -36,13 +36,7 @@ public final class RedBucketSerializer extends CodecSerializer<RedBucket> {
             out.writeUTF(e.getKey().operation);
             out.writeByte(e.getKey().kind);
             out.writeByte(e.getKey().status);
-            RedAccumulator a = e.getValue();
-            out.writeLong(a.calls);
-            out.writeLong(a.errors);
-            out.writeDouble(a.durationSumMs);
-            out.writeByte(a.hllLgK);
-            writeBytes(out, a.rawKllBytes());
-            writeBytes(out, a.rawHllBytes());
+            e.getValue().write(out);
         }
         out.writeInt(b.admitted.size());
         for (Map.Entry<Long, String> e : b.admitted.entrySet()) {
@@ -71,14 +65,7 @@ public final class RedBucketSerializer extends CodecSerializer<RedBucket> {
             String op = in.readUTF();
             int kind = in.readByte();
             int status = in.readByte();
-            long calls = in.readLong();
-            long errors = in.readLong();
-            double sum = in.readDouble();
-            int lgK = in.readByte();
-            byte[] kll = readBytes(in);
-            byte[] hll = readBytes(in);
-            series.put(new RedBucket.SeriesKey(op, kind, status),
-                    RedAccumulator.fromBytes(calls, errors, sum, kll, hll, lgK));
+            series.put(new RedBucket.SeriesKey(op, kind, status), RedAccumulator.read(in));
         }
         int m = in.readInt();
         TreeMap<Long, String> admitted = new TreeMap<>();

@@ -56,7 +56,7 @@ public final class RedOptions implements Serializable {
         private Duration allowedLateness = Duration.ofMinutes(2);
         private int cardinalityLimit = 1000;
         private int kllK = 200;
-        private int hllLgK = 12;
+        private int hllLgK = 11;
 
         public Builder allowedLateness(Duration d) {
             this.allowedLateness = d;
