@@ -24,6 +24,8 @@ import org.otlpanalytics.schemas.traces.SpanRecord;
  */
 public final class AnalyticsJob {
     public static final String JOB_NAME = "otlp-analytics";
+    /** Every pipeline this build knows, for {@code --jobs}. */
+    public static final String ALL_JOBS = "red";
 
     private AnalyticsJob() {}
 
@@ -53,8 +55,8 @@ public final class AnalyticsJob {
             if (t.isEmpty()) {
                 continue;
             }
-            if (!Set.of("red").contains(t)) {
-                throw new IllegalArgumentException("--" + JobOptions.JOBS + ": unknown job '" + t + "' (known: red)");
+            if (!Set.of(ALL_JOBS.split(",")).contains(t)) {
+                throw new IllegalArgumentException("--" + JobOptions.JOBS + ": unknown job '" + t + "' (known: " + ALL_JOBS + ")");
             }
             s.add(t);
         }

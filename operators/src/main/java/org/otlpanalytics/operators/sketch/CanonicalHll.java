@@ -18,6 +18,9 @@ public final class CanonicalHll {
     private static final int HIP_ACCUM_OFFSET = 8;
     private static final int MODE_BYTE = 7;
     private static final int MODE_HLL = 2;
+    private static final int CUR_MIN_BYTE = 6;
+    private static final int NUM_AT_CUR_MIN_OFFSET = 32;
+    private static final int REGISTERS_OFFSET = 40;
 
     private final int lgK;
     private long[] exact = new long[8];
@@ -98,6 +101,22 @@ public final class CanonicalHll {
         if ((b[MODE_BYTE] & 3) == MODE_HLL) {
             b[PREAMBLE_FLAGS] |= FLAG_OUT_OF_ORDER;
             Arrays.fill(b, HIP_ACCUM_OFFSET, HIP_ACCUM_OFFSET + 8, (byte) 0);
+            // curMin / numAtCurMin are maintained lazily (a union computes them, updates do not):
+            // recompute them from the registers so both paths give the same bytes
+            int regs = 1 << lgK;
+            int curMin = Integer.MAX_VALUE;
+            int atMin = 0;
+            for (int i = REGISTERS_OFFSET; i < REGISTERS_OFFSET + regs; i++) {
+                int v = b[i] & 0xFF;
+                if (v < curMin) {
+                    curMin = v;
+                    atMin = 1;
+                } else if (v == curMin) {
+                    atMin++;
+                }
+            }
+            b[CUR_MIN_BYTE] = (byte) curMin;
+            java.nio.ByteBuffer.wrap(b, NUM_AT_CUR_MIN_OFFSET, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(atMin);
         }
         return b;
     }

@@ -59,7 +59,8 @@ public final class LogHistogram {
         if (idx < minIndex || idx >= minIndex + counts.length) {
             grow(idx);
         }
-        int at = idx - minIndex;
+        // below the kept range (only after a hostile spread collapsed the low end)
+        int at = Math.max(idx, minIndex) - minIndex;
         long c = (long) counts[at] + n;
         counts[at] = (int) Math.min(Integer.MAX_VALUE, c);
     }
@@ -68,13 +69,13 @@ public final class LogHistogram {
         int lo = Math.min(minIndex, idx);
         int hi = Math.max(minIndex + counts.length - 1, idx);
         if (hi - lo + 1 > MAX_BUCKETS) {
-            // collapse the lowest buckets into the lowest kept one (values are only ever too high to matter)
+            // keep the highest MAX_BUCKETS buckets; lower ones fold into the lowest kept bucket
             int newLo = hi - MAX_BUCKETS + 1;
             int[] n = new int[MAX_BUCKETS];
             for (int i = 0; i < counts.length; i++) {
-                int j = Math.max(newLo, minIndex + i) - newLo;
-                if (j < MAX_BUCKETS && minIndex + i <= hi) {
-                    n[j] += counts[i];
+                if (counts[i] != 0) {
+                    int j = Math.max(minIndex + i, newLo) - newLo;
+                    n[j] = (int) Math.min(Integer.MAX_VALUE, (long) n[j] + counts[i]);
                 }
             }
             counts = n;

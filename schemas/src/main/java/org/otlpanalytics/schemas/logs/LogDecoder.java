@@ -63,9 +63,7 @@ public final class LogDecoder implements org.otlpanalytics.schemas.OtlpDecoder<L
                     f.hostName = res.hostName;
                     f.timeNanos = lr.getTimeUnixNano() != 0 ? lr.getTimeUnixNano() : lr.getObservedTimeUnixNano();
                     if (f.timeNanos <= 0) {
-                        while (out.size() > start) {
-                            out.remove(out.size() - 1);
-                        }
+                        out.subList(start, out.size()).clear();
                         throw new DecodeException("log record without time_unix_nano or observed_time_unix_nano");
                     }
                     f.severityNumber = Math.max(0, Math.min(24, lr.getSeverityNumberValue()));

@@ -57,26 +57,27 @@ public final class SpanDecoder implements org.otlpanalytics.schemas.OtlpDecoder<
         ExportTraceServiceRequest req = parse(bytes);
         int start = out.size();
         int n = 0;
-        for (ResourceSpans rs : req.getResourceSpansList()) {
-            ResourceInfo res = ResourceInfo.of(rs.getResource());
-            for (ScopeSpans ss : rs.getScopeSpansList()) {
-                for (Span s : ss.getSpansList()) {
-                    if (++n > MAX_SPANS_PER_MESSAGE) {
-                        throw new DecodeException("more than " + MAX_SPANS_PER_MESSAGE + " spans in one message");
+        try {
+            for (ResourceSpans rs : req.getResourceSpansList()) {
+                ResourceInfo res = ResourceInfo.of(rs.getResource());
+                for (ScopeSpans ss : rs.getScopeSpansList()) {
+                    for (Span s : ss.getSpansList()) {
+                        if (++n > MAX_SPANS_PER_MESSAGE) {
+                            throw new DecodeException("more than " + MAX_SPANS_PER_MESSAGE + " spans in one message");
+                        }
+                        SpanRecord r = toRecord(res, s, partition, offset);
+                        String problem = validate(r);
+                        if (problem != null) {
+                            throw new DecodeException(problem);
+                        }
+                        out.add(r);
                     }
-                    out.add(toRecord(res, s, partition, offset));
                 }
             }
-        }
-        // validate after flattening so that a bad span rejects the whole message
-        for (int i = start; i < out.size(); i++) {
-            String problem = validate(out.get(i));
-            if (problem != null) {
-                while (out.size() > start) {
-                    out.remove(out.size() - 1);
-                }
-                throw new DecodeException(problem);
-            }
+        } catch (DecodeException e) {
+            // all or nothing: a message with one bad span is dead-lettered whole
+            out.subList(start, out.size()).clear();
+            throw e;
         }
         return n;
     }

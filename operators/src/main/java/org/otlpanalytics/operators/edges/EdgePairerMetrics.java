@@ -1,0 +1,31 @@
+package org.otlpanalytics.operators.edges;
+
+/**
+ * Metric group and names of service-call edge pairing. Every way a span leaves the pairing
+ * has a counter ({@link OfferResult.Outcome#metricName()}), as the Collector's servicegraph
+ * connector counts total, expired and dropped.
+ */
+public final class EdgePairerMetrics {
+    public static final String GROUP = "edgePairer";
+
+    // one per OfferResult.Outcome
+    public static final String EDGES_PAIRED = "edgesPaired";
+    public static final String PAIRS_SKIPPED = "sameServicePairsSkipped";
+    public static final String VIRTUAL_EDGES_EMITTED = "virtualEdgesEmitted";
+    public static final String SPANS_ORPHANED = "spansOrphaned";
+    public static final String SPANS_BUFFERED = "spansBuffered";
+    public static final String SPANS_DUPLICATED = "spansDuplicated";
+    public static final String SPANS_DROPPED = "spansDropped";
+    public static final String SPANS_IGNORED = "spansIgnored";
+
+    // expiry: each expired half is counted here, then as a virtual edge or an orphan
+    public static final String EDGES_EXPIRED = "edgesExpired";
+    /** Virtual edges whose callee is the {@code unknown} peer (a subset of virtualEdgesEmitted). */
+    public static final String PEERS_UNNAMED = "peersUnnamed";
+
+    // gauges
+    public static final String PENDING_SPANS = "pendingSpans";
+    public static final String PENDING_BYTES = "pendingBytes";
+
+    private EdgePairerMetrics() {}
+}

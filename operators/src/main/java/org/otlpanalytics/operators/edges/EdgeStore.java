@@ -1,0 +1,219 @@
+package org.otlpanalytics.operators.edges;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.function.Consumer;
+import org.otlpanalytics.schemas.traces.SpanRecord;
+
+/**
+ * Pairs CLIENT/PRODUCER spans with their SERVER/CONSUMER children across services, in memory,
+ * modelled on the OpenTelemetry Collector's servicegraph {@code internal/store}: a half waits
+ * under (trace id, pairing span id) until its other half comes ({@link OfferResult.Outcome#PAIRED}),
+ * until it expires ({@link #expire}), or is refused when {@code edges.store.max-items} halves
+ * already wait ({@link OfferResult.Outcome#REJECTED}, the Collector's {@code ErrTooManyItems}).
+ *
+ * <p>Time is event time only: a half waits until its span's end plus {@code edges.store.ttl},
+ * and only {@link #expire(long)} with a watermark ends the wait. There is no clock here, so a
+ * replay pairs exactly as the live run did. Expired halves are handed back; {@link
+ * PeerNamer#virtualEdge} turns them into edges to or from virtual nodes.
+ *
+ * <p>The keyed Flink operator does the same with its own state; per span, keyed by trace id:
+ * <pre>{@code
+ * if (!PendingSpan.isPairable(span)) -> IGNORED
+ * PendingSpan in = PendingSpan.of(span, PendingSpan.eventTimeMillis(span), ttlMillis);
+ * OfferResult r = EdgeMatcher.settleAlone(in);          // root SERVER/CONSUMER: no state
+ * if (r == null) {
+ *     PendingSpan w = pending.get(in.pairingSpanId());  // MapState<Long, PendingSpan>
+ *     if (w != null) { r = EdgeMatcher.match(w, in); if (EdgeMatcher.consumesWaiting(r)) pending.remove(...); }
+ *     else if (full) r = REJECTED; else { pending.put(...); registerEventTimeTimer(in.deadlineMillis()); }
+ * }
+ * // onTimer(t): every entry with deadlineMillis() <= t is removed and PeerNamer.virtualEdge(it) emitted
+ * }</pre>
+ *
+ * <p>Not thread-safe: one instance belongs to one operator subtask or one test.
+ */
+public final class EdgeStore {
+    /** HashMap node, key, queue entry and their slots, per waiting half (approximate). */
+    private static final long ENTRY_OVERHEAD_BYTES = 136;
+    /** Slack of stale queue entries (halves paired before their deadline) before a rebuild. */
+    private static final int STALE_SLACK = 1024;
+
+    private final EdgeStoreOptions options;
+    private final HashMap<PairingKey, Waiting> waiting = new HashMap<>();
+    /** Waiting halves by deadline; paired halves stay here, marked dead, until polled or rebuilt. */
+    private PriorityQueue<Waiting> byDeadline = new PriorityQueue<>();
+    private int staleEntries;
+    private long sequence;
+    private long watermarkMillis = Long.MIN_VALUE;
+    private long heldBytes;
+    private final long[] outcomeCounts = new long[OfferResult.Outcome.values().length];
+    private long expired;
+
+    public EdgeStore(EdgeStoreOptions options) {
+        this.options = options;
+    }
+
+    /** Offers a span that waits, if it has to, from its end time ({@link PendingSpan#eventTimeMillis}). */
+    public OfferResult offer(SpanRecord span) {
+        return offer(span, PendingSpan.eventTimeMillis(span));
+    }
+
+    /**
+     * Offers a span that waits, if it has to, until {@code eventTimeMillis + ttl}. Pairing wins
+     * over virtual naming: a CLIENT span naming a database still pairs with a SERVER child that
+     * arrives in time; its peer is only used if it expires.
+     */
+    public OfferResult offer(SpanRecord span, long eventTimeMillis) {
+        if (!PendingSpan.isPairable(span)) {
+            return count(OfferResult.IGNORED);
+        }
+        PendingSpan incoming = PendingSpan.of(span, eventTimeMillis, options.ttlMillis());
+        OfferResult settled = EdgeMatcher.settleAlone(incoming);
+        if (settled != null) {
+            return count(settled);
+        }
+        PairingKey key = new PairingKey(span.traceIdHi, span.traceIdLo, incoming.pairingSpanId());
+        Waiting w = waiting.get(key);
+        if (w != null) {
+            OfferResult matched = EdgeMatcher.match(w.span, incoming);
+            if (EdgeMatcher.consumesWaiting(matched)) {
+                waiting.remove(key);
+                forget(w);
+                staleEntries++;
+                if (staleEntries > waiting.size() + STALE_SLACK) {
+                    rebuildQueue();
+                }
+            }
+            return count(matched);
+        }
+        if (waiting.size() >= options.maxItems()) {
+            return count(OfferResult.rejected(incoming));
+        }
+        Waiting added = new Waiting(key, incoming, sequence++);
+        waiting.put(key, added);
+        byDeadline.add(added);
+        heldBytes += incoming.approxHeapBytes();
+        return count(OfferResult.pending(incoming));
+    }
+
+    /**
+     * Ends the wait of every half whose deadline is at or before the watermark (as a Flink
+     * event-time timer fires when the watermark reaches its time) and returns them, earliest
+     * deadline first. Each is counted as expired.
+     */
+    public List<PendingSpan> expire(long watermarkMillis) {
+        this.watermarkMillis = Math.max(this.watermarkMillis, watermarkMillis);
+        List<PendingSpan> out = null;
+        while (!byDeadline.isEmpty() && byDeadline.peek().span.deadlineMillis() <= watermarkMillis) {
+            Waiting w = byDeadline.poll();
+            if (!w.live) {
+                staleEntries--;
+                continue;
+            }
+            waiting.remove(w.key);
+            forget(w);
+            if (out == null) {
+                out = new ArrayList<>();
+            }
+            out.add(w.span);
+        }
+        if (out == null) {
+            return Collections.emptyList();
+        }
+        expired += out.size();
+        return out;
+    }
+
+    /** Halves waiting now ({@code pendingSpans} gauge). */
+    public int size() {
+        return waiting.size();
+    }
+
+    /** Approximate heap held by the waiting halves, strings counted as unshared ({@code pendingBytes}). */
+    public long approxHeapBytes() {
+        return heldBytes + (long) waiting.size() * ENTRY_OVERHEAD_BYTES + (long) staleEntries * 8;
+    }
+
+    /** The highest watermark {@link #expire} has seen. */
+    public long currentWatermarkMillis() {
+        return watermarkMillis;
+    }
+
+    public EdgeStoreOptions options() {
+        return options;
+    }
+
+    /** How many offers ended with this outcome so far. */
+    public long count(OfferResult.Outcome outcome) {
+        return outcomeCounts[outcome.ordinal()];
+    }
+
+    public long edgesPaired() {
+        return count(OfferResult.Outcome.PAIRED);
+    }
+
+    /** Spans refused at {@code edges.store.max-items}. */
+    public long spansDropped() {
+        return count(OfferResult.Outcome.REJECTED);
+    }
+
+    /** Halves handed back by {@link #expire} so far. */
+    public long edgesExpired() {
+        return expired;
+    }
+
+    /** Visits every waiting half, in no particular order (for state-size measurements). */
+    public void forEachPending(Consumer<PendingSpan> visitor) {
+        for (Waiting w : waiting.values()) {
+            visitor.accept(w.span);
+        }
+    }
+
+    private OfferResult count(OfferResult r) {
+        outcomeCounts[r.outcome().ordinal()]++;
+        return r;
+    }
+
+    private void forget(Waiting w) {
+        w.live = false;
+        heldBytes -= w.span.approxHeapBytes();
+    }
+
+    /** Drops dead queue entries; amortised O(1) per pairing since it runs after STALE_SLACK of them. */
+    private void rebuildQueue() {
+        byDeadline = new PriorityQueue<>(waiting.values());
+        staleEntries = 0;
+    }
+
+    /** Where a half waits: the trace and the span id both halves of one call share. */
+    private record PairingKey(long traceIdHi, long traceIdLo, long spanId) {
+        @Override
+        public int hashCode() {
+            long h = traceIdLo * 0x9E3779B97F4A7C15L ^ traceIdHi ^ spanId * 0xC2B2AE3D27D4EB4FL;
+            return (int) (h ^ (h >>> 32));
+        }
+    }
+
+    /** A waiting half with its queue position; {@code live} turns false once it left the map. */
+    private static final class Waiting implements Comparable<Waiting> {
+        final PairingKey key;
+        final PendingSpan span;
+        final long seq;
+        boolean live = true;
+
+        Waiting(PairingKey key, PendingSpan span, long seq) {
+            this.key = key;
+            this.span = span;
+            this.seq = seq;
+        }
+
+        @Override
+        public int compareTo(Waiting o) {
+            int c = Long.compare(span.deadlineMillis(), o.span.deadlineMillis());
+            return c != 0 ? c : Long.compare(seq, o.seq);
+        }
+    }
+}

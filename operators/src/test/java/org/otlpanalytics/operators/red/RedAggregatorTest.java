@@ -1,0 +1,158 @@
+package org.otlpanalytics.operators.red;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+import org.otlpanalytics.schemas.traces.SpanRecord;
+
+class RedAggregatorTest {
+    static final long MIN = 60_000L;
+
+    static SpanRecord span(String op, long startMs, long durMs, int status, long trace) {
+        SpanRecord s = new SpanRecord();
+        s.tenant = "t";
+        s.serviceName = "svc";
+        s.serviceNamespace = "ns";
+        s.serviceUrn = "urn:svc:ns/svc";
+        s.name = op;
+        s.kind = SpanRecord.KIND_SERVER;
+        s.statusCode = status;
+        s.startTimeNanos = startMs * 1_000_000L;
+        s.endTimeNanos = (startMs + durMs) * 1_000_000L;
+        s.traceIdHi = trace;
+        s.traceIdLo = trace * 31;
+        s.spanId = trace;
+        s.kafkaPartition = 0;
+        s.kafkaOffset = trace;
+        return s;
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, SpanRecord, RedRow> harness(RedOptions o) throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, SpanRecord, RedRow> h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new RedAggregator(o)), RedAggregator::serviceKey, Types.STRING);
+        h.open();
+        return h;
+    }
+
+    static void add(KeyedOneInputStreamOperatorTestHarness<String, SpanRecord, RedRow> h, SpanRecord s) throws Exception {
+        h.processElement(new StreamRecord<>(s, s.startMillis()));
+    }
+
+    static List<RedRow> rows(KeyedOneInputStreamOperatorTestHarness<String, SpanRecord, RedRow> h) {
+        List<RedRow> out = new ArrayList<>();
+        for (Object o : h.getOutput()) {
+            if (o instanceof StreamRecord) {
+                out.add((RedRow) ((StreamRecord<?>) o).getValue());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void shouldEmitMinuteOnWatermarkAndClearStateAfterLateness() throws Exception {
+        var h = harness(RedOptions.builder().allowedLateness(Duration.ofMinutes(2)).build());
+        for (int i = 0; i < 100; i++) {
+            add(h, span("GET /a", 10 * MIN + i * 100, i + 1, i % 10 == 0 ? SpanRecord.STATUS_ERROR : SpanRecord.STATUS_UNSET, i));
+        }
+        assertThat(rows(h)).isEmpty();
+        h.processWatermark(new Watermark(11 * MIN - 1));
+        List<RedRow> out = rows(h);
+        assertThat(out).hasSize(2);
+        RedRow ok = out.stream().filter(r -> r.status.equals("UNSET")).findFirst().orElseThrow();
+        RedRow err = out.stream().filter(r -> r.status.equals("ERROR")).findFirst().orElseThrow();
+        assertThat(ok.calls).isEqualTo(90);
+        assertThat(err.calls).isEqualTo(10);
+        assertThat(err.errors).isEqualTo(10);
+        assertThat(ok.bucketStartMillis).isEqualTo(10 * MIN);
+        assertThat(ok.distinctTraces).isEqualTo(90.0);
+        // durations 1..100 ms minus every tenth: the median is near 50 ms, within the histogram's 0.5%
+        assertThat(ok.p50Ms).isBetween(48.0, 52.0);
+        assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+        assertThat(h.numEventTimeTimers()).isEqualTo(1); // the cleanup timer
+        h.processWatermark(new Watermark(13 * MIN));
+        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void shouldRewriteRowForLateSpanWithinLatenessAndSideOutputTooLateOnes() throws Exception {
+        var h = harness(RedOptions.builder().allowedLateness(Duration.ofMinutes(1)).build());
+        add(h, span("op", 0, 5, 0, 1));
+        h.processWatermark(new Watermark(MIN));
+        assertThat(rows(h)).hasSize(1);
+        add(h, span("op", 30_000, 5, 0, 2)); // late, within lateness: row rewritten with 2 calls
+        assertThat(rows(h)).extracting(r -> r.calls).containsExactly(1L, 2L);
+        h.processWatermark(new Watermark(2 * MIN + 1));
+        add(h, span("op", 40_000, 5, 0, 3)); // beyond lateness
+        ConcurrentLinkedQueue<StreamRecord<SpanRecord>> late = h.getSideOutput(RedAggregator.LATE_SPANS);
+        assertThat(late).hasSize(1);
+        assertThat(rows(h)).hasSize(2);
+    }
+
+    @Test
+    void cardinalityCapKeepsSmallestHashesWhateverTheOrder() throws Exception {
+        List<String> ops = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            ops.add("op-" + i);
+        }
+        List<String> kept1 = keptOps(ops);
+        List<String> reversed = new ArrayList<>(ops);
+        java.util.Collections.reverse(reversed);
+        List<String> kept2 = keptOps(reversed);
+        assertThat(kept1).hasSize(6).containsExactlyInAnyOrderElementsOf(kept2).contains(RedBucket.OVERFLOW_OPERATION);
+    }
+
+    private List<String> keptOps(List<String> ops) throws Exception {
+        var h = harness(RedOptions.builder().cardinalityLimit(5).build());
+        long t = 0;
+        for (String op : ops) {
+            add(h, span(op, t++, 1, 0, t));
+            add(h, span(op, t++, 1, 0, t));
+        }
+        h.processWatermark(new Watermark(MIN));
+        List<String> kept = new ArrayList<>();
+        long total = 0;
+        for (RedRow r : rows(h)) {
+            kept.add(r.operation);
+            total += r.calls;
+        }
+        assertThat(total).as("no span is lost to the cap").isEqualTo(40);
+        RedRow overflow = rows(h).stream().filter(r -> r.operation.equals(RedBucket.OVERFLOW_OPERATION)).findFirst().orElseThrow();
+        assertThat(overflow.calls).isEqualTo(30);
+        return kept;
+    }
+
+    @Test
+    void shouldRestoreFromSnapshotAndGiveSameRows() throws Exception {
+        var a = harness(RedOptions.defaults());
+        var b = harness(RedOptions.defaults());
+        for (int i = 0; i < 500; i++) {
+            add(a, span("op", i * 10, i % 37, 0, i));
+            add(b, span("op", i * 10, i % 37, 0, i));
+        }
+        var snap = b.snapshot(1, 1);
+        b.close();
+        var restored = new KeyedOneInputStreamOperatorTestHarness<String, SpanRecord, RedRow>(
+                new KeyedProcessOperator<>(new RedAggregator(RedOptions.defaults())), RedAggregator::serviceKey, Types.STRING);
+        restored.initializeState(snap);
+        restored.open();
+        a.processWatermark(new Watermark(MIN));
+        restored.processWatermark(new Watermark(MIN));
+        RedRow x = rows(a).get(0);
+        RedRow y = rows(restored).get(0);
+        assertThat(y.calls).isEqualTo(x.calls);
+        assertThat(y.kll).isEqualTo(x.kll);
+        assertThat(y.hll).isEqualTo(x.hll);
+        assertThat(y.p99Ms).isEqualTo(x.p99Ms);
+        assertThat(y.range).isEqualTo(x.range);
+    }
+}
