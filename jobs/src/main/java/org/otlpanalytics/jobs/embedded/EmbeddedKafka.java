@@ -35,7 +35,14 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .setConfigProp("message.max.bytes", "16777216")
                 .setConfigProp("log.retention.ms", "-1")
                 .build();
-        c.format();
+        // the test kit prints its storage formatting to stdout; keep the commands' output clean
+        java.io.PrintStream out = System.out;
+        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        try {
+            c.format();
+        } finally {
+            System.setOut(out);
+        }
         c.startup();
         c.waitForReadyBrokers();
         return new EmbeddedKafka(c);

@@ -2,6 +2,7 @@ package org.otlpanalytics.jobs.red;
 
 import java.time.Instant;
 import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -12,6 +13,8 @@ import org.otlpanalytics.jobs.ingest.IngestStage;
 import org.otlpanalytics.operators.ingest.LateRecordDeadLetter;
 import org.otlpanalytics.operators.red.RedAggregator;
 import org.otlpanalytics.operators.red.RedOptions;
+import org.otlpanalytics.operators.red.RedPartial;
+import org.otlpanalytics.operators.red.RedPreAggregator;
 import org.otlpanalytics.operators.red.RedRow;
 import org.otlpanalytics.schemas.kafka.DeadLetter;
 import org.otlpanalytics.schemas.kafka.Decoded;
@@ -23,6 +26,9 @@ import org.otlpanalytics.schemas.traces.SpanRecord;
  * 1-minute event-time buckets with KLL/HLL sketches → sink. Wires only; computes nothing.
  */
 public final class RedJob {
+    /** Series buffered per source subtask before partials are flushed early. */
+    static final int PREAGGREGATE_MAX_ENTRIES = 20_000;
+
     private RedJob() {}
 
     public static RedOptions redOptions(JobOptions o) {
@@ -46,16 +52,26 @@ public final class RedJob {
         if (tap != null) {
             spans = spans.map(tap).name("spans-tap").uid("spans-tap");
         }
+        RedOptions red = redOptions(o);
+        // per-source-subtask partial aggregates, chained to the source: the shuffle carries partials
+        SingleOutputStreamOperator<RedPartial> partials = spans
+                .transform("red-preaggregate", TypeInformation.of(RedPartial.class),
+                        new RedPreAggregator(red, PREAGGREGATE_MAX_ENTRIES))
+                .uid("red-preaggregate");
         // one key per tenant and service; 1-minute buckets per operation, kind and status
-        SingleOutputStreamOperator<RedRow> rows = spans
+        SingleOutputStreamOperator<RedRow> rows = partials
                 .keyBy(RedAggregator::serviceKey)
-                .process(new RedAggregator(redOptions(o)))
+                .process(new RedAggregator(red))
                 .name("red-1m").uid("red-aggregator");
         // spans later than the allowed lateness: counted, and kept in the dead-letter topic
-        rows.getSideOutput(RedAggregator.LATE_SPANS)
+        partials.getSideOutput(RedAggregator.LATE_SPANS)
                 .map(s -> LateRecordDeadLetter.ofSpan(s, topic))
                 .name("red-late-spans").uid("red-late-spans")
                 .sinkTo(deadLetters).name("red-late-dead-letters").uid("red-late-dead-letters");
+        rows.getSideOutput(RedAggregator.LATE_PARTIALS)
+                .map(p -> LateRecordDeadLetter.ofPartial(p, topic))
+                .name("red-late-partials").uid("red-late-partials")
+                .sinkTo(deadLetters).name("red-late-partial-dead-letters").uid("red-late-partial-dead-letters");
         // a replay rewrites only the whole minutes inside [--from, --to)
         SingleOutputStreamOperator<RedRow> out = replayFilter(rows, o);
         out.sinkTo(sink).name("red-1m-sink").uid("red-1m-sink");

@@ -1,6 +1,7 @@
 package org.otlpanalytics.operators.ingest;
 
 import java.nio.charset.StandardCharsets;
+import org.otlpanalytics.operators.red.RedPartial;
 import org.otlpanalytics.schemas.kafka.DeadLetter;
 import org.otlpanalytics.schemas.traces.SpanRecord;
 
@@ -24,6 +25,19 @@ public final class LateRecordDeadLetter {
         String json = "{\"signal\":\"span\",\"traceId\":\"" + s.traceIdHex() + "\",\"spanId\":\""
                 + String.format("%016x", s.spanId) + "\",\"startTimeUnixNano\":" + s.startTimeNanos + "}";
         d.value = json.getBytes(StandardCharsets.UTF_8);
+        return d;
+    }
+
+    /** A whole partial aggregate that arrived late (its spans' offsets are in its Kafka range). */
+    public static DeadLetter ofPartial(RedPartial p, String topic) {
+        DeadLetter d = new DeadLetter();
+        d.sourceTopic = topic;
+        d.sourcePartition = -1;
+        d.sourceOffset = -1;
+        d.timestamp = p.bucketStartMillis;
+        d.reason = REASON_PREFIX + "partial RED aggregate of minute " + p.bucketStartMillis + " for " + p.serviceUrn
+                + " arrived after the allowed lateness";
+        d.value = p.state;
         return d;
     }
 }

@@ -20,14 +20,18 @@ import org.otlpanalytics.schemas.traces.SpanRecord;
  * per-service cardinality cap ({@link RedBucket}) is enforced where all of a service's
  * operations meet, with a single shuffle of the spans.
  *
- * <p>A minute fires when the watermark passes its end; spans arriving afterwards but within the
- * allowed lateness update the row and re-emit it (rows are upserts); spans later than that go
- * to {@link #LATE_SPANS} and are counted.
+ * <p>Input are {@link RedPartial}s from {@link RedPreAggregator} (which also sends spans later than
+ * the allowed lateness to {@link #LATE_SPANS}). A minute fires when the watermark passes its end;
+ * partials arriving afterwards but within the allowed lateness update the row and re-emit it
+ * (rows are upserts).
  */
-public class RedAggregator extends KeyedProcessFunction<String, SpanRecord, RedRow> {
+public class RedAggregator extends KeyedProcessFunction<String, RedPartial, RedRow> {
     private static final long serialVersionUID = 1L;
     public static final OutputTag<SpanRecord> LATE_SPANS =
             new OutputTag<>("red-late-spans", TypeInformation.of(SpanRecord.class));
+    /** Partials late at this operator (cannot happen while partials never overtake watermarks; counted). */
+    public static final OutputTag<RedPartial> LATE_PARTIALS =
+            new OutputTag<>("red-late-partials", TypeInformation.of(RedPartial.class));
     private static final String BUCKETS = "red-buckets";
 
     private final RedOptions options;
@@ -44,56 +48,57 @@ public class RedAggregator extends KeyedProcessFunction<String, SpanRecord, RedR
     }
 
     /** The key this operator expects: one per tenant and service. */
-    public static String serviceKey(SpanRecord s) {
-        return s.tenant + '\u0000' + s.serviceUrn;
+    public static String serviceKey(RedPartial p) {
+        return p.serviceKey();
     }
 
     @Override
     public void open(OpenContext openContext) {
         buckets = getRuntimeContext().getMapState(bucketsDescriptor);
         MetricGroup g = getRuntimeContext().getMetricGroup().addGroup(RedMetrics.GROUP);
-        aggregated = g.counter(RedMetrics.SPANS_AGGREGATED);
-        late = g.counter(RedMetrics.SPANS_LATE_DROPPED);
+        aggregated = g.counter(RedMetrics.SPANS_MERGED);
+        late = g.counter(RedMetrics.PARTIALS_LATE_DROPPED);
         folded = g.counter(RedMetrics.SPANS_FOLDED);
         rows = g.counter(RedMetrics.ROWS_EMITTED);
     }
 
     @Override
-    public void processElement(SpanRecord span, Context ctx, Collector<RedRow> out) throws Exception {
-        long ts = span.startMillis();
-        long bucket = Math.floorDiv(ts, RedOptions.WINDOW_MILLIS) * RedOptions.WINDOW_MILLIS;
+    public void processElement(RedPartial p, Context ctx, Collector<RedRow> out) throws Exception {
+        long bucket = p.bucketStartMillis;
         long windowMax = bucket + RedOptions.WINDOW_MILLIS - 1;
         long watermark = ctx.timerService().currentWatermark();
         if (windowMax + options.allowedLatenessMillis() <= watermark) {
             late.inc();
-            ctx.output(LATE_SPANS, span);
+            ctx.output(LATE_PARTIALS, p);
             return;
         }
         RedBucket b = buckets.get(bucket);
         if (b == null) {
             b = new RedBucket();
             b.bucketStartMillis = bucket;
-            b.tenant = span.tenant;
-            b.serviceName = span.serviceName;
-            b.serviceNamespace = span.serviceNamespace;
-            b.serviceUrn = span.serviceUrn;
+            b.tenant = p.tenant;
+            b.serviceName = p.serviceName;
+            b.serviceNamespace = p.serviceNamespace;
+            b.serviceUrn = p.serviceUrn;
             ctx.timerService().registerEventTimeTimer(windowMax);
             ctx.timerService().registerEventTimeTimer(windowMax + options.allowedLatenessMillis());
         }
+        Object[] st = p.readState();
+        RedAccumulator partial = (RedAccumulator) st[0];
         long foldedBefore = b.foldedSpans;
-        String op = b.admit(span.name, options.cardinalityLimit(), options.hllLgK());
-        RedAccumulator acc = b.accumulator(op, span.kind, span.statusCode, options.hllLgK());
-        acc.add(span.durationNanos(), span.isError(), span.traceIdHi, span.traceIdLo);
+        String op = b.admit(p.operation, options.cardinalityLimit(), options.hllLgK());
+        RedAccumulator acc = b.accumulator(op, p.kind, p.status, options.hllLgK());
+        acc.merge(partial);
         if (op == RedBucket.OVERFLOW_OPERATION) {
-            b.foldedSpans++;
+            b.foldedSpans += partial.calls;
         }
         folded.inc(b.foldedSpans - foldedBefore);
-        b.range.add(span.kafkaPartition, span.kafkaOffset, ts);
-        aggregated.inc();
+        b.range.merge((org.otlpanalytics.operators.common.KafkaRange) st[1]);
+        aggregated.inc(partial.calls);
         buckets.put(bucket, b);
         if (b.fired) {
             // late but within the allowed lateness: the row is rewritten with the new totals
-            emit(b, new RedBucket.SeriesKey(op, span.kind, span.statusCode), acc, out);
+            emit(b, new RedBucket.SeriesKey(op, p.kind, p.status), acc, out);
         }
     }
 

@@ -36,18 +36,37 @@ class RedAggregatorTest {
         return s;
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, SpanRecord, RedRow> harness(RedOptions o) throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<String, SpanRecord, RedRow> h = new KeyedOneInputStreamOperatorTestHarness<>(
+    static KeyedOneInputStreamOperatorTestHarness<String, RedPartial, RedRow> harness(RedOptions o) throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, RedPartial, RedRow> h = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new RedAggregator(o)), RedAggregator::serviceKey, Types.STRING);
         h.open();
         return h;
     }
 
-    static void add(KeyedOneInputStreamOperatorTestHarness<String, SpanRecord, RedRow> h, SpanRecord s) throws Exception {
-        h.processElement(new StreamRecord<>(s, s.startMillis()));
+    /** One span as the pre-aggregator would ship it (a partial of one). */
+    static RedPartial partialOf(SpanRecord s) {
+        RedPartial p = new RedPartial();
+        p.tenant = s.tenant;
+        p.serviceName = s.serviceName;
+        p.serviceNamespace = s.serviceNamespace;
+        p.serviceUrn = s.serviceUrn;
+        p.bucketStartMillis = Math.floorDiv(s.startMillis(), MIN) * MIN;
+        p.operation = s.name;
+        p.kind = s.kind;
+        p.status = s.statusCode;
+        RedAccumulator a = new RedAccumulator(11);
+        a.add(s.durationNanos(), s.isError(), s.traceIdHi, s.traceIdLo);
+        org.otlpanalytics.operators.common.KafkaRange r = new org.otlpanalytics.operators.common.KafkaRange();
+        r.add(s.kafkaPartition, s.kafkaOffset, s.startMillis());
+        p.setState(a, r);
+        return p;
     }
 
-    static List<RedRow> rows(KeyedOneInputStreamOperatorTestHarness<String, SpanRecord, RedRow> h) {
+    static void add(KeyedOneInputStreamOperatorTestHarness<String, RedPartial, RedRow> h, SpanRecord s) throws Exception {
+        h.processElement(new StreamRecord<>(partialOf(s), Math.floorDiv(s.startMillis(), MIN) * MIN));
+    }
+
+    static List<RedRow> rows(KeyedOneInputStreamOperatorTestHarness<String, RedPartial, RedRow> h) {
         List<RedRow> out = new ArrayList<>();
         for (Object o : h.getOutput()) {
             if (o instanceof StreamRecord) {
@@ -93,7 +112,7 @@ class RedAggregatorTest {
         assertThat(rows(h)).extracting(r -> r.calls).containsExactly(1L, 2L);
         h.processWatermark(new Watermark(2 * MIN + 1));
         add(h, span("op", 40_000, 5, 0, 3)); // beyond lateness
-        ConcurrentLinkedQueue<StreamRecord<SpanRecord>> late = h.getSideOutput(RedAggregator.LATE_SPANS);
+        ConcurrentLinkedQueue<StreamRecord<RedPartial>> late = h.getSideOutput(RedAggregator.LATE_PARTIALS);
         assertThat(late).hasSize(1);
         assertThat(rows(h)).hasSize(2);
     }
@@ -141,7 +160,7 @@ class RedAggregatorTest {
         }
         var snap = b.snapshot(1, 1);
         b.close();
-        var restored = new KeyedOneInputStreamOperatorTestHarness<String, SpanRecord, RedRow>(
+        var restored = new KeyedOneInputStreamOperatorTestHarness<String, RedPartial, RedRow>(
                 new KeyedProcessOperator<>(new RedAggregator(RedOptions.defaults())), RedAggregator::serviceKey, Types.STRING);
         restored.initializeState(snap);
         restored.open();
