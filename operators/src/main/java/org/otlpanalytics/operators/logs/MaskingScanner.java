@@ -1,0 +1,455 @@
+package org.otlpanalytics.operators.logs;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The hand-written fast path of {@link MaskingRule#defaults()}: one pass over the characters splits a
+ * body into whitespace tokens and masks each one with cheap checks instead of running twelve regexes.
+ *
+ * <p>Per token: a double-quoted value without spaces becomes {@code "<*>"}; then, after setting aside
+ * leading brackets/quotes and trailing punctuation, {@code scheme://rest} becomes {@code scheme://<*>};
+ * e-mail addresses, paths ({@code /a}, {@code ~/a}, {@code ./a}, {@code C:\a}, {@code a/b/c}), UUIDs
+ * and IPv6 addresses become {@code <*>}. Otherwise the token is cut into alphanumeric runs: a run that
+ * starts with a digit or holds two or more digits is a variable (numbers, IPv4, hex, 12ms, 3.5s,
+ * node12), a run with a single inner digit ({@code ssh2}, {@code tty2}) is a variable only when glued
+ * to a variable run ({@code v1.0.2}), and variable runs joined by {@code . : - _ / , + # @} print as
+ * one {@code <*>} ({@code 10.0.0.1:80}, {@code blk_-42} -> {@code blk_<*>}). Across tokens: a number
+ * followed by a byte unit ({@code 3 MB}) and month/weekday names next to a masked number
+ * ({@code Sun Jul 24 02:38:22 2005}) join the variable, runs of {@code <*>} collapse into one, and so
+ * do repeats of the same masked token that keeps a word ({@code blk_<*> blk_<*>}), which turns
+ * variable-length lists into one token ({@code <*>: <*>:} stays, as punctuation there is structure).
+ *
+ * <p>Kept in one file, over the usual size, so that the whole fast path and its order of checks read
+ * in one place next to the regexes of {@link MaskingRule#defaults()} it stands for.
+ */
+final class MaskingScanner {
+    private static final String JOINERS = ".:-_/,+#@";
+    private static final String LEADING = "([{\"'";
+    private static final String TRAILING = ")]}\"',;:.!?";
+    private static final String[] MONTHS = {
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+        "january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december"
+    };
+    private static final String[] WEEKDAYS = {
+        "mon", "tue", "wed", "thu", "fri", "sat", "sun",
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
+    };
+    private static final String[] SIZE_UNITS = {
+        "B", "kB", "KB", "MB", "GB", "TB", "PB", "EB", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "kb", "mb", "gb", "tb"
+    };
+
+    private MaskingScanner() {}
+
+    /** Masked tokens of {@code s}. */
+    static String[] scan(String s) {
+        int n = s.length();
+        List<String> out = new ArrayList<>(16);
+        // Per output token: did the raw token end in a digit (a number that a unit may follow)?
+        boolean[] numericEnd = new boolean[16];
+        int i = 0;
+        while (i < n) {
+            while (i < n && Character.isWhitespace(s.charAt(i))) {
+                i++;
+            }
+            if (i >= n) {
+                break;
+            }
+            int start = i;
+            boolean quoted = false;
+            while (i < n && !Character.isWhitespace(s.charAt(i))) {
+                quoted |= s.charAt(i) == '"';
+                i++;
+            }
+            int end = i;
+            String token;
+            if (quoted) {
+                token = maskQuoted(s, start, end);
+            } else {
+                token = maskToken(s, start, end);
+            }
+            int last = out.size() - 1;
+            if (last >= 0 && numericEnd[last] && isSizeUnit(s, start, end) && out.get(last).endsWith(TemplateTokens.WILDCARD)) {
+                out.set(last, out.get(last) + s.substring(coreEnd(s, start, end), end));
+                numericEnd[last] = false;
+                continue;
+            }
+            if (out.size() == numericEnd.length) {
+                numericEnd = java.util.Arrays.copyOf(numericEnd, numericEnd.length * 2);
+            }
+            numericEnd[out.size()] = Character.isDigit(s.charAt(end - 1)) && TemplateTokens.hasVariable(token);
+            out.add(token);
+        }
+        maskDates(out);
+        return collapse(out);
+    }
+
+    // ---- one token ---------------------------------------------------------------------------
+
+    static String maskToken(String s, int a, int b) {
+        boolean digit = false;
+        boolean special = false;
+        for (int k = a; k < b; k++) {
+            char c = s.charAt(k);
+            if (c >= '0' && c <= '9') {
+                digit = true;
+            } else if (c == '/' || c == '@' || c == '\\') {
+                special = true;
+            }
+        }
+        if (!digit && !special) {
+            return s.substring(a, b);
+        }
+        int ca = a;
+        while (ca < b && LEADING.indexOf(s.charAt(ca)) >= 0) {
+            ca++;
+        }
+        int cb = b;
+        while (cb > ca && TRAILING.indexOf(s.charAt(cb - 1)) >= 0) {
+            cb--;
+        }
+        if (ca == cb) {
+            return s.substring(a, b);
+        }
+        if (special) {
+            int scheme = indexOf(s, "://", ca, cb);
+            if (scheme > ca) {
+                int st = scheme;
+                while (st > ca && isSchemeChar(s.charAt(st - 1))) {
+                    st--;
+                }
+                if (st < scheme && Character.isLetter(s.charAt(st))) {
+                    return s.substring(a, scheme + 3) + TemplateTokens.WILDCARD + s.substring(cb, b);
+                }
+            }
+            if (isPath(s, ca, cb) || isEmail(s, ca, cb)) {
+                return wrap(s, a, ca, cb, b);
+            }
+        }
+        if (!digit) {
+            return s.substring(a, b);
+        }
+        if (isUuid(s, ca, cb) || isIpv6(s, ca, cb)) {
+            return wrap(s, a, ca, cb, b);
+        }
+        return maskRuns(s, a, ca, cb, b);
+    }
+
+    private static String wrap(String s, int a, int ca, int cb, int b) {
+        if (a == ca && cb == b) {
+            return TemplateTokens.WILDCARD;
+        }
+        return s.substring(a, ca) + TemplateTokens.WILDCARD + s.substring(cb, b);
+    }
+
+    /** The number rule: alphanumeric runs classified and glued as described in the class comment. */
+    private static String maskRuns(String s, int a, int ca, int cb, int b) {
+        int cap = 8;
+        int[] rs = new int[cap];
+        int[] re = new int[cap];
+        byte[] kind = new byte[cap]; // 0 constant, 1 weak (one inner digit), 2 variable
+        int runs = 0;
+        int k = ca;
+        while (k < cb) {
+            if (!isAlnum(s.charAt(k))) {
+                k++;
+                continue;
+            }
+            int st = k;
+            int digits = 0;
+            while (k < cb && isAlnum(s.charAt(k))) {
+                if (Character.isDigit(s.charAt(k))) {
+                    digits++;
+                }
+                k++;
+            }
+            if (runs == cap) {
+                cap *= 2;
+                rs = java.util.Arrays.copyOf(rs, cap);
+                re = java.util.Arrays.copyOf(re, cap);
+                kind = java.util.Arrays.copyOf(kind, cap);
+            }
+            rs[runs] = st;
+            re[runs] = k;
+            kind[runs] = (byte) (Character.isDigit(s.charAt(st)) || digits >= 2 ? 2 : digits == 1 ? 1 : 0);
+            runs++;
+        }
+        for (int r = 0; r < runs; r++) {
+            if (kind[r] == 1
+                    && ((r > 0 && kind[r - 1] == 2 && allJoiners(s, re[r - 1], rs[r]))
+                        || (r + 1 < runs && kind[r + 1] == 2 && allJoiners(s, re[r], rs[r + 1])))) {
+                kind[r] = 3; // promoted; not used to promote further
+            }
+        }
+        StringBuilder sb = new StringBuilder(b - a + 4);
+        sb.append(s, a, ca);
+        int prevEnd = ca;
+        boolean prevVar = false;
+        for (int r = 0; r < runs; r++) {
+            boolean var = kind[r] >= 2;
+            int gapStart = prevEnd;
+            int gapEnd = rs[r];
+            if (var && prevVar && gapEnd > gapStart && allJoiners(s, gapStart, gapEnd)) {
+                prevEnd = re[r];
+                continue;
+            }
+            if (var && gapEnd > gapStart && isSign(s.charAt(gapEnd - 1))
+                    && Character.isDigit(s.charAt(rs[r]))
+                    && (gapEnd - 1 == ca || !isAlnum(s.charAt(gapEnd - 2)))) {
+                gapEnd--;
+            }
+            sb.append(s, gapStart, gapEnd);
+            if (var) {
+                sb.append(TemplateTokens.WILDCARD);
+            } else {
+                sb.append(s, rs[r], re[r]);
+            }
+            prevVar = var;
+            prevEnd = re[r];
+        }
+        sb.append(s, prevEnd, b);
+        return sb.length() == 3 && TemplateTokens.WILDCARD.contentEquals(sb) ? TemplateTokens.WILDCARD : sb.toString();
+    }
+
+    /**
+     * A token with double-quoted values inside ({@code name="x"}, {@code "x",}): each closed pair's
+     * content becomes {@code <*>}; a quote that does not close within the token (multi-word text such
+     * as {@code "GET /a HTTP/1.1"}) leaves the words to the other rules, so constants inside stay.
+     */
+    private static String maskQuoted(String s, int start, int end) {
+        int open = s.indexOf('"', start);
+        int close = open < 0 ? -1 : s.indexOf('"', open + 1);
+        if (close < 0 || close >= end) {
+            return maskToken(s, start, end);
+        }
+        StringBuilder sb = new StringBuilder(end - start);
+        int k = start;
+        while (open >= 0 && close >= 0 && close < end) {
+            sb.append(s, k, open + 1).append(TemplateTokens.WILDCARD).append('"');
+            k = close + 1;
+            open = s.indexOf('"', k);
+            close = open < 0 || open >= end ? -1 : s.indexOf('"', open + 1);
+        }
+        sb.append(s, k, end);
+        return sb.toString();
+    }
+
+    // ---- classifiers -------------------------------------------------------------------------
+
+    private static boolean isPath(String s, int a, int b) {
+        char c0 = s.charAt(a);
+        int len = b - a;
+        if (c0 == '/') {
+            return len >= 2 && s.charAt(a + 1) != '/';
+        }
+        if ((c0 == '~' && len >= 3 && s.charAt(a + 1) == '/')
+                || (c0 == '.' && len >= 3 && (s.charAt(a + 1) == '/' || (s.charAt(a + 1) == '.' && s.charAt(a + 2) == '/')))) {
+            return true;
+        }
+        if (len >= 4 && Character.isLetter(c0) && s.charAt(a + 1) == ':' && s.charAt(a + 2) == '\\') {
+            return true;
+        }
+        int slashes = 0;
+        for (int k = a; k < b; k++) {
+            char c = s.charAt(k);
+            if (c == '/') {
+                if (k == a || s.charAt(k - 1) == '/') {
+                    return false;
+                }
+                slashes++;
+            } else if (!isAlnum(c) && c != '.' && c != '-' && c != '_') {
+                return false;
+            }
+        }
+        return slashes >= 2;
+    }
+
+    private static boolean isEmail(String s, int a, int b) {
+        int at = indexOf(s, "@", a, b);
+        if (at <= a || at >= b - 3) {
+            return false;
+        }
+        for (int k = a; k < at; k++) {
+            char c = s.charAt(k);
+            if (!isAlnum(c) && c != '.' && c != '_' && c != '%' && c != '+' && c != '-') {
+                return false;
+            }
+        }
+        boolean dot = false;
+        for (int k = at + 1; k < b; k++) {
+            char c = s.charAt(k);
+            if (c == '.') {
+                if (k == at + 1 || k == b - 1) {
+                    return false;
+                }
+                dot = true;
+            } else if (!isAlnum(c) && c != '-') {
+                return false;
+            }
+        }
+        return dot;
+    }
+
+    private static boolean isUuid(String s, int a, int b) {
+        if (b - a != 36) {
+            return false;
+        }
+        for (int k = 0; k < 36; k++) {
+            char c = s.charAt(a + k);
+            if (k == 8 || k == 13 || k == 18 || k == 23) {
+                if (c != '-') {
+                    return false;
+                }
+            } else if (Character.digit(c, 16) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isIpv6(String s, int a, int b) {
+        int colons = 0;
+        for (int k = a; k < b; k++) {
+            char c = s.charAt(k);
+            if (c == ':') {
+                colons++;
+            } else if (Character.digit(c, 16) < 0 && c != '.') {
+                return false;
+            }
+        }
+        return colons >= 2;
+    }
+
+    private static boolean isSizeUnit(String s, int start, int end) {
+        int cb = coreEnd(s, start, end);
+        int len = cb - start;
+        if (len < 1 || len > 3) {
+            return false;
+        }
+        for (String unit : SIZE_UNITS) {
+            if (unit.length() == len && s.startsWith(unit, start)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int coreEnd(String s, int start, int end) {
+        int cb = end;
+        while (cb > start && TRAILING.indexOf(s.charAt(cb - 1)) >= 0) {
+            cb--;
+        }
+        return cb;
+    }
+
+    /** First index of {@code needle} starting in [from, to) and ending by {@code to}, or -1. */
+    private static int indexOf(String s, String needle, int from, int to) {
+        for (int k = from; k + needle.length() <= to; k++) {
+            if (s.startsWith(needle, k)) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean allJoiners(String s, int from, int to) {
+        if (from >= to) {
+            return false;
+        }
+        for (int k = from; k < to; k++) {
+            if (JOINERS.indexOf(s.charAt(k)) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAlnum(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || (c > 127 && Character.isLetterOrDigit(c));
+    }
+
+    private static boolean isSchemeChar(char c) {
+        return isAlnum(c) || c == '+' || c == '.' || c == '-';
+    }
+
+    private static boolean isSign(char c) {
+        return c == '-' || c == '+';
+    }
+
+    // ---- across tokens -----------------------------------------------------------------------
+
+    /** Month names next to a masked number, then weekday names before a masked month or number. */
+    private static void maskDates(List<String> out) {
+        int size = out.size();
+        for (int k = 0; k < size; k++) {
+            boolean before = k > 0 && TemplateTokens.isWildcard(out.get(k - 1));
+            boolean after = k + 1 < size && isWildcardIgnoringPunctuation(out.get(k + 1));
+            if ((before || after) && isName(out.get(k), MONTHS)) {
+                String t = out.get(k);
+                out.set(k, TemplateTokens.WILDCARD + t.substring(nameLength(t)));
+            }
+        }
+        for (int k = 0; k + 1 < size; k++) {
+            if (isWildcardIgnoringPunctuation(out.get(k + 1)) && isName(out.get(k), WEEKDAYS)) {
+                String t = out.get(k);
+                out.set(k, TemplateTokens.WILDCARD + t.substring(nameLength(t)));
+            }
+        }
+    }
+
+    private static boolean isWildcardIgnoringPunctuation(String t) {
+        return t.startsWith(TemplateTokens.WILDCARD) && (t.length() == 3 || stripTrailing(t).length() == 3);
+    }
+
+    private static boolean isName(String t, String[] names) {
+        int len = nameLength(t);
+        if (len < 3 || len > 9 || !Character.isUpperCase(t.charAt(0))) {
+            return false;
+        }
+        for (String name : names) {
+            if (name.length() == len && t.regionMatches(true, 0, name, 0, len)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int nameLength(String t) {
+        int len = t.length();
+        while (len > 0 && (t.charAt(len - 1) == ',' || t.charAt(len - 1) == '.')) {
+            len--;
+        }
+        return len;
+    }
+
+    private static String stripTrailing(String t) {
+        int len = t.length();
+        while (len > 0 && TRAILING.indexOf(t.charAt(len - 1)) >= 0) {
+            len--;
+        }
+        return len == t.length() ? t : t.substring(0, len);
+    }
+
+    private static boolean hasWord(String t) {
+        for (int k = 0; k < t.length(); k++) {
+            if (isAlnum(t.charAt(k))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Collapses runs of bare {@code <*>} and repeats of the same masked word-bearing token into one token. */
+    static String[] collapse(List<String> out) {
+        String[] result = new String[out.size()];
+        int w = 0;
+        for (int r = 0; r < out.size(); r++) {
+            String t = out.get(r);
+            if (w > 0 && t.equals(result[w - 1]) && TemplateTokens.hasVariable(t) && (TemplateTokens.isWildcard(t) || hasWord(t))) {
+                continue;
+            }
+            result[w++] = TemplateTokens.isWildcard(t) ? TemplateTokens.WILDCARD : t;
+        }
+        return w == result.length ? result : java.util.Arrays.copyOf(result, w);
+    }
+}
