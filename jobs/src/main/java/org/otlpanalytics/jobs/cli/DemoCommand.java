@@ -99,15 +99,15 @@ public final class DemoCommand {
                     nextProgress += 5000;
                     System.out.printf("  %3ds  sent %d messages (event time %s)  red_1m rows: %d%n",
                             (System.currentTimeMillis() - wallStart) / 1000, sent, Instant.ofEpochMilli(m.timeMillis),
-                            count(pg, "red_1m"));
+                            countRedRows(pg));
                 }
             }
             p.flush();
         }
     }
 
-    private static long count(PostgresServer pg, String table) {
-        try (Connection c = pg.connect(); PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + table);
+    private static long countRedRows(PostgresServer pg) {
+        try (Connection c = pg.connect(); PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM red_1m");
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);

@@ -2,7 +2,6 @@ package org.otlpanalytics.jobs.sink.postgres;
 
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
@@ -13,6 +12,7 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 
 /** Writer of {@link PostgresUpsertSink}: batches, de-duplicates and commits upserts. */
 final class PostgresUpsertWriter<T> implements SinkWriter<T> {
+    private static final java.sql.Driver DRIVER = new org.postgresql.Driver();
     private final PostgresSinkConfig config;
     private final PgRowMapper<T> mapper;
     private final List<PgStatement> statements;
@@ -74,7 +74,12 @@ final class PostgresUpsertWriter<T> implements SinkWriter<T> {
 
     private Connection connection() throws SQLException {
         if (connection == null || connection.isClosed()) {
-            connection = DriverManager.getConnection(config.jdbcUrl(), config.connectionProperties());
+            // the driver class of this job's class loader, not DriverManager's registry: in a session
+            // cluster a restarted job gets a new class loader and the old driver must not be used
+            connection = DRIVER.connect(config.jdbcUrl(), config.connectionProperties());
+            if (connection == null) {
+                throw new SQLException("not a PostgreSQL JDBC URL: " + config.jdbcUrl());
+            }
             connection.setAutoCommit(false);
         }
         return connection;
