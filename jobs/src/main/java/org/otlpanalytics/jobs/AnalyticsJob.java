@@ -7,6 +7,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.otlpanalytics.jobs.config.Environments;
 import org.otlpanalytics.jobs.config.JobOptions;
+import org.otlpanalytics.jobs.edges.EdgesJob;
 import org.otlpanalytics.jobs.ingest.OtlpKafkaSources;
 import org.otlpanalytics.jobs.red.RedJob;
 import org.otlpanalytics.jobs.sink.postgres.PostgresSinkConfig;
@@ -25,12 +26,16 @@ import org.otlpanalytics.schemas.traces.SpanRecord;
 public final class AnalyticsJob {
     public static final String JOB_NAME = "otlp-analytics";
     /** Every pipeline this build knows, for {@code --jobs}. */
-    public static final String ALL_JOBS = "red";
+    public static final String ALL_JOBS = "red,edges,metrics,logs";
 
     private AnalyticsJob() {}
 
     public static void main(String[] args) throws Exception {
-        JobOptions o = JobOptions.parse(args);
+        run(JobOptions.parse(args));
+    }
+
+    /** Migrates the schema, builds the chosen pipelines and runs them until they end. */
+    public static void run(JobOptions o) throws Exception {
         SchemaMigrator.migrate(postgres(o));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Environments.configuration(o));
         build(env, o);
@@ -73,6 +78,26 @@ public final class AnalyticsJob {
             RedJob.buildPipeline(env,
                     OtlpKafkaSources.source(o, topic, new SpanDecoder(o.encoding()), SpanRecord.class), o, deadLetters,
                     new PostgresUpsertSink<>(pg, new RedRowMapper(topic)), null);
+        }
+        if (jobs.contains(EdgesJob.JOB)) {
+            JobOptions eo = EdgesJob.sourceOptions(o);
+            EdgesJob.buildPipeline(env, OtlpKafkaSources.source(eo, eo.require(JobOptions.SPANS_TOPIC),
+                    new SpanDecoder(o.encoding()), SpanRecord.class), o, deadLetters, EdgesJob.postgresSinks(pg, o), null);
+        }
+        if (jobs.contains("metrics")) {
+            String topic = o.require(JobOptions.METRICS_TOPIC);
+            org.otlpanalytics.jobs.metrics.MetricsJob.buildPipeline(env, OtlpKafkaSources.source(o, topic,
+                    new org.otlpanalytics.schemas.metrics.MetricDecoder(o.encoding()),
+                    org.otlpanalytics.schemas.metrics.MetricPoint.class), o, deadLetters,
+                    new PostgresUpsertSink<>(pg, new org.otlpanalytics.jobs.sink.postgres.MetricRowMapper(topic)),
+                    new PostgresUpsertSink<>(pg, new org.otlpanalytics.jobs.sink.postgres.UseRowMapper()), null);
+        }
+        if (jobs.contains(org.otlpanalytics.jobs.logs.LogsJob.JOB)) {
+            String topic = o.require(JobOptions.LOGS_TOPIC);
+            org.otlpanalytics.jobs.logs.LogsJob.buildPipeline(env, OtlpKafkaSources.source(o, topic,
+                    new org.otlpanalytics.schemas.logs.LogDecoder(o.encoding()), org.otlpanalytics.schemas.logs.LogRecordFlat.class),
+                    o, deadLetters, new PostgresUpsertSink<>(pg, new org.otlpanalytics.jobs.sink.postgres.LogPatternRowMapper()),
+                    new PostgresUpsertSink<>(pg, new org.otlpanalytics.jobs.sink.postgres.LogPatternWindowRowMapper(topic)), null);
         }
     }
 }

@@ -27,12 +27,11 @@ public final class AnalyzeCommand {
         Path out = Path.of(given.require(OUT));
         System.err.println("starting embedded Kafka and PostgreSQL...");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); PostgresServer pg = PostgresServer.start()) {
-            JobOptions o = given.with(JobOptions.BOOTSTRAP, kafka.bootstrapServers())
+            JobOptions o = Environments.withLocalCheckpointDir(given.with(JobOptions.BOOTSTRAP, kafka.bootstrapServers())
                     .with(JobOptions.JDBC_URL, pg.jdbcUrl())
                     .with(JobOptions.BOUNDED, "true")
                     .with(JobOptions.STARTING_OFFSETS, "earliest")
-                    .with(JobOptions.CHECKPOINT_INTERVAL, "2s")
-                    .with(JobOptions.JOBS, given.get(JobOptions.JOBS).equals("red") ? AnalyticsJob.ALL_JOBS : given.get(JobOptions.JOBS));
+                    .with(JobOptions.CHECKPOINT_INTERVAL, "2s"));
             kafka.createTopics(2, o.get(JobOptions.SPANS_TOPIC), o.get(JobOptions.LOGS_TOPIC),
                     o.get(JobOptions.METRICS_TOPIC), o.get(JobOptions.DEAD_LETTER_TOPIC));
             Map<String, Integer> loaded = LoadCommand.load(dir, kafka.bootstrapServers(), o);

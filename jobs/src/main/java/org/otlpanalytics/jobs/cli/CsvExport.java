@@ -31,6 +31,54 @@ public final class CsvExport {
                 + "round(r.p99_ms::numeric, 3) AS p99_ms, round(r.distinct_traces::numeric, 1) AS distinct_traces, "
                 + "r.sample_ref FROM red_1m r JOIN dim_tenant t USING (tenant_id) JOIN dim_resource d USING (resource_id) "
                 + "ORDER BY r.bucket, t.code, d.name, r.operation, r.span_kind, r.status");
+        // service-call edges: caller/callee are service names, or the peer's name (redis, postgresql, kafka, user)
+        QUERIES.put("service_call_5m", "SELECT to_char(e.bucket AT TIME ZONE 'UTC', " + ISO + ") AS bucket, t.code AS tenant, "
+                + "s.name AS caller, d.name AS callee, e.calls, e.errors, round(e.p50_ms::numeric, 3) AS p50_ms, "
+                + "round(e.p95_ms::numeric, 3) AS p95_ms, round(e.p99_ms::numeric, 3) AS p99_ms, e.duration_side, "
+                + "round(e.rps::numeric, 4) AS rps, round(e.err_rate::numeric, 4) AS err_rate, "
+                + "round(e.server_p50_ms::numeric, 3) AS server_p50_ms, round(e.server_p95_ms::numeric, 3) AS server_p95_ms, "
+                + "e.connection_type, s.urn AS caller_urn, d.urn AS callee_urn, e.sample_trace_id, e.sample_ref "
+                + "FROM service_call_5m e JOIN dim_tenant t USING (tenant_id) "
+                + "JOIN dim_resource s ON s.resource_id = e.src_resource_id JOIN dim_resource d ON d.resource_id = e.dst_resource_id "
+                + "ORDER BY e.bucket, t.code, s.name, d.name, s.urn, d.urn");
+        QUERIES.put("topo_edge_time", "SELECT t.code AS tenant, s.name AS caller, d.name AS callee, e.relation, "
+                + "e.connection_type, to_char(lower(e.valid) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS valid_from, "
+                + "to_char(upper(e.valid) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS valid_to, "
+                + "s.urn AS caller_urn, d.urn AS callee_urn "
+                + "FROM topo_edge_time e JOIN dim_tenant t USING (tenant_id) "
+                + "JOIN dim_resource s ON s.resource_id = e.src_resource_id JOIN dim_resource d ON d.resource_id = e.dst_resource_id "
+                + "ORDER BY t.code, s.name, d.name, s.urn, d.urn, lower(e.valid)");
+        // metrics: resource is the URN (urn:host:... for system.*), service the reporting service
+        QUERIES.put("metric_1m", "SELECT to_char(m.bucket AT TIME ZONE 'UTC', " + ISO + ") AS bucket, t.code AS tenant, "
+                + "coalesce(s.name, CASE WHEN d.kind = 'svc' THEN d.name END) AS service, d.urn AS resource, m.metric, "
+                + "m.labels::text AS labels, m.kind, m.unit, m.points, m.avg, m.min, m.max, m.p95, m.last, m.total, m.rate, "
+                + "m.count, m.sum, m.sample_ref FROM metric_1m m JOIN dim_tenant t USING (tenant_id) "
+                + "JOIN dim_resource d USING (resource_id) LEFT JOIN dim_resource s ON s.resource_id = m.service_resource_id "
+                + "ORDER BY m.bucket, t.code, d.urn, m.metric, m.labels::text");
+        QUERIES.put("use_1m", "SELECT to_char(u.bucket AT TIME ZONE 'UTC', " + ISO + ") AS bucket, t.code AS tenant, "
+                + "d.urn AS resource, d.kind AS resource_kind, u.utilization, u.utilization_component, u.saturation, "
+                + "u.saturation_component, u.errors_per_s, u.contributors::text AS contributors "
+                + "FROM use_1m u JOIN dim_tenant t USING (tenant_id) JOIN dim_resource d USING (resource_id) "
+                + "ORDER BY u.bucket, t.code, d.urn");
+        QUERIES.put("use_saturation_ranking", "SELECT tenant, resource, resource_kind, pressure, max_saturation AS saturation, "
+                + "saturation_component, max_utilization AS utilization, utilization_component, max_errors_per_s AS errors_per_s, "
+                + "to_char(last_bucket AT TIME ZONE 'UTC', " + ISO + ") AS last_bucket "
+                + "FROM use_saturation_ranking ORDER BY pressure DESC, resource");
+        // log fingerprints as 16 hex digits; merged_into/aliases name fingerprints folded into another
+        QUERIES.put("log_pattern", "SELECT lpad(to_hex(p.fingerprint_id), 16, '0') AS fingerprint_id, t.code AS tenant, "
+                + "d.name AS service, d.urn AS service_urn, p.pattern, p.sample, p.severity_number, p.severity_text, "
+                + "to_char(p.first_seen AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS first_seen, "
+                + "to_char(p.last_seen AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS last_seen, "
+                + "CASE WHEN p.merged_into IS NULL THEN '' ELSE lpad(to_hex(p.merged_into), 16, '0') END AS merged_into, "
+                + "array_to_string(ARRAY(SELECT lpad(to_hex(a), 16, '0') FROM unnest(p.aliases) a), ' ') AS aliases, "
+                + "p.sample_partition, p.sample_offset FROM log_pattern p JOIN dim_tenant t ON t.tenant_id = p.tenant_id "
+                + "JOIN dim_resource d ON d.resource_id = p.resource_id ORDER BY t.code, d.name, p.pattern, p.fingerprint_id");
+        QUERIES.put("log_pattern_5m", "SELECT to_char(f.bucket AT TIME ZONE 'UTC', " + ISO + ") AS bucket, t.code AS tenant, "
+                + "d.name AS service, lpad(to_hex(f.fingerprint_id), 16, '0') AS fingerprint_id, coalesce(p.pattern, '') AS pattern, "
+                + "f.count_total, f.count_error, d.urn AS service_urn, f.sample_ref FROM log_pattern_5m f "
+                + "JOIN dim_tenant t ON t.tenant_id = f.tenant_id JOIN dim_resource d ON d.resource_id = f.resource_id "
+                + "LEFT JOIN log_pattern p ON p.fingerprint_id = f.fingerprint_id "
+                + "ORDER BY f.bucket, t.code, d.name, f.count_total DESC, f.fingerprint_id");
         QUERIES.put("dim_tenant", "SELECT tenant_id, code FROM dim_tenant ORDER BY code");
         QUERIES.put("dim_resource", "SELECT resource_id, urn, kind, name, namespace FROM dim_resource ORDER BY urn");
         QUERIES.put("kafka_locator", "SELECT id, topic, array_to_string(partitions, ' ') AS partitions, "

@@ -13,6 +13,9 @@ public final class Main {
             "  run             --bootstrap-servers HOST:PORT --jdbc-url URL [--jobs red]: run jobs on a local MiniCluster",
             "  bench           decode / RED / RED+PostgreSQL throughput and peak heap",
             "  bench-patterns  [DIR]: log template accuracy (GA/PA) and throughput on Loghub samples",
+            "  bench-logs      log records/s through decode + fingerprinting + 5-min counts, decode-only, peak heap",
+            "  bench-edges     edge pairing spans/s with 10,000 traces in flight, state held, ratio to decode-only",
+            "  bench-metrics   metric points/s through decode + cumulative-to-delta + metric_1m/USE, decode-only, peak heap",
             "See README.md for every option and its default.");
 
     private Main() {}
@@ -35,10 +38,21 @@ public final class Main {
                     AnalyzeCommand.main(rest);
                     break;
                 case "run":
-                    AnalyticsJob.main(rest);
+                    // a local MiniCluster: checkpoints in a temporary directory unless --checkpoint-dir is given
+                    AnalyticsJob.run(org.otlpanalytics.jobs.config.Environments.withLocalCheckpointDir(
+                            org.otlpanalytics.jobs.config.JobOptions.parse(rest)));
                     break;
                 case "bench":
                     org.otlpanalytics.jobs.bench.RedBench.main(rest);
+                    break;
+                case "bench-edges":
+                    org.otlpanalytics.jobs.bench.edges.EdgePairingBenchmark.main(rest);
+                    break;
+                case "bench-metrics":
+                    org.otlpanalytics.jobs.bench.metrics.MetricsBench.main(rest);
+                    break;
+                case "bench-logs":
+                    org.otlpanalytics.jobs.logs.LogsBench.main(rest);
                     break;
                 case "bench-patterns":
                     Class.forName("org.otlpanalytics.jobs.bench.patterns.PatternAccuracyBench")

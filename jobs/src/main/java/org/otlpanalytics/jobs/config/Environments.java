@@ -2,6 +2,7 @@ package org.otlpanalytics.jobs.config;
 
 import java.time.Duration;
 import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -17,7 +18,27 @@ public final class Environments {
         c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
         c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+        String dir = o.get(JobOptions.CHECKPOINT_DIR);
+        if (dir != null && !dir.isBlank()) {
+            // state beyond the JobManager storage's few MB (metrics series, log buffers) needs files
+            c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir);
+        }
         return c;
+    }
+
+    /** For commands that run on a local MiniCluster: a temporary checkpoint directory unless one is given. */
+    public static JobOptions withLocalCheckpointDir(JobOptions o) {
+        String dir = o.get(JobOptions.CHECKPOINT_DIR);
+        if (dir != null && !dir.isBlank()) {
+            return o;
+        }
+        try {
+            java.nio.file.Path tmp = java.nio.file.Files.createTempDirectory("otlp-analytics-checkpoints");
+            return o.with(JobOptions.CHECKPOINT_DIR, tmp.toUri().toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create a local checkpoint directory", e);
+        }
     }
 
     public static StreamExecutionEnvironment configure(StreamExecutionEnvironment env, JobOptions o) {

@@ -30,6 +30,22 @@ public final class JobOptions {
     public static final String ALLOWED_LATENESS = "allowed-lateness";
     public static final String IDLENESS = "idleness";
     public static final String CARDINALITY_LIMIT = "red-cardinality-limit";
+    /** Patterns kept per (tenant, service) before the least recently used is evicted (counted). */
+    public static final String LOG_PATTERNS_MAX_CLUSTERS = "log-patterns-max-clusters";
+    /** Log records one (tenant, service) may buffer while waiting for the watermark. */
+    public static final String LOG_PATTERNS_BUFFER_MAX_RECORDS = "log-patterns-buffer-max-records";
+    public static final String EDGES_STORE_TTL = "edges-store-ttl";
+    public static final String EDGES_STORE_MAX_ITEMS = "edges-store-max-items";
+    public static final String EDGES_TOPOLOGY_IDLE_TIMEOUT = "edges-topology-idle-timeout";
+    public static final String EDGES_LIVE_WINDOW = "edges-live-window";
+    public static final String EDGES_LIVE_REFRESH = "edges-live-refresh-interval";
+    public static final String EDGES_LIVE_AGE = "edges-live-age";
+    public static final String EDGES_LIVE_AGE_GRAPH = "edges-live-age-graph";
+    public static final String METRICS_SERIES_IDLE_TIMEOUT = "metrics-series-idle-timeout";
+    public static final String METRICS_MAX_SERIES_PER_RESOURCE = "metrics-max-series-per-resource";
+    public static final String METRICS_FIRST_POINT_MAX_INTERVAL = "metrics-first-point-max-interval";
+    /** Checkpoint directory (URI); empty = the cluster's configuration decides. */
+    public static final String CHECKPOINT_DIR = "checkpoint-dir";
     public static final String BATCH_SIZE = "batch-size";
     public static final String JOBS = "jobs";
 
@@ -55,8 +71,21 @@ public final class JobOptions {
         DEFAULTS.put(ALLOWED_LATENESS, "2m");
         DEFAULTS.put(IDLENESS, "30s");
         DEFAULTS.put(CARDINALITY_LIMIT, "1000");
+        DEFAULTS.put(LOG_PATTERNS_MAX_CLUSTERS, "5000");
+        DEFAULTS.put(LOG_PATTERNS_BUFFER_MAX_RECORDS, "100000");
+        DEFAULTS.put(EDGES_STORE_TTL, "10s");
+        DEFAULTS.put(EDGES_STORE_MAX_ITEMS, "100000");
+        DEFAULTS.put(EDGES_TOPOLOGY_IDLE_TIMEOUT, "10m");
+        DEFAULTS.put(EDGES_LIVE_WINDOW, "10m");
+        DEFAULTS.put(EDGES_LIVE_REFRESH, "1m");
+        DEFAULTS.put(EDGES_LIVE_AGE, "auto");
+        DEFAULTS.put(EDGES_LIVE_AGE_GRAPH, "ops");
+        DEFAULTS.put(METRICS_SERIES_IDLE_TIMEOUT, "15m");
+        DEFAULTS.put(METRICS_MAX_SERIES_PER_RESOURCE, "5000");
+        DEFAULTS.put(METRICS_FIRST_POINT_MAX_INTERVAL, "5m");
+        DEFAULTS.put(CHECKPOINT_DIR, "");
         DEFAULTS.put(BATCH_SIZE, "2000");
-        DEFAULTS.put(JOBS, "red");
+        DEFAULTS.put(JOBS, "red,edges,metrics,logs");
     }
 
     private final Map<String, String> values;

@@ -30,6 +30,25 @@ public enum ConnectionType {
         return label;
     }
 
+    /** This type's bit in a set of types ({@link #labels(int)}). */
+    public int bit() {
+        return 1 << code;
+    }
+
+    /**
+     * The labels of a set of types, in code order, joined by {@code ,}: the same text for the
+     * same set whatever order the edges came in.
+     */
+    public static String labels(int mask) {
+        StringBuilder sb = new StringBuilder();
+        for (ConnectionType t : values()) {
+            if ((mask & t.bit()) != 0) {
+                sb.append(sb.length() == 0 ? "" : ",").append(t.label);
+            }
+        }
+        return sb.toString();
+    }
+
     public static ConnectionType fromCode(int code) {
         switch (code) {
             case 0:

@@ -39,6 +39,31 @@ public final class EdgeMatcher {
         return OfferResult.paired(Edge.between(caller, callee));
     }
 
+    /**
+     * Of two halves waiting under one pairing id, the one that has to stop waiting now because
+     * the two are too far apart in event time to be one call; null when they may pair.
+     *
+     * <p>Two halves pair only when each starts before the other's deadline. Why: a half is
+     * stamped with its start, and a watermark never passes an on-time record's stamp, so a half
+     * starting before its partner's deadline always finds the partner still waiting, whatever
+     * the Kafka partitions' interleaving. A half starting after it (a consumer picking a message
+     * up more than {@code edges.store.ttl} after the producer ended) would pair or not depending
+     * on whether the watermark had reached the deadline yet, and a replay could draw other
+     * edges. Refusing that pair makes the answer a function of the two spans. The half with the
+     * earlier deadline is the one whose timer would have fired first, so it expires now.
+     */
+    public static PendingSpan staleOf(PendingSpan waiting, PendingSpan incoming) {
+        if (startMillis(incoming) < waiting.deadlineMillis() && startMillis(waiting) < incoming.deadlineMillis()) {
+            return null;
+        }
+        return waiting.deadlineMillis() <= incoming.deadlineMillis() ? waiting : incoming;
+    }
+
+    /** A half's Flink timestamp: its start in epoch milliseconds, as the span decoder stamps it. */
+    static long startMillis(PendingSpan p) {
+        return Math.floorDiv(p.startTimeNanos(), 1_000_000L);
+    }
+
     /** True when {@link #match} consumed the waiting half, so the state entry must go. */
     public static boolean consumesWaiting(OfferResult matched) {
         return matched.outcome() != OfferResult.Outcome.DUPLICATE;

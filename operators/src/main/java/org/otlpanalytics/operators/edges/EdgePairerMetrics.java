@@ -27,5 +27,12 @@ public final class EdgePairerMetrics {
     public static final String PENDING_SPANS = "pendingSpans";
     public static final String PENDING_BYTES = "pendingBytes";
 
+    /** Metric group of {@link ServiceCallAggregator}. */
+    public static final String AGGREGATOR_GROUP = "serviceCallAggregator";
+    public static final String EDGES_AGGREGATED = "edgesAggregated";
+    /** Edges later than the allowed lateness: sent to the late side output, not aggregated. */
+    public static final String EDGES_LATE_DROPPED = "edgesLateDropped";
+    public static final String ROWS_EMITTED = "rowsEmitted";
+
     private EdgePairerMetrics() {}
 }

@@ -27,6 +27,7 @@ import org.otlpanalytics.schemas.traces.SpanRecord;
  * OfferResult r = EdgeMatcher.settleAlone(in);          // root SERVER/CONSUMER: no state
  * if (r == null) {
  *     PendingSpan w = pending.get(in.pairingSpanId());  // MapState<Long, PendingSpan>
+ *     stale = EdgeMatcher.staleOf(w, in)                // expire it now: w (then in waits) or in
  *     if (w != null) { r = EdgeMatcher.match(w, in); if (EdgeMatcher.consumesWaiting(r)) pending.remove(...); }
  *     else if (full) r = REJECTED; else { pending.put(...); registerEventTimeTimer(in.deadlineMillis()); }
  * }
@@ -51,6 +52,8 @@ public final class EdgeStore {
     private long heldBytes;
     private final long[] outcomeCounts = new long[OfferResult.Outcome.values().length];
     private long expired;
+    /** Halves {@link EdgeMatcher#staleOf} ended before their deadline; handed back by the next {@link #expire}. */
+    private final List<PendingSpan> expiredEarly = new ArrayList<>();
 
     public EdgeStore(EdgeStoreOptions options) {
         this.options = options;
@@ -78,6 +81,21 @@ public final class EdgeStore {
         PairingKey key = new PairingKey(span.traceIdHi, span.traceIdLo, incoming.pairingSpanId());
         Waiting w = waiting.get(key);
         if (w != null) {
+            PendingSpan stale = EdgeMatcher.staleOf(w.span, incoming);
+            if (stale == incoming) {
+                // too late or too early for the waiting half: it waited in vain, as far as this one goes
+                expiredEarly.add(incoming);
+                return count(OfferResult.pending(incoming));
+            }
+            if (stale == w.span) {
+                waiting.remove(key);
+                forget(w);
+                staleEntries++;
+                expiredEarly.add(w.span);
+                w = null;
+            }
+        }
+        if (w != null) {
             OfferResult matched = EdgeMatcher.match(w.span, incoming);
             if (EdgeMatcher.consumesWaiting(matched)) {
                 waiting.remove(key);
@@ -102,11 +120,16 @@ public final class EdgeStore {
     /**
      * Ends the wait of every half whose deadline is at or before the watermark (as a Flink
      * event-time timer fires when the watermark reaches its time) and returns them, earliest
-     * deadline first. Each is counted as expired.
+     * deadline first, after the halves {@link EdgeMatcher#staleOf} ended early since the last
+     * call. Each is counted as expired.
      */
     public List<PendingSpan> expire(long watermarkMillis) {
         this.watermarkMillis = Math.max(this.watermarkMillis, watermarkMillis);
         List<PendingSpan> out = null;
+        if (!expiredEarly.isEmpty()) {
+            out = new ArrayList<>(expiredEarly);
+            expiredEarly.clear();
+        }
         while (!byDeadline.isEmpty() && byDeadline.peek().span.deadlineMillis() <= watermarkMillis) {
             Waiting w = byDeadline.poll();
             if (!w.live) {

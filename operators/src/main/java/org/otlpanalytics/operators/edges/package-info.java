@@ -16,6 +16,10 @@
  *       (default 10 s) of event time; only a watermark ends the wait, never the wall clock.
  *       Pairing wins over naming: a CLIENT span naming a database still pairs with a SERVER
  *       child that arrives in time.
+ *   <li><b>In time.</b> Two halves pair only when each starts before the other's deadline
+ *       ({@link org.otlpanalytics.operators.edges.EdgeMatcher#staleOf}); otherwise the one with the
+ *       earlier deadline expires at once. This keeps pairing independent of how Kafka partitions
+ *       interleave, so replays and restarts draw the same edges.
  *   <li><b>Failed.</b> An edge failed when the caller or the callee span has status ERROR
  *       (either instrumented side; as the Collector). A virtual side never fails an edge.
  *   <li><b>Same service.</b> A pair whose two halves share tenant and service URN is consumed

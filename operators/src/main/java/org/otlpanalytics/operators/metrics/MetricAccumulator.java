@@ -32,9 +32,20 @@ import org.otlpanalytics.schemas.metrics.MetricType;
  * </ul>
  * The KLL sketch exists only for LEVEL and RATE; its row bytes are canonical (see
  * {@link #kllBytes()}).
+ *
+ * <p>Order independence: the same points give the same row, bit for bit, whatever order they
+ * were added or merged in (the exactly-once guarantee compares rows of a run with a failure to a
+ * clean run). Floating sums (samples, deltas, histogram sums) keep their summands and add them
+ * in ascending order when read ({@link Summands}); the interval is summed in integer
+ * nanoseconds; the KLL sketch is built from the sorted samples when read ({@link SampleKll}).
+ * One exception: explicit histograms whose layout changes within the minute are re-bucketed
+ * into the first point's layout. At most {@link #MAX_POINTS} points are kept; more are refused
+ * and counted in {@link #ignored()}, so a hostile series cannot grow the state without bound.
  */
 public final class MetricAccumulator {
     public static final int DEFAULT_KLL_K = 200;
+    /** Points one accumulator takes (a series sending every second has 60 a minute). */
+    public static final int MAX_POINTS = 10_000;
 
     final int kllK;
     // identity, from the first point
@@ -52,19 +63,20 @@ public final class MetricAccumulator {
     long ignored;
     long layoutMismatches;
     // LEVEL, RATE samples
-    long samples;
-    double sampleSum;
+    Summands samples = new Summands();
     double sampleMin = Double.POSITIVE_INFINITY;
     double sampleMax = Double.NEGATIVE_INFINITY;
     double last = Double.NaN;
     long lastTimeNanos = Long.MIN_VALUE;
-    KllDoublesSketch kll;
+    /** Built from the samples when first needed; dropped on every change. */
+    private KllDoublesSketch kll;
     // RATE
-    double total;
-    double intervalSeconds;
+    Summands deltas = new Summands();
+    long intervalNanos;
     // HISTOGRAM, EXPONENTIAL_HISTOGRAM, SUMMARY
     long count;
-    double sum;
+    /** The sums of the points with observations (NaN for a point without a sum). */
+    Summands sums = new Summands();
     double min = Double.NaN;
     double max = Double.NaN;
     double[] bounds;
@@ -93,10 +105,11 @@ public final class MetricAccumulator {
     /** Adds one point; false (and counted as ignored) if its kind does not fit this series. */
     public boolean add(MetricPoint p) {
         AggregateKind k = AggregateKind.of(p);
-        if (k == null || (kind != null && k != kind)) {
+        if (k == null || (kind != null && k != kind) || points >= MAX_POINTS) {
             ignored++;
             return false;
         }
+        kll = null;
         if (kind == null) {
             identify(p, k);
         }
@@ -107,11 +120,11 @@ public final class MetricAccumulator {
                 sample(p.valueIsInt ? (double) p.longValue : p.value, p.timeNanos);
                 break;
             case RATE:
-                total += p.value;
+                deltas.add(p.valueIsInt ? (double) p.longValue : p.value);
                 if (p.startTimeNanos > 0 && p.timeNanos > p.startTimeNanos) {
-                    double seconds = (p.timeNanos - p.startTimeNanos) / 1e9;
-                    intervalSeconds += seconds;
-                    sample(p.value / seconds, p.timeNanos);
+                    intervalNanos += p.timeNanos - p.startTimeNanos;
+                    sample((p.valueIsInt ? (double) p.longValue : p.value) / ((p.timeNanos - p.startTimeNanos) / 1e9),
+                            p.timeNanos);
                 }
                 break;
             case HISTOGRAM:
@@ -147,6 +160,7 @@ public final class MetricAccumulator {
             ignored += o.ignored;
             return;
         }
+        kll = null;
         if (kind == null) {
             copyIdentity(o);
         } else if (o.kind != kind) {
@@ -157,21 +171,21 @@ public final class MetricAccumulator {
         ignored += o.ignored;
         layoutMismatches += o.layoutMismatches;
         range.merge(o.range);
-        if (o.samples > 0) {
-            samples += o.samples;
-            sampleSum += o.sampleSum;
+        if (o.samples.size() > 0) {
+            samples.addAll(o.samples);
             sampleMin = Math.min(sampleMin, o.sampleMin);
             sampleMax = Math.max(sampleMax, o.sampleMax);
-            sketch().merge(o.kll);
             if (o.lastTimeNanos > lastTimeNanos || (o.lastTimeNanos == lastTimeNanos && o.last > last)) {
                 last = o.last;
                 lastTimeNanos = o.lastTimeNanos;
             }
         }
-        total += o.total;
-        intervalSeconds += o.intervalSeconds;
-        if (o.count > 0 || o.bounds != null || o.exp != null) {
-            addCountSumMinMax(o.count, o.sum, o.min, o.max);
+        deltas.addAll(o.deltas);
+        intervalNanos += o.intervalNanos;
+        if (o.count > 0) {
+            mergeMinMax(o.min, o.max);
+            count += o.count;
+            sums.addAll(o.sums);
         }
         if (o.bounds != null) {
             addExplicit(o.bounds, o.buckets);
@@ -212,11 +226,9 @@ public final class MetricAccumulator {
     }
 
     private void sample(double v, long timeNanos) {
-        samples++;
-        sampleSum += v;
+        samples.add(v);
         sampleMin = Math.min(sampleMin, v);
         sampleMax = Math.max(sampleMax, v);
-        sketch().update(v);
         // latest point wins; on a tie the larger value, so arrival order does not matter
         if (timeNanos > lastTimeNanos || (timeNanos == lastTimeNanos && v > last)) {
             last = v;
@@ -224,9 +236,10 @@ public final class MetricAccumulator {
         }
     }
 
+    /** The KLL sketch of the samples (null without samples), built once per change. */
     private KllDoublesSketch sketch() {
-        if (kll == null) {
-            kll = KllDoublesSketch.newHeapInstance(kllK);
+        if (kll == null && samples.size() > 0) {
+            kll = SampleKll.build(samples.sorted(), kllK);
         }
         return kll;
     }
@@ -236,11 +249,35 @@ public final class MetricAccumulator {
         if (c == 0) {
             return;
         }
+        mergeMinMax(mn, mx);
+        sums.add(s); // a NaN (unknown) sum makes the total unknown
+        count += c;
+    }
+
+    private void mergeMinMax(double mn, double mx) {
         boolean first = count == 0;
-        sum = first ? s : sum + s; // NaN sticks
         min = first ? mn : (Double.isNaN(min) || Double.isNaN(mn) ? Double.NaN : Math.min(min, mn));
         max = first ? mx : (Double.isNaN(max) || Double.isNaN(mx) ? Double.NaN : Math.max(max, mx));
-        count += c;
+    }
+
+    /** Mean of the samples (NaN without samples), summed in ascending order. */
+    double sampleMean() {
+        return samples.size() == 0 ? Double.NaN : samples.sortedSum() / samples.size();
+    }
+
+    /** RATE: the sum of the deltas. */
+    double total() {
+        return deltas.sortedSum();
+    }
+
+    /** RATE: the sum of the point intervals, in seconds. */
+    double intervalSeconds() {
+        return intervalNanos / 1e9;
+    }
+
+    /** Histogram/summary: the sum of the point sums (NaN if one was unknown; 0 without observations). */
+    double sum() {
+        return sums.sortedSum();
     }
 
     private void addExplicit(double[] b, long[] c) {
@@ -305,8 +342,10 @@ public final class MetricAccumulator {
         }
         switch (kind) {
             case LEVEL:
-            case RATE:
-                return kll == null || kll.isEmpty() ? Double.NaN : kll.getQuantile(q);
+            case RATE: {
+                KllDoublesSketch k = sketch();
+                return k == null || k.isEmpty() ? Double.NaN : k.getQuantile(q);
+            }
             case HISTOGRAM:
                 return bounds == null ? Double.NaN : HistogramQuantiles.explicit(q, bounds, buckets, min, max);
             case EXPONENTIAL_HISTOGRAM:
@@ -319,23 +358,16 @@ public final class MetricAccumulator {
     }
 
     /**
-     * KLL bytes in canonical form, or null for kinds without a sketch: while the sketch is exact
-     * (fewer items than k) its items are re-inserted in sorted order, so the same samples give
-     * the same bytes whatever their arrival order (replays write identical rows).
+     * KLL bytes in canonical form, or null for kinds without a sketch: built from the sorted
+     * samples by {@link SampleKll}, so the same samples give the same bytes whatever their
+     * arrival order (replays write identical rows).
      */
     public byte[] kllBytes() {
-        if (kll == null) {
-            return kind == AggregateKind.LEVEL || kind == AggregateKind.RATE
-                    ? KllDoublesSketch.newHeapInstance(kllK).toByteArray() : null;
+        if (kind != AggregateKind.LEVEL && kind != AggregateKind.RATE) {
+            return null;
         }
-        if (kll.isEstimationMode() || kll.isEmpty()) {
-            return kll.toByteArray();
-        }
-        KllDoublesSketch c = KllDoublesSketch.newHeapInstance(kll.getK());
-        for (double d : kll.getSortedView().getQuantiles()) {
-            c.update(d);
-        }
-        return c.toByteArray();
+        KllDoublesSketch k = sketch();
+        return k == null ? KllDoublesSketch.newHeapInstance(kllK).toByteArray() : k.toByteArray();
     }
 
     /** The {@code metric_1m} row for the minute starting at {@code bucketStartMillis}. */

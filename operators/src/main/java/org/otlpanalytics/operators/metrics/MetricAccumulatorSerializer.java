@@ -3,18 +3,17 @@ package org.otlpanalytics.operators.metrics;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import org.apache.datasketches.kll.KllDoublesSketch;
-import org.apache.datasketches.memory.Memory;
 import org.otlpanalytics.operators.common.KafkaRange;
 import org.otlpanalytics.schemas.metrics.MetricType;
 
 /**
- * Checkpoint form of a {@link MetricAccumulator}, the KLL sketch in its standard binary form.
+ * Checkpoint form of a {@link MetricAccumulator}: the samples and summands themselves (the KLL
+ * sketch is rebuilt from the samples when a row is made).
  * Works on any {@link DataOutput}/{@link DataInput}, so a Flink {@code TypeSerializer} (e.g. a
  * {@code CodecSerializer} subclass) can delegate to it.
  */
 public final class MetricAccumulatorSerializer {
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     private static final MetricType[] TYPES = MetricType.values();
     private static final AggregateKind[] KINDS = AggregateKind.values();
 
@@ -40,22 +39,15 @@ public final class MetricAccumulatorSerializer {
         }
         VarInts.writeVarLong(out, a.points);
         VarInts.writeVarLong(out, a.layoutMismatches);
-        VarInts.writeVarLong(out, a.samples);
-        out.writeDouble(a.sampleSum);
+        a.samples.write(out);
         out.writeDouble(a.sampleMin);
         out.writeDouble(a.sampleMax);
         out.writeDouble(a.last);
         out.writeLong(a.lastTimeNanos);
-        out.writeBoolean(a.kll != null);
-        if (a.kll != null) {
-            byte[] b = a.kll.toByteArray();
-            out.writeInt(b.length);
-            out.write(b);
-        }
-        out.writeDouble(a.total);
-        out.writeDouble(a.intervalSeconds);
+        a.deltas.write(out);
+        out.writeLong(a.intervalNanos);
         VarInts.writeVarLong(out, a.count);
-        out.writeDouble(a.sum);
+        a.sums.write(out);
         out.writeDouble(a.min);
         out.writeDouble(a.max);
         out.writeBoolean(a.bounds != null);
@@ -109,21 +101,15 @@ public final class MetricAccumulatorSerializer {
         }
         a.points = VarInts.readVarLong(in);
         a.layoutMismatches = VarInts.readVarLong(in);
-        a.samples = VarInts.readVarLong(in);
-        a.sampleSum = in.readDouble();
+        a.samples = Summands.read(in);
         a.sampleMin = in.readDouble();
         a.sampleMax = in.readDouble();
         a.last = in.readDouble();
         a.lastTimeNanos = in.readLong();
-        if (in.readBoolean()) {
-            byte[] b = new byte[in.readInt()];
-            in.readFully(b);
-            a.kll = KllDoublesSketch.heapify(Memory.wrap(b));
-        }
-        a.total = in.readDouble();
-        a.intervalSeconds = in.readDouble();
+        a.deltas = Summands.read(in);
+        a.intervalNanos = in.readLong();
         a.count = VarInts.readVarLong(in);
-        a.sum = in.readDouble();
+        a.sums = Summands.read(in);
         a.min = in.readDouble();
         a.max = in.readDouble();
         if (in.readBoolean()) {

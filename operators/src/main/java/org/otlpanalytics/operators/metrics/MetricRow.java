@@ -16,6 +16,13 @@ public class MetricRow {
     public long bucketStartMillis;
     public String tenant;
     public String resourceUrn;
+    /**
+     * The service that reported the series (for a host resource, the smallest service URN among
+     * the minute's reporters, so the choice does not depend on arrival order); null if unknown.
+     */
+    public String serviceUrn;
+    public String serviceName;
+    public String serviceNamespace;
     public String metric;
     public String unit;
     public MetricType type;
@@ -54,7 +61,10 @@ public class MetricRow {
     public int expNegativeOffset;
     public long[] expNegativeCounts;
 
-    /** Kafka offsets behind this row, for kafka_locator. */
+    /**
+     * Kafka offsets behind this row, for kafka_locator: those of the series, or (as set by
+     * {@code MetricMinuteAggregator}) of the resource's whole minute.
+     */
     public KafkaRange kafkaRange;
 
     public MetricRow() {}
@@ -81,7 +91,7 @@ public class MetricRow {
         return sb.append('}').toString();
     }
 
-    private static void jsonString(StringBuilder sb, String s) {
+    static void jsonString(StringBuilder sb, String s) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -31,16 +31,17 @@ final class MetricRows {
         switch (a.kind) {
             case LEVEL:
             case RATE:
-                if (a.samples > 0) {
-                    r.avg = a.sampleSum / a.samples;
+                if (a.samples.size() > 0) {
+                    r.avg = a.sampleMean();
                     r.min = a.sampleMin;
                     r.max = a.sampleMax;
                     r.p95 = finite(a.quantile(0.95));
                     r.last = a.last;
                 }
                 if (a.kind == AggregateKind.RATE) {
-                    r.total = a.total;
-                    r.rate = a.intervalSeconds > 0 ? a.total / a.intervalSeconds : null;
+                    double total = a.total();
+                    r.total = total;
+                    r.rate = a.intervalNanos > 0 ? total / a.intervalSeconds() : null;
                 }
                 r.kll = a.kllBytes();
                 break;
@@ -48,8 +49,9 @@ final class MetricRows {
             case EXPONENTIAL_HISTOGRAM:
             case SUMMARY:
                 r.count = a.count;
-                r.sum = a.count > 0 ? finite(a.sum) : Double.valueOf(0.0);
-                r.avg = finite(HistogramQuantiles.average(a.sum, a.count));
+                double sum = a.sum();
+                r.sum = a.count > 0 ? finite(sum) : Double.valueOf(0.0);
+                r.avg = finite(HistogramQuantiles.average(sum, a.count));
                 r.p95 = finite(a.quantile(0.95));
                 if (a.kind == AggregateKind.SUMMARY) {
                     r.max = finite(a.summaryMax);

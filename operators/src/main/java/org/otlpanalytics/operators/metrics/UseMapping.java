@@ -55,6 +55,8 @@ public final class UseMapping {
             UseRule.of(HOST, UTILIZATION, "cpu", "system.cpu.time", POOLED_SHARE)
                     .whereNot(CPU_MODE, "idle", "wait")
                     .describe("non-idle CPU seconds per second / all CPU seconds per second"),
+            UseRule.of(HOST, UTILIZATION, "cpu", "system.cpu.utilization", RATIO)
+                    .describe("without a cpu.mode breakdown: the busiest reported CPU utilization"),
             UseRule.of(HOST, UTILIZATION, "memory", "system.memory.utilization", RATIO)
                     .where(MEMORY_STATE, "used")
                     .describe("used share of physical memory"),
@@ -117,6 +119,19 @@ public final class UseMapping {
         return RULES;
     }
 
+    /** Every metric some rule reads (its metric, its denominator, the CPU-count fallbacks). */
+    public static java.util.Set<String> metricNames() {
+        java.util.Set<String> names = new java.util.HashSet<>(PER_CPU_METRICS);
+        names.add(CPU_COUNT);
+        for (UseRule r : RULES) {
+            names.add(r.metric);
+            if (r.denominator != null) {
+                names.add(r.denominator);
+            }
+        }
+        return java.util.Set.copyOf(names);
+    }
+
     /** The table as Markdown, one row per rule. */
     public static String markdownTable() {
         StringBuilder sb = new StringBuilder(
@@ -128,7 +143,7 @@ public final class UseMapping {
                     .append(" | ").append(r.component)
                     .append(" | `").append(r.metric).append('`')
                     .append(r.denominator == null ? "" : " / `" + r.denominator + "`")
-                    .append(" | ").append(r.filterText().isEmpty() ? "" : "`" + r.filterText() + "`")
+                    .append(" | ").append(r.filterText().isEmpty() ? "" : "`" + r.filterText().replace("|", "\\|") + "`")
                     .append(" | ").append(r.derivation.name().toLowerCase(java.util.Locale.ROOT))
                     .append(" | ").append(r.description).append(" |\n");
         }

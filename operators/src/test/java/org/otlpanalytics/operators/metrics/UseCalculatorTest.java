@@ -175,7 +175,9 @@ class UseCalculatorTest {
         List<UseRule> rules = UseMapping.rules();
         String md = UseMapping.markdownTable();
         assertThat(md.lines().count()).isEqualTo(rules.size() + 2);
-        assertThat(md).contains("| host | utilization | cpu | `system.cpu.time` | `cpu.mode|state not in (idle, wait)` "
+        // a '|' inside a cell is escaped, so every row has exactly the header's 7 cells
+        md.lines().forEach(l -> assertThat(l.replace("\\|", "").chars().filter(c -> c == '|').count()).as(l).isEqualTo(8));
+        assertThat(md).contains("| host | utilization | cpu | `system.cpu.time` | `cpu.mode\\|state not in (idle, wait)` "
                 + "| pooled_share |");
         Map<String, ResourceKind> kindOf = new HashMap<>();
         for (UseRule r : rules) {
@@ -186,5 +188,17 @@ class UseCalculatorTest {
                 assertThat(r.denominator).as(r.toString()).isNotNull();
             }
         }
+    }
+
+    @Test
+    void cpuUtilizationWithoutModeBreakdownIsTakenAsTheBusyShare() {
+        UseRow u = calc.compute("t", HOST, 0, 60_000, List.of(level("system.cpu.utilization", 0.42),
+                level("system.memory.utilization", 0.3, "state", "used")));
+        assertThat(u.utilization).isCloseTo(0.42, within(EPS));
+        assertThat(u.utilizationComponent).isEqualTo("cpu");
+        // with a mode breakdown the pooled share wins over the fallback
+        UseRow m = calc.compute("t", HOST, 0, 60_000, List.of(level("system.cpu.utilization", 0.2, "cpu.mode", "user"),
+                level("system.cpu.utilization", 0.7, "cpu.mode", "idle")));
+        assertThat(m.utilization).isCloseTo(0.2 / 0.9, within(EPS));
     }
 }

@@ -44,7 +44,8 @@ import org.otlpanalytics.schemas.resource.ResourceInfo;
  * <p>Exemplars are ignored: the aggregates do not use them, and trace links come from spans.
  * Metric descriptions and scope names are not kept.
  */
-public final class MetricDecoder {
+public final class MetricDecoder implements org.otlpanalytics.schemas.OtlpDecoder<MetricPoint> {
+    private static final long serialVersionUID = 1L;
     /** Bounds a hostile message. */
     public static final int MAX_POINTS_PER_MESSAGE = 1_000_000;
     /** Attributes kept per point; the rest are cut and counted in {@code attributesDropped}. */
@@ -87,6 +88,7 @@ public final class MetricDecoder {
      * @return the number of points appended
      * @throws DecodeException if any part is malformed; {@code out} is then left as it was
      */
+    @Override
     public int decode(byte[] bytes, int partition, long offset, List<MetricPoint> out) throws DecodeException {
         ExportMetricsServiceRequest req = parse(bytes);
         int start = out.size();
@@ -114,6 +116,12 @@ public final class MetricDecoder {
         List<MetricPoint> buf = new ArrayList<>();
         decode(bytes, partition, offset, buf);
         buf.forEach(out);
+    }
+
+    /** A point's time (not its start): the minute it is aggregated in. */
+    @Override
+    public long eventTimeMillis(MetricPoint p) {
+        return p.timeMillis();
     }
 
     /** Points dropped so far by this decoder (no value, NaN/infinite value); never reset. */

@@ -45,6 +45,32 @@ public final class PgBatch {
         return pending.get(index);
     }
 
+    /**
+     * The parameter sets in the order of their keys when the keys are comparable (the ids of
+     * dimension rows): concurrent writers then lock shared rows in the same order and cannot
+     * deadlock on them. Other keys keep their insertion order.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static Iterable<Object[]> inKeyOrder(Map<Object, Object[]> rows) {
+        boolean comparable = true;
+        for (Object k : rows.keySet()) {
+            if (!(k instanceof Comparable)) {
+                comparable = false;
+                break;
+            }
+        }
+        if (!comparable || rows.size() < 2) {
+            return rows.values();
+        }
+        List<Map.Entry<Object, Object[]>> entries = new ArrayList<>(rows.entrySet());
+        entries.sort((a, b) -> ((Comparable) a.getKey()).compareTo(b.getKey()));
+        List<Object[]> out = new ArrayList<>(entries.size());
+        for (Map.Entry<Object, Object[]> e : entries) {
+            out.add(e.getValue());
+        }
+        return out;
+    }
+
     void clear() {
         for (LinkedHashMap<Object, Object[]> m : pending) {
             m.clear();

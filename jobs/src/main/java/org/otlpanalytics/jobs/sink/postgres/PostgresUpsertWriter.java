@@ -52,7 +52,7 @@ final class PostgresUpsertWriter<T> implements SinkWriter<T> {
                     continue;
                 }
                 try (PreparedStatement ps = c.prepareStatement(statements.get(i).sql)) {
-                    for (Object[] params : rows.values()) {
+                    for (Object[] params : PgBatch.inKeyOrder(rows)) {
                         PgParams.bind(c, ps, params);
                         ps.addBatch();
                     }

@@ -1,0 +1,292 @@
+package org.otlpanalytics.jobs.bench.edges;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.otlpanalytics.jobs.config.Environments;
+import org.otlpanalytics.jobs.config.JobOptions;
+import org.otlpanalytics.jobs.demo.TelemetryGenerator;
+import org.otlpanalytics.jobs.edges.EdgesJob;
+import org.otlpanalytics.jobs.embedded.EmbeddedKafka;
+import org.otlpanalytics.jobs.ingest.IngestStage;
+import org.otlpanalytics.jobs.ingest.OtlpKafkaSources;
+import org.otlpanalytics.operators.edges.EdgePairer;
+import org.otlpanalytics.operators.edges.EdgeStore;
+import org.otlpanalytics.operators.edges.EdgeStoreOptions;
+import org.otlpanalytics.operators.edges.OfferResult;
+import org.otlpanalytics.operators.edges.PairableSpanFilter;
+import org.otlpanalytics.operators.edges.PendingSpan;
+import org.otlpanalytics.operators.edges.PendingSpanSerializer;
+import org.otlpanalytics.operators.edges.PeerNamer;
+import org.otlpanalytics.schemas.Encoding;
+import org.otlpanalytics.schemas.traces.SpanDecoder;
+import org.otlpanalytics.schemas.traces.SpanRecord;
+
+/**
+ * {@code bench-edges}: shop traffic at a rate that keeps about 10,000 traces in flight in the
+ * pairing state (their unpaired database/cache calls wait the 10 s TTL), measured twice in one
+ * run, each against a decode-only baseline of the same run (the machine-noise-free figure):
+ * <ol>
+ *   <li>in process, one thread: decode, then decode + pairing (the {@link EdgeStore} twin of the
+ *       operator, same decisions), sampling the halves, traces and serialized bytes held;
+ *   <li>on a local MiniCluster reading an embedded Kafka topic, bounded: decode only, decode +
+ *       {@link EdgePairer}, and the whole edge pipeline with discarding sinks.
+ * </ol>
+ * Prints {@code name=value} lines. Options: {@code --spans} (1000000),
+ * {@code --traces-per-second} (1400), {@code --parallelism} (2), {@code --rounds} (2).
+ */
+public final class EdgePairingBenchmark {
+    static final String SPANS = "spans";
+    static final String RATE = "traces-per-second";
+    static final String ROUNDS = "rounds";
+    /** The watermark lag of the in-process run; the Flink runs use the same out-of-orderness. */
+    static final long OUT_OF_ORDERNESS_MILLIS = 1_000L;
+    static final int EXPIRE_EVERY = 1_000;
+    static final int SAMPLE_EVERY = 50_000;
+
+    private EdgePairingBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        JobOptions given = JobOptions.parse(args, SPANS, RATE, ROUNDS);
+        long target = given.get(SPANS) == null ? 1_000_000L : Long.parseLong(given.get(SPANS));
+        double rate = given.get(RATE) == null ? 1400 : Double.parseDouble(given.get(RATE));
+        int rounds = given.get(ROUNDS) == null ? 2 : Integer.parseInt(given.get(ROUNDS));
+        List<byte[]> messages = generate(target, rate);
+        SpanDecoder decoder = new SpanDecoder(Encoding.OTLP_PROTO);
+        long spans = decodeAll(decoder, messages, new ArrayList<>());
+        System.out.println("bench_spans=" + spans);
+        System.out.println("bench_messages=" + messages.size());
+        System.out.printf("traces_per_s_event_time=%.0f%n", rate);
+        System.out.println("edges_store_ttl_ms=" + EdgeStoreOptions.defaults().ttlMillis());
+
+        inProcess(decoder, messages, spans, rounds);
+        onMiniCluster(given, messages, spans, rounds);
+        System.out.printf("peak_heap_mb=%.0f%n", peakHeapBytes() / 1048576.0);
+        System.exit(0);
+    }
+
+    static List<byte[]> generate(long targetSpans, double rate) throws Exception {
+        long start = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
+        TelemetryGenerator g = new TelemetryGenerator(1, "default").withLogs(false).withMetrics(false);
+        SpanDecoder counter = new SpanDecoder(Encoding.OTLP_PROTO);
+        List<SpanRecord> scratch = new ArrayList<>();
+        List<byte[]> out = new ArrayList<>();
+        long spans = 0;
+        for (long t = start; spans < targetSpans; t += 10_000) {
+            for (TelemetryGenerator.Message m : g.generate(t, 10_000, rate)) {
+                out.add(m.value);
+                scratch.clear();
+                spans += counter.decode(m.value, 0, out.size(), scratch);
+            }
+        }
+        return out;
+    }
+
+    static long decodeAll(SpanDecoder d, List<byte[]> messages, List<SpanRecord> out) throws Exception {
+        long n = 0;
+        for (int i = 0; i < messages.size(); i++) {
+            out.clear();
+            n += d.decode(messages.get(i), 0, i, out);
+        }
+        return n;
+    }
+
+    /** Decode-only and decode + pairing, best of {@code rounds}, plus what the pairing state holds. */
+    static void inProcess(SpanDecoder d, List<byte[]> messages, long spans, int rounds) throws Exception {
+        List<SpanRecord> scratch = new ArrayList<>();
+        decodeAll(d, messages, scratch); // warm-up
+        pair(d, messages, null);
+        double decode = 0;
+        double pairing = 0;
+        StateSample sample = new StateSample();
+        for (int r = 0; r < rounds; r++) {
+            long t0 = System.nanoTime();
+            decodeAll(d, messages, scratch);
+            decode = Math.max(decode, spans / ((System.nanoTime() - t0) / 1e9));
+            t0 = System.nanoTime();
+            pair(d, messages, null);
+            pairing = Math.max(pairing, spans / ((System.nanoTime() - t0) / 1e9));
+        }
+        EdgeStore store = pair(d, messages, sample);
+        System.out.printf("inproc_decode_spans_per_s=%.0f%n", decode);
+        System.out.printf("inproc_pairing_spans_per_s=%.0f%n", pairing);
+        System.out.printf("inproc_pairing_vs_decode_ratio=%.2f%n", pairing / decode);
+        System.out.printf("traces_in_flight_avg=%.0f%n", sample.traces / (double) sample.samples);
+        System.out.println("traces_in_flight_max=" + sample.maxTraces);
+        System.out.printf("pending_halves_avg=%.0f%n", sample.halves / (double) sample.samples);
+        System.out.println("pending_halves_max=" + sample.maxHalves);
+        System.out.println("state_serialized_bytes_max=" + sample.maxBytes);
+        System.out.printf("state_serialized_bytes_per_half=%.1f%n", sample.bytes / (double) Math.max(1, sample.halves));
+        System.out.println("state_heap_bytes_max_approx=" + sample.maxHeap);
+        for (OfferResult.Outcome o : OfferResult.Outcome.values()) {
+            System.out.println("outcome_" + o.metricName() + "=" + store.count(o));
+        }
+        System.out.println("outcome_edgesExpired=" + store.edgesExpired());
+    }
+
+    /** Decodes and pairs every message in order, expiring with a watermark 1 s behind the newest start. */
+    static EdgeStore pair(SpanDecoder d, List<byte[]> messages, StateSample sample) throws Exception {
+        EdgeStore store = new EdgeStore(EdgeStoreOptions.defaults());
+        List<SpanRecord> spans = new ArrayList<>();
+        long maxStart = Long.MIN_VALUE;
+        long seen = 0;
+        long sink = 0;
+        for (int i = 0; i < messages.size(); i++) {
+            spans.clear();
+            d.decode(messages.get(i), 0, i, spans);
+            for (int j = 0; j < spans.size(); j++) {
+                SpanRecord s = spans.get(j);
+                maxStart = Math.max(maxStart, s.startMillis());
+                OfferResult r = store.offer(s);
+                sink += r.hasEdge() ? 1 : 0;
+                if (++seen % EXPIRE_EVERY == 0) {
+                    for (PendingSpan p : store.expire(maxStart - OUT_OF_ORDERNESS_MILLIS)) {
+                        sink += PeerNamer.virtualEdge(p) == null ? 0 : 1;
+                    }
+                }
+                if (sample != null && seen % SAMPLE_EVERY == 0 && seen > SAMPLE_EVERY * 4L) {
+                    sample.take(store);
+                }
+            }
+        }
+        store.expire(Long.MAX_VALUE);
+        if (sink < 0) {
+            throw new IllegalStateException("unreachable");
+        }
+        return store;
+    }
+
+    /** Samples of the pairing state at steady state (after the first 200,000 spans). */
+    static final class StateSample {
+        long samples;
+        long traces;
+        long maxTraces;
+        long halves;
+        long maxHalves;
+        long bytes;
+        long maxBytes;
+        long maxHeap;
+
+        void take(EdgeStore store) {
+            Set<List<Long>> traceIds = new HashSet<>();
+            CountingStream counter = new CountingStream();
+            DataOutputStream out = new DataOutputStream(counter);
+            store.forEachPending(p -> {
+                traceIds.add(List.of(p.traceIdHi(), p.traceIdLo()));
+                try {
+                    PendingSpanSerializer.write(p, out);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            // keyed state adds per half the map key (8 bytes) and per trace its key and key group (10 bytes)
+            long serialized = counter.count + 8L * store.size() + 10L * traceIds.size();
+            samples++;
+            traces += traceIds.size();
+            maxTraces = Math.max(maxTraces, traceIds.size());
+            halves += store.size();
+            maxHalves = Math.max(maxHalves, store.size());
+            bytes += counter.count;
+            maxBytes = Math.max(maxBytes, serialized);
+            maxHeap = Math.max(maxHeap, store.approxHeapBytes());
+        }
+    }
+
+    /** Counts bytes written. */
+    static final class CountingStream extends OutputStream {
+        long count;
+
+        @Override
+        public void write(int b) {
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            count += len;
+        }
+    }
+
+    /** The same bytes in an embedded Kafka topic, read by bounded jobs: decode only, + pairing, + whole edge pipeline. */
+    static void onMiniCluster(JobOptions given, List<byte[]> messages, long spans, int rounds) throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            int partitions = given.getInt(JobOptions.PARALLELISM);
+            String topic = "bench_edge_spans";
+            kafka.createTopics(partitions, topic, "bench_deadletter");
+            try (KafkaProducer<byte[], byte[]> p = kafka.producer()) {
+                for (int i = 0; i < messages.size(); i++) {
+                    p.send(new ProducerRecord<>(topic, i % partitions, null, messages.get(i)));
+                }
+                p.flush();
+            }
+            JobOptions o = given.with(JobOptions.BOOTSTRAP, kafka.bootstrapServers())
+                    .with(JobOptions.BOUNDED, "true").with(JobOptions.STARTING_OFFSETS, "earliest")
+                    .with(JobOptions.SPANS_TOPIC, topic).with(JobOptions.DEAD_LETTER_TOPIC, "bench_deadletter")
+                    .with(JobOptions.CHECKPOINT_INTERVAL, "10s").with(JobOptions.OUT_OF_ORDERNESS, "1s");
+            run(o, 0);
+            run(o, 1);
+            double decode = 0;
+            double pairing = 0;
+            double full = 0;
+            for (int r = 0; r < rounds; r++) {
+                decode = Math.max(decode, spans / run(o, 0));
+                pairing = Math.max(pairing, spans / run(o, 1));
+                full = Math.max(full, spans / run(o, 2));
+            }
+            System.out.println("flink_parallelism=" + partitions);
+            System.out.printf("flink_decode_spans_per_s=%.0f%n", decode);
+            System.out.printf("flink_pairing_spans_per_s=%.0f%n", pairing);
+            System.out.printf("flink_pairing_vs_decode_ratio=%.2f%n", pairing / decode);
+            System.out.printf("flink_edges_pipeline_spans_per_s=%.0f%n", full);
+            System.out.printf("flink_edges_pipeline_vs_decode_ratio=%.2f%n", full / decode);
+        }
+    }
+
+    /** Runs one variant to the end of the topic; returns seconds of job runtime. */
+    static double run(JobOptions o, int variant) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Environments.configuration(o));
+        Environments.configure(env, o);
+        String topic = o.require(JobOptions.SPANS_TOPIC);
+        var source = OtlpKafkaSources.source(o.with(JobOptions.GROUP_ID, "bench-edges-" + variant + "-" + System.nanoTime()),
+                topic, new SpanDecoder(o.encoding()), SpanRecord.class);
+        if (variant == 0) {
+            IngestStage.build(env, source, new SpanDecoder(o.encoding()), SpanRecord.class, "edge-spans", o, new DiscardingSink<>())
+                    .sinkTo(new DiscardingSink<>()).name("discard");
+        } else if (variant == 1) {
+            IngestStage.build(env, source, new SpanDecoder(o.encoding()), SpanRecord.class, "edge-spans", o, new DiscardingSink<>())
+                    .filter(new PairableSpanFilter()).name("edge-pairable-spans")
+                    .keyBy(EdgePairer::traceKey, Types.LONG)
+                    .process(new EdgePairer(EdgeStoreOptions.defaults())).name("edge-pairer")
+                    .sinkTo(new DiscardingSink<>()).name("discard");
+        } else {
+            EdgesJob.buildPipeline(env, source, o, new DiscardingSink<>(),
+                    new EdgesJob.Sinks(new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>()), null);
+        }
+        JobExecutionResult r = env.execute("bench-edges variant " + variant);
+        return r.getNetRuntime() / 1000.0;
+    }
+
+    static long peakHeapBytes() {
+        long sum = 0;
+        for (MemoryPoolMXBean b : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (b.getType() == MemoryType.HEAP) {
+                sum += b.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,156 @@
+package org.otlpanalytics.jobs.bench.metrics;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.otlpanalytics.jobs.config.Environments;
+import org.otlpanalytics.jobs.config.JobOptions;
+import org.otlpanalytics.jobs.embedded.EmbeddedKafka;
+import org.otlpanalytics.jobs.embedded.PostgresServer;
+import org.otlpanalytics.jobs.ingest.IngestStage;
+import org.otlpanalytics.jobs.ingest.OtlpKafkaSources;
+import org.otlpanalytics.jobs.metrics.MetricsJob;
+import org.otlpanalytics.jobs.sink.postgres.MetricRowMapper;
+import org.otlpanalytics.jobs.sink.postgres.PostgresSinkConfig;
+import org.otlpanalytics.jobs.sink.postgres.PostgresUpsertSink;
+import org.otlpanalytics.jobs.sink.postgres.SchemaMigrator;
+import org.otlpanalytics.jobs.sink.postgres.UseRowMapper;
+import org.otlpanalytics.schemas.Encoding;
+import org.otlpanalytics.schemas.metrics.MetricDecoder;
+import org.otlpanalytics.schemas.metrics.MetricPoint;
+
+/**
+ * {@code bench-metrics}: hostmetrics-like exports of {@code --hosts} hosts (default 1000) in a real
+ * (embedded) Kafka topic, read by bounded jobs on a local MiniCluster: decode only (the baseline),
+ * decode + cumulative-to-delta + metric_1m/USE with discarding sinks, and the same into
+ * PostgreSQL. Prints {@code name=value} lines: points/s of each, their ratio to decode-only (the
+ * figure least affected by the machine), the output row counts and the peak heap of the process.
+ */
+public final class MetricsBench {
+    static final String POINTS = "points";
+    static final String HOSTS = "hosts";
+    static final int ROUNDS = 3;
+    static final java.nio.file.Path CHECKPOINTS = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
+            "otlp-analytics-bench-metrics-checkpoints");
+
+    private MetricsBench() {}
+
+    public static void main(String[] args) throws Exception {
+        JobOptions given = JobOptions.parse(args, POINTS, HOSTS);
+        long target = given.get(POINTS) == null ? 2_000_000L : Long.parseLong(given.get(POINTS));
+        int hosts = given.get(HOSTS) == null ? 1000 : Integer.parseInt(given.get(HOSTS));
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); PostgresServer pg = PostgresServer.start()) {
+            int partitions = given.getInt(JobOptions.PARALLELISM);
+            String topic = "bench_metrics";
+            kafka.createTopics(partitions, topic, "bench_deadletter");
+            long points = load(kafka, topic, partitions, target, hosts);
+            System.out.println("bench_metric_points=" + points);
+            System.out.println("bench_hosts=" + hosts);
+            JobOptions o = given.with(JobOptions.BOOTSTRAP, kafka.bootstrapServers()).with(JobOptions.JDBC_URL, pg.jdbcUrl())
+                    .with(JobOptions.BOUNDED, "true").with(JobOptions.STARTING_OFFSETS, "earliest")
+                    .with(JobOptions.METRICS_TOPIC, topic).with(JobOptions.DEAD_LETTER_TOPIC, "bench_deadletter")
+                    .with(JobOptions.CHECKPOINT_INTERVAL, "10s");
+            PostgresSinkConfig pgc = PostgresSinkConfig.builder().jdbcUrl(pg.jdbcUrl()).batchSize(2000).build();
+            SchemaMigrator.migrate(pgc);
+            // warm-up (JIT, page cache), then the best of ROUNDS interleaved runs of each variant
+            run(o, 0, pgc);
+            run(o, 1, pgc);
+            resetPeaks();
+            double decode = 0;
+            double metrics = 0;
+            double metricsPg = 0;
+            for (int round = 0; round < ROUNDS; round++) {
+                decode = Math.max(decode, points / run(o, 0, pgc));
+                metrics = Math.max(metrics, points / run(o, 1, pgc));
+                metricsPg = Math.max(metricsPg, points / run(o, 2, pgc));
+            }
+            System.out.printf("decode_points_per_s=%.0f%n", decode);
+            System.out.printf("metrics_points_per_s=%.0f%n", metrics);
+            System.out.printf("metrics_pg_points_per_s=%.0f%n", metricsPg);
+            System.out.printf("metrics_vs_decode_ratio=%.2f%n", metrics / decode);
+            System.out.printf("metrics_pg_vs_decode_ratio=%.2f%n", metricsPg / decode);
+            System.out.printf("peak_heap_mb=%.0f%n", peakHeapBytes() / 1048576.0);
+            try (var c = pg.connect(); var s = c.createStatement()) {
+                for (String table : new String[] {"metric_1m", "use_1m"}) {
+                    try (var rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+                        rs.next();
+                        System.out.println(table + "_rows=" + rs.getLong(1));
+                    }
+                }
+            }
+        }
+        System.exit(0);
+    }
+
+    /** Writes exports of every host, 10 s apart, until {@code target} points are in the topic; returns the exact count. */
+    static long load(EmbeddedKafka kafka, String topic, int partitions, long target, int hosts) throws Exception {
+        HostMetricsLoad gen = new HostMetricsLoad(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
+        MetricDecoder counter = new MetricDecoder(Encoding.OTLP_PROTO);
+        List<MetricPoint> scratch = new ArrayList<>();
+        long points = 0;
+        int i = 0;
+        try (KafkaProducer<byte[], byte[]> p = kafka.producer()) {
+            for (int step = 0; points < target; step++) {
+                for (int h = 0; h < hosts && points < target; h++) {
+                    byte[] m = gen.export(h, step);
+                    // null key: the exporter's default, so a host's exports spread over the partitions
+                    p.send(new ProducerRecord<>(topic, i++ % partitions, null, m));
+                    scratch.clear();
+                    points += counter.decode(m, 0, 0, scratch);
+                }
+            }
+            p.flush();
+        }
+        return points;
+    }
+
+    /** Runs one variant to the end of the topic; returns seconds of job runtime. */
+    static double run(JobOptions o, int variant, PostgresSinkConfig pgc) throws Exception {
+        Configuration conf = Environments.configuration(o);
+        // metric state outgrows the 5 MB of the default in-memory checkpoint storage: checkpoints go to files
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, CHECKPOINTS.toUri().toString());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        Environments.configure(env, o);
+        String topic = o.require(JobOptions.METRICS_TOPIC);
+        var source = OtlpKafkaSources.source(o.with(JobOptions.GROUP_ID, "bench-" + variant + "-" + System.nanoTime()),
+                topic, new MetricDecoder(o.encoding()), MetricPoint.class);
+        if (variant == 0) {
+            IngestStage.build(env, source, new MetricDecoder(o.encoding()), MetricPoint.class, "metrics", o,
+                    new DiscardingSink<>()).sinkTo(new DiscardingSink<>()).name("discard");
+        } else if (variant == 1) {
+            MetricsJob.buildPipeline(env, source, o, new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>(), null);
+        } else {
+            MetricsJob.buildPipeline(env, source, o, new DiscardingSink<>(),
+                    new PostgresUpsertSink<>(pgc, new MetricRowMapper(topic)), new PostgresUpsertSink<>(pgc, new UseRowMapper()), null);
+        }
+        JobExecutionResult r = env.execute("bench-metrics variant " + variant);
+        return r.getNetRuntime() / 1000.0;
+    }
+
+    static void resetPeaks() {
+        for (MemoryPoolMXBean b : ManagementFactory.getMemoryPoolMXBeans()) {
+            b.resetPeakUsage();
+        }
+    }
+
+    static long peakHeapBytes() {
+        long sum = 0;
+        for (MemoryPoolMXBean b : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (b.getType() == MemoryType.HEAP) {
+                sum += b.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
+    }
+}

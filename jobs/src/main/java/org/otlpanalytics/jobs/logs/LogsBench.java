@@ -1,0 +1,214 @@
+package org.otlpanalytics.jobs.logs;
+
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.logs.v1.ResourceLogs;
+import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import io.opentelemetry.proto.resource.v1.Resource;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.otlpanalytics.jobs.config.Environments;
+import org.otlpanalytics.jobs.config.JobOptions;
+import org.otlpanalytics.jobs.embedded.EmbeddedKafka;
+import org.otlpanalytics.jobs.ingest.IngestStage;
+import org.otlpanalytics.jobs.ingest.OtlpKafkaSources;
+import org.otlpanalytics.schemas.logs.LogDecoder;
+import org.otlpanalytics.schemas.logs.LogRecordFlat;
+
+/**
+ * {@code bench-logs [DIR]}: the raw lines of the Loghub samples in {@code DIR} (one service per data
+ * set, default {@code ../shared/datasets/loghub-2k}), cycled to {@code --records} OTLP log records
+ * (default 1,000,000) in 100-record export requests in a real (embedded) Kafka topic over one hour of
+ * event time, read by bounded jobs on a local MiniCluster: decode only, and decode + fingerprinting +
+ * 5-minute counts ({@link LogsJob} with discarding sinks). Prints {@code name=value} lines: records/s
+ * of each (best of three after a warm-up), their ratio (the machine-noise-free figure) and the
+ * peak heap of the process (broker included).
+ */
+public final class LogsBench {
+    static final String RECORDS = "records";
+    static final String DIR = "dir";
+    static final String DEFAULT_DIR = "../shared/datasets/loghub-2k";
+    static final int ROUNDS = 3;
+    static final int RECORDS_PER_MESSAGE = 100;
+    static final long EVENT_TIME_SPAN_MILLIS = 3_600_000L;
+
+    private LogsBench() {}
+
+    public static void main(String[] args) throws Exception {
+        String[] rest = args;
+        String positionalDir = null;
+        if (args.length > 0 && !args[0].startsWith("--")) {
+            positionalDir = args[0];
+            rest = Arrays.copyOfRange(args, 1, args.length);
+        }
+        JobOptions given = JobOptions.parse(rest, RECORDS, DIR);
+        long target = given.get(RECORDS) == null ? 1_000_000L : Long.parseLong(given.get(RECORDS));
+        Path dir = Path.of(positionalDir != null ? positionalDir : given.get(DIR) != null ? given.get(DIR) : DEFAULT_DIR);
+        List<Dataset> datasets = loadLines(dir);
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            int partitions = given.getInt(JobOptions.PARALLELISM);
+            String topic = "bench_logs";
+            kafka.createTopics(partitions, topic, "bench_deadletter");
+            long records = load(kafka, topic, partitions, datasets, target);
+            System.out.println("bench_log_records=" + records);
+            System.out.println("bench_services=" + datasets.size());
+            JobOptions o = given.with(JobOptions.BOOTSTRAP, kafka.bootstrapServers())
+                    .with(JobOptions.BOUNDED, "true").with(JobOptions.STARTING_OFFSETS, "earliest")
+                    .with(JobOptions.LOGS_TOPIC, topic).with(JobOptions.DEAD_LETTER_TOPIC, "bench_deadletter")
+                    .with(JobOptions.CHECKPOINT_INTERVAL, "10s");
+            // warm-up (JIT, page cache), then the best of ROUNDS interleaved runs of each variant
+            Path checkpoints = Files.createTempDirectory("bench-logs-checkpoints");
+            run(o, 0, checkpoints);
+            run(o, 1, checkpoints);
+            resetPeaks();
+            double decode = 0;
+            double logs = 0;
+            for (int round = 0; round < ROUNDS; round++) {
+                decode = Math.max(decode, records / run(o, 0, checkpoints));
+                logs = Math.max(logs, records / run(o, 1, checkpoints));
+            }
+            deleteTree(checkpoints);
+            System.out.printf(Locale.ROOT, "decode_records_per_s=%.0f%n", decode);
+            System.out.printf(Locale.ROOT, "logs_records_per_s=%.0f%n", logs);
+            System.out.printf(Locale.ROOT, "logs_vs_decode_ratio=%.2f%n", logs / decode);
+            System.out.printf(Locale.ROOT, "peak_heap_mb=%.0f%n", peakHeapBytes() / 1048576.0);
+        }
+        System.exit(0);
+    }
+
+    /** One data set's raw lines: the service name and its log lines. */
+    record Dataset(String service, List<String> lines) {}
+
+    static List<Dataset> loadLines(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("bench-logs: no data set folder " + dir.toAbsolutePath()
+                    + " (pass DIR, one sub-folder per data set with <name>_2k.log)");
+        }
+        List<Dataset> out = new ArrayList<>();
+        try (Stream<Path> subs = Files.list(dir)) {
+            for (Path sub : subs.sorted().toList()) {
+                Path log = sub.resolve(sub.getFileName() + "_2k.log");
+                if (Files.isRegularFile(log)) {
+                    List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+                    out.add(new Dataset(sub.getFileName().toString().toLowerCase(Locale.ROOT), lines));
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("bench-logs: no <name>/<name>_2k.log under " + dir.toAbsolutePath());
+        }
+        return out;
+    }
+
+    /**
+     * Writes {@code target} records: message k holds the next 100 lines of data set k mod n, records
+     * spaced evenly over an hour of event time, messages round-robin over the partitions (so each
+     * partition is in time order). Returns the exact record count.
+     */
+    static long load(EmbeddedKafka kafka, String topic, int partitions, List<Dataset> datasets, long target) throws Exception {
+        long start = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli() * 1_000_000L;
+        long stepNanos = EVENT_TIME_SPAN_MILLIS * 1_000_000L / target;
+        int[] cursor = new int[datasets.size()];
+        long written = 0;
+        int message = 0;
+        try (KafkaProducer<byte[], byte[]> p = kafka.producer()) {
+            while (written < target) {
+                int d = message % datasets.size();
+                Dataset ds = datasets.get(d);
+                ScopeLogs.Builder scope = ScopeLogs.newBuilder();
+                int n = (int) Math.min(RECORDS_PER_MESSAGE, target - written);
+                for (int i = 0; i < n; i++) {
+                    String line = ds.lines().get(cursor[d]++ % ds.lines().size());
+                    String low = line.toLowerCase(Locale.ROOT);
+                    boolean error = low.contains("error") || low.contains("fatal") || low.contains("fail");
+                    long t = start + (written + i) * stepNanos;
+                    scope.addLogRecords(LogRecord.newBuilder().setTimeUnixNano(t).setObservedTimeUnixNano(t)
+                            .setSeverityNumberValue(error ? 17 : 9).setSeverityText(error ? "ERROR" : "INFO")
+                            .setBody(AnyValue.newBuilder().setStringValue(line)));
+                }
+                Resource res = Resource.newBuilder().addAttributes(kv("service.name", ds.service()))
+                        .addAttributes(kv("service.namespace", "loghub")).addAttributes(kv("tenant.id", "bench")).build();
+                byte[] value = ExportLogsServiceRequest.newBuilder().addResourceLogs(ResourceLogs.newBuilder()
+                        .setResource(res).addScopeLogs(scope)).build().toByteArray();
+                p.send(new ProducerRecord<>(topic, message % partitions, null, value));
+                written += n;
+                message++;
+            }
+            p.flush();
+        }
+        return written;
+    }
+
+    private static KeyValue kv(String k, String v) {
+        return KeyValue.newBuilder().setKey(k).setValue(AnyValue.newBuilder().setStringValue(v)).build();
+    }
+
+    /**
+     * Runs one variant to the end of the topic; returns seconds of job runtime. Checkpoints go to a
+     * temporary folder: the whole topic is readable at once, so one partition can run far ahead of the
+     * watermark and the fingerprinter may buffer more than the MiniCluster's default in-memory
+     * checkpoint storage accepts (5 MB per subtask).
+     */
+    static double run(JobOptions o, int variant, Path checkpoints) throws Exception {
+        Configuration conf = Environments.configuration(o);
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        Environments.configure(env, o);
+        String topic = o.require(JobOptions.LOGS_TOPIC);
+        var source = OtlpKafkaSources.source(o.with(JobOptions.GROUP_ID, "bench-logs-" + variant + "-" + System.nanoTime()),
+                topic, new LogDecoder(o.encoding()), LogRecordFlat.class);
+        if (variant == 0) {
+            IngestStage.build(env, source, new LogDecoder(o.encoding()), LogRecordFlat.class, "logs", o, new DiscardingSink<>())
+                    .sinkTo(new DiscardingSink<>()).name("discard");
+        } else {
+            LogsJob.buildPipeline(env, source, o, new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>(), null);
+        }
+        JobExecutionResult r = env.execute("bench-logs variant " + variant);
+        return r.getNetRuntime() / 1000.0;
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+
+    static void resetPeaks() {
+        for (MemoryPoolMXBean b : ManagementFactory.getMemoryPoolMXBeans()) {
+            b.resetPeakUsage();
+        }
+    }
+
+    static long peakHeapBytes() {
+        long sum = 0;
+        for (MemoryPoolMXBean b : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (b.getType() == MemoryType.HEAP) {
+                sum += b.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
+    }
+}

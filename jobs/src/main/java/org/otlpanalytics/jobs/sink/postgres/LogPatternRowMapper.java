@@ -1,0 +1,53 @@
+package org.otlpanalytics.jobs.sink.postgres;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.otlpanalytics.operators.logs.LogPatternRow;
+
+/**
+ * Upserts of {@code log_pattern}, the pattern dictionary (with its tenant and resource). The merge is
+ * idempotent and order-insensitive where it can be: first/last seen and the highest severity only
+ * widen, the sample is the earliest by (event time, partition, offset) ever written, and the pattern
+ * text, aliases and merged-into are the latest emitted — so rewriting rows after a restart, or
+ * replaying a sub-range, never narrows what a full run wrote.
+ */
+public final class LogPatternRowMapper implements PgRowMapper<LogPatternRow> {
+    private static final long serialVersionUID = 1L;
+    private static final int PATTERN = DimensionRows.STATEMENTS.size();
+
+    static final String UPSERT_PATTERN = "INSERT INTO log_pattern AS p (fingerprint_id, tenant_id, resource_id, pattern, "
+            + "sample, sample_time, sample_time_unix_nano, sample_partition, sample_offset, severity_number, severity_text, "
+            + "first_seen, last_seen, aliases, merged_into) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            + "ON CONFLICT (fingerprint_id) DO UPDATE SET pattern = EXCLUDED.pattern, "
+            + "sample = CASE WHEN " + earlier() + " THEN EXCLUDED.sample ELSE p.sample END, "
+            + "sample_time = CASE WHEN " + earlier() + " THEN EXCLUDED.sample_time ELSE p.sample_time END, "
+            + "sample_time_unix_nano = CASE WHEN " + earlier() + " THEN EXCLUDED.sample_time_unix_nano ELSE p.sample_time_unix_nano END, "
+            + "sample_partition = CASE WHEN " + earlier() + " THEN EXCLUDED.sample_partition ELSE p.sample_partition END, "
+            + "sample_offset = CASE WHEN " + earlier() + " THEN EXCLUDED.sample_offset ELSE p.sample_offset END, "
+            + "severity_text = CASE WHEN EXCLUDED.severity_number > p.severity_number THEN EXCLUDED.severity_text ELSE p.severity_text END, "
+            + "severity_number = GREATEST(p.severity_number, EXCLUDED.severity_number), "
+            + "first_seen = LEAST(p.first_seen, EXCLUDED.first_seen), last_seen = GREATEST(p.last_seen, EXCLUDED.last_seen), "
+            + "aliases = EXCLUDED.aliases, merged_into = EXCLUDED.merged_into";
+
+    private static String earlier() {
+        return "(EXCLUDED.sample_time_unix_nano, EXCLUDED.sample_partition, EXCLUDED.sample_offset) "
+                + "< (p.sample_time_unix_nano, p.sample_partition, p.sample_offset)";
+    }
+
+    @Override
+    public List<PgStatement> statements() {
+        List<PgStatement> s = new ArrayList<>(DimensionRows.STATEMENTS);
+        s.add(new PgStatement("log_pattern", UPSERT_PATTERN));
+        return s;
+    }
+
+    @Override
+    public void map(LogPatternRow r, PgBatch b) {
+        long tenantId = DimensionRows.tenant(b, r.tenant);
+        long resourceId = DimensionRows.resource(b, tenantId, r.serviceUrn, r.serviceName, r.serviceNamespace);
+        b.add(PATTERN, r.fingerprintId, r.fingerprintId, tenantId, resourceId, r.pattern, r.sample == null ? "" : r.sample,
+                PgParams.ts(Math.floorDiv(r.sampleTimeNanos, 1_000_000L)), r.sampleTimeNanos, r.samplePartition, r.sampleOffset,
+                r.severityNumber, r.severityText, PgParams.ts(r.firstSeenMillis), PgParams.ts(r.lastSeenMillis),
+                r.aliases == null ? new long[0] : r.aliases, r.mergedInto);
+    }
+}

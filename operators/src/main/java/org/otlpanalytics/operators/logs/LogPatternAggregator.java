@@ -1,0 +1,107 @@
+package org.otlpanalytics.operators.logs;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * {@code log_pattern_5m}: merges {@link LogPatternPartial}s of one fingerprint into 5-minute
+ * event-time windows aligned to the epoch. Keyed by {@link #seriesKey(LogPatternPartial)} (tenant,
+ * service, fingerprint), so each key holds only the few windows still open.
+ *
+ * <p>A window fires when the watermark passes its end; partials arriving afterwards but within the
+ * allowed lateness (from records that were late at {@link LogFingerprinter}) update the row and
+ * re-emit it (rows are upserts); the window is dropped when the watermark passes its end plus the
+ * allowed lateness. Partials cannot normally be later than that, since the fingerprinter emits them
+ * before forwarding the watermark that passes them; any that are go to {@link #LATE_PARTIALS}, counted.
+ */
+public class LogPatternAggregator extends KeyedProcessFunction<String, LogPatternPartial, LogPatternWindowRow> {
+    private static final long serialVersionUID = 1L;
+    public static final OutputTag<LogPatternPartial> LATE_PARTIALS =
+            new OutputTag<>("log-patterns-late-partials", TypeInformation.of(LogPatternPartial.class));
+    static final String WINDOWS = "log-pattern-windows";
+
+    private final long allowedLatenessMillis;
+    private final MapStateDescriptor<Long, LogPatternWindow> windowsDescriptor;
+    private transient MapState<Long, LogPatternWindow> windows;
+    private transient Counter merged;
+    private transient Counter late;
+    private transient Counter rows;
+
+    public LogPatternAggregator(LogPatternOptions options) {
+        this.allowedLatenessMillis = options.allowedLatenessMillis();
+        this.windowsDescriptor = new MapStateDescriptor<>(WINDOWS, LongSerializer.INSTANCE, new LogPatternWindowSerializer());
+    }
+
+    /** The key this function expects: one per tenant, service and fingerprint. */
+    public static String seriesKey(LogPatternPartial p) {
+        return p.seriesKey();
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        windows = getRuntimeContext().getMapState(windowsDescriptor);
+        MetricGroup g = getRuntimeContext().getMetricGroup().addGroup(LogPatternMetrics.AGGREGATOR_GROUP);
+        merged = g.counter(LogPatternMetrics.PARTIALS_MERGED);
+        late = g.counter(LogPatternMetrics.PARTIALS_LATE_DROPPED);
+        rows = g.counter(LogPatternMetrics.ROWS_EMITTED);
+    }
+
+    @Override
+    public void processElement(LogPatternPartial p, Context ctx, Collector<LogPatternWindowRow> out) throws Exception {
+        long window = p.windowStartMillis;
+        long windowMax = window + LogPatternOptions.WINDOW_MILLIS - 1;
+        if (windowMax + allowedLatenessMillis <= ctx.timerService().currentWatermark()) {
+            late.inc();
+            ctx.output(LATE_PARTIALS, p);
+            return;
+        }
+        LogPatternWindow w = windows.get(window);
+        if (w == null) {
+            w = LogPatternWindow.of(p);
+            ctx.timerService().registerEventTimeTimer(windowMax);
+            ctx.timerService().registerEventTimeTimer(windowMax + allowedLatenessMillis);
+        }
+        w.add(p);
+        merged.inc();
+        windows.put(window, w);
+        if (w.fired) {
+            // late but within the allowed lateness: the row is rewritten with the new totals
+            emit(w, out);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<LogPatternWindowRow> out) throws Exception {
+        long end = timestamp + 1;
+        if (Math.floorMod(end, LogPatternOptions.WINDOW_MILLIS) == 0) {
+            long window = end - LogPatternOptions.WINDOW_MILLIS;
+            LogPatternWindow w = windows.get(window);
+            if (w != null && !w.fired) {
+                emit(w, out);
+                w.fired = true;
+                windows.put(window, w);
+            }
+        }
+        long cleanupEnd = end - allowedLatenessMillis;
+        if (Math.floorMod(cleanupEnd, LogPatternOptions.WINDOW_MILLIS) == 0) {
+            long window = cleanupEnd - LogPatternOptions.WINDOW_MILLIS;
+            LogPatternWindow w = windows.get(window);
+            if (w != null && w.fired) {
+                windows.remove(window);
+            }
+        }
+    }
+
+    private void emit(LogPatternWindow w, Collector<LogPatternWindowRow> out) {
+        rows.inc();
+        out.collect(w.toRow());
+    }
+}

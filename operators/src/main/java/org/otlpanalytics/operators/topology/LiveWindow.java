@@ -1,0 +1,145 @@
+package org.otlpanalytics.operators.topology;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.datasketches.kll.KllDoublesSketch;
+import org.otlpanalytics.operators.edges.DurationStats;
+
+/**
+ * The calls of one edge over the live window, in slots of the refresh interval: counts, errors,
+ * first/last call, connection types and durations per slot, so that the window's totals at any
+ * slot boundary are a sum of whole slots. Plain Java, no Flink; the same calls give the same
+ * summary in any arrival order.
+ */
+public final class LiveWindow {
+    /** One slot: calls starting in [start, start + slot width). */
+    static final class Slot {
+        long calls;
+        long errors;
+        long minTime = Long.MAX_VALUE;
+        long maxTime = Long.MIN_VALUE;
+        int typeMask;
+        final DurationStats durations;
+
+        Slot() {
+            this(new DurationStats());
+        }
+
+        Slot(DurationStats durations) {
+            this.durations = durations;
+        }
+    }
+
+    /** Totals of the window ending at a refresh boundary. */
+    public static final class Summary {
+        public long calls;
+        public long errors;
+        public long firstMillis = Long.MAX_VALUE;
+        public long lastMillis = Long.MIN_VALUE;
+        public int typeMask;
+        public double p95Ms;
+    }
+
+    private final TreeMap<Long, Slot> slots;
+
+    public LiveWindow() {
+        this(new TreeMap<>());
+    }
+
+    private LiveWindow(TreeMap<Long, Slot> slots) {
+        this.slots = slots;
+    }
+
+    /** Adds a call at {@code t} with its duration ({@code < 0}: none known). */
+    public void add(long t, boolean failed, long durationNanos, int typeBit, long slotMillis) {
+        long start = Math.floorDiv(t, slotMillis) * slotMillis;
+        Slot s = slots.computeIfAbsent(start, k -> new Slot());
+        s.calls++;
+        if (failed) {
+            s.errors++;
+        }
+        s.minTime = Math.min(s.minTime, t);
+        s.maxTime = Math.max(s.maxTime, t);
+        s.typeMask |= typeBit;
+        s.durations.add(durationNanos);
+    }
+
+    /**
+     * The totals of the calls in {@code [asOf - window, asOf)}, after dropping the slots older
+     * than that window (they can never count again). p95 from a KLL sketch built
+     * deterministically from the merged duration histograms.
+     */
+    public Summary summarize(long asOf, long windowMillis, int kllK) {
+        slots.headMap(asOf - windowMillis, false).clear();
+        Summary sum = new Summary();
+        DurationStats durations = new DurationStats();
+        for (Map.Entry<Long, Slot> e : slots.headMap(asOf, false).entrySet()) {
+            Slot s = e.getValue();
+            sum.calls += s.calls;
+            sum.errors += s.errors;
+            sum.firstMillis = Math.min(sum.firstMillis, s.minTime);
+            sum.lastMillis = Math.max(sum.lastMillis, s.maxTime);
+            sum.typeMask |= s.typeMask;
+            durations.merge(s.durations);
+        }
+        if (!durations.isEmpty()) {
+            KllDoublesSketch kll = durations.kll(kllK);
+            sum.p95Ms = kll.getQuantile(0.95);
+        }
+        return sum;
+    }
+
+    public boolean isEmpty() {
+        return slots.isEmpty();
+    }
+
+    /** The latest call in the window's slots; only meaningful when not {@link #isEmpty()}. */
+    public long lastCallMillis() {
+        long last = Long.MIN_VALUE;
+        for (Slot s : slots.values()) {
+            last = Math.max(last, s.maxTime);
+        }
+        return last;
+    }
+
+    public void write(DataOutput out) throws IOException {
+        out.writeInt(slots.size());
+        for (Map.Entry<Long, Slot> e : slots.entrySet()) {
+            Slot s = e.getValue();
+            out.writeLong(e.getKey());
+            out.writeLong(s.calls);
+            out.writeLong(s.errors);
+            out.writeLong(s.minTime);
+            out.writeLong(s.maxTime);
+            out.writeByte(s.typeMask);
+            s.durations.write(out);
+        }
+    }
+
+    public static LiveWindow read(DataInput in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > 1_000_000) {
+            throw new IOException("corrupt LiveWindow state: " + n + " slots");
+        }
+        TreeMap<Long, Slot> slots = new TreeMap<>();
+        for (int i = 0; i < n; i++) {
+            long start = in.readLong();
+            long calls = in.readLong();
+            long errors = in.readLong();
+            long min = in.readLong();
+            long max = in.readLong();
+            int mask = in.readByte();
+            Slot s = new Slot(DurationStats.read(in));
+            s.calls = calls;
+            s.errors = errors;
+            s.minTime = min;
+            s.maxTime = max;
+            s.typeMask = mask;
+            slots.put(start, s);
+        }
+        return new LiveWindow(slots);
+    }
+}

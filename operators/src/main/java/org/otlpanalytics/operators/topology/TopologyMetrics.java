@@ -1,0 +1,14 @@
+package org.otlpanalytics.operators.topology;
+
+/** Metric group and names of {@link EdgeTopologyTracker}. */
+public final class TopologyMetrics {
+    public static final String GROUP = "edgeTopology";
+    public static final String INTERVALS_OPENED = "intervalsOpened";
+    public static final String INTERVALS_CLOSED = "intervalsClosed";
+    /** Edges later than the allowed lateness: sent to the late side output, not tracked. */
+    public static final String EDGES_LATE_DROPPED = "edgesLateDropped";
+    public static final String LIVE_EDGES_UPSERTED = "liveEdgesUpserted";
+    public static final String LIVE_EDGES_REMOVED = "liveEdgesRemoved";
+
+    private TopologyMetrics() {}
+}

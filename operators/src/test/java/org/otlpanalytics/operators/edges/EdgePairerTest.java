@@ -1,0 +1,240 @@
+package org.otlpanalytics.operators.edges;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.otlpanalytics.operators.edges.TestSpans.T0;
+import static org.otlpanalytics.operators.edges.TestSpans.client;
+import static org.otlpanalytics.operators.edges.TestSpans.consumer;
+import static org.otlpanalytics.operators.edges.TestSpans.internal;
+import static org.otlpanalytics.operators.edges.TestSpans.producer;
+import static org.otlpanalytics.operators.edges.TestSpans.server;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+import org.otlpanalytics.schemas.traces.SpanRecord;
+
+/** The keyed pairing operator: output, keyed state entries and timers as watermarks advance. */
+class EdgePairerTest {
+    private static final long TTL = 10_000L;
+
+    static KeyedOneInputStreamOperatorTestHarness<Long, SpanRecord, Edge> harness(EdgePairer pairer) throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<Long, SpanRecord, Edge> h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(pairer), EdgePairer::traceKey, Types.LONG);
+        h.open();
+        return h;
+    }
+
+    static void add(KeyedOneInputStreamOperatorTestHarness<Long, SpanRecord, Edge> h, SpanRecord s) throws Exception {
+        h.processElement(new StreamRecord<>(s, s.startMillis()));
+    }
+
+    static List<Edge> edges(KeyedOneInputStreamOperatorTestHarness<Long, SpanRecord, Edge> h) {
+        List<Edge> out = new ArrayList<>();
+        for (Object o : h.getOutput()) {
+            if (o instanceof StreamRecord) {
+                out.add((Edge) ((StreamRecord<?>) o).getValue());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void shouldEmitEdgeWhenServerSpanArrivesFirst() throws Exception {
+        var h = harness(new EdgePairer(EdgeStoreOptions.defaults()));
+        add(h, server("checkout", 0xB, 0xA).times(T0 + 5, 20).kafka(1, 100).build());
+        assertThat(edges(h)).isEmpty();
+        assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+        assertThat(h.numEventTimeTimers()).isEqualTo(1);
+
+        add(h, client("frontend", 0xA, 0x1).times(T0, 40).kafka(0, 7).build());
+
+        List<Edge> out = edges(h);
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).callerName).isEqualTo("frontend");
+        assertThat(out.get(0).calleeName).isEqualTo("checkout");
+        assertThat(out.get(0).clientDurationNanos).isEqualTo(40_000_000L);
+        assertThat(out.get(0).serverDurationNanos).isEqualTo(20_000_000L);
+        assertThat(h.numKeyedStateEntries()).as("the pair leaves no state").isZero();
+        assertThat(h.numEventTimeTimers()).as("and no timer").isZero();
+    }
+
+    @Test
+    void shouldEmitVirtualEdgeOnlyWhenWatermarkPassesDeadline() throws Exception {
+        var h = harness(new EdgePairer(EdgeStoreOptions.defaults()));
+        add(h, client("checkout", 0xA, 0x1).times(T0, 10).db("postgresql", "orders").build());
+        long deadline = T0 + 10 + TTL;
+
+        h.processWatermark(new Watermark(deadline - 1));
+        assertThat(edges(h)).isEmpty();
+        assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+        assertThat(h.numEventTimeTimers()).isEqualTo(1);
+
+        h.processWatermark(new Watermark(deadline));
+
+        List<Edge> out = edges(h);
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).calleeName).isEqualTo("postgresql");
+        assertThat(out.get(0).calleeUrn).isEqualTo("urn:peer:postgresql/orders");
+        assertThat(out.get(0).calleeVirtual).isTrue();
+        assertThat(out.get(0).connectionType).isEqualTo(ConnectionType.DATABASE);
+        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void shouldEmitUserEdgeForRootServerWithoutState() throws Exception {
+        var h = harness(new EdgePairer(EdgeStoreOptions.defaults()));
+        add(h, server("frontend", 0x1, 0).times(T0, 80).error().build());
+        add(h, internal("frontend", 0x2, 0x1).build());
+
+        List<Edge> out = edges(h);
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).callerName).isEqualTo("user");
+        assertThat(out.get(0).callerVirtual).isTrue();
+        assertThat(out.get(0).failed).isTrue();
+        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void shouldNotPairHalvesFurtherApartThanTheTtlWhateverTheOrder() throws Exception {
+        // the consumer picks the message up 20 s after the producer ended: more than the 10 s TTL
+        SpanRecord p = producer("checkout", 0xC1, 0x1).times(T0, 2).messaging("kafka", "orders").build();
+        SpanRecord c = consumer("shipping", 0xC2, 0xC1).times(T0 + 20_002, 5).messaging("kafka", "orders").build();
+        for (boolean producerFirst : new boolean[] {true, false}) {
+            var h = harness(new EdgePairer(EdgeStoreOptions.defaults()));
+            add(h, producerFirst ? p : c);
+            add(h, producerFirst ? c : p);
+            h.processWatermark(new Watermark(Long.MAX_VALUE));
+            List<String> names = new ArrayList<>();
+            for (Edge e : edges(h)) {
+                names.add(e.callerName + "->" + e.calleeName);
+            }
+            assertThat(names).as("producer first: %s", producerFirst).containsExactlyInAnyOrder("checkout->kafka", "kafka->shipping");
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void shouldDropAtMaxItemsButStillPair() throws Exception {
+        EdgePairer pairer = new EdgePairer(EdgeStoreOptions.builder().maxItems(2).build());
+        var h = harness(pairer);
+        add(h, client("frontend", 0xA1, 0x1).trace(1, 1).build());
+        add(h, client("frontend", 0xA2, 0x1).trace(2, 2).build());
+        add(h, client("frontend", 0xA3, 0x1).trace(3, 3).build());
+        assertThat(pairer.pendingCount()).isEqualTo(2);
+        assertThat(h.numKeyedStateEntries()).isEqualTo(2);
+
+        add(h, server("checkout", 0xB1, 0xA1).trace(1, 1).build());
+        assertThat(edges(h)).hasSize(1);
+        assertThat(pairer.pendingCount()).isEqualTo(1);
+        // the dropped CLIENT span's server now waits alone and becomes an orphan, not an edge
+        add(h, server("checkout", 0xB3, 0xA3).trace(3, 3).build());
+        h.processWatermark(new Watermark(Long.MAX_VALUE));
+        assertThat(edges(h)).extracting(e -> e.callerName + "->" + e.calleeName)
+                .containsExactly("frontend->checkout", "frontend->unknown");
+        assertThat(pairer.pendingCount()).isZero();
+    }
+
+    @Test
+    void shouldRestorePendingHalvesAndTheirCountFromASnapshot() throws Exception {
+        EdgePairer first = new EdgePairer(EdgeStoreOptions.defaults());
+        var h = harness(first);
+        add(h, client("frontend", 0xA, 0x1).times(T0, 40).build());
+        add(h, client("frontend", 0xA9, 0x1).trace(9, 9).times(T0, 40).serverAddress("cart").build());
+        OperatorSubtaskState snap = h.snapshot(1, 1);
+        h.close();
+
+        EdgePairer second = new EdgePairer(EdgeStoreOptions.defaults());
+        var restored = new KeyedOneInputStreamOperatorTestHarness<Long, SpanRecord, Edge>(
+                new KeyedProcessOperator<>(second), EdgePairer::traceKey, Types.LONG);
+        restored.initializeState(snap);
+        restored.open();
+        assertThat(second.pendingCount()).isEqualTo(2);
+        assertThat(restored.numKeyedStateEntries()).isEqualTo(2);
+        assertThat(restored.numEventTimeTimers()).isEqualTo(2);
+
+        add(restored, server("checkout", 0xB, 0xA).times(T0 + 5, 20).build());
+        restored.processWatermark(new Watermark(T0 + 40 + TTL));
+
+        assertThat(edges(restored)).extracting(e -> e.callerName + "->" + e.calleeName)
+                .containsExactly("frontend->checkout", "frontend->cart");
+        assertThat(second.pendingCount()).isZero();
+        assertThat(restored.numKeyedStateEntries()).isZero();
+        assertThat(restored.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void shouldDrawTheSameEdgesAsTheStoreInAnyArrivalOrder() throws Exception {
+        List<SpanRecord> spans = shop(200);
+        EdgeStore store = new EdgeStore(EdgeStoreOptions.defaults());
+        List<String> expected = new ArrayList<>();
+        for (SpanRecord s : spans) {
+            OfferResult r = store.offer(s);
+            if (r.hasEdge()) {
+                expected.add(describe(r.edge()));
+            }
+        }
+        for (PendingSpan p : store.expire(Long.MAX_VALUE)) {
+            Edge e = PeerNamer.virtualEdge(p);
+            if (e != null) {
+                expected.add(describe(e));
+            }
+        }
+        Collections.sort(expected);
+        assertThat(expected).hasSizeGreaterThan(600);
+
+        Random random = new Random(3);
+        for (int round = 0; round < 3; round++) {
+            List<SpanRecord> shuffled = new ArrayList<>(spans);
+            Collections.shuffle(shuffled, random);
+            var h = harness(new EdgePairer(EdgeStoreOptions.defaults()));
+            for (SpanRecord s : shuffled) {
+                add(h, s);
+            }
+            h.processWatermark(new Watermark(Long.MAX_VALUE));
+            List<String> actual = new ArrayList<>();
+            for (Edge e : edges(h)) {
+                actual.add(describe(e));
+            }
+            Collections.sort(actual);
+            assertThat(actual).isEqualTo(expected);
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    /** Traces of the generator's shape: user -> frontend -> checkout -> payment, postgresql, a queue to shipping. */
+    static List<SpanRecord> shop(int traces) {
+        List<SpanRecord> out = new ArrayList<>();
+        for (int i = 1; i <= traces; i++) {
+            long t = T0 + i * 50L;
+            long base = (long) i << 8;
+            out.add(server("frontend", base + 1, 0).trace(i, i).times(t, 30).build());
+            out.add(client("frontend", base + 2, base + 1).trace(i, i).times(t + 1, 25).build());
+            TestSpans checkout = server("checkout", base + 3, base + 2).trace(i, i).times(t + 2, 20);
+            out.add((i % 7 == 0 ? checkout.error() : checkout).build());
+            out.add(client("checkout", base + 4, base + 3).trace(i, i).times(t + 3, 5).build());
+            out.add(server("payment", base + 5, base + 4).trace(i, i).times(t + 4, 3).build());
+            out.add(client("checkout", base + 6, base + 3).trace(i, i).times(t + 8, 2).db("postgresql", "orders").build());
+            out.add(producer("checkout", base + 7, base + 3).trace(i, i).times(t + 11, 1).messaging("kafka", "orders").build());
+            out.add(consumer("shipping", base + 8, base + 7).trace(i, i).times(t + 15 + i % 5, 3).messaging("kafka", "orders").build());
+            out.add(internal("shipping", base + 9, base + 8).trace(i, i).times(t + 16, 1).build());
+        }
+        return out;
+    }
+
+    static String describe(Edge e) {
+        return e.callerName + "->" + e.calleeName + " " + e.connectionType + " " + e.failed + " " + e.startTimeNanos
+                + " " + e.clientDurationNanos + " " + e.serverDurationNanos;
+    }
+}

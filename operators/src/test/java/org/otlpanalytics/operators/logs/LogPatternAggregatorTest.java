@@ -1,0 +1,97 @@
+package org.otlpanalytics.operators.logs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+import org.otlpanalytics.operators.common.KafkaRange;
+
+/**
+ * {@link LogPatternAggregator}: partials of one fingerprint are summed exactly per 5-minute window,
+ * the row fires at the window end, late partials re-emit it, and state and timers are gone after the
+ * allowed lateness.
+ */
+class LogPatternAggregatorTest {
+    static final long W0 = 1_772_000_100_000L; // a window start
+    static final long WINDOW = LogPatternOptions.WINDOW_MILLIS;
+
+    static LogPatternPartial partial(long window, long fp, long total, long errors, int partition, long offset) {
+        LogPatternPartial p = new LogPatternPartial();
+        p.tenant = "acme";
+        p.serviceName = "payment";
+        p.serviceNamespace = "shop";
+        p.serviceUrn = "urn:svc:shop/payment";
+        p.windowStartMillis = window;
+        p.fingerprintId = fp;
+        p.countTotal = total;
+        p.countError = errors;
+        p.range = new KafkaRange();
+        p.range.add(partition, offset, window + 1);
+        return p;
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, LogPatternPartial, LogPatternWindowRow> harness(Duration lateness) throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<String, LogPatternPartial, LogPatternWindowRow>(
+                new KeyedProcessOperator<>(new LogPatternAggregator(LogPatternOptions.builder().allowedLateness(lateness).build())),
+                LogPatternAggregator::seriesKey, Types.STRING);
+        h.open();
+        return h;
+    }
+
+    static void add(KeyedOneInputStreamOperatorTestHarness<String, LogPatternPartial, LogPatternWindowRow> h, LogPatternPartial p) throws Exception {
+        h.processElement(new StreamRecord<>(p, p.windowStartMillis));
+    }
+
+    @Test
+    void shouldSumPartialsPerWindowAndFireAtTheWindowEnd() throws Exception {
+        var h = harness(Duration.ofMinutes(2));
+        add(h, partial(W0, 7L, 10, 3, 0, 5));
+        add(h, partial(W0, 7L, 4, 1, 1, 9));
+        add(h, partial(W0, -8L, 2, 0, 0, 6));
+        add(h, partial(W0 + WINDOW, 7L, 1, 1, 0, 40));
+        h.processWatermark(new Watermark(W0 + WINDOW - 2));
+        assertThat(h.extractOutputValues()).isEmpty();
+        h.processWatermark(new Watermark(W0 + WINDOW - 1));
+        List<LogPatternWindowRow> rows = h.extractOutputValues();
+        assertThat(rows).hasSize(2);
+        LogPatternWindowRow seven = rows.stream().filter(r -> r.fingerprintId == 7L).findFirst().orElseThrow();
+        assertThat(seven.countTotal).isEqualTo(14);
+        assertThat(seven.countError).isEqualTo(4);
+        assertThat(seven.windowStartMillis).isEqualTo(W0);
+        assertThat(seven.range.from).containsExactly(5, 9);
+        assertThat(seven.range.to).containsExactly(5, 9);
+        assertThat(h.numKeyedStateEntries()).as("one window map per fingerprint").isEqualTo(2);
+    }
+
+    @Test
+    void shouldReemitRowsUpdatedWithinTheAllowedLatenessAndDropLaterPartials() throws Exception {
+        var h = harness(Duration.ofMinutes(2));
+        add(h, partial(W0, 7L, 10, 3, 0, 5));
+        h.processWatermark(new Watermark(W0 + WINDOW + 60_000));
+        add(h, partial(W0, 7L, 2, 2, 0, 11));
+        assertThat(h.extractOutputValues()).extracting(r -> r.countTotal).containsExactly(10L, 12L);
+        assertThat(h.extractOutputValues()).extracting(r -> r.countError).containsExactly(3L, 5L);
+        h.processWatermark(new Watermark(W0 + WINDOW - 1 + 120_000));
+        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+        add(h, partial(W0, 7L, 1, 0, 0, 12));
+        assertThat(h.getSideOutput(LogPatternAggregator.LATE_PARTIALS)).hasSize(1);
+        assertThat(h.extractOutputValues()).hasSize(2);
+    }
+
+    @Test
+    void shouldFireAndCleanUpAtOnceWithoutAllowedLateness() throws Exception {
+        var h = harness(Duration.ZERO);
+        add(h, partial(W0, 1L, 3, 0, 0, 1));
+        h.processWatermark(new Watermark(W0 + WINDOW - 1));
+        assertThat(h.extractOutputValues()).extracting(r -> r.countTotal).containsExactly(3L);
+        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+    }
+}

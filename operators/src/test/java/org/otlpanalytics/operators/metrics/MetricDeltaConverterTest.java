@@ -1,0 +1,151 @@
+package org.otlpanalytics.operators.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+import org.otlpanalytics.schemas.metrics.MetricPoint;
+import org.otlpanalytics.schemas.metrics.Temporality;
+
+class MetricDeltaConverterTest {
+    static KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, MetricPoint> harness(MetricOptions o)
+            throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new MetricDeltaConverter(o)),
+                MetricDeltaConverter::resourceKey, Types.STRING);
+        h.open();
+        return h;
+    }
+
+    static void add(KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, MetricPoint> h, MetricPoint p,
+            int partition, long offset) throws Exception {
+        p.kafkaPartition = partition;
+        p.kafkaOffset = offset;
+        h.processElement(new StreamRecord<>(p, p.timeMillis()));
+    }
+
+    static void watermarkAt(KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, MetricPoint> h, long sec)
+            throws Exception {
+        h.processWatermark(new Watermark(Points.at(sec) / 1_000_000L));
+    }
+
+    static List<MetricPoint> out(KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, MetricPoint> h) {
+        List<MetricPoint> out = new ArrayList<>();
+        for (Object o : h.getOutput()) {
+            if (o instanceof StreamRecord) {
+                out.add((MetricPoint) ((StreamRecord<?>) o).getValue());
+            }
+        }
+        return out;
+    }
+
+    /** {start, time, value} of each delta, for compact assertions. */
+    static List<String> deltas(List<MetricPoint> ps) {
+        List<String> s = new ArrayList<>();
+        for (MetricPoint p : ps) {
+            s.add((p.startTimeNanos - Points.T0) / Points.SEC + ".." + (p.timeNanos - Points.T0) / Points.SEC + "="
+                    + p.longValue);
+        }
+        return s;
+    }
+
+    @Test
+    void shouldConvertInTimeOrderWhateverTheArrivalOrder() throws Exception {
+        // a counter started long ago, its points spread over two partitions and read out of order
+        var a = harness(MetricOptions.defaults());
+        add(a, Points.counter(-1000, 10, 100), 0, 5);
+        add(a, Points.counter(-1000, 20, 130), 1, 2);
+        add(a, Points.counter(-1000, 30, 150), 0, 6);
+        var b = harness(MetricOptions.defaults());
+        add(b, Points.counter(-1000, 30, 150), 0, 6);
+        add(b, Points.counter(-1000, 20, 130), 1, 2);
+        add(b, Points.counter(-1000, 10, 100), 0, 5);
+        assertThat(out(a)).isEmpty(); // waiting for the watermark
+        watermarkAt(a, 40);
+        watermarkAt(b, 40);
+        // the first point only records; then 30 and 20 over their intervals
+        assertThat(deltas(out(a))).containsExactly("10..20=30", "20..30=20");
+        assertThat(deltas(out(b))).isEqualTo(deltas(out(a)));
+        assertThat(out(a).get(0).temporality).isEqualTo(Temporality.DELTA);
+    }
+
+    @Test
+    void shouldDetectResetAndIgnoreDuplicates() throws Exception {
+        var h = harness(MetricOptions.defaults());
+        add(h, Points.counter(-1000, 10, 100), 0, 1);
+        add(h, Points.counter(-1000, 20, 130), 0, 2);
+        add(h, Points.counter(-1000, 20, 130), 1, 9); // the same export written twice
+        add(h, Points.counter(25, 30, 7), 0, 3); // the process restarted at 25 s
+        add(h, Points.counter(25, 40, 12), 0, 4);
+        watermarkAt(h, 50);
+        // reset: the whole value 7 over (max(start 25, previous 20), 30]
+        assertThat(deltas(out(h))).containsExactly("10..20=30", "25..30=7", "30..40=5");
+    }
+
+    @Test
+    void shouldDropAFirstPointThatArrivesAfterItsSeriesMovedOn() throws Exception {
+        var h = harness(MetricOptions.defaults());
+        add(h, Points.counter(-1000, 20, 130), 0, 2);
+        add(h, Points.counter(-1000, 30, 150), 0, 3);
+        watermarkAt(h, 35);
+        // the point of 10 s comes late, behind the watermark: converted at once, dropped as out of order
+        add(h, Points.counter(-1000, 10, 100), 0, 1);
+        add(h, Points.counter(-1000, 40, 170), 0, 4);
+        watermarkAt(h, 45);
+        assertThat(deltas(out(h))).containsExactly("20..30=20", "30..40=20");
+    }
+
+    @Test
+    void shouldEmitAFreshSeriesFirstPointAsItsOwnDelta() throws Exception {
+        var h = harness(MetricOptions.defaults());
+        add(h, Points.counter(0, 10, 4), 0, 1); // a process that started 10 s ago
+        watermarkAt(h, 20);
+        assertThat(deltas(out(h))).containsExactly("0..10=4");
+    }
+
+    @Test
+    void shouldPassGaugesAndDeltasThroughWithoutState() throws Exception {
+        var h = harness(MetricOptions.defaults());
+        add(h, Points.gauge("system.cpu.utilization", 10, 0.5), 0, 1);
+        add(h, Points.deltaSum("bytes", 0, 10, 42), 0, 1);
+        assertThat(out(h)).hasSize(2);
+        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void shouldExpireIdleSeriesCountItAndStartOver() throws Exception {
+        var h = harness(MetricOptions.builder().seriesIdleTimeout(Duration.ofMinutes(5)).build());
+        add(h, Points.counter(-1000, 10, 100), 0, 1);
+        add(h, Points.counter(-1000, 20, 110), 0, 2);
+        watermarkAt(h, 30);
+        assertThat(h.numKeyedStateEntries()).isEqualTo(3); // series, series count, next scan
+        assertThat(h.numEventTimeTimers()).isEqualTo(1); // the expiry scan
+        watermarkAt(h, 20 + 6 * 60);
+        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+        // the next point is a first point again: recorded, not a delta over the gap
+        add(h, Points.counter(-1000, 400, 200), 0, 3);
+        add(h, Points.counter(-1000, 410, 205), 0, 4);
+        watermarkAt(h, 420);
+        assertThat(deltas(out(h))).containsExactly("10..20=10", "400..410=5");
+    }
+
+    @Test
+    void shouldKeepAtMostTheConfiguredSeriesPerResource() throws Exception {
+        var h = harness(MetricOptions.builder().maxSeriesPerResource(1).build());
+        add(h, Points.counter(-1000, 10, 100), 0, 1);
+        add(h, Points.with(Points.counter(-1000, 11, 100), "route", "/b"), 0, 2);
+        add(h, Points.counter(-1000, 20, 110), 0, 3);
+        add(h, Points.with(Points.counter(-1000, 21, 130), "route", "/b"), 0, 4);
+        watermarkAt(h, 30);
+        // the first series (in time order) holds the only slot; the other one's points are dropped
+        assertThat(deltas(out(h))).containsExactly("10..20=10");
+    }
+}
