@@ -74,6 +74,7 @@ public final class DemoCommand {
             waitForMinutes(pg, start, end, Duration.ofSeconds(60));
             job.cancel().get();
             printTables(pg, start, end, incidentFrom);
+            DemoReport.printOthers(pg);
             System.out.printf("demo finished in %.1f s%n", (System.currentTimeMillis() - t0) / 1000.0);
         }
     }

@@ -1,0 +1,63 @@
+package org.otlpanalytics.jobs.cli;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.otlpanalytics.jobs.embedded.PostgresServer;
+
+/**
+ * The demo's summary of the other pipelines: the service-call graph, the top log patterns and
+ * the resources closest to saturation, each straight from its table (fixed queries, no input).
+ */
+final class DemoReport {
+    static final String EDGES = "SELECT s.name AS caller, d.name AS callee, min(c.connection_type) AS type, sum(c.calls) AS calls, "
+            + "round((100.0 * sum(c.errors) / greatest(sum(c.calls), 1))::numeric, 2) AS err_pct, "
+            + "round(max(c.p95_ms)::numeric, 2) AS p95_ms FROM service_call_5m c "
+            + "JOIN dim_resource s ON s.resource_id = c.src_resource_id JOIN dim_resource d ON d.resource_id = c.dst_resource_id "
+            + "GROUP BY s.name, d.name ORDER BY s.name, d.name";
+    static final String PATTERNS = "SELECT d.name AS service, sum(w.count_total) AS count, sum(w.count_error) AS errors, "
+            + "left(p.pattern, 90) AS pattern FROM log_pattern_5m w JOIN log_pattern p USING (fingerprint_id) "
+            + "JOIN dim_resource d ON d.resource_id = w.resource_id GROUP BY d.name, p.pattern ORDER BY count DESC LIMIT 10";
+    static final String USE = "SELECT resource, round(max_utilization::numeric, 3) AS utilization, utilization_component, "
+            + "round(max_saturation::numeric, 3) AS saturation, saturation_component, round(max_errors_per_s::numeric, 3) AS errors_per_s "
+            + "FROM use_saturation_ranking ORDER BY pressure DESC LIMIT 6";
+
+    private DemoReport() {}
+
+    static void printOthers(PostgresServer pg) throws SQLException {
+        try (Connection c = pg.connect()) {
+            print(c, "Service-call graph (service_call_5m, completed 5-minute windows)", EDGES);
+            print(c, "Top log patterns (log_pattern_5m, completed 5-minute windows)", PATTERNS);
+            print(c, "Resources closest to saturation (use_saturation_ranking)", USE);
+        }
+    }
+
+    private static void print(Connection c, String title, String sql) throws SQLException {
+        System.out.println();
+        System.out.println(title);
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            ResultSetMetaData md = rs.getMetaData();
+            int n = md.getColumnCount();
+            StringBuilder h = new StringBuilder();
+            for (int i = 1; i <= n; i++) {
+                h.append(String.format(i == n ? "%s" : "%-14s ", md.getColumnLabel(i)));
+            }
+            System.out.println(h);
+            int rows = 0;
+            while (rs.next()) {
+                StringBuilder r = new StringBuilder();
+                for (int i = 1; i <= n; i++) {
+                    String v = rs.getString(i);
+                    r.append(String.format(i == n ? "%s" : "%-14s ", v == null ? "-" : v));
+                }
+                System.out.println(r);
+                rows++;
+            }
+            if (rows == 0) {
+                System.out.println("(no completed window yet: run longer, e.g. --minutes 12 --duration 90s)");
+            }
+        }
+    }
+}
