@@ -41,7 +41,7 @@ public final class DemoCommand {
     public static void main(String[] args) throws Exception {
         JobOptions given = JobOptions.parse(args, DURATION, MINUTES, RATE);
         Duration duration = given.get(DURATION) == null ? Duration.ofSeconds(60) : given.with(DURATION, given.get(DURATION)).getDuration(DURATION);
-        int minutes = given.get(MINUTES) == null ? 6 : Integer.parseInt(given.get(MINUTES));
+        int minutes = given.get(MINUTES) == null ? 11 : Integer.parseInt(given.get(MINUTES));
         double rate = given.get(RATE) == null ? 50 : Double.parseDouble(given.get(RATE));
         if (minutes < 2 || duration.toSeconds() < 5) {
             throw new IllegalArgumentException("--minutes must be >= 2 and --duration >= 5s");

@@ -56,7 +56,7 @@ final class DemoReport {
                 rows++;
             }
             if (rows == 0) {
-                System.out.println("(no completed window yet: run longer, e.g. --minutes 12 --duration 90s)");
+                System.out.println("(no completed 5-minute window yet: replay more minutes, e.g. --minutes 11)");
             }
         }
     }
