@@ -14,8 +14,8 @@ import org.otlpanalytics.jobs.ingest.IngestStage;
 import org.otlpanalytics.jobs.sink.postgres.AgeGraph;
 import org.otlpanalytics.jobs.sink.postgres.LiveGraphSink;
 import org.otlpanalytics.jobs.sink.postgres.PostgresSinkConfig;
+import org.otlpanalytics.jobs.sink.postgres.PostgresUpsertSink;
 import org.otlpanalytics.jobs.sink.postgres.ServiceCallRowMapper;
-import org.otlpanalytics.jobs.sink.postgres.ServiceCallUpsertSink;
 import org.otlpanalytics.jobs.sink.postgres.TopoEdgeRowMapper;
 import org.otlpanalytics.operators.edges.Edge;
 import org.otlpanalytics.operators.edges.EdgePairer;
@@ -63,8 +63,8 @@ public final class EdgesJob {
     /** The PostgreSQL (and AGE) sinks of the cluster job. */
     public static Sinks postgresSinks(PostgresSinkConfig pg, JobOptions o) {
         String topic = o.require(JobOptions.SPANS_TOPIC);
-        return new Sinks(new ServiceCallUpsertSink<>(pg, new ServiceCallRowMapper(topic)),
-                new ServiceCallUpsertSink<>(pg, new TopoEdgeRowMapper()),
+        return new Sinks(new PostgresUpsertSink<>(pg, new ServiceCallRowMapper(topic)),
+                new PostgresUpsertSink<>(pg, new TopoEdgeRowMapper()),
                 new LiveGraphSink(pg, AgeGraph.Mode.parse(orDefault(o, LIVE_AGE, "auto")),
                         orDefault(o, LIVE_AGE_GRAPH, AgeGraph.DEFAULT_GRAPH)));
     }

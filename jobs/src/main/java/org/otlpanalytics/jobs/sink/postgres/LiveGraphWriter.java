@@ -2,7 +2,6 @@ package org.otlpanalytics.jobs.sink.postgres;
 
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -119,8 +118,8 @@ public final class LiveGraphWriter implements SinkWriter<LiveEdge> {
             ServiceCallRowMapper.resource(dims, tenantId, e.calleeUrn, e.calleeName);
         }
         for (int i = 0; i < DimensionRows.STATEMENTS.size(); i++) {
-            // in key order, as ServiceCallUpsertWriter: concurrent writers of new dimension rows cannot deadlock
-            runBatch(c, DimensionRows.STATEMENTS.get(i).sql, ServiceCallUpsertWriter.ordered(dims.forStatement(i), true));
+            // in key order, as PostgresUpsertWriter: concurrent writers of new dimension rows cannot deadlock
+            runBatch(c, DimensionRows.STATEMENTS.get(i).sql, PgBatch.inKeyOrder(dims.forStatement(i)));
         }
         List<Object[]> upsertRows = new ArrayList<>();
         List<Object[]> deleteRows = new ArrayList<>();
@@ -206,7 +205,7 @@ public final class LiveGraphWriter implements SinkWriter<LiveEdge> {
 
     private Connection connection() throws SQLException {
         if (connection == null || connection.isClosed()) {
-            connection = DriverManager.getConnection(config.jdbcUrl(), config.connectionProperties());
+            connection = config.connect();
             connection.setAutoCommit(true);
             age = false;
             if (ageMode != AgeGraph.Mode.OFF) {

@@ -51,7 +51,7 @@ public final class PgBatch {
      * deadlock on them. Other keys keep their insertion order.
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    static Iterable<Object[]> inKeyOrder(Map<Object, Object[]> rows) {
+    static List<Object[]> inKeyOrder(Map<Object, Object[]> rows) {
         boolean comparable = true;
         for (Object k : rows.keySet()) {
             if (!(k instanceof Comparable)) {
@@ -60,7 +60,7 @@ public final class PgBatch {
             }
         }
         if (!comparable || rows.size() < 2) {
-            return rows.values();
+            return new ArrayList<>(rows.values());
         }
         List<Map.Entry<Object, Object[]>> entries = new ArrayList<>(rows.entrySet());
         entries.sort((a, b) -> ((Comparable) a.getKey()).compareTo(b.getKey()));

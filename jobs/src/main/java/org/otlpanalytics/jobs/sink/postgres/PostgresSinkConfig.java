@@ -37,6 +37,21 @@ public final class PostgresSinkConfig implements Serializable {
         return batchSize;
     }
 
+    private static final java.sql.Driver DRIVER = new org.postgresql.Driver();
+
+    /**
+     * Opens a connection with the PostgreSQL driver of this class's class loader rather than
+     * DriverManager's registry: in a session cluster a restarted job gets a new class loader, and
+     * the driver registered by an earlier one must not be used (nor keep it alive).
+     */
+    public java.sql.Connection connect() throws java.sql.SQLException {
+        java.sql.Connection c = DRIVER.connect(jdbcUrl, connectionProperties());
+        if (c == null) {
+            throw new java.sql.SQLException("not a PostgreSQL JDBC URL: " + jdbcUrl);
+        }
+        return c;
+    }
+
     /** Connection properties: credentials when given apart from the URL, batched inserts rewritten. */
     public Properties connectionProperties() {
         Properties p = new Properties();

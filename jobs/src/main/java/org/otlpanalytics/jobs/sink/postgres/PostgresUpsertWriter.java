@@ -12,7 +12,6 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 
 /** Writer of {@link PostgresUpsertSink}: batches, de-duplicates and commits upserts. */
 final class PostgresUpsertWriter<T> implements SinkWriter<T> {
-    private static final java.sql.Driver DRIVER = new org.postgresql.Driver();
     private final PostgresSinkConfig config;
     private final PgRowMapper<T> mapper;
     private final List<PgStatement> statements;
@@ -74,12 +73,7 @@ final class PostgresUpsertWriter<T> implements SinkWriter<T> {
 
     private Connection connection() throws SQLException {
         if (connection == null || connection.isClosed()) {
-            // the driver class of this job's class loader, not DriverManager's registry: in a session
-            // cluster a restarted job gets a new class loader and the old driver must not be used
-            connection = DRIVER.connect(config.jdbcUrl(), config.connectionProperties());
-            if (connection == null) {
-                throw new SQLException("not a PostgreSQL JDBC URL: " + config.jdbcUrl());
-            }
+            connection = config.connect();
             connection.setAutoCommit(false);
         }
         return connection;

@@ -1,7 +1,6 @@
 package org.otlpanalytics.jobs.sink.postgres;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -41,7 +40,7 @@ public final class SchemaMigrator {
                 .baselineOnMigrate(true)
                 .load();
         int applied = flyway.migrate().migrationsExecuted;
-        try (Connection c = DriverManager.getConnection(config.jdbcUrl(), props)) {
+        try (Connection c = config.connect()) {
             c.setAutoCommit(true);
             String why = TimescaleSetup.unavailableReason(c);
             if (why != null) {
