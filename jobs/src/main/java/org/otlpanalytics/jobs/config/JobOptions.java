@@ -36,6 +36,7 @@ public final class JobOptions {
     public static final String LOG_PATTERNS_BUFFER_MAX_RECORDS = "log-patterns-buffer-max-records";
     public static final String EDGES_STORE_TTL = "edges-store-ttl";
     public static final String EDGES_STORE_MAX_ITEMS = "edges-store-max-items";
+    public static final String EDGES_MAX_PEERS_PER_CALLER = "edges-max-peers-per-caller";
     public static final String EDGES_TOPOLOGY_IDLE_TIMEOUT = "edges-topology-idle-timeout";
     public static final String EDGES_LIVE_WINDOW = "edges-live-window";
     public static final String EDGES_LIVE_REFRESH = "edges-live-refresh-interval";
@@ -75,6 +76,7 @@ public final class JobOptions {
         DEFAULTS.put(LOG_PATTERNS_BUFFER_MAX_RECORDS, "100000");
         DEFAULTS.put(EDGES_STORE_TTL, "10s");
         DEFAULTS.put(EDGES_STORE_MAX_ITEMS, "100000");
+        DEFAULTS.put(EDGES_MAX_PEERS_PER_CALLER, "1000");
         DEFAULTS.put(EDGES_TOPOLOGY_IDLE_TIMEOUT, "10m");
         DEFAULTS.put(EDGES_LIVE_WINDOW, "10m");
         DEFAULTS.put(EDGES_LIVE_REFRESH, "1m");

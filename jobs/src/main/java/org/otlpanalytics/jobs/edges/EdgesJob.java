@@ -23,6 +23,7 @@ import org.otlpanalytics.operators.edges.EdgeStoreOptions;
 import org.otlpanalytics.operators.edges.LateEdgeDeadLetter;
 import org.otlpanalytics.operators.edges.PairableSpanFilter;
 import org.otlpanalytics.operators.edges.ServiceCallAggregator;
+import org.otlpanalytics.operators.edges.VirtualPeerLimiter;
 import org.otlpanalytics.operators.edges.ServiceCallOptions;
 import org.otlpanalytics.operators.edges.ServiceCallRow;
 import org.otlpanalytics.operators.topology.EdgeTopologyTracker;
@@ -126,13 +127,23 @@ public final class EdgesJob {
                 .keyBy(EdgePairer::traceKey, Types.LONG)
                 .process(new EdgePairer(storeOptions(o)))
                 .name("edge-pairer").uid("edge-pairer");
+        // bounded peers per caller: edges to uninstrumented peers past the cap fold into one overflow peer
+        DataStream<Edge> toPeers = edges.filter(VirtualPeerLimiter::toVirtualPeer)
+                .name("edge-to-virtual-peers").uid("edge-to-virtual-peers")
+                .keyBy(VirtualPeerLimiter::callerKey, Types.STRING)
+                .process(new VirtualPeerLimiter(o.getInt(JobOptions.EDGES_MAX_PEERS_PER_CALLER),
+                        java.time.Duration.ofMillis(topologyOptions.idleTimeoutMillis() + topologyOptions.allowedLatenessMillis())))
+                .name("edge-peer-limit").uid("edge-peer-limiter");
+        DataStream<Edge> bounded = edges.filter(e -> !VirtualPeerLimiter.toVirtualPeer(e))
+                .name("edge-between-services").uid("edge-between-services")
+                .union(toPeers);
         // per directed edge: 5-minute calls, errors and quantiles
-        SingleOutputStreamOperator<ServiceCallRow> calls = edges
+        SingleOutputStreamOperator<ServiceCallRow> calls = bounded
                 .keyBy(ServiceCallAggregator::edgeKey, Types.STRING)
                 .process(new ServiceCallAggregator(serviceCallOptions(o)))
                 .name("service-call-5m").uid("service-call-aggregator");
         // per directed edge: validity intervals, and the live graph on a side output
-        SingleOutputStreamOperator<TopoEdgeRow> topology = edges
+        SingleOutputStreamOperator<TopoEdgeRow> topology = bounded
                 .keyBy(ServiceCallAggregator::edgeKey, Types.STRING)
                 .process(new EdgeTopologyTracker(topologyOptions))
                 .name("edge-topology").uid("edge-topology");

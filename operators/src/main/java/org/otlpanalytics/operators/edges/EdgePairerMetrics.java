@@ -34,5 +34,12 @@ public final class EdgePairerMetrics {
     public static final String EDGES_LATE_DROPPED = "edgesLateDropped";
     public static final String ROWS_EMITTED = "rowsEmitted";
 
+    /** Metric group of {@link VirtualPeerLimiter}. */
+    public static final String PEER_LIMITER_GROUP = "virtualPeerLimiter";
+    /** Edges whose peer was folded into the overflow peer at the per-caller cap. */
+    public static final String EDGES_FOLDED = "edgesFolded";
+    public static final String PEERS_EXPIRED = "peersExpired";
+    public static final String CURRENT_PEERS = "currentPeers";
+
     private EdgePairerMetrics() {}
 }
