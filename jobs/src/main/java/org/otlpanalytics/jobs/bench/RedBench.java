@@ -1,8 +1,5 @@
 package org.otlpanalytics.jobs.bench;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +53,7 @@ public final class RedBench {
             // warm-up (JIT, page cache), then the best of ROUNDS interleaved runs of each variant
             run(o, 0, pgc);
             run(o, 1, pgc);
-            resetPeaks();
+            HeapPeaks.reset();
             double decode = 0;
             double red = 0;
             double redPg = 0;
@@ -70,7 +67,7 @@ public final class RedBench {
             System.out.printf("red_pg_spans_per_s=%.0f%n", redPg);
             System.out.printf("red_vs_decode_ratio=%.2f%n", red / decode);
             System.out.printf("red_pg_vs_decode_ratio=%.2f%n", redPg / decode);
-            System.out.printf("peak_heap_mb=%.0f%n", peakHeapBytes() / 1048576.0);
+            System.out.printf("peak_heap_mb=%.0f%n", HeapPeaks.peakBytes() / 1048576.0);
         }
         System.exit(0);
     }
@@ -116,21 +113,5 @@ public final class RedBench {
         }
         JobExecutionResult r = env.execute("bench variant " + variant);
         return r.getNetRuntime() / 1000.0;
-    }
-
-    static void resetPeaks() {
-        for (MemoryPoolMXBean b : ManagementFactory.getMemoryPoolMXBeans()) {
-            b.resetPeakUsage();
-        }
-    }
-
-    static long peakHeapBytes() {
-        long sum = 0;
-        for (MemoryPoolMXBean b : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (b.getType() == MemoryType.HEAP) {
-                sum += b.getPeakUsage().getUsed();
-            }
-        }
-        return sum;
     }
 }

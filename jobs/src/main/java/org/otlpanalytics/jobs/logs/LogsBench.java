@@ -1,5 +1,6 @@
 package org.otlpanalytics.jobs.logs;
 
+import org.otlpanalytics.jobs.bench.HeapPeaks;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -8,9 +9,6 @@ import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import io.opentelemetry.proto.resource.v1.Resource;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +78,7 @@ public final class LogsBench {
             Path checkpoints = Files.createTempDirectory("bench-logs-checkpoints");
             run(o, 0, checkpoints);
             run(o, 1, checkpoints);
-            resetPeaks();
+            HeapPeaks.reset();
             double decode = 0;
             double logs = 0;
             for (int round = 0; round < ROUNDS; round++) {
@@ -91,7 +89,7 @@ public final class LogsBench {
             System.out.printf(Locale.ROOT, "decode_records_per_s=%.0f%n", decode);
             System.out.printf(Locale.ROOT, "logs_records_per_s=%.0f%n", logs);
             System.out.printf(Locale.ROOT, "logs_vs_decode_ratio=%.2f%n", logs / decode);
-            System.out.printf(Locale.ROOT, "peak_heap_mb=%.0f%n", peakHeapBytes() / 1048576.0);
+            System.out.printf(Locale.ROOT, "peak_heap_mb=%.0f%n", HeapPeaks.peakBytes() / 1048576.0);
         }
         System.exit(0);
     }
@@ -194,21 +192,5 @@ public final class LogsBench {
                 Files.deleteIfExists(f);
             }
         }
-    }
-
-    static void resetPeaks() {
-        for (MemoryPoolMXBean b : ManagementFactory.getMemoryPoolMXBeans()) {
-            b.resetPeakUsage();
-        }
-    }
-
-    static long peakHeapBytes() {
-        long sum = 0;
-        for (MemoryPoolMXBean b : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (b.getType() == MemoryType.HEAP) {
-                sum += b.getPeakUsage().getUsed();
-            }
-        }
-        return sum;
     }
 }

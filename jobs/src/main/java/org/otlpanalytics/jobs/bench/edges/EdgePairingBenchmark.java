@@ -1,11 +1,9 @@
 package org.otlpanalytics.jobs.bench.edges;
 
+import org.otlpanalytics.jobs.bench.HeapPeaks;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -75,7 +73,7 @@ public final class EdgePairingBenchmark {
 
         inProcess(decoder, messages, spans, rounds);
         onMiniCluster(given, messages, spans, rounds);
-        System.out.printf("peak_heap_mb=%.0f%n", peakHeapBytes() / 1048576.0);
+        System.out.printf("peak_heap_mb=%.0f%n", HeapPeaks.peakBytes() / 1048576.0);
         System.exit(0);
     }
 
@@ -278,15 +276,5 @@ public final class EdgePairingBenchmark {
         }
         JobExecutionResult r = env.execute("bench-edges variant " + variant);
         return r.getNetRuntime() / 1000.0;
-    }
-
-    static long peakHeapBytes() {
-        long sum = 0;
-        for (MemoryPoolMXBean b : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (b.getType() == MemoryType.HEAP) {
-                sum += b.getPeakUsage().getUsed();
-            }
-        }
-        return sum;
     }
 }

@@ -1,8 +1,6 @@
 package org.otlpanalytics.jobs.bench.metrics;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
+import org.otlpanalytics.jobs.bench.HeapPeaks;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +63,7 @@ public final class MetricsBench {
             // warm-up (JIT, page cache), then the best of ROUNDS interleaved runs of each variant
             run(o, 0, pgc);
             run(o, 1, pgc);
-            resetPeaks();
+            HeapPeaks.reset();
             double decode = 0;
             double metrics = 0;
             double metricsPg = 0;
@@ -79,7 +77,7 @@ public final class MetricsBench {
             System.out.printf("metrics_pg_points_per_s=%.0f%n", metricsPg);
             System.out.printf("metrics_vs_decode_ratio=%.2f%n", metrics / decode);
             System.out.printf("metrics_pg_vs_decode_ratio=%.2f%n", metricsPg / decode);
-            System.out.printf("peak_heap_mb=%.0f%n", peakHeapBytes() / 1048576.0);
+            System.out.printf("peak_heap_mb=%.0f%n", HeapPeaks.peakBytes() / 1048576.0);
             try (var c = pg.connect(); var s = c.createStatement()) {
                 for (String table : new String[] {"metric_1m", "use_1m"}) {
                     try (var rs = s.executeQuery("SELECT count(*) FROM " + table)) {
@@ -136,21 +134,5 @@ public final class MetricsBench {
         }
         JobExecutionResult r = env.execute("bench-metrics variant " + variant);
         return r.getNetRuntime() / 1000.0;
-    }
-
-    static void resetPeaks() {
-        for (MemoryPoolMXBean b : ManagementFactory.getMemoryPoolMXBeans()) {
-            b.resetPeakUsage();
-        }
-    }
-
-    static long peakHeapBytes() {
-        long sum = 0;
-        for (MemoryPoolMXBean b : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (b.getType() == MemoryType.HEAP) {
-                sum += b.getPeakUsage().getUsed();
-            }
-        }
-        return sum;
     }
 }

@@ -1,10 +1,8 @@
 package org.otlpanalytics.jobs.bench.patterns;
 
+import org.otlpanalytics.jobs.bench.HeapPeaks;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -127,20 +125,9 @@ public final class PatternAccuracyBench {
             sumRate += rate[d];
         }
         out.printf(Locale.ROOT, "average GA=%.3f PA=%.3f%n", sumGa / n, sumPa / n);
-        out.printf(Locale.ROOT, "peak_heap_mb=%d%n", peakHeapBytes() / (1024 * 1024));
+        out.printf(Locale.ROOT, "peak_heap_mb=%d%n", HeapPeaks.peakBytes() / (1024 * 1024));
         out.printf(Locale.ROOT, "average lines/s=%.0f%n", sumRate / n);
         out.printf(Locale.ROOT, "all lines/s=%.0f%n", totalLines * 1e9 / Math.max(bestAll, 1));
         out.flush();
-    }
-
-    /** Sum of the peak usage of every heap memory pool since JVM start. */
-    static long peakHeapBytes() {
-        long sum = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
-                sum += pool.getPeakUsage().getUsed();
-            }
-        }
-        return sum;
     }
 }
