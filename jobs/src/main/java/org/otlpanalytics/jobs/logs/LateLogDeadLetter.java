@@ -1,6 +1,5 @@
 package org.otlpanalytics.jobs.logs;
 
-import java.nio.charset.StandardCharsets;
 import org.otlpanalytics.operators.logs.LogPatternPartial;
 import org.otlpanalytics.operators.logs.TemplateFingerprint;
 import org.otlpanalytics.schemas.kafka.DeadLetter;
@@ -17,28 +16,16 @@ final class LateLogDeadLetter {
     private LateLogDeadLetter() {}
 
     static DeadLetter ofLog(LogRecordFlat r, String topic) {
-        DeadLetter d = new DeadLetter();
-        d.sourceTopic = topic;
-        d.sourcePartition = r.kafkaPartition;
-        d.sourceOffset = r.kafkaOffset;
-        d.timestamp = r.timeMillis();
-        d.reason = REASON_PREFIX + "log record time " + r.timeMillis() + " ms is behind the watermark by more than the allowed lateness";
-        String json = "{\"signal\":\"log\",\"timeUnixNano\":" + r.timeNanos + ",\"severityNumber\":" + r.severityNumber + "}";
-        d.value = json.getBytes(StandardCharsets.UTF_8);
-        return d;
+        return new DeadLetter(topic, r.kafkaPartition, r.kafkaOffset, r.timeMillis(),
+                REASON_PREFIX + "log record time " + r.timeMillis() + " ms is behind the watermark by more than the allowed lateness",
+                "{\"signal\":\"log\",\"timeUnixNano\":" + r.timeNanos + ",\"severityNumber\":" + r.severityNumber + "}");
     }
 
     static DeadLetter ofPartial(LogPatternPartial p, String topic) {
-        DeadLetter d = new DeadLetter();
-        d.sourceTopic = topic;
-        d.sourcePartition = -1;
-        d.sourceOffset = -1;
-        d.timestamp = p.windowStartMillis;
-        d.reason = REASON_PREFIX + "partial log pattern count of window " + p.windowStartMillis + " for " + p.serviceUrn
-                + " arrived after the allowed lateness";
-        String json = "{\"signal\":\"log_pattern_partial\",\"fingerprint\":\"" + TemplateFingerprint.toHex(p.fingerprintId)
-                + "\",\"countTotal\":" + p.countTotal + ",\"countError\":" + p.countError + "}";
-        d.value = json.getBytes(StandardCharsets.UTF_8);
-        return d;
+        return new DeadLetter(topic, -1, -1, p.windowStartMillis,
+                REASON_PREFIX + "partial log pattern count of window " + p.windowStartMillis + " for " + p.serviceUrn
+                        + " arrived after the allowed lateness",
+                "{\"signal\":\"log_pattern_partial\",\"fingerprint\":\"" + TemplateFingerprint.toHex(p.fingerprintId)
+                        + "\",\"countTotal\":" + p.countTotal + ",\"countError\":" + p.countError + "}");
     }
 }

@@ -1,6 +1,5 @@
 package org.otlpanalytics.operators.ingest;
 
-import java.nio.charset.StandardCharsets;
 import org.otlpanalytics.operators.red.RedPartial;
 import org.otlpanalytics.schemas.kafka.DeadLetter;
 import org.otlpanalytics.schemas.traces.SpanRecord;
@@ -16,16 +15,10 @@ public final class LateRecordDeadLetter {
     private LateRecordDeadLetter() {}
 
     public static DeadLetter ofSpan(SpanRecord s, String topic) {
-        DeadLetter d = new DeadLetter();
-        d.sourceTopic = topic;
-        d.sourcePartition = s.kafkaPartition;
-        d.sourceOffset = s.kafkaOffset;
-        d.timestamp = s.startMillis();
-        d.reason = REASON_PREFIX + "span start " + s.startMillis() + " ms is behind the watermark by more than the allowed lateness";
-        String json = "{\"signal\":\"span\",\"traceId\":\"" + s.traceIdHex() + "\",\"spanId\":\""
-                + String.format("%016x", s.spanId) + "\",\"startTimeUnixNano\":" + s.startTimeNanos + "}";
-        d.value = json.getBytes(StandardCharsets.UTF_8);
-        return d;
+        return new DeadLetter(topic, s.kafkaPartition, s.kafkaOffset, s.startMillis(),
+                REASON_PREFIX + "span start " + s.startMillis() + " ms is behind the watermark by more than the allowed lateness",
+                "{\"signal\":\"span\",\"traceId\":\"" + s.traceIdHex() + "\",\"spanId\":\""
+                        + String.format("%016x", s.spanId) + "\",\"startTimeUnixNano\":" + s.startTimeNanos + "}");
     }
 
     /** A whole partial aggregate that arrived late (its spans' offsets are in its Kafka range). */

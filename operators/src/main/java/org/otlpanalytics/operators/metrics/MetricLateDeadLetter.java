@@ -1,6 +1,6 @@
 package org.otlpanalytics.operators.metrics;
 
-import java.nio.charset.StandardCharsets;
+import org.otlpanalytics.schemas.JsonText;
 import org.otlpanalytics.schemas.kafka.DeadLetter;
 import org.otlpanalytics.schemas.metrics.MetricPoint;
 
@@ -15,20 +15,13 @@ public final class MetricLateDeadLetter {
     private MetricLateDeadLetter() {}
 
     public static DeadLetter of(MetricPoint p, String topic) {
-        DeadLetter d = new DeadLetter();
-        d.sourceTopic = topic;
-        d.sourcePartition = p.kafkaPartition;
-        d.sourceOffset = p.kafkaOffset;
-        d.timestamp = p.timeMillis();
-        d.reason = REASON_PREFIX + "metric point time " + p.timeMillis()
-                + " ms is behind the watermark by more than the allowed lateness";
         StringBuilder json = new StringBuilder("{\"signal\":\"metric\",\"resource\":");
-        MetricRow.jsonString(json, p.resourceUrn);
+        JsonText.appendQuoted(json, p.resourceUrn);
         json.append(",\"metric\":");
-        MetricRow.jsonString(json, p.name);
+        JsonText.appendQuoted(json, p.name);
         json.append(",\"labelsHash\":\"").append(Long.toHexString(p.labelsHash)).append("\",\"timeUnixNano\":")
                 .append(p.timeNanos).append('}');
-        d.value = json.toString().getBytes(StandardCharsets.UTF_8);
-        return d;
+        return new DeadLetter(topic, p.kafkaPartition, p.kafkaOffset, p.timeMillis(), REASON_PREFIX + "metric point time "
+                + p.timeMillis() + " ms is behind the watermark by more than the allowed lateness", json.toString());
     }
 }

@@ -1,5 +1,6 @@
 package org.otlpanalytics.operators.metrics;
 
+import org.otlpanalytics.schemas.JsonText;
 import java.util.Collections;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -84,43 +85,13 @@ public class MetricRow {
             if (i > 0) {
                 sb.append(',');
             }
-            jsonString(sb, attributeKeys[i]);
+            JsonText.appendQuoted(sb, attributeKeys[i]);
             sb.append(':');
-            jsonString(sb, attributeValues[i]);
+            JsonText.appendQuoted(sb, attributeValues[i]);
         }
         return sb.append('}').toString();
     }
 
-    static void jsonString(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"':
-                    sb.append("\\\"");
-                    break;
-                case '\\':
-                    sb.append("\\\\");
-                    break;
-                case '\n':
-                    sb.append("\\n");
-                    break;
-                case '\r':
-                    sb.append("\\r");
-                    break;
-                case '\t':
-                    sb.append("\\t");
-                    break;
-                default:
-                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-            }
-        }
-        sb.append('"');
-    }
 
     @Override
     public String toString() {

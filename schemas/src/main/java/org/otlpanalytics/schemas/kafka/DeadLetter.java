@@ -22,6 +22,21 @@ public class DeadLetter {
         this.reason = reason;
     }
 
+    /**
+     * A dead letter for a decoded record (or aggregate) that cannot be counted, typically because it
+     * arrived after its window's allowed lateness: headers carry the reason and the original
+     * coordinates (-1 when there is no single record), the value a short JSON description.
+     */
+    public DeadLetter(String sourceTopic, int sourcePartition, long sourceOffset, long timestamp, String reason,
+            String jsonValue) {
+        this.sourceTopic = sourceTopic;
+        this.sourcePartition = sourcePartition;
+        this.sourceOffset = sourceOffset;
+        this.timestamp = timestamp;
+        this.reason = reason;
+        this.value = jsonValue.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     @Override
     public String toString() {
         return "DeadLetter{" + sourceTopic + "-" + sourcePartition + "@" + sourceOffset + ": " + reason + "}";

@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.otlpanalytics.schemas.JsonText;
 
 /**
  * The live graph in Apache AGE: detection, session set-up, and the parameterised Cypher that
@@ -140,13 +141,13 @@ public final class AgeGraph {
             if (i > 0) {
                 sb.append(", ");
             }
-            quote(sb, (String) kv[i]);
+            JsonText.appendQuoted(sb, (String) kv[i]);
             sb.append(": ");
             Object v = kv[i + 1];
             if (v == null || v instanceof Double && !Double.isFinite((Double) v)) {
                 sb.append("null");
             } else if (v instanceof String) {
-                quote(sb, (String) v);
+                JsonText.appendQuoted(sb, (String) v);
             } else if (v instanceof Double) {
                 // agtype reads 1.0E-4 as a float; keep a decimal point so 2.0 stays a float
                 sb.append(((Double) v).toString());
@@ -157,37 +158,6 @@ public final class AgeGraph {
         return sb.append('}').toString();
     }
 
-    /** JSON string escaping: quotes, backslashes and control characters; everything else verbatim. */
-    static void quote(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            switch (ch) {
-                case '"':
-                    sb.append("\\\"");
-                    break;
-                case '\\':
-                    sb.append("\\\\");
-                    break;
-                case '\n':
-                    sb.append("\\n");
-                    break;
-                case '\r':
-                    sb.append("\\r");
-                    break;
-                case '\t':
-                    sb.append("\\t");
-                    break;
-                default:
-                    if (ch < 0x20 || ch == 0x2028 || ch == 0x2029) {
-                        sb.append(String.format("\\u%04x", (int) ch));
-                    } else {
-                        sb.append(ch);
-                    }
-            }
-        }
-        sb.append('"');
-    }
 
     private static boolean exists(Connection c, String sql) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {

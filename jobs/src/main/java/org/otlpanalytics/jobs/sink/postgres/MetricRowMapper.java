@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.otlpanalytics.operators.metrics.MetricRow;
+import org.otlpanalytics.schemas.JsonText;
 
 /** Upserts of {@code metric_1m} rows (with their tenant, resource, reporting service and locator). */
 public final class MetricRowMapper implements PgRowMapper<MetricRow> {
@@ -110,17 +111,8 @@ public final class MetricRowMapper implements PgRowMapper<MetricRow> {
     static String jsonStrings(String[] values) {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < values.length; i++) {
-            sb.append(i > 0 ? "," : "").append('"');
-            for (char c : values[i].toCharArray()) {
-                if (c == '"' || c == '\\') {
-                    sb.append('\\').append(c);
-                } else if (c < 0x20) {
-                    sb.append(String.format("\\u%04x", (int) c));
-                } else {
-                    sb.append(c);
-                }
-            }
-            sb.append('"');
+            sb.append(i > 0 ? "," : "");
+            JsonText.appendQuoted(sb, values[i]);
         }
         return sb.append(']').toString();
     }
