@@ -79,6 +79,7 @@ public final class LogDecoder implements org.otlpanalytics.schemas.OtlpDecoder<L
                     }
                     f.kafkaPartition = partition;
                     f.kafkaOffset = offset;
+                    f.indexInMessage = out.size() - start;
                     out.add(f);
                 }
             }

@@ -23,8 +23,18 @@ public class LogRecordFlat {
     public long traceIdLo;
     public long spanId;
 
+    /**
+     * Record attributes and resource attributes as text (bounded and sanitized like every other
+     * string), or null when the decoder was not asked to keep them (only the raw-record stores
+     * need them; the aggregates do not).
+     */
+    public java.util.Map<String, String> attributes;
+    public java.util.Map<String, String> resourceAttributes;
+
     public int kafkaPartition;
     public long kafkaOffset;
+    /** Index of the record within its Kafka message (with partition and offset, a unique record id). */
+    public int indexInMessage;
 
     public LogRecordFlat() {}
 
