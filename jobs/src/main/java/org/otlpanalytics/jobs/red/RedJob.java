@@ -10,6 +10,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.ingest.IngestStage;
+import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
 import org.otlpanalytics.operators.ingest.LateRecordDeadLetter;
 import org.otlpanalytics.operators.red.RedAggregator;
 import org.otlpanalytics.operators.red.RedOptions;
@@ -61,8 +62,8 @@ public final class RedJob {
         // one key per tenant and service; 1-minute buckets per operation, kind and status
         SingleOutputStreamOperator<RedRow> rows = partials
                 .keyBy(RedAggregator::serviceKey)
-                .process(new RedAggregator(red))
-                .name("red-1m").uid("red-aggregator");
+                .transform("red-1m", TypeInformation.of(RedRow.class), new HorizonKeyedProcessOperator<>(new RedAggregator(red)))
+                .uid("red-aggregator");
         // spans later than the allowed lateness: counted, and kept in the dead-letter topic
         partials.getSideOutput(RedAggregator.LATE_SPANS)
                 .map(s -> LateRecordDeadLetter.ofSpan(s, topic))

@@ -17,13 +17,13 @@ public final class StableHash {
         return MurmurHash3.hash(s.getBytes(StandardCharsets.UTF_8), SEED)[0];
     }
 
-    /** Hash of several parts, separated so that ("ab","c") and ("a","bc") differ. */
+    /**
+     * Hash of several parts, each length-prefixed ({@link CompositeKey}), so that no choice of
+     * part texts can make two different part lists hash the same input: ("ab","c") and ("a","bc")
+     * differ, and so do parts that contain any separator character.
+     */
     public static long of(String... parts) {
-        StringBuilder sb = new StringBuilder();
-        for (String p : parts) {
-            sb.append(p == null ? "\u0000null" : p).append('\u001f');
-        }
-        return of(sb.toString());
+        return of(CompositeKey.of(parts));
     }
 
     /** A positive id for a database key (bigint), from the same hash. */

@@ -12,6 +12,9 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.otlpanalytics.operators.common.time.EpochWindows;
+import org.otlpanalytics.operators.common.time.KeyedWindows;
+import org.otlpanalytics.operators.common.time.WatermarkHorizon;
 import org.otlpanalytics.schemas.traces.SpanRecord;
 
 /**
@@ -23,9 +26,11 @@ import org.otlpanalytics.schemas.traces.SpanRecord;
  * <p>Input are {@link RedPartial}s from {@link RedPreAggregator} (which also sends spans later than
  * the allowed lateness to {@link #LATE_SPANS}). A minute fires when the watermark passes its end;
  * partials arriving afterwards but within the allowed lateness update the row and re-emit it
- * (rows are upserts).
+ * (rows are upserts). Lateness is judged by {@link KeyedWindows} against the operator's
+ * {@link WatermarkHorizon}, so it must run in a
+ * {@link org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator}.
  */
-public class RedAggregator extends KeyedProcessFunction<String, RedPartial, RedRow> {
+public class RedAggregator extends KeyedProcessFunction<String, RedPartial, RedRow> implements WatermarkHorizon.Aware {
     private static final long serialVersionUID = 1L;
     public static final OutputTag<SpanRecord> LATE_SPANS =
             new OutputTag<>("red-late-spans", TypeInformation.of(SpanRecord.class));
@@ -37,6 +42,8 @@ public class RedAggregator extends KeyedProcessFunction<String, RedPartial, RedR
     private final RedOptions options;
     private final MapStateDescriptor<Long, RedBucket> bucketsDescriptor;
     private transient MapState<Long, RedBucket> buckets;
+    private transient WatermarkHorizon horizon;
+    private transient KeyedWindows<RedBucket> windows;
     private transient Counter aggregated;
     private transient Counter late;
     private transient Counter folded;
@@ -53,8 +60,14 @@ public class RedAggregator extends KeyedProcessFunction<String, RedPartial, RedR
     }
 
     @Override
+    public void setWatermarkHorizon(WatermarkHorizon horizon) {
+        this.horizon = horizon;
+    }
+
+    @Override
     public void open(OpenContext openContext) {
         buckets = getRuntimeContext().getMapState(bucketsDescriptor);
+        windows = new KeyedWindows<>(new EpochWindows(RedOptions.WINDOW_MILLIS, options.allowedLatenessMillis()), buckets, horizon);
         MetricGroup g = getRuntimeContext().getMetricGroup().addGroup(RedMetrics.GROUP);
         aggregated = g.counter(RedMetrics.SPANS_MERGED);
         late = g.counter(RedMetrics.PARTIALS_LATE_DROPPED);
@@ -64,24 +77,21 @@ public class RedAggregator extends KeyedProcessFunction<String, RedPartial, RedR
 
     @Override
     public void processElement(RedPartial p, Context ctx, Collector<RedRow> out) throws Exception {
-        long bucket = p.bucketStartMillis;
-        long windowMax = bucket + RedOptions.WINDOW_MILLIS - 1;
-        long watermark = ctx.timerService().currentWatermark();
-        if (windowMax + options.allowedLatenessMillis() <= watermark) {
+        long bucket = windows.assign(p.bucketStartMillis, ctx.timerService());
+        if (bucket == KeyedWindows.LATE) {
             late.inc();
             ctx.output(LATE_PARTIALS, p);
             return;
         }
-        RedBucket b = buckets.get(bucket);
-        if (b == null) {
+        RedBucket b = windows.get(bucket);
+        boolean created = b == null;
+        if (created) {
             b = new RedBucket();
             b.bucketStartMillis = bucket;
             b.tenant = p.tenant;
             b.serviceName = p.serviceName;
             b.serviceNamespace = p.serviceNamespace;
             b.serviceUrn = p.serviceUrn;
-            ctx.timerService().registerEventTimeTimer(windowMax);
-            ctx.timerService().registerEventTimeTimer(windowMax + options.allowedLatenessMillis());
         }
         Object[] st = p.readState();
         RedAccumulator partial = (RedAccumulator) st[0];
@@ -95,7 +105,11 @@ public class RedAggregator extends KeyedProcessFunction<String, RedPartial, RedR
         folded.inc(b.foldedSpans - foldedBefore);
         b.range.merge((org.otlpanalytics.operators.common.KafkaRange) st[1]);
         aggregated.inc(partial.calls);
-        buckets.put(bucket, b);
+        if (created) {
+            windows.create(bucket, b, ctx.timerService());
+        } else {
+            windows.update(bucket, b);
+        }
         if (b.fired) {
             // late but within the allowed lateness: the row is rewritten with the new totals
             emit(b, new RedBucket.SeriesKey(op, p.kind, p.status), acc, out);
@@ -104,22 +118,11 @@ public class RedAggregator extends KeyedProcessFunction<String, RedPartial, RedR
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<RedRow> out) throws Exception {
-        long fireBucket = timestamp + 1 - RedOptions.WINDOW_MILLIS;
-        RedBucket b = buckets.get(fireBucket);
-        if (b != null && !b.fired) {
+        windows.onTimer(timestamp, (start, b) -> {
             for (Map.Entry<RedBucket.SeriesKey, RedAccumulator> e : b.series.entrySet()) {
                 emit(b, e.getKey(), e.getValue(), out);
             }
-            b.fired = true;
-            buckets.put(fireBucket, b);
-        }
-        long cleanupBucket = fireBucket - options.allowedLatenessMillis();
-        if (buckets.contains(cleanupBucket)) {
-            RedBucket c = buckets.get(cleanupBucket);
-            if (c.fired) {
-                buckets.remove(cleanupBucket);
-            }
-        }
+        }, null);
     }
 
     private void emit(RedBucket b, RedBucket.SeriesKey k, RedAccumulator a, Collector<RedRow> out) {

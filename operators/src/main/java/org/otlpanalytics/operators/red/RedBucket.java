@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.otlpanalytics.operators.common.KafkaRange;
 import org.otlpanalytics.operators.common.StableHash;
+import org.otlpanalytics.operators.common.time.KeyedWindows;
 
 /**
  * Everything RED keeps for one service in one minute: an accumulator per (operation, span kind,
@@ -15,7 +16,7 @@ import org.otlpanalytics.operators.common.StableHash;
  * "first come, first kept", the result does not depend on arrival order, so a replay or a
  * restart produces the same rows.
  */
-public final class RedBucket {
+public final class RedBucket implements KeyedWindows.Window {
     public static final String OVERFLOW_OPERATION = "__overflow__";
 
     long bucketStartMillis;
@@ -122,6 +123,16 @@ public final class RedBucket {
 
     RedAccumulator accumulator(String operation, int kind, int status, int hllLgK) {
         return series.computeIfAbsent(new SeriesKey(operation, kind, status), k -> new RedAccumulator(hllLgK));
+    }
+
+    @Override
+    public boolean fired() {
+        return fired;
+    }
+
+    @Override
+    public void markFired() {
+        fired = true;
     }
 
     public long bucketStartMillis() {

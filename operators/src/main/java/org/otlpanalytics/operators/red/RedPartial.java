@@ -29,7 +29,7 @@ public class RedPartial {
     public RedPartial() {}
 
     public String serviceKey() {
-        return tenant + '\u0000' + serviceUrn;
+        return org.otlpanalytics.operators.common.CompositeKey.of(tenant, serviceUrn);
     }
 
     void setState(RedAccumulator acc, KafkaRange range) {

@@ -4,12 +4,15 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.otlpanalytics.operators.common.KafkaRange;
+import org.otlpanalytics.operators.common.time.WatermarkHorizon;
 import org.otlpanalytics.schemas.traces.SpanRecord;
 
 /**
@@ -31,6 +34,7 @@ public class RedPreAggregator extends AbstractStreamOperator<RedPartial>
     private final int maxEntries;
     private transient Map<Key, Entry> buffer;
     private transient long watermark;
+    private transient WatermarkHorizon horizon;
     private transient Counter aggregated;
     private transient Counter late;
     private transient Counter flushed;
@@ -38,6 +42,19 @@ public class RedPreAggregator extends AbstractStreamOperator<RedPartial>
     public RedPreAggregator(RedOptions options, int maxEntries) {
         this.options = options;
         this.maxEntries = maxEntries;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        horizon = new WatermarkHorizon();
+        horizon.initialize(context.getOperatorStateStore());
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        horizon.snapshot();
     }
 
     @Override
@@ -56,7 +73,7 @@ public class RedPreAggregator extends AbstractStreamOperator<RedPartial>
         SpanRecord s = element.getValue();
         long ts = s.startMillis();
         long bucket = Math.floorDiv(ts, RedOptions.WINDOW_MILLIS) * RedOptions.WINDOW_MILLIS;
-        if (bucket + RedOptions.WINDOW_MILLIS - 1 + options.allowedLatenessMillis() <= watermark) {
+        if (bucket + RedOptions.WINDOW_MILLIS - 1 + options.allowedLatenessMillis() <= horizon.effective(watermark)) {
             late.inc();
             output.collect(RedAggregator.LATE_SPANS, new StreamRecord<>(s, ts));
             return;
@@ -79,6 +96,7 @@ public class RedPreAggregator extends AbstractStreamOperator<RedPartial>
     public void processWatermark(Watermark mark) throws Exception {
         flush();
         watermark = mark.getTimestamp();
+        horizon.observe(watermark);
         super.processWatermark(mark);
     }
 

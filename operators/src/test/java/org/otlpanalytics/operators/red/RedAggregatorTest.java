@@ -7,11 +7,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
+import org.otlpanalytics.operators.testing.StateBackends;
 import org.otlpanalytics.schemas.traces.SpanRecord;
 
 class RedAggregatorTest {
@@ -37,8 +41,17 @@ class RedAggregatorTest {
     }
 
     static KeyedOneInputStreamOperatorTestHarness<String, RedPartial, RedRow> harness(RedOptions o) throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<String, RedPartial, RedRow> h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new RedAggregator(o)), RedAggregator::serviceKey, Types.STRING);
+        return harness(o, StateBackends.HEAP, null);
+    }
+
+    /** A harness on {@code backend}, restored from {@code snapshot} when it is not null. */
+    static KeyedOneInputStreamOperatorTestHarness<String, RedPartial, RedRow> harness(RedOptions o, StateBackends backend,
+            OperatorSubtaskState snapshot) throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, RedPartial, RedRow> h = backend.apply(new KeyedOneInputStreamOperatorTestHarness<>(
+                new HorizonKeyedProcessOperator<>(new RedAggregator(o)), RedAggregator::serviceKey, Types.STRING));
+        if (snapshot != null) {
+            h.initializeState(snapshot);
+        }
         h.open();
         return h;
     }
@@ -150,20 +163,18 @@ class RedAggregatorTest {
         return kept;
     }
 
-    @Test
-    void shouldRestoreFromSnapshotAndGiveSameRows() throws Exception {
-        var a = harness(RedOptions.defaults());
-        var b = harness(RedOptions.defaults());
+    @ParameterizedTest
+    @EnumSource(StateBackends.class)
+    void shouldRestoreFromSnapshotAndGiveSameRows(StateBackends backend) throws Exception {
+        var a = harness(RedOptions.defaults(), backend, null);
+        var b = harness(RedOptions.defaults(), backend, null);
         for (int i = 0; i < 500; i++) {
             add(a, span("op", i * 10, i % 37, 0, i));
             add(b, span("op", i * 10, i % 37, 0, i));
         }
         var snap = b.snapshot(1, 1);
         b.close();
-        var restored = new KeyedOneInputStreamOperatorTestHarness<String, RedPartial, RedRow>(
-                new KeyedProcessOperator<>(new RedAggregator(RedOptions.defaults())), RedAggregator::serviceKey, Types.STRING);
-        restored.initializeState(snap);
-        restored.open();
+        var restored = harness(RedOptions.defaults(), backend, snap);
         a.processWatermark(new Watermark(MIN));
         restored.processWatermark(new Watermark(MIN));
         RedRow x = rows(a).get(0);
@@ -173,5 +184,60 @@ class RedAggregatorTest {
         assertThat(y.hll).isEqualTo(x.hll);
         assertThat(y.p99Ms).isEqualTo(x.p99Ms);
         assertThat(y.range).isEqualTo(x.range);
+    }
+
+    /**
+     * The review's reproduction: 100 spans in minute 0, the watermark past its end and allowed
+     * lateness, a checkpoint; then one late span of minute 0. The failure-free run sends it to the
+     * late output; the restored run must do the same instead of opening a fresh minute 0 whose
+     * row ({@code calls=1}) would overwrite the complete one under the same key.
+     */
+    @ParameterizedTest
+    @EnumSource(StateBackends.class)
+    void lateSpanRightAfterRestoreIsLateAsInTheFailureFreeRun(StateBackends backend) throws Exception {
+        RedOptions o = RedOptions.builder().allowedLateness(Duration.ofMinutes(2)).build();
+        var clean = harness(o, backend, null);
+        var failing = harness(o, backend, null);
+        for (var h : List.of(clean, failing)) {
+            for (int i = 0; i < 100; i++) {
+                add(h, span("op", i * 100, 5, 0, i));
+            }
+            add(h, span("op", 3 * MIN + 5, 5, 0, 1000)); // keeps the key alive past minute 0's purge
+            h.processWatermark(new Watermark(3 * MIN + 1));
+        }
+        assertThat(rows(clean)).extracting(r -> r.calls).containsExactly(100L);
+        var snap = failing.snapshot(1, 1);
+        failing.close();
+        var restored = harness(o, backend, snap);
+
+        SpanRecord late = span("op", 30_000, 5, 0, 2000);
+        add(clean, late);
+        add(restored, late); // re-read from Kafka before any watermark reached the restored operator
+        assertThat(clean.getSideOutput(RedAggregator.LATE_PARTIALS)).hasSize(1);
+        assertThat(restored.getSideOutput(RedAggregator.LATE_PARTIALS)).as("late after the restore too").hasSize(1);
+        restored.processWatermark(new Watermark(10 * MIN));
+        clean.processWatermark(new Watermark(10 * MIN));
+        assertThat(rows(restored)).as("no row of minute 0 rewritten by the restored run")
+                .noneMatch(r -> r.bucketStartMillis == 0);
+        assertThat(rows(restored)).extracting(r -> r.calls).containsExactly(1L); // minute 3
+    }
+
+    /** A key never seen before the restore: its late span is late too, not a new row. */
+    @ParameterizedTest
+    @EnumSource(StateBackends.class)
+    void lateSpanOfANewKeyAfterRestoreIsLate(StateBackends backend) throws Exception {
+        RedOptions o = RedOptions.builder().allowedLateness(Duration.ofMinutes(2)).build();
+        var h = harness(o, backend, null);
+        add(h, span("op", 5 * MIN, 5, 0, 1));
+        h.processWatermark(new Watermark(6 * MIN));
+        var snap = h.snapshot(1, 1);
+        h.close();
+        var restored = harness(o, backend, snap);
+        SpanRecord other = span("op", 10, 5, 0, 2);
+        other.serviceUrn = "urn:svc:ns/other";
+        add(restored, other);
+        assertThat(restored.getSideOutput(RedAggregator.LATE_PARTIALS)).hasSize(1);
+        restored.processWatermark(new Watermark(20 * MIN));
+        assertThat(rows(restored)).noneMatch(r -> r.serviceUrn.equals("urn:svc:ns/other"));
     }
 }

@@ -9,6 +9,7 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
+import org.otlpanalytics.operators.testing.StateBackends;
 import org.otlpanalytics.schemas.traces.SpanRecord;
 
 class RedPreAggregatorTest {
@@ -79,5 +80,21 @@ class RedPreAggregatorTest {
         assertThat(h.getSideOutput(RedAggregator.LATE_SPANS)).hasSize(1);
         h.processWatermark(new Watermark(4 * MIN));
         assertThat(partials(h)).isEmpty();
+    }
+
+    @Test
+    void lateSpanRightAfterRestoreIsLateAsBeforeTheFailure() throws Exception {
+        var h = harness(1000);
+        h.processWatermark(new Watermark(3 * MIN));
+        var snap = h.snapshot(1, 1);
+        h.close();
+        var restored = StateBackends.HEAP.apply(new OneInputStreamOperatorTestHarness<SpanRecord, RedPartial>(
+                new RedPreAggregator(RedOptions.builder().allowedLateness(Duration.ofMinutes(1)).build(), 1000)));
+        restored.initializeState(snap);
+        restored.open();
+        add(restored, RedAggregatorTest.span("op", 10, 5, 0, 1)); // before any watermark after the restore
+        assertThat(restored.getSideOutput(RedAggregator.LATE_SPANS)).hasSize(1);
+        restored.processWatermark(new Watermark(4 * MIN));
+        assertThat(partials(restored)).isEmpty();
     }
 }

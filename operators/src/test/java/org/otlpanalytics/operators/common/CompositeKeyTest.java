@@ -1,0 +1,23 @@
+package org.otlpanalytics.operators.common;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class CompositeKeyTest {
+    @Test
+    void craftedNamesCannotProduceAnotherTenantsKey() {
+        // joined with a separator these two would be the same key
+        assertThat(CompositeKey.of("a\u0000b", "c")).isNotEqualTo(CompositeKey.of("a", "b\u0000c"));
+        assertThat(CompositeKey.of("acme", "urn:svc:/x\u0000evil")).isNotEqualTo(CompositeKey.of("acme\u0000urn:svc:/x", "evil"));
+        assertThat(CompositeKey.of("1:a", "b")).isNotEqualTo(CompositeKey.of("1", "a1:b"));
+        assertThat(CompositeKey.of((String) null, "x")).isNotEqualTo(CompositeKey.of("", "x"));
+    }
+
+    @Test
+    void stableHashOfPartsIsInjectiveOverSeparators() {
+        assertThat(StableHash.of("ab", "c")).isNotEqualTo(StableHash.of("a", "bc"));
+        assertThat(StableHash.of("a\u001fb", "c")).isNotEqualTo(StableHash.of("a", "b\u001fc"));
+        assertThat(StableHash.of("t", "x")).isEqualTo(StableHash.of("t", "x"));
+    }
+}
