@@ -17,6 +17,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.otlpanalytics.operators.common.CompositeKey;
 import org.otlpanalytics.schemas.metrics.MetricPoint;
 
 /**
@@ -80,14 +81,17 @@ public class MetricDeltaConverter extends KeyedProcessFunction<String, MetricPoi
         this.scanDescriptor = new ValueStateDescriptor<>(NEXT_SCAN, Types.LONG);
     }
 
-    /** The key both metrics operators expect: one per tenant and resource. */
+    /**
+     * The key both metrics operators expect: one per tenant and resource, length-prefixed
+     * ({@link CompositeKey}) so that no crafted tenant or resource name can produce another's key.
+     */
     public static String resourceKey(MetricPoint p) {
-        return p.tenant + '\u001f' + p.resourceUrn;
+        return CompositeKey.of(p.tenant, p.resourceUrn);
     }
 
-    /** A series within its resource: metric name and labels hash. */
+    /** A series within its resource: metric name and labels hash ({@link CompositeKey}). */
     static String seriesKey(MetricPoint p) {
-        return p.name + '\u001f' + Long.toHexString(p.labelsHash);
+        return CompositeKey.of(p.name, Long.toHexString(p.labelsHash));
     }
 
     @Override

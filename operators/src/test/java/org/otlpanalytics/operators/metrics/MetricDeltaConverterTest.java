@@ -148,4 +148,25 @@ class MetricDeltaConverterTest {
         // the first series (in time order) holds the only slot; the other one's points are dropped
         assertThat(deltas(out(h))).containsExactly("10..20=10");
     }
+
+    /**
+     * Keys are built from untrusted tenant and resource names: a crafted pair that joins to the
+     * same text as another tenant's pair must still get its own key, or the two would share
+     * cumulative series state (and one tenant's counter would be subtracted from the other's).
+     */
+    @Test
+    void shouldKeepSeriesOfCraftedTenantAndResourceNamesApart() throws Exception {
+        MetricPoint a = Points.counter(-1000, 10, 100);
+        a.tenant = "a\u001fb";
+        a.resourceUrn = "c";
+        MetricPoint b = Points.counter(-1000, 20, 1000);
+        b.tenant = "a";
+        b.resourceUrn = "b\u001fc";
+        assertThat(MetricDeltaConverter.resourceKey(a)).isNotEqualTo(MetricDeltaConverter.resourceKey(b));
+        var h = harness(MetricOptions.defaults());
+        add(h, a, 0, 1);
+        add(h, b, 0, 2);
+        watermarkAt(h, 30);
+        assertThat(out(h)).as("two first points of two series: nothing to subtract").isEmpty();
+    }
 }
