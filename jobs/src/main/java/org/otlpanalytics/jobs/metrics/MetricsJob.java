@@ -2,6 +2,7 @@ package org.otlpanalytics.jobs.metrics;
 
 import java.time.Instant;
 import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -10,6 +11,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.ingest.IngestStage;
+import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
 import org.otlpanalytics.operators.metrics.MetricDeltaConverter;
 import org.otlpanalytics.operators.metrics.MetricLateDeadLetter;
 import org.otlpanalytics.operators.metrics.MetricMinuteAggregator;
@@ -75,13 +77,15 @@ public final class MetricsJob {
         // one key per tenant and resource; cumulative points become deltas in event-time order
         SingleOutputStreamOperator<MetricPoint> deltas = points
                 .keyBy(MetricDeltaConverter::resourceKey)
-                .process(new MetricDeltaConverter(options))
-                .name("metrics-cumulative-to-delta").uid("metrics-delta-converter");
+                .transform("metrics-cumulative-to-delta", MetricPointTypeInfo.INSTANCE,
+                        new HorizonKeyedProcessOperator<>(new MetricDeltaConverter(options)))
+                .uid("metrics-delta-converter");
         // same key, same partitioning: the minute aggregator is chained without another shuffle
         SingleOutputStreamOperator<MetricRow> rows = DataStreamUtils
                 .reinterpretAsKeyedStream(deltas, MetricDeltaConverter::resourceKey)
-                .process(new MetricMinuteAggregator(options))
-                .name("metric-1m-and-use").uid("metric-minute-aggregator");
+                .transform("metric-1m-and-use", TypeInformation.of(MetricRow.class),
+                        new HorizonKeyedProcessOperator<>(new MetricMinuteAggregator(options)))
+                .uid("metric-minute-aggregator");
         // points later than the allowed lateness: counted, and kept in the dead-letter topic
         rows.getSideOutput(MetricMinuteAggregator.LATE_POINTS)
                 .map(p -> MetricLateDeadLetter.of(p, topic))

@@ -17,6 +17,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.otlpanalytics.operators.common.time.WatermarkHorizon;
 import org.otlpanalytics.operators.common.CompositeKey;
 import org.otlpanalytics.schemas.metrics.MetricPoint;
 
@@ -39,7 +40,7 @@ import org.otlpanalytics.schemas.metrics.MetricPoint;
  * removed by a scan on whole minutes and counted ({@code seriesExpired}) — its next point is a
  * first point again.
  */
-public class MetricDeltaConverter extends KeyedProcessFunction<String, MetricPoint, MetricPoint> {
+public class MetricDeltaConverter extends KeyedProcessFunction<String, MetricPoint, MetricPoint> implements WatermarkHorizon.Aware {
     private static final long serialVersionUID = 1L;
     private static final String SERIES = "metric-series";
     private static final String PENDING = "metric-pending";
@@ -50,6 +51,7 @@ public class MetricDeltaConverter extends KeyedProcessFunction<String, MetricPoi
             .thenComparingInt(p -> p.kafkaPartition).thenComparingLong(p -> p.kafkaOffset);
 
     private final MetricOptions options;
+    private transient WatermarkHorizon horizon;
     private final CumulativeToDelta core;
     private final MapStateDescriptor<String, SeriesState> seriesDescriptor;
     private final MapStateDescriptor<Long, List<MetricPoint>> pendingDescriptor;
@@ -95,7 +97,16 @@ public class MetricDeltaConverter extends KeyedProcessFunction<String, MetricPoi
     }
 
     @Override
+    public void setWatermarkHorizon(WatermarkHorizon horizon) {
+        this.horizon = horizon;
+    }
+
+    @Override
     public void open(OpenContext openContext) {
+        if (horizon == null) {
+            throw new IllegalStateException("no watermark horizon: run " + getClass().getSimpleName()
+                    + " in a HorizonKeyedProcessOperator");
+        }
         series = getRuntimeContext().getMapState(seriesDescriptor);
         pending = getRuntimeContext().getMapState(pendingDescriptor);
         seriesCount = getRuntimeContext().getState(countDescriptor);
@@ -122,7 +133,7 @@ public class MetricDeltaConverter extends KeyedProcessFunction<String, MetricPoi
             return;
         }
         long t = p.timeMillis();
-        if (t <= ctx.timerService().currentWatermark()) {
+        if (t <= horizon.effective(ctx.timerService().currentWatermark())) {
             convertedLate.inc();
             convert(p, ctx, out);
             return;

@@ -13,6 +13,7 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.otlpanalytics.operators.common.time.WatermarkHorizon;
 import org.otlpanalytics.schemas.metrics.MetricPoint;
 
 /**
@@ -29,7 +30,7 @@ import org.otlpanalytics.schemas.metrics.MetricPoint;
  * Every number is independent of the order points arrive in ({@link MetricAccumulator}), so a
  * restart or a replay writes identical rows.
  */
-public class MetricMinuteAggregator extends KeyedProcessFunction<String, MetricPoint, MetricRow> {
+public class MetricMinuteAggregator extends KeyedProcessFunction<String, MetricPoint, MetricRow> implements WatermarkHorizon.Aware {
     private static final long serialVersionUID = 1L;
     public static final OutputTag<UseRow> USE_ROWS = new OutputTag<>("use-rows", TypeInformation.of(UseRow.class));
     public static final OutputTag<MetricPoint> LATE_POINTS =
@@ -37,6 +38,7 @@ public class MetricMinuteAggregator extends KeyedProcessFunction<String, MetricP
     private static final String BUCKETS = "metric-buckets";
 
     private final MetricOptions options;
+    private transient WatermarkHorizon horizon;
     private transient UseCalculator use;
     private transient Set<String> useMetrics;
     private final MapStateDescriptor<Long, MetricBucket> bucketsDescriptor;
@@ -54,7 +56,16 @@ public class MetricMinuteAggregator extends KeyedProcessFunction<String, MetricP
     }
 
     @Override
+    public void setWatermarkHorizon(WatermarkHorizon horizon) {
+        this.horizon = horizon;
+    }
+
+    @Override
     public void open(OpenContext openContext) {
+        if (horizon == null) {
+            throw new IllegalStateException("no watermark horizon: run " + getClass().getSimpleName()
+                    + " in a HorizonKeyedProcessOperator");
+        }
         buckets = getRuntimeContext().getMapState(bucketsDescriptor);
         use = new UseCalculator();
         useMetrics = UseMapping.metricNames();
@@ -72,7 +83,7 @@ public class MetricMinuteAggregator extends KeyedProcessFunction<String, MetricP
         long ts = p.timeMillis();
         long bucket = Math.floorDiv(ts, MetricOptions.WINDOW_MILLIS) * MetricOptions.WINDOW_MILLIS;
         long windowMax = bucket + MetricOptions.WINDOW_MILLIS - 1;
-        if (windowMax + options.allowedLatenessMillis() <= ctx.timerService().currentWatermark()) {
+        if (windowMax + options.allowedLatenessMillis() <= horizon.effective(ctx.timerService().currentWatermark())) {
             late.inc();
             ctx.output(LATE_POINTS, p);
             return;

@@ -6,19 +6,32 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
+import org.otlpanalytics.operators.testing.StateBackends;
 import org.otlpanalytics.schemas.metrics.MetricPoint;
 import org.otlpanalytics.schemas.metrics.Temporality;
 
 class MetricDeltaConverterTest {
     static KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, MetricPoint> harness(MetricOptions o)
             throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new MetricDeltaConverter(o)),
-                MetricDeltaConverter::resourceKey, Types.STRING);
+        return harness(o, StateBackends.HEAP, null);
+    }
+
+    /** A harness on {@code backend}, restored from {@code snapshot} when it is not null. */
+    static KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, MetricPoint> harness(MetricOptions o,
+            StateBackends backend, OperatorSubtaskState snapshot) throws Exception {
+        var h = backend.apply(new KeyedOneInputStreamOperatorTestHarness<>(
+                new HorizonKeyedProcessOperator<>(new MetricDeltaConverter(o)), MetricDeltaConverter::resourceKey, Types.STRING));
+        if (snapshot != null) {
+            h.initializeState(snapshot);
+        }
         h.open();
         return h;
     }
@@ -168,5 +181,37 @@ class MetricDeltaConverterTest {
         add(h, b, 0, 2);
         watermarkAt(h, 30);
         assertThat(out(h)).as("two first points of two series: nothing to subtract").isEmpty();
+    }
+
+    /**
+     * Points behind the watermark are converted at once, in arrival order, by the failure-free
+     * run. Re-read right after a restore, before any watermark reached the restored operator,
+     * they must be treated the same way (judged against the checkpointed watermark horizon),
+     * not held and converted in time order as if they were on time: that would give other deltas
+     * than the run without the failure.
+     */
+    @ParameterizedTest
+    @EnumSource(StateBackends.class)
+    void latePointsRightAfterRestoreAreConvertedAsInTheFailureFreeRun(StateBackends backend) throws Exception {
+        var clean = harness(MetricOptions.defaults(), backend, null);
+        var failing = harness(MetricOptions.defaults(), backend, null);
+        for (var h : List.of(clean, failing)) {
+            add(h, Points.counter(-1000, 10, 100), 0, 1);
+            add(h, Points.counter(-1000, 20, 130), 0, 2);
+            watermarkAt(h, 40);
+        }
+        var snap = failing.snapshot(1, 1);
+        failing.close();
+        var restored = harness(MetricOptions.defaults(), backend, snap);
+        int before = out(clean).size();
+        for (var h : List.of(clean, restored)) {
+            add(h, Points.counter(-1000, 35, 150), 1, 7); // behind the watermark of 40 s
+            add(h, Points.counter(-1000, 30, 140), 0, 3); // older still: its series has moved on
+            add(h, Points.counter(-1000, 50, 170), 0, 4);
+            watermarkAt(h, 60);
+        }
+        List<String> expected = deltas(out(clean)).subList(before, out(clean).size());
+        assertThat(expected).containsExactly("20..35=20", "35..50=20");
+        assertThat(deltas(out(restored))).isEqualTo(expected);
     }
 }

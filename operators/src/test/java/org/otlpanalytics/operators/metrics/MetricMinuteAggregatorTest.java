@@ -8,11 +8,15 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
+import org.otlpanalytics.operators.testing.StateBackends;
 import org.otlpanalytics.schemas.metrics.MetricPoint;
 import org.otlpanalytics.schemas.metrics.Temporality;
 
@@ -23,8 +27,17 @@ class MetricMinuteAggregatorTest {
 
     static KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, MetricRow> harness(MetricOptions o)
             throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new MetricMinuteAggregator(o)),
-                MetricDeltaConverter::resourceKey, Types.STRING);
+        return harness(o, StateBackends.HEAP, null);
+    }
+
+    /** A harness on {@code backend}, restored from {@code snapshot} when it is not null. */
+    static KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, MetricRow> harness(MetricOptions o,
+            StateBackends backend, OperatorSubtaskState snapshot) throws Exception {
+        var h = backend.apply(new KeyedOneInputStreamOperatorTestHarness<>(
+                new HorizonKeyedProcessOperator<>(new MetricMinuteAggregator(o)), MetricDeltaConverter::resourceKey, Types.STRING));
+        if (snapshot != null) {
+            h.initializeState(snapshot);
+        }
         h.open();
         return h;
     }
@@ -242,5 +255,40 @@ class MetricMinuteAggregatorTest {
         assertThat(summary.sum).isEqualTo(10.0);
         assertThat(summary.p95).isEqualTo(5.0);
         assertThat(summary.max).isEqualTo(6.0);
+    }
+
+    /**
+     * The review's reproduction for metrics: a minute fired and purged, a checkpoint, then a point
+     * of that minute re-read right after the restore. The failure-free run dead-letters it; the
+     * restored run must too, instead of opening a fresh minute whose rows (one point) would
+     * overwrite the complete ones under the same keys.
+     */
+    @ParameterizedTest
+    @EnumSource(StateBackends.class)
+    void latePointRightAfterRestoreIsLateAsInTheFailureFreeRun(StateBackends backend) throws Exception {
+        MetricOptions o = MetricOptions.builder().allowedLateness(Duration.ofMinutes(2)).build();
+        var clean = harness(o, backend, null);
+        var failing = harness(o, backend, null);
+        for (var h : List.of(clean, failing)) {
+            hostMinute().forEach(p -> addQuietly(h, p));
+            addQuietly(h, host(Points.gauge("system.cpu.utilization", M0 + 3 * MIN + 5, 0.1), 60)); // keeps the key alive
+            watermarkAt(h, M0 + 3 * MIN + 1);
+        }
+        int rowsBefore = rows(clean).size();
+        assertThat(rowsBefore).isEqualTo(5);
+        var snap = failing.snapshot(1, 1);
+        failing.close();
+        var restored = harness(o, backend, snap);
+
+        MetricPoint late = host(Points.gauge("system.cpu.utilization", M0 + 30, 0.99), 61);
+        addQuietly(clean, late);
+        addQuietly(restored, late); // re-read from Kafka before any watermark reached the restored operator
+        assertThat(clean.getSideOutput(MetricMinuteAggregator.LATE_POINTS)).hasSize(1);
+        assertThat(restored.getSideOutput(MetricMinuteAggregator.LATE_POINTS)).as("late after the restore too").hasSize(1);
+        clean.processWatermark(new Watermark(Long.MAX_VALUE - 1));
+        restored.processWatermark(new Watermark(Long.MAX_VALUE - 1));
+        assertThat(rows(restored)).as("no row of the purged minute rewritten by the restored run")
+                .noneMatch(r -> r.bucketStartMillis == Points.at(M0) / 1_000_000L);
+        assertThat(rows(restored)).usingRecursiveComparison().isEqualTo(rows(clean).subList(rowsBefore, rows(clean).size()));
     }
 }
