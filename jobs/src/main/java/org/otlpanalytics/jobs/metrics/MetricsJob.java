@@ -12,10 +12,13 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.ingest.IngestStage;
 import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
+import org.otlpanalytics.operators.metrics.MetricBatch;
+import org.otlpanalytics.operators.metrics.MetricBatchTypeInfo;
 import org.otlpanalytics.operators.metrics.MetricDeltaConverter;
 import org.otlpanalytics.operators.metrics.MetricLateDeadLetter;
 import org.otlpanalytics.operators.metrics.MetricMinuteAggregator;
 import org.otlpanalytics.operators.metrics.MetricOptions;
+import org.otlpanalytics.operators.metrics.MetricPreAggregator;
 import org.otlpanalytics.operators.metrics.MetricPointTypeInfo;
 import org.otlpanalytics.operators.metrics.MetricRow;
 import org.otlpanalytics.operators.metrics.UseRow;
@@ -25,7 +28,8 @@ import org.otlpanalytics.schemas.metrics.MetricDecoder;
 import org.otlpanalytics.schemas.metrics.MetricPoint;
 
 /**
- * {@code metric_1m} and USE from {@code otlp_metrics}: decode → (tenant, resource) key →
+ * {@code metric_1m} and USE from {@code otlp_metrics}: decode → batches per resource (gauges and
+ * deltas pre-aggregated per series and minute, chained to the source) → (tenant, resource) key →
  * cumulative-to-delta in event-time order → 1-minute aggregates per series and USE per resource
  * → sinks. Wires only; computes nothing.
  *
@@ -74,23 +78,33 @@ public final class MetricsJob {
         if (tap != null) {
             points = points.map(tap).name("metrics-tap").uid("metrics-tap");
         }
+        // per-source-subtask batches per resource, chained to the source: gauges and deltas
+        // pre-aggregated per series and minute, so the shuffle carries one record per resource and flush
+        SingleOutputStreamOperator<MetricBatch> batches = points
+                .transform("metrics-preaggregate", MetricBatchTypeInfo.INSTANCE,
+                        new MetricPreAggregator(options, MetricPreAggregator.DEFAULT_MAX_ENTRIES))
+                .uid("metrics-preaggregate");
         // one key per tenant and resource; cumulative points become deltas in event-time order
-        SingleOutputStreamOperator<MetricPoint> deltas = points
-                .keyBy(MetricDeltaConverter::resourceKey)
-                .transform("metrics-cumulative-to-delta", MetricPointTypeInfo.INSTANCE,
-                        new HorizonKeyedProcessOperator<>(new MetricDeltaConverter(options)))
+        SingleOutputStreamOperator<MetricBatch> deltas = batches
+                .keyBy(MetricBatch::resourceKey)
+                .transform("metrics-cumulative-to-delta", MetricBatchTypeInfo.INSTANCE, new MetricDeltaConverter(options))
                 .uid("metrics-delta-converter");
         // same key, same partitioning: the minute aggregator is chained without another shuffle
         SingleOutputStreamOperator<MetricRow> rows = DataStreamUtils
-                .reinterpretAsKeyedStream(deltas, MetricDeltaConverter::resourceKey)
+                .reinterpretAsKeyedStream(deltas, MetricBatch::resourceKey)
                 .transform("metric-1m-and-use", TypeInformation.of(MetricRow.class),
                         new HorizonKeyedProcessOperator<>(new MetricMinuteAggregator(options)))
                 .uid("metric-minute-aggregator");
         // points later than the allowed lateness: counted, and kept in the dead-letter topic
-        rows.getSideOutput(MetricMinuteAggregator.LATE_POINTS)
+        batches.getSideOutput(MetricMinuteAggregator.LATE_POINTS)
+                .union(rows.getSideOutput(MetricMinuteAggregator.LATE_POINTS))
                 .map(p -> MetricLateDeadLetter.of(p, topic))
                 .name("metrics-late-points").uid("metrics-late-points")
                 .sinkTo(deadLetters).name("metrics-late-dead-letters").uid("metrics-late-dead-letters");
+        rows.getSideOutput(MetricMinuteAggregator.LATE_PARTIALS)
+                .map(q -> MetricLateDeadLetter.ofPartial(q, topic))
+                .name("metrics-late-partials").uid("metrics-late-partials")
+                .sinkTo(deadLetters).name("metrics-late-partial-dead-letters").uid("metrics-late-partial-dead-letters");
         // a replay rewrites only the whole minutes inside [--from, --to)
         long[] range = replayRange(o);
         SingleOutputStreamOperator<MetricRow> out = rows

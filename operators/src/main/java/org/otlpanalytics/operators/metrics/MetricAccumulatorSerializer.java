@@ -35,6 +35,15 @@ public final class MetricAccumulatorSerializer {
     private static final AggregateKind[] KINDS = AggregateKind.values();
 
     public void serialize(MetricAccumulator a, DataOutput out) throws IOException {
+        serialize(a, out, StringCodec.PLAIN);
+    }
+
+    public MetricAccumulator deserialize(DataInput in) throws IOException {
+        return deserialize(in, StringCodec.PLAIN);
+    }
+
+    /** Writes {@code a} with its strings through {@code strings} (plain for state, a table on the wire). */
+    void serialize(MetricAccumulator a, DataOutput out, StringCodec strings) throws IOException {
         out.writeByte(VERSION);
         out.writeInt(a.kllK);
         out.writeByte(a.kind == null ? -1 : a.kind.ordinal());
@@ -43,16 +52,16 @@ public final class MetricAccumulatorSerializer {
         if (a.kind == null) {
             return;
         }
-        VarInts.writeNullableString(out, a.tenant);
-        VarInts.writeNullableString(out, a.resourceUrn);
-        VarInts.writeNullableString(out, a.metric);
-        VarInts.writeNullableString(out, a.unit);
+        strings.writeNullable(out, a.tenant);
+        strings.writeNullable(out, a.resourceUrn);
+        strings.writeNullable(out, a.metric);
+        strings.writeNullable(out, a.unit);
         out.writeByte(a.type.ordinal());
         out.writeLong(a.labelsHash);
         VarInts.writeVarLong(out, a.attributeKeys.length);
         for (int i = 0; i < a.attributeKeys.length; i++) {
-            out.writeUTF(a.attributeKeys[i]);
-            out.writeUTF(a.attributeValues[i]);
+            strings.write(out, a.attributeKeys[i]);
+            strings.write(out, a.attributeValues[i]);
         }
         VarInts.writeVarLong(out, a.points);
         a.samples.write(out);
@@ -82,7 +91,7 @@ public final class MetricAccumulatorSerializer {
         out.writeDouble(a.summaryMax);
     }
 
-    public MetricAccumulator deserialize(DataInput in) throws IOException {
+    MetricAccumulator deserialize(DataInput in, StringCodec strings) throws IOException {
         int version = in.readByte();
         if (version < 1 || version > VERSION) {
             throw new IOException("unknown MetricAccumulator version " + version + " (this build reads 1 to " + VERSION + ")");
@@ -98,10 +107,10 @@ public final class MetricAccumulatorSerializer {
             throw new IOException("unknown aggregate kind " + kind + " in MetricAccumulator");
         }
         a.kind = KINDS[kind];
-        a.tenant = VarInts.readNullableString(in);
-        a.resourceUrn = VarInts.readNullableString(in);
-        a.metric = VarInts.readNullableString(in);
-        a.unit = VarInts.readNullableString(in);
+        a.tenant = strings.readNullable(in);
+        a.resourceUrn = strings.readNullable(in);
+        a.metric = strings.readNullable(in);
+        a.unit = strings.readNullable(in);
         int type = in.readByte();
         if (type < 0 || type >= TYPES.length) {
             throw new IOException("unknown metric type " + type + " in MetricAccumulator");
@@ -115,8 +124,8 @@ public final class MetricAccumulatorSerializer {
         a.attributeKeys = new String[n];
         a.attributeValues = new String[n];
         for (int i = 0; i < n; i++) {
-            a.attributeKeys[i] = in.readUTF();
-            a.attributeValues[i] = in.readUTF();
+            a.attributeKeys[i] = strings.read(in);
+            a.attributeValues[i] = strings.read(in);
         }
         a.points = VarInts.readVarLong(in);
         if (version == 1) {

@@ -13,22 +13,25 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
 import org.otlpanalytics.operators.testing.StateBackends;
 import org.otlpanalytics.schemas.metrics.MetricPoint;
 import org.otlpanalytics.schemas.metrics.Temporality;
 
 class MetricDeltaConverterTest {
-    static KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, MetricPoint> harness(MetricOptions o)
+    static KeyedOneInputStreamOperatorTestHarness<String, MetricBatch, MetricBatch> harness(MetricOptions o)
             throws Exception {
         return harness(o, StateBackends.HEAP, null);
     }
 
     /** A harness on {@code backend}, restored from {@code snapshot} when it is not null. */
-    static KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, MetricPoint> harness(MetricOptions o,
+    static KeyedOneInputStreamOperatorTestHarness<String, MetricBatch, MetricBatch> harness(MetricOptions o,
             StateBackends backend, OperatorSubtaskState snapshot) throws Exception {
-        var h = backend.apply(new KeyedOneInputStreamOperatorTestHarness<>(
-                new HorizonKeyedProcessOperator<>(new MetricDeltaConverter(o)), MetricDeltaConverter::resourceKey, Types.STRING));
+        return harness(new MetricDeltaConverter(o), backend, snapshot);
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, MetricBatch, MetricBatch> harness(MetricDeltaConverter op,
+            StateBackends backend, OperatorSubtaskState snapshot) throws Exception {
+        var h = backend.apply(new KeyedOneInputStreamOperatorTestHarness<>(op, MetricBatch::resourceKey, Types.STRING));
         if (snapshot != null) {
             h.initializeState(snapshot);
         }
@@ -36,23 +39,25 @@ class MetricDeltaConverterTest {
         return h;
     }
 
-    static void add(KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, MetricPoint> h, MetricPoint p,
+    /** One point, as a batch of its own. */
+    static void add(KeyedOneInputStreamOperatorTestHarness<String, MetricBatch, MetricBatch> h, MetricPoint p,
             int partition, long offset) throws Exception {
         p.kafkaPartition = partition;
         p.kafkaOffset = offset;
-        h.processElement(new StreamRecord<>(p, p.timeMillis()));
+        h.processElement(new StreamRecord<>(MetricBatch.of(List.of(p)), p.timeMillis()));
     }
 
-    static void watermarkAt(KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, MetricPoint> h, long sec)
+    static void watermarkAt(KeyedOneInputStreamOperatorTestHarness<String, MetricBatch, MetricBatch> h, long sec)
             throws Exception {
         h.processWatermark(new Watermark(Points.at(sec) / 1_000_000L));
     }
 
-    static List<MetricPoint> out(KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, MetricPoint> h) {
+    /** The points of every batch emitted, in order. */
+    static List<MetricPoint> out(KeyedOneInputStreamOperatorTestHarness<String, MetricBatch, MetricBatch> h) {
         List<MetricPoint> out = new ArrayList<>();
         for (Object o : h.getOutput()) {
             if (o instanceof StreamRecord) {
-                out.add((MetricPoint) ((StreamRecord<?>) o).getValue());
+                out.addAll(((MetricBatch) ((StreamRecord<?>) o).getValue()).points);
             }
         }
         return out;
@@ -213,5 +218,43 @@ class MetricDeltaConverterTest {
         List<String> expected = deltas(out(clean)).subList(before, out(clean).size());
         assertThat(expected).containsExactly("20..35=20", "35..50=20");
         assertThat(deltas(out(restored))).isEqualTo(expected);
+    }
+
+    /**
+     * On RocksDB, adding a point to the ones waiting for the watermark must write that point only:
+     * rewriting the whole list of its timestamp cost 0.26–0.6 ms per point at 500–1000 series.
+     */
+    @Test
+    void addingAWaitingPointOnRocksDbWritesOnlyThatPoint() throws Exception {
+        CountingSerializer<MetricPoint> counting = new CountingSerializer<>(new MetricPointSerializer());
+        var h = harness(new MetricDeltaConverter(MetricOptions.defaults(), counting), StateBackends.ROCKSDB, null);
+        for (int i = 0; i < 200; i++) {
+            add(h, Points.with(Points.counter(-1000, 10, 100 + i), "route", "/r" + i), 0, i);
+        }
+        assertThat(counting.written()).isEqualTo(200);
+        for (int i = 0; i < 200; i++) {
+            add(h, Points.with(Points.counter(-1000, 20, 110 + i), "route", "/r" + i), 0, 200 + i);
+        }
+        watermarkAt(h, 30);
+        assertThat(out(h)).hasSize(200).allSatisfy(p -> assertThat(p.longValue).isEqualTo(10));
+        assertThat(counting.written()).isEqualTo(400);
+    }
+
+    /** Partials (gauges and deltas aggregated before the shuffle) pass through untouched, at once. */
+    @Test
+    void shouldPassPartialsThroughWithoutState() throws Exception {
+        var h = harness(MetricOptions.defaults());
+        MetricBatch b = new MetricBatch("acme", "urn:svc:shop/checkout");
+        MetricPartial q = new MetricPartial(0, new MetricAccumulator());
+        q.accumulator.add(Points.gauge("system.cpu.utilization", 10, 0.5));
+        b.partials.add(q);
+        b.points.add(Points.counter(-1000, 10, 100));
+        h.processElement(new StreamRecord<>(b));
+        List<MetricBatch> batches = new ArrayList<>();
+        h.getOutput().forEach(o -> batches.add((MetricBatch) ((StreamRecord<?>) o).getValue()));
+        assertThat(batches).hasSize(1);
+        assertThat(batches.get(0).partials).hasSize(1); // (the harness copies its output)
+        assertThat(batches.get(0).partials.get(0).accumulator.toRow(0)).usingRecursiveComparison().isEqualTo(q.accumulator.toRow(0));
+        assertThat(batches.get(0).points).isEmpty(); // the counter waits for the watermark
     }
 }
