@@ -21,7 +21,7 @@ import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-import org.otlpanalytics.schemas.traces.SpanRecord;
+import org.otlpanalytics.operators.common.time.WatermarkHorizon;
 
 /**
  * Pairs CLIENT/PRODUCER spans with their SERVER/CONSUMER children, keyed by trace
@@ -40,8 +40,21 @@ import org.otlpanalytics.schemas.traces.SpanRecord;
  * be counted per subtask, so the count is a field kept in union operator state with the
  * subtask's index: restored as it was when the parallelism is unchanged, and spread evenly over
  * the subtasks after a rescale (the cap is a safety bound, not a number rows depend on).
+ *
+ * <p><b>Waits end with the watermark, even right after a restore.</b> A half whose deadline the
+ * watermark has passed has stopped waiting, whether or not its timer has fired yet: a half that
+ * arrives after its own deadline expires at once instead of waiting for the next watermark, and a
+ * waiting half whose deadline has passed is expired before the newcomer is looked at. The
+ * watermark is the operator's {@link WatermarkHorizon} (so it must run in a
+ * {@link org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator}): after a restore,
+ * halves re-read before the first watermark are judged as the failure-free run judged them, not
+ * paired with a partner that run had already given up on.
+ *
+ * <p>Input are {@link PendingSpan}s ({@link PendingSpanMapper} reduces the spans before the
+ * shuffle, which then carries about 110 bytes per half with {@link PendingSpanSerializer}).
  */
-public class EdgePairer extends KeyedProcessFunction<Long, SpanRecord, Edge> implements CheckpointedFunction {
+public class EdgePairer extends KeyedProcessFunction<Long, PendingSpan, Edge>
+        implements CheckpointedFunction, WatermarkHorizon.Aware {
     private static final long serialVersionUID = 1L;
     static final String PENDING_SPANS = "edge-pending-spans";
     static final String PENDING_COUNT = "edge-pending-count";
@@ -57,6 +70,7 @@ public class EdgePairer extends KeyedProcessFunction<Long, SpanRecord, Edge> imp
     private transient Counter[] outcomes;
     private transient Counter expired;
     private transient Counter unnamed;
+    private transient WatermarkHorizon horizon;
 
     public EdgePairer(EdgeStoreOptions options) {
         this.options = options;
@@ -70,8 +84,13 @@ public class EdgePairer extends KeyedProcessFunction<Long, SpanRecord, Edge> imp
      * it only meet if they also share a pairing span id within one TTL, which random ids make
      * as unlikely as a 128-bit collision.
      */
-    public static long traceKey(SpanRecord s) {
-        return s.traceIdHi * 0x9E3779B97F4A7C15L ^ s.traceIdLo;
+    public static long traceKey(PendingSpan s) {
+        return s.traceIdHi() * 0x9E3779B97F4A7C15L ^ s.traceIdLo();
+    }
+
+    @Override
+    public void setWatermarkHorizon(WatermarkHorizon horizon) {
+        this.horizon = horizon;
     }
 
     @Override
@@ -110,6 +129,9 @@ public class EdgePairer extends KeyedProcessFunction<Long, SpanRecord, Edge> imp
 
     @Override
     public void open(OpenContext openContext) {
+        if (horizon == null) {
+            throw new IllegalStateException("no watermark horizon: run EdgePairer in a HorizonKeyedProcessOperator");
+        }
         pending = getRuntimeContext().getMapState(pendingDescriptor);
         MetricGroup g = getRuntimeContext().getMetricGroup().addGroup(EdgePairerMetrics.GROUP);
         outcomes = new Counter[OfferResult.Outcome.values().length];
@@ -123,19 +145,21 @@ public class EdgePairer extends KeyedProcessFunction<Long, SpanRecord, Edge> imp
     }
 
     @Override
-    public void processElement(SpanRecord span, Context ctx, Collector<Edge> out) throws Exception {
-        if (!PendingSpan.isPairable(span)) {
-            record(OfferResult.IGNORED, out);
-            return;
-        }
-        PendingSpan in = PendingSpan.of(span, PendingSpan.eventTimeMillis(span), options.ttlMillis());
+    public void processElement(PendingSpan in, Context ctx, Collector<Edge> out) throws Exception {
         OfferResult settled = EdgeMatcher.settleAlone(in);
         if (settled != null) {
             record(settled, out);
             return;
         }
+        long watermark = horizon.effective(ctx.timerService().currentWatermark());
         long id = in.pairingSpanId();
         PendingSpan w = pending.get(id);
+        if (w != null && EdgeMatcher.hasExpired(w, watermark)) {
+            // its timer is due: its wait ended when the watermark passed its deadline
+            remove(id, w, ctx);
+            expire(w, out);
+            w = null;
+        }
         if (w != null) {
             PendingSpan stale = EdgeMatcher.staleOf(w, in);
             if (stale == in) {
@@ -156,6 +180,12 @@ public class EdgePairer extends KeyedProcessFunction<Long, SpanRecord, Edge> imp
                 remove(id, w, ctx);
             }
             record(r, out);
+            return;
+        }
+        if (EdgeMatcher.hasExpired(in, watermark)) {
+            // arrived after its own deadline: its wait is already over
+            record(OfferResult.pending(in), out);
+            expire(in, out);
             return;
         }
         if (pendingCount >= options.maxItems()) {

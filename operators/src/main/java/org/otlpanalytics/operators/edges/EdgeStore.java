@@ -107,6 +107,11 @@ public final class EdgeStore {
             }
             return count(matched);
         }
+        if (EdgeMatcher.hasExpired(incoming, watermarkMillis)) {
+            // arrived after its own deadline: its wait is already over (as the keyed operator decides)
+            expiredEarly.add(incoming);
+            return count(OfferResult.pending(incoming));
+        }
         if (waiting.size() >= options.maxItems()) {
             return count(OfferResult.rejected(incoming));
         }

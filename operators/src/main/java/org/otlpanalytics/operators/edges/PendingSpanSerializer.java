@@ -4,11 +4,13 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
+import org.otlpanalytics.operators.common.SerializerTypeInfo;
 
 /**
  * State form of a {@link PendingSpan}: about 110 bytes for a typical half (ids and times fixed,
@@ -25,6 +27,8 @@ import org.apache.flink.core.memory.DataOutputView;
 public final class PendingSpanSerializer extends TypeSerializerSingleton<PendingSpan> {
     private static final long serialVersionUID = 1L;
     public static final PendingSpanSerializer INSTANCE = new PendingSpanSerializer();
+    /** The type of streams of halves (the shuffle to the pairing). */
+    public static final TypeInformation<PendingSpan> TYPE = new SerializerTypeInfo<>(PendingSpan.class, INSTANCE);
 
     static final int VERSION = 1;
     /** Refuses lengths no writer of ours produces, so a corrupt state cannot allocate gigabytes. */

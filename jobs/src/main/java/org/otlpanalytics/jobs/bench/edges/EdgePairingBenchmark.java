@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
@@ -22,12 +23,15 @@ import org.otlpanalytics.jobs.edges.EdgesJob;
 import org.otlpanalytics.jobs.embedded.EmbeddedKafka;
 import org.otlpanalytics.jobs.ingest.IngestStage;
 import org.otlpanalytics.jobs.ingest.OtlpKafkaSources;
+import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
+import org.otlpanalytics.operators.edges.Edge;
 import org.otlpanalytics.operators.edges.EdgePairer;
 import org.otlpanalytics.operators.edges.EdgeStore;
 import org.otlpanalytics.operators.edges.EdgeStoreOptions;
 import org.otlpanalytics.operators.edges.OfferResult;
 import org.otlpanalytics.operators.edges.PairableSpanFilter;
 import org.otlpanalytics.operators.edges.PendingSpan;
+import org.otlpanalytics.operators.edges.PendingSpanMapper;
 import org.otlpanalytics.operators.edges.PendingSpanSerializer;
 import org.otlpanalytics.operators.edges.PeerNamer;
 import org.otlpanalytics.schemas.Encoding;
@@ -267,8 +271,11 @@ public final class EdgePairingBenchmark {
         } else if (variant == 1) {
             IngestStage.build(env, source, new SpanDecoder(o.encoding()), SpanRecord.class, "edge-spans", o, new DiscardingSink<>())
                     .filter(new PairableSpanFilter()).name("edge-pairable-spans")
+                    .map(new PendingSpanMapper(EdgeStoreOptions.defaults())).returns(PendingSpanSerializer.TYPE)
+                    .name("edge-halves")
                     .keyBy(EdgePairer::traceKey, Types.LONG)
-                    .process(new EdgePairer(EdgeStoreOptions.defaults())).name("edge-pairer")
+                    .transform("edge-pairer", TypeInformation.of(Edge.class),
+                            new HorizonKeyedProcessOperator<>(new EdgePairer(EdgeStoreOptions.defaults())))
                     .sinkTo(new DiscardingSink<>()).name("discard");
         } else {
             EdgesJob.buildPipeline(env, source, o, new DiscardingSink<>(),
