@@ -138,7 +138,7 @@ public final class EdgesJob {
         // the two halves of a call meet in their trace: paired, or named after a bounded wait
         SingleOutputStreamOperator<Edge> edges = halves
                 .keyBy(EdgePairer::traceKey, Types.LONG)
-                .transform("edge-pairer", TypeInformation.of(Edge.class), new HorizonKeyedProcessOperator<>(new EdgePairer(store)))
+                .transform("edge-pairer", TypeInformation.of(Edge.class), new EdgePairer(store))
                 .uid("edge-pairer");
         // per edge and slot, pre-aggregated next to the pairing; calls beyond the lateness leave here
         long slot = topologyOptions.slotMillis();

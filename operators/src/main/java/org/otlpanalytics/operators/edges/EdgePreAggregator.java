@@ -2,6 +2,7 @@ package org.otlpanalytics.operators.edges;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -140,6 +141,42 @@ public class EdgePreAggregator extends AbstractStreamOperator<EdgePartial>
         buffer.clear();
     }
 
-    /** Where a call is buffered: its edge and slot. */
-    private record Key(String tenant, String callerUrn, String calleeUrn, long slot) {}
+    /**
+     * Where a call is buffered: its edge and slot. A plain class, not a record: a record's
+     * equals and hashCode go through an invokedynamic bootstrap that costs measurably per call here.
+     */
+    private static final class Key {
+        final String tenant;
+        final String callerUrn;
+        final String calleeUrn;
+        final long slot;
+        private final int hash;
+
+        Key(String tenant, String callerUrn, String calleeUrn, long slot) {
+            this.tenant = tenant;
+            this.callerUrn = callerUrn;
+            this.calleeUrn = calleeUrn;
+            this.slot = slot;
+            this.hash = ((Objects.hashCode(tenant) * 31 + Objects.hashCode(callerUrn)) * 31 + Objects.hashCode(calleeUrn)) * 31
+                    + Long.hashCode(slot);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (this == o) {
+                return true;
+            }
+            if (!(o instanceof Key)) {
+                return false;
+            }
+            Key k = (Key) o;
+            return hash == k.hash && slot == k.slot && Objects.equals(calleeUrn, k.calleeUrn)
+                    && Objects.equals(callerUrn, k.callerUrn) && Objects.equals(tenant, k.tenant);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
 }

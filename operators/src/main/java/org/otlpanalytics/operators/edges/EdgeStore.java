@@ -73,13 +73,30 @@ public final class EdgeStore {
         if (!PendingSpan.isPairable(span)) {
             return count(OfferResult.IGNORED);
         }
-        PendingSpan incoming = PendingSpan.of(span, eventTimeMillis, options.ttlMillis());
+        return offer(PendingSpan.of(span, eventTimeMillis, options.ttlMillis()));
+    }
+
+    /**
+     * Offers a half. It pairs with the half of the other side waiting under the same pairing id,
+     * unless that one's deadline the watermark has passed (its wait is over, whether or not
+     * {@link #expire} has been called since); otherwise it waits, unless its own deadline is
+     * already behind the watermark ({@link EdgeMatcher#hasExpired}).
+     */
+    public OfferResult offer(PendingSpan incoming) {
         OfferResult settled = EdgeMatcher.settleAlone(incoming);
         if (settled != null) {
             return count(settled);
         }
-        PairingKey key = new PairingKey(span.traceIdHi, span.traceIdLo, incoming.pairingSpanId());
+        PairingKey key = new PairingKey(incoming.traceIdHi(), incoming.traceIdLo(), incoming.pairingSpanId());
         Waiting w = waiting.get(key);
+        if (w != null && EdgeMatcher.hasExpired(w.span, watermarkMillis)) {
+            // its wait ended when the watermark passed its deadline
+            waiting.remove(key);
+            forget(w);
+            staleEntries++;
+            expiredEarly.add(w.span);
+            w = null;
+        }
         if (w != null) {
             PendingSpan stale = EdgeMatcher.staleOf(w.span, incoming);
             if (stale == incoming) {
@@ -155,6 +172,31 @@ public final class EdgeStore {
         return out;
     }
 
+    /**
+     * Records the watermark without handing back expired halves: offers from now on judge
+     * against it ({@link #expire} with it hands them back). Used when an operator restores its
+     * watermark horizon before it may emit.
+     */
+    public void observeWatermark(long watermarkMillis) {
+        this.watermarkMillis = Math.max(this.watermarkMillis, watermarkMillis);
+    }
+
+    /**
+     * Puts back a half that was waiting when a checkpoint was taken, without counting an offer.
+     * Returns false when another half already waits under its pairing id (it is then ignored).
+     */
+    public boolean restore(PendingSpan p) {
+        PairingKey key = new PairingKey(p.traceIdHi(), p.traceIdLo(), p.pairingSpanId());
+        if (waiting.containsKey(key)) {
+            return false;
+        }
+        Waiting added = new Waiting(key, p, sequence++);
+        waiting.put(key, added);
+        byDeadline.add(added);
+        heldBytes += p.approxHeapBytes();
+        return true;
+    }
+
     /** Halves waiting now ({@code pendingSpans} gauge). */
     public int size() {
         return waiting.size();
@@ -216,8 +258,30 @@ public final class EdgeStore {
         staleEntries = 0;
     }
 
-    /** Where a half waits: the trace and the span id both halves of one call share. */
-    private record PairingKey(long traceIdHi, long traceIdLo, long spanId) {
+    /**
+     * Where a half waits: the trace and the span id both halves of one call share. A plain class,
+     * not a record: a record's equals goes through an invokedynamic bootstrap, slow on this path.
+     */
+    private static final class PairingKey {
+        final long traceIdHi;
+        final long traceIdLo;
+        final long spanId;
+
+        PairingKey(long traceIdHi, long traceIdLo, long spanId) {
+            this.traceIdHi = traceIdHi;
+            this.traceIdLo = traceIdLo;
+            this.spanId = spanId;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof PairingKey)) {
+                return false;
+            }
+            PairingKey k = (PairingKey) o;
+            return spanId == k.spanId && traceIdLo == k.traceIdLo && traceIdHi == k.traceIdHi;
+        }
+
         @Override
         public int hashCode() {
             long h = traceIdLo * 0x9E3779B97F4A7C15L ^ traceIdHi ^ spanId * 0xC2B2AE3D27D4EB4FL;

@@ -23,7 +23,6 @@ import org.otlpanalytics.jobs.edges.EdgesJob;
 import org.otlpanalytics.jobs.embedded.EmbeddedKafka;
 import org.otlpanalytics.jobs.ingest.IngestStage;
 import org.otlpanalytics.jobs.ingest.OtlpKafkaSources;
-import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
 import org.otlpanalytics.operators.edges.Edge;
 import org.otlpanalytics.operators.edges.EdgePairer;
 import org.otlpanalytics.operators.edges.EdgeStore;
@@ -275,7 +274,7 @@ public final class EdgePairingBenchmark {
                     .name("edge-halves")
                     .keyBy(EdgePairer::traceKey, Types.LONG)
                     .transform("edge-pairer", TypeInformation.of(Edge.class),
-                            new HorizonKeyedProcessOperator<>(new EdgePairer(EdgeStoreOptions.defaults())))
+                            new EdgePairer(EdgeStoreOptions.defaults()))
                     .sinkTo(new DiscardingSink<>()).name("discard");
         } else {
             EdgesJob.buildPipeline(env, source, o, new DiscardingSink<>(),
