@@ -12,6 +12,8 @@ import java.util.Set;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -45,7 +47,8 @@ import org.otlpanalytics.schemas.traces.SpanRecord;
  *   <li>in process, one thread: decode, then decode + pairing (the {@link EdgeStore} twin of the
  *       operator, same decisions), sampling the halves, traces and serialized bytes held;
  *   <li>on a local MiniCluster reading an embedded Kafka topic, bounded: decode only, decode +
- *       {@link EdgePairer}, and the whole edge pipeline with discarding sinks.
+ *       {@link EdgePairer}, and the whole edge pipeline with discarding sinks, the last two on the
+ *       heap state backend and on RocksDB (production's, where every state access serializes).
  * </ol>
  * Prints {@code name=value} lines. Options: {@code --spans} (1000000),
  * {@code --traces-per-second} (1400), {@code --parallelism} (2), {@code --rounds} (2).
@@ -58,6 +61,9 @@ public final class EdgePairingBenchmark {
     static final long OUT_OF_ORDERNESS_MILLIS = 1_000L;
     static final int EXPIRE_EVERY = 1_000;
     static final int SAMPLE_EVERY = 50_000;
+    static final String HEAP = "hashmap";
+    /** The Flink runs on the heap backend and on RocksDB (production's), with the same data. */
+    static final String[] BACKENDS = {HEAP, "rocksdb"};
 
     private EdgePairingBenchmark() {}
 
@@ -238,28 +244,36 @@ public final class EdgePairingBenchmark {
                     .with(JobOptions.BOUNDED, "true").with(JobOptions.STARTING_OFFSETS, "earliest")
                     .with(JobOptions.SPANS_TOPIC, topic).with(JobOptions.DEAD_LETTER_TOPIC, "bench_deadletter")
                     .with(JobOptions.CHECKPOINT_INTERVAL, "10s").with(JobOptions.OUT_OF_ORDERNESS, "1s");
-            run(o, 0);
-            run(o, 1);
+            run(o, 0, HEAP);
+            run(o, 2, HEAP);
             double decode = 0;
-            double pairing = 0;
-            double full = 0;
+            double[] pairing = new double[BACKENDS.length];
+            double[] full = new double[BACKENDS.length];
             for (int r = 0; r < rounds; r++) {
-                decode = Math.max(decode, spans / run(o, 0));
-                pairing = Math.max(pairing, spans / run(o, 1));
-                full = Math.max(full, spans / run(o, 2));
+                decode = Math.max(decode, spans / run(o, 0, HEAP));
+                for (int b = 0; b < BACKENDS.length; b++) {
+                    pairing[b] = Math.max(pairing[b], spans / run(o, 1, BACKENDS[b]));
+                    full[b] = Math.max(full[b], spans / run(o, 2, BACKENDS[b]));
+                }
             }
             System.out.println("flink_parallelism=" + partitions);
             System.out.printf("flink_decode_spans_per_s=%.0f%n", decode);
-            System.out.printf("flink_pairing_spans_per_s=%.0f%n", pairing);
-            System.out.printf("flink_pairing_vs_decode_ratio=%.2f%n", pairing / decode);
-            System.out.printf("flink_edges_pipeline_spans_per_s=%.0f%n", full);
-            System.out.printf("flink_edges_pipeline_vs_decode_ratio=%.2f%n", full / decode);
+            for (int b = 0; b < BACKENDS.length; b++) {
+                String n = BACKENDS[b].equals(HEAP) ? "" : "_" + BACKENDS[b];
+                System.out.printf("flink_pairing%s_spans_per_s=%.0f%n", n, pairing[b]);
+                System.out.printf("flink_pairing%s_vs_decode_ratio=%.2f%n", n, pairing[b] / decode);
+                System.out.printf("flink_edges_pipeline%s_spans_per_s=%.0f%n", n, full[b]);
+                System.out.printf("flink_edges_pipeline%s_vs_decode_ratio=%.2f%n", n, full[b] / decode);
+            }
+            System.out.printf("flink_edges_pipeline_rocksdb_vs_heap_ratio=%.2f%n", full[1] / full[0]);
         }
     }
 
-    /** Runs one variant to the end of the topic; returns seconds of job runtime. */
-    static double run(JobOptions o, int variant) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Environments.configuration(o));
+    /** Runs one variant to the end of the topic on a state backend; returns seconds of job runtime. */
+    static double run(JobOptions o, int variant, String backend) throws Exception {
+        Configuration conf = Environments.configuration(o);
+        conf.set(StateBackendOptions.STATE_BACKEND, backend);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         Environments.configure(env, o);
         String topic = o.require(JobOptions.SPANS_TOPIC);
         var source = OtlpKafkaSources.source(o.with(JobOptions.GROUP_ID, "bench-edges-" + variant + "-" + System.nanoTime()),
