@@ -12,6 +12,7 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -249,6 +250,35 @@ class EdgeTopologyTrackerTest {
             assertThat(restored.numKeyedStateEntries()).isZero();
         }
         assertThat(restored.numEventTimeTimers()).isZero();
+    }
+
+    /**
+     * A checkpoint of version 1 of the tracker (the whole live window inside one value, written by
+     * the code of commit 5274156 into {@code src/test/resources/topology/}: 90 calls from T0 every
+     * 2 s, every ninth failed, watermark at T0 + 150 s) restores into today's tracker: the live
+     * window moves into its own slots, the next refresh counts all 90 calls, and the run closes
+     * at its last call.
+     */
+    @Test
+    void shouldRestoreACheckpointOfVersionOne() throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<String, EdgePartial, TopoEdgeRow>(
+                new HorizonKeyedProcessOperator<>(new EdgeTopologyTracker(OPTIONS)), ServiceCallAggregator::edgeKey, Types.STRING);
+        h.initializeState(OperatorSnapshotUtil.readStateHandle(
+                getClass().getResource("/topology/edge-topology-v1.snapshot").getPath()));
+        h.open();
+        h.processWatermark(new Watermark(T0 + 3 * MIN));
+        LiveEdge first = live(h).get(0);
+        assertThat(first.asOfMillis).isEqualTo(T0 + 3 * MIN);
+        assertThat(first.calls).isEqualTo(90);
+        assertThat(first.errors).isEqualTo(10);
+        assertThat(first.firstSeenMillis).isEqualTo(T0);
+        assertThat(first.lastSeenMillis).isEqualTo(T0 + 178_000);
+        h.processWatermark(new Watermark(T0 + 30 * MIN));
+        assertThat(rows(h)).extracting(r -> r.open + "@" + r.validFromMillis + ".." + r.validToMillis)
+                .containsExactly("false@" + T0 + ".." + (T0 + 178_000));
+        assertThat(live(h).get(live(h).size() - 1).removed).isTrue();
+        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
     }
 
     @Test
