@@ -18,6 +18,14 @@ public final class Environments {
         c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
         c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+        String backend = o.get(JobOptions.STATE_BACKEND);
+        if (backend != null && !backend.isBlank()) {
+            String b = backend.trim().toLowerCase(java.util.Locale.ROOT);
+            if (!b.equals("rocksdb") && !b.equals("hashmap")) {
+                throw new IllegalArgumentException("--" + JobOptions.STATE_BACKEND + " must be rocksdb or hashmap, got " + backend);
+            }
+            c.set(org.apache.flink.configuration.StateBackendOptions.STATE_BACKEND, b);
+        }
         String dir = o.get(JobOptions.CHECKPOINT_DIR);
         if (dir != null && !dir.isBlank()) {
             // state beyond the JobManager storage's few MB (metrics series, log buffers) needs files

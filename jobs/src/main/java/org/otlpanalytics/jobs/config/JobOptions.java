@@ -47,6 +47,8 @@ public final class JobOptions {
     public static final String METRICS_FIRST_POINT_MAX_INTERVAL = "metrics-first-point-max-interval";
     /** Checkpoint directory (URI); empty = the cluster's configuration decides. */
     public static final String CHECKPOINT_DIR = "checkpoint-dir";
+    /** State backend: {@code rocksdb} or {@code hashmap}; empty = the cluster's configuration decides. */
+    public static final String STATE_BACKEND = "state-backend";
     public static final String BATCH_SIZE = "batch-size";
     public static final String JOBS = "jobs";
 
@@ -86,6 +88,7 @@ public final class JobOptions {
         DEFAULTS.put(METRICS_MAX_SERIES_PER_RESOURCE, "5000");
         DEFAULTS.put(METRICS_FIRST_POINT_MAX_INTERVAL, "5m");
         DEFAULTS.put(CHECKPOINT_DIR, "");
+        DEFAULTS.put(STATE_BACKEND, "");
         DEFAULTS.put(BATCH_SIZE, "2000");
         DEFAULTS.put(JOBS, "red,edges,metrics,logs");
     }
