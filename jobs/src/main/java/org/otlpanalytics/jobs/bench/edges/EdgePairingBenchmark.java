@@ -12,8 +12,6 @@ import java.util.Set;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -244,7 +242,7 @@ public final class EdgePairingBenchmark {
                     .with(JobOptions.BOUNDED, "true").with(JobOptions.STARTING_OFFSETS, "earliest")
                     .with(JobOptions.SPANS_TOPIC, topic).with(JobOptions.DEAD_LETTER_TOPIC, "bench_deadletter")
                     .with(JobOptions.CHECKPOINT_INTERVAL, "10s").with(JobOptions.OUT_OF_ORDERNESS, "1s");
-            run(o, 0, HEAP);
+            run(o, 0, HEAP); // warm-up
             run(o, 2, HEAP);
             double decode = 0;
             double[] pairing = new double[BACKENDS.length];
@@ -271,9 +269,8 @@ public final class EdgePairingBenchmark {
 
     /** Runs one variant to the end of the topic on a state backend; returns seconds of job runtime. */
     static double run(JobOptions o, int variant, String backend) throws Exception {
-        Configuration conf = Environments.configuration(o);
-        conf.set(StateBackendOptions.STATE_BACKEND, backend);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        o = o.with(JobOptions.STATE_BACKEND, backend);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Environments.configuration(o));
         Environments.configure(env, o);
         String topic = o.require(JobOptions.SPANS_TOPIC);
         var source = OtlpKafkaSources.source(o.with(JobOptions.GROUP_ID, "bench-edges-" + variant + "-" + System.nanoTime()),
