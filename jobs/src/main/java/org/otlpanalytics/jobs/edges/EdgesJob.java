@@ -93,7 +93,15 @@ public final class EdgesJob {
         if (o.get(STORE_MAX_ITEMS) != null) {
             b.maxItems(o.getInt(STORE_MAX_ITEMS));
         }
-        return b.build();
+        EdgeStoreOptions store = b.build();
+        // an unpaired half is named when the watermark passes its end + TTL, and its call is dated
+        // by its start: with a lateness shorter than the wait, every such call would be late
+        long lateness = o.getDuration(JobOptions.ALLOWED_LATENESS).toMillis();
+        if (store.ttlMillis() >= lateness) {
+            throw new IllegalArgumentException("--" + STORE_TTL + " (" + store.ttlMillis() + " ms) must be shorter than --"
+                    + JobOptions.ALLOWED_LATENESS + " (" + lateness + " ms): calls named after the wait would all be late");
+        }
+        return store;
     }
 
     public static ServiceCallOptions serviceCallOptions(JobOptions o) {
