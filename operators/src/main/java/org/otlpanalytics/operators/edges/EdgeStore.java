@@ -46,6 +46,8 @@ public final class EdgeStore {
     private final HashMap<PairingKey, Waiting> waiting = new HashMap<>();
     /** Waiting halves by deadline; paired halves stay here, marked dead, until polled or rebuilt. */
     private PriorityQueue<Waiting> byDeadline = new PriorityQueue<>();
+    /** Halves added since the last {@link #expire}, not yet in {@link #byDeadline} ({@link #addYoung}). */
+    private final List<Waiting> young = new ArrayList<>();
     private int staleEntries;
     private long sequence;
     private long watermarkMillis = Long.MIN_VALUE;
@@ -93,7 +95,6 @@ public final class EdgeStore {
             // its wait ended when the watermark passed its deadline
             waiting.remove(key);
             forget(w);
-            staleEntries++;
             expiredEarly.add(w.span);
             w = null;
         }
@@ -107,7 +108,6 @@ public final class EdgeStore {
             if (stale == w.span) {
                 waiting.remove(key);
                 forget(w);
-                staleEntries++;
                 expiredEarly.add(w.span);
                 w = null;
             }
@@ -117,7 +117,6 @@ public final class EdgeStore {
             if (EdgeMatcher.consumesWaiting(matched)) {
                 waiting.remove(key);
                 forget(w);
-                staleEntries++;
                 if (staleEntries > waiting.size() + STALE_SLACK) {
                     rebuildQueue();
                 }
@@ -134,7 +133,7 @@ public final class EdgeStore {
         }
         Waiting added = new Waiting(key, incoming, sequence++);
         waiting.put(key, added);
-        byDeadline.add(added);
+        addYoung(added);
         heldBytes += incoming.approxHeapBytes();
         return count(OfferResult.pending(incoming));
     }
@@ -152,8 +151,16 @@ public final class EdgeStore {
             out = new ArrayList<>(expiredEarly);
             expiredEarly.clear();
         }
+        for (Waiting w : young) {
+            if (w.live) {
+                w.inQueue = true;
+                byDeadline.add(w);
+            }
+        }
+        young.clear();
         while (!byDeadline.isEmpty() && byDeadline.peek().span.deadlineMillis() <= watermarkMillis) {
             Waiting w = byDeadline.poll();
+            w.inQueue = false;
             if (!w.live) {
                 staleEntries--;
                 continue;
@@ -192,7 +199,7 @@ public final class EdgeStore {
         }
         Waiting added = new Waiting(key, p, sequence++);
         waiting.put(key, added);
-        byDeadline.add(added);
+        addYoung(added);
         heldBytes += p.approxHeapBytes();
         return true;
     }
@@ -250,11 +257,32 @@ public final class EdgeStore {
     private void forget(Waiting w) {
         w.live = false;
         heldBytes -= w.span.approxHeapBytes();
+        if (w.inQueue) {
+            staleEntries++;
+        }
+    }
+
+    /**
+     * A new half goes to the deadline queue only at the next {@link #expire}, if it is still
+     * waiting then: most halves pair within moments, before the next watermark, and so never
+     * cost a queue insertion and removal. Dead young entries are dropped now and then, so that
+     * a long stretch without watermarks (a batch replay) does not keep them all.
+     */
+    private void addYoung(Waiting w) {
+        young.add(w);
+        if (young.size() > waiting.size() + STALE_SLACK) {
+            young.removeIf(y -> !y.live);
+        }
     }
 
     /** Drops dead queue entries; amortised O(1) per pairing since it runs after STALE_SLACK of them. */
     private void rebuildQueue() {
-        byDeadline = new PriorityQueue<>(waiting.values());
+        List<Waiting> all = new ArrayList<>(waiting.values());
+        for (Waiting w : all) {
+            w.inQueue = true;
+        }
+        byDeadline = new PriorityQueue<>(all);
+        young.clear();
         staleEntries = 0;
     }
 
@@ -295,6 +323,8 @@ public final class EdgeStore {
         final PendingSpan span;
         final long seq;
         boolean live = true;
+        /** In {@code byDeadline} (else in {@code young}, or in neither once polled). */
+        boolean inQueue;
 
         Waiting(PairingKey key, PendingSpan span, long seq) {
             this.key = key;
