@@ -3,6 +3,7 @@ package org.otlpanalytics.jobs.edges;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -17,15 +18,22 @@ import org.otlpanalytics.jobs.sink.postgres.PostgresSinkConfig;
 import org.otlpanalytics.jobs.sink.postgres.PostgresUpsertSink;
 import org.otlpanalytics.jobs.sink.postgres.ServiceCallRowMapper;
 import org.otlpanalytics.jobs.sink.postgres.TopoEdgeRowMapper;
+import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
 import org.otlpanalytics.operators.edges.Edge;
 import org.otlpanalytics.operators.edges.EdgePairer;
+import org.otlpanalytics.operators.edges.EdgePartial;
+import org.otlpanalytics.operators.edges.EdgePartialSerializer;
+import org.otlpanalytics.operators.edges.EdgePreAggregator;
 import org.otlpanalytics.operators.edges.EdgeStoreOptions;
 import org.otlpanalytics.operators.edges.LateEdgeDeadLetter;
 import org.otlpanalytics.operators.edges.PairableSpanFilter;
+import org.otlpanalytics.operators.edges.PendingSpan;
+import org.otlpanalytics.operators.edges.PendingSpanMapper;
+import org.otlpanalytics.operators.edges.PendingSpanSerializer;
 import org.otlpanalytics.operators.edges.ServiceCallAggregator;
-import org.otlpanalytics.operators.edges.VirtualPeerLimiter;
 import org.otlpanalytics.operators.edges.ServiceCallOptions;
 import org.otlpanalytics.operators.edges.ServiceCallRow;
+import org.otlpanalytics.operators.edges.VirtualPeerLimiter;
 import org.otlpanalytics.operators.topology.EdgeTopologyTracker;
 import org.otlpanalytics.operators.topology.LiveEdge;
 import org.otlpanalytics.operators.topology.TopoEdgeRow;
@@ -55,6 +63,8 @@ public final class EdgesJob {
     public static final String LIVE_REFRESH = "edges-live-refresh-interval";
     public static final String LIVE_AGE = "edges-live-age";
     public static final String LIVE_AGE_GRAPH = "edges-live-age-graph";
+    /** Partials buffered per pre-aggregating subtask before an early flush. */
+    static final int PREAGGREGATE_MAX_ENTRIES = 10_000;
 
     private EdgesJob() {}
 
@@ -83,7 +93,15 @@ public final class EdgesJob {
         if (o.get(STORE_MAX_ITEMS) != null) {
             b.maxItems(o.getInt(STORE_MAX_ITEMS));
         }
-        return b.build();
+        EdgeStoreOptions store = b.build();
+        // an unpaired half is named when the watermark passes its end + TTL, and its call is dated
+        // by its start: with a lateness shorter than the wait, every such call would be late
+        long lateness = o.getDuration(JobOptions.ALLOWED_LATENESS).toMillis();
+        if (store.ttlMillis() >= lateness) {
+            throw new IllegalArgumentException("--" + STORE_TTL + " (" + store.ttlMillis() + " ms) must be shorter than --"
+                    + JobOptions.ALLOWED_LATENESS + " (" + lateness + " ms): calls named after the wait would all be late");
+        }
+        return store;
     }
 
     public static ServiceCallOptions serviceCallOptions(JobOptions o) {
@@ -119,39 +137,54 @@ public final class EdgesJob {
         if (tap != null) {
             spans = spans.map(tap).name("edge-spans-tap").uid("edge-spans-tap");
         }
-        // only CLIENT/PRODUCER and SERVER/CONSUMER spans can be half of a call
-        DataStream<SpanRecord> pairable = spans.filter(new PairableSpanFilter())
-                .name("edge-pairable-spans").uid("edge-pairable-spans");
+        // only CLIENT/PRODUCER and SERVER/CONSUMER spans can be half of a call, shipped as compact halves
+        EdgeStoreOptions store = storeOptions(o);
+        DataStream<PendingSpan> halves = spans.filter(new PairableSpanFilter())
+                .name("edge-pairable-spans").uid("edge-pairable-spans")
+                .map(new PendingSpanMapper(store)).returns(PendingSpanSerializer.TYPE)
+                .name("edge-halves").uid("edge-halves");
         // the two halves of a call meet in their trace: paired, or named after a bounded wait
-        SingleOutputStreamOperator<Edge> edges = pairable
+        SingleOutputStreamOperator<Edge> edges = halves
                 .keyBy(EdgePairer::traceKey, Types.LONG)
-                .process(new EdgePairer(storeOptions(o)))
-                .name("edge-pairer").uid("edge-pairer");
-        // bounded peers per caller: edges to uninstrumented peers past the cap fold into one overflow peer
-        DataStream<Edge> toPeers = edges.filter(VirtualPeerLimiter::toVirtualPeer)
+                .transform("edge-pairer", TypeInformation.of(Edge.class), new EdgePairer(store))
+                .uid("edge-pairer");
+        // per edge and slot, pre-aggregated next to the pairing; calls beyond the lateness leave here
+        long slot = topologyOptions.slotMillis();
+        long lateness = topologyOptions.allowedLatenessMillis();
+        SingleOutputStreamOperator<EdgePartial> partials = edges
+                .transform("edge-preaggregate", EdgePartialSerializer.TYPE,
+                        new EdgePreAggregator(slot, lateness, PREAGGREGATE_MAX_ENTRIES))
+                .uid("edge-preaggregate");
+        // bounded peers per caller and slot: the peers with the smallest hashes are kept, the rest fold into one
+        SingleOutputStreamOperator<EdgePartial> toPeers = partials.filter(VirtualPeerLimiter::toVirtualPeer)
                 .name("edge-to-virtual-peers").uid("edge-to-virtual-peers")
                 .keyBy(VirtualPeerLimiter::callerKey, Types.STRING)
-                .process(new VirtualPeerLimiter(o.getInt(JobOptions.EDGES_MAX_PEERS_PER_CALLER),
-                        java.time.Duration.ofMillis(topologyOptions.idleTimeoutMillis() + topologyOptions.allowedLatenessMillis())))
-                .name("edge-peer-limit").uid("edge-peer-limiter");
-        DataStream<Edge> bounded = edges.filter(e -> !VirtualPeerLimiter.toVirtualPeer(e))
+                .transform("edge-peer-limit", EdgePartialSerializer.TYPE, new HorizonKeyedProcessOperator<>(
+                        new VirtualPeerLimiter(o.getInt(JobOptions.EDGES_MAX_PEERS_PER_CALLER), slot, lateness)))
+                .uid("edge-peer-limiter");
+        DataStream<EdgePartial> bounded = partials.filter(p -> !p.toVirtualPeer())
                 .name("edge-between-services").uid("edge-between-services")
                 .union(toPeers);
         // per directed edge: 5-minute calls, errors and quantiles
         SingleOutputStreamOperator<ServiceCallRow> calls = bounded
                 .keyBy(ServiceCallAggregator::edgeKey, Types.STRING)
-                .process(new ServiceCallAggregator(serviceCallOptions(o)))
-                .name("service-call-5m").uid("service-call-aggregator");
+                .transform("service-call-5m", TypeInformation.of(ServiceCallRow.class),
+                        new HorizonKeyedProcessOperator<>(new ServiceCallAggregator(serviceCallOptions(o))))
+                .uid("service-call-aggregator");
         // per directed edge: validity intervals, and the live graph on a side output
         SingleOutputStreamOperator<TopoEdgeRow> topology = bounded
                 .keyBy(ServiceCallAggregator::edgeKey, Types.STRING)
-                .process(new EdgeTopologyTracker(topologyOptions))
-                .name("edge-topology").uid("edge-topology");
-        // edges later than the allowed lateness: counted, and kept in the dead-letter topic
-        calls.getSideOutput(ServiceCallAggregator.LATE_EDGES)
-                .union(topology.getSideOutput(EdgeTopologyTracker.LATE_EDGES))
-                .map(e -> LateEdgeDeadLetter.of(e, topic, "edges"))
-                .name("edge-late-edges").uid("edge-late-edges")
+                .transform("edge-topology", TypeInformation.of(TopoEdgeRow.class),
+                        new HorizonKeyedProcessOperator<>(new EdgeTopologyTracker(topologyOptions)))
+                .uid("edge-topology");
+        // calls later than the allowed lateness: counted, and kept in the dead-letter topic
+        DataStream<DeadLetter> lateCalls = partials.getSideOutput(EdgePreAggregator.LATE_EDGES)
+                .map(e -> LateEdgeDeadLetter.of(e, topic, "edges")).name("edge-late-edges").uid("edge-late-edges");
+        DataStream<DeadLetter> latePartials = toPeers.getSideOutput(VirtualPeerLimiter.LATE_PARTIALS)
+                .union(calls.getSideOutput(ServiceCallAggregator.LATE_PARTIALS),
+                        topology.getSideOutput(EdgeTopologyTracker.LATE_PARTIALS))
+                .map(p -> LateEdgeDeadLetter.of(p, topic, "edges")).name("edge-late-partials").uid("edge-late-partials");
+        lateCalls.union(latePartials)
                 .sinkTo(deadLetters).name("edge-late-dead-letters").uid("edge-late-dead-letters");
         Instant from = o.getInstant(JobOptions.FROM);
         Instant to = o.getInstant(JobOptions.TO);
@@ -184,9 +217,12 @@ public final class EdgesJob {
     }
 
     /**
-     * A replay rewrites only the intervals it can know whole: closed ones, starting before
-     * {@code --to} and at least the idle timeout after the first record read (an earlier call
-     * could otherwise have begun the interval before the range).
+     * A replay rewrites only the intervals it can know whole: closed ones that started at least
+     * the idle timeout after the first record read (an earlier call could otherwise have begun
+     * the interval before the range) and ended, idle timeout and allowed lateness included,
+     * before {@code --to}. At the end of a bounded input every interval is closed at its last
+     * call; one still going on at {@code --to} would otherwise replace the live run's open row,
+     * or its longer closed row, under the same lower bound with a truncated interval.
      */
     static DataStream<TopoEdgeRow> replayTopology(SingleOutputStreamOperator<TopoEdgeRow> rows, JobOptions o,
             TopologyOptions options, Instant from, Instant to) {
@@ -197,7 +233,8 @@ public final class EdgesJob {
                 .plus(Duration.ofMinutes(1));
         long f = from == null ? Long.MIN_VALUE : from.toEpochMilli() - margin.toMillis() + options.idleTimeoutMillis();
         long t = to == null ? Long.MAX_VALUE : to.toEpochMilli();
-        return rows.filter(r -> !r.open && r.validFromMillis >= f && r.validFromMillis < t)
+        long ended = options.idleTimeoutMillis() + options.allowedLatenessMillis();
+        return rows.filter(r -> !r.open && r.validFromMillis >= f && r.validToMillis + ended < t)
                 .name("topo-edge-replay-range").uid("topo-edge-replay-range");
     }
 
