@@ -125,8 +125,8 @@ public final class LiveGraphWriter implements SinkWriter<LiveEdge> {
         List<Object[]> deleteRows = new ArrayList<>();
         for (LiveEdge e : changes) {
             long tenantId = DimensionRows.tenantId(e.tenant);
-            long src = DimensionRows.resourceId(e.callerUrn);
-            long dst = DimensionRows.resourceId(e.calleeUrn);
+            long src = DimensionRows.resourceId(tenantId, e.callerUrn);
+            long dst = DimensionRows.resourceId(tenantId, e.calleeUrn);
             if (e.removed) {
                 deleteRows.add(new Object[] {tenantId, src, dst});
             } else {
@@ -151,8 +151,8 @@ public final class LiveGraphWriter implements SinkWriter<LiveEdge> {
                 PreparedStatement delete = c.prepareStatement(AgeGraph.statement(graph, AgeGraph.DELETE_EDGE, "r"))) {
             for (LiveEdge e : changes) {
                 long tenantId = DimensionRows.tenantId(e.tenant);
-                long src = DimensionRows.resourceId(e.callerUrn);
-                long dst = DimensionRows.resourceId(e.calleeUrn);
+                long src = DimensionRows.resourceId(tenantId, e.callerUrn);
+                long dst = DimensionRows.resourceId(tenantId, e.calleeUrn);
                 if (e.removed) {
                     AgeGraph.execute(delete, AgeGraph.params("tenant_id", tenantId, "src_id", src, "dst_id", dst));
                     maybeLonely.add(List.of(tenantId, src));

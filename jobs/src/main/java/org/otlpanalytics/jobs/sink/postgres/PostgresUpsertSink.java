@@ -3,6 +3,7 @@ package org.otlpanalytics.jobs.sink.postgres;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.metrics.MetricGroup;
 
 /**
  * Idempotent PostgreSQL sink: rows are deterministic upserts, flushed and committed in one
@@ -23,5 +24,10 @@ public class PostgresUpsertSink<T> implements Sink<T> {
     @Override
     public SinkWriter<T> createWriter(WriterInitContext context) {
         return new PostgresUpsertWriter<>(config, mapper, context.metricGroup());
+    }
+
+    /** A writer outside a Flink job (tools and tests): the same writes, its metrics in {@code metrics}. */
+    public SinkWriter<T> standaloneWriter(MetricGroup metrics) {
+        return new PostgresUpsertWriter<>(config, mapper, metrics);
     }
 }

@@ -28,12 +28,4 @@ class PostgresSinkConfigTest {
         assertThat(b.forStatement(1).values()).singleElement().satisfies(p -> assertThat(p).containsExactly("second"));
         assertThat(b.forStatement(0).values()).singleElement().satisfies(p -> assertThat(p).containsExactly("dim-1"));
     }
-
-    @Test
-    void deterministicIdsAreStableAndPositive() {
-        long a = DimensionRows.resourceId("urn:svc:shop/cart");
-        assertThat(a).isPositive().isEqualTo(DimensionRows.resourceId("urn:svc:shop/cart"));
-        assertThat(DimensionRows.resourceId("urn:svc:shop/cart2")).isNotEqualTo(a);
-        assertThat(DimensionRows.tenantId("default")).isPositive();
-    }
 }
