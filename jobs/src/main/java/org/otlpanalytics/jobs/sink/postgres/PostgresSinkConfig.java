@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Properties;
 import java.util.Set;
+import org.otlpanalytics.jobs.sink.rejected.RejectedRowTarget;
 
 /**
  * Where and how the PostgreSQL sinks write; immutable.
@@ -22,6 +23,7 @@ import java.util.Set;
  * <pre>{@code
  * PostgresSinkConfig c = PostgresSinkConfig.builder()
  *         .jdbcUrl("jdbc:postgresql://localhost/otlp?user=u&password=p").batchSize(500)
+ *         .deadLetters(RejectedRowTarget.kafka("localhost:9092", "otlp_deadletter"))
  *         .build();
  * }</pre>
  */
@@ -40,6 +42,7 @@ public final class PostgresSinkConfig implements Serializable {
     private final Duration connectTimeout;
     private final Duration socketTimeout;
     private final boolean tcpKeepAlive;
+    private final RejectedRowTarget deadLetters;
 
     PostgresSinkConfig(Builder b) {
         this.jdbcUrl = b.jdbcUrl;
@@ -49,6 +52,7 @@ public final class PostgresSinkConfig implements Serializable {
         this.connectTimeout = b.connectTimeout;
         this.socketTimeout = b.socketTimeout;
         this.tcpKeepAlive = b.tcpKeepAlive;
+        this.deadLetters = b.deadLetters;
     }
 
     public static Builder builder() {
@@ -61,6 +65,11 @@ public final class PostgresSinkConfig implements Serializable {
 
     public int batchSize() {
         return batchSize;
+    }
+
+    /** Where rows the database rejects as data go; null: they are counted and logged only. */
+    public RejectedRowTarget deadLetters() {
+        return deadLetters;
     }
 
     /**
@@ -129,6 +138,7 @@ public final class PostgresSinkConfig implements Serializable {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration socketTimeout = Duration.ofMinutes(5);
         private boolean tcpKeepAlive = true;
+        private RejectedRowTarget deadLetters;
 
         public Builder jdbcUrl(String url) {
             this.jdbcUrl = url;
@@ -168,6 +178,12 @@ public final class PostgresSinkConfig implements Serializable {
         /** TCP keep-alive probes on idle connections (default on). */
         public Builder tcpKeepAlive(boolean on) {
             this.tcpKeepAlive = on;
+            return this;
+        }
+
+        /** Where rows the database rejects as data are sent (default none: counted and logged only). */
+        public Builder deadLetters(RejectedRowTarget target) {
+            this.deadLetters = target;
             return this;
         }
 

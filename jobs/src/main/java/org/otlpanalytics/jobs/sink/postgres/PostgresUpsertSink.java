@@ -8,7 +8,8 @@ import org.apache.flink.metrics.MetricGroup;
 /**
  * Idempotent PostgreSQL sink: rows are deterministic upserts, flushed and committed in one
  * transaction at every checkpoint (and when a batch is full). A replay after a failure rewrites
- * the same rows with the same values, which gives exactly-once results without XA.
+ * the same rows with the same values, which gives exactly-once results without XA. A row the
+ * database rejects as data goes to the dead-letter topic instead ({@link PostgresUpsertWriter}).
  */
 public class PostgresUpsertSink<T> implements Sink<T> {
     private static final long serialVersionUID = 1L;
