@@ -50,7 +50,10 @@ public final class AnalyticsJob {
 
     public static PostgresSinkConfig postgres(JobOptions o) {
         return PostgresSinkConfig.builder().jdbcUrl(o.require(JobOptions.JDBC_URL))
-                .batchSize(o.getInt(JobOptions.BATCH_SIZE)).build();
+                .batchSize(o.getInt(JobOptions.BATCH_SIZE))
+                .deadLetters(org.otlpanalytics.jobs.sink.rejected.RejectedRowTarget.kafka(o.require(JobOptions.BOOTSTRAP),
+                        o.require(JobOptions.DEAD_LETTER_TOPIC)))
+                .build();
     }
 
     public static Set<String> jobs(JobOptions o) {

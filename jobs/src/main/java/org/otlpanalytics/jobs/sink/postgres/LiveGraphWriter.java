@@ -336,8 +336,9 @@ public final class LiveGraphWriter implements SinkWriter<LiveEdge> {
             double errRate, double p95Ms, long calls, long errors, String connectionType, long asOfMillis, boolean removed) {
 
         static GraphEdge of(LiveEdge e) {
-            return new GraphEdge(DimensionRows.tenantId(e.tenant), DimensionRows.resourceId(e.callerUrn), e.callerUrn,
-                    e.callerName, e.callerVirtual ? "peer" : "svc", DimensionRows.resourceId(e.calleeUrn), e.calleeUrn,
+            long tenantId = DimensionRows.tenantId(e.tenant);
+            return new GraphEdge(tenantId, DimensionRows.resourceId(tenantId, e.callerUrn), e.callerUrn,
+                    e.callerName, e.callerVirtual ? "peer" : "svc", DimensionRows.resourceId(tenantId, e.calleeUrn), e.calleeUrn,
                     e.calleeName, e.calleeVirtual ? "peer" : "svc", e.firstSeenMillis, e.lastSeenMillis, e.rps, e.errRate,
                     e.p95Ms, e.calls, e.errors, e.connectionType, e.asOfMillis, e.removed);
         }
