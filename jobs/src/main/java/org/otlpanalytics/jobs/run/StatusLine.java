@@ -83,7 +83,7 @@ public final class StatusLine {
                 s.recordsIn.merge(signal, n, Long::sum);
             } else if (signal != null && e.name.equals("pendingRecords")) {
                 s.lag.merge(signal, Math.max(0, n), Long::sum);
-            } else if (e.name.endsWith("otlpDecoder.messagesDeadLettered")) {
+            } else if (e.name.endsWith("otlpDecoder.messagesDeadLettered") || e.name.endsWith("Sink.rowsDeadLettered")) {
                 s.deadLetters += n;
             } else if (e.name.endsWith("LateDropped") || e.name.endsWith("lateDropped")) {
                 s.late += n;
