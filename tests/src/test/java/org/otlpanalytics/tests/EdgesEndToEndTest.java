@@ -27,22 +27,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.otlpanalytics.jobs.cli.CsvExport;
-import org.otlpanalytics.jobs.config.Environments;
 import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.demo.TelemetryGenerator;
-import org.otlpanalytics.jobs.edges.EdgesJob;
 import org.otlpanalytics.jobs.embedded.EmbeddedKafka;
 import org.otlpanalytics.jobs.embedded.PostgresServer;
-import org.otlpanalytics.jobs.ingest.OtlpKafkaSources;
-import org.otlpanalytics.jobs.sink.postgres.PostgresSinkConfig;
-import org.otlpanalytics.jobs.sink.postgres.SchemaMigrator;
-import org.otlpanalytics.schemas.traces.SpanDecoder;
 import org.otlpanalytics.schemas.traces.SpanRecord;
 import org.otlpanalytics.tests.support.EdgeOracle;
 import org.otlpanalytics.tests.support.Pipelines;
@@ -87,14 +80,7 @@ class EdgesEndToEndTest {
 
     /** Runs the edge job (all three sinks) to the end of the topic; {@code tap} may inject a failure. */
     static void runEdges(JobOptions o, MapFunction<SpanRecord, SpanRecord> tap) throws Exception {
-        PostgresSinkConfig pg = PostgresSinkConfig.builder().jdbcUrl(o.require(JobOptions.JDBC_URL)).batchSize(500).build();
-        SchemaMigrator.migrate(pg);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Environments.configuration(o));
-        Environments.configure(env, o);
-        String topic = o.require(JobOptions.SPANS_TOPIC);
-        EdgesJob.buildPipeline(env, OtlpKafkaSources.source(o, topic, new SpanDecoder(o.encoding()), SpanRecord.class), o,
-                OtlpKafkaSources.deadLetterSink(o), EdgesJob.postgresSinks(pg, o), tap);
-        env.execute("test edges");
+        Pipelines.runEdges(o, tap);
     }
 
     /**

@@ -51,6 +51,8 @@ public final class JobOptions {
     public static final String STATE_BACKEND = "state-backend";
     public static final String BATCH_SIZE = "batch-size";
     public static final String JOBS = "jobs";
+    /** Stores the job writes to, comma-separated: {@code postgres}. */
+    public static final String SINKS = "sinks";
 
     private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
@@ -91,6 +93,7 @@ public final class JobOptions {
         DEFAULTS.put(STATE_BACKEND, "");
         DEFAULTS.put(BATCH_SIZE, "2000");
         DEFAULTS.put(JOBS, "red,edges,metrics,logs");
+        DEFAULTS.put(SINKS, "postgres");
     }
 
     private final Map<String, String> values;
@@ -185,6 +188,20 @@ public final class JobOptions {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("option --" + key + " must be ISO-8601 (2026-01-31T10:00:00Z) or epoch ms, got " + s);
         }
+    }
+
+    /**
+     * {@code --from}/{@code --to} as one typed range; sources read {@code out-of-orderness +
+     * allowed-lateness + 1 min} beyond each end so the windows at the edges see all their records.
+     */
+    public ReplayRange replayRange() {
+        Duration margin = getDuration(OUT_OF_ORDERNESS).plus(getDuration(ALLOWED_LATENESS)).plus(Duration.ofMinutes(1));
+        return ReplayRange.of(getInstant(FROM), getInstant(TO), margin);
+    }
+
+    /** {@code --sinks}, parsed. */
+    public SinkSelection sinks() {
+        return SinkSelection.parse(require(SINKS));
     }
 
     static Duration parseDuration(String key, String s) {

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Set;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -21,7 +23,8 @@ import org.otlpanalytics.jobs.demo.TelemetryGenerator;
 import org.otlpanalytics.jobs.edges.EdgesJob;
 import org.otlpanalytics.jobs.embedded.EmbeddedKafka;
 import org.otlpanalytics.jobs.ingest.IngestStage;
-import org.otlpanalytics.jobs.ingest.OtlpKafkaSources;
+import org.otlpanalytics.jobs.ingest.IngestOptions;
+import org.otlpanalytics.jobs.edges.EdgesOutputs;
 import org.otlpanalytics.operators.edges.EdgePairer;
 import org.otlpanalytics.operators.edges.EdgeStore;
 import org.otlpanalytics.operators.edges.EdgeStoreOptions;
@@ -259,20 +262,21 @@ public final class EdgePairingBenchmark {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Environments.configuration(o));
         Environments.configure(env, o);
         String topic = o.require(JobOptions.SPANS_TOPIC);
-        var source = OtlpKafkaSources.source(o.with(JobOptions.GROUP_ID, "bench-edges-" + variant + "-" + System.nanoTime()),
-                topic, new SpanDecoder(o.encoding()), SpanRecord.class);
+        IngestOptions in = IngestOptions.of(o).withGroupIdPrefix("bench-edges-" + variant + "-" + System.nanoTime());
+        DataStream<SpanRecord> spans = IngestStage.fromKafka(env, in, topic, new SpanDecoder(in.encoding()), SpanRecord.class,
+                TypeInformation.of(SpanRecord.class), "spans", "edge-spans").records();
         if (variant == 0) {
-            IngestStage.build(env, source, new SpanDecoder(o.encoding()), SpanRecord.class, "edge-spans", o, new DiscardingSink<>())
-                    .sinkTo(new DiscardingSink<>()).name("discard");
+            spans.sinkTo(new DiscardingSink<>()).name("discard");
         } else if (variant == 1) {
-            IngestStage.build(env, source, new SpanDecoder(o.encoding()), SpanRecord.class, "edge-spans", o, new DiscardingSink<>())
-                    .filter(new PairableSpanFilter()).name("edge-pairable-spans")
+            spans.filter(new PairableSpanFilter()).name("edge-pairable-spans")
                     .keyBy(EdgePairer::traceKey, Types.LONG)
                     .process(new EdgePairer(EdgeStoreOptions.defaults())).name("edge-pairer")
                     .sinkTo(new DiscardingSink<>()).name("discard");
         } else {
-            EdgesJob.buildPipeline(env, source, o, new DiscardingSink<>(),
-                    new EdgesJob.Sinks(new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>()), null);
+            EdgesOutputs out = EdgesJob.buildPipeline(spans, EdgesJob.Settings.of(o));
+            out.serviceCalls().sinkTo(new DiscardingSink<>()).name("discard-calls");
+            out.topology().sinkTo(new DiscardingSink<>()).name("discard-topology");
+            out.liveEdges().ifPresent(live -> live.sinkTo(new DiscardingSink<>()).name("discard-live"));
         }
         JobExecutionResult r = env.execute("bench-edges variant " + variant);
         return r.getNetRuntime() / 1000.0;
