@@ -29,6 +29,8 @@ public final class JobOptions {
     public static final String OUT_OF_ORDERNESS = "out-of-orderness";
     public static final String ALLOWED_LATENESS = "allowed-lateness";
     public static final String IDLENESS = "idleness";
+    /** Records dated more than this after their Kafka record timestamp are dead-lettered (counted). */
+    public static final String MAX_FUTURE_SKEW = "max-future-skew";
     public static final String CARDINALITY_LIMIT = "red-cardinality-limit";
     /** Patterns kept per (tenant, service) before the least recently used is evicted (counted). */
     public static final String LOG_PATTERNS_MAX_CLUSTERS = "log-patterns-max-clusters";
@@ -75,6 +77,7 @@ public final class JobOptions {
         DEFAULTS.put(OUT_OF_ORDERNESS, "30s");
         DEFAULTS.put(ALLOWED_LATENESS, "2m");
         DEFAULTS.put(IDLENESS, "30s");
+        DEFAULTS.put(MAX_FUTURE_SKEW, "10m");
         DEFAULTS.put(CARDINALITY_LIMIT, "1000");
         DEFAULTS.put(LOG_PATTERNS_MAX_CLUSTERS, "5000");
         DEFAULTS.put(LOG_PATTERNS_BUFFER_MAX_RECORDS, "100000");

@@ -1,6 +1,5 @@
 package org.otlpanalytics.jobs.ingest;
 
-import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -17,9 +16,6 @@ import org.otlpanalytics.schemas.kafka.Decoded;
  * so every span is read and decoded once.
  */
 public final class IngestStage {
-    /** Watermarks ignore timestamps further than this ahead of the wall clock. */
-    public static final Duration MAX_FUTURE_SKEW = Duration.ofMinutes(10);
-
     private IngestStage() {}
 
     /** The decoded records (with event-time timestamps and watermarks) and the undecodable messages. */
@@ -34,7 +30,7 @@ public final class IngestStage {
             OtlpDecoder<T> decoder, TypeInformation<T> type, String name, String uidPrefix, IngestOptions o) {
         SingleOutputStreamOperator<T> records = env
                 // read and decode; watermarks per Kafka partition from record event times
-                .fromSource(source, GuardedWatermarks.strategy(decoder, o.outOfOrderness(), MAX_FUTURE_SKEW, o.idleness()),
+                .fromSource(source, GuardedWatermarks.strategy(decoder, o.outOfOrderness(), o.idleness()),
                         name + "-source")
                 .uid(uidPrefix + "-source")
                 // undecodable messages leave here for the dead-letter topic

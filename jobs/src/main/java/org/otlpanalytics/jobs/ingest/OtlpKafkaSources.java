@@ -24,7 +24,7 @@ public final class OtlpKafkaSources {
                 .setBootstrapServers(o.bootstrapServers())
                 .setTopics(topic)
                 .setGroupId(o.groupIdPrefix() + "-" + topic)
-                .setDeserializer(new DecodingDeserializer<>(decoder, cls))
+                .setDeserializer(new DecodingDeserializer<>(decoder, cls, o.maxFutureSkew()))
                 .setProperty("partition.discovery.interval.ms", "30000")
                 .setProperty("max.partition.fetch.bytes", "16777216");
         if (o.replay().from().isPresent()) {
