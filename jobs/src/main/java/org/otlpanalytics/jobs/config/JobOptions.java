@@ -51,6 +51,8 @@ public final class JobOptions {
     public static final String CHECKPOINT_DIR = "checkpoint-dir";
     /** State backend: {@code rocksdb} or {@code hashmap}; empty = the cluster's configuration decides. */
     public static final String STATE_BACKEND = "state-backend";
+    /** Restart strategy: none, fixed-delay[:ATTEMPTS[:DELAY]], exponential-delay[:MAX_BACKOFF]; empty = the cluster's. */
+    public static final String RESTART_STRATEGY = "restart-strategy";
     public static final String BATCH_SIZE = "batch-size";
     public static final String JOBS = "jobs";
     /** Stores the job writes to, comma-separated: {@code postgres}. */
@@ -94,6 +96,7 @@ public final class JobOptions {
         DEFAULTS.put(METRICS_FIRST_POINT_MAX_INTERVAL, "5m");
         DEFAULTS.put(CHECKPOINT_DIR, "");
         DEFAULTS.put(STATE_BACKEND, "");
+        DEFAULTS.put(RESTART_STRATEGY, "");
         DEFAULTS.put(BATCH_SIZE, "2000");
         DEFAULTS.put(JOBS, "red,edges,metrics,logs");
         DEFAULTS.put(SINKS, "postgres");

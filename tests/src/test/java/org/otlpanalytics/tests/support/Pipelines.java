@@ -31,7 +31,8 @@ public final class Pipelines {
                 .with(JobOptions.STARTING_OFFSETS, "earliest")
                 .with(JobOptions.CHECKPOINT_INTERVAL, "500ms")
                 .with(JobOptions.PARALLELISM, "2")
-                .with(JobOptions.BATCH_SIZE, "500");
+                .with(JobOptions.BATCH_SIZE, "500")
+                .with(JobOptions.RESTART_STRATEGY, Environments.LOCAL_RESTART_STRATEGY);
         for (int i = 0; i + 1 < extra.length; i += 2) {
             o = o.with(extra[i], extra[i + 1]);
         }
