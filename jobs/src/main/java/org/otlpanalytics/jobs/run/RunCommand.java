@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -118,10 +117,10 @@ public final class RunCommand {
         StatusMetrics metrics = StatusMetrics.forRun(runId);
         Status status = new Status(metrics);
         AtomicBoolean stopping = new AtomicBoolean();
-        CountDownLatch stopped = new CountDownLatch(1);
         String savepoints = ResumePoint.savepointDir(checkpointDir);
-        Thread hook = new Thread(() -> {
-            stopping.set(true);
+        // Ctrl-C (INT) and SIGTERM stop the job with a savepoint; the job then ends, main returns, exit code 0.
+        // A second signal while stopping ends the process at once.
+        Runnable stop = () -> {
             out.println("stopping: taking a savepoint so the sinks flush and commit (" + savepoints + ")");
             try {
                 String path = client.stopWithSavepoint(false, savepoints, SavepointFormatType.CANONICAL)
@@ -129,17 +128,21 @@ public final class RunCommand {
                 out.println("stopped: savepoint " + path + "; the next run with --" + JobOptions.CHECKPOINT_DIR + " "
                         + checkpointDir + " resumes from it");
             } catch (Exception e) {
-                out.println("stopping: no savepoint (" + e.getClass().getSimpleName() + ": " + e.getMessage()
-                        + "); the next run resumes from the last checkpoint");
+                out.println("stopping: no savepoint (" + rootCause(e) + "); cancelling, the next run resumes from the last checkpoint");
+                client.cancel();
             }
-            out.println("final " + status.line());
-            try {
-                stopped.await(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
-            }
-        }, "otlp-analytics-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
+        };
+        for (String signal : new String[] {"INT", "TERM"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), sig -> {
+                if (!stopping.compareAndSet(false, true)) {
+                    out.println("stopping: second signal, exiting now");
+                    Runtime.getRuntime().halt(130);
+                }
+                Thread t = new Thread(stop, "otlp-analytics-stop");
+                t.setDaemon(true);
+                t.start();
+            });
+        }
 
         Thread ticker = new Thread(() -> {
             while (!stopping.get()) {
@@ -157,26 +160,17 @@ public final class RunCommand {
         ticker.start();
         try {
             client.getJobExecutionResult().get();
-            if (!stopping.get()) {
-                out.println("finished " + status.line());
-            }
+            out.println((stopping.get() ? "final " : "finished ") + status.line());
             return 0;
         } catch (Exception e) {
             if (stopping.get()) {
+                out.println("final " + status.line());
                 return 0;
             }
             out.println("error: the job failed: " + rootCause(e));
             return EXIT_JOB_FAILED;
         } finally {
             ticker.interrupt();
-            stopped.countDown();
-            if (!stopping.get()) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException ignored) {
-                    // already shutting down
-                }
-            }
         }
     }
 

@@ -37,10 +37,11 @@ public final class StatusLine {
 
     static final String[] SIGNALS = {"spans", "logs", "metrics"};
 
-    /** The signal a source operator reads ({@code spans-source} → spans), or null. */
+    /** The signal a source operator reads ({@code Source: spans-source} → spans), or null. */
     static String signalOf(String operator) {
+        String o = operator.startsWith("Source: ") ? operator.substring("Source: ".length()) : operator;
         for (String s : SIGNALS) {
-            if (operator.startsWith(s + "-source")) {
+            if (o.startsWith(s + "-source")) {
                 return s;
             }
         }
@@ -77,11 +78,12 @@ public final class StatusLine {
             }
             long n = (long) v;
             String signal = signalOf(e.operator);
-            if (signal != null && e.name.equals("otlpDecoder.recordsDecoded")) {
+            // the decoder's counters sit in the source reader's "deserializer" group
+            if (signal != null && e.name.endsWith("otlpDecoder.recordsDecoded")) {
                 s.recordsIn.merge(signal, n, Long::sum);
             } else if (signal != null && e.name.equals("pendingRecords")) {
                 s.lag.merge(signal, Math.max(0, n), Long::sum);
-            } else if (e.name.equals("otlpDecoder.messagesDeadLettered")) {
+            } else if (e.name.endsWith("otlpDecoder.messagesDeadLettered")) {
                 s.deadLetters += n;
             } else if (e.name.endsWith("LateDropped") || e.name.endsWith("lateDropped")) {
                 s.late += n;

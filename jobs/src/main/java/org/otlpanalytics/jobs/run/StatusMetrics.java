@@ -101,9 +101,26 @@ public final class StatusMetrics implements MetricReporter {
         return metricName;
     }
 
+    /**
+     * A removed counter (its task ended: the job stopped, or a task restarts after a failure) keeps
+     * its last value, so totals since start stay right and the final status line still has them;
+     * so do the job's checkpoint figures (read as maxima). Other gauges (lag) go.
+     */
     @Override
     public void notifyOfRemovedMetric(Metric metric, String metricName, MetricGroup group) {
-        entries.removeIf(e -> e.metric == metric);
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            if (e.metric != metric) {
+                continue;
+            }
+            if (metric instanceof Counter || metricName.startsWith("lastCheckpoint") || metricName.startsWith("numberOf")) {
+                double last = e.value();
+                entries.set(i, new Entry(e.operator, e.name, (Gauge<Double>) () -> last));
+            } else {
+                entries.remove(i);
+            }
+            return;
+        }
     }
 
     /** Creates the reporter of the run named in the configuration ({@link #RUN_ID}). */

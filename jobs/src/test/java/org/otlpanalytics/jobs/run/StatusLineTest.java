@@ -21,7 +21,7 @@ class StatusLineTest {
     @Test
     void sumsTheJobsOwnCountersPerSignalAndPipeline() {
         List<StatusMetrics.Entry> e = List.of(
-                counter("spans-source", "otlpDecoder.recordsDecoded", 1000),
+                counter("Source: spans-source", "deserializer.otlpDecoder.recordsDecoded", 1000),
                 counter("spans-source", "otlpDecoder.recordsDecoded", 500), // the second subtask
                 gauge("spans-source", "pendingRecords", 40),
                 counter("spans-source", "otlpDecoder.messagesDeadLettered", 2),
