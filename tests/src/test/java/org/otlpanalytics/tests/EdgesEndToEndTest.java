@@ -84,16 +84,22 @@ class EdgesEndToEndTest {
     }
 
     /**
-     * Sends messages in event-time order but reversed within groups of 8 (a few seconds, well
-     * inside the out-of-orderness), each service to a fixed partition, neighbours in the shop to
-     * different ones, so that the spans of one trace are spread over the partitions and often
-     * arrive callee first.
+     * Sends messages in event-time order but reversed within groups of up to 8 spanning at most
+     * 5 s (well inside the out-of-orderness: a group must not straddle the gap between the two
+     * stretches of traffic, or the later stretch would arrive first and make the earlier records
+     * late), each service to a fixed partition, neighbours in the shop to different ones, so that
+     * the spans of one trace are spread over the partitions and often arrive callee first.
      */
     static void sendShuffled(EmbeddedKafka kafka, String topic, int partitions, List<Msg> msgs) throws Exception {
         List<Msg> sorted = new ArrayList<>(msgs);
         sorted.sort(Comparator.comparingLong(Msg::timeMillis));
-        for (int i = 0; i < sorted.size(); i += 8) {
-            Collections.reverse(sorted.subList(i, Math.min(sorted.size(), i + 8)));
+        for (int i = 0; i < sorted.size();) {
+            int j = i + 1;
+            while (j < sorted.size() && j < i + 8 && sorted.get(j).timeMillis() - sorted.get(i).timeMillis() <= 5_000) {
+                j++;
+            }
+            Collections.reverse(sorted.subList(i, j));
+            i = j;
         }
         List<ProducerRecord<byte[], byte[]>> recs = new ArrayList<>();
         List<String> shop = List.of(TelemetryGenerator.SERVICES);
