@@ -78,9 +78,14 @@ public final class TextSanitizer {
 
     /** Index of the first character {@link #clean} replaces, or -1. */
     private static int firstUnsafe(String s, boolean name) {
-        for (int i = 0; i < s.length(); i++) {
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
             char ch = s.charAt(i);
-            if (Character.isHighSurrogate(ch) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+            // the common case first: printable ASCII, or (for text) anything but NUL and surrogates
+            if (name ? ch >= 0x20 && ch < 0x7f : ch != 0 && ch < Character.MIN_SURROGATE) {
+                continue;
+            }
+            if (Character.isHighSurrogate(ch) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
                 i++;
             } else if (unsafe(ch, name)) {
                 return i;
