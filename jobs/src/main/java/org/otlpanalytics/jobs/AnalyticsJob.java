@@ -128,9 +128,11 @@ public final class AnalyticsJob {
         boolean red = jobs.contains(RedJob.JOB);
         boolean edges = jobs.contains(EdgesJob.JOB);
         if (red || edges) {
-            // one span source for both pipelines; its uids stay those of the pipeline that owned it alone
-            IngestStage.Output<SpanRecord> in = IngestStage.fromKafka(env, ingest, o.require(JobOptions.SPANS_TOPIC),
-                    new SpanDecoder(ingest.encoding()), SpanRecord.class, TypeInformation.of(SpanRecord.class),
+            // one span source for both pipelines; its uids and consumer group stay those of the pipeline
+            // that owned it alone (edges alone: its own group, so a separate red job's commits never mix in)
+            IngestOptions spanIngest = red ? ingest : ingest.withGroupIdPrefix(ingest.groupIdPrefix() + "-" + EdgesJob.JOB);
+            IngestStage.Output<SpanRecord> in = IngestStage.fromKafka(env, spanIngest, o.require(JobOptions.SPANS_TOPIC),
+                    new SpanDecoder(spanIngest.encoding()), SpanRecord.class, TypeInformation.of(SpanRecord.class),
                     "spans", red ? "spans" : "edge-spans");
             in.deadLetters().sinkTo(deadLetters);
             DataStream<SpanRecord> spans = tap(in.records(), taps.spans(), "spans-tap");
