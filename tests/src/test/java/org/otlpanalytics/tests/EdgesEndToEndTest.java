@@ -27,22 +27,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.otlpanalytics.jobs.cli.CsvExport;
-import org.otlpanalytics.jobs.config.Environments;
 import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.demo.TelemetryGenerator;
-import org.otlpanalytics.jobs.edges.EdgesJob;
 import org.otlpanalytics.jobs.embedded.EmbeddedKafka;
 import org.otlpanalytics.jobs.embedded.PostgresServer;
-import org.otlpanalytics.jobs.ingest.OtlpKafkaSources;
-import org.otlpanalytics.jobs.sink.postgres.PostgresSinkConfig;
-import org.otlpanalytics.jobs.sink.postgres.SchemaMigrator;
-import org.otlpanalytics.schemas.traces.SpanDecoder;
 import org.otlpanalytics.schemas.traces.SpanRecord;
 import org.otlpanalytics.tests.support.EdgeOracle;
 import org.otlpanalytics.tests.support.Pipelines;
@@ -87,27 +80,26 @@ class EdgesEndToEndTest {
 
     /** Runs the edge job (all three sinks) to the end of the topic; {@code tap} may inject a failure. */
     static void runEdges(JobOptions o, MapFunction<SpanRecord, SpanRecord> tap) throws Exception {
-        PostgresSinkConfig pg = PostgresSinkConfig.builder().jdbcUrl(o.require(JobOptions.JDBC_URL)).batchSize(500).build();
-        SchemaMigrator.migrate(pg);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Environments.configuration(o));
-        Environments.configure(env, o);
-        String topic = o.require(JobOptions.SPANS_TOPIC);
-        EdgesJob.buildPipeline(env, OtlpKafkaSources.source(o, topic, new SpanDecoder(o.encoding()), SpanRecord.class), o,
-                OtlpKafkaSources.deadLetterSink(o), EdgesJob.postgresSinks(pg, o), tap);
-        env.execute("test edges");
+        Pipelines.runEdges(o, tap);
     }
 
     /**
-     * Sends messages in event-time order but reversed within groups of 8 (a few seconds, well
-     * inside the out-of-orderness), each service to a fixed partition, neighbours in the shop to
-     * different ones, so that the spans of one trace are spread over the partitions and often
-     * arrive callee first.
+     * Sends messages in event-time order but reversed within groups of up to 8 spanning at most
+     * 5 s (well inside the out-of-orderness: a group must not straddle the gap between the two
+     * stretches of traffic, or the later stretch would arrive first and make the earlier records
+     * late), each service to a fixed partition, neighbours in the shop to different ones, so that
+     * the spans of one trace are spread over the partitions and often arrive callee first.
      */
     static void sendShuffled(EmbeddedKafka kafka, String topic, int partitions, List<Msg> msgs) throws Exception {
         List<Msg> sorted = new ArrayList<>(msgs);
         sorted.sort(Comparator.comparingLong(Msg::timeMillis));
-        for (int i = 0; i < sorted.size(); i += 8) {
-            Collections.reverse(sorted.subList(i, Math.min(sorted.size(), i + 8)));
+        for (int i = 0; i < sorted.size();) {
+            int j = i + 1;
+            while (j < sorted.size() && j < i + 8 && sorted.get(j).timeMillis() - sorted.get(i).timeMillis() <= 5_000) {
+                j++;
+            }
+            Collections.reverse(sorted.subList(i, j));
+            i = j;
         }
         List<ProducerRecord<byte[], byte[]>> recs = new ArrayList<>();
         List<String> shop = List.of(TelemetryGenerator.SERVICES);

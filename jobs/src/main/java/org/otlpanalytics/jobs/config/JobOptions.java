@@ -29,6 +29,8 @@ public final class JobOptions {
     public static final String OUT_OF_ORDERNESS = "out-of-orderness";
     public static final String ALLOWED_LATENESS = "allowed-lateness";
     public static final String IDLENESS = "idleness";
+    /** Records dated more than this after their Kafka record timestamp are dead-lettered (counted). */
+    public static final String MAX_FUTURE_SKEW = "max-future-skew";
     public static final String CARDINALITY_LIMIT = "red-cardinality-limit";
     /** Patterns kept per (tenant, service) before the least recently used is evicted (counted). */
     public static final String LOG_PATTERNS_MAX_CLUSTERS = "log-patterns-max-clusters";
@@ -49,8 +51,12 @@ public final class JobOptions {
     public static final String CHECKPOINT_DIR = "checkpoint-dir";
     /** State backend: {@code rocksdb} or {@code hashmap}; empty = the cluster's configuration decides. */
     public static final String STATE_BACKEND = "state-backend";
+    /** Restart strategy: none, fixed-delay[:ATTEMPTS[:DELAY]], exponential-delay[:MAX_BACKOFF]; empty = the cluster's. */
+    public static final String RESTART_STRATEGY = "restart-strategy";
     public static final String BATCH_SIZE = "batch-size";
     public static final String JOBS = "jobs";
+    /** Stores the job writes to, comma-separated: {@code postgres}. */
+    public static final String SINKS = "sinks";
 
     private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
@@ -73,6 +79,7 @@ public final class JobOptions {
         DEFAULTS.put(OUT_OF_ORDERNESS, "30s");
         DEFAULTS.put(ALLOWED_LATENESS, "2m");
         DEFAULTS.put(IDLENESS, "30s");
+        DEFAULTS.put(MAX_FUTURE_SKEW, "10m");
         DEFAULTS.put(CARDINALITY_LIMIT, "1000");
         DEFAULTS.put(LOG_PATTERNS_MAX_CLUSTERS, "5000");
         DEFAULTS.put(LOG_PATTERNS_BUFFER_MAX_RECORDS, "100000");
@@ -89,8 +96,10 @@ public final class JobOptions {
         DEFAULTS.put(METRICS_FIRST_POINT_MAX_INTERVAL, "5m");
         DEFAULTS.put(CHECKPOINT_DIR, "");
         DEFAULTS.put(STATE_BACKEND, "");
+        DEFAULTS.put(RESTART_STRATEGY, "");
         DEFAULTS.put(BATCH_SIZE, "2000");
         DEFAULTS.put(JOBS, "red,edges,metrics,logs");
+        DEFAULTS.put(SINKS, "postgres");
     }
 
     private final Map<String, String> values;
@@ -185,6 +194,20 @@ public final class JobOptions {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("option --" + key + " must be ISO-8601 (2026-01-31T10:00:00Z) or epoch ms, got " + s);
         }
+    }
+
+    /**
+     * {@code --from}/{@code --to} as one typed range; sources read {@code out-of-orderness +
+     * allowed-lateness + 1 min} beyond each end so the windows at the edges see all their records.
+     */
+    public ReplayRange replayRange() {
+        Duration margin = getDuration(OUT_OF_ORDERNESS).plus(getDuration(ALLOWED_LATENESS)).plus(Duration.ofMinutes(1));
+        return ReplayRange.of(getInstant(FROM), getInstant(TO), margin);
+    }
+
+    /** {@code --sinks}, parsed. */
+    public SinkSelection sinks() {
+        return SinkSelection.parse(require(SINKS));
     }
 
     static Duration parseDuration(String key, String s) {

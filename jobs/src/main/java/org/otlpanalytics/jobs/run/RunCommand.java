@@ -69,7 +69,7 @@ public final class RunCommand {
         JobOptions o = JobOptions.parse(normalize(args), RunSettings.KEYS);
         RunSettings s = RunSettings.of(o);
         boolean tempCheckpoints = blank(o.get(JobOptions.CHECKPOINT_DIR));
-        o = Environments.withLocalCheckpointDir(o);
+        o = Environments.withLocalDefaults(o);
         String checkpointDir = o.get(JobOptions.CHECKPOINT_DIR);
         Optional<Path> resume = tempCheckpoints ? Optional.empty() : ResumePoint.latest(checkpointDir);
 

@@ -15,6 +15,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -25,7 +26,8 @@ import org.otlpanalytics.jobs.demo.TelemetryGenerator;
 import org.otlpanalytics.jobs.edges.EdgesJob;
 import org.otlpanalytics.jobs.embedded.EmbeddedKafka;
 import org.otlpanalytics.jobs.ingest.IngestStage;
-import org.otlpanalytics.jobs.ingest.OtlpKafkaSources;
+import org.otlpanalytics.jobs.ingest.IngestOptions;
+import org.otlpanalytics.jobs.edges.EdgesOutputs;
 import org.otlpanalytics.operators.edges.Edge;
 import org.otlpanalytics.operators.edges.EdgePairer;
 import org.otlpanalytics.operators.edges.EdgeStore;
@@ -296,16 +298,14 @@ public final class EdgePairingBenchmark {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Environments.configuration(o));
         Environments.configure(env, o);
         String topic = o.require(JobOptions.SPANS_TOPIC);
-        var source = OtlpKafkaSources.source(o.with(JobOptions.GROUP_ID, "bench-edges-" + variant + "-" + System.nanoTime()),
-                topic, new SpanDecoder(o.encoding()), SpanRecord.class);
+        IngestOptions in = IngestOptions.of(o).withGroupIdPrefix("bench-edges-" + variant + "-" + System.nanoTime());
+        DataStream<SpanRecord> spans = IngestStage.fromKafka(env, in, topic, new SpanDecoder(in.encoding()), SpanRecord.class,
+                TypeInformation.of(SpanRecord.class), "spans", "edge-spans").records()
+                .map(new FirstRecordClock<>()).name("first-record-clock");
         if (variant == 0) {
-            IngestStage.build(env, source, new SpanDecoder(o.encoding()), SpanRecord.class, "edge-spans", o, new DiscardingSink<>())
-                    .map(new FirstRecordClock<>()).name("first-record-clock")
-                    .sinkTo(new DiscardingSink<>()).name("discard");
+            spans.sinkTo(new DiscardingSink<>()).name("discard");
         } else if (variant == 1) {
-            IngestStage.build(env, source, new SpanDecoder(o.encoding()), SpanRecord.class, "edge-spans", o, new DiscardingSink<>())
-                    .map(new FirstRecordClock<>()).name("first-record-clock")
-                    .filter(new PairableSpanFilter()).name("edge-pairable-spans")
+            spans.filter(new PairableSpanFilter()).name("edge-pairable-spans")
                     .map(new PendingSpanMapper(EdgeStoreOptions.defaults())).returns(PendingSpanSerializer.TYPE)
                     .name("edge-halves")
                     .keyBy(EdgePairer::traceKey, Types.LONG)
@@ -313,9 +313,10 @@ public final class EdgePairingBenchmark {
                             new EdgePairer(EdgeStoreOptions.defaults()))
                     .sinkTo(new DiscardingSink<>()).name("discard");
         } else {
-            EdgesJob.buildPipeline(env, source, o, new DiscardingSink<>(),
-                    new EdgesJob.Sinks(new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>()),
-                    new FirstRecordClock<>());
+            EdgesOutputs out = EdgesJob.buildPipeline(spans, EdgesJob.Settings.of(o));
+            out.serviceCalls().sinkTo(new DiscardingSink<>()).name("discard-calls");
+            out.topology().sinkTo(new DiscardingSink<>()).name("discard-topology");
+            out.liveEdges().ifPresent(live -> live.sinkTo(new DiscardingSink<>()).name("discard-live"));
         }
         JobExecutionResult r = env.execute("bench-edges variant " + variant);
         long end = System.currentTimeMillis();
