@@ -148,6 +148,32 @@ CREATE AGGREGATE loghist_merge(INT[], BIGINT[]) (
     PARALLEL = SAFE
 );
 
+-- The same merge as two arrays, for roll-up tables (one column each; PostgreSQL computes the
+-- shared state once when both appear in a query): loghist_merge_idx(...), loghist_merge_cnt(...).
+CREATE OR REPLACE FUNCTION loghist_final_idx(s BIGINT[]) RETURNS INT[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT (loghist_final(s)).idx $$;
+
+CREATE OR REPLACE FUNCTION loghist_final_cnt(s BIGINT[]) RETURNS BIGINT[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT (loghist_final(s)).cnt $$;
+
+DROP AGGREGATE IF EXISTS loghist_merge_idx(INT[], BIGINT[]);
+CREATE AGGREGATE loghist_merge_idx(INT[], BIGINT[]) (
+    SFUNC = loghist_acc,
+    STYPE = BIGINT[],
+    FINALFUNC = loghist_final_idx,
+    COMBINEFUNC = loghist_combine,
+    PARALLEL = SAFE
+);
+
+DROP AGGREGATE IF EXISTS loghist_merge_cnt(INT[], BIGINT[]);
+CREATE AGGREGATE loghist_merge_cnt(INT[], BIGINT[]) (
+    SFUNC = loghist_acc,
+    STYPE = BIGINT[],
+    FINALFUNC = loghist_final_cnt,
+    COMBINEFUNC = loghist_combine,
+    PARALLEL = SAFE
+);
+
 CREATE OR REPLACE FUNCTION loghist_count(h loghist) RETURNS BIGINT
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT coalesce(sum(c), 0)::bigint FROM unnest((h).cnt) AS c
@@ -340,8 +366,8 @@ BEGIN
                        sum(calls)::bigint AS calls, sum(errors)::bigint AS errors,
                        sum(duration_sum_ms) AS duration_sum_ms,
                        min(duration_min_ms) AS duration_min_ms, max(duration_max_ms) AS duration_max_ms,
-                       (loghist_merge(duration_idx, duration_cnt)).idx AS duration_idx,
-                       (loghist_merge(duration_idx, duration_cnt)).cnt AS duration_cnt,
+                       loghist_merge_idx(duration_idx, duration_cnt) AS duration_idx,
+                       loghist_merge_cnt(duration_idx, duration_cnt) AS duration_cnt,
                        hll_merge(trace_hll_regs) AS trace_hll_regs
                 FROM red_1m GROUP BY 1, 2, 3, 4, 5, 6 $v$, 'red_' || split_part(w, ':', 2), split_part(w, ':', 1));
         END IF;
@@ -353,12 +379,12 @@ BEGIN
                        sum(calls)::bigint AS calls, sum(errors)::bigint AS errors,
                        sum(duration_sum_ms) AS duration_sum_ms,
                        min(duration_min_ms) AS duration_min_ms, max(duration_max_ms) AS duration_max_ms,
-                       (loghist_merge(duration_idx, duration_cnt)).idx AS duration_idx,
-                       (loghist_merge(duration_idx, duration_cnt)).cnt AS duration_cnt,
+                       loghist_merge_idx(duration_idx, duration_cnt) AS duration_idx,
+                       loghist_merge_cnt(duration_idx, duration_cnt) AS duration_cnt,
                        sum(server_calls)::bigint AS server_calls,
                        min(server_min_ms) AS server_min_ms, max(server_max_ms) AS server_max_ms,
-                       (loghist_merge(server_idx, server_cnt)).idx AS server_idx,
-                       (loghist_merge(server_idx, server_cnt)).cnt AS server_cnt
+                       loghist_merge_idx(server_idx, server_cnt) AS server_idx,
+                       loghist_merge_cnt(server_idx, server_cnt) AS server_cnt
                 FROM service_call_5m GROUP BY 1, 2, 3, 4 $v$, 'service_call_' || split_part(w, ':', 2), split_part(w, ':', 1));
         END IF;
         IF to_regclass('log_pattern_' || split_part(w, ':', 2)) IS NULL THEN

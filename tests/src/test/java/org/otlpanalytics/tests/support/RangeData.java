@@ -42,7 +42,7 @@ public final class RangeData {
 
     /** One span as the oracle sees it. */
     public record Fact(String tenant, String service, String operation, String kind, long startMillis, long durationNanos,
-            boolean error, String route, String errorType, String user, String peer, long traceHi, long traceLo) {
+            boolean error, String route, String errorType, String user, String peer, long traceHi, long traceLo, String status) {
         public double durationMs() {
             return durationNanos / 1_000_000.0;
         }
@@ -59,6 +59,11 @@ public final class RangeData {
 
     /** {@code minutes} minutes of traffic from {@code startMillis} (a minute boundary). */
     public static RangeData generate(long seed, long startMillis, int minutes) {
+        return generate(seed, startMillis, minutes, null);
+    }
+
+    /** The same with every service in {@code tenant} (null: the tenants of {@link #SERVICES}). */
+    public static RangeData generate(long seed, long startMillis, int minutes, String tenantOverride) {
         RangeData d = new RangeData();
         Random r = new Random(seed);
         long spanId = 1;
@@ -66,7 +71,7 @@ public final class RangeData {
             long minute = startMillis + m * 60_000L;
             double drift = 0.5 * Math.sin(2 * Math.PI * m / 1440.0);
             for (int s = 0; s < SERVICES.length; s++) {
-                String tenant = SERVICES[s][0];
+                String tenant = tenantOverride != null ? tenantOverride : SERVICES[s][0];
                 String service = SERVICES[s][2];
                 int n = 3 + r.nextInt(25);
                 List<Span> spans = new ArrayList<>();
@@ -94,7 +99,7 @@ public final class RangeData {
                     }
                     spans.add(b.build());
                     d.facts.add(new Fact(tenant, service, operation, "SERVER", start, dur, error, route, errorType, user, null,
-                            traceHi, traceLo));
+                            traceHi, traceLo, error ? "ERROR" : "UNSET"));
                     if (r.nextDouble() < 0.6) {
                         // a database call from inside the request; about 4% are slow (>= 500 ms)
                         long cdur = r.nextDouble() < 0.04 ? Math.round((500 + r.nextInt(700)) * 1_000_000.0)
@@ -104,7 +109,7 @@ public final class RangeData {
                         spans.add(span(traceHi, traceLo, cid, id, cop, Span.SpanKind.SPAN_KIND_CLIENT, start, cdur, false)
                                 .addAttributes(kv("db.system", PEERS[s])).build());
                         d.facts.add(new Fact(tenant, service, cop, "CLIENT", start, cdur, false, null, null, null, PEERS[s],
-                                traceHi, traceLo));
+                                traceHi, traceLo, "UNSET"));
                     }
                 }
                 Resource res = Resource.newBuilder().addAttributes(kv("service.name", service))
@@ -115,6 +120,53 @@ public final class RangeData {
             }
         }
         return d;
+    }
+
+    /**
+     * The facts of any OTLP trace message (the shop generator's too), read with the protobuf classes
+     * only: the peer of a CLIENT/PRODUCER span is named as the service graph names uninstrumented
+     * peers (peer.service, db.system(.name), messaging.system, server.address, else unknown).
+     */
+    public static List<Fact> factsOf(byte[] message) throws Exception {
+        List<Fact> out = new ArrayList<>();
+        ExportTraceServiceRequest req = ExportTraceServiceRequest.parseFrom(message);
+        for (ResourceSpans rs : req.getResourceSpansList()) {
+            Map<String, String> res = attrs(rs.getResource().getAttributesList());
+            String tenant = res.getOrDefault("tenant.id", "default");
+            String service = res.getOrDefault("service.name", "unknown_service");
+            for (ScopeSpans ss : rs.getScopeSpansList()) {
+                for (Span sp : ss.getSpansList()) {
+                    Map<String, String> a = attrs(sp.getAttributesList());
+                    String kind = sp.getKind().name().substring("SPAN_KIND_".length());
+                    boolean error = sp.getStatus().getCode() == Status.StatusCode.STATUS_CODE_ERROR;
+                    String status = error ? "ERROR" : sp.getStatus().getCode() == Status.StatusCode.STATUS_CODE_OK ? "OK" : "UNSET";
+                    String peer = null;
+                    if (kind.equals("CLIENT") || kind.equals("PRODUCER")) {
+                        peer = "unknown";
+                        for (String k : new String[] {"peer.service", "db.system.name", "db.system", "messaging.system", "server.address"}) {
+                            if (a.get(k) != null && !a.get(k).isEmpty()) {
+                                peer = a.get(k);
+                                break;
+                            }
+                        }
+                    }
+                    ByteBuffer tid = ByteBuffer.wrap(sp.getTraceId().toByteArray());
+                    out.add(new Fact(tenant, service, sp.getName(), kind, sp.getStartTimeUnixNano() / 1_000_000L,
+                            Math.max(0, sp.getEndTimeUnixNano() - sp.getStartTimeUnixNano()), error,
+                            a.getOrDefault("http.route", null), a.get("error.type"), a.get("enduser.id"), peer, tid.getLong(),
+                            tid.getLong(), status));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, String> attrs(List<KeyValue> kvs) {
+        Map<String, String> m = new HashMap<>();
+        for (KeyValue kv : kvs) {
+            m.put(kv.getKey(), kv.getValue().getStringValue());
+        }
+        return m;
     }
 
     /** The messages as Kafka records, round-robin over {@code partitions}, stamped with their minute's end. */
