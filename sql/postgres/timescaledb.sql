@@ -67,6 +67,13 @@ BEGIN
             EXECUTE format('DROP MATERIALIZED VIEW %I CASCADE', v);
         END IF;
     END LOOP;
+    -- the refresh policies of earlier releases (3 hours back) give way to the ones below
+    FOREACH v IN ARRAY ARRAY['red_1h', 'service_call_1h', 'metric_1h', 'log_pattern_1h'] LOOP
+        IF EXISTS (SELECT 1 FROM timescaledb_information.jobs WHERE proc_name = 'policy_refresh_continuous_aggregate'
+                   AND hypertable_name = v AND config->>'start_offset' = '03:00:00') THEN
+            PERFORM remove_continuous_aggregate_policy(v, if_exists => TRUE);
+        END IF;
+    END LOOP;
 END
 $do$;
 
@@ -110,6 +117,8 @@ CREATE MATERIALIZED VIEW IF NOT EXISTS log_pattern_1h WITH (timescaledb.continuo
 SELECT time_bucket(INTERVAL '1 hour', bucket) AS bucket, tenant_id, resource_id, fingerprint_id,
        sum(count_total)::bigint AS count_total, sum(count_error)::bigint AS count_error
 FROM log_pattern_5m GROUP BY 1, 2, 3, 4 WITH NO DATA;
+-- (an hourly aggregate of an earlier release had the same columns, but showed materialized rows only)
+ALTER MATERIALIZED VIEW log_pattern_1h SET (timescaledb.materialized_only = false);
 SELECT add_continuous_aggregate_policy('log_pattern_1h', start_offset => INTERVAL '7 days', end_offset => INTERVAL '1 hour', schedule_interval => INTERVAL '30 minutes', if_not_exists => TRUE);
 CREATE MATERIALIZED VIEW IF NOT EXISTS log_pattern_1d WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS
 SELECT time_bucket(INTERVAL '1 day', bucket) AS bucket, tenant_id, resource_id, fingerprint_id,

@@ -150,11 +150,19 @@ CREATE AGGREGATE loghist_merge(INT[], BIGINT[]) (
 
 -- The same merge as two arrays, for roll-up tables (one column each; PostgreSQL computes the
 -- shared state once when both appear in a query): loghist_merge_idx(...), loghist_merge_cnt(...).
+-- (Self-contained: TimescaleDB refreshes continuous aggregates with search_path = pg_catalog, so
+-- the functions the roll-up aggregates run name no other function or type of this schema.)
 CREATE OR REPLACE FUNCTION loghist_final_idx(s BIGINT[]) RETURNS INT[]
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT (loghist_final(s)).idx $$;
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT coalesce(array_agg(CASE WHEN i = -1382 THEN -2147483648 ELSE i END ORDER BY i), '{}')
+    FROM (SELECT array_lower(s, 1) + o::int - 1 AS i FROM unnest(s) WITH ORDINALITY AS u(c, o) WHERE c IS NOT NULL AND c <> 0) x
+$$;
 
 CREATE OR REPLACE FUNCTION loghist_final_cnt(s BIGINT[]) RETURNS BIGINT[]
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT (loghist_final(s)).cnt $$;
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT coalesce(array_agg(c ORDER BY o), '{}')
+    FROM unnest(s) WITH ORDINALITY AS u(c, o) WHERE c IS NOT NULL AND c <> 0
+$$;
 
 DROP AGGREGATE IF EXISTS loghist_merge_idx(INT[], BIGINT[]);
 CREATE AGGREGATE loghist_merge_idx(INT[], BIGINT[]) (
