@@ -43,8 +43,8 @@ SELECT create_hypertable('dead_letter_1m', by_range('bucket', INTERVAL '7 days')
 SELECT add_retention_policy('dead_letter_1m', INTERVAL '365 days', if_not_exists => TRUE);
 
 -- Roll-ups (issue 9): hourly and daily continuous aggregates that merge the minutes' histograms,
--- HLL registers and counts exactly (the functions of V7), so an hourly p95 is the p95 of the hour.
--- They replace the plain views of the same names that V7 creates, and the hourly aggregates of
+-- HLL registers and counts exactly (the functions of V31), so an hourly p95 is the p95 of the hour.
+-- They replace the plain views of the same names that V31 creates, and the hourly aggregates of
 -- earlier releases that kept a max of the minutes' quantiles. Real-time: a query also sees the
 -- minutes not materialized yet. The policies re-materialize changes up to 7 days (hourly) and 35
 -- days (daily) back; after a replay of an older range, refresh it by hand:

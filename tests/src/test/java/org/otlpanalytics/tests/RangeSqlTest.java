@@ -33,7 +33,7 @@ import org.otlpanalytics.tests.support.Services;
 
 /**
  * Issue 9, "how we will know": a day and more of spans with known durations through the RED
- * pipeline into PostgreSQL, then the range SQL (sql/postgres V7) over 1 minute, 17 minutes, 1 hour
+ * pipeline into PostgreSQL, then the range SQL (sql/postgres V31__sql_sketches) over 1 minute, 17 minutes, 1 hour
  * (aligned and not) and 1 day against exact values computed from the generated spans and against
  * DataSketches merging the same rows in Java:
  * <ul>
