@@ -66,8 +66,13 @@ class DashboardQueriesTest {
         part.put("span_kind", List.of("SERVER", "CLIENT"));
         part.put("resource", List.of("urn:host:payment-host-1", "urn:svc:shop/frontend"));
         long fullTo = uid.equals("otlp-pg-dependencies") ? S + 10 * M : DashboardFixture.END;
-        return List.of(new Scenario("whole range, every value", S, fullTo, M, full),
-                new Scenario("sub-range at 5 minutes, chosen values", S + 5 * M, S + 15 * M, 5 * M, part));
+        List<Scenario> out = new ArrayList<>(List.of(new Scenario("whole range, every value", S, fullTo, M, full),
+                new Scenario("sub-range at 5 minutes, chosen values", S + 5 * M, S + 15 * M, 5 * M, part)));
+        if (uid.equals("otlp-pg-red")) {
+            // before the injected fault: the incidents annotation shows nothing
+            out.add(new Scenario("before the fault, every value", S, DashboardFixture.INCIDENT_FROM - 2 * M, M, full));
+        }
+        return out;
     }
 
     @BeforeAll

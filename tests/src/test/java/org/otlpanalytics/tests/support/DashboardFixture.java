@@ -25,7 +25,7 @@ import org.otlpanalytics.schemas.kafka.DeadLetterSerializer;
  * (tenant {@code default}: traces, logs, host and JVM metrics, a payment incident) and of the
  * range-test services (tenant {@code acme}: errors with routes and types, users, slow database
  * calls, zero durations), plus undecodable messages on every topic and late copies of trace
- * messages, through all four pipelines. The oracles read the generated messages with the
+ * messages, through all four pipelines and the incident detector. The oracles read the generated messages with the
  * protobuf classes only; the dead letters are tallied from the dead-letter topic the job wrote.
  */
 public final class DashboardFixture {
@@ -36,6 +36,11 @@ public final class DashboardFixture {
     public static final String LOGS = "otlp_logs_dash";
     public static final String METRICS = "otlp_metrics_dash";
     public static final String DEAD = "otlp_deadletter_dash";
+    /** The injected fault: payment (tenant default) 6x slower over [INCIDENT_FROM, INCIDENT_TO). */
+    public static final String INCIDENT_TENANT = "default";
+    public static final String INCIDENT_SERVICE = "payment";
+    public static final long INCIDENT_FROM = START + 12 * 60_000L;
+    public static final long INCIDENT_TO = START + 14 * 60_000L;
 
     public final List<RangeData.Fact> spans = new ArrayList<>();
     public final EdgeOracle edges = new EdgeOracle();
@@ -51,7 +56,7 @@ public final class DashboardFixture {
     public static DashboardFixture run(EmbeddedKafka kafka, PostgresServer pg) throws Exception {
         DashboardFixture f = new DashboardFixture();
         List<ProducerRecord<byte[], byte[]>> recs = new ArrayList<>();
-        List<TelemetryGenerator.Message> shop = new TelemetryGenerator(11, "default").incident(START + 12 * 60_000L, START + 14 * 60_000L)
+        List<TelemetryGenerator.Message> shop = new TelemetryGenerator(11, INCIDENT_TENANT).incident(INCIDENT_FROM, INCIDENT_TO)
                 .generate(START, MINUTES * 60_000L, 6);
         int i = 0;
         for (TelemetryGenerator.Message m : shop) {
@@ -87,7 +92,10 @@ public final class DashboardFixture {
         kafka.send(recs);
         Pipelines.run(Pipelines.options(kafka, pg, JobOptions.SPANS_TOPIC, SPANS, JobOptions.LOGS_TOPIC, LOGS,
                 JobOptions.METRICS_TOPIC, METRICS, JobOptions.DEAD_LETTER_TOPIC, DEAD, JobOptions.RED_ATTRIBUTES, "enduser.id",
-                JobOptions.GROUP_ID, "dashboards", JobOptions.JOBS, "red,edges,metrics,logs"), org.otlpanalytics.jobs.AnalyticsJob.Taps.NONE);
+                JobOptions.GROUP_ID, "dashboards", JobOptions.JOBS, "red,edges,metrics,logs,incidents",
+                // 20 minutes: the detector learns for 8 (15 by default) and opens on 2 breaching minutes of 3
+                // (the fault lasts 2), for the incidents annotation
+                JobOptions.INCIDENTS_WARMUP, "8m", JobOptions.INCIDENTS_OPEN, "2/3"), org.otlpanalytics.jobs.AnalyticsJob.Taps.NONE);
         for (ConsumerRecord<byte[], byte[]> r : TopicReader.readToEnd(kafka.bootstrapServers(), DEAD)) {
             String reason = header(r, DeadLetterSerializer.HEADER_REASON);
             String topic = header(r, DeadLetterSerializer.HEADER_TOPIC);

@@ -98,6 +98,7 @@ public final class GrafanaDashboards {
         }
         List<Panel> panels = new ArrayList<>();
         collectPanels(uid, title, d.getAsJsonArray("panels"), panels);
+        collectAnnotations(uid, title, d, panels);
         return new Dashboard(f, uid, title, vars, panels);
     }
 
@@ -123,6 +124,25 @@ public final class GrafanaDashboards {
             }
             long min = p.has("interval") ? parseInterval(p.get("interval").getAsString()) : 0;
             out.add(new Panel(uid, title, str(p, "title"), str(p, "type"), min, targets));
+        }
+    }
+
+    /**
+     * Annotation queries (not the built-in one) as panels titled {@code annotation: <name>}, of
+     * type {@code annotation}: their query runs like a panel's, over the dashboard's range.
+     */
+    private static void collectAnnotations(String uid, String title, JsonObject d, List<Panel> out) {
+        if (!d.has("annotations")) {
+            return;
+        }
+        for (JsonElement e : d.getAsJsonObject("annotations").getAsJsonArray("list")) {
+            JsonObject a = e.getAsJsonObject();
+            if (a.has("builtIn") || !a.has("target")) {
+                continue;
+            }
+            JsonObject t = a.getAsJsonObject("target");
+            out.add(new Panel(uid, title, "annotation: " + str(a, "name"), "annotation", 0,
+                    List.of(new Target(str(t, "refId"), str(t, "rawSql"), "table"))));
         }
     }
 

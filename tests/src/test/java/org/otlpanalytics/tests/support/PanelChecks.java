@@ -91,6 +91,7 @@ public final class PanelChecks {
         this.resourceNames = resourceNames;
         this.familyOfPattern = familyOfPattern;
         red();
+        incidents();
         drilldown();
         serviceMap();
         dependencies();
@@ -138,6 +139,48 @@ public final class PanelChecks {
             Map<String, Map<String, Object>> exp = new TreeMap<>();
             g.forEach((k, fs) -> exp.put(k, rangeRow(v, fs, true)));
             table(r.get("A"), List.of("tenant", "service", "operation", "kind"), exp);
+        });
+    }
+
+    /**
+     * The incidents annotation of the RED overview: the injected fault (payment 6x slower) is the
+     * oracle. It shows as a latency incident of payment opened in a minute of the fault whenever the
+     * selection holds tenant default, payment and the fault's minutes; nothing else of tenant default
+     * opens (its steady traffic has no other fault); every row is inside the selection (tenant,
+     * service or its callee, range). Tenant acme's range data is random with heavy tails (4% of its
+     * database calls take 0.5-1.2 s, a few calls a minute): the detector may rightly flag a minute
+     * there, so its incidents are only held to the selection.
+     */
+    private void incidents() {
+        checks.put("annotation: Incidents", (v, r) -> {
+            boolean seen = false;
+            boolean acmeOnly = true;
+            for (Map<String, Object> row : r.get("Anno")) {
+                Map<String, String> tags = new HashMap<>();
+                for (String t : String.valueOf(row.get("tags")).split(",")) {
+                    tags.put(t.substring(0, t.indexOf(':')), t.substring(t.indexOf(':') + 1));
+                }
+                long opened = millis(row.get("time"));
+                long end = millis(row.get("timeend"));
+                String what = "incident " + row;
+                assertThat(v.get("tenant")).as(what).contains(tags.get("tenant"));
+                assertThat(v.get("service").contains(tags.get("service")) || v.get("service").contains(tags.get("peer")))
+                        .as(what).isTrue();
+                assertThat(opened).as(what).isLessThanOrEqualTo(v.to()).isLessThanOrEqualTo(end);
+                assertThat(end).as(what).isGreaterThanOrEqualTo(v.from());
+                assertThat(String.valueOf(row.get("text"))).as(what).isNotBlank();
+                if (tags.get("tenant").equals(DashboardFixture.INCIDENT_TENANT)) {
+                    assertThat(opened).as("no incident of the steady shop traffic outside its fault: %s", what)
+                            .isBetween(DashboardFixture.INCIDENT_FROM, DashboardFixture.INCIDENT_TO);
+                    acmeOnly = false;
+                }
+                seen |= tags.get("service").equals(DashboardFixture.INCIDENT_SERVICE) && "latency".equals(tags.get("signal"));
+            }
+            boolean expected = v.get("tenant").contains(DashboardFixture.INCIDENT_TENANT)
+                    && v.get("service").contains(DashboardFixture.INCIDENT_SERVICE)
+                    && DashboardFixture.INCIDENT_FROM <= v.to() && DashboardFixture.INCIDENT_TO >= v.from();
+            assertThat(seen).as("payment's latency incident in %s", v.values()).isEqualTo(expected);
+            assertThat(acmeOnly).as("some incident of tenant default").isEqualTo(!expected);
         });
     }
 
