@@ -69,9 +69,48 @@ public final class LogMasker implements Serializable {
         return scanner;
     }
 
-    /** Masked tokens of {@code body}, whitespace-separated, with runs of {@code <*>} collapsed. */
+    /**
+     * Masked tokens of {@code body}, whitespace-separated, with runs of {@code <*>} collapsed.
+     *
+     * <p>A multi-line body is masked as its first non-blank line followed by one {@code <*>} for all
+     * further lines: a logging statement's text is its first line, and what follows (a stack trace, a
+     * dumped payload) varies in length from record to record, which would otherwise split one
+     * statement into a template per length.
+     */
     public String[] tokenize(String body) {
         String text = body == null ? "" : body;
+        boolean tail = false;
+        int lineStart = 0;
+        int lineEnd = text.length();
+        int nl = nextLineBreak(text, 0);
+        if (nl >= 0) {
+            while (nl >= 0 && text.substring(lineStart, nl).isBlank()) {
+                lineStart = nl + 1;
+                nl = nextLineBreak(text, lineStart);
+            }
+            if (nl >= 0) {
+                lineEnd = nl;
+                tail = !text.substring(nl + 1).isBlank();
+            }
+            text = text.substring(lineStart, lineEnd);
+        }
+        String[] tokens = tokenizeLine(text);
+        if (!tail) {
+            return tokens;
+        }
+        String[] withTail = java.util.Arrays.copyOf(tokens, tokens.length + 1);
+        withTail[tokens.length] = TemplateTokens.WILDCARD;
+        return withTail.length > 1 && TemplateTokens.isWildcard(withTail[withTail.length - 2])
+                ? tokens : withTail;
+    }
+
+    /** The next {@code \n} ({@code \r\n} ends a line too; a lone {@code \r} is whitespace). */
+    private static int nextLineBreak(String text, int from) {
+        return text.indexOf('\n', from);
+    }
+
+    private String[] tokenizeLine(String line) {
+        String text = line;
         for (MaskingRule rule : regexRules) {
             text = rule.apply(text);
         }
