@@ -79,29 +79,25 @@ public final class LogMasker implements Serializable {
      */
     public String[] tokenize(String body) {
         String text = body == null ? "" : body;
-        boolean tail = false;
+        for (MaskingRule rule : regexRules) {
+            text = rule.apply(text);
+        }
+        if (scanner) {
+            return MaskingScanner.scan(text); // one pass, lines included
+        }
         int lineStart = 0;
-        int lineEnd = text.length();
         int nl = nextLineBreak(text, 0);
-        if (nl >= 0) {
-            while (nl >= 0 && text.substring(lineStart, nl).isBlank()) {
-                lineStart = nl + 1;
-                nl = nextLineBreak(text, lineStart);
-            }
-            if (nl >= 0) {
-                lineEnd = nl;
-                tail = !text.substring(nl + 1).isBlank();
-            }
-            text = text.substring(lineStart, lineEnd);
+        while (nl >= 0 && text.substring(lineStart, nl).isBlank()) {
+            lineStart = nl + 1;
+            nl = nextLineBreak(text, lineStart);
         }
-        String[] tokens = tokenizeLine(text);
-        if (!tail) {
-            return tokens;
+        boolean tail = nl >= 0 && !text.substring(nl + 1).isBlank();
+        List<String> tokens = new ArrayList<>();
+        splitWhitespace(nl < 0 ? text.substring(lineStart) : text.substring(lineStart, nl), tokens);
+        if (tail) {
+            tokens.add(TemplateTokens.WILDCARD);
         }
-        String[] withTail = java.util.Arrays.copyOf(tokens, tokens.length + 1);
-        withTail[tokens.length] = TemplateTokens.WILDCARD;
-        return withTail.length > 1 && TemplateTokens.isWildcard(withTail[withTail.length - 2])
-                ? tokens : withTail;
+        return MaskingScanner.collapse(tokens);
     }
 
     /** The next {@code \n} ({@code \r\n} ends a line too; a lone {@code \r} is whitespace). */
@@ -109,15 +105,7 @@ public final class LogMasker implements Serializable {
         return text.indexOf('\n', from);
     }
 
-    private String[] tokenizeLine(String line) {
-        String text = line;
-        for (MaskingRule rule : regexRules) {
-            text = rule.apply(text);
-        }
-        if (scanner) {
-            return MaskingScanner.scan(text);
-        }
-        List<String> tokens = new ArrayList<>();
+    private static void splitWhitespace(String text, List<String> tokens) {
         int n = text.length();
         int i = 0;
         while (i < n) {
@@ -132,7 +120,6 @@ public final class LogMasker implements Serializable {
                 tokens.add(text.substring(start, i));
             }
         }
-        return MaskingScanner.collapse(tokens);
     }
 
     /** The masked body: {@link #tokenize(String)} joined by single spaces. */

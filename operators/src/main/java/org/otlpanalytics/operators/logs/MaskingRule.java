@@ -39,7 +39,7 @@ public record MaskingRule(String name, Pattern pattern, String replacement) impl
     private static final String WEEKDAY = "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?";
 
     private static final List<MaskingRule> DEFAULTS = List.of(
-            of(LIST, "([\\[{])(?:[^\\[\\]{}\\s,\"]|\"(?!:))*(?:,\\s*(?:[^\\[\\]{}\\s,\"]|\"(?!:))*)+([\\]}])", "$1<*>$2"),
+            of(LIST, "([\\[{])(?:[^\\[\\]{}\\s,\"]|\"(?!:))*(?:,[ \\t]*(?:[^\\[\\]{}\\s,\"]|\"(?!:))*)+([\\]}])", "$1<*>$2"),
             of(QUOTED, "(?<![^\\s\\[{(,:=])\"[^\"\\s]*\"(?!:)", "\"<*>\""),
             of(URL, "\\b([A-Za-z][A-Za-z0-9+.\\-]*)://[^\\s\"'<>()\\[\\]]+", "$1://<*>"),
             of(EMAIL, "(?<![\\w.@])[A-Za-z0-9._%+\\-]+@[A-Za-z0-9\\-]+(?:\\.[A-Za-z0-9\\-]+)+", "<*>"),

@@ -53,7 +53,10 @@ final class MaskingScanner {
 
     private MaskingScanner() {}
 
-    /** Masked tokens of {@code s}. */
+    /**
+     * Masked tokens of {@code s}: of its first non-blank line, followed by one {@code <*>} when
+     * non-blank lines follow (see {@link LogMasker#tokenize(String)}).
+     */
     static String[] scan(String s) {
         int n = s.length();
         List<String> out = new ArrayList<>(16);
@@ -62,6 +65,14 @@ final class MaskingScanner {
         int i = 0;
         while (i < n) {
             while (i < n && Character.isWhitespace(s.charAt(i))) {
+                if (s.charAt(i) == '\n' && !out.isEmpty()) {
+                    // the first line is the statement; whatever follows is one value
+                    if (!s.substring(i).isBlank()) {
+                        out.add(TemplateTokens.WILDCARD);
+                    }
+                    i = n;
+                    break;
+                }
                 i++;
             }
             if (i >= n) {
