@@ -17,29 +17,34 @@ import org.otlpanalytics.operators.logs.LogMasker;
  * ({@code bin/otlp-analytics bench-patterns [DIR]}).
  *
  * <p>{@code DIR} (default {@code ../shared/datasets/loghub-2k}, relative to the working directory)
- * holds one folder per dataset, each with {@code <name>_2k.log_structured.csv}. Every dataset is mined
- * with the same code and ONE configuration ({@link LogMasker#defaults()}, {@link DrainOptions#defaults()}),
- * one miner per dataset as the operator keeps one per service, over the {@code Content} column (the
- * message after the Loghub header regex, the standard benchmark setup). Printed:
+ * holds one folder per dataset, each with {@code <name>_2k.log_structured.csv}. One miner per dataset,
+ * as the operator keeps one per service, over the {@code Content} column (the message after the Loghub
+ * header regex, the standard benchmark setup). Printed:
  *
  * <pre>
- * &lt;name&gt; GA=&lt;x&gt; PA=&lt;y&gt; lines/s=&lt;z&gt;      one line per dataset
- * average GA=&lt;x&gt; PA=&lt;y&gt;                  unweighted mean over datasets
- * peak_heap_mb=&lt;n&gt;                         sum of the heap pools' peak usage
- * average lines/s=&lt;z&gt;                      mean of the per-dataset rates
- * all lines/s=&lt;z&gt;                          every dataset mined back to back, total lines / time
+ * &lt;name&gt; GA=&lt;x&gt; PA=&lt;y&gt; lines/s=&lt;z&gt;                  in-sample: the default configuration, per dataset
+ * average GA=&lt;x&gt; PA=&lt;y&gt;                              unweighted mean over datasets
+ * &lt;name&gt; held-out GA=&lt;x&gt; PA=&lt;y&gt; chosen &lt;config&gt;     leave-one-out: parameters chosen on the others
+ * leave-one-out average GA=&lt;x&gt; PA=&lt;y&gt;
+ * chosen on all: &lt;config&gt; (default|not the default)
+ * peak_heap_mb=&lt;n&gt;                                     sum of the heap pools' peak usage
+ * average lines/s=&lt;z&gt;                                  mean of the per-dataset rates
+ * all lines/s=&lt;z&gt;                                      every dataset mined back to back
  * </pre>
  *
- * <p>GA and PA are defined in {@link AccuracyScorer}; groups and templates are taken at the end of
- * the run, with clusters merged during the run counted under their survivor. Throughput covers masking
- * and clustering only (no file reading): after the accuracy pass and a warm-up over the whole set,
- * each measurement is the best of three timed runs, each on a fresh miner. {@code --details} also
- * prints every wrongly grouped template to stderr.
+ * <p>Leave-one-out ({@link LeaveOneOut}): for each dataset, every configuration of the grid is scored
+ * on the other datasets, the best is chosen and scored on the one left out. GA and PA are defined in
+ * {@link AccuracyScorer}; groups and templates are taken at the end of the run, with clusters merged
+ * during the run counted under their survivor. Throughput covers masking and clustering only (no file
+ * reading), with the default configuration: after a warm-up of at least two seconds over the whole
+ * set, each figure is the best of three timed runs, each on a fresh miner. {@code --details} also
+ * prints every wrongly grouped template of the default configuration to stderr.
  */
 public final class PatternAccuracyBench {
     static final String DEFAULT_DIR = "../shared/datasets/loghub-2k";
     private static final int TIMED_RUNS = 3;
     private static final int WARMUP_RUNS = 10;
+    private static final long WARMUP_NANOS = 2_000_000_000L;
 
     private PatternAccuracyBench() {}
 
@@ -78,25 +83,55 @@ public final class PatternAccuracyBench {
     }
 
     static void run(List<LoghubDataset> datasets, LogMasker masker, DrainOptions options, PrintStream out, PrintStream details) {
-        BenchRun bench = new BenchRun(masker, options);
         int n = datasets.size();
-        double[] ga = new double[n];
-        double[] pa = new double[n];
-        for (int d = 0; d < n; d++) {
-            LoghubDataset ds = datasets.get(d);
-            BenchRun.Outcome outcome = bench.mine(ds);
-            ga[d] = AccuracyScorer.groupingAccuracy(ds.eventIds(), outcome.groups());
-            pa[d] = AccuracyScorer.parsingAccuracy(ds.eventTemplates(), outcome.templates());
-            if (details != null) {
-                outcome.printWrongGroups(ds, details);
+        List<LeaveOneOut.Config> grid = new ArrayList<>(LeaveOneOut.grid());
+        LeaveOneOut.Config defaults = LeaveOneOut.Config.of(options);
+        if (!grid.contains(defaults)) {
+            grid.add(defaults);
+        }
+        LeaveOneOut.Scores scores = LeaveOneOut.score(datasets, masker, options, grid);
+        int def = grid.indexOf(defaults);
+        if (details != null) {
+            BenchRun bench = new BenchRun(masker, options);
+            for (LoghubDataset ds : datasets) {
+                bench.mine(ds).printWrongGroups(ds, details);
             }
         }
-        for (int w = 0; w < WARMUP_RUNS; w++) {
+        double[] rate = throughput(datasets, new BenchRun(masker, options));
+        double sumRate = 0;
+        for (int d = 0; d < n; d++) {
+            out.printf(Locale.ROOT, "%s GA=%.3f PA=%.3f lines/s=%.0f%n", datasets.get(d).name(), scores.ga()[def][d], scores.pa()[def][d], rate[d]);
+            sumRate += rate[d];
+        }
+        boolean[] all = LeaveOneOut.allBut(n, -1);
+        out.printf(Locale.ROOT, "average GA=%.3f PA=%.3f%n", LeaveOneOut.mean(scores.ga()[def], all), LeaveOneOut.mean(scores.pa()[def], all));
+        double heldGa = 0;
+        double heldPa = 0;
+        for (int d = 0; d < n; d++) {
+            int c = n > 1 ? LeaveOneOut.choose(scores, LeaveOneOut.allBut(n, d)) : def;
+            heldGa += scores.ga()[c][d];
+            heldPa += scores.pa()[c][d];
+            out.printf(Locale.ROOT, "%s held-out GA=%.3f PA=%.3f chosen %s%n", datasets.get(d).name(), scores.ga()[c][d], scores.pa()[c][d], grid.get(c));
+        }
+        out.printf(Locale.ROOT, "leave-one-out average GA=%.3f PA=%.3f%n", heldGa / n, heldPa / n);
+        int chosen = LeaveOneOut.choose(scores, all);
+        out.printf(Locale.ROOT, "chosen on all: %s (%s)%n", grid.get(chosen), chosen == def ? "the default" : "not the default");
+        out.printf(Locale.ROOT, "peak_heap_mb=%d%n", HeapPeaks.peakBytes() / (1024 * 1024));
+        out.printf(Locale.ROOT, "average lines/s=%.0f%n", sumRate / n);
+        out.printf(Locale.ROOT, "all lines/s=%.0f%n", rate[n]);
+        out.flush();
+    }
+
+    /** Lines/s per dataset (best of three after a warm-up), then of all datasets back to back. */
+    private static double[] throughput(List<LoghubDataset> datasets, BenchRun bench) {
+        long warmupEnd = System.nanoTime() + WARMUP_NANOS;
+        for (int w = 0; w < WARMUP_RUNS || System.nanoTime() < warmupEnd; w++) {
             for (LoghubDataset ds : datasets) {
                 bench.timeNanos(ds);
             }
         }
-        double[] rate = new double[n];
+        int n = datasets.size();
+        double[] rate = new double[n + 1];
         long totalLines = 0;
         for (int d = 0; d < n; d++) {
             LoghubDataset ds = datasets.get(d);
@@ -115,19 +150,7 @@ public final class PatternAccuracyBench {
             }
             bestAll = Math.min(bestAll, t);
         }
-        double sumGa = 0;
-        double sumPa = 0;
-        double sumRate = 0;
-        for (int d = 0; d < n; d++) {
-            out.printf(Locale.ROOT, "%s GA=%.3f PA=%.3f lines/s=%.0f%n", datasets.get(d).name(), ga[d], pa[d], rate[d]);
-            sumGa += ga[d];
-            sumPa += pa[d];
-            sumRate += rate[d];
-        }
-        out.printf(Locale.ROOT, "average GA=%.3f PA=%.3f%n", sumGa / n, sumPa / n);
-        out.printf(Locale.ROOT, "peak_heap_mb=%d%n", HeapPeaks.peakBytes() / (1024 * 1024));
-        out.printf(Locale.ROOT, "average lines/s=%.0f%n", sumRate / n);
-        out.printf(Locale.ROOT, "all lines/s=%.0f%n", totalLines * 1e9 / Math.max(bestAll, 1));
-        out.flush();
+        rate[n] = totalLines * 1e9 / Math.max(bestAll, 1);
+        return rate;
     }
 }
