@@ -2,12 +2,13 @@
 -- edges called within the last 10 minutes of event time). Every edge reachable from the
 -- service is listed once, at its shortest distance; an edge back into the path is listed but
 -- not followed, so cycles end. The service is matched by name (a service.name, or a peer's
--- name such as redis); every resource of that name in the tenant is a starting point.
+-- name such as redis); every resource of that name in the tenant is a starting point
+-- (resources are per tenant: resource ids never cross tenants).
 --   psql -v tenant=default -v service=checkout -v hops=3 -f sql/postgres/queries/edges_downstream.sql
 WITH RECURSIVE origin AS (
     SELECT t.tenant_id, r.resource_id
     FROM dim_tenant t
-    JOIN dim_resource r ON r.name = :'service'
+    JOIN dim_resource r ON r.tenant_id = t.tenant_id AND r.name = :'service'
     WHERE t.code = :'tenant'
 ),
 walk (tenant_id, src_resource_id, dst_resource_id, hop, path, cycle) AS (

@@ -6,7 +6,7 @@
 WITH RECURSIVE failing AS (
     SELECT t.tenant_id, r.resource_id
     FROM dim_tenant t
-    JOIN dim_resource r ON r.name = :'service'
+    JOIN dim_resource r ON r.tenant_id = t.tenant_id AND r.name = :'service'
     WHERE t.code = :'tenant'
 ),
 walk (tenant_id, src_resource_id, dst_resource_id, hop, path, cycle) AS (

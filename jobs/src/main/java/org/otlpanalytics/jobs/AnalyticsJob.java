@@ -1,34 +1,78 @@
 package org.otlpanalytics.jobs;
 
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import org.apache.flink.annotation.VisibleForTesting;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.otlpanalytics.jobs.config.Environments;
 import org.otlpanalytics.jobs.config.JobOptions;
+import org.otlpanalytics.jobs.config.SinkSelection;
 import org.otlpanalytics.jobs.edges.EdgesJob;
+import org.otlpanalytics.jobs.incidents.IncidentsJob;
+import org.otlpanalytics.jobs.incidents.IncidentsOutputs;
+import org.otlpanalytics.jobs.edges.EdgesOutputs;
+import org.otlpanalytics.jobs.ingest.DeadLetterStream;
+import org.otlpanalytics.jobs.ingest.IngestOptions;
+import org.otlpanalytics.jobs.ingest.IngestStage;
 import org.otlpanalytics.jobs.ingest.OtlpKafkaSources;
+import org.otlpanalytics.jobs.logs.LogsJob;
+import org.otlpanalytics.jobs.logs.LogsOutputs;
+import org.otlpanalytics.jobs.metrics.MetricsJob;
+import org.otlpanalytics.jobs.metrics.MetricsOutputs;
 import org.otlpanalytics.jobs.red.RedJob;
+import org.otlpanalytics.jobs.red.RedOutputs;
 import org.otlpanalytics.jobs.sink.postgres.PostgresSinkConfig;
-import org.otlpanalytics.jobs.sink.postgres.PostgresUpsertSink;
-import org.otlpanalytics.jobs.sink.postgres.RedRowMapper;
 import org.otlpanalytics.jobs.sink.postgres.SchemaMigrator;
+import org.otlpanalytics.operators.metrics.MetricPointTypeInfo;
 import org.otlpanalytics.schemas.kafka.DeadLetter;
+import org.otlpanalytics.schemas.logs.LogDecoder;
+import org.otlpanalytics.schemas.logs.LogRecordFlat;
+import org.otlpanalytics.schemas.metrics.MetricDecoder;
+import org.otlpanalytics.schemas.metrics.MetricPoint;
 import org.otlpanalytics.schemas.traces.SpanDecoder;
 import org.otlpanalytics.schemas.traces.SpanRecord;
 
 /**
  * The cluster entry point (the shaded jar's main class): migrates the schema, then builds the
- * pipelines named by {@code --jobs} (red, ...) into one Flink job reading Kafka and writing
- * PostgreSQL, and runs it.
+ * pipelines named by {@code --jobs} into one Flink job and runs it. Options are parsed here, once,
+ * into typed settings; one ingest stage per topic feeds the pipelines that read it (one span
+ * stage for both {@code red} and {@code edges}); each pipeline returns its typed rows and dead
+ * letters, and this class attaches the dead-letter topic and the stores chosen by {@code --sinks}.
  */
 public final class AnalyticsJob {
     public static final String JOB_NAME = "otlp-analytics";
     /** Every pipeline this build knows, for {@code --jobs}. */
-    public static final String ALL_JOBS = "red,edges,metrics,logs";
+    public static final String ALL_JOBS = "red,edges,metrics,logs,incidents";
 
     private AnalyticsJob() {}
+
+    /**
+     * Functions applied to each signal's records right after decoding (null = none); tests use
+     * them to inject a failure or to slow a run down.
+     */
+    public record Taps(MapFunction<SpanRecord, SpanRecord> spans, MapFunction<LogRecordFlat, LogRecordFlat> logs,
+            MapFunction<MetricPoint, MetricPoint> metrics) {
+        public static final Taps NONE = new Taps(null, null, null);
+
+        public static Taps spans(MapFunction<SpanRecord, SpanRecord> tap) {
+            return new Taps(tap, null, null);
+        }
+
+        public static Taps logs(MapFunction<LogRecordFlat, LogRecordFlat> tap) {
+            return new Taps(null, tap, null);
+        }
+
+        public static Taps metrics(MapFunction<MetricPoint, MetricPoint> tap) {
+            return new Taps(null, null, tap);
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         run(JobOptions.parse(args));
@@ -36,7 +80,9 @@ public final class AnalyticsJob {
 
     /** Migrates the schema, builds the chosen pipelines and runs them until they end. */
     public static void run(JobOptions o) throws Exception {
-        SchemaMigrator.migrate(postgres(o));
+        if (o.sinks().has(SinkSelection.Store.POSTGRES)) {
+            SchemaMigrator.migrate(postgres(o));
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Environments.configuration(o));
         build(env, o);
         env.execute(JOB_NAME + " " + o.get(JobOptions.JOBS));
@@ -49,8 +95,7 @@ public final class AnalyticsJob {
     }
 
     public static PostgresSinkConfig postgres(JobOptions o) {
-        return PostgresSinkConfig.builder().jdbcUrl(o.require(JobOptions.JDBC_URL))
-                .batchSize(o.getInt(JobOptions.BATCH_SIZE)).build();
+        return PostgresSinks.config(o);
     }
 
     public static Set<String> jobs(JobOptions o) {
@@ -69,35 +114,91 @@ public final class AnalyticsJob {
     }
 
     public static void build(StreamExecutionEnvironment env, JobOptions o) {
+        build(env, o, Taps.NONE);
+    }
+
+    /** Builds the chosen pipelines and their sinks into {@code env}; {@code taps} see the decoded records. */
+    @VisibleForTesting
+    public static void build(StreamExecutionEnvironment env, JobOptions o, Taps taps) {
         Environments.configure(env, o);
-        PostgresSinkConfig pg = postgres(o);
-        Sink<DeadLetter> deadLetters = OtlpKafkaSources.deadLetterSink(o);
+        // every option parsed here, once, into typed settings
         Set<String> jobs = jobs(o);
-        if (jobs.contains("red")) {
-            String topic = o.require(JobOptions.SPANS_TOPIC);
-            RedJob.buildPipeline(env,
-                    OtlpKafkaSources.source(o, topic, new SpanDecoder(o.encoding()), SpanRecord.class), o, deadLetters,
-                    new PostgresUpsertSink<>(pg, new RedRowMapper(topic)), null);
+        SinkSelection stores = o.sinks();
+        IngestOptions ingest = IngestOptions.of(o);
+        PostgresSinks postgres = stores.has(SinkSelection.Store.POSTGRES) ? PostgresSinks.of(o) : null;
+        Sink<DeadLetter> deadLetters = OtlpKafkaSources.deadLetterSink(ingest);
+
+        Optional<RedOutputs> redOut = Optional.empty();
+        Optional<EdgesOutputs> edgesOut = Optional.empty();
+        Optional<MetricsOutputs> metricsOut = Optional.empty();
+        Optional<LogsOutputs> logsOut = Optional.empty();
+        boolean red = jobs.contains(RedJob.JOB);
+        boolean edges = jobs.contains(EdgesJob.JOB);
+        if (red || edges) {
+            // one span source for both pipelines; its uids and consumer group stay those of the pipeline
+            // that owned it alone (edges alone: its own group, so a separate red job's commits never mix in)
+            IngestOptions spanIngest = red ? ingest : ingest.withGroupIdPrefix(ingest.groupIdPrefix() + "-" + EdgesJob.JOB);
+            IngestStage.Output<SpanRecord> in = IngestStage.fromKafka(env, spanIngest, o.require(JobOptions.SPANS_TOPIC),
+                    new SpanDecoder(spanIngest.encoding()), SpanRecord.class, TypeInformation.of(SpanRecord.class),
+                    "spans", red ? "spans" : "edge-spans");
+            in.deadLetters().sinkTo(deadLetters);
+            DataStream<SpanRecord> spans = tap(in.records(), taps.spans(), "spans-tap");
+            if (red) {
+                RedOutputs out = RedJob.buildPipeline(spans, RedJob.Settings.of(o));
+                redOut = Optional.of(out);
+                sinkDeadLetters(out.deadLetters(), deadLetters);
+                if (postgres != null) {
+                    postgres.red(out);
+                }
+            }
+            if (edges) {
+                EdgesOutputs out = EdgesJob.buildPipeline(spans, EdgesJob.Settings.of(o));
+                edgesOut = Optional.of(out);
+                sinkDeadLetters(out.deadLetters(), deadLetters);
+                if (postgres != null) {
+                    postgres.edges(out);
+                }
+            }
         }
-        if (jobs.contains(EdgesJob.JOB)) {
-            JobOptions eo = EdgesJob.sourceOptions(o);
-            EdgesJob.buildPipeline(env, OtlpKafkaSources.source(eo, eo.require(JobOptions.SPANS_TOPIC),
-                    new SpanDecoder(o.encoding()), SpanRecord.class), o, deadLetters, EdgesJob.postgresSinks(pg, o), null);
+        if (jobs.contains(MetricsJob.JOB)) {
+            // the compact serializer instead of the POJO one for the shuffle by resource
+            IngestStage.Output<MetricPoint> in = IngestStage.fromKafka(env, ingest, o.require(JobOptions.METRICS_TOPIC),
+                    new MetricDecoder(ingest.encoding()), MetricPoint.class, MetricPointTypeInfo.INSTANCE, "metrics", "metrics");
+            in.deadLetters().sinkTo(deadLetters);
+            MetricsOutputs out = MetricsJob.buildPipeline(tap(in.records(), taps.metrics(), "metrics-tap"),
+                    MetricsJob.Settings.of(o));
+            metricsOut = Optional.of(out);
+            sinkDeadLetters(out.deadLetters(), deadLetters);
+            if (postgres != null) {
+                postgres.metrics(out);
+            }
         }
-        if (jobs.contains("metrics")) {
-            String topic = o.require(JobOptions.METRICS_TOPIC);
-            org.otlpanalytics.jobs.metrics.MetricsJob.buildPipeline(env, OtlpKafkaSources.source(o, topic,
-                    new org.otlpanalytics.schemas.metrics.MetricDecoder(o.encoding()),
-                    org.otlpanalytics.schemas.metrics.MetricPoint.class), o, deadLetters,
-                    new PostgresUpsertSink<>(pg, new org.otlpanalytics.jobs.sink.postgres.MetricRowMapper(topic)),
-                    new PostgresUpsertSink<>(pg, new org.otlpanalytics.jobs.sink.postgres.UseRowMapper()), null);
+        if (jobs.contains(LogsJob.JOB)) {
+            IngestStage.Output<LogRecordFlat> in = IngestStage.fromKafka(env, ingest, o.require(JobOptions.LOGS_TOPIC),
+                    new LogDecoder(ingest.encoding()), LogRecordFlat.class, TypeInformation.of(LogRecordFlat.class), "logs", "logs");
+            in.deadLetters().sinkTo(deadLetters);
+            LogsOutputs out = LogsJob.buildPipeline(tap(in.records(), taps.logs(), "logs-tap"), LogsJob.Settings.of(o));
+            logsOut = Optional.of(out);
+            sinkDeadLetters(out.deadLetters(), deadLetters);
+            if (postgres != null) {
+                postgres.logs(out);
+            }
         }
-        if (jobs.contains(org.otlpanalytics.jobs.logs.LogsJob.JOB)) {
-            String topic = o.require(JobOptions.LOGS_TOPIC);
-            org.otlpanalytics.jobs.logs.LogsJob.buildPipeline(env, OtlpKafkaSources.source(o, topic,
-                    new org.otlpanalytics.schemas.logs.LogDecoder(o.encoding()), org.otlpanalytics.schemas.logs.LogRecordFlat.class),
-                    o, deadLetters, new PostgresUpsertSink<>(pg, new org.otlpanalytics.jobs.sink.postgres.LogPatternRowMapper()),
-                    new PostgresUpsertSink<>(pg, new org.otlpanalytics.jobs.sink.postgres.LogPatternWindowRowMapper(topic)), null);
+        // incidents from the rows above; not in a replay (baselines need everything before the range)
+        if (jobs.contains(IncidentsJob.JOB) && !o.replayRange().isSet()) {
+            Optional<IncidentsOutputs> out = IncidentsJob.buildPipeline(redOut, edgesOut, logsOut, metricsOut,
+                    IncidentsJob.Settings.of(o));
+            if (postgres != null) {
+                out.ifPresent(postgres::incidents);
+            }
         }
+    }
+
+    private static <T> DataStream<T> tap(DataStream<T> records, MapFunction<T, T> tap, String uid) {
+        return tap == null ? records : records.map(tap).returns(records.getType()).name(uid).uid(uid);
+    }
+
+    private static void sinkDeadLetters(List<DeadLetterStream> streams, Sink<DeadLetter> sink) {
+        streams.forEach(s -> s.sinkTo(sink));
     }
 }

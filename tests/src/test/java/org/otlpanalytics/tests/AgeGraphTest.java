@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,7 @@ import org.otlpanalytics.jobs.sink.postgres.LiveGraphWriter;
 import org.otlpanalytics.jobs.sink.postgres.PostgresSinkConfig;
 import org.otlpanalytics.jobs.sink.postgres.SchemaMigrator;
 import org.otlpanalytics.operators.topology.LiveEdge;
+import org.otlpanalytics.tests.support.Pipelines;
 
 /**
  * The live graph in Apache AGE (graph {@code ops}), when the server has AGE: the sink's MERGEs
@@ -158,6 +160,124 @@ class AgeGraphTest {
             assertThat(run(c, "edges_worst_downstream.sql", AgeGraph.params("tenant_id", tenant, "name", "frontend", "hops", 5L)))
                     .isNotEmpty();
         }
+    }
+
+    /**
+     * AUTO mode: while AGE is unusable (here its edge table is locked by another session and the
+     * writer's statements give up after a lock timeout) the flush still writes live_edge; the
+     * next flush that reaches AGE rebuilds the graph from live_edge, so the delete and the new
+     * edge missed meanwhile are there, and a writer starting after a restart does the same.
+     */
+    @Test
+    void anAgeOutageIsRepairedFromLiveEdgeMissedDeletesIncluded() throws Exception {
+        String db;
+        try (Connection c = pg.connect(); Statement st = c.createStatement()) {
+            ResultSet rs = st.executeQuery("SELECT current_database()");
+            rs.next();
+            db = rs.getString(1).replace("\"", "\"\"");
+            st.execute("DELETE FROM live_edge");
+            AgeGraph.prepareSession(c, AgeGraph.DEFAULT_GRAPH);
+            cypher(c, "MATCH (v:Resource) DETACH DELETE v", "{}");
+            st.execute("ALTER DATABASE \"" + db + "\" SET lock_timeout = '300ms'");
+        }
+        LiveGraphWriter w = LiveGraphWriter.standalone(config(), AgeGraph.Mode.AUTO, AgeGraph.DEFAULT_GRAPH);
+        try {
+            GraphLiveRefreshTest.apply(w, List.of(GraphLiveRefreshTest.edge("cart", "redis", true, 5, 0),
+                    GraphLiveRefreshTest.edge("frontend", "checkout", false, 7, 1)));
+            assertThat(ageEdges()).isEqualTo(liveEdges()).hasSize(2);
+
+            LiveEdge gone = GraphLiveRefreshTest.edge("cart", "redis", true, 5, 0);
+            gone.removed = true;
+            try (Connection locker = pg.connect(); Statement st = locker.createStatement()) {
+                locker.setAutoCommit(false);
+                st.execute("LOCK TABLE " + AgeGraph.DEFAULT_GRAPH + ".\"" + AgeGraph.LABEL_CALLS + "\" IN ACCESS EXCLUSIVE MODE");
+                GraphLiveRefreshTest.apply(w, List.of(gone, GraphLiveRefreshTest.edge("checkout", "payment", false, 3, 0)));
+                locker.commit();
+            }
+            assertThat(liveEdges()).as("live_edge written during the outage").hasSize(2).noneMatch(r -> r.endsWith(" 5"));
+            assertThat(ageEdges()).as("AGE missed the delete").anyMatch(r -> r.endsWith(" 5"));
+
+            GraphLiveRefreshTest.apply(w, List.of(GraphLiveRefreshTest.edge("checkout", "postgresql", true, 9, 0)));
+            assertThat(ageEdges()).as("AGE rebuilt from live_edge at the next flush").isEqualTo(liveEdges()).hasSize(3);
+        } finally {
+            w.close();
+        }
+
+        // a writer starting after a restart cannot know what the last one missed: it rebuilds too
+        try (Connection c = pg.connect()) {
+            AgeGraph.prepareSession(c, AgeGraph.DEFAULT_GRAPH);
+            cypher(c, "MATCH (a:Resource), (b:Resource) WHERE a.name = 'frontend' AND b.name = 'payment' "
+                    + "CREATE (a)-[e:CALLS {calls: 99}]->(b) RETURN id(e)", "{}");
+        }
+        assertThat(ageEdges()).hasSize(4);
+        LiveGraphWriter restarted = LiveGraphWriter.standalone(config(), AgeGraph.Mode.AUTO, AgeGraph.DEFAULT_GRAPH);
+        try {
+            restarted.flush(false);
+            assertThat(ageEdges()).isEqualTo(liveEdges()).hasSize(3);
+        } finally {
+            restarted.close();
+            try (Connection c = pg.connect(); Statement st = c.createStatement()) {
+                st.execute("ALTER DATABASE \"" + db + "\" RESET lock_timeout");
+            }
+        }
+    }
+
+    /**
+     * Two tenants running services of the same names: their vertices and edges are apart in AGE
+     * (vertex identity is tenant and resource) and in live_edge, and one tenant's edge leaving
+     * the live window leaves the other's.
+     */
+    @Test
+    void twoTenantsWithTheSameServicesAreDifferentVertices() throws Exception {
+        try (Connection c = pg.connect(); Statement st = c.createStatement()) {
+            st.execute("DELETE FROM live_edge");
+        }
+        LiveGraphWriter w = LiveGraphWriter.standalone(config(), AgeGraph.Mode.ON, AgeGraph.DEFAULT_GRAPH);
+        try {
+            LiveEdge a = GraphLiveRefreshTest.edge("frontend", "checkout", false, 5, 0);
+            a.tenant = "tenant-a";
+            LiveEdge b = GraphLiveRefreshTest.edge("frontend", "checkout", false, 7, 0);
+            b.tenant = "tenant-b";
+            GraphLiveRefreshTest.apply(w, List.of(a, b));
+            assertThat(liveEdges()).hasSize(2);
+            assertThat(ageEdges()).isEqualTo(liveEdges());
+            try (Connection c = pg.connect()) {
+                AgeGraph.prepareSession(c, AgeGraph.DEFAULT_GRAPH);
+                assertThat(cypher(c, "MATCH (v:Resource {name: 'frontend'}) RETURN v.tenant_id", "{}")).hasSize(2);
+            }
+            LiveEdge goneA = GraphLiveRefreshTest.edge("frontend", "checkout", false, 5, 0);
+            goneA.tenant = "tenant-a";
+            goneA.removed = true;
+            GraphLiveRefreshTest.apply(w, List.of(goneA));
+            assertThat(ageEdges()).isEqualTo(liveEdges()).hasSize(1)
+                    .allMatch(r -> r.startsWith(DimensionRows.tenantId("tenant-b") + " ") && r.endsWith(" 7"));
+        } finally {
+            w.close();
+        }
+    }
+
+    /** The CALLS edges of the AGE graph as "tenant src dst calls". */
+    static List<String> ageEdges() throws Exception {
+        try (Connection c = pg.connect()) {
+            AgeGraph.prepareSession(c, AgeGraph.DEFAULT_GRAPH);
+            List<String> out = new ArrayList<>();
+            for (String row : cypher(c, "MATCH (a:Resource)-[e:CALLS]->(b:Resource) "
+                    + "RETURN [a.tenant_id, a.resource_id, b.resource_id, e.calls]", "{}")) {
+                out.add(row.replaceAll("[\\[\\]]", "").replace(", ", " "));
+            }
+            out.sort(null);
+            return out;
+        }
+    }
+
+    /** The rows of live_edge as "tenant src dst calls". */
+    static List<String> liveEdges() throws Exception {
+        List<String> out = new ArrayList<>();
+        for (String row : Pipelines.rows(pg, "SELECT tenant_id, src_resource_id, dst_resource_id, calls FROM live_edge")) {
+            out.add(row.replace('\t', ' '));
+        }
+        out.sort(null);
+        return out;
     }
 
     /** Runs a file of sql/age: its {@code $1} (the agtype map) bound as the statement parameter. */

@@ -98,6 +98,11 @@ class GraphQueriesTest {
         return rows;
     }
 
+    /** The id of resource {@code i} in tenant {@code t}: resources are per tenant. */
+    static long rid(String t, int i) {
+        return DimensionRows.resourceId(DimensionRows.tenantId(t), urn(i));
+    }
+
     static String urn(int i) {
         return i == 9 ? "urn:peer:redis/0" : "urn:svc:shop/" + NAMES[i];
     }
@@ -110,10 +115,11 @@ class GraphQueriesTest {
             for (String t : new String[] {"t1", "t2"}) {
                 exec(c, "INSERT INTO dim_tenant (tenant_id, code) VALUES (?, ?)", DimensionRows.tenantId(t), t);
             }
-            for (int i = 0; i < N; i++) {
-                exec(c, "INSERT INTO dim_resource (resource_id, urn, kind, name, namespace, tenant_id) VALUES (?, ?, ?, ?, ?, ?)",
-                        DimensionRows.resourceId(urn(i)), urn(i), i == 9 ? "peer" : "svc", NAMES[i], i == 9 ? null : "shop",
-                        DimensionRows.tenantId("t1"));
+            for (String t : new String[] {"t1", "t2"}) {
+                for (int i = 0; i < N; i++) {
+                    exec(c, "INSERT INTO dim_resource (resource_id, urn, kind, name, namespace, tenant_id) VALUES (?, ?, ?, ?, ?, ?)",
+                            rid(t, i), urn(i), i == 9 ? "peer" : "svc", NAMES[i], i == 9 ? null : "shop", DimensionRows.tenantId(t));
+                }
             }
             for (String t : new String[] {"t1", "t2"}) {
                 List<int[]> edges = new ArrayList<>();
@@ -135,7 +141,7 @@ class GraphQueriesTest {
                 for (int[] e : LIVE.get(t)) {
                     exec(c, "INSERT INTO live_edge (tenant_id, src_resource_id, dst_resource_id, connection_type, first_seen, "
                             + "last_seen, calls, errors, rps, err_rate, p95_ms, as_of) VALUES (?, ?, ?, 'request', ?, ?, ?, ?, ?, ?, ?, ?)",
-                            DimensionRows.tenantId(t), DimensionRows.resourceId(urn(e[0])), DimensionRows.resourceId(urn(e[1])),
+                            DimensionRows.tenantId(t), rid(t, e[0]), rid(t, e[1]),
                             ts(AT.toEpochMilli() - 600_000), ts(AT.toEpochMilli() - 1000), 100L, (long) r.nextInt(10),
                             100 / 600.0, r.nextInt(10) / 100.0, 1.0 + r.nextInt(500), ts(AT.toEpochMilli()));
                 }
@@ -158,8 +164,8 @@ class GraphQueriesTest {
                             + "calls, errors, rps, err_rate, duration_side, p50_ms, p95_ms, p99_ms, duration_sum_ms, duration_kll, "
                             + "server_calls, first_seen, last_seen) VALUES (?, ?, ?, ?, 'request', ?, ?, ?, ?, 'client', ?, ?, ?, 0, "
                             + "'\\x00'::bytea, 0, ?, ?)",
-                            ts(AT.toEpochMilli() - b * 300_000L), DimensionRows.tenantId("t1"), DimensionRows.resourceId(urn(e[0])),
-                            DimensionRows.resourceId(urn(e[1])), calls, errors, calls / 300.0, (double) errors / calls,
+                            ts(AT.toEpochMilli() - b * 300_000L), DimensionRows.tenantId("t1"), rid("t1", e[0]),
+                            rid("t1", e[1]), calls, errors, calls / 300.0, (double) errors / calls,
                             p95 / 2000.0, p95 / 1000.0, p95 / 1000.0, ts(AT.toEpochMilli() - b * 300_000L),
                             ts(AT.toEpochMilli() - b * 300_000L + 299_000));
                 }
@@ -170,7 +176,7 @@ class GraphQueriesTest {
                     INTERVALS.computeIfAbsent(key, x -> new ArrayList<>()).add(new long[] {t, open ? -1 : to});
                     exec(c, "INSERT INTO topo_edge_time (tenant_id, src_resource_id, dst_resource_id, relation, valid, connection_type) "
                             + "VALUES (?, ?, ?, 'calls', tstzrange(?, ?, '[]'), 'request')", DimensionRows.tenantId("t1"),
-                            DimensionRows.resourceId(urn(e[0])), DimensionRows.resourceId(urn(e[1])), ts(t), open ? null : ts(to));
+                            rid("t1", e[0]), rid("t1", e[1]), ts(t), open ? null : ts(to));
                     t = to + 600_000 + r.nextInt(1_800_000);
                 }
             }

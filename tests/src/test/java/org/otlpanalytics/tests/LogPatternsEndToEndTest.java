@@ -16,25 +16,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.otlpanalytics.jobs.cli.CsvExport;
-import org.otlpanalytics.jobs.config.Environments;
 import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.demo.TelemetryGenerator;
 import org.otlpanalytics.jobs.embedded.EmbeddedKafka;
 import org.otlpanalytics.jobs.embedded.PostgresServer;
-import org.otlpanalytics.jobs.ingest.OtlpKafkaSources;
-import org.otlpanalytics.jobs.logs.LogsJob;
-import org.otlpanalytics.jobs.sink.postgres.LogPatternRowMapper;
-import org.otlpanalytics.jobs.sink.postgres.LogPatternWindowRowMapper;
-import org.otlpanalytics.jobs.sink.postgres.PostgresSinkConfig;
-import org.otlpanalytics.jobs.sink.postgres.PostgresUpsertSink;
-import org.otlpanalytics.jobs.sink.postgres.SchemaMigrator;
-import org.otlpanalytics.schemas.logs.LogDecoder;
 import org.otlpanalytics.schemas.logs.LogRecordFlat;
 import org.otlpanalytics.tests.support.LogOracle;
 import org.otlpanalytics.tests.support.Pipelines;
@@ -85,15 +75,7 @@ class LogPatternsEndToEndTest {
 
     /** Runs the logs pipeline to the end of the topic; {@code tap} may inject a failure. */
     static void runLogs(JobOptions o, MapFunction<LogRecordFlat, LogRecordFlat> tap) throws Exception {
-        PostgresSinkConfig pg = PostgresSinkConfig.builder().jdbcUrl(o.require(JobOptions.JDBC_URL)).batchSize(500).build();
-        SchemaMigrator.migrate(pg);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Environments.configuration(o));
-        Environments.configure(env, o);
-        String topic = o.require(JobOptions.LOGS_TOPIC);
-        LogsJob.buildPipeline(env, OtlpKafkaSources.source(o, topic, new LogDecoder(o.encoding()), LogRecordFlat.class), o,
-                OtlpKafkaSources.deadLetterSink(o), new PostgresUpsertSink<>(pg, new LogPatternRowMapper()),
-                new PostgresUpsertSink<>(pg, new LogPatternWindowRowMapper(topic)), tap);
-        env.execute("test logs");
+        Pipelines.runLogs(o, tap);
     }
 
     @Test

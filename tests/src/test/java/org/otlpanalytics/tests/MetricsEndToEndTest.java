@@ -15,24 +15,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.otlpanalytics.jobs.cli.CsvExport;
-import org.otlpanalytics.jobs.config.Environments;
 import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.demo.TelemetryGenerator;
 import org.otlpanalytics.jobs.embedded.EmbeddedKafka;
-import org.otlpanalytics.jobs.ingest.OtlpKafkaSources;
-import org.otlpanalytics.jobs.metrics.MetricsJob;
-import org.otlpanalytics.jobs.sink.postgres.MetricRowMapper;
-import org.otlpanalytics.jobs.sink.postgres.PostgresSinkConfig;
-import org.otlpanalytics.jobs.sink.postgres.PostgresUpsertSink;
-import org.otlpanalytics.jobs.sink.postgres.SchemaMigrator;
-import org.otlpanalytics.jobs.sink.postgres.UseRowMapper;
-import org.otlpanalytics.schemas.metrics.MetricDecoder;
 import org.otlpanalytics.schemas.metrics.MetricPoint;
 import org.otlpanalytics.tests.support.MetricOracle;
 import org.otlpanalytics.tests.support.Pipelines;
@@ -75,15 +65,7 @@ class MetricsEndToEndTest {
 
     /** Runs the metrics pipeline to the end of the topic into the options' database; {@code tap} may inject a failure. */
     static void runMetrics(JobOptions o, MapFunction<MetricPoint, MetricPoint> tap) throws Exception {
-        PostgresSinkConfig pg = PostgresSinkConfig.builder().jdbcUrl(o.require(JobOptions.JDBC_URL)).batchSize(500).build();
-        SchemaMigrator.migrate(pg);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Environments.configuration(o));
-        Environments.configure(env, o);
-        String topic = o.require(JobOptions.METRICS_TOPIC);
-        MetricsJob.buildPipeline(env, OtlpKafkaSources.source(o, topic, new MetricDecoder(o.encoding()), MetricPoint.class),
-                o, OtlpKafkaSources.deadLetterSink(o), new PostgresUpsertSink<>(pg, new MetricRowMapper(topic)),
-                new PostgresUpsertSink<>(pg, new UseRowMapper()), tap);
-        env.execute("test metrics");
+        Pipelines.runMetrics(o, tap);
     }
 
     @Test

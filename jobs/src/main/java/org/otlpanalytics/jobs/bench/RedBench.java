@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -14,7 +16,7 @@ import org.otlpanalytics.jobs.demo.TelemetryGenerator;
 import org.otlpanalytics.jobs.embedded.EmbeddedKafka;
 import org.otlpanalytics.jobs.embedded.PostgresServer;
 import org.otlpanalytics.jobs.ingest.IngestStage;
-import org.otlpanalytics.jobs.ingest.OtlpKafkaSources;
+import org.otlpanalytics.jobs.ingest.IngestOptions;
 import org.otlpanalytics.jobs.red.RedJob;
 import org.otlpanalytics.jobs.sink.postgres.PostgresSinkConfig;
 import org.otlpanalytics.jobs.sink.postgres.PostgresUpsertSink;
@@ -101,15 +103,16 @@ public final class RedBench {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Environments.configuration(o));
         Environments.configure(env, o);
         String topic = o.require(JobOptions.SPANS_TOPIC);
-        var source = OtlpKafkaSources.source(o.with(JobOptions.GROUP_ID, "bench-" + variant + "-" + System.nanoTime()),
-                topic, new SpanDecoder(o.encoding()), SpanRecord.class);
+        IngestOptions in = IngestOptions.of(o).withGroupIdPrefix("bench-" + variant + "-" + System.nanoTime());
+        DataStream<SpanRecord> spans = IngestStage.fromKafka(env, in, topic, new SpanDecoder(in.encoding()), SpanRecord.class,
+                TypeInformation.of(SpanRecord.class), "spans", "spans").records();
         if (variant == 0) {
-            IngestStage.build(env, source, new SpanDecoder(o.encoding()), SpanRecord.class, "spans", o, new DiscardingSink<>())
-                    .sinkTo(new DiscardingSink<>()).name("discard");
+            spans.sinkTo(new DiscardingSink<>()).name("discard");
         } else if (variant == 1) {
-            RedJob.buildPipeline(env, source, o, new DiscardingSink<>(), new DiscardingSink<>(), null);
+            RedJob.buildPipeline(spans, RedJob.Settings.of(o)).rows().sinkTo(new DiscardingSink<>()).name("discard");
         } else {
-            RedJob.buildPipeline(env, source, o, new DiscardingSink<>(), new PostgresUpsertSink<>(pgc, new RedRowMapper(topic)), null);
+            RedJob.buildPipeline(spans, RedJob.Settings.of(o)).rows()
+                    .sinkTo(new PostgresUpsertSink<>(pgc, new RedRowMapper(topic))).name("red-1m-sink");
         }
         JobExecutionResult r = env.execute("bench variant " + variant);
         return r.getNetRuntime() / 1000.0;

@@ -27,7 +27,7 @@ public final class AnalyzeCommand {
         Path out = Path.of(given.require(OUT));
         System.err.println("starting embedded Kafka and PostgreSQL...");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); PostgresServer pg = PostgresServer.start()) {
-            JobOptions o = Environments.withLocalCheckpointDir(given.with(JobOptions.BOOTSTRAP, kafka.bootstrapServers())
+            JobOptions o = Environments.withLocalDefaults(given.with(JobOptions.BOOTSTRAP, kafka.bootstrapServers())
                     .with(JobOptions.JDBC_URL, pg.jdbcUrl())
                     .with(JobOptions.BOUNDED, "true")
                     .with(JobOptions.STARTING_OFFSETS, "earliest")

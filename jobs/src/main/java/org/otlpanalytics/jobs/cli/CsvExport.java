@@ -80,7 +80,9 @@ public final class CsvExport {
                 + "LEFT JOIN log_pattern p ON p.fingerprint_id = f.fingerprint_id "
                 + "ORDER BY f.bucket, t.code, d.name, f.count_total DESC, f.fingerprint_id");
         QUERIES.put("dim_tenant", "SELECT tenant_id, code FROM dim_tenant ORDER BY code");
-        QUERIES.put("dim_resource", "SELECT resource_id, urn, kind, name, namespace FROM dim_resource ORDER BY urn");
+        // resources are per tenant: the same URN appears once per tenant that has it
+        QUERIES.put("dim_resource", "SELECT d.resource_id, t.code AS tenant, d.urn, d.kind, d.name, d.namespace FROM dim_resource d "
+                + "LEFT JOIN dim_tenant t USING (tenant_id) ORDER BY t.code, d.urn");
         QUERIES.put("kafka_locator", "SELECT id, topic, array_to_string(partitions, ' ') AS partitions, "
                 + "array_to_string(offset_from, ' ') AS offset_from, array_to_string(offset_to, ' ') AS offset_to, "
                 + "to_char(time_from AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS time_from, "

@@ -54,7 +54,7 @@ public final class DemoCommand {
             JobOptions o = given.with(JobOptions.BOOTSTRAP, kafka.bootstrapServers()).with(JobOptions.JDBC_URL, pg.jdbcUrl())
                     .with(JobOptions.STARTING_OFFSETS, "earliest").with(JobOptions.CHECKPOINT_INTERVAL, "3s")
                     .with(JobOptions.IDLENESS, "5s").with(JobOptions.JOBS, AnalyticsJob.ALL_JOBS);
-            o = Environments.withLocalCheckpointDir(o);
+            o = Environments.withLocalDefaults(o);
             kafka.createTopics(2, o.get(JobOptions.SPANS_TOPIC), o.get(JobOptions.LOGS_TOPIC),
                     o.get(JobOptions.METRICS_TOPIC), o.get(JobOptions.DEAD_LETTER_TOPIC));
             SchemaMigrator.Result schema = SchemaMigrator.migrate(AnalyticsJob.postgres(o));

@@ -1,7 +1,6 @@
 package org.otlpanalytics.jobs.cli;
 
 import java.util.Arrays;
-import org.otlpanalytics.jobs.AnalyticsJob;
 
 /** {@code bin/otlp-analytics <command> [--options]}: the launcher's entry point. */
 public final class Main {
@@ -19,6 +18,26 @@ public final class Main {
             "See README.md for every option and its default.");
 
     private Main() {}
+
+    /**
+     * Sends {@code run}'s full log to a file ({@code --log-dir}, else $OTLP_ANALYTICS_HOME/logs or
+     * ~/.otlp-analytics/logs) and keeps the console to errors; must run before any logger exists.
+     */
+    static void logToFile(String[] args) throws java.io.IOException {
+        java.nio.file.Path dir = org.otlpanalytics.jobs.run.RunSettings.defaultLogDir();
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("--" + org.otlpanalytics.jobs.run.RunSettings.LOG_DIR)) {
+                dir = java.nio.file.Paths.get(args[i + 1]);
+            } else if (args[i].startsWith("--" + org.otlpanalytics.jobs.run.RunSettings.LOG_DIR + "=")) {
+                dir = java.nio.file.Paths.get(args[i].substring(args[i].indexOf('=') + 1));
+            }
+        }
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Path file = dir.resolve(org.otlpanalytics.jobs.run.RunCommand.logFileName(java.time.Instant.now()))
+                .toAbsolutePath();
+        System.setProperty(org.otlpanalytics.jobs.run.RunCommand.LOG_FILE_PROPERTY, file.toString());
+        System.setProperty("log4j2.configurationFile", "log4j2-run.properties");
+    }
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
@@ -38,9 +57,8 @@ public final class Main {
                     AnalyzeCommand.main(rest);
                     break;
                 case "run":
-                    // a local MiniCluster: checkpoints in a temporary directory unless --checkpoint-dir is given
-                    AnalyticsJob.run(org.otlpanalytics.jobs.config.Environments.withLocalCheckpointDir(
-                            org.otlpanalytics.jobs.config.JobOptions.parse(rest)));
+                    logToFile(rest);
+                    System.exit(org.otlpanalytics.jobs.run.RunCommand.run(rest));
                     break;
                 case "bench":
                     org.otlpanalytics.jobs.bench.RedBench.main(rest);

@@ -10,14 +10,31 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /** Execution settings every job shares: exactly-once checkpoints, restarts, parallelism. */
 public final class Environments {
+    /**
+     * The restart strategy of the commands that run the jobs on a local MiniCluster (demo, run,
+     * analyze): a few quick retries, then the command ends with the error instead of retrying
+     * forever (Flink's default with checkpointing).
+     */
+    public static final String LOCAL_RESTART_STRATEGY = "fixed-delay:10:1s";
+
     private Environments() {}
 
-    /** Flink configuration from the options (what a cluster's flink-conf would otherwise give). */
+    /**
+     * Flink configuration from the options. Only what the options set is in it: without
+     * {@code --restart-strategy} the job keeps the cluster's restart strategy
+     * ({@code restart-strategy.*} in its Flink configuration).
+     */
     public static Configuration configuration(JobOptions o) {
         Configuration c = new Configuration();
-        c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
-        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+        restartStrategy(o.get(JobOptions.RESTART_STRATEGY), c);
+        String backend = o.get(JobOptions.STATE_BACKEND);
+        if (backend != null && !backend.isBlank()) {
+            String b = backend.trim().toLowerCase(java.util.Locale.ROOT);
+            if (!b.equals("rocksdb") && !b.equals("hashmap")) {
+                throw new IllegalArgumentException("--" + JobOptions.STATE_BACKEND + " must be rocksdb or hashmap, got " + backend);
+            }
+            c.set(org.apache.flink.configuration.StateBackendOptions.STATE_BACKEND, b);
+        }
         String dir = o.get(JobOptions.CHECKPOINT_DIR);
         if (dir != null && !dir.isBlank()) {
             // state beyond the JobManager storage's few MB (metrics series, log buffers) needs files
@@ -25,6 +42,69 @@ public final class Environments {
             c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir);
         }
         return c;
+    }
+
+    /**
+     * Sets the restart strategy of {@code --restart-strategy}: empty (the cluster's), {@code none},
+     * {@code fixed-delay[:ATTEMPTS[:DELAY]]} (default 10 attempts, 1s apart) or
+     * {@code exponential-delay[:MAX_BACKOFF]} (Flink's exponential defaults, backoff capped).
+     */
+    static void restartStrategy(String value, Configuration c) {
+        if (value == null || value.isBlank()) {
+            return;
+        }
+        String[] p = value.trim().toLowerCase(java.util.Locale.ROOT).split(":");
+        String key = JobOptions.RESTART_STRATEGY;
+        switch (p[0]) {
+            case "none":
+                if (p.length > 1) {
+                    throw new IllegalArgumentException("--" + key + " none takes no parameters, got " + value);
+                }
+                c.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+                break;
+            case "fixed-delay":
+                if (p.length > 3) {
+                    throw new IllegalArgumentException("--" + key + " must be fixed-delay[:ATTEMPTS[:DELAY]], got " + value);
+                }
+                int attempts = 10;
+                if (p.length > 1) {
+                    try {
+                        attempts = Integer.parseInt(p[1]);
+                    } catch (NumberFormatException e) {
+                        attempts = -1;
+                    }
+                    if (attempts < 0) {
+                        throw new IllegalArgumentException("--" + key + ": attempts must be a number >= 0, got " + value);
+                    }
+                }
+                c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+                c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, attempts);
+                c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY,
+                        p.length > 2 ? JobOptions.parseDuration(key, p[2]) : Duration.ofSeconds(1));
+                break;
+            case "exponential-delay":
+                if (p.length > 2) {
+                    throw new IllegalArgumentException("--" + key + " must be exponential-delay[:MAX_BACKOFF], got " + value);
+                }
+                c.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+                if (p.length > 1) {
+                    c.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, JobOptions.parseDuration(key, p[1]));
+                }
+                break;
+            default:
+                throw new IllegalArgumentException("--" + key + " must be none, fixed-delay[:ATTEMPTS[:DELAY]] or "
+                        + "exponential-delay[:MAX_BACKOFF] (empty: the cluster's), got " + value);
+        }
+    }
+
+    /**
+     * For commands that run on a local MiniCluster: a temporary checkpoint directory unless one is
+     * given, and {@link #LOCAL_RESTART_STRATEGY} unless {@code --restart-strategy} says otherwise.
+     */
+    public static JobOptions withLocalDefaults(JobOptions o) {
+        JobOptions withDir = withLocalCheckpointDir(o);
+        String restart = withDir.get(JobOptions.RESTART_STRATEGY);
+        return restart == null || restart.isBlank() ? withDir.with(JobOptions.RESTART_STRATEGY, LOCAL_RESTART_STRATEGY) : withDir;
     }
 
     /** For commands that run on a local MiniCluster: a temporary checkpoint directory unless one is given. */

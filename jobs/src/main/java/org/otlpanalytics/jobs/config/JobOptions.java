@@ -29,6 +29,8 @@ public final class JobOptions {
     public static final String OUT_OF_ORDERNESS = "out-of-orderness";
     public static final String ALLOWED_LATENESS = "allowed-lateness";
     public static final String IDLENESS = "idleness";
+    /** Records dated more than this after their Kafka record timestamp are dead-lettered (counted). */
+    public static final String MAX_FUTURE_SKEW = "max-future-skew";
     public static final String CARDINALITY_LIMIT = "red-cardinality-limit";
     /** Patterns kept per (tenant, service) before the least recently used is evicted (counted). */
     public static final String LOG_PATTERNS_MAX_CLUSTERS = "log-patterns-max-clusters";
@@ -47,8 +49,26 @@ public final class JobOptions {
     public static final String METRICS_FIRST_POINT_MAX_INTERVAL = "metrics-first-point-max-interval";
     /** Checkpoint directory (URI); empty = the cluster's configuration decides. */
     public static final String CHECKPOINT_DIR = "checkpoint-dir";
+    /** State backend: {@code rocksdb} or {@code hashmap}; empty = the cluster's configuration decides. */
+    public static final String STATE_BACKEND = "state-backend";
+    /** Restart strategy: none, fixed-delay[:ATTEMPTS[:DELAY]], exponential-delay[:MAX_BACKOFF]; empty = the cluster's. */
+    public static final String RESTART_STRATEGY = "restart-strategy";
     public static final String BATCH_SIZE = "batch-size";
     public static final String JOBS = "jobs";
+    /** Incidents: deviations from the baseline a step must lie to breach. */
+    public static final String INCIDENTS_DEVIATIONS = "incidents-deviations";
+    /** Incidents: event time learnt before anything can open. */
+    public static final String INCIDENTS_WARMUP = "incidents-warmup";
+    /** Incidents: calls a minute needs before its error ratio and latency are judged. */
+    public static final String INCIDENTS_MIN_CALLS = "incidents-min-calls";
+    /** Incidents: m/n — an incident opens when m of the last n minutes breach. */
+    public static final String INCIDENTS_OPEN = "incidents-open";
+    /** Incidents: quiet time (in minutes) after which an incident closes. */
+    public static final String INCIDENTS_CLOSE_QUIET = "incidents-close-quiet";
+    public static final String INCIDENTS_UTILIZATION_LEVEL = "incidents-utilization-level";
+    public static final String INCIDENTS_SATURATION_LEVEL = "incidents-saturation-level";
+    /** Stores the job writes to, comma-separated: {@code postgres}. */
+    public static final String SINKS = "sinks";
 
     private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
@@ -71,6 +91,7 @@ public final class JobOptions {
         DEFAULTS.put(OUT_OF_ORDERNESS, "30s");
         DEFAULTS.put(ALLOWED_LATENESS, "2m");
         DEFAULTS.put(IDLENESS, "30s");
+        DEFAULTS.put(MAX_FUTURE_SKEW, "10m");
         DEFAULTS.put(CARDINALITY_LIMIT, "1000");
         DEFAULTS.put(LOG_PATTERNS_MAX_CLUSTERS, "5000");
         DEFAULTS.put(LOG_PATTERNS_BUFFER_MAX_RECORDS, "100000");
@@ -86,8 +107,18 @@ public final class JobOptions {
         DEFAULTS.put(METRICS_MAX_SERIES_PER_RESOURCE, "5000");
         DEFAULTS.put(METRICS_FIRST_POINT_MAX_INTERVAL, "5m");
         DEFAULTS.put(CHECKPOINT_DIR, "");
+        DEFAULTS.put(STATE_BACKEND, "");
+        DEFAULTS.put(RESTART_STRATEGY, "");
         DEFAULTS.put(BATCH_SIZE, "2000");
-        DEFAULTS.put(JOBS, "red,edges,metrics,logs");
+        DEFAULTS.put(JOBS, "red,edges,metrics,logs,incidents");
+        DEFAULTS.put(INCIDENTS_DEVIATIONS, null);
+        DEFAULTS.put(INCIDENTS_WARMUP, null);
+        DEFAULTS.put(INCIDENTS_MIN_CALLS, null);
+        DEFAULTS.put(INCIDENTS_OPEN, null);
+        DEFAULTS.put(INCIDENTS_CLOSE_QUIET, null);
+        DEFAULTS.put(INCIDENTS_UTILIZATION_LEVEL, null);
+        DEFAULTS.put(INCIDENTS_SATURATION_LEVEL, null);
+        DEFAULTS.put(SINKS, "postgres");
     }
 
     private final Map<String, String> values;
@@ -182,6 +213,20 @@ public final class JobOptions {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("option --" + key + " must be ISO-8601 (2026-01-31T10:00:00Z) or epoch ms, got " + s);
         }
+    }
+
+    /**
+     * {@code --from}/{@code --to} as one typed range; sources read {@code out-of-orderness +
+     * allowed-lateness + 1 min} beyond each end so the windows at the edges see all their records.
+     */
+    public ReplayRange replayRange() {
+        Duration margin = getDuration(OUT_OF_ORDERNESS).plus(getDuration(ALLOWED_LATENESS)).plus(Duration.ofMinutes(1));
+        return ReplayRange.of(getInstant(FROM), getInstant(TO), margin);
+    }
+
+    /** {@code --sinks}, parsed. */
+    public SinkSelection sinks() {
+        return SinkSelection.parse(require(SINKS));
     }
 
     static Duration parseDuration(String key, String s) {

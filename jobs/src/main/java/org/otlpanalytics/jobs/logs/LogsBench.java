@@ -21,6 +21,8 @@ import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -29,7 +31,7 @@ import org.otlpanalytics.jobs.config.Environments;
 import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.embedded.EmbeddedKafka;
 import org.otlpanalytics.jobs.ingest.IngestStage;
-import org.otlpanalytics.jobs.ingest.OtlpKafkaSources;
+import org.otlpanalytics.jobs.ingest.IngestOptions;
 import org.otlpanalytics.schemas.logs.LogDecoder;
 import org.otlpanalytics.schemas.logs.LogRecordFlat;
 
@@ -174,13 +176,15 @@ public final class LogsBench {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         Environments.configure(env, o);
         String topic = o.require(JobOptions.LOGS_TOPIC);
-        var source = OtlpKafkaSources.source(o.with(JobOptions.GROUP_ID, "bench-logs-" + variant + "-" + System.nanoTime()),
-                topic, new LogDecoder(o.encoding()), LogRecordFlat.class);
+        IngestOptions in = IngestOptions.of(o).withGroupIdPrefix("bench-logs-" + variant + "-" + System.nanoTime());
+        DataStream<LogRecordFlat> logs = IngestStage.fromKafka(env, in, topic, new LogDecoder(in.encoding()),
+                LogRecordFlat.class, TypeInformation.of(LogRecordFlat.class), "logs", "logs").records();
         if (variant == 0) {
-            IngestStage.build(env, source, new LogDecoder(o.encoding()), LogRecordFlat.class, "logs", o, new DiscardingSink<>())
-                    .sinkTo(new DiscardingSink<>()).name("discard");
+            logs.sinkTo(new DiscardingSink<>()).name("discard");
         } else {
-            LogsJob.buildPipeline(env, source, o, new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>(), null);
+            LogsOutputs out = LogsJob.buildPipeline(logs, LogsJob.Settings.of(o));
+            out.patterns().sinkTo(new DiscardingSink<>()).name("discard-patterns");
+            out.windows().sinkTo(new DiscardingSink<>()).name("discard-windows");
         }
         JobExecutionResult r = env.execute("bench-logs variant " + variant);
         return r.getNetRuntime() / 1000.0;

@@ -1,15 +1,12 @@
 package org.otlpanalytics.jobs.red;
 
-import java.time.Instant;
-import org.apache.flink.api.common.functions.MapFunction;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.otlpanalytics.jobs.config.JobOptions;
-import org.otlpanalytics.jobs.ingest.IngestStage;
+import org.otlpanalytics.jobs.config.ReplayRange;
+import org.otlpanalytics.jobs.ingest.DeadLetterStream;
 import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
 import org.otlpanalytics.operators.ingest.LateRecordDeadLetter;
 import org.otlpanalytics.operators.red.RedAggregator;
@@ -18,19 +15,26 @@ import org.otlpanalytics.operators.red.RedPartial;
 import org.otlpanalytics.operators.red.RedPreAggregator;
 import org.otlpanalytics.operators.red.RedRow;
 import org.otlpanalytics.schemas.kafka.DeadLetter;
-import org.otlpanalytics.schemas.kafka.Decoded;
-import org.otlpanalytics.schemas.traces.SpanDecoder;
 import org.otlpanalytics.schemas.traces.SpanRecord;
 
 /**
- * RED per service and operation from {@code otlp_spans}: decode → (tenant, service) key →
- * 1-minute event-time buckets with KLL/HLL sketches → sink. Wires only; computes nothing.
+ * RED per service and operation from decoded spans: (tenant, service) key → 1-minute event-time
+ * buckets with KLL/HLL sketches → {@code red_1m} rows. Wires only; computes nothing, and does not
+ * know the store: the job attaches the sinks to {@link RedOutputs}.
  */
 public final class RedJob {
+    public static final String JOB = "red";
     /** Series buffered per source subtask before partials are flushed early. */
     static final int PREAGGREGATE_MAX_ENTRIES = 20_000;
 
     private RedJob() {}
+
+    /** The pipeline's settings, parsed once from the job options. */
+    public record Settings(RedOptions red, String topic, ReplayRange replay) {
+        public static Settings of(JobOptions o) {
+            return new Settings(redOptions(o), o.require(JobOptions.SPANS_TOPIC), o.replayRange());
+        }
+    }
 
     public static RedOptions redOptions(JobOptions o) {
         return RedOptions.builder()
@@ -39,21 +43,10 @@ public final class RedJob {
                 .build();
     }
 
-    /**
-     * Builds the RED pipeline; {@code tap} (may be null) sees every span after decoding, which
-     * tests use to inject a failure.
-     */
-    public static SingleOutputStreamOperator<RedRow> buildPipeline(StreamExecutionEnvironment env,
-            Source<Decoded<SpanRecord>, ?, ?> source, JobOptions o, Sink<DeadLetter> deadLetters,
-            Sink<RedRow> sink, MapFunction<SpanRecord, SpanRecord> tap) {
-        String topic = o.require(JobOptions.SPANS_TOPIC);
-        // read, decode, dead-letter, watermark
-        DataStream<SpanRecord> spans = IngestStage.build(env, source, new SpanDecoder(o.encoding()),
-                SpanRecord.class, "spans", o, deadLetters);
-        if (tap != null) {
-            spans = spans.map(tap).name("spans-tap").uid("spans-tap");
-        }
-        RedOptions red = redOptions(o);
+    /** Builds the RED pipeline on decoded, timestamped spans (the span ingest stage's output). */
+    public static RedOutputs buildPipeline(DataStream<SpanRecord> spans, Settings s) {
+        String topic = s.topic();
+        RedOptions red = s.red();
         // per-source-subtask partial aggregates, chained to the source: the shuffle carries partials
         SingleOutputStreamOperator<RedPartial> partials = spans
                 .transform("red-preaggregate", TypeInformation.of(RedPartial.class),
@@ -65,29 +58,23 @@ public final class RedJob {
                 .transform("red-1m", TypeInformation.of(RedRow.class), new HorizonKeyedProcessOperator<>(new RedAggregator(red)))
                 .uid("red-aggregator");
         // spans later than the allowed lateness: counted, and kept in the dead-letter topic
-        partials.getSideOutput(RedAggregator.LATE_SPANS)
-                .map(s -> LateRecordDeadLetter.ofSpan(s, topic))
-                .name("red-late-spans").uid("red-late-spans")
-                .sinkTo(deadLetters).name("red-late-dead-letters").uid("red-late-dead-letters");
-        rows.getSideOutput(RedAggregator.LATE_PARTIALS)
+        DataStream<DeadLetter> lateSpans = partials.getSideOutput(RedAggregator.LATE_SPANS)
+                .map(sp -> LateRecordDeadLetter.ofSpan(sp, topic))
+                .name("red-late-spans").uid("red-late-spans");
+        DataStream<DeadLetter> latePartials = rows.getSideOutput(RedAggregator.LATE_PARTIALS)
                 .map(p -> LateRecordDeadLetter.ofPartial(p, topic))
-                .name("red-late-partials").uid("red-late-partials")
-                .sinkTo(deadLetters).name("red-late-partial-dead-letters").uid("red-late-partial-dead-letters");
+                .name("red-late-partials").uid("red-late-partials");
         // a replay rewrites only the whole minutes inside [--from, --to)
-        SingleOutputStreamOperator<RedRow> out = replayFilter(rows, o);
-        out.sinkTo(sink).name("red-1m-sink").uid("red-1m-sink");
-        return out;
+        return new RedOutputs(replayFilter(rows, s.replay()), List.of(
+                new DeadLetterStream("red-late-dead-letters", lateSpans),
+                new DeadLetterStream("red-late-partial-dead-letters", latePartials)));
     }
 
-    static SingleOutputStreamOperator<RedRow> replayFilter(SingleOutputStreamOperator<RedRow> rows, JobOptions o) {
-        Instant from = o.getInstant(JobOptions.FROM);
-        Instant to = o.getInstant(JobOptions.TO);
-        if (from == null && to == null) {
+    static DataStream<RedRow> replayFilter(SingleOutputStreamOperator<RedRow> rows, ReplayRange replay) {
+        if (!replay.isSet()) {
             return rows;
         }
-        long f = from == null ? Long.MIN_VALUE : from.toEpochMilli();
-        long t = to == null ? Long.MAX_VALUE : to.toEpochMilli();
-        return rows.filter(r -> r.bucketStartMillis >= f && r.bucketStartMillis + RedOptions.WINDOW_MILLIS <= t)
+        return rows.filter(r -> replay.containsWindow(r.bucketStartMillis, RedOptions.WINDOW_MILLIS))
                 .name("red-replay-range").uid("red-replay-range");
     }
 }

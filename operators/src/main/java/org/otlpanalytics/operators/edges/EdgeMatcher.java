@@ -59,6 +59,15 @@ public final class EdgeMatcher {
         return waiting.deadlineMillis() <= incoming.deadlineMillis() ? waiting : incoming;
     }
 
+    /**
+     * True when the watermark has reached the half's deadline: its wait is over, whether or not
+     * its timer has fired yet. Judging by the watermark rather than by the timer makes the answer
+     * the same when a half is re-read right after a restore, before the first watermark.
+     */
+    public static boolean hasExpired(PendingSpan p, long watermarkMillis) {
+        return p.deadlineMillis() <= watermarkMillis;
+    }
+
     /** A half's Flink timestamp: its start in epoch milliseconds, as the span decoder stamps it. */
     static long startMillis(PendingSpan p) {
         return Math.floorDiv(p.startTimeNanos(), 1_000_000L);

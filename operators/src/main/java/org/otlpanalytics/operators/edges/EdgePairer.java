@@ -1,59 +1,73 @@
 package org.otlpanalytics.operators.edges;
 
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeHint;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
-import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
-import org.otlpanalytics.schemas.traces.SpanRecord;
+import org.apache.flink.runtime.state.CheckpointableKeyedStateBackend;
+import org.apache.flink.runtime.state.KeyGroupRange;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.otlpanalytics.operators.common.time.WatermarkHorizon;
 
 /**
- * Pairs CLIENT/PRODUCER spans with their SERVER/CONSUMER children, keyed by trace
- * ({@link #traceKey}): the keyed-state twin of {@link EdgeStore}, making the same decisions
- * through {@link EdgeMatcher}. A half waits in {@code MapState<pairing span id, PendingSpan>} of
- * its trace, with an event-time timer at {@link PendingSpan#deadlineMillis()}; when the timer
- * fires, {@link PeerNamer#virtualEdge} names the peer it called or the {@code user}/broker that
- * called it.
+ * Pairs CLIENT/PRODUCER halves with their SERVER/CONSUMER children on a stream keyed by trace
+ * ({@link #traceKey}), with the decisions of {@link EdgeStore} and {@link EdgeMatcher}; when a
+ * half's wait ends, {@link PeerNamer#virtualEdge} names the peer it called or the
+ * {@code user}/broker that called it. Must run on a keyed stream:
+ * {@code halves.keyBy(EdgePairer::traceKey, Types.LONG).transform("edge-pairer", type, new EdgePairer(options))}.
  *
  * <p>Pairing keys on the trace because the two halves of one call come from two services, in
  * two OTLP messages, possibly on two Kafka partitions and in either order: the trace id is the
  * only thing both know before they meet, and inside a trace the caller's span id (the callee's
  * parent) tells the call apart from the trace's other calls.
  *
- * <p>{@code edges.store.max-items} bounds the halves waiting in one subtask. Keyed state cannot
- * be counted per subtask, so the count is a field kept in union operator state with the
- * subtask's index: restored as it was when the parallelism is unchanged, and spread evenly over
- * the subtasks after a rescale (the cap is a safety bound, not a number rows depend on).
+ * <p><b>Where the halves wait.</b> Most halves wait milliseconds (their partner is in the same
+ * export or the next one) and the rest at most {@code edges.store.ttl}, so they wait in the
+ * subtask's {@link EdgeStore} on the heap, bounded by {@code edges.store.max-items}, and the
+ * watermark ends their waits (no per-trace timers, no state access per span). At every checkpoint
+ * the halves then waiting are mirrored into keyed state ({@code MapState<pairing span id,
+ * PendingSpan>} of their trace, only what changed since the last checkpoint is written), so a
+ * restore, and a rescale, redistributes them by trace like any keyed state, and on restore they
+ * are read back into the store.
+ *
+ * <p><b>Waits end with the watermark, even right after a restore.</b> Whether a half's wait is
+ * over is decided by its deadline against the watermark, never by when an expiry ran: a half
+ * that arrives after its own deadline expires at once, and a waiting half whose deadline has
+ * passed is expired before a newcomer can pair with it. The watermark is the operator's
+ * {@link WatermarkHorizon}, kept in checkpointed state, so halves re-read before the first
+ * watermark after a restore are judged as the failure-free run judged them.
+ *
+ * <p>Input are {@link PendingSpan}s ({@link PendingSpanMapper} reduces the spans before the
+ * shuffle, which then carries about 110 bytes per half with {@link PendingSpanSerializer}).
  */
-public class EdgePairer extends KeyedProcessFunction<Long, SpanRecord, Edge> implements CheckpointedFunction {
+public class EdgePairer extends AbstractStreamOperator<Edge> implements OneInputStreamOperator<PendingSpan, Edge> {
     private static final long serialVersionUID = 1L;
     static final String PENDING_SPANS = "edge-pending-spans";
-    static final String PENDING_COUNT = "edge-pending-count";
 
     private final EdgeStoreOptions options;
     private final MapStateDescriptor<Long, PendingSpan> pendingDescriptor;
-    private final ListStateDescriptor<Tuple3<Integer, Long, Long>> countDescriptor;
 
+    private transient EdgeStore store;
+    private transient WatermarkHorizon horizon;
+    private transient long watermark;
+    /** What keyed state holds since the last checkpoint, by (trace key, pairing span id). */
+    private transient Map<MirrorKey, PendingSpan> mirrored;
     private transient MapState<Long, PendingSpan> pending;
-    private transient ListState<Tuple3<Integer, Long, Long>> countState;
-    private transient long pendingCount;
-    private transient long pendingBytes;
     private transient Counter[] outcomes;
     private transient Counter expired;
     private transient Counter unnamed;
@@ -61,8 +75,6 @@ public class EdgePairer extends KeyedProcessFunction<Long, SpanRecord, Edge> imp
     public EdgePairer(EdgeStoreOptions options) {
         this.options = options;
         this.pendingDescriptor = new MapStateDescriptor<>(PENDING_SPANS, LongSerializer.INSTANCE, PendingSpanSerializer.INSTANCE);
-        this.countDescriptor = new ListStateDescriptor<>(PENDING_COUNT,
-                TypeInformation.of(new TypeHint<Tuple3<Integer, Long, Long>>() {}));
     }
 
     /**
@@ -70,177 +82,135 @@ public class EdgePairer extends KeyedProcessFunction<Long, SpanRecord, Edge> imp
      * it only meet if they also share a pairing span id within one TTL, which random ids make
      * as unlikely as a 128-bit collision.
      */
-    public static long traceKey(SpanRecord s) {
-        return s.traceIdHi * 0x9E3779B97F4A7C15L ^ s.traceIdLo;
+    public static long traceKey(PendingSpan s) {
+        return s.traceIdHi() * 0x9E3779B97F4A7C15L ^ s.traceIdLo();
     }
 
     @Override
-    public void initializeState(FunctionInitializationContext context) throws Exception {
-        countState = context.getOperatorStateStore().getUnionListState(countDescriptor);
-        pendingCount = 0;
-        pendingBytes = 0;
-        if (!context.isRestored()) {
-            return;
-        }
-        int me = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-        int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
-        List<Tuple3<Integer, Long, Long>> all = new ArrayList<>();
-        countState.get().forEach(all::add);
-        long totalCount = 0;
-        long totalBytes = 0;
-        for (Tuple3<Integer, Long, Long> t : all) {
-            totalCount += t.f1;
-            totalBytes += t.f2;
-            if (all.size() == parallelism && t.f0 == me) {
-                pendingCount = t.f1;
-                pendingBytes = t.f2;
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        horizon = new WatermarkHorizon();
+        horizon.initialize(context.getOperatorStateStore());
+        store = new EdgeStore(options);
+        mirrored = new HashMap<>();
+        pending = getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, pendingDescriptor);
+        if (context.isRestored()) {
+            // the keys of this subtask's key groups (a restored handle can hold others after a rescale)
+            KeyGroupRange mine = ((CheckpointableKeyedStateBackend<?>) getKeyedStateBackend()).getKeyGroupRange();
+            int maxParallelism = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();
+            List<Long> keys = new ArrayList<>();
+            try (Stream<?> all = getKeyedStateBackend().getKeys(PENDING_SPANS, VoidNamespace.INSTANCE)) {
+                all.forEach(k -> {
+                    if (mine.contains(KeyGroupRangeAssignment.assignToKeyGroup(k, maxParallelism))) {
+                        keys.add((Long) k);
+                    }
+                });
+            }
+            for (Long k : keys) {
+                setCurrentKey(k);
+                for (Map.Entry<Long, PendingSpan> e : pending.entries()) {
+                    if (store.restore(e.getValue())) {
+                        mirrored.put(new MirrorKey(k, e.getKey()), e.getValue());
+                    }
+                }
             }
         }
-        if (all.size() != parallelism) {
-            pendingCount = totalCount / parallelism;
-            pendingBytes = totalBytes / parallelism;
-        }
+        // judge from the restored horizon on; halves past it are handed back at the first watermark
+        store.observeWatermark(horizon.current());
     }
 
     @Override
-    public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        countState.update(List.of(Tuple3.of(getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
-                pendingCount, pendingBytes)));
-    }
-
-    @Override
-    public void open(OpenContext openContext) {
-        pending = getRuntimeContext().getMapState(pendingDescriptor);
-        MetricGroup g = getRuntimeContext().getMetricGroup().addGroup(EdgePairerMetrics.GROUP);
+    public void open() throws Exception {
+        super.open();
+        watermark = Long.MIN_VALUE;
+        MetricGroup g = getMetricGroup().addGroup(EdgePairerMetrics.GROUP);
         outcomes = new Counter[OfferResult.Outcome.values().length];
         for (OfferResult.Outcome o : OfferResult.Outcome.values()) {
             outcomes[o.ordinal()] = g.counter(o.metricName());
         }
         expired = g.counter(EdgePairerMetrics.EDGES_EXPIRED);
         unnamed = g.counter(EdgePairerMetrics.PEERS_UNNAMED);
-        g.gauge(EdgePairerMetrics.PENDING_SPANS, (Gauge<Long>) () -> pendingCount);
-        g.gauge(EdgePairerMetrics.PENDING_BYTES, (Gauge<Long>) () -> pendingBytes);
+        g.gauge(EdgePairerMetrics.PENDING_SPANS, (Gauge<Long>) () -> (long) store.size());
+        g.gauge(EdgePairerMetrics.PENDING_BYTES, (Gauge<Long>) store::approxHeapBytes);
     }
 
+    /**
+     * Offers the half; a half whose wait this ended early (too far from its partner in event time,
+     * or past its deadline on arrival) is named at once. It could wait for the next watermark, as
+     * the store's own {@link EdgeStore#expire} would hand it back, but it is then in no state: a
+     * checkpoint taken in between would not hold it, and a restore from that checkpoint would
+     * lose its edge. Naming it now sends the same edge downstream under the same watermark (this
+     * operator names expired halves before it forwards a watermark).
+     */
     @Override
-    public void processElement(SpanRecord span, Context ctx, Collector<Edge> out) throws Exception {
-        if (!PendingSpan.isPairable(span)) {
-            record(OfferResult.IGNORED, out);
-            return;
+    public void processElement(StreamRecord<PendingSpan> element) {
+        OfferResult r = store.offer(element.getValue());
+        outcomes[r.outcome().ordinal()].inc();
+        if (r.hasEdge()) {
+            emit(r.edge());
         }
-        PendingSpan in = PendingSpan.of(span, PendingSpan.eventTimeMillis(span), options.ttlMillis());
-        OfferResult settled = EdgeMatcher.settleAlone(in);
-        if (settled != null) {
-            record(settled, out);
-            return;
+        if (store.hasExpiredEarly()) {
+            nameUnpaired(store.takeExpiredEarly());
         }
-        long id = in.pairingSpanId();
-        PendingSpan w = pending.get(id);
-        if (w != null) {
-            PendingSpan stale = EdgeMatcher.staleOf(w, in);
-            if (stale == in) {
-                // the waiting half's partner cannot be this one: it waited for nothing
-                record(OfferResult.pending(in), out);
-                expire(in, out);
-                return;
-            }
-            if (stale == w) {
-                remove(id, w, ctx);
-                expire(w, out);
-                w = null;
-            }
-        }
-        if (w != null) {
-            OfferResult r = EdgeMatcher.match(w, in);
-            if (EdgeMatcher.consumesWaiting(r)) {
-                remove(id, w, ctx);
-            }
-            record(r, out);
-            return;
-        }
-        if (pendingCount >= options.maxItems()) {
-            record(OfferResult.rejected(in), out);
-            return;
-        }
-        pending.put(id, in);
-        pendingCount++;
-        pendingBytes += in.approxHeapBytes();
-        ctx.timerService().registerEventTimeTimer(in.deadlineMillis());
-        record(OfferResult.pending(in), out);
     }
 
-    /** Ends the wait of the trace's halves due at {@code timestamp}, in deadline then span id order. */
+    /** Ends the waits the watermark is past, earliest deadline first, then forwards it. */
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Edge> out) throws Exception {
-        List<Map.Entry<Long, PendingSpan>> due = new ArrayList<>(2);
-        for (Map.Entry<Long, PendingSpan> e : pending.entries()) {
-            if (e.getValue().deadlineMillis() <= timestamp) {
-                due.add(Map.entry(e.getKey(), e.getValue()));
+    public void processWatermark(Watermark mark) throws Exception {
+        watermark = mark.getTimestamp();
+        horizon.observe(watermark);
+        nameUnpaired(store.expire(horizon.effective(watermark)));
+        super.processWatermark(mark);
+    }
+
+    /** Edges to or from the virtual nodes the halves whose waits ended name; orphans counted. */
+    private void nameUnpaired(List<PendingSpan> ended) {
+        for (PendingSpan p : ended) {
+            expired.inc();
+            Edge e = PeerNamer.virtualEdge(p);
+            if (e == null) {
+                outcomes[OfferResult.Outcome.ORPHANED.ordinal()].inc();
+            } else {
+                outcomes[OfferResult.Outcome.VIRTUAL.ordinal()].inc();
+                emit(e);
             }
         }
-        due.sort(Comparator.<Map.Entry<Long, PendingSpan>>comparingLong(e -> e.getValue().deadlineMillis())
-                .thenComparingLong(Map.Entry::getKey));
-        for (Map.Entry<Long, PendingSpan> e : due) {
-            pending.remove(e.getKey());
-            forget(e.getValue());
-            expire(e.getValue(), out);
-        }
-        if (pending.isEmpty()) {
-            pending.clear();
-        }
     }
 
-    /** Takes a half out of state before its deadline, with its timer unless another half shares it. */
-    private void remove(long id, PendingSpan w, Context ctx) throws Exception {
-        pending.remove(id);
-        forget(w);
-        boolean timerShared = false;
-        for (PendingSpan other : pending.values()) {
-            if (other.deadlineMillis() == w.deadlineMillis()) {
-                timerShared = true;
-                break;
+    /** Mirrors the waiting halves into keyed state: writes the new ones, removes the gone ones. */
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        horizon.snapshot();
+        Map<MirrorKey, PendingSpan> now = new HashMap<>(Math.max(16, store.size() * 2));
+        store.forEachPending(p -> now.put(new MirrorKey(traceKey(p), p.pairingSpanId()), p));
+        for (Map.Entry<MirrorKey, PendingSpan> e : mirrored.entrySet()) {
+            if (!now.containsKey(e.getKey())) {
+                setCurrentKey(e.getKey().traceKey);
+                pending.remove(e.getKey().pairingSpanId);
             }
         }
-        if (!timerShared) {
-            ctx.timerService().deleteEventTimeTimer(w.deadlineMillis());
+        for (Map.Entry<MirrorKey, PendingSpan> e : now.entrySet()) {
+            if (mirrored.get(e.getKey()) != e.getValue()) {
+                setCurrentKey(e.getKey().traceKey);
+                pending.put(e.getKey().pairingSpanId, e.getValue());
+            }
         }
-        if (pending.isEmpty()) {
-            pending.clear();
-        }
+        mirrored = now;
     }
 
-    private void forget(PendingSpan p) {
-        pendingCount = Math.max(0, pendingCount - 1);
-        pendingBytes = Math.max(0, pendingBytes - p.approxHeapBytes());
-    }
-
-    /** A half stopped waiting: an edge to or from the virtual node it named, or an orphan. */
-    private void expire(PendingSpan p, Collector<Edge> out) {
-        expired.inc();
-        Edge e = PeerNamer.virtualEdge(p);
-        if (e == null) {
-            outcomes[OfferResult.Outcome.ORPHANED.ordinal()].inc();
-            return;
-        }
-        outcomes[OfferResult.Outcome.VIRTUAL.ordinal()].inc();
+    private void emit(Edge e) {
         if (PeerNamer.UNKNOWN_URN.equals(e.calleeUrn)) {
             unnamed.inc();
         }
-        out.collect(e);
-    }
-
-    private void record(OfferResult r, Collector<Edge> out) {
-        outcomes[r.outcome().ordinal()].inc();
-        if (r.hasEdge()) {
-            if (PeerNamer.UNKNOWN_URN.equals(r.edge().calleeUrn)) {
-                unnamed.inc();
-            }
-            out.collect(r.edge());
-        }
+        output.collect(new StreamRecord<>(e, e.eventTimeMillis()));
     }
 
     /** Halves waiting in this subtask ({@code pendingSpans} gauge); for tests and benchmarks. */
     long pendingCount() {
-        return pendingCount;
+        return store.size();
     }
+
+    /** A half's place in keyed state. */
+    private record MirrorKey(long traceKey, long pairingSpanId) {}
 }

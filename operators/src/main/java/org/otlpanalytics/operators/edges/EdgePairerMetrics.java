@@ -27,19 +27,26 @@ public final class EdgePairerMetrics {
     public static final String PENDING_SPANS = "pendingSpans";
     public static final String PENDING_BYTES = "pendingBytes";
 
+    /** Metric group of {@link EdgePreAggregator}. */
+    public static final String PRE_AGGREGATOR_GROUP = "edgePreAggregator";
+    /** Partials shipped downstream (each the calls of one edge in one slot since the last flush). */
+    public static final String PARTIALS_EMITTED = "partialsEmitted";
+
     /** Metric group of {@link ServiceCallAggregator}. */
     public static final String AGGREGATOR_GROUP = "serviceCallAggregator";
     public static final String EDGES_AGGREGATED = "edgesAggregated";
     /** Edges later than the allowed lateness: sent to the late side output, not aggregated. */
     public static final String EDGES_LATE_DROPPED = "edgesLateDropped";
+    /** Partials late at an operator after the pre-aggregation (only when a restore races; counted, dead-lettered). */
+    public static final String PARTIALS_LATE_DROPPED = "partialsLateDropped";
     public static final String ROWS_EMITTED = "rowsEmitted";
 
     /** Metric group of {@link VirtualPeerLimiter}. */
     public static final String PEER_LIMITER_GROUP = "virtualPeerLimiter";
-    /** Edges whose peer was folded into the overflow peer at the per-caller cap. */
+    /** Calls whose peer was folded into the overflow peer at the per-caller cap. */
     public static final String EDGES_FOLDED = "edgesFolded";
-    public static final String PEERS_EXPIRED = "peersExpired";
-    public static final String CURRENT_PEERS = "currentPeers";
+    /** Peers admitted in a slot and later pushed out by a peer with a smaller hash (their calls are folded). */
+    public static final String PEERS_EVICTED = "peersEvicted";
 
     private EdgePairerMetrics() {}
 }

@@ -46,13 +46,18 @@ public final class EdgeStore {
     private final HashMap<PairingKey, Waiting> waiting = new HashMap<>();
     /** Waiting halves by deadline; paired halves stay here, marked dead, until polled or rebuilt. */
     private PriorityQueue<Waiting> byDeadline = new PriorityQueue<>();
+    /** Halves added since the last {@link #expire}, not yet in {@link #byDeadline} ({@link #addYoung}). */
+    private final List<Waiting> young = new ArrayList<>();
     private int staleEntries;
     private long sequence;
     private long watermarkMillis = Long.MIN_VALUE;
     private long heldBytes;
     private final long[] outcomeCounts = new long[OfferResult.Outcome.values().length];
     private long expired;
-    /** Halves {@link EdgeMatcher#staleOf} ended before their deadline; handed back by the next {@link #expire}. */
+    /**
+     * Halves whose wait an offer ended ({@link EdgeMatcher#staleOf}, or a deadline already passed);
+     * handed back by {@link #takeExpiredEarly} or the next {@link #expire}.
+     */
     private final List<PendingSpan> expiredEarly = new ArrayList<>();
 
     public EdgeStore(EdgeStoreOptions options) {
@@ -73,13 +78,29 @@ public final class EdgeStore {
         if (!PendingSpan.isPairable(span)) {
             return count(OfferResult.IGNORED);
         }
-        PendingSpan incoming = PendingSpan.of(span, eventTimeMillis, options.ttlMillis());
+        return offer(PendingSpan.of(span, eventTimeMillis, options.ttlMillis()));
+    }
+
+    /**
+     * Offers a half. It pairs with the half of the other side waiting under the same pairing id,
+     * unless that one's deadline the watermark has passed (its wait is over, whether or not
+     * {@link #expire} has been called since); otherwise it waits, unless its own deadline is
+     * already behind the watermark ({@link EdgeMatcher#hasExpired}).
+     */
+    public OfferResult offer(PendingSpan incoming) {
         OfferResult settled = EdgeMatcher.settleAlone(incoming);
         if (settled != null) {
             return count(settled);
         }
-        PairingKey key = new PairingKey(span.traceIdHi, span.traceIdLo, incoming.pairingSpanId());
+        PairingKey key = new PairingKey(incoming.traceIdHi(), incoming.traceIdLo(), incoming.pairingSpanId());
         Waiting w = waiting.get(key);
+        if (w != null && EdgeMatcher.hasExpired(w.span, watermarkMillis)) {
+            // its wait ended when the watermark passed its deadline
+            waiting.remove(key);
+            forget(w);
+            expiredEarly.add(w.span);
+            w = null;
+        }
         if (w != null) {
             PendingSpan stale = EdgeMatcher.staleOf(w.span, incoming);
             if (stale == incoming) {
@@ -90,7 +111,6 @@ public final class EdgeStore {
             if (stale == w.span) {
                 waiting.remove(key);
                 forget(w);
-                staleEntries++;
                 expiredEarly.add(w.span);
                 w = null;
             }
@@ -100,19 +120,23 @@ public final class EdgeStore {
             if (EdgeMatcher.consumesWaiting(matched)) {
                 waiting.remove(key);
                 forget(w);
-                staleEntries++;
                 if (staleEntries > waiting.size() + STALE_SLACK) {
                     rebuildQueue();
                 }
             }
             return count(matched);
         }
+        if (EdgeMatcher.hasExpired(incoming, watermarkMillis)) {
+            // arrived after its own deadline: its wait is already over (as the keyed operator decides)
+            expiredEarly.add(incoming);
+            return count(OfferResult.pending(incoming));
+        }
         if (waiting.size() >= options.maxItems()) {
             return count(OfferResult.rejected(incoming));
         }
         Waiting added = new Waiting(key, incoming, sequence++);
         waiting.put(key, added);
-        byDeadline.add(added);
+        addYoung(added);
         heldBytes += incoming.approxHeapBytes();
         return count(OfferResult.pending(incoming));
     }
@@ -130,8 +154,16 @@ public final class EdgeStore {
             out = new ArrayList<>(expiredEarly);
             expiredEarly.clear();
         }
+        for (Waiting w : young) {
+            if (w.live) {
+                w.inQueue = true;
+                byDeadline.add(w);
+            }
+        }
+        young.clear();
         while (!byDeadline.isEmpty() && byDeadline.peek().span.deadlineMillis() <= watermarkMillis) {
             Waiting w = byDeadline.poll();
+            w.inQueue = false;
             if (!w.live) {
                 staleEntries--;
                 continue;
@@ -148,6 +180,54 @@ public final class EdgeStore {
         }
         expired += out.size();
         return out;
+    }
+
+    /**
+     * Hands back, and counts as expired, the halves {@link EdgeMatcher#staleOf} or a passed
+     * deadline ended early since the last call (or {@link #expire}), in the order they ended; their
+     * waits are over, so nothing can change how they end. The keyed operator takes them right
+     * after each offer: they are no longer waiting, so the checkpoint (which mirrors the waiting
+     * halves) would not hold them, and a half ended early but still unnamed at a checkpoint would
+     * be lost by a restore from it.
+     */
+    public List<PendingSpan> takeExpiredEarly() {
+        if (expiredEarly.isEmpty()) {
+            return Collections.emptyList();
+        }
+        List<PendingSpan> out = new ArrayList<>(expiredEarly);
+        expiredEarly.clear();
+        expired += out.size();
+        return out;
+    }
+
+    /** True when {@link #takeExpiredEarly} has halves to hand back. */
+    public boolean hasExpiredEarly() {
+        return !expiredEarly.isEmpty();
+    }
+
+    /**
+     * Records the watermark without handing back expired halves: offers from now on judge
+     * against it ({@link #expire} with it hands them back). Used when an operator restores its
+     * watermark horizon before it may emit.
+     */
+    public void observeWatermark(long watermarkMillis) {
+        this.watermarkMillis = Math.max(this.watermarkMillis, watermarkMillis);
+    }
+
+    /**
+     * Puts back a half that was waiting when a checkpoint was taken, without counting an offer.
+     * Returns false when another half already waits under its pairing id (it is then ignored).
+     */
+    public boolean restore(PendingSpan p) {
+        PairingKey key = new PairingKey(p.traceIdHi(), p.traceIdLo(), p.pairingSpanId());
+        if (waiting.containsKey(key)) {
+            return false;
+        }
+        Waiting added = new Waiting(key, p, sequence++);
+        waiting.put(key, added);
+        addYoung(added);
+        heldBytes += p.approxHeapBytes();
+        return true;
     }
 
     /** Halves waiting now ({@code pendingSpans} gauge). */
@@ -203,16 +283,59 @@ public final class EdgeStore {
     private void forget(Waiting w) {
         w.live = false;
         heldBytes -= w.span.approxHeapBytes();
+        if (w.inQueue) {
+            staleEntries++;
+        }
+    }
+
+    /**
+     * A new half goes to the deadline queue only at the next {@link #expire}, if it is still
+     * waiting then: most halves pair within moments, before the next watermark, and so never
+     * cost a queue insertion and removal. Dead young entries are dropped now and then, so that
+     * a long stretch without watermarks (a batch replay) does not keep them all.
+     */
+    private void addYoung(Waiting w) {
+        young.add(w);
+        if (young.size() > waiting.size() + STALE_SLACK) {
+            young.removeIf(y -> !y.live);
+        }
     }
 
     /** Drops dead queue entries; amortised O(1) per pairing since it runs after STALE_SLACK of them. */
     private void rebuildQueue() {
-        byDeadline = new PriorityQueue<>(waiting.values());
+        List<Waiting> all = new ArrayList<>(waiting.values());
+        for (Waiting w : all) {
+            w.inQueue = true;
+        }
+        byDeadline = new PriorityQueue<>(all);
+        young.clear();
         staleEntries = 0;
     }
 
-    /** Where a half waits: the trace and the span id both halves of one call share. */
-    private record PairingKey(long traceIdHi, long traceIdLo, long spanId) {
+    /**
+     * Where a half waits: the trace and the span id both halves of one call share. A plain class,
+     * not a record: a record's equals goes through an invokedynamic bootstrap, slow on this path.
+     */
+    private static final class PairingKey {
+        final long traceIdHi;
+        final long traceIdLo;
+        final long spanId;
+
+        PairingKey(long traceIdHi, long traceIdLo, long spanId) {
+            this.traceIdHi = traceIdHi;
+            this.traceIdLo = traceIdLo;
+            this.spanId = spanId;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof PairingKey)) {
+                return false;
+            }
+            PairingKey k = (PairingKey) o;
+            return spanId == k.spanId && traceIdLo == k.traceIdLo && traceIdHi == k.traceIdHi;
+        }
+
         @Override
         public int hashCode() {
             long h = traceIdLo * 0x9E3779B97F4A7C15L ^ traceIdHi ^ spanId * 0xC2B2AE3D27D4EB4FL;
@@ -226,6 +349,8 @@ public final class EdgeStore {
         final PendingSpan span;
         final long seq;
         boolean live = true;
+        /** In {@code byDeadline} (else in {@code young}, or in neither once polled). */
+        boolean inQueue;
 
         Waiting(PairingKey key, PendingSpan span, long seq) {
             this.key = key;

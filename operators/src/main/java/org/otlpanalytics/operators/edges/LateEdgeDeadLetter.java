@@ -1,11 +1,14 @@
 package org.otlpanalytics.operators.edges;
 
+import org.otlpanalytics.operators.common.KafkaRange;
 import org.otlpanalytics.schemas.kafka.DeadLetter;
 
 /**
- * Turns an edge that arrived after its window's allowed lateness into a dead letter: the headers
- * carry the reason and the Kafka record of the caller span (else the callee's), so the spans can
- * be re-read; the value is a short JSON description. Nothing late is lost silently.
+ * Turns an edge that arrived after the allowed lateness into a dead letter: the headers carry
+ * the reason and the Kafka record of the caller span (else the callee's), so the spans can be
+ * re-read; the value is a short JSON description. A late partial (several calls, only after a
+ * restore races the pre-aggregation) names the Kafka offset ranges of its calls. Nothing late is
+ * lost silently.
  */
 public final class LateEdgeDeadLetter {
     public static final String REASON_PREFIX = "late edge: ";
@@ -22,5 +25,29 @@ public final class LateEdgeDeadLetter {
                 caller ? e.callerOffset : e.calleeOffset, e.eventTimeMillis(),
                 REASON_PREFIX + where + ": call start " + e.eventTimeMillis()
                         + " ms is behind the watermark by more than the allowed lateness", json);
+    }
+
+    public static DeadLetter of(EdgePartial p, String topic, String where) {
+        KafkaRange r = p.calls.range();
+        StringBuilder ranges = new StringBuilder("[");
+        int firstPartition = -1;
+        for (int i = 0; i < r.from.length; i++) {
+            if (r.from[i] < 0) {
+                continue;
+            }
+            if (firstPartition < 0) {
+                firstPartition = i;
+            } else {
+                ranges.append(',');
+            }
+            ranges.append("{\"partition\":").append(i).append(",\"from\":").append(r.from[i]).append(",\"to\":")
+                    .append(r.to[i]).append('}');
+        }
+        ranges.append(']');
+        String json = "{\"signal\":\"edges\",\"calls\":" + p.calls.calls() + ",\"firstStartMillis\":" + p.calls.firstMillis()
+                + ",\"lastStartMillis\":" + p.calls.lastMillis() + ",\"ranges\":" + ranges + "}";
+        return new DeadLetter(topic, firstPartition, firstPartition < 0 ? -1 : r.from[firstPartition], p.slotStartMillis,
+                REASON_PREFIX + where + ": " + p.calls.calls() + " calls of slot " + p.slotStartMillis
+                        + " ms behind the watermark by more than the allowed lateness", json);
     }
 }

@@ -4,11 +4,13 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
+import org.otlpanalytics.operators.common.SerializerTypeInfo;
 
 /**
  * State form of a {@link PendingSpan}: about 110 bytes for a typical half (ids and times fixed,
@@ -25,6 +27,8 @@ import org.apache.flink.core.memory.DataOutputView;
 public final class PendingSpanSerializer extends TypeSerializerSingleton<PendingSpan> {
     private static final long serialVersionUID = 1L;
     public static final PendingSpanSerializer INSTANCE = new PendingSpanSerializer();
+    /** The type of streams of halves (the shuffle to the pairing): the same layout, strings read through a {@link StringCache}. */
+    public static final TypeInformation<PendingSpan> TYPE = new SerializerTypeInfo<>(PendingSpan.class, new Wire());
 
     static final int VERSION = 1;
     /** Refuses lengths no writer of ours produces, so a corrupt state cannot allocate gigabytes. */
@@ -50,6 +54,11 @@ public final class PendingSpanSerializer extends TypeSerializerSingleton<Pending
     }
 
     public static PendingSpan read(DataInput in) throws IOException {
+        return read(in, null);
+    }
+
+    /** Reads a half, taking its strings from {@code strings} when it is not null. */
+    static PendingSpan read(DataInput in, StringCache strings) throws IOException {
         int version = in.readUnsignedByte();
         if (version != VERSION) {
             throw new IOException("unknown PendingSpan state version " + version);
@@ -65,16 +74,16 @@ public final class PendingSpanSerializer extends TypeSerializerSingleton<Pending
         } catch (IllegalArgumentException e) {
             throw new IOException("corrupt PendingSpan state: " + e.getMessage(), e);
         }
-        String tenant = readString(in);
-        String service = readString(in);
-        String urn = readString(in);
+        String tenant = readString(in, strings);
+        String service = readString(in, strings);
+        String urn = readString(in, strings);
         long start = in.readLong();
         long duration = unZigZag(readVarLong(in));
         int partition = (int) unZigZag(readVarLong(in));
         long offset = unZigZag(readVarLong(in));
         long deadline = in.readLong();
-        String peerName = readString(in);
-        String peerUrn = readString(in);
+        String peerName = readString(in, strings);
+        String peerUrn = readString(in, strings);
         return new PendingSpan(traceHi, traceLo, spanId, parentId, packed & 0x7, packed >>> 3 & 0x3, type,
                 tenant, service, urn, start, duration, partition, offset, deadline, peerName, peerUrn);
     }
@@ -90,12 +99,19 @@ public final class PendingSpanSerializer extends TypeSerializerSingleton<Pending
     }
 
     static String readString(DataInput in) throws IOException {
+        return readString(in, null);
+    }
+
+    static String readString(DataInput in, StringCache strings) throws IOException {
         long n = readVarLong(in);
         if (n == 0) {
             return null;
         }
         if (n - 1 > MAX_STRING_BYTES) {
             throw new IOException("corrupt PendingSpan state: string of " + (n - 1) + " bytes");
+        }
+        if (strings != null) {
+            return strings.read(in, (int) (n - 1));
         }
         byte[] b = new byte[(int) (n - 1)];
         in.readFully(b);
@@ -187,6 +203,94 @@ public final class PendingSpanSerializer extends TypeSerializerSingleton<Pending
     public static final class PendingSpanSerializerSnapshot extends SimpleTypeSerializerSnapshot<PendingSpan> {
         public PendingSpanSerializerSnapshot() {
             super(() -> INSTANCE);
+        }
+    }
+
+    /**
+     * The serializer of the shuffle: this layout, with the strings of each thread's records read
+     * through a {@link StringCache}. Stateful, so {@link #duplicate} gives every thread its own.
+     */
+    public static final class Wire extends org.apache.flink.api.common.typeutils.TypeSerializer<PendingSpan> {
+        private static final long serialVersionUID = 1L;
+        private transient StringCache strings;
+
+        private StringCache strings() {
+            if (strings == null) {
+                strings = new StringCache();
+            }
+            return strings;
+        }
+
+        @Override
+        public boolean isImmutableType() {
+            return true;
+        }
+
+        @Override
+        public org.apache.flink.api.common.typeutils.TypeSerializer<PendingSpan> duplicate() {
+            return new Wire();
+        }
+
+        @Override
+        public PendingSpan createInstance() {
+            return null;
+        }
+
+        @Override
+        public PendingSpan copy(PendingSpan from) {
+            return from;
+        }
+
+        @Override
+        public PendingSpan copy(PendingSpan from, PendingSpan reuse) {
+            return from;
+        }
+
+        @Override
+        public int getLength() {
+            return -1;
+        }
+
+        @Override
+        public void serialize(PendingSpan record, DataOutputView target) throws IOException {
+            write(record, target);
+        }
+
+        @Override
+        public PendingSpan deserialize(DataInputView source) throws IOException {
+            return read(source, strings());
+        }
+
+        @Override
+        public PendingSpan deserialize(PendingSpan reuse, DataInputView source) throws IOException {
+            return read(source, strings());
+        }
+
+        @Override
+        public void copy(DataInputView source, DataOutputView target) throws IOException {
+            write(read(source, strings()), target);
+        }
+
+        @Override
+        public boolean equals(Object obj) {
+            return obj instanceof Wire;
+        }
+
+        @Override
+        public int hashCode() {
+            return Wire.class.hashCode();
+        }
+
+        @Override
+        public TypeSerializerSnapshot<PendingSpan> snapshotConfiguration() {
+            return new WireSnapshot();
+        }
+    }
+
+    /** Snapshot of the shuffle serializer (never part of a checkpoint; Flink asks for one anyway). */
+    public static final class WireSnapshot extends SimpleTypeSerializerSnapshot<PendingSpan> {
+        public WireSnapshot() {
+            super(Wire::new);
         }
     }
 }

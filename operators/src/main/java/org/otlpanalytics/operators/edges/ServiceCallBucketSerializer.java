@@ -6,7 +6,6 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.otlpanalytics.operators.common.CodecSerializer;
-import org.otlpanalytics.operators.common.KafkaRange;
 
 /**
  * Checkpoint form of a {@link ServiceCallBucket}. Layout, version 1: version byte, bucket start,
@@ -34,21 +33,9 @@ public final class ServiceCallBucketSerializer extends CodecSerializer<ServiceCa
         PendingSpanSerializer.writeString(out, b.calleeUrn);
         PendingSpanSerializer.writeString(out, b.calleeName);
         out.writeBoolean(b.calleeVirtual);
-        out.writeByte(b.typeMask);
+        out.writeByte(b.calls.typeMask);
         out.writeBoolean(b.fired);
-        out.writeLong(b.calls);
-        out.writeLong(b.errors);
-        out.writeLong(b.firstSeenMillis);
-        out.writeLong(b.lastSeenMillis);
-        b.client.write(out);
-        b.server.write(out);
-        out.writeLong(b.sampleHash);
-        out.writeLong(b.sampleHi);
-        out.writeLong(b.sampleLo);
-        out.writeLong(b.errorSampleHash);
-        out.writeLong(b.errorSampleHi);
-        out.writeLong(b.errorSampleLo);
-        b.range.write(out);
+        b.calls.writeTail(out);
     }
 
     @Override
@@ -67,25 +54,7 @@ public final class ServiceCallBucketSerializer extends CodecSerializer<ServiceCa
         boolean calleeVirtual = in.readBoolean();
         int mask = in.readByte();
         boolean fired = in.readBoolean();
-        long calls = in.readLong();
-        long errors = in.readLong();
-        long first = in.readLong();
-        long last = in.readLong();
-        DurationStats client = DurationStats.read(in);
-        DurationStats server = DurationStats.read(in);
-        long sampleHash = in.readLong();
-        long sampleHi = in.readLong();
-        long sampleLo = in.readLong();
-        long errorSampleHash = in.readLong();
-        long errorSampleHi = in.readLong();
-        long errorSampleLo = in.readLong();
-        ServiceCallBucket r = new ServiceCallBucket(client, server, KafkaRange.read(in));
-        r.sampleHash = sampleHash;
-        r.sampleHi = sampleHi;
-        r.sampleLo = sampleLo;
-        r.errorSampleHash = errorSampleHash;
-        r.errorSampleHi = errorSampleHi;
-        r.errorSampleLo = errorSampleLo;
+        ServiceCallBucket r = new ServiceCallBucket(EdgeCalls.readTail(mask, in));
         r.bucketStartMillis = start;
         r.tenant = tenant;
         r.callerUrn = callerUrn;
@@ -94,12 +63,7 @@ public final class ServiceCallBucketSerializer extends CodecSerializer<ServiceCa
         r.calleeUrn = calleeUrn;
         r.calleeName = calleeName;
         r.calleeVirtual = calleeVirtual;
-        r.typeMask = mask;
         r.fired = fired;
-        r.calls = calls;
-        r.errors = errors;
-        r.firstSeenMillis = first;
-        r.lastSeenMillis = last;
         return r;
     }
 

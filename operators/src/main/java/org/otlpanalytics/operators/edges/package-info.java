@@ -13,7 +13,10 @@
  *       callee kind; the edge is {@code messaging_system} when either side is PRODUCER/CONSUMER,
  *       {@code database} when the caller names a db system, else {@code request}.
  *   <li><b>Waiting.</b> A half waits until its span's end time plus {@code edges.store.ttl}
- *       (default 10 s) of event time; only a watermark ends the wait, never the wall clock.
+ *       (default 10 s) of event time; only the watermark ends the wait, never the wall clock,
+ *       and it is over as soon as the watermark passes the deadline: a half arriving later
+ *       expires at once, and no half pairs with one whose deadline the watermark has passed.
+ *       The watermark is kept in checkpointed state, so this holds right after a restore too.
  *       Pairing wins over naming: a CLIENT span naming a database still pairs with a SERVER
  *       child that arrives in time.
  *   <li><b>In time.</b> Two halves pair only when each starts before the other's deadline
@@ -38,6 +41,10 @@
  *       ({@code spansDuplicated}).
  *   <li><b>Bound.</b> At {@code edges.store.max-items} waiting halves a new half is refused and
  *       counted ({@code spansDropped}); a span that completes a pair is still accepted.
+ *   <li><b>After pairing.</b> Edges are pre-aggregated per edge and slot ({@link
+ *       org.otlpanalytics.operators.edges.EdgePartial}); a call whose slot is past the allowed
+ *       lateness is late for every output at once (dead-lettered); peers per caller and slot are
+ *       capped by stable hash ({@link org.otlpanalytics.operators.edges.VirtualPeerLimiter}).
  * </ul>
  */
 package org.otlpanalytics.operators.edges;

@@ -11,7 +11,7 @@ import org.otlpanalytics.schemas.metrics.MetricPoint;
  * admitted under the per-resource cap, the reporting service and the Kafka range read.
  *
  * <p>The cap keeps the {@code limit} series with the smallest stable hash (bottom-k, as
- * {@code RedBucket} does for operations): gauges and deltas reach the aggregator in arrival
+ * {@code RedAggregator} does for operations): gauges and deltas reach the aggregator in arrival
  * order, and "first come, first kept" would let a restart keep other series. A series evicted
  * before the minute fired is dropped with its points and counted; after it fired, rows already
  * written are never taken back and new series over the cap are dropped.

@@ -1,5 +1,8 @@
 package org.otlpanalytics.operators.red;
 
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -7,11 +10,14 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.api.common.typeutils.base.array.LongPrimitiveArraySerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.otlpanalytics.operators.common.KafkaRange;
+import org.otlpanalytics.operators.common.StableHash;
 import org.otlpanalytics.operators.common.time.EpochWindows;
 import org.otlpanalytics.operators.common.time.KeyedWindows;
 import org.otlpanalytics.operators.common.time.WatermarkHorizon;
@@ -20,8 +26,8 @@ import org.otlpanalytics.schemas.traces.SpanRecord;
 /**
  * RED per service, operation, span kind and status in 1-minute event-time windows aligned to
  * the epoch. Keyed by (tenant, service) rather than by the full series key so that the
- * per-service cardinality cap ({@link RedBucket}) is enforced where all of a service's
- * operations meet, with a single shuffle of the spans.
+ * per-service cardinality cap ({@link AdmittedOperations}) is enforced where all of a service's
+ * operations meet, with a single shuffle.
  *
  * <p>Input are {@link RedPartial}s from {@link RedPreAggregator} (which also sends spans later than
  * the allowed lateness to {@link #LATE_SPANS}). A minute fires when the watermark passes its end;
@@ -29,21 +35,34 @@ import org.otlpanalytics.schemas.traces.SpanRecord;
  * (rows are upserts). Lateness is judged by {@link KeyedWindows} against the operator's
  * {@link WatermarkHorizon}, so it must run in a
  * {@link org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator}.
+ *
+ * <p><b>State layout.</b> Per service and minute a small {@link RedWindow} (labels, fired flag,
+ * Kafka range), the admitted operation hashes, and one {@link RedAccumulator} per series in a
+ * map keyed by {@link RedSeriesKey}: a partial reads and writes its window and its own series
+ * only, so on RocksDB its cost does not grow with the number of operations of the service.
  */
 public class RedAggregator extends KeyedProcessFunction<String, RedPartial, RedRow> implements WatermarkHorizon.Aware {
     private static final long serialVersionUID = 1L;
+    /** The operation name of the row that counts the operations folded by the cardinality cap. */
+    public static final String OVERFLOW_OPERATION = "__overflow__";
     public static final OutputTag<SpanRecord> LATE_SPANS =
             new OutputTag<>("red-late-spans", TypeInformation.of(SpanRecord.class));
-    /** Partials late at this operator (cannot happen while partials never overtake watermarks; counted). */
+    /** Partials later than the allowed lateness at this operator (counted, dead-lettered). */
     public static final OutputTag<RedPartial> LATE_PARTIALS =
             new OutputTag<>("red-late-partials", TypeInformation.of(RedPartial.class));
-    private static final String BUCKETS = "red-buckets";
+    // state names: never change, savepoints depend on them
+    static final String WINDOWS = "red-windows";
+    static final String SERIES = "red-series";
+    static final String ADMITTED = "red-admitted-operations";
 
     private final RedOptions options;
-    private final MapStateDescriptor<Long, RedBucket> bucketsDescriptor;
-    private transient MapState<Long, RedBucket> buckets;
+    private final MapStateDescriptor<Long, RedWindow> windowsDescriptor;
+    private final MapStateDescriptor<RedSeriesKey, RedAccumulator> seriesDescriptor;
+    private final MapStateDescriptor<Long, long[]> admittedDescriptor;
+    private transient MapState<RedSeriesKey, RedAccumulator> series;
+    private transient MapState<Long, long[]> admitted;
     private transient WatermarkHorizon horizon;
-    private transient KeyedWindows<RedBucket> windows;
+    private transient KeyedWindows<RedWindow> windows;
     private transient Counter aggregated;
     private transient Counter late;
     private transient Counter folded;
@@ -51,7 +70,9 @@ public class RedAggregator extends KeyedProcessFunction<String, RedPartial, RedR
 
     public RedAggregator(RedOptions options) {
         this.options = options;
-        this.bucketsDescriptor = new MapStateDescriptor<>(BUCKETS, LongSerializer.INSTANCE, new RedBucketSerializer());
+        this.windowsDescriptor = new MapStateDescriptor<>(WINDOWS, LongSerializer.INSTANCE, new RedWindowSerializer());
+        this.seriesDescriptor = new MapStateDescriptor<>(SERIES, new RedSeriesKey.Serializer(), new RedAccumulatorSerializer());
+        this.admittedDescriptor = new MapStateDescriptor<>(ADMITTED, LongSerializer.INSTANCE, LongPrimitiveArraySerializer.INSTANCE);
     }
 
     /** The key this operator expects: one per tenant and service. */
@@ -66,8 +87,10 @@ public class RedAggregator extends KeyedProcessFunction<String, RedPartial, RedR
 
     @Override
     public void open(OpenContext openContext) {
-        buckets = getRuntimeContext().getMapState(bucketsDescriptor);
-        windows = new KeyedWindows<>(new EpochWindows(RedOptions.WINDOW_MILLIS, options.allowedLatenessMillis()), buckets, horizon);
+        windows = new KeyedWindows<>(new EpochWindows(RedOptions.WINDOW_MILLIS, options.allowedLatenessMillis()),
+                getRuntimeContext().getMapState(windowsDescriptor), horizon);
+        series = getRuntimeContext().getMapState(seriesDescriptor);
+        admitted = getRuntimeContext().getMapState(admittedDescriptor);
         MetricGroup g = getRuntimeContext().getMetricGroup().addGroup(RedMetrics.GROUP);
         aggregated = g.counter(RedMetrics.SPANS_MERGED);
         late = g.counter(RedMetrics.PARTIALS_LATE_DROPPED);
@@ -83,55 +106,120 @@ public class RedAggregator extends KeyedProcessFunction<String, RedPartial, RedR
             ctx.output(LATE_PARTIALS, p);
             return;
         }
-        RedBucket b = windows.get(bucket);
-        boolean created = b == null;
+        RedWindow w = windows.get(bucket);
+        boolean created = w == null;
         if (created) {
-            b = new RedBucket();
-            b.bucketStartMillis = bucket;
-            b.tenant = p.tenant;
-            b.serviceName = p.serviceName;
-            b.serviceNamespace = p.serviceNamespace;
-            b.serviceUrn = p.serviceUrn;
+            w = RedWindow.of(p);
         }
         Object[] st = p.readState();
         RedAccumulator partial = (RedAccumulator) st[0];
-        long foldedBefore = b.foldedSpans;
-        String op = b.admit(p.operation, options.cardinalityLimit(), options.hllLgK());
-        RedAccumulator acc = b.accumulator(op, p.kind, p.status, options.hllLgK());
-        acc.merge(partial);
-        if (op == RedBucket.OVERFLOW_OPERATION) {
-            b.foldedSpans += partial.calls;
+        RedSeriesKey key = new RedSeriesKey(bucket, p.operation, p.kind, p.status);
+        RedAccumulator acc = series.get(key);
+        if (acc == null) {
+            String op = admit(bucket, w, p.operation);
+            if (!op.equals(p.operation)) {
+                key = new RedSeriesKey(bucket, op, p.kind, p.status);
+                acc = series.get(key);
+                w.foldedSpans += partial.calls;
+                folded.inc(partial.calls);
+            }
+            if (acc == null) {
+                acc = new RedAccumulator(options.hllLgK());
+            }
         }
-        folded.inc(b.foldedSpans - foldedBefore);
-        b.range.merge((org.otlpanalytics.operators.common.KafkaRange) st[1]);
+        acc.merge(partial);
+        series.put(key, acc);
+        w.range.merge((KafkaRange) st[1]);
         aggregated.inc(partial.calls);
         if (created) {
-            windows.create(bucket, b, ctx.timerService());
+            windows.create(bucket, w, ctx.timerService());
         } else {
-            windows.update(bucket, b);
+            windows.update(bucket, w);
         }
-        if (b.fired) {
+        if (w.fired) {
             // late but within the allowed lateness: the row is rewritten with the new totals
-            emit(b, new RedBucket.SeriesKey(op, p.kind, p.status), acc, out);
+            emit(w, key, acc, out);
+        }
+    }
+
+    /**
+     * The operation under which a new series of {@code operation} is counted: itself when the cap
+     * admits it (possibly evicting the admitted operation with the largest hash into overflow),
+     * else {@link #OVERFLOW_OPERATION}.
+     */
+    private String admit(long bucket, RedWindow w, String operation) throws Exception {
+        int limit = options.cardinalityLimit();
+        if (limit <= 0 || OVERFLOW_OPERATION.equals(operation)) {
+            return operation;
+        }
+        long[] kept = admitted.get(bucket);
+        AdmittedOperations.Admission a = AdmittedOperations.admit(kept == null ? AdmittedOperations.NONE : kept,
+                StableHash.of(operation), limit, !w.fired);
+        if (a.hashes != kept) {
+            admitted.put(bucket, a.hashes);
+        }
+        if (a.evicted) {
+            foldIntoOverflow(bucket, w, a.evictedHash);
+        }
+        return a.admitted ? operation : OVERFLOW_OPERATION;
+    }
+
+    /** Moves the series of the evicted operation into the overflow rows (rare: only while a minute fills past the cap). */
+    private void foldIntoOverflow(long bucket, RedWindow w, long evictedHash) throws Exception {
+        List<Map.Entry<RedSeriesKey, RedAccumulator>> moved = new ArrayList<>();
+        for (Map.Entry<RedSeriesKey, RedAccumulator> e : series.entries()) {
+            RedSeriesKey k = e.getKey();
+            if (k.bucketStartMillis == bucket && !OVERFLOW_OPERATION.equals(k.operation) && StableHash.of(k.operation) == evictedHash) {
+                moved.add(Map.entry(k, e.getValue()));
+            }
+        }
+        for (Map.Entry<RedSeriesKey, RedAccumulator> e : moved) {
+            series.remove(e.getKey());
+            RedSeriesKey ok = new RedSeriesKey(bucket, OVERFLOW_OPERATION, e.getKey().kind, e.getKey().status);
+            RedAccumulator o = series.get(ok);
+            if (o == null) {
+                o = new RedAccumulator(options.hllLgK());
+            }
+            o.merge(e.getValue());
+            series.put(ok, o);
+            w.foldedSpans += e.getValue().calls;
+            folded.inc(e.getValue().calls);
         }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<RedRow> out) throws Exception {
-        windows.onTimer(timestamp, (start, b) -> {
-            for (Map.Entry<RedBucket.SeriesKey, RedAccumulator> e : b.series.entrySet()) {
-                emit(b, e.getKey(), e.getValue(), out);
+        windows.onTimer(timestamp, (start, w) -> {
+            for (Map.Entry<RedSeriesKey, RedAccumulator> e : series.entries()) {
+                if (e.getKey().bucketStartMillis == start) {
+                    emit(w, e.getKey(), e.getValue(), out);
+                }
             }
-        }, null);
+        }, (start, w) -> {
+            Iterator<Map.Entry<RedSeriesKey, RedAccumulator>> it = series.iterator();
+            while (it.hasNext()) {
+                if (it.next().getKey().bucketStartMillis == start) {
+                    it.remove();
+                }
+            }
+            admitted.remove(start);
+            // the heap backend keeps an emptied map as an entry of the key; clear() drops it
+            if (series.isEmpty()) {
+                series.clear();
+            }
+            if (admitted.isEmpty()) {
+                admitted.clear();
+            }
+        });
     }
 
-    private void emit(RedBucket b, RedBucket.SeriesKey k, RedAccumulator a, Collector<RedRow> out) {
+    private void emit(RedWindow w, RedSeriesKey k, RedAccumulator a, Collector<RedRow> out) {
         RedRow r = new RedRow();
-        r.bucketStartMillis = b.bucketStartMillis;
-        r.tenant = b.tenant;
-        r.serviceName = b.serviceName;
-        r.serviceNamespace = b.serviceNamespace;
-        r.serviceUrn = b.serviceUrn;
+        r.bucketStartMillis = k.bucketStartMillis;
+        r.tenant = w.tenant;
+        r.serviceName = w.serviceName;
+        r.serviceNamespace = w.serviceNamespace;
+        r.serviceUrn = w.serviceUrn;
         r.operation = k.operation;
         r.spanKind = SpanRecord.kindName(k.kind);
         r.status = SpanRecord.statusName(k.status);
@@ -145,7 +233,7 @@ public class RedAggregator extends KeyedProcessFunction<String, RedPartial, RedR
         r.distinctTraces = a.distinctTraces();
         r.kll = kll.toByteArray();
         r.hll = a.hllBytes();
-        r.range = b.range.copy();
+        r.range = w.range.copy();
         rows.inc();
         out.collect(r);
     }

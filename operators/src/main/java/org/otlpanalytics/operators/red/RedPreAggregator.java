@@ -20,11 +20,15 @@ import org.otlpanalytics.schemas.traces.SpanRecord;
  * source so the network shuffle carries one partial per series and flush instead of one record per
  * span — the local/global aggregation of Flink SQL, done by hand.
  *
- * <p>Holds no checkpointed state: everything buffered is emitted before a checkpoint barrier
- * ({@link #prepareSnapshotPreBarrier}), before every watermark is forwarded (so a partial never
- * overtakes the watermark that would make it late downstream), at end of input, and when
- * {@code maxEntries} series are buffered. Spans already later than the allowed lateness at this
- * operator's watermark go to {@link RedAggregator#LATE_SPANS} as spans.
+ * <p>Holds no checkpointed state besides its {@link WatermarkHorizon}: everything buffered is
+ * emitted before a checkpoint barrier ({@link #prepareSnapshotPreBarrier}), at end of input, when
+ * {@code maxEntries} series are buffered, and — for the minutes a watermark closes — before that
+ * watermark is forwarded, so a partial never arrives after the watermark that fires its minute
+ * downstream. Minutes still open stay buffered across watermarks: a busy series crosses the
+ * network about once per minute and checkpoint instead of once per watermark interval, which is
+ * what keeps the keyed aggregation cheap on RocksDB. Spans already later than the allowed
+ * lateness at this operator's horizon (its last watermark, kept across restores) go to
+ * {@link RedAggregator#LATE_SPANS} as spans.
  */
 public class RedPreAggregator extends AbstractStreamOperator<RedPartial>
         implements OneInputStreamOperator<SpanRecord, RedPartial>, BoundedOneInput {
@@ -94,7 +98,7 @@ public class RedPreAggregator extends AbstractStreamOperator<RedPartial>
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
-        flush();
+        flushClosedBy(mark.getTimestamp());
         watermark = mark.getTimestamp();
         horizon.observe(watermark);
         super.processWatermark(mark);
@@ -117,27 +121,47 @@ public class RedPreAggregator extends AbstractStreamOperator<RedPartial>
         super.finish();
     }
 
+    /** Emits the partials of the minutes whose end {@code watermark} passes (they fire downstream with it). */
+    private void flushClosedBy(long watermark) {
+        if (buffer == null || buffer.isEmpty()) {
+            return;
+        }
+        int n = 0;
+        var it = buffer.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<Key, Entry> en = it.next();
+            if (en.getKey().bucket + RedOptions.WINDOW_MILLIS - 1 <= watermark) {
+                emit(en.getKey(), en.getValue());
+                it.remove();
+                n++;
+            }
+        }
+        flushed.inc(n);
+    }
+
     private void flush() {
         if (buffer == null || buffer.isEmpty()) {
             return;
         }
         for (Map.Entry<Key, Entry> en : buffer.entrySet()) {
-            Key k = en.getKey();
-            Entry e = en.getValue();
-            RedPartial p = new RedPartial();
-            p.tenant = k.tenant;
-            p.serviceUrn = k.serviceUrn;
-            p.serviceName = e.serviceName;
-            p.serviceNamespace = e.serviceNamespace;
-            p.bucketStartMillis = k.bucket;
-            p.operation = k.operation;
-            p.kind = k.kind;
-            p.status = k.status;
-            p.setState(e.acc, e.range);
-            output.collect(new StreamRecord<>(p, k.bucket));
+            emit(en.getKey(), en.getValue());
         }
         flushed.inc(buffer.size());
         buffer.clear();
+    }
+
+    private void emit(Key k, Entry e) {
+        RedPartial p = new RedPartial();
+        p.tenant = k.tenant;
+        p.serviceUrn = k.serviceUrn;
+        p.serviceName = e.serviceName;
+        p.serviceNamespace = e.serviceNamespace;
+        p.bucketStartMillis = k.bucket;
+        p.operation = k.operation;
+        p.kind = k.kind;
+        p.status = k.status;
+        p.setState(e.acc, e.range);
+        output.collect(new StreamRecord<>(p, k.bucket));
     }
 
     private static final class Entry {

@@ -106,6 +106,19 @@ public final class EdgeRuns {
         return runs.isEmpty();
     }
 
+    /** Removes and returns the runs {@code ended} says are over. */
+    public List<Run> removeIf(java.util.function.Predicate<Run> ended) {
+        List<Run> out = new ArrayList<>(1);
+        for (Iterator<Run> it = runs.iterator(); it.hasNext();) {
+            Run r = it.next();
+            if (ended.test(r)) {
+                out.add(r);
+                it.remove();
+            }
+        }
+        return out;
+    }
+
     /** Removes and returns the runs whose last call is at or before {@code lastCallAtOrBefore}. */
     public List<Run> removeEndedBy(long lastCallAtOrBefore) {
         List<Run> out = new ArrayList<>(1);

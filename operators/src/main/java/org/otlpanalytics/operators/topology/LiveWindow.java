@@ -4,19 +4,22 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 import org.apache.datasketches.kll.KllDoublesSketch;
 import org.otlpanalytics.operators.edges.DurationStats;
+import org.otlpanalytics.operators.edges.EdgeCalls;
 
 /**
  * The calls of one edge over the live window, in slots of the refresh interval: counts, errors,
  * first/last call, connection types and durations per slot, so that the window's totals at any
  * slot boundary are a sum of whole slots. Plain Java, no Flink; the same calls give the same
- * summary in any arrival order.
+ * summary in any arrival order. {@link EdgeTopologyTracker} keeps each {@link Slot} as its own
+ * map-state entry (a call touches one slot) and summarizes them here at each refresh.
  */
 public final class LiveWindow {
     /** One slot: calls starting in [start, start + slot width). */
-    static final class Slot {
+    public static final class Slot {
         long calls;
         long errors;
         long minTime = Long.MAX_VALUE;
@@ -24,12 +27,50 @@ public final class LiveWindow {
         int typeMask;
         final DurationStats durations;
 
-        Slot() {
+        public Slot() {
             this(new DurationStats());
         }
 
         Slot(DurationStats durations) {
             this.durations = durations;
+        }
+
+        /** Adds the calls of a partial; durations from the side the edge's quantiles are read from. */
+        public void add(EdgeCalls c) {
+            calls += c.calls();
+            errors += c.errors();
+            minTime = Math.min(minTime, c.firstMillis());
+            maxTime = Math.max(maxTime, c.lastMillis());
+            typeMask |= c.typeMask();
+            durations.merge(c.mainSide());
+        }
+
+        public long maxTime() {
+            return maxTime;
+        }
+
+        public void write(DataOutput out) throws IOException {
+            out.writeLong(calls);
+            out.writeLong(errors);
+            out.writeLong(minTime);
+            out.writeLong(maxTime);
+            out.writeByte(typeMask);
+            durations.write(out);
+        }
+
+        public static Slot read(DataInput in) throws IOException {
+            long calls = in.readLong();
+            long errors = in.readLong();
+            long min = in.readLong();
+            long max = in.readLong();
+            int mask = in.readByte();
+            Slot s = new Slot(DurationStats.read(in));
+            s.calls = calls;
+            s.errors = errors;
+            s.minTime = min;
+            s.maxTime = max;
+            s.typeMask = mask;
+            return s;
         }
     }
 
@@ -49,22 +90,9 @@ public final class LiveWindow {
         this(new TreeMap<>());
     }
 
-    private LiveWindow(TreeMap<Long, Slot> slots) {
+    /** A window over the given slots by start; {@link #summarize} drops the old ones from it. */
+    public LiveWindow(TreeMap<Long, Slot> slots) {
         this.slots = slots;
-    }
-
-    /** Adds a call at {@code t} with its duration ({@code < 0}: none known). */
-    public void add(long t, boolean failed, long durationNanos, int typeBit, long slotMillis) {
-        long start = Math.floorDiv(t, slotMillis) * slotMillis;
-        Slot s = slots.computeIfAbsent(start, k -> new Slot());
-        s.calls++;
-        if (failed) {
-            s.errors++;
-        }
-        s.minTime = Math.min(s.minTime, t);
-        s.maxTime = Math.max(s.maxTime, t);
-        s.typeMask |= typeBit;
-        s.durations.add(durationNanos);
     }
 
     /**
@@ -92,6 +120,11 @@ public final class LiveWindow {
         return sum;
     }
 
+    /** The slots by start. */
+    public NavigableMap<Long, Slot> slots() {
+        return slots;
+    }
+
     public boolean isEmpty() {
         return slots.isEmpty();
     }
@@ -105,17 +138,12 @@ public final class LiveWindow {
         return last;
     }
 
+    /** The version-1 state layout of the whole window (read when restoring older checkpoints). */
     public void write(DataOutput out) throws IOException {
         out.writeInt(slots.size());
         for (Map.Entry<Long, Slot> e : slots.entrySet()) {
-            Slot s = e.getValue();
             out.writeLong(e.getKey());
-            out.writeLong(s.calls);
-            out.writeLong(s.errors);
-            out.writeLong(s.minTime);
-            out.writeLong(s.maxTime);
-            out.writeByte(s.typeMask);
-            s.durations.write(out);
+            e.getValue().write(out);
         }
     }
 
@@ -127,18 +155,7 @@ public final class LiveWindow {
         TreeMap<Long, Slot> slots = new TreeMap<>();
         for (int i = 0; i < n; i++) {
             long start = in.readLong();
-            long calls = in.readLong();
-            long errors = in.readLong();
-            long min = in.readLong();
-            long max = in.readLong();
-            int mask = in.readByte();
-            Slot s = new Slot(DurationStats.read(in));
-            s.calls = calls;
-            s.errors = errors;
-            s.minTime = min;
-            s.maxTime = max;
-            s.typeMask = mask;
-            slots.put(start, s);
+            slots.put(start, Slot.read(in));
         }
         return new LiveWindow(slots);
     }

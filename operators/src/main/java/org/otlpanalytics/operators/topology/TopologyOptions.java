@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.otlpanalytics.operators.edges.ServiceCallOptions;
 
 /**
  * Settings of the temporal topology ({@code topo_edge_time}) and of the live graph, immutable;
@@ -58,6 +59,25 @@ public final class TopologyOptions implements Serializable {
     /** The live graph's properties are recomputed this often in event time ({@code edges.live.refresh-interval}). */
     public long liveRefreshMillis() {
         return liveRefreshMillis;
+    }
+
+    /**
+     * Width of the slots calls are pre-aggregated in ({@code EdgePreAggregator}) and judged late
+     * by: the largest width that divides the refresh interval, the 5-minute buckets of
+     * {@code service_call_5m} and the idle timeout, so that a slot lies within one of each and
+     * all calls of a slot belong to one run (1 minute with the defaults).
+     */
+    public long slotMillis() {
+        return gcd(gcd(liveRefreshMillis, ServiceCallOptions.WINDOW_MILLIS), idleTimeoutMillis);
+    }
+
+    private static long gcd(long a, long b) {
+        while (b != 0) {
+            long t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
     }
 
     /** Builder; every default lives here. */

@@ -8,22 +8,28 @@ import org.apache.flink.core.memory.DataOutputView;
 import org.otlpanalytics.operators.common.CodecSerializer;
 
 /**
- * Checkpoint form of a {@link TopologyState}. Layout, version 1: version byte; tenant, caller
- * URN/name/virtual, callee URN/name/virtual; the runs; the live window; the live runs; live
- * shown, next refresh, scheduled timer. Change it only with a new version and a reader for the old one.
+ * Checkpoint form of a {@link TopologyState}. Layout, version 2: version byte; tenant, caller
+ * URN/name/virtual, callee URN/name/virtual; the runs; the live runs; live shown, next refresh,
+ * scheduled timer; live slot count and last call. Version 1 had the whole live window between
+ * the runs and the live runs (and no slot count); it is still read, into
+ * {@link TopologyState#legacyLive}, which the tracker moves into its map state. Change the layout
+ * only with a new version and a reader for the old ones.
  */
 public final class TopologyStateSerializer extends CodecSerializer<TopologyState> {
     private static final long serialVersionUID = 1L;
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
+    private static final int VERSION_WHOLE_WINDOW = 1;
 
     @Override
     public TopologyState createInstance() {
-        return new TopologyState(new EdgeRuns(), new LiveWindow(), new EdgeRuns());
+        return new TopologyState(new EdgeRuns(), new EdgeRuns());
     }
 
     @Override
     protected void write(TopologyState s, DataOutputView out) throws IOException {
-        out.writeByte(VERSION);
+        // a value restored from version 1 and not yet migrated is written as it was read
+        boolean legacy = s.legacyLive != null;
+        out.writeByte(legacy ? VERSION_WHOLE_WINDOW : VERSION);
         writeNullableString(out, s.tenant);
         writeNullableString(out, s.callerUrn);
         writeNullableString(out, s.callerName);
@@ -32,17 +38,23 @@ public final class TopologyStateSerializer extends CodecSerializer<TopologyState
         writeNullableString(out, s.calleeName);
         out.writeBoolean(s.calleeVirtual);
         s.runs.write(out);
-        s.live.write(out);
+        if (legacy) {
+            s.legacyLive.write(out);
+        }
         s.liveRuns.write(out);
         out.writeBoolean(s.liveShown);
         out.writeLong(s.nextLiveRefresh);
         out.writeLong(s.scheduledTimer);
+        if (!legacy) {
+            out.writeInt(s.liveSlots);
+            out.writeLong(s.liveLastCall);
+        }
     }
 
     @Override
     protected TopologyState read(DataInputView in) throws IOException {
         int version = in.readByte();
-        if (version != VERSION) {
+        if (version != VERSION && version != VERSION_WHOLE_WINDOW) {
             throw new IOException("unknown TopologyState state version " + version);
         }
         String tenant = readNullableString(in);
@@ -52,7 +64,10 @@ public final class TopologyStateSerializer extends CodecSerializer<TopologyState
         String calleeUrn = readNullableString(in);
         String calleeName = readNullableString(in);
         boolean calleeVirtual = in.readBoolean();
-        TopologyState s = new TopologyState(EdgeRuns.read(in), LiveWindow.read(in), EdgeRuns.read(in));
+        EdgeRuns runs = EdgeRuns.read(in);
+        LiveWindow legacy = version == VERSION_WHOLE_WINDOW ? LiveWindow.read(in) : null;
+        TopologyState s = new TopologyState(runs, EdgeRuns.read(in));
+        s.legacyLive = legacy;
         s.tenant = tenant;
         s.callerUrn = callerUrn;
         s.callerName = callerName;
@@ -63,6 +78,10 @@ public final class TopologyStateSerializer extends CodecSerializer<TopologyState
         s.liveShown = in.readBoolean();
         s.nextLiveRefresh = in.readLong();
         s.scheduledTimer = in.readLong();
+        if (version == VERSION) {
+            s.liveSlots = in.readInt();
+            s.liveLastCall = in.readLong();
+        }
         return s;
     }
 

@@ -103,19 +103,51 @@ class PendingSpanSerializerTest {
         assertThat(s.isImmutableType()).isTrue();
     }
 
+    /**
+     * State written by version 1 of this project (bytes committed under
+     * {@code src/test/resources/edges/}, made with the code of commit 5274156): the half and the
+     * serializer snapshot are read back and checked against values written out here by hand,
+     * not against what today's writer produces, so a layout change without a new version fails.
+     */
     @Test
-    void shouldRestoreFromItsSnapshot() throws IOException {
-        TypeSerializerSnapshot<PendingSpan> snap = PendingSpanSerializer.INSTANCE.snapshotConfiguration();
-        DataOutputSerializer out = new DataOutputSerializer(64);
-        snap.writeSnapshot(out);
-        TypeSerializerSnapshot<PendingSpan> restored = new PendingSpanSerializer.PendingSpanSerializerSnapshot();
-        restored.readSnapshot(snap.getCurrentVersion(), new DataInputDeserializer(out.getCopyOfBuffer()),
-                getClass().getClassLoader());
+    void shouldReadHalvesAndSerializerSnapshotsWrittenByVersionOne() throws IOException {
+        byte[] half = resource("pending-span-v1.bin");
+        byte[] snapshot = resource("pending-span-serializer-snapshot-v1.bin");
 
-        assertThat(restored.restoreSerializer()).isEqualTo(PendingSpanSerializer.INSTANCE);
+        TypeSerializerSnapshot<PendingSpan> old = TypeSerializerSnapshot.readVersionedSnapshot(
+                new DataInputDeserializer(snapshot), getClass().getClassLoader());
         TypeSerializerSchemaCompatibility<PendingSpan> compat =
-                PendingSpanSerializer.INSTANCE.snapshotConfiguration().resolveSchemaCompatibility(restored);
+                PendingSpanSerializer.INSTANCE.snapshotConfiguration().resolveSchemaCompatibility(old);
         assertThat(compat.isCompatibleAsIs()).isTrue();
+        PendingSpan p = old.restoreSerializer().deserialize(new DataInputDeserializer(half));
+
+        assertThat(p.traceIdHi()).isEqualTo(0x5b8efff798038103L);
+        assertThat(p.traceIdLo()).isEqualTo(0xd269b633813fc60cL);
+        assertThat(p.spanId()).isEqualTo(0xFEDCBA9876543210L);
+        assertThat(p.parentSpanId()).isEqualTo(0x0123456789ABCDEFL);
+        assertThat(p.isCaller()).isTrue();
+        assertThat(p.isError()).isTrue();
+        assertThat(p.connectionType()).isEqualTo(ConnectionType.DATABASE);
+        assertThat(p.tenant()).isEqualTo("acme");
+        assertThat(p.serviceName()).isEqualTo("checkout");
+        assertThat(p.serviceUrn()).isEqualTo("urn:svc:shop/checkout");
+        assertThat(p.startTimeNanos()).isEqualTo(1_700_000_000_000L * 1_000_000L);
+        assertThat(p.durationNanos()).isEqualTo(42_000_000L);
+        assertThat(p.kafkaPartition()).isEqualTo(11);
+        assertThat(p.kafkaOffset()).isEqualTo(123_456_789_012L);
+        assertThat(p.deadlineMillis()).isEqualTo(1_700_000_010_042L);
+        assertThat(p.peerName()).isEqualTo("postgresql");
+        assertThat(p.peerUrn()).isEqualTo("urn:peer:postgresql/orders");
+        assertThat(bytes(p)).as("today's writer keeps the version-1 layout").isEqualTo(half);
+        assertThat(PendingSpanSerializer.TYPE.createSerializer(null).deserialize(new DataInputDeserializer(half)))
+                .as("the shuffle's serializer reads the same layout").isEqualTo(p);
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (var in = PendingSpanSerializerTest.class.getResourceAsStream("/edges/" + name)) {
+            assertThat(in).as(name).isNotNull();
+            return in.readAllBytes();
+        }
     }
 
     private static PendingSpan roundTrip(PendingSpan p) throws IOException {

@@ -8,11 +8,15 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
+import org.otlpanalytics.operators.testing.StateBackends;
 
 /** 5-minute rows of service_call_5m: counts, quantiles, lateness and order independence. */
 class ServiceCallAggregatorTest {
@@ -41,18 +45,35 @@ class ServiceCallAggregatorTest {
         return e;
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, Edge, ServiceCallRow> harness(ServiceCallOptions o) throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<String, Edge, ServiceCallRow>(
-                new KeyedProcessOperator<>(new ServiceCallAggregator(o)), ServiceCallAggregator::edgeKey, Types.STRING);
+    static KeyedOneInputStreamOperatorTestHarness<String, EdgePartial, ServiceCallRow> harness(ServiceCallOptions o) throws Exception {
+        return harness(o, StateBackends.HEAP, null);
+    }
+
+    /** A harness on {@code backend}, restored from {@code snapshot} when it is not null. */
+    static KeyedOneInputStreamOperatorTestHarness<String, EdgePartial, ServiceCallRow> harness(ServiceCallOptions o,
+            StateBackends backend, OperatorSubtaskState snapshot) throws Exception {
+        var h = backend.apply(new KeyedOneInputStreamOperatorTestHarness<String, EdgePartial, ServiceCallRow>(
+                new HorizonKeyedProcessOperator<>(new ServiceCallAggregator(o)), ServiceCallAggregator::edgeKey, Types.STRING));
+        if (snapshot != null) {
+            h.initializeState(snapshot);
+        }
         h.open();
         return h;
     }
 
-    static void add(KeyedOneInputStreamOperatorTestHarness<String, Edge, ServiceCallRow> h, Edge e) throws Exception {
-        h.processElement(new StreamRecord<>(e, e.eventTimeMillis()));
+    /** One edge as the pre-aggregation ships it: a partial of one call in its minute. */
+    static EdgePartial partialOf(Edge e) {
+        EdgePartial p = EdgePartial.of(e, Math.floorDiv(e.eventTimeMillis(), 60_000L) * 60_000L);
+        p.calls.add(e);
+        return p;
     }
 
-    static List<ServiceCallRow> rows(KeyedOneInputStreamOperatorTestHarness<String, Edge, ServiceCallRow> h) {
+    static void add(KeyedOneInputStreamOperatorTestHarness<String, EdgePartial, ServiceCallRow> h, Edge e) throws Exception {
+        EdgePartial p = partialOf(e);
+        h.processElement(new StreamRecord<>(p, p.slotStartMillis));
+    }
+
+    static List<ServiceCallRow> rows(KeyedOneInputStreamOperatorTestHarness<String, EdgePartial, ServiceCallRow> h) {
         List<ServiceCallRow> out = new ArrayList<>();
         for (Object o : h.getOutput()) {
             if (o instanceof StreamRecord) {
@@ -123,7 +144,79 @@ class ServiceCallAggregatorTest {
         h.processWatermark(new Watermark(B0 + FIVE - 1 + Duration.ofMinutes(2).toMillis()));
         add(h, edge("a", "b", B0 + 30, 5, 4, false, 3));
         assertThat(rows(h)).hasSize(2);
-        assertThat(h.getSideOutput(ServiceCallAggregator.LATE_EDGES)).hasSize(1);
+        assertThat(h.getSideOutput(ServiceCallAggregator.LATE_PARTIALS)).hasSize(1);
+    }
+
+    /**
+     * The review's reproduction on service_call_5m: a bucket complete and purged, a checkpoint,
+     * then one call of that bucket re-read before any watermark reached the restored operator.
+     * The failure-free run sends it to the late output; the restored run must too, instead of
+     * opening a fresh bucket whose row ({@code calls=1}) would overwrite the complete one.
+     */
+    @ParameterizedTest
+    @EnumSource(StateBackends.class)
+    void lateEdgeRightAfterRestoreIsLateAsInTheFailureFreeRun(StateBackends backend) throws Exception {
+        ServiceCallOptions o = ServiceCallOptions.builder().allowedLateness(Duration.ofMinutes(2)).build();
+        var clean = harness(o, backend, null);
+        var failing = harness(o, backend, null);
+        for (var h : List.of(clean, failing)) {
+            for (int i = 0; i < 50; i++) {
+                add(h, edge("a", "b", B0 + i * 1000, 5, 4, false, i));
+            }
+            add(h, edge("a", "b", B0 + FIVE + 3 * 60_000, 5, 4, false, 99)); // keeps the key alive past the purge
+            h.processWatermark(new Watermark(B0 + FIVE + 3 * 60_000));
+        }
+        assertThat(rows(clean)).extracting(r -> r.calls).containsExactly(50L);
+        var snap = failing.snapshot(1, 1);
+        failing.close();
+        var restored = harness(o, backend, snap);
+
+        Edge late = edge("a", "b", B0 + 30_000, 5, 4, false, 1000);
+        add(clean, late);
+        add(restored, late);
+        assertThat(clean.getSideOutput(ServiceCallAggregator.LATE_PARTIALS)).hasSize(1);
+        assertThat(restored.getSideOutput(ServiceCallAggregator.LATE_PARTIALS)).as("late after the restore too").hasSize(1);
+        clean.processWatermark(new Watermark(B0 + 4 * FIVE));
+        restored.processWatermark(new Watermark(B0 + 4 * FIVE));
+        assertThat(rows(restored)).as("no row of the purged bucket rewritten by the restored run")
+                .noneMatch(r -> r.bucketStartMillis == B0);
+        assertThat(rows(restored)).extracting(r -> r.calls).containsExactly(1L); // the next bucket's row
+        if (backend == StateBackends.HEAP) { // the harness counts entries on the heap backend only
+            assertThat(restored.numKeyedStateEntries()).isZero();
+        }
+    }
+
+    @Test
+    void shouldGiveTheSameRowFromOnePartialAsFromOnePerCall() throws Exception {
+        List<Edge> edges = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            edges.add(edge("a", "b", B0 + i * 900L, 1 + i % 37, 1 + i % 23, i % 11 == 0, i));
+        }
+        var perCall = harness(ServiceCallOptions.defaults());
+        for (Edge e : edges) {
+            add(perCall, e);
+        }
+        var merged = harness(ServiceCallOptions.defaults());
+        java.util.Map<Long, EdgePartial> bySlot = new java.util.TreeMap<>();
+        for (Edge e : edges) {
+            bySlot.computeIfAbsent(partialOf(e).slotStartMillis, k -> EdgePartial.of(e, k)).calls.add(e);
+        }
+        for (EdgePartial p : bySlot.values()) {
+            merged.processElement(new StreamRecord<>(p, p.slotStartMillis));
+        }
+        perCall.processWatermark(new Watermark(Long.MAX_VALUE));
+        merged.processWatermark(new Watermark(Long.MAX_VALUE));
+        ServiceCallRow a = rows(perCall).get(0);
+        ServiceCallRow b = rows(merged).get(0);
+        assertThat(b.calls).isEqualTo(a.calls).isEqualTo(300);
+        assertThat(b.errors).isEqualTo(a.errors);
+        assertThat(b.kll).isEqualTo(a.kll);
+        assertThat(b.serverKll).isEqualTo(a.serverKll);
+        assertThat(b.durationSumMs).isEqualTo(a.durationSumMs);
+        assertThat(b.sampleTraceId).isEqualTo(a.sampleTraceId);
+        assertThat(b.range).isEqualTo(a.range);
+        assertThat(b.firstSeenMillis).isEqualTo(a.firstSeenMillis);
+        assertThat(b.lastSeenMillis).isEqualTo(a.lastSeenMillis);
     }
 
     @Test

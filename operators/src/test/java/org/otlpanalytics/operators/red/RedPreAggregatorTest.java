@@ -37,14 +37,17 @@ class RedPreAggregatorTest {
     }
 
     @Test
-    void shouldCombineSpansOfOneSeriesAndFlushBeforeTheWatermark() throws Exception {
+    void shouldCombineSpansOfOneSeriesAndFlushBeforeTheWatermarkThatClosesTheirMinute() throws Exception {
         var h = harness(1000);
         for (int i = 0; i < 50; i++) {
             add(h, RedAggregatorTest.span("GET /a", i * 100, 5, 0, i));
         }
         add(h, RedAggregatorTest.span("GET /b", 10, 5, 2, 99));
+        add(h, RedAggregatorTest.span("GET /c", MIN + 10, 5, 0, 100)); // the next minute stays buffered
         assertThat(partials(h)).isEmpty();
         h.processWatermark(new Watermark(1000));
+        assertThat(partials(h)).as("a watermark inside the minute does not flush it").isEmpty();
+        h.processWatermark(new Watermark(MIN - 1));
         List<RedPartial> out = partials(h);
         assertThat(out).hasSize(2);
         RedPartial a = out.stream().filter(p -> p.operation.equals("GET /a")).findFirst().orElseThrow();

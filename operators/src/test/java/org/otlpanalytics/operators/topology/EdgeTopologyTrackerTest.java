@@ -8,14 +8,20 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
 import org.otlpanalytics.operators.edges.ConnectionType;
 import org.otlpanalytics.operators.edges.Edge;
+import org.otlpanalytics.operators.edges.EdgePartial;
 import org.otlpanalytics.operators.edges.ServiceCallAggregator;
+import org.otlpanalytics.operators.testing.StateBackends;
 
 /** Validity intervals and live-graph changes from event time: output, state and timers. */
 class EdgeTopologyTrackerTest {
@@ -39,18 +45,31 @@ class EdgeTopologyTrackerTest {
         return e;
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, Edge, TopoEdgeRow> harness() throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<String, Edge, TopoEdgeRow>(
-                new KeyedProcessOperator<>(new EdgeTopologyTracker(OPTIONS)), ServiceCallAggregator::edgeKey, Types.STRING);
+    static KeyedOneInputStreamOperatorTestHarness<String, EdgePartial, TopoEdgeRow> harness() throws Exception {
+        return harness(StateBackends.HEAP, null);
+    }
+
+    /** A harness on {@code backend}, restored from {@code snapshot} when it is not null. */
+    static KeyedOneInputStreamOperatorTestHarness<String, EdgePartial, TopoEdgeRow> harness(StateBackends backend,
+            OperatorSubtaskState snapshot) throws Exception {
+        var h = backend.apply(new KeyedOneInputStreamOperatorTestHarness<String, EdgePartial, TopoEdgeRow>(
+                new HorizonKeyedProcessOperator<>(new EdgeTopologyTracker(OPTIONS)), ServiceCallAggregator::edgeKey, Types.STRING));
+        if (snapshot != null) {
+            h.initializeState(snapshot);
+        }
         h.open();
         return h;
     }
 
-    static void add(KeyedOneInputStreamOperatorTestHarness<String, Edge, TopoEdgeRow> h, Edge e) throws Exception {
-        h.processElement(new StreamRecord<>(e, e.eventTimeMillis()));
+    /** One call as the pre-aggregation ships it: a partial of one call in its slot. */
+    static void add(KeyedOneInputStreamOperatorTestHarness<String, EdgePartial, TopoEdgeRow> h, Edge e) throws Exception {
+        long slot = Math.floorDiv(e.eventTimeMillis(), OPTIONS.slotMillis()) * OPTIONS.slotMillis();
+        EdgePartial p = EdgePartial.of(e, slot);
+        p.calls.add(e);
+        h.processElement(new StreamRecord<>(p, slot));
     }
 
-    static List<TopoEdgeRow> rows(KeyedOneInputStreamOperatorTestHarness<String, Edge, TopoEdgeRow> h) {
+    static List<TopoEdgeRow> rows(KeyedOneInputStreamOperatorTestHarness<String, EdgePartial, TopoEdgeRow> h) {
         List<TopoEdgeRow> out = new ArrayList<>();
         for (Object o : h.getOutput()) {
             if (o instanceof StreamRecord) {
@@ -60,7 +79,7 @@ class EdgeTopologyTrackerTest {
         return out;
     }
 
-    static List<LiveEdge> live(KeyedOneInputStreamOperatorTestHarness<String, Edge, TopoEdgeRow> h) {
+    static List<LiveEdge> live(KeyedOneInputStreamOperatorTestHarness<String, EdgePartial, TopoEdgeRow> h) {
         List<LiveEdge> out = new ArrayList<>();
         var q = h.getSideOutput(EdgeTopologyTracker.LIVE_EDGES);
         if (q != null) {
@@ -75,9 +94,10 @@ class EdgeTopologyTrackerTest {
         for (int i = 0; i < 60; i++) {
             add(h, edge(T0 + i * 1000, false, 10));
         }
-        h.processWatermark(new Watermark(T0 + 2 * MIN - 1));
+        // the open row waits until the slot of the first call (a minute) is past the allowed lateness
+        h.processWatermark(new Watermark(T0 + 3 * MIN - 2));
         assertThat(rows(h)).isEmpty();
-        h.processWatermark(new Watermark(T0 + 2 * MIN));
+        h.processWatermark(new Watermark(T0 + 3 * MIN - 1));
         assertThat(rows(h)).hasSize(1);
         TopoEdgeRow open = rows(h).get(0);
         assertThat(open.open).isTrue();
@@ -85,9 +105,10 @@ class EdgeTopologyTrackerTest {
         assertThat(open.relation).isEqualTo("calls");
 
         long last = T0 + 59_000;
-        h.processWatermark(new Watermark(last + 12 * MIN - 1));
+        // closed once the slot of last + idle timeout is past the lateness: [T0 + 10 min, T0 + 11 min) + 2 min
+        h.processWatermark(new Watermark(T0 + 13 * MIN - 2));
         assertThat(rows(h)).hasSize(1);
-        h.processWatermark(new Watermark(last + 12 * MIN));
+        h.processWatermark(new Watermark(T0 + 13 * MIN - 1));
         assertThat(rows(h)).hasSize(2);
         TopoEdgeRow closed = rows(h).get(1);
         assertThat(closed.open).isFalse();
@@ -183,10 +204,81 @@ class EdgeTopologyTrackerTest {
         h.processWatermark(new Watermark(T0 + 10 * MIN));
         add(h, edge(T0 + 8 * MIN - 1, false, 5));
         add(h, edge(T0 + 8 * MIN, false, 5));
-        assertThat(h.getSideOutput(EdgeTopologyTracker.LATE_EDGES)).hasSize(1);
-        h.processWatermark(new Watermark(T0 + 10 * MIN + 1));
+        assertThat(h.getSideOutput(EdgeTopologyTracker.LATE_PARTIALS)).hasSize(1);
+        h.processWatermark(new Watermark(T0 + 11 * MIN - 1));
         assertThat(rows(h)).hasSize(1);
         assertThat(rows(h).get(0).validFromMillis).isEqualTo(T0 + 8 * MIN);
+    }
+
+    /**
+     * The review's case for the topology: a run whose open row was written, a checkpoint, then a
+     * call long behind the watermark but within the idle timeout before the run's start, re-read
+     * before any watermark reached the restored operator. The failure-free run drops it as late;
+     * if the restored run took it, the run's start would move down, a second open row would be
+     * written under the new lower bound, and the first open row would never be closed.
+     */
+    @ParameterizedTest
+    @EnumSource(StateBackends.class)
+    void lateCallRightAfterRestoreLeavesTheRunAsInTheFailureFreeRun(StateBackends backend) throws Exception {
+        var clean = harness(backend, null);
+        var failing = harness(backend, null);
+        for (var h : List.of(clean, failing)) {
+            for (int i = 0; i < 60; i++) {
+                add(h, edge(T0 + i * 1000, false, 10));
+            }
+            h.processWatermark(new Watermark(T0 + 4 * MIN));
+            assertThat(rows(h)).extracting(r -> r.open + "@" + r.validFromMillis).containsExactly("true@" + T0);
+        }
+        var snap = failing.snapshot(1, 1);
+        failing.close();
+        var restored = harness(backend, snap);
+
+        Edge late = edge(T0 - 30_000, false, 10);
+        add(clean, late);
+        add(restored, late); // re-read from Kafka before any watermark reached the restored operator
+        assertThat(clean.getSideOutput(EdgeTopologyTracker.LATE_PARTIALS)).hasSize(1);
+        assertThat(restored.getSideOutput(EdgeTopologyTracker.LATE_PARTIALS)).as("late after the restore too").hasSize(1);
+        clean.processWatermark(new Watermark(T0 + 30 * MIN));
+        restored.processWatermark(new Watermark(T0 + 30 * MIN));
+
+        List<String> expected = List.of("false@" + T0 + ".." + (T0 + 59_000));
+        assertThat(rows(clean).subList(1, rows(clean).size()))
+                .extracting(r -> r.open + "@" + r.validFromMillis + ".." + r.validToMillis).containsExactlyElementsOf(expected);
+        assertThat(rows(restored)).as("the open row of T0 is closed, and no row starts earlier")
+                .extracting(r -> r.open + "@" + r.validFromMillis + ".." + r.validToMillis).containsExactlyElementsOf(expected);
+        if (backend == StateBackends.HEAP) { // the harness counts entries on the heap backend only
+            assertThat(restored.numKeyedStateEntries()).isZero();
+        }
+        assertThat(restored.numEventTimeTimers()).isZero();
+    }
+
+    /**
+     * A checkpoint of version 1 of the tracker (the whole live window inside one value, written by
+     * the code of commit 5274156 into {@code src/test/resources/topology/}: 90 calls from T0 every
+     * 2 s, every ninth failed, watermark at T0 + 150 s) restores into today's tracker: the live
+     * window moves into its own slots, the next refresh counts all 90 calls, and the run closes
+     * at its last call.
+     */
+    @Test
+    void shouldRestoreACheckpointOfVersionOne() throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<String, EdgePartial, TopoEdgeRow>(
+                new HorizonKeyedProcessOperator<>(new EdgeTopologyTracker(OPTIONS)), ServiceCallAggregator::edgeKey, Types.STRING);
+        h.initializeState(OperatorSnapshotUtil.readStateHandle(
+                getClass().getResource("/topology/edge-topology-v1.snapshot").getPath()));
+        h.open();
+        h.processWatermark(new Watermark(T0 + 3 * MIN));
+        LiveEdge first = live(h).get(0);
+        assertThat(first.asOfMillis).isEqualTo(T0 + 3 * MIN);
+        assertThat(first.calls).isEqualTo(90);
+        assertThat(first.errors).isEqualTo(10);
+        assertThat(first.firstSeenMillis).isEqualTo(T0);
+        assertThat(first.lastSeenMillis).isEqualTo(T0 + 178_000);
+        h.processWatermark(new Watermark(T0 + 30 * MIN));
+        assertThat(rows(h)).extracting(r -> r.open + "@" + r.validFromMillis + ".." + r.validToMillis)
+                .containsExactly("false@" + T0 + ".." + (T0 + 178_000));
+        assertThat(live(h).get(live(h).size() - 1).removed).isTrue();
+        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
     }
 
     @Test

@@ -1,7 +1,6 @@
 package org.otlpanalytics.schemas.logs;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.CodedInputStream;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
@@ -11,6 +10,8 @@ import java.util.List;
 import org.otlpanalytics.schemas.DecodeException;
 import org.otlpanalytics.schemas.Encoding;
 import org.otlpanalytics.schemas.OtlpJson;
+import org.otlpanalytics.schemas.OtlpProto;
+import org.otlpanalytics.schemas.TextSanitizer;
 import org.otlpanalytics.schemas.resource.ResourceInfo;
 
 /** Decodes one {@code ExportLogsServiceRequest} into flat {@link LogRecordFlat}s. */
@@ -19,6 +20,8 @@ public final class LogDecoder implements org.otlpanalytics.schemas.OtlpDecoder<L
 
     /** Log bodies are cut to this many characters before mining. */
     public static final int MAX_BODY_CHARS = 4096;
+    /** Severity texts are cut to this many characters. */
+    public static final int MAX_SEVERITY_TEXT_CHARS = 32;
 
     private final Encoding encoding;
 
@@ -33,13 +36,7 @@ public final class LogDecoder implements org.otlpanalytics.schemas.OtlpDecoder<L
         if (encoding == Encoding.OTLP_JSON) {
             return OtlpJson.merge(bytes, ExportLogsServiceRequest.newBuilder()).build();
         }
-        try {
-            CodedInputStream in = CodedInputStream.newInstance(bytes);
-            in.setRecursionLimit(64);
-            return ExportLogsServiceRequest.parseFrom(in);
-        } catch (Exception e) {
-            throw new DecodeException("otlp_proto: " + e.getMessage(), e);
-        }
+        return OtlpProto.parse(bytes, ExportLogsServiceRequest.parser(), ExportLogsServiceRequest.getDescriptor());
     }
 
     @Override
@@ -67,8 +64,8 @@ public final class LogDecoder implements org.otlpanalytics.schemas.OtlpDecoder<L
                         throw new DecodeException("log record without time_unix_nano or observed_time_unix_nano");
                     }
                     f.severityNumber = Math.max(0, Math.min(24, lr.getSeverityNumberValue()));
-                    f.severityText = lr.getSeverityText().isEmpty() ? null : ResourceInfo.bound(lr.getSeverityText(), 32);
-                    f.body = ResourceInfo.bound(bodyText(lr.getBody()), MAX_BODY_CHARS);
+                    f.severityText = lr.getSeverityText().isEmpty() ? null : TextSanitizer.name(lr.getSeverityText(), MAX_SEVERITY_TEXT_CHARS);
+                    f.body = TextSanitizer.text(bodyText(lr.getBody()), MAX_BODY_CHARS);
                     ByteString tid = lr.getTraceId();
                     if (tid.size() == 16) {
                         f.traceIdHi = readLong(tid, 0);

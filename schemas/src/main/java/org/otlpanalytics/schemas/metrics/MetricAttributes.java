@@ -4,6 +4,7 @@ import io.opentelemetry.proto.common.v1.KeyValue;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.otlpanalytics.schemas.TextSanitizer;
 import org.otlpanalytics.schemas.resource.ResourceInfo;
 
 /**
@@ -32,7 +33,7 @@ final class MetricAttributes {
         for (KeyValue kv : attrs) {
             String v = ResourceInfo.stringValue(kv.getValue());
             // a repeated key (invalid OTLP) keeps its last value, as the Collector's pdata does
-            sorted.put(ResourceInfo.bound(kv.getKey(), MAX_CHARS), v == null ? "" : ResourceInfo.bound(v, MAX_CHARS));
+            sorted.put(TextSanitizer.name(kv.getKey(), MAX_CHARS), v == null ? "" : TextSanitizer.text(v, MAX_CHARS));
         }
         int n = Math.min(sorted.size(), MAX_ATTRIBUTES);
         String[] keys = new String[n];

@@ -1,6 +1,5 @@
 package org.otlpanalytics.schemas.metrics;
 
-import com.google.protobuf.CodedInputStream;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
@@ -18,6 +17,8 @@ import java.util.function.Consumer;
 import org.otlpanalytics.schemas.DecodeException;
 import org.otlpanalytics.schemas.Encoding;
 import org.otlpanalytics.schemas.OtlpJson;
+import org.otlpanalytics.schemas.OtlpProto;
+import org.otlpanalytics.schemas.TextSanitizer;
 import org.otlpanalytics.schemas.resource.ResourceInfo;
 
 /**
@@ -73,13 +74,7 @@ public final class MetricDecoder implements org.otlpanalytics.schemas.OtlpDecode
         if (encoding == Encoding.OTLP_JSON) {
             return OtlpJson.merge(bytes, ExportMetricsServiceRequest.newBuilder()).build();
         }
-        try {
-            CodedInputStream in = CodedInputStream.newInstance(bytes);
-            in.setRecursionLimit(64);
-            return ExportMetricsServiceRequest.parseFrom(in);
-        } catch (Exception e) {
-            throw new DecodeException("otlp_proto: " + e.getMessage(), e);
-        }
+        return OtlpProto.parse(bytes, ExportMetricsServiceRequest.parser(), ExportMetricsServiceRequest.getDescriptor());
     }
 
     /**
@@ -161,8 +156,8 @@ public final class MetricDecoder implements org.otlpanalytics.schemas.OtlpDecode
             if (m.getName().isEmpty()) {
                 throw new DecodeException("metric without a name");
             }
-            String name = ResourceInfo.bound(m.getName());
-            String unit = ResourceInfo.bound(m.getUnit(), MAX_UNIT_CHARS);
+            String name = TextSanitizer.name(m.getName(), ResourceInfo.MAX_NAME_CHARS);
+            String unit = TextSanitizer.name(m.getUnit(), MAX_UNIT_CHARS);
             switch (m.getDataCase()) {
                 case GAUGE:
                     for (NumberDataPoint dp : m.getGauge().getDataPointsList()) {

@@ -117,11 +117,15 @@ public class MetricPoint {
 
     /**
      * The series identity as one string, for {@code keyBy}: tenant, resource URN, metric name and
-     * labels hash (the {@code metric_1m} key without the bucket), separated by U+001F, which
-     * well-formed names and URNs do not contain.
+     * labels hash (the {@code metric_1m} key without the bucket), each part length-prefixed
+     * ({@code <length>:<text>}) so that no tenant, URN or name can produce another series' key.
      */
     public String seriesKey() {
-        return tenant + '\u001f' + resourceUrn + '\u001f' + name + '\u001f' + Long.toHexString(labelsHash);
+        StringBuilder sb = new StringBuilder(64);
+        for (String part : new String[] {tenant, resourceUrn, name}) {
+            sb.append(part == null ? -1 : part.length()).append(':').append(part == null ? "" : part);
+        }
+        return sb.append(Long.toHexString(labelsHash)).toString();
     }
 
     public long timeMillis() {

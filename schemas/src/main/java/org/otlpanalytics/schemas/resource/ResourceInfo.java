@@ -4,10 +4,15 @@ import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.resource.v1.Resource;
 import java.util.List;
+import org.otlpanalytics.schemas.TextSanitizer;
 
 /**
  * The identity of a telemetry resource: tenant, service and the URN used as its key in
- * {@code dim_resource}. Built once per ResourceSpans/ResourceLogs/ResourceMetrics.
+ * {@code dim_resource}. Built once per ResourceSpans/ResourceLogs/ResourceMetrics. Identity
+ * attributes are untrusted: every control character and unpaired surrogate in them becomes
+ * U+FFFD ({@link TextSanitizer#name}), so no crafted value can carry a separator that a key or a
+ * store would misread, and the first component of a URN is escaped so that a URN names exactly
+ * one (namespace, name) pair.
  */
 public final class ResourceInfo {
     public static final String DEFAULT_TENANT = "default";
@@ -30,16 +35,30 @@ public final class ResourceInfo {
         this.urn = serviceUrn(serviceNamespace, serviceName);
     }
 
+    /**
+     * {@code urn:svc:<namespace>/<service.name>}, with {@code %} and {@code /} in the namespace
+     * written as {@code %25} and {@code %2F}: otherwise namespace {@code a/b} with service
+     * {@code c} and namespace {@code a} with service {@code b/c} would share one URN.
+     */
     public static String serviceUrn(String namespace, String service) {
-        return "urn:svc:" + namespace + "/" + service;
+        return "urn:svc:" + escapeComponent(namespace) + "/" + service;
     }
 
     public static String hostUrn(String host) {
         return "urn:host:" + host;
     }
 
+    /** {@code urn:peer:<system>/<address>}, the system escaped as in {@link #serviceUrn}. */
     public static String peerUrn(String system, String address) {
-        return "urn:peer:" + system + "/" + address;
+        return "urn:peer:" + escapeComponent(system) + "/" + address;
+    }
+
+    /** {@code %} → {@code %25}, {@code /} → {@code %2F}; anything else unchanged (no copy when there is nothing to escape). */
+    static String escapeComponent(String s) {
+        if (s == null || (s.indexOf('/') < 0 && s.indexOf('%') < 0)) {
+            return s;
+        }
+        return s.replace("%", "%25").replace("/", "%2F");
     }
 
     public static ResourceInfo of(Resource r) {
@@ -70,27 +89,20 @@ public final class ResourceInfo {
                 orDefault(tenant, DEFAULT_TENANT),
                 orDefault(service, UNKNOWN_SERVICE),
                 orDefault(ns, DEFAULT_NAMESPACE),
-                host == null || host.isEmpty() ? null : bound(host));
+                host == null || host.isEmpty() ? null : TextSanitizer.name(host, MAX_NAME_CHARS));
     }
 
     private static String orDefault(String s, String dflt) {
-        return s == null || s.isEmpty() ? dflt : bound(s);
+        return s == null || s.isEmpty() ? dflt : TextSanitizer.name(s, MAX_NAME_CHARS);
     }
 
     /** Cuts a string to {@link #MAX_NAME_CHARS}; hostile values cannot grow keys or rows. */
     public static String bound(String s) {
-        return bound(s, MAX_NAME_CHARS);
+        return TextSanitizer.bound(s, MAX_NAME_CHARS);
     }
 
     public static String bound(String s, int max) {
-        if (s == null || s.length() <= max) {
-            return s;
-        }
-        int end = max;
-        if (Character.isHighSurrogate(s.charAt(end - 1))) {
-            end--;
-        }
-        return s.substring(0, end);
+        return TextSanitizer.bound(s, max);
     }
 
     /** The value of an attribute as text; null when it is not set. */

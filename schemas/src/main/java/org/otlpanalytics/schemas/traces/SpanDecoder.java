@@ -1,7 +1,6 @@
 package org.otlpanalytics.schemas.traces;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.CodedInputStream;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
@@ -11,6 +10,8 @@ import java.util.List;
 import org.otlpanalytics.schemas.DecodeException;
 import org.otlpanalytics.schemas.Encoding;
 import org.otlpanalytics.schemas.OtlpJson;
+import org.otlpanalytics.schemas.OtlpProto;
+import org.otlpanalytics.schemas.TextSanitizer;
 import org.otlpanalytics.schemas.resource.ResourceInfo;
 
 /**
@@ -37,13 +38,7 @@ public final class SpanDecoder implements org.otlpanalytics.schemas.OtlpDecoder<
         if (encoding == Encoding.OTLP_JSON) {
             return OtlpJson.merge(bytes, ExportTraceServiceRequest.newBuilder()).build();
         }
-        try {
-            CodedInputStream in = CodedInputStream.newInstance(bytes);
-            in.setRecursionLimit(64);
-            return ExportTraceServiceRequest.parseFrom(in);
-        } catch (Exception e) {
-            throw new DecodeException("otlp_proto: " + e.getMessage(), e);
-        }
+        return OtlpProto.parse(bytes, ExportTraceServiceRequest.parser(), ExportTraceServiceRequest.getDescriptor());
     }
 
     /** Decodes and validates the whole message, then emits every span. */
@@ -120,7 +115,7 @@ public final class SpanDecoder implements org.otlpanalytics.schemas.OtlpDecoder<
             throw new DecodeException("parent span id has " + psize + " bytes, expected 0 or 8");
         }
         r.parentSpanId = psize == 0 ? 0L : readLong(s.getParentSpanId(), 0);
-        r.name = ResourceInfo.bound(s.getName().isEmpty() ? "<unnamed>" : s.getName());
+        r.name = TextSanitizer.name(s.getName().isEmpty() ? "<unnamed>" : s.getName(), ResourceInfo.MAX_NAME_CHARS);
         r.kind = s.getKindValue();
         if (r.kind < 0 || r.kind > SpanRecord.KIND_CONSUMER) {
             r.kind = SpanRecord.KIND_UNSPECIFIED;
@@ -193,7 +188,7 @@ public final class SpanDecoder implements org.otlpanalytics.schemas.OtlpDecoder<
 
     private static String str(KeyValue kv) {
         String v = ResourceInfo.stringValue(kv.getValue());
-        return v == null || v.isEmpty() ? null : ResourceInfo.bound(v);
+        return v == null || v.isEmpty() ? null : TextSanitizer.name(v, ResourceInfo.MAX_NAME_CHARS);
     }
 
     static long readLong(ByteString b, int off) {

@@ -267,4 +267,17 @@ class MetricDecoderTest {
         assertThat(p.bucketCounts[0]).isEqualTo(1);
         assertThat(c.toString()).isEqualTo(p.toString());
     }
+
+    @Test
+    void replacesNulInMetricNamesUnitsAndLabelsBeforeHashingThem() throws Exception {
+        Metric m = Metric.newBuilder().setName("cpu\u0000.time").setUnit("s\u0000").setGauge(Gauge.newBuilder()
+                .addDataPoints(NumberDataPoint.newBuilder().setTimeUnixNano(T0).setAsDouble(1)
+                        .addAttributes(attr("st\u0000ate", "id\u0000le\n")))).build();
+        MetricPoint p = decode(m).get(0);
+        assertThat(p.name).isEqualTo("cpu\uFFFD.time");
+        assertThat(p.unit).isEqualTo("s\uFFFD");
+        assertThat(p.attributeKeys).containsExactly("st\uFFFDate");
+        assertThat(p.attributeValues).as("a label value is text: the newline stays").containsExactly("id\uFFFDle\n");
+        assertThat(p.labelsHash).isEqualTo(LabelsHash.of(new String[] {"st\uFFFDate"}, new String[] {"id\uFFFDle\n"}));
+    }
 }

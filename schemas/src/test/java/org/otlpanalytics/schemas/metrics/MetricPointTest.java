@@ -47,4 +47,17 @@ class MetricPointTest {
         assertThat(LabelsHash.of(new String[] {"a"}, new String[] {"bc"}))
                 .isNotEqualTo(LabelsHash.of(new String[] {"ab"}, new String[] {"c"}));
     }
+
+    @Test
+    void seriesKeysOfDifferentPartsNeverCollide() {
+        MetricPoint a = new MetricPoint();
+        a.tenant = "t\u001furn:svc:x/y";
+        a.resourceUrn = "n";
+        a.name = "m";
+        MetricPoint b = new MetricPoint();
+        b.tenant = "t";
+        b.resourceUrn = "urn:svc:x/y\u001fn";
+        b.name = "m";
+        assertThat(a.seriesKey()).isNotEqualTo(b.seriesKey());
+    }
 }

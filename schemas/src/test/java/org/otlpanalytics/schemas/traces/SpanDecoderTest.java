@@ -116,4 +116,55 @@ class SpanDecoderTest {
         new SpanDecoder(Encoding.OTLP_PROTO).decode(request(s).toByteArray(), 0, 0, out);
         assertThat(out.get(0).name).hasSize(256);
     }
+
+    @Test
+    void replacesNulAndControlCharactersInEveryStringOfASpan() throws Exception {
+        Span s = span(1, 0).toBuilder().setName("GET /ca\u0000rt\n").clearAttributes()
+                .addAttributes(kv("peer.service", "pay\u0000ment")).addAttributes(kv("server.address", "db\u0001host"))
+                .addAttributes(kv("messaging.system", "kaf\u0000ka")).addAttributes(kv("db.system", "post\u0000gres"))
+                .build();
+        ExportTraceServiceRequest req = ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder()
+                .setResource(Resource.newBuilder().addAttributes(kv("service.name", "check\u0000out"))
+                        .addAttributes(kv("tenant.id", "ac\u0000me")))
+                .addScopeSpans(ScopeSpans.newBuilder().addSpans(s))).build();
+        List<SpanRecord> out = new ArrayList<>();
+        new SpanDecoder(Encoding.OTLP_PROTO).decode(req.toByteArray(), 0, 0, out);
+        SpanRecord r = out.get(0);
+        assertThat(r.name).isEqualTo("GET /ca\uFFFDrt\uFFFD");
+        assertThat(r.tenant).isEqualTo("ac\uFFFDme");
+        assertThat(r.serviceName).isEqualTo("check\uFFFDout");
+        assertThat(r.serviceUrn).isEqualTo("urn:svc:default/check\uFFFDout");
+        assertThat(r.peerService).isEqualTo("pay\uFFFDment");
+        assertThat(r.serverAddress).isEqualTo("db\uFFFDhost");
+        assertThat(r.messagingSystem).isEqualTo("kaf\uFFFDka");
+        assertThat(r.dbSystem).isEqualTo("post\uFFFDgres");
+    }
+
+    @Test
+    void replacesEscapedNulAndLoneSurrogatesInOtlpJson() throws Exception {
+        String json = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"a\\u0000pi\"}}]},"
+                + "\"scopeSpans\":[{\"spans\":[{\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"eee19b7ec3c1b174\","
+                + "\"name\":\"lone \\ud800 \\u0000\",\"kind\":2,"
+                + "\"startTimeUnixNano\":\"1544712660000000000\",\"endTimeUnixNano\":1544712661000000000}]}]}]}";
+        List<SpanRecord> out = new ArrayList<>();
+        new SpanDecoder(Encoding.OTLP_JSON).decode(json.getBytes(StandardCharsets.UTF_8), 0, 0, out);
+        assertThat(out.get(0).serviceName).isEqualTo("a\uFFFDpi");
+        assertThat(out.get(0).name).isEqualTo("lone \uFFFD \uFFFD");
+    }
+
+    @Test
+    void keepsTheSpansOfAMessageWithInvalidUtf8InAnAttribute() throws Exception {
+        byte[] b = request(span(1, 0).toBuilder().addAttributes(kv("peer.service", "pay@@")).build()).toByteArray();
+        for (int i = 0; i + 1 < b.length; i++) {
+            if (b[i] == '@' && b[i + 1] == '@') {
+                b[i] = (byte) 0xE2; // a truncated three-byte sequence
+                b[i + 1] = (byte) 0x82;
+            }
+        }
+        List<SpanRecord> out = new ArrayList<>();
+        new SpanDecoder(Encoding.OTLP_PROTO).decode(b, 0, 0, out);
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).peerService).isEqualTo("pay\uFFFD");
+        assertThat(out.get(0).name).isEqualTo("GET /cart");
+    }
 }

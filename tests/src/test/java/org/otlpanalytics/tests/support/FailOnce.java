@@ -16,17 +16,31 @@ public class FailOnce<T> extends RichMapFunction<T, T> implements CheckpointList
     private static final long serialVersionUID = 1L;
     private final String marker;
     private final long afterRecords;
+    private final boolean throttleAlways;
     private transient boolean checkpointed;
     private transient long seenSinceCheckpoint;
 
     public FailOnce(Path marker, long afterRecords) {
+        this(marker, afterRecords, false);
+    }
+
+    /**
+     * With {@code throttleAlways}, every record is delayed ({@link Throttle#pause()}), before and
+     * after the failure: periodic watermarks then keep up with the reading, so records far behind
+     * the stream are judged late the same way in every run (see LateRecords).
+     */
+    public FailOnce(Path marker, long afterRecords, boolean throttleAlways) {
         this.marker = marker.toString();
         this.afterRecords = afterRecords;
+        this.throttleAlways = throttleAlways;
     }
 
     @Override
     public T map(T value) throws Exception {
         Path m = Paths.get(marker);
+        if (throttleAlways) {
+            Throttle.pause();
+        }
         if (!checkpointed) {
             if (!Files.exists(m)) {
                 Thread.sleep(0, 200_000);

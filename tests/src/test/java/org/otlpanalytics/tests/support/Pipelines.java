@@ -8,18 +8,15 @@ import java.util.List;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.otlpanalytics.jobs.AnalyticsJob;
 import org.otlpanalytics.jobs.config.Environments;
 import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.demo.TelemetryGenerator;
 import org.otlpanalytics.jobs.embedded.EmbeddedKafka;
 import org.otlpanalytics.jobs.embedded.PostgresServer;
-import org.otlpanalytics.jobs.ingest.OtlpKafkaSources;
-import org.otlpanalytics.jobs.red.RedJob;
-import org.otlpanalytics.jobs.sink.postgres.PostgresSinkConfig;
-import org.otlpanalytics.jobs.sink.postgres.PostgresUpsertSink;
-import org.otlpanalytics.jobs.sink.postgres.RedRowMapper;
 import org.otlpanalytics.jobs.sink.postgres.SchemaMigrator;
-import org.otlpanalytics.schemas.traces.SpanDecoder;
+import org.otlpanalytics.schemas.logs.LogRecordFlat;
+import org.otlpanalytics.schemas.metrics.MetricPoint;
 import org.otlpanalytics.schemas.traces.SpanRecord;
 
 /** Runs the real jobs, bounded, on a local MiniCluster against the test's Kafka and PostgreSQL. */
@@ -33,23 +30,44 @@ public final class Pipelines {
                 .with(JobOptions.BOUNDED, "true")
                 .with(JobOptions.STARTING_OFFSETS, "earliest")
                 .with(JobOptions.CHECKPOINT_INTERVAL, "500ms")
-                .with(JobOptions.PARALLELISM, "2");
+                .with(JobOptions.PARALLELISM, "2")
+                .with(JobOptions.BATCH_SIZE, "500")
+                .with(JobOptions.RESTART_STRATEGY, Environments.LOCAL_RESTART_STRATEGY);
         for (int i = 0; i + 1 < extra.length; i += 2) {
             o = o.with(extra[i], extra[i + 1]);
         }
         return o;
     }
 
+    /**
+     * Runs the job as the cluster entry point builds it (the pipelines of {@code --jobs}, the
+     * sinks of {@code --sinks}) to the end of the topics; {@code taps} may inject a failure.
+     */
+    public static void run(JobOptions o, AnalyticsJob.Taps taps) throws Exception {
+        SchemaMigrator.migrate(AnalyticsJob.postgres(o));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Environments.configuration(o));
+        AnalyticsJob.build(env, o, taps);
+        env.execute("test " + o.get(JobOptions.JOBS));
+    }
+
     /** Runs the RED pipeline to the end of the topic; {@code tap} may inject a failure. */
     public static void runRed(JobOptions o, MapFunction<SpanRecord, SpanRecord> tap) throws Exception {
-        PostgresSinkConfig pg = PostgresSinkConfig.builder().jdbcUrl(o.require(JobOptions.JDBC_URL)).batchSize(500).build();
-        SchemaMigrator.migrate(pg);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Environments.configuration(o));
-        Environments.configure(env, o);
-        String topic = o.require(JobOptions.SPANS_TOPIC);
-        RedJob.buildPipeline(env, OtlpKafkaSources.source(o, topic, new SpanDecoder(o.encoding()), SpanRecord.class), o,
-                OtlpKafkaSources.deadLetterSink(o), new PostgresUpsertSink<>(pg, new RedRowMapper(topic)), tap);
-        env.execute("test red");
+        run(o.with(JobOptions.JOBS, "red"), AnalyticsJob.Taps.spans(tap));
+    }
+
+    /** Runs the service-call pipeline (all its sinks) to the end of the topic; {@code tap} may inject a failure. */
+    public static void runEdges(JobOptions o, MapFunction<SpanRecord, SpanRecord> tap) throws Exception {
+        run(o.with(JobOptions.JOBS, "edges"), AnalyticsJob.Taps.spans(tap));
+    }
+
+    /** Runs the logs pipeline to the end of the topic; {@code tap} may inject a failure. */
+    public static void runLogs(JobOptions o, MapFunction<LogRecordFlat, LogRecordFlat> tap) throws Exception {
+        run(o.with(JobOptions.JOBS, "logs"), AnalyticsJob.Taps.logs(tap));
+    }
+
+    /** Runs the metrics pipeline to the end of the topic; {@code tap} may inject a failure. */
+    public static void runMetrics(JobOptions o, MapFunction<MetricPoint, MetricPoint> tap) throws Exception {
+        run(o.with(JobOptions.JOBS, "metrics"), AnalyticsJob.Taps.metrics(tap));
     }
 
     /** Sends generated trace messages round-robin over the topic's partitions; returns what was sent. */

@@ -10,7 +10,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.accumulators.LongMinimum;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -21,13 +26,16 @@ import org.otlpanalytics.jobs.demo.TelemetryGenerator;
 import org.otlpanalytics.jobs.edges.EdgesJob;
 import org.otlpanalytics.jobs.embedded.EmbeddedKafka;
 import org.otlpanalytics.jobs.ingest.IngestStage;
-import org.otlpanalytics.jobs.ingest.OtlpKafkaSources;
+import org.otlpanalytics.jobs.ingest.IngestOptions;
+import org.otlpanalytics.jobs.edges.EdgesOutputs;
+import org.otlpanalytics.operators.edges.Edge;
 import org.otlpanalytics.operators.edges.EdgePairer;
 import org.otlpanalytics.operators.edges.EdgeStore;
 import org.otlpanalytics.operators.edges.EdgeStoreOptions;
 import org.otlpanalytics.operators.edges.OfferResult;
 import org.otlpanalytics.operators.edges.PairableSpanFilter;
 import org.otlpanalytics.operators.edges.PendingSpan;
+import org.otlpanalytics.operators.edges.PendingSpanMapper;
 import org.otlpanalytics.operators.edges.PendingSpanSerializer;
 import org.otlpanalytics.operators.edges.PeerNamer;
 import org.otlpanalytics.schemas.Encoding;
@@ -42,10 +50,16 @@ import org.otlpanalytics.schemas.traces.SpanRecord;
  *   <li>in process, one thread: decode, then decode + pairing (the {@link EdgeStore} twin of the
  *       operator, same decisions), sampling the halves, traces and serialized bytes held;
  *   <li>on a local MiniCluster reading an embedded Kafka topic, bounded: decode only, decode +
- *       {@link EdgePairer}, and the whole edge pipeline with discarding sinks.
+ *       {@link EdgePairer}, and the whole edge pipeline with discarding sinks, the last two on the
+ *       heap state backend and on RocksDB (production's, where every state access serializes).
  * </ol>
+ * Flink figures are best of the rounds, timed from the first span read to the end of the job
+ * (start-up left out). Beside the throughput (wall time) each run's CPU time is measured, and
+ * {@code *_vs_decode_cpu_ratio} = decode-only CPU per span / pipeline CPU per span: the share of
+ * decode-only throughput the pipeline reaches when it has the cores to itself, and a figure
+ * that other load on the machine moves much less than wall time.
  * Prints {@code name=value} lines. Options: {@code --spans} (1000000),
- * {@code --traces-per-second} (1400), {@code --parallelism} (2), {@code --rounds} (2).
+ * {@code --traces-per-second} (1400), {@code --parallelism} (2), {@code --rounds} (3).
  */
 public final class EdgePairingBenchmark {
     static final String SPANS = "spans";
@@ -55,6 +69,9 @@ public final class EdgePairingBenchmark {
     static final long OUT_OF_ORDERNESS_MILLIS = 1_000L;
     static final int EXPIRE_EVERY = 1_000;
     static final int SAMPLE_EVERY = 50_000;
+    static final String HEAP = "hashmap";
+    /** The Flink runs on the heap backend and on RocksDB (production's), with the same data. */
+    static final String[] BACKENDS = {HEAP, "rocksdb"};
 
     private EdgePairingBenchmark() {}
 
@@ -62,7 +79,7 @@ public final class EdgePairingBenchmark {
         JobOptions given = JobOptions.parse(args, SPANS, RATE, ROUNDS);
         long target = given.get(SPANS) == null ? 1_000_000L : Long.parseLong(given.get(SPANS));
         double rate = given.get(RATE) == null ? 1400 : Double.parseDouble(given.get(RATE));
-        int rounds = given.get(ROUNDS) == null ? 2 : Integer.parseInt(given.get(ROUNDS));
+        int rounds = given.get(ROUNDS) == null ? 3 : Integer.parseInt(given.get(ROUNDS));
         List<byte[]> messages = generate(target, rate);
         SpanDecoder decoder = new SpanDecoder(Encoding.OTLP_PROTO);
         long spans = decodeAll(decoder, messages, new ArrayList<>());
@@ -235,46 +252,115 @@ public final class EdgePairingBenchmark {
                     .with(JobOptions.BOUNDED, "true").with(JobOptions.STARTING_OFFSETS, "earliest")
                     .with(JobOptions.SPANS_TOPIC, topic).with(JobOptions.DEAD_LETTER_TOPIC, "bench_deadletter")
                     .with(JobOptions.CHECKPOINT_INTERVAL, "10s").with(JobOptions.OUT_OF_ORDERNESS, "1s");
-            run(o, 0);
-            run(o, 1);
+            run(o, 0, HEAP); // warm-up
+            run(o, 2, HEAP);
+            run(o, 2, BACKENDS[1]);
             double decode = 0;
-            double pairing = 0;
-            double full = 0;
+            double decodeCpu = Double.MAX_VALUE;
+            double[] pairing = new double[BACKENDS.length];
+            double[] full = new double[BACKENDS.length];
+            double[] fullCpu = {Double.MAX_VALUE, Double.MAX_VALUE};
             for (int r = 0; r < rounds; r++) {
-                decode = Math.max(decode, spans / run(o, 0));
-                pairing = Math.max(pairing, spans / run(o, 1));
-                full = Math.max(full, spans / run(o, 2));
+                Measurement d = run(o, 0, HEAP);
+                decode = Math.max(decode, spans / d.seconds());
+                decodeCpu = Math.min(decodeCpu, d.cpuSeconds());
+                for (int b = 0; b < BACKENDS.length; b++) {
+                    pairing[b] = Math.max(pairing[b], spans / run(o, 1, BACKENDS[b]).seconds());
+                    Measurement f = run(o, 2, BACKENDS[b]);
+                    full[b] = Math.max(full[b], spans / f.seconds());
+                    fullCpu[b] = Math.min(fullCpu[b], f.cpuSeconds());
+                }
             }
             System.out.println("flink_parallelism=" + partitions);
             System.out.printf("flink_decode_spans_per_s=%.0f%n", decode);
-            System.out.printf("flink_pairing_spans_per_s=%.0f%n", pairing);
-            System.out.printf("flink_pairing_vs_decode_ratio=%.2f%n", pairing / decode);
-            System.out.printf("flink_edges_pipeline_spans_per_s=%.0f%n", full);
-            System.out.printf("flink_edges_pipeline_vs_decode_ratio=%.2f%n", full / decode);
+            System.out.printf("flink_decode_cpu_us_per_span=%.2f%n", decodeCpu * 1e6 / spans);
+            for (int b = 0; b < BACKENDS.length; b++) {
+                String n = BACKENDS[b].equals(HEAP) ? "" : "_" + BACKENDS[b];
+                System.out.printf("flink_pairing%s_spans_per_s=%.0f%n", n, pairing[b]);
+                System.out.printf("flink_pairing%s_vs_decode_ratio=%.2f%n", n, pairing[b] / decode);
+                System.out.printf("flink_edges_pipeline%s_spans_per_s=%.0f%n", n, full[b]);
+                System.out.printf("flink_edges_pipeline%s_vs_decode_ratio=%.2f%n", n, full[b] / decode);
+                System.out.printf("flink_edges_pipeline%s_cpu_us_per_span=%.2f%n", n, fullCpu[b] * 1e6 / spans);
+                System.out.printf("flink_edges_pipeline%s_vs_decode_cpu_ratio=%.2f%n", n, decodeCpu / fullCpu[b]);
+            }
+            System.out.printf("flink_edges_pipeline_rocksdb_vs_heap_ratio=%.2f%n", full[1] / full[0]);
         }
     }
 
-    /** Runs one variant to the end of the topic; returns seconds of job runtime. */
-    static double run(JobOptions o, int variant) throws Exception {
+    /**
+     * Runs one variant to the end of the topic on a state backend; returns the seconds from the
+     * first span read to the end of the job. Job start-up (deploying the tasks, opening RocksDB)
+     * is left out: it is a fixed cost that differs by variant and backend and, in runs of a few
+     * seconds, would weigh more than the work measured.
+     */
+    static Measurement run(JobOptions o, int variant, String backend) throws Exception {
+        o = o.with(JobOptions.STATE_BACKEND, backend);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Environments.configuration(o));
         Environments.configure(env, o);
         String topic = o.require(JobOptions.SPANS_TOPIC);
-        var source = OtlpKafkaSources.source(o.with(JobOptions.GROUP_ID, "bench-edges-" + variant + "-" + System.nanoTime()),
-                topic, new SpanDecoder(o.encoding()), SpanRecord.class);
+        IngestOptions in = IngestOptions.of(o).withGroupIdPrefix("bench-edges-" + variant + "-" + System.nanoTime());
+        DataStream<SpanRecord> spans = IngestStage.fromKafka(env, in, topic, new SpanDecoder(in.encoding()), SpanRecord.class,
+                TypeInformation.of(SpanRecord.class), "spans", "edge-spans").records()
+                .map(new FirstRecordClock<>()).name("first-record-clock");
         if (variant == 0) {
-            IngestStage.build(env, source, new SpanDecoder(o.encoding()), SpanRecord.class, "edge-spans", o, new DiscardingSink<>())
-                    .sinkTo(new DiscardingSink<>()).name("discard");
+            spans.sinkTo(new DiscardingSink<>()).name("discard");
         } else if (variant == 1) {
-            IngestStage.build(env, source, new SpanDecoder(o.encoding()), SpanRecord.class, "edge-spans", o, new DiscardingSink<>())
-                    .filter(new PairableSpanFilter()).name("edge-pairable-spans")
+            spans.filter(new PairableSpanFilter()).name("edge-pairable-spans")
+                    .map(new PendingSpanMapper(EdgeStoreOptions.defaults())).returns(PendingSpanSerializer.TYPE)
+                    .name("edge-halves")
                     .keyBy(EdgePairer::traceKey, Types.LONG)
-                    .process(new EdgePairer(EdgeStoreOptions.defaults())).name("edge-pairer")
+                    .transform("edge-pairer", TypeInformation.of(Edge.class),
+                            new EdgePairer(EdgeStoreOptions.defaults()))
                     .sinkTo(new DiscardingSink<>()).name("discard");
         } else {
-            EdgesJob.buildPipeline(env, source, o, new DiscardingSink<>(),
-                    new EdgesJob.Sinks(new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>()), null);
+            EdgesOutputs out = EdgesJob.buildPipeline(spans, EdgesJob.Settings.of(o));
+            out.serviceCalls().sinkTo(new DiscardingSink<>()).name("discard-calls");
+            out.topology().sinkTo(new DiscardingSink<>()).name("discard-topology");
+            out.liveEdges().ifPresent(live -> live.sinkTo(new DiscardingSink<>()).name("discard-live"));
         }
         JobExecutionResult r = env.execute("bench-edges variant " + variant);
-        return r.getNetRuntime() / 1000.0;
+        long end = System.currentTimeMillis();
+        long cpuEnd = processCpuNanos();
+        Long first = r.getAccumulatorResult(FirstRecordClock.ACCUMULATOR);
+        Long cpuFirst = r.getAccumulatorResult(FirstRecordClock.CPU_ACCUMULATOR);
+        return new Measurement(first == null ? r.getNetRuntime() / 1000.0 : (end - first) / 1000.0,
+                cpuFirst == null ? Double.NaN : (cpuEnd - cpuFirst) / 1e9);
+    }
+
+    /** One run: wall-clock seconds and CPU seconds of the whole process, both from the first span read to the end. */
+    record Measurement(double seconds, double cpuSeconds) {}
+
+    /** CPU time of this JVM (the MiniCluster, and the embedded broker serving it, run in it). */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** Passes spans through and records, per subtask, the wall-clock time of its first one (the earliest wins). */
+    static final class FirstRecordClock<T> extends RichMapFunction<T, T> {
+        private static final long serialVersionUID = 1L;
+        static final String ACCUMULATOR = "first-record-wall-ms";
+        static final String CPU_ACCUMULATOR = "first-record-process-cpu-ns";
+        private transient LongMinimum first;
+        private transient LongMinimum cpu;
+        private transient boolean seen;
+
+        @Override
+        public void open(OpenContext openContext) {
+            first = new LongMinimum();
+            cpu = new LongMinimum();
+            getRuntimeContext().addAccumulator(ACCUMULATOR, first);
+            getRuntimeContext().addAccumulator(CPU_ACCUMULATOR, cpu);
+        }
+
+        @Override
+        public T map(T value) {
+            if (!seen) {
+                seen = true;
+                first.add(System.currentTimeMillis());
+                cpu.add(processCpuNanos());
+            }
+            return value;
+        }
     }
 }

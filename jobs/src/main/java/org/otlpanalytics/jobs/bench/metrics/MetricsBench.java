@@ -7,6 +7,7 @@ import java.util.List;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -16,7 +17,9 @@ import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.embedded.EmbeddedKafka;
 import org.otlpanalytics.jobs.embedded.PostgresServer;
 import org.otlpanalytics.jobs.ingest.IngestStage;
-import org.otlpanalytics.jobs.ingest.OtlpKafkaSources;
+import org.otlpanalytics.jobs.ingest.IngestOptions;
+import org.otlpanalytics.jobs.metrics.MetricsOutputs;
+import org.otlpanalytics.operators.metrics.MetricPointTypeInfo;
 import org.otlpanalytics.jobs.metrics.MetricsJob;
 import org.otlpanalytics.jobs.sink.postgres.MetricRowMapper;
 import org.otlpanalytics.jobs.sink.postgres.PostgresSinkConfig;
@@ -121,16 +124,19 @@ public final class MetricsBench {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         Environments.configure(env, o);
         String topic = o.require(JobOptions.METRICS_TOPIC);
-        var source = OtlpKafkaSources.source(o.with(JobOptions.GROUP_ID, "bench-" + variant + "-" + System.nanoTime()),
-                topic, new MetricDecoder(o.encoding()), MetricPoint.class);
+        IngestOptions in = IngestOptions.of(o).withGroupIdPrefix("bench-" + variant + "-" + System.nanoTime());
+        DataStream<MetricPoint> points = IngestStage.fromKafka(env, in, topic, new MetricDecoder(in.encoding()),
+                MetricPoint.class, MetricPointTypeInfo.INSTANCE, "metrics", "metrics").records();
         if (variant == 0) {
-            IngestStage.build(env, source, new MetricDecoder(o.encoding()), MetricPoint.class, "metrics", o,
-                    new DiscardingSink<>()).sinkTo(new DiscardingSink<>()).name("discard");
+            points.sinkTo(new DiscardingSink<>()).name("discard");
         } else if (variant == 1) {
-            MetricsJob.buildPipeline(env, source, o, new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>(), null);
+            MetricsOutputs out = MetricsJob.buildPipeline(points, MetricsJob.Settings.of(o));
+            out.metrics().sinkTo(new DiscardingSink<>()).name("discard-metrics");
+            out.use().sinkTo(new DiscardingSink<>()).name("discard-use");
         } else {
-            MetricsJob.buildPipeline(env, source, o, new DiscardingSink<>(),
-                    new PostgresUpsertSink<>(pgc, new MetricRowMapper(topic)), new PostgresUpsertSink<>(pgc, new UseRowMapper()), null);
+            MetricsOutputs out = MetricsJob.buildPipeline(points, MetricsJob.Settings.of(o));
+            out.metrics().sinkTo(new PostgresUpsertSink<>(pgc, new MetricRowMapper(topic))).name("metric-1m-sink");
+            out.use().sinkTo(new PostgresUpsertSink<>(pgc, new UseRowMapper())).name("use-1m-sink");
         }
         JobExecutionResult r = env.execute("bench-metrics variant " + variant);
         return r.getNetRuntime() / 1000.0;

@@ -47,6 +47,8 @@ public final class AgeGraph {
             + "RETURN id(e)";
     static final String DELETE_EDGE = "MATCH (a:" + LABEL_RESOURCE + " {tenant_id: $tenant_id, resource_id: $src_id})"
             + "-[e:" + LABEL_CALLS + "]->(b:" + LABEL_RESOURCE + " {tenant_id: $tenant_id, resource_id: $dst_id}) DELETE e";
+    /** Empties the graph before it is rebuilt from live_edge (a resynchronisation after an AGE failure). */
+    static final String DELETE_ALL = "MATCH (v:" + LABEL_RESOURCE + ") DETACH DELETE v";
     /** A vertex leaves with its last edge, so the graph holds only what the live window holds. */
     static final String DELETE_LONELY_VERTEX = "MATCH (v:" + LABEL_RESOURCE + " {tenant_id: $tenant_id, resource_id: $resource_id}) "
             + "OPTIONAL MATCH (v)-[r]-() WITH v, count(r) AS n WHERE n = 0 DELETE v";

@@ -32,8 +32,14 @@ public final class DimensionRows {
         return StableHash.positiveId("tenant", tenant);
     }
 
-    public static long resourceId(String urn) {
-        return StableHash.positiveId("resource", urn);
+    /**
+     * A resource is one URN within one tenant: two tenants running a service of the same name have
+     * two resources, each with its own name and tenant ({@code dim_resource} is unique on
+     * {@code (tenant_id, urn)}). The id hashes the parts length-prefixed, so no choice of URN can
+     * produce another tenant's id.
+     */
+    public static long resourceId(long tenantId, String urn) {
+        return StableHash.positiveId("resource", Long.toString(tenantId), urn);
     }
 
     /** Queues the tenant row and returns its id. */
@@ -43,9 +49,13 @@ public final class DimensionRows {
         return id;
     }
 
-    /** Queues the resource row and returns its id; kind is the URN's scheme part (svc, host, peer, k8s). */
+    /**
+     * Queues the tenant's resource row and returns its id; kind is the URN's scheme part (svc,
+     * host, peer, k8s). The row is written once (DO NOTHING): name, namespace and kind are read
+     * from the URN by every mapper, so which writer inserts it first does not matter.
+     */
     public static long resource(PgBatch b, long tenantId, String urn, String name, String namespace) {
-        long id = resourceId(urn);
+        long id = resourceId(tenantId, urn);
         String kind = urn.startsWith("urn:") && urn.indexOf(':', 4) > 0 ? urn.substring(4, urn.indexOf(':', 4)) : "other";
         b.addIfAbsent(RESOURCE, id, id, urn, kind, name, namespace, tenantId);
         return id;

@@ -2,6 +2,7 @@ package org.otlpanalytics.jobs.sink.postgres;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.otlpanalytics.jobs.sink.rejected.KafkaOrigin;
 import org.otlpanalytics.operators.logs.LogPatternWindowRow;
 import org.otlpanalytics.operators.logs.TemplateFingerprint;
 
@@ -37,5 +38,10 @@ public final class LogPatternWindowRowMapper implements PgRowMapper<LogPatternWi
         List<Object> key = List.of(r.windowStartMillis, tenantId, resourceId, r.fingerprintId);
         b.add(COUNTS, key, PgParams.ts(r.windowStartMillis), tenantId, resourceId, r.fingerprintId, r.countTotal,
                 r.countError, locator);
+    }
+
+    @Override
+    public KafkaOrigin origin(LogPatternWindowRow r) {
+        return KafkaOrigin.of(topic, r.range);
     }
 }

@@ -2,6 +2,7 @@ package org.otlpanalytics.jobs.sink.postgres;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.otlpanalytics.jobs.sink.rejected.KafkaOrigin;
 import java.util.Locale;
 import org.otlpanalytics.operators.metrics.MetricRow;
 import org.otlpanalytics.schemas.JsonText;
@@ -115,5 +116,10 @@ public final class MetricRowMapper implements PgRowMapper<MetricRow> {
             JsonText.appendQuoted(sb, values[i]);
         }
         return sb.append(']').toString();
+    }
+
+    @Override
+    public KafkaOrigin origin(MetricRow r) {
+        return KafkaOrigin.of(topic, r.kafkaRange);
     }
 }

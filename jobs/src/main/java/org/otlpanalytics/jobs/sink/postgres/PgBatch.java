@@ -1,23 +1,36 @@
 package org.otlpanalytics.jobs.sink.postgres;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.otlpanalytics.jobs.sink.rejected.KafkaOrigin;
 
 /**
  * Pending parameter sets per statement, de-duplicated by the row's key so that a row rewritten
- * several times between two checkpoints (late data) is written once, with its last value.
+ * several times between two checkpoints (late data) is written once, with its last value. Each
+ * set remembers the Kafka records behind the record that produced it, for its dead letter should
+ * the database reject it.
  */
 public final class PgBatch {
     private final List<LinkedHashMap<Object, Object[]>> pending;
+    private final List<HashMap<Object, KafkaOrigin>> origins;
+    private KafkaOrigin current;
     private int size;
 
     PgBatch(int statements) {
         pending = new ArrayList<>(statements);
+        origins = new ArrayList<>(statements);
         for (int i = 0; i < statements; i++) {
             pending.add(new LinkedHashMap<>());
+            origins.add(new HashMap<>());
         }
+    }
+
+    /** The Kafka records behind the sets added next (null: unknown); set per record by the writer. */
+    void origin(KafkaOrigin origin) {
+        this.current = origin;
     }
 
     /**
@@ -28,12 +41,22 @@ public final class PgBatch {
         if (pending.get(index).put(key, params) == null) {
             size++;
         }
+        remember(index, key);
     }
 
     /** Queues a set only if no set with that key is pending (dimension rows). */
     public void addIfAbsent(int index, Object key, Object... params) {
         if (pending.get(index).putIfAbsent(key, params) == null) {
             size++;
+            remember(index, key);
+        }
+    }
+
+    private void remember(int index, Object key) {
+        if (current != null) {
+            origins.get(index).put(key, current);
+        } else if (!origins.get(index).isEmpty()) {
+            origins.get(index).remove(key);
         }
     }
 
@@ -45,25 +68,18 @@ public final class PgBatch {
         return pending.get(index);
     }
 
+    /** The Kafka records behind the pending set of {@code key}, or null. */
+    KafkaOrigin originOf(int index, Object key) {
+        return origins.get(index).get(key);
+    }
+
     /**
      * The parameter sets in the order of their keys when the keys are comparable (the ids of
      * dimension rows): concurrent writers then lock shared rows in the same order and cannot
      * deadlock on them. Other keys keep their insertion order.
      */
-    @SuppressWarnings({"unchecked", "rawtypes"})
     static List<Object[]> inKeyOrder(Map<Object, Object[]> rows) {
-        boolean comparable = true;
-        for (Object k : rows.keySet()) {
-            if (!(k instanceof Comparable)) {
-                comparable = false;
-                break;
-            }
-        }
-        if (!comparable || rows.size() < 2) {
-            return new ArrayList<>(rows.values());
-        }
-        List<Map.Entry<Object, Object[]>> entries = new ArrayList<>(rows.entrySet());
-        entries.sort((a, b) -> ((Comparable) a.getKey()).compareTo(b.getKey()));
+        List<Map.Entry<Object, Object[]>> entries = entriesInKeyOrder(rows);
         List<Object[]> out = new ArrayList<>(entries.size());
         for (Map.Entry<Object, Object[]> e : entries) {
             out.add(e.getValue());
@@ -71,10 +87,27 @@ public final class PgBatch {
         return out;
     }
 
+    /** {@link #inKeyOrder}, with the keys. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static List<Map.Entry<Object, Object[]>> entriesInKeyOrder(Map<Object, Object[]> rows) {
+        List<Map.Entry<Object, Object[]>> entries = new ArrayList<>(rows.entrySet());
+        for (Object k : rows.keySet()) {
+            if (!(k instanceof Comparable)) {
+                return entries;
+            }
+        }
+        entries.sort((a, b) -> ((Comparable) a.getKey()).compareTo(b.getKey()));
+        return entries;
+    }
+
     void clear() {
         for (LinkedHashMap<Object, Object[]> m : pending) {
             m.clear();
         }
+        for (HashMap<Object, KafkaOrigin> m : origins) {
+            m.clear();
+        }
+        current = null;
         size = 0;
     }
 }

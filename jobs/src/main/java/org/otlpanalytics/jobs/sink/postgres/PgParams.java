@@ -20,6 +20,11 @@ public final class PgParams {
         public Json(String text) {
             this.text = text;
         }
+
+        @Override
+        public String toString() {
+            return text;
+        }
     }
 
     public static OffsetDateTime ts(long epochMillis) {

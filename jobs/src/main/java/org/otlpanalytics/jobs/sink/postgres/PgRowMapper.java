@@ -2,6 +2,7 @@ package org.otlpanalytics.jobs.sink.postgres;
 
 import java.io.Serializable;
 import java.util.List;
+import org.otlpanalytics.jobs.sink.rejected.KafkaOrigin;
 
 /**
  * Turns one output record into parameter sets for the sink's upsert statements. Implementations
@@ -13,4 +14,9 @@ public interface PgRowMapper<T> extends Serializable {
 
     /** Adds the parameter sets of one record. */
     void map(T record, PgBatch out);
+
+    /** The Kafka records behind a record, named in the dead letter of a rejected row; null if unknown. */
+    default KafkaOrigin origin(T record) {
+        return null;
+    }
 }

@@ -4,20 +4,37 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.otlpanalytics.jobs.sink.rejected.RejectedRow;
+import org.otlpanalytics.jobs.sink.rejected.RejectedRowPublisher;
 
-/** Writer of {@link PostgresUpsertSink}: batches, de-duplicates and commits upserts. */
+/**
+ * Writer of {@link PostgresUpsertSink}: batches, de-duplicates and commits upserts.
+ *
+ * <p>A flush writes every pending row in one transaction. When the database rejects a row as
+ * data ({@link PgErrors#isDataError}), the transaction is rolled back and written again with the
+ * offending rows isolated: each statement's rows run in a savepoint-protected sub-transaction,
+ * a sub-batch that fails is halved until the failing rows stand alone, and each of those goes to
+ * the dead-letter topic ({@link RejectedRowPublisher}) while every other row is written. So a bad
+ * row costs its own row only and never makes the job restart and fail on it again. Any other
+ * error (an outage) fails the flush as before: the job restarts from its last checkpoint.
+ */
 final class PostgresUpsertWriter<T> implements SinkWriter<T> {
+    static final String STORE = "postgresql";
+    public static final String METRIC_GROUP = "postgresSink";
+
     private final PostgresSinkConfig config;
     private final PgRowMapper<T> mapper;
     private final List<PgStatement> statements;
     private final PgBatch batch;
     private final Counter rowsWritten;
     private final Counter commits;
+    private final RejectedRowPublisher rejected;
     private Connection connection;
 
     PostgresUpsertWriter(PostgresSinkConfig config, PgRowMapper<T> mapper, MetricGroup metrics) {
@@ -25,13 +42,15 @@ final class PostgresUpsertWriter<T> implements SinkWriter<T> {
         this.mapper = mapper;
         this.statements = mapper.statements();
         this.batch = new PgBatch(statements.size());
-        MetricGroup g = metrics.addGroup("postgresSink");
+        MetricGroup g = metrics.addGroup(METRIC_GROUP);
         this.rowsWritten = g.counter("rowsWritten");
         this.commits = g.counter("commits");
+        this.rejected = new RejectedRowPublisher(config.deadLetters(), g);
     }
 
     @Override
     public void write(T element, Context context) throws IOException {
+        batch.origin(mapper.origin(element));
         mapper.map(element, batch);
         if (batch.size() >= config.batchSize()) {
             flush(false);
@@ -45,29 +64,85 @@ final class PostgresUpsertWriter<T> implements SinkWriter<T> {
         }
         try {
             Connection c = connection();
-            for (int i = 0; i < statements.size(); i++) {
-                Map<Object, Object[]> rows = batch.forStatement(i);
-                if (rows.isEmpty()) {
-                    continue;
+            long written;
+            try {
+                written = writeAll(c, false);
+            } catch (SQLException e) {
+                if (!PgErrors.isDataError(e)) {
+                    throw e;
                 }
-                try (PreparedStatement ps = c.prepareStatement(statements.get(i).sql)) {
-                    for (Object[] params : PgBatch.inKeyOrder(rows)) {
-                        PgParams.bind(c, ps, params);
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
-                rowsWritten.inc(rows.size());
+                c.rollback();
+                written = writeAll(c, true);
             }
+            rejected.flush();
             c.commit();
+            rowsWritten.inc(written);
             commits.inc();
             batch.clear();
         } catch (SQLException e) {
             rollbackQuietly();
             closeQuietly();
-            SQLException next = e.getNextException();
-            throw new IOException("PostgreSQL upsert failed: " + e.getMessage()
-                    + (next != null ? " / " + next.getMessage() : ""), e);
+            throw new IOException("PostgreSQL upsert failed: " + PgErrors.sqlState(e) + " " + PgErrors.message(e), e);
+        } catch (IOException e) {
+            rollbackQuietly();
+            closeQuietly();
+            throw e;
+        }
+    }
+
+    /** Runs every statement's rows in the current transaction; returns how many were written. */
+    private long writeAll(Connection c, boolean isolating) throws SQLException {
+        long written = 0;
+        for (int i = 0; i < statements.size(); i++) {
+            Map<Object, Object[]> rows = batch.forStatement(i);
+            if (rows.isEmpty()) {
+                continue;
+            }
+            List<Map.Entry<Object, Object[]>> ordered = PgBatch.entriesInKeyOrder(rows);
+            if (isolating) {
+                written += isolate(c, i, ordered);
+            } else {
+                execute(c, statements.get(i).sql, ordered);
+                written += ordered.size();
+            }
+        }
+        return written;
+    }
+
+    /**
+     * Writes {@code rows} of statement {@code index} inside a savepoint; on a data error rolls
+     * back to it and halves the rows until each failing row is alone, then dead-letters it.
+     */
+    private long isolate(Connection c, int index, List<Map.Entry<Object, Object[]>> rows) throws SQLException {
+        Savepoint sp = c.setSavepoint();
+        try {
+            execute(c, statements.get(index).sql, rows);
+            c.releaseSavepoint(sp);
+            return rows.size();
+        } catch (SQLException e) {
+            if (!PgErrors.isDataError(e)) {
+                throw e;
+            }
+            c.rollback(sp);
+            c.releaseSavepoint(sp);
+            if (rows.size() == 1) {
+                Map.Entry<Object, Object[]> row = rows.get(0);
+                rejected.publish(new RejectedRow(STORE, statements.get(index).name, PgErrors.sqlState(e),
+                        PgErrors.message(e), batch.originOf(index, row.getKey()), row.getValue()));
+                return 0;
+            }
+            int mid = rows.size() / 2;
+            return isolate(c, index, rows.subList(0, mid)) + isolate(c, index, rows.subList(mid, rows.size()));
+        }
+    }
+
+    private static void execute(Connection c, String sql, List<Map.Entry<Object, Object[]>> rows) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (Map.Entry<Object, Object[]> row : rows) {
+                PgParams.bind(c, ps, row.getValue());
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 
@@ -103,5 +178,6 @@ final class PostgresUpsertWriter<T> implements SinkWriter<T> {
     @Override
     public void close() {
         closeQuietly();
+        rejected.close();
     }
 }

@@ -2,6 +2,7 @@ package org.otlpanalytics.jobs.sink.postgres;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.otlpanalytics.jobs.sink.rejected.KafkaOrigin;
 import org.otlpanalytics.operators.red.RedRow;
 
 /** Upserts of {@code red_1m} rows (with their tenant, resource and locator). */
@@ -40,5 +41,10 @@ public final class RedRowMapper implements PgRowMapper<RedRow> {
         List<Object> key = List.of(r.bucketStartMillis, tenantId, resourceId, r.operation, r.spanKind, r.status);
         b.add(RED, key, PgParams.ts(r.bucketStartMillis), tenantId, resourceId, r.operation, r.spanKind, r.status,
                 r.calls, r.errors, r.durationSumMs, r.p50Ms, r.p95Ms, r.p99Ms, r.distinctTraces, r.kll, r.hll, locator);
+    }
+
+    @Override
+    public KafkaOrigin origin(RedRow r) {
+        return KafkaOrigin.of(topic, r.range);
     }
 }

@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Brings a database to the current schema: Flyway migrations from {@code sql/postgres/migration}
- * (plain PostgreSQL), then, when TimescaleDB can be loaded, {@link TimescaleSetup} turns the
- * time-keyed tables into hypertables with compression, retention and continuous aggregates.
+ * (plain PostgreSQL) and {@link RekeyDimensionsMigration} (version 6), then, when TimescaleDB can
+ * be loaded, {@link TimescaleSetup} turns the time-keyed tables into hypertables with compression,
+ * retention and continuous aggregates.
  */
 public final class SchemaMigrator {
     private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrator.class);
@@ -37,10 +38,13 @@ public final class SchemaMigrator {
         Flyway flyway = Flyway.configure()
                 .dataSource(config.jdbcUrl(), props.getProperty("user"), props.getProperty("password"))
                 .locations("classpath:db/migration")
+                .javaMigrations(new RekeyDimensionsMigration())
                 .baselineOnMigrate(true)
                 .load();
         int applied = flyway.migrate().migrationsExecuted;
         try (Connection c = config.connect()) {
+            // no read timeout here: turning a large existing table into a hypertable takes its time
+            c.setNetworkTimeout(Runnable::run, 0);
             c.setAutoCommit(true);
             String why = TimescaleSetup.unavailableReason(c);
             if (why != null) {

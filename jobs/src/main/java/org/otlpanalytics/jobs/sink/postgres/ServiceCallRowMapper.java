@@ -2,6 +2,7 @@ package org.otlpanalytics.jobs.sink.postgres;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.otlpanalytics.jobs.sink.rejected.KafkaOrigin;
 import org.otlpanalytics.operators.edges.ServiceCallRow;
 
 /**
@@ -72,5 +73,10 @@ public final class ServiceCallRowMapper implements PgRowMapper<ServiceCallRow> {
 
     private static Double orNull(double v) {
         return Double.isNaN(v) ? null : v;
+    }
+
+    @Override
+    public KafkaOrigin origin(ServiceCallRow r) {
+        return KafkaOrigin.of(topic, r.range);
     }
 }

@@ -85,6 +85,9 @@ public final class KeyedWindows<W extends KeyedWindows.Window> {
                 purge.apply(p, old);
             }
             windows.remove(p);
+            if (windows.isEmpty()) {
+                windows.clear(); // the heap backend keeps an emptied map as an entry of the key
+            }
         }
     }
 

@@ -1,0 +1,16 @@
+package org.otlpanalytics.jobs.red;
+
+import java.util.List;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.otlpanalytics.jobs.ingest.DeadLetterStream;
+import org.otlpanalytics.operators.red.RedRow;
+
+/**
+ * What the RED pipeline produces: {@code red_1m} rows (already limited to the replay range) and
+ * its late-record dead letters. The job attaches the sinks.
+ */
+public record RedOutputs(DataStream<RedRow> rows, List<DeadLetterStream> deadLetters) {
+    public RedOutputs {
+        deadLetters = List.copyOf(deadLetters);
+    }
+}

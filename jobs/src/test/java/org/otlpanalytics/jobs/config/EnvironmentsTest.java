@@ -1,0 +1,49 @@
+package org.otlpanalytics.jobs.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.junit.jupiter.api.Test;
+
+class EnvironmentsTest {
+    @Test
+    void theJobKeepsTheClustersRestartStrategyUnlessOneIsGiven() {
+        Configuration c = Environments.configuration(JobOptions.defaults());
+        assertThat(c.contains(RestartStrategyOptions.RESTART_STRATEGY)).isFalse();
+        assertThat(c.keySet()).noneMatch(k -> k.startsWith(RestartStrategyOptions.RESTART_STRATEGY_CONFIG_PREFIX));
+    }
+
+    @Test
+    void anExplicitRestartStrategyIsSetForTheJob() {
+        Configuration fixed = Environments.configuration(JobOptions.defaults().with(JobOptions.RESTART_STRATEGY, "fixed-delay:3:5s"));
+        assertThat(fixed.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("fixed-delay");
+        assertThat(fixed.get(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS)).isEqualTo(3);
+        assertThat(fixed.get(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY)).isEqualTo(Duration.ofSeconds(5));
+        Configuration exp = Environments.configuration(JobOptions.defaults().with(JobOptions.RESTART_STRATEGY, "exponential-delay:2m"));
+        assertThat(exp.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("exponential-delay");
+        assertThat(exp.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF)).isEqualTo(Duration.ofMinutes(2));
+        assertThat(Environments.configuration(JobOptions.defaults().with(JobOptions.RESTART_STRATEGY, "none"))
+                .get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("none");
+    }
+
+    @Test
+    void localCommandsRetryAFewTimesThenStopUnlessToldOtherwise() {
+        JobOptions local = Environments.withLocalDefaults(JobOptions.defaults());
+        assertThat(local.get(JobOptions.RESTART_STRATEGY)).isEqualTo(Environments.LOCAL_RESTART_STRATEGY);
+        assertThat(Environments.configuration(local).get(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS)).isEqualTo(10);
+        assertThat(local.get(JobOptions.CHECKPOINT_DIR)).isNotBlank();
+        assertThat(Environments.withLocalDefaults(JobOptions.defaults().with(JobOptions.RESTART_STRATEGY, "none"))
+                .get(JobOptions.RESTART_STRATEGY)).isEqualTo("none");
+    }
+
+    @Test
+    void rejectsAnUnknownStrategyNamingTheOption() {
+        assertThatThrownBy(() -> Environments.configuration(JobOptions.defaults().with(JobOptions.RESTART_STRATEGY, "forever")))
+                .hasMessageContaining("--restart-strategy").hasMessageContaining("forever");
+        assertThatThrownBy(() -> Environments.configuration(JobOptions.defaults().with(JobOptions.RESTART_STRATEGY, "fixed-delay:x")))
+                .hasMessageContaining("--restart-strategy");
+    }
+}
