@@ -30,6 +30,8 @@ import org.otlpanalytics.operators.logs.LogMasker;
  * peak_heap_mb=&lt;n&gt;                                     sum of the heap pools' peak usage
  * average lines/s=&lt;z&gt;                                  mean of the per-dataset rates
  * all lines/s=&lt;z&gt;                                      every dataset mined back to back
+ * baseline all lines/s=&lt;z&gt;                             the same-run baseline over the same lines
+ * miner_vs_baseline_ratio=&lt;r&gt;                          all lines/s over baseline all lines/s
  * </pre>
  *
  * <p>Leave-one-out ({@link LeaveOneOut}): for each dataset, every configuration of the grid is scored
@@ -37,7 +39,11 @@ import org.otlpanalytics.operators.logs.LogMasker;
  * {@link AccuracyScorer}; groups and templates are taken at the end of the run, with clusters merged
  * during the run counted under their survivor. Throughput covers masking and clustering only (no file
  * reading), with the default configuration: after a warm-up of at least two seconds over the whole
- * set, each figure is the best of three timed runs, each on a fresh miner. {@code --details} also
+ * set, each figure is the best of three timed runs, each on a fresh miner. The same-run baseline
+ * ({@link BenchRun#baselineNanos}) splits every line into words at whitespace and counts lines per
+ * (word count, first word) in a hash map: the routing step of the parse tree without masking or
+ * matching. Its runs alternate with the miner's, so the ratio of the two is less at the mercy of the
+ * machine's load than either figure. {@code --details} also
  * prints every wrongly grouped template of the default configuration to stderr.
  */
 public final class PatternAccuracyBench {
@@ -119,19 +125,25 @@ public final class PatternAccuracyBench {
         out.printf(Locale.ROOT, "peak_heap_mb=%d%n", HeapPeaks.peakBytes() / (1024 * 1024));
         out.printf(Locale.ROOT, "average lines/s=%.0f%n", sumRate / n);
         out.printf(Locale.ROOT, "all lines/s=%.0f%n", rate[n]);
+        out.printf(Locale.ROOT, "baseline all lines/s=%.0f%n", rate[n + 1]);
+        out.printf(Locale.ROOT, "miner_vs_baseline_ratio=%.3f%n", rate[n] / rate[n + 1]);
         out.flush();
     }
 
-    /** Lines/s per dataset (best of three after a warm-up), then of all datasets back to back. */
+    /**
+     * Lines/s per dataset (best of three after a warm-up), then of all datasets back to back, then of
+     * the baseline over all datasets back to back (its runs alternating with the miner's).
+     */
     private static double[] throughput(List<LoghubDataset> datasets, BenchRun bench) {
         long warmupEnd = System.nanoTime() + WARMUP_NANOS;
         for (int w = 0; w < WARMUP_RUNS || System.nanoTime() < warmupEnd; w++) {
             for (LoghubDataset ds : datasets) {
                 bench.timeNanos(ds);
+                bench.baselineNanos(ds);
             }
         }
         int n = datasets.size();
-        double[] rate = new double[n + 1];
+        double[] rate = new double[n + 2];
         long totalLines = 0;
         for (int d = 0; d < n; d++) {
             LoghubDataset ds = datasets.get(d);
@@ -143,14 +155,19 @@ public final class PatternAccuracyBench {
             totalLines += ds.contents().length;
         }
         long bestAll = Long.MAX_VALUE;
+        long bestBaseline = Long.MAX_VALUE;
         for (int r = 0; r < TIMED_RUNS; r++) {
             long t = 0;
+            long b = 0;
             for (LoghubDataset ds : datasets) {
+                b += bench.baselineNanos(ds);
                 t += bench.timeNanos(ds);
             }
             bestAll = Math.min(bestAll, t);
+            bestBaseline = Math.min(bestBaseline, b);
         }
         rate[n] = totalLines * 1e9 / Math.max(bestAll, 1);
+        rate[n + 1] = totalLines * 1e9 / Math.max(bestBaseline, 1);
         return rate;
     }
 }

@@ -43,7 +43,7 @@ class PatternAccuracyBenchTest {
         List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
 
         assertThat(datasets).extracting(LoghubDataset::name).containsExactly("Alpha", "Beta");
-        assertThat(lines).hasSize(10);
+        assertThat(lines).hasSize(12);
         assertThat(lines.get(0)).matches("Alpha GA=1\\.000 PA=1\\.000 lines/s=\\d+");
         assertThat(lines.get(1)).matches("Beta GA=1\\.000 PA=1\\.000 lines/s=\\d+");
         assertThat(lines.get(2)).isEqualTo("average GA=1.000 PA=1.000");
@@ -55,5 +55,7 @@ class PatternAccuracyBenchTest {
         assertThat(lines.get(7)).matches("peak_heap_mb=\\d+");
         assertThat(lines.get(8)).matches("average lines/s=\\d+");
         assertThat(lines.get(9)).matches("all lines/s=\\d+");
+        assertThat(lines.get(10)).matches("baseline all lines/s=\\d+");
+        assertThat(lines.get(11)).matches("miner_vs_baseline_ratio=\\d+\\.\\d{3}");
     }
 }
