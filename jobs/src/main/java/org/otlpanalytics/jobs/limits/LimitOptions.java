@@ -1,0 +1,28 @@
+package org.otlpanalytics.jobs.limits;
+
+import java.io.Serializable;
+import org.otlpanalytics.jobs.config.JobOptions;
+
+/**
+ * The per-tenant limits, parsed once from the job options: distinct tenants per window, and
+ * distinct resources (services, callers, callees) per tenant and window. 0 turns a limit off.
+ *
+ * @param maxTenants {@code --limits-max-tenants}
+ * @param maxResourcesPerTenant {@code --limits-max-resources-per-tenant}
+ */
+public record LimitOptions(int maxTenants, int maxResourcesPerTenant) implements Serializable {
+    public LimitOptions {
+        if (maxTenants < 0) {
+            throw new IllegalArgumentException("--" + JobOptions.LIMITS_MAX_TENANTS + " must be >= 0 (0 = no limit), got "
+                    + maxTenants);
+        }
+        if (maxResourcesPerTenant < 0) {
+            throw new IllegalArgumentException("--" + JobOptions.LIMITS_MAX_RESOURCES_PER_TENANT
+                    + " must be >= 0 (0 = no limit), got " + maxResourcesPerTenant);
+        }
+    }
+
+    public static LimitOptions of(JobOptions o) {
+        return new LimitOptions(o.getInt(JobOptions.LIMITS_MAX_TENANTS), o.getInt(JobOptions.LIMITS_MAX_RESOURCES_PER_TENANT));
+    }
+}
