@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -45,10 +46,18 @@ class CardinalityLimiterTest {
 
     static KeyedOneInputStreamOperatorTestHarness<String, EdgePartial, EdgePartial> harness(int limit, StateBackends backend)
             throws Exception {
+        return harness(limit, backend, null);
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, EdgePartial, EdgePartial> harness(int limit, StateBackends backend,
+            OperatorSubtaskState snapshot) throws Exception {
         LimitSubject<EdgePartial> subject = new EdgeLimitSubjects.Callees();
         var h = backend.apply(new KeyedOneInputStreamOperatorTestHarness<String, EdgePartial, EdgePartial>(
                 new HorizonKeyedProcessOperator<>(new CardinalityLimiter<>(subject, EdgePartialSerializer.TYPE, limit, SLOT,
                         LATENESS, "calleeLimiter")), subject::scope, Types.STRING));
+        if (snapshot != null) {
+            h.initializeState(snapshot);
+        }
         h.open();
         return h;
     }
@@ -124,6 +133,43 @@ class CardinalityLimiterTest {
         expected.put("t " + Overflow.SERVICE_URN + " @0", all - kept);
         expected.put("u " + Overflow.SERVICE_URN + " @" + SLOT, all - kept);
         assertThat(first).isEqualTo(expected);
+    }
+
+    /** A restore from a snapshot taken while partials are held (and members pushed out) gives the failure-free output. */
+    @ParameterizedTest
+    @EnumSource(StateBackends.class)
+    void shouldGiveTheSameOutputAfterARestoreMidSlot(StateBackends backend) throws Exception {
+        List<EdgePartial> in = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            in.add(partial("t", "svc-" + (29 - i), 1000 + i * 10));
+            in.add(partial("t", "svc-" + i, SLOT + 1000 + i * 10));
+        }
+        var clean = harness(4, backend);
+        for (EdgePartial p : in) {
+            add(clean, copy(p));
+        }
+        clean.processWatermark(new Watermark(3 * SLOT));
+
+        var failing = harness(4, backend);
+        Map<String, Long> beforeFailure = new TreeMap<>();
+        for (int i = 0; i < in.size() / 2; i++) {
+            add(failing, copy(in.get(i)));
+        }
+        beforeFailure.putAll(calls(failing));
+        var snapshot = failing.snapshot(1, 1);
+        failing.close();
+        var restored = harness(4, backend, snapshot);
+        for (int i = in.size() / 2; i < in.size(); i++) {
+            add(restored, copy(in.get(i)));
+        }
+        restored.processWatermark(new Watermark(3 * SLOT));
+        Map<String, Long> out = new TreeMap<>(beforeFailure);
+        calls(restored).forEach((k, v) -> out.merge(k, v, Long::sum));
+        assertThat(out).isEqualTo(calls(clean)).hasSize(10);
+    }
+
+    private static EdgePartial copy(EdgePartial p) {
+        return partial(p.tenant, p.calleeName, p.slotStartMillis + 1000);
     }
 
     @Test
