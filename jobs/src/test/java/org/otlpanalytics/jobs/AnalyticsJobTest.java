@@ -69,7 +69,7 @@ class AnalyticsJobTest {
     @Test
     void tenantAndResourceLimitsSitBetweenPreAggregationAndAggregation() {
         assertThat(uids(options(JobOptions.JOBS, "red,edges"))).contains("red-tenant-limit", "red-resource-limit",
-                "edge-tenant-limit", "edge-caller-limit", "edge-callee-limit");
+                "red-series-limit", "edge-tenant-limit", "edge-caller-limit", "edge-callee-limit", "edge-series-limit");
     }
 
     @Test
@@ -78,5 +78,7 @@ class AnalyticsJobTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--limits-max-resources-per-tenant");
         assertThatThrownBy(() -> uids(options(JobOptions.LIMITS_MAX_TENANTS, "-5")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--limits-max-tenants");
+        assertThatThrownBy(() -> uids(options(JobOptions.LIMITS_MAX_SERIES_PER_TENANT, "-1")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--limits-max-series-per-tenant");
     }
 }

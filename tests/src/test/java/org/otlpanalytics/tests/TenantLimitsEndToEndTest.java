@@ -39,7 +39,7 @@ import org.otlpanalytics.tests.support.Services;
  * tenants, minute 1), a new {@code service.name} on every span (1,200 services, minutes 2 and 3),
  * and one message whose service name, span name and attribute are 200,000 characters each. With
  * the limits set low
- * (3 tenants, 8 resources per tenant):
+ * (3 tenants, 8 resources and 12 series per tenant):
  * <ul>
  *   <li>{@code red_1m} equals, per minute, tenant and service, an oracle computed from the
  *       protobuf messages that applies the documented rule (per minute the tenants, then per
@@ -48,8 +48,9 @@ import org.otlpanalytics.tests.support.Services;
  *       counted once, folded or not;
  *   <li>{@code service_call_5m} keeps every call and error per 5 minutes and tenant (tenants
  *       folded per 1-minute slot by the same rule);
- *   <li>tables stay bounded: at most 9 services per tenant and minute in {@code red_1m}, the
- *       overflow tenant and service present, no name longer than 256 characters.
+ *   <li>tables stay bounded: at most 9 services and 12 (service, operation) series besides the
+ *       {@code __overflow__} operations per tenant and minute in {@code red_1m}, the overflow
+ *       tenant, service and operation present, no name longer than 256 characters.
  * </ul>
  */
 class TenantLimitsEndToEndTest {
@@ -61,6 +62,7 @@ class TenantLimitsEndToEndTest {
     private static final String SPANS = "otlp_spans";
     private static final int MAX_TENANTS = 3;
     private static final int MAX_RESOURCES = 8;
+    private static final int MAX_SERIES = 12;
     private static final String OVERFLOW_TENANT = "overflow";
     private static final String OVERFLOW_SERVICE = "urn:svc:overflow/other";
 
@@ -151,7 +153,8 @@ class TenantLimitsEndToEndTest {
 
         Pipelines.run(Pipelines.options(SERVICES.kafka(), SERVICES.postgres(), JobOptions.JOBS, "red,edges",
                 JobOptions.LIMITS_MAX_TENANTS, Integer.toString(MAX_TENANTS),
-                JobOptions.LIMITS_MAX_RESOURCES_PER_TENANT, Integer.toString(MAX_RESOURCES)), AnalyticsJob.Taps.NONE);
+                JobOptions.LIMITS_MAX_RESOURCES_PER_TENANT, Integer.toString(MAX_RESOURCES),
+                JobOptions.LIMITS_MAX_SERIES_PER_TENANT, Integer.toString(MAX_SERIES)), AnalyticsJob.Taps.NONE);
 
         // RED: per minute, tenant and service, exactly the oracle's calls and errors after folding
         Map<String, String> tenantOf = keepSmallest(spans, s -> s[0], s -> s[1], MAX_TENANTS, OVERFLOW_TENANT);
@@ -184,6 +187,11 @@ class TenantLimitsEndToEndTest {
                 .containsExactly(Integer.toString(MAX_TENANTS + 1));
         assertThat(Long.parseLong(Pipelines.rows(SERVICES.postgres(), "SELECT max(n) FROM (SELECT count(DISTINCT resource_id) n "
                 + "FROM red_1m GROUP BY bucket, tenant_id) x").get(0))).isLessThanOrEqualTo(MAX_RESOURCES + 1);
+        // series (service, operation) per tenant and minute: at most MAX_SERIES, the rest under each service's __overflow__
+        assertThat(Long.parseLong(Pipelines.rows(SERVICES.postgres(), "SELECT max(n) FROM (SELECT count(DISTINCT (resource_id, operation)) n "
+                + "FROM red_1m WHERE operation <> '__overflow__' GROUP BY bucket, tenant_id) x").get(0))).isLessThanOrEqualTo(MAX_SERIES);
+        assertThat(Pipelines.rows(SERVICES.postgres(), "SELECT count(*) > 0 FROM red_1m WHERE operation = '__overflow__'"))
+                .containsExactly("true");
         assertThat(Pipelines.rows(SERVICES.postgres(), "SELECT max(length(name)) <= 256, count(*) > 0 FROM dim_resource"))
                 .containsExactly("true\ttrue");
         assertThat(Pipelines.rows(SERVICES.postgres(), "SELECT count(*) FROM dim_resource WHERE urn = '" + OVERFLOW_SERVICE + "'"))

@@ -14,9 +14,9 @@ import org.otlpanalytics.operators.red.RedOptions;
 import org.otlpanalytics.operators.red.RedPartial;
 
 /**
- * Wires the tenant and resource limits into a pipeline's stream of partials, between its
+ * Wires the tenant, resource and series limits into a pipeline's stream of partials, between its
  * pre-aggregation and its aggregation: tenants first (one scope for the job), then resources per
- * tenant. Each limit is a {@link CardinalityLimiter} with its own uid and metric group.
+ * tenant, then series per tenant. Each limit is a {@link CardinalityLimiter} with its own uid and metric group.
  */
 public final class Limiters {
     /** Metric groups, one per limit and pipeline. */
@@ -25,19 +25,23 @@ public final class Limiters {
     public static final String EDGE_TENANTS = "edgeTenantLimiter";
     public static final String EDGE_CALLERS = "edgeCallerLimiter";
     public static final String EDGE_CALLEES = "edgeCalleeLimiter";
+    public static final String RED_SERIES = "redSeriesLimiter";
+    public static final String EDGE_SERIES = "edgeSeriesLimiter";
 
     private Limiters() {}
 
-    /** RED partials (1-minute buckets) through the tenant and the service limits. */
+    /** RED partials (1-minute buckets) through the tenant, service and series limits. */
     public static DataStream<RedPartial> red(DataStream<RedPartial> partials, LimitOptions o, long allowedLatenessMillis) {
         TypeInformation<RedPartial> type = TypeInformation.of(RedPartial.class);
         DataStream<RedPartial> t = limit(partials, new RedLimitSubjects.Tenants(), type, o.maxTenants(),
                 RedOptions.WINDOW_MILLIS, allowedLatenessMillis, "red-tenant-limit", RED_TENANTS);
-        return limit(t, new RedLimitSubjects.Resources(), type, o.maxResourcesPerTenant(), RedOptions.WINDOW_MILLIS,
-                allowedLatenessMillis, "red-resource-limit", RED_RESOURCES);
+        DataStream<RedPartial> r = limit(t, new RedLimitSubjects.Resources(), type, o.maxResourcesPerTenant(),
+                RedOptions.WINDOW_MILLIS, allowedLatenessMillis, "red-resource-limit", RED_RESOURCES);
+        return limit(r, new RedLimitSubjects.Series(), type, o.maxSeriesPerTenant(), RedOptions.WINDOW_MILLIS,
+                allowedLatenessMillis, "red-series-limit", RED_SERIES);
     }
 
-    /** Service-call partials ({@code slotMillis} slots) through the tenant, caller and callee limits. */
+    /** Service-call partials ({@code slotMillis} slots) through the tenant, caller, callee and edge limits. */
     public static DataStream<EdgePartial> edges(DataStream<EdgePartial> partials, LimitOptions o, long slotMillis,
             long allowedLatenessMillis) {
         TypeInformation<EdgePartial> type = EdgePartialSerializer.TYPE;
@@ -45,8 +49,10 @@ public final class Limiters {
                 allowedLatenessMillis, "edge-tenant-limit", EDGE_TENANTS);
         DataStream<EdgePartial> c = limit(t, new EdgeLimitSubjects.Callers(), type, o.maxResourcesPerTenant(), slotMillis,
                 allowedLatenessMillis, "edge-caller-limit", EDGE_CALLERS);
-        return limit(c, new EdgeLimitSubjects.Callees(), type, o.maxResourcesPerTenant(), slotMillis,
+        DataStream<EdgePartial> d = limit(c, new EdgeLimitSubjects.Callees(), type, o.maxResourcesPerTenant(), slotMillis,
                 allowedLatenessMillis, "edge-callee-limit", EDGE_CALLEES);
+        return limit(d, new EdgeLimitSubjects.Edges(), type, o.maxSeriesPerTenant(), slotMillis, allowedLatenessMillis,
+                "edge-series-limit", EDGE_SERIES);
     }
 
     private static <P> DataStream<P> limit(DataStream<P> in, LimitSubject<P> subject, TypeInformation<P> type, int limit,
