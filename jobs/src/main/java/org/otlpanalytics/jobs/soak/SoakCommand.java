@@ -84,7 +84,8 @@ public final class SoakCommand {
                         + started.getLong("heap_max_bytes") / (1 << 20) + " MB, " + started.values().get("state_backend") + ")");
                 Map<String, String> topics = Map.of("spans", o.get(JobOptions.SPANS_TOPIC), "logs", o.get(JobOptions.LOGS_TOPIC),
                         "metrics", o.get(JobOptions.METRICS_TOPIC));
-                SoakLoad load = new SoakLoad(producer, topics, partitions, s.rates, s.eventTimeLead.toMillis(), 42);
+                long lead = s.alignMinute ? alignedLead(System.currentTimeMillis()) : 0;
+                SoakLoad load = new SoakLoad(producer, topics, partitions, s.rates, lead, 42);
                 SoakSummary summary = new Soak(s, tm, load).run();
                 summary.put("taskmanager_heap_mb", s.taskManagerHeapMb).put("state_backend", started.values().get("state_backend"));
                 for (Map.Entry<String, Long> e : rows(pg).entrySet()) {
@@ -94,6 +95,11 @@ public final class SoakCommand {
                 return "true".equals(summary.get("sustained")) || s.findMax ? 0 : 1;
             }
         }
+    }
+
+    /** How far ahead event time must run from {@code eventNow} to stand 5 s before a minute boundary. */
+    static long alignedLead(long eventNow) {
+        return Math.floorMod(55_000L - Math.floorMod(eventNow, 60_000L), 60_000L);
     }
 
     private static ProbeLine awaitStart(TaskManagerProcess tm) throws InterruptedException {

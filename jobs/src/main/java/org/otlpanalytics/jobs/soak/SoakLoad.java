@@ -11,8 +11,9 @@ import org.otlpanalytics.jobs.demo.TelemetryGenerator;
 /**
  * The soak's generator thread: spans (the demo's shop traces, so edges pair across services),
  * log records and metric points at fixed offered rates, each paced by a {@link RatePacer} every
- * {@value #TICK_MILLIS} ms, with event time = wall time (+ a lead) so windows close as they
- * would in production. Counts what it offers per signal, in records and in Kafka messages, and
+ * {@value #TICK_MILLIS} ms, with event time = wall time so windows close as they would in
+ * production (or, with a lead, the clocks of every sender and of the Kafka timestamps ahead by
+ * that much: {@code --align-minute}). Counts what it offers per signal, in records and in Kafka messages, and
  * keeps a {@link LagClock} per signal. {@link #rates} changes the rates from now on
  * ({@code --find-max}).
  */
@@ -190,7 +191,9 @@ final class SoakLoad implements Runnable {
     }
 
     private void send(String signal, byte[] value) {
-        producer.send(new ProducerRecord<>(topics.get(signal), (int) (partition++ % partitions), null, value), (md, e) -> {
+        // the Kafka timestamp is the sender's clock, as a Collector's would be (the watermark is capped by it)
+        long timestamp = System.currentTimeMillis() + leadMillis;
+        producer.send(new ProducerRecord<>(topics.get(signal), (int) (partition++ % partitions), timestamp, null, value), (md, e) -> {
             if (e != null) {
                 sendErrors.incrementAndGet();
             }

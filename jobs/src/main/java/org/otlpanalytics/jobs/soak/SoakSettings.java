@@ -24,9 +24,9 @@ final class SoakSettings {
     static final String WARMUP = "warmup";
     static final String STEP_MINUTES = "step-minutes";
     static final String STEP_FACTOR = "step-factor";
-    static final String EVENT_TIME_LEAD = "event-time-lead";
+    static final String ALIGN_MINUTE = "align-minute";
     static final String[] KEYS = {SPANS_PER_S, LOGS_PER_S, POINTS_PER_S, MINUTES, FIND_MAX, TASKMANAGER_HEAP, MANAGED_MEMORY,
-        REPORT_INTERVAL, MAX_LAG, MAX_LAG_GROWTH, WARMUP, STEP_MINUTES, STEP_FACTOR, EVENT_TIME_LEAD};
+        REPORT_INTERVAL, MAX_LAG, MAX_LAG_GROWTH, WARMUP, STEP_MINUTES, STEP_FACTOR, ALIGN_MINUTE};
 
     /** The target: what one 2-core machine should sustain. */
     static final SoakLoad.Rates DEFAULT_RATES = new SoakLoad.Rates(100_000, 50_000, 20_000);
@@ -44,7 +44,8 @@ final class SoakSettings {
     final Duration warmup;
     final Duration step;
     final double stepFactor;
-    final Duration eventTimeLead;
+    /** Event time starts 5 s before a minute boundary (short runs: the first 1-minute windows close early). */
+    final boolean alignMinute;
     /** The job options, with the soak's defaults applied. */
     final JobOptions job;
 
@@ -75,7 +76,7 @@ final class SoakSettings {
         if (stepFactor <= 1) {
             problems.add("--" + STEP_FACTOR + " must be > 1, got " + stepFactor);
         }
-        eventTimeLead = duration(o, EVENT_TIME_LEAD, "0s", problems);
+        alignMinute = "true".equals(o.get(ALIGN_MINUTE));
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
@@ -90,12 +91,12 @@ final class SoakSettings {
         return new SoakSettings(JobOptions.parse(normalize(args), KEYS));
     }
 
-    /** Bare {@code --find-max} means {@code --find-max true}. */
+    /** Bare {@code --find-max} means {@code --find-max true}, and so for {@code --align-minute}. */
     static String[] normalize(String[] args) {
         List<String> a = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             a.add(args[i]);
-            if (args[i].equals("--" + FIND_MAX) && (i + 1 >= args.length || args[i + 1].startsWith("--"))) {
+            if ((args[i].equals("--" + FIND_MAX) || args[i].equals("--" + ALIGN_MINUTE)) && (i + 1 >= args.length || args[i + 1].startsWith("--"))) {
                 a.add("true");
             }
         }

@@ -58,6 +58,13 @@ class SoakPiecesTest {
     }
 
     @Test
+    void aMinuteAlignedStartStandsFiveSecondsBeforeABoundary() {
+        assertThat(SoakCommand.alignedLead(120_000)).isEqualTo(55_000);
+        assertThat(SoakCommand.alignedLead(175_000)).isEqualTo(0);
+        assertThat(SoakCommand.alignedLead(176_000)).isEqualTo(59_000);
+    }
+
+    @Test
     void hostMetricsExportWholeHostsOfTwentyFivePoints() {
         SoakHostMetrics m = new SoakHostMetrics(1, 0);
         assertThat(SoakHostMetrics.hostsFor(20_000)).isEqualTo(8_000);
