@@ -57,6 +57,7 @@ public final class SoakCommand {
                 + ", parallelism " + s.job.get(JobOptions.PARALLELISM) + ", TaskManager heap " + s.taskManagerHeapMb
                 + " MB (own JVM), managed memory " + s.managedMemory);
         out.println("  embedded Kafka and PostgreSQL; logs in " + logDir);
+        long t0 = System.currentTimeMillis();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); PostgresServer pg = PostgresServer.start()) {
             JobOptions o = s.job.with(JobOptions.BOOTSTRAP, kafka.bootstrapServers()).with(JobOptions.JDBC_URL, pg.jdbcUrl());
             int partitions = o.getInt(JobOptions.PARALLELISM);
@@ -81,7 +82,8 @@ public final class SoakCommand {
                     return 1;
                 }
                 out.println("  job " + started.values().get("job") + " running in TaskManager process " + tm.pid() + " (heap max "
-                        + started.getLong("heap_max_bytes") / (1 << 20) + " MB, " + started.values().get("state_backend") + ")");
+                        + started.getLong("heap_max_bytes") / (1 << 20) + " MB, " + started.values().get("state_backend") + "), "
+                        + (System.currentTimeMillis() - t0) / 1000 + " s after start; load begins");
                 Map<String, String> topics = Map.of("spans", o.get(JobOptions.SPANS_TOPIC), "logs", o.get(JobOptions.LOGS_TOPIC),
                         "metrics", o.get(JobOptions.METRICS_TOPIC));
                 long lead = s.alignMinute ? alignedLead(System.currentTimeMillis()) : 0;
@@ -254,7 +256,16 @@ public final class SoakCommand {
                         shortOf += (shortOf.isEmpty() ? "" : ", ") + NAMES.get(sig) + " " + count(offered.get(sig)) + "/s of " + count(s.rates.of(sig)) + "/s";
                     }
                 }
-                sum.put("sustained", v.sustained() && !obs.failed());
+                List<String> unmeasured = new ArrayList<>();
+                for (String sig : SoakLoad.SIGNALS) {
+                    if (s.rates.of(sig) > 0 && !obs.lagReported(sig)) {
+                        unmeasured.add(NAMES.get(sig));
+                    }
+                }
+                if (!unmeasured.isEmpty() && reason.isEmpty()) {
+                    reason = "the consumer lag of " + String.join(", ", unmeasured) + " was never reported";
+                }
+                sum.put("sustained", v.sustained() && !obs.failed() && unmeasured.isEmpty());
                 sum.put("offered_as_asked", shortOf.isEmpty());
                 if (!shortOf.isEmpty()) {
                     reason = (reason.isEmpty() ? "" : reason + "; ") + "the generator offered less than asked: " + shortOf;
@@ -317,9 +328,10 @@ public final class SoakCommand {
                     long rec = load.records(sig);
                     double processed = sampleSecs <= 0 ? Double.NaN
                             : (sample.getLong("in_" + sig) - prevSample.getLong("in_" + sig)) / sampleSecs;
-                    sb.append(String.format(Locale.ROOT, " | %s %s/s -> %s/s lag %d msgs %.1f s", NAMES.get(sig),
+                    long pending = obs.pendingMessages(sig);
+                    sb.append(String.format(Locale.ROOT, " | %s %s/s -> %s/s lag %s", NAMES.get(sig),
                             human((rec - prevOffered.get(sig)) / secs), Double.isNaN(processed) ? "?" : human(processed),
-                            obs.pendingMessages(sig), obs.lagSeconds(sig)));
+                            pending < 0 ? "?" : String.format(Locale.ROOT, "%d msgs %.1f s", pending, obs.lagSeconds(sig))));
                     prevOffered.put(sig, rec);
                 }
                 sb.append(" | checkpoint ");

@@ -18,6 +18,7 @@ final class SoakObserver {
     private final Map<String, Long> state = new LinkedHashMap<>();
     private final Map<String, Long> pendingMessages = new LinkedHashMap<>();
     private final Map<String, Double> lagSeconds = new LinkedHashMap<>();
+    private final java.util.Set<String> lagReported = new java.util.HashSet<>();
     private ProbeLine first;
     private ProbeLine last;
     private long heapAfterGcMax;
@@ -60,7 +61,10 @@ final class SoakObserver {
         double worst = 0;
         for (String s : SoakLoad.SIGNALS) {
             long pending = p.getLong("pending_" + s);
-            pendingMessages.put(s, Math.max(0, pending));
+            pendingMessages.put(s, pending); // -1: the source has not reported its lag yet
+            if (pending >= 0) {
+                lagReported.add(s);
+            }
             double lag = pending < 0 ? 0 : load.clock(s).lagMillis(pending, t) / 1000.0;
             lagSeconds.put(s, lag);
             worst = Math.max(worst, lag);
@@ -101,8 +105,14 @@ final class SoakObserver {
         return state;
     }
 
+    /** Messages not yet consumed at the last sample; -1 while unknown. */
     long pendingMessages(String signal) {
-        return pendingMessages.getOrDefault(signal, 0L);
+        return pendingMessages.getOrDefault(signal, -1L);
+    }
+
+    /** Whether the source of {@code signal} ever reported its lag (a lag never measured sustains nothing). */
+    boolean lagReported(String signal) {
+        return lagReported.contains(signal);
     }
 
     double lagSeconds(String signal) {
