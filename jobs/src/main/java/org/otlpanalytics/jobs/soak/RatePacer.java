@@ -9,6 +9,7 @@ package org.otlpanalytics.jobs.soak;
 final class RatePacer {
     private final double perSecond;
     private long sent;
+    private long skipped;
 
     RatePacer(double perSecond) {
         if (!(perSecond >= 0) || Double.isInfinite(perSecond)) {
@@ -33,10 +34,28 @@ final class RatePacer {
         return Math.max(0, due(elapsedNanos) - sent);
     }
 
+    /**
+     * Gives up all but {@code maxOwed} of the debt (counted in {@link #skipped}): a generator that
+     * fell behind offers less instead of catching up in one burst it may not be able to build.
+     */
+    void forgiveBeyond(long elapsedNanos, long maxOwed) {
+        long over = owed(elapsedNanos) - maxOwed;
+        if (over > 0) {
+            skipped += over;
+            sent += over;
+        }
+    }
+
+    /** Records given up by {@link #forgiveBeyond} (due, never offered). */
+    long skipped() {
+        return skipped;
+    }
+
     void sent(long records) {
         sent += records;
     }
 
+    /** Records sent, and given up. */
     long sent() {
         return sent;
     }

@@ -265,7 +265,8 @@ public final class SoakCommand {
                 if (!unmeasured.isEmpty() && reason.isEmpty()) {
                     reason = "the consumer lag of " + String.join(", ", unmeasured) + " was never reported";
                 }
-                sum.put("sustained", v.sustained() && !obs.failed() && unmeasured.isEmpty());
+                // a rate the generator could not offer was not sustained either: the run did not test it
+                sum.put("sustained", v.sustained() && !obs.failed() && unmeasured.isEmpty() && shortOf.isEmpty());
                 sum.put("offered_as_asked", shortOf.isEmpty());
                 if (!shortOf.isEmpty()) {
                     reason = (reason.isEmpty() ? "" : reason + "; ") + "the generator offered less than asked: " + shortOf;
@@ -298,6 +299,7 @@ public final class SoakCommand {
             obs.state().forEach((p, b) -> sum.put("state_" + p + "_mb", b / (double) (1 << 20), 1));
             sum.put("dead_letters", last == null ? 0 : last.getLong("dead_letters"));
             sum.put("late_records", last == null ? 0 : last.getLong("late"));
+            sum.put("send_errors", load.sendErrors());
             sum.put("generator_cpu_s", load.cpuNanos() / 1e9, 1);
             sum.put("run_s", seconds, 0);
             return sum;

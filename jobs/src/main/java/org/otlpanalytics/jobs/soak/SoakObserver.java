@@ -60,7 +60,9 @@ final class SoakObserver {
         long t = p.getLong("t");
         double worst = 0;
         for (String s : SoakLoad.SIGNALS) {
-            long pending = p.getLong("pending_" + s);
+            // pending = produced by the sample's time - emitted by the source (its Kafka reader's offsets)
+            long pending = p.values().containsKey("consumed_" + s)
+                    ? Math.max(0, load.clock(s).producedBy(t) - p.getLong("consumed_" + s)) : -1;
             pendingMessages.put(s, pending); // -1: the source has not reported its lag yet
             if (pending >= 0) {
                 lagReported.add(s);

@@ -134,8 +134,16 @@ public final class SoakTaskManager {
         s.put("t", Long.toString(snap.atMillis));
         for (String signal : SIGNALS) {
             s.put("in_" + signal, Long.toString(snap.recordsIn.getOrDefault(signal, 0L)));
-            s.put("pending_" + signal, Long.toString(snap.lag.getOrDefault(signal, -1L)));
         }
+        // messages the sources have emitted: the Kafka reader's current offset per partition, + 1
+        Map<String, Long> consumed = new LinkedHashMap<>();
+        for (StatusMetrics.Entry e : metrics.entries()) {
+            String signal = signalOfSource(e.operator);
+            if (signal != null && e.name.equals("currentOffset") && !Double.isNaN(e.value())) {
+                consumed.merge(signal, Math.max(0, (long) e.value() + 1), Long::sum);
+            }
+        }
+        consumed.forEach((sig, n) -> s.put("consumed_" + sig, Long.toString(n)));
         snap.rowsOut.forEach((p, n) -> s.put("rows_" + p, Long.toString(n)));
         long restarts = 0;
         for (StatusMetrics.Entry e : metrics.entries()) {
@@ -178,6 +186,16 @@ public final class SoakTaskManager {
             newest = Math.max(newest, c.getCheckpointId());
         }
         return newest;
+    }
+
+    /** The signal whose Kafka source {@code operator} is ({@code Source: spans-source} → spans), or null. */
+    static String signalOfSource(String operator) {
+        for (String s : SIGNALS) {
+            if (operator.contains(s + "-source")) {
+                return s;
+            }
+        }
+        return null;
     }
 
     /**

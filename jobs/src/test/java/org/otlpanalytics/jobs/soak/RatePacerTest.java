@@ -49,6 +49,18 @@ class RatePacerTest {
     }
 
     @Test
+    void givesUpDebtBeyondTheLimitInsteadOfBursting() {
+        RatePacer p = new RatePacer(1000);
+        p.forgiveBeyond(10 * SECOND, 1000); // 10,000 due, none sent: 9,000 given up
+        assertThat(p.skipped()).isEqualTo(9_000);
+        assertThat(p.owed(10 * SECOND)).isEqualTo(1_000);
+        p.sent(1_000);
+        p.forgiveBeyond(10 * SECOND + SECOND / 2, 1000); // 500 owed: within the limit
+        assertThat(p.skipped()).isEqualTo(9_000);
+        assertThat(p.owed(10 * SECOND + SECOND / 2)).isEqualTo(500);
+    }
+
+    @Test
     void rejectsNegativeOrMissingRates() {
         assertThatThrownBy(() -> new RatePacer(-1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(">= 0");
         assertThatThrownBy(() -> new RatePacer(Double.NaN)).isInstanceOf(IllegalArgumentException.class);

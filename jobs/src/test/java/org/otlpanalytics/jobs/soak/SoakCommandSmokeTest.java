@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A short real soak: embedded Kafka and PostgreSQL, the TaskManager in its own JVM, every
- * pipeline, 15 s of load at a low rate with event time starting just before a minute boundary
+ * pipeline, 30 s of load at a low rate with event time starting just before a minute boundary
  * (so the first 1-minute windows close and their rows land within the run).
  */
 class SoakCommandSmokeTest {
@@ -20,7 +20,7 @@ class SoakCommandSmokeTest {
     void shortSoakPrintsTheSummaryAndRowsLand() throws Exception {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         int code = new SoakCommand(new PrintStream(buf, true, StandardCharsets.UTF_8)).execute(new String[] {
-            "--minutes", "0.25", "--spans-per-s", "500", "--logs-per-s", "300", "--points-per-s", "200",
+            "--minutes", "0.5", "--spans-per-s", "500", "--logs-per-s", "300", "--points-per-s", "200",
             "--report-interval", "5s", "--align-minute", "--out-of-orderness", "1s", "--checkpoint-interval", "2s",
             "--taskmanager-heap", "512"});
         String out = buf.toString(StandardCharsets.UTF_8);
