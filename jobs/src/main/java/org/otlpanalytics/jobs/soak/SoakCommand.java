@@ -60,6 +60,12 @@ public final class SoakCommand {
         long t0 = System.currentTimeMillis();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); PostgresServer pg = PostgresServer.start()) {
             JobOptions o = s.job.with(JobOptions.BOOTSTRAP, kafka.bootstrapServers()).with(JobOptions.JDBC_URL, pg.jdbcUrl());
+            // checkpoints and Flink's working files (RocksDB) under the log folder, removed at the end
+            Path work = logDir.resolve("work");
+            Files.createDirectories(work.resolve("tmp"));
+            if (o.get(JobOptions.CHECKPOINT_DIR) == null || o.get(JobOptions.CHECKPOINT_DIR).isBlank()) {
+                o = o.with(JobOptions.CHECKPOINT_DIR, work.resolve("checkpoints").toUri().toString());
+            }
             int partitions = o.getInt(JobOptions.PARALLELISM);
             kafka.createTopics(partitions, o.get(JobOptions.SPANS_TOPIC), o.get(JobOptions.LOGS_TOPIC),
                     o.get(JobOptions.METRICS_TOPIC), o.get(JobOptions.DEAD_LETTER_TOPIC));
@@ -71,7 +77,8 @@ public final class SoakCommand {
                     childArgs.add(o.get(key));
                 }
             }
-            childArgs.addAll(List.of("--" + SoakTaskManager.MANAGED_MEMORY, s.managedMemory,
+            childArgs.addAll(List.of("--" + SoakTaskManager.WORK_DIR, work.resolve("tmp").toString(),
+                    "--" + SoakTaskManager.MANAGED_MEMORY, s.managedMemory,
                     "--" + SoakTaskManager.SAMPLE_INTERVAL, SAMPLE_MILLIS + "ms"));
             try (TaskManagerProcess tm = TaskManagerProcess.start(s.taskManagerHeapMb, childArgs, logDir.resolve("taskmanager.log"));
                     KafkaProducer<byte[], byte[]> producer = EmbeddedKafka.producer(kafka.bootstrapServers())) {
@@ -95,7 +102,18 @@ public final class SoakCommand {
                 }
                 summary.lines().forEach(out::println);
                 return "true".equals(summary.get("sustained")) || s.findMax ? 0 : 1;
+            } finally {
+                deleteRecursively(work);
             }
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 

@@ -33,7 +33,9 @@ final class SoakSummary {
 
     /** A number with {@code decimals} places (rounded half up). */
     SoakSummary put(String name, double value, int decimals) {
-        return put(name, String.format(Locale.ROOT, "%." + decimals + "f", value));
+        String v = String.format(Locale.ROOT, "%." + decimals + "f", value);
+        // a value that rounds to zero prints without a sign (-0.0001 is 0.000, not -0.000)
+        return put(name, v.matches("-0\\.?0*") ? v.substring(1) : v);
     }
 
     String get(String name) {

@@ -51,6 +51,8 @@ import org.otlpanalytics.jobs.run.StatusMetrics;
 public final class SoakTaskManager {
     static final String MANAGED_MEMORY = "managed-memory";
     static final String SAMPLE_INTERVAL = "sample-interval";
+    /** Flink's local working directory (RocksDB's files among them), removed by the soak at the end. */
+    static final String WORK_DIR = "work-dir";
     static final String[] SIGNALS = {"spans", "logs", "metrics"};
 
     private final AtomicLong heapAfterGc = new AtomicLong();
@@ -58,7 +60,7 @@ public final class SoakTaskManager {
     private SoakTaskManager() {}
 
     public static void main(String[] args) throws Exception {
-        JobOptions o = JobOptions.parse(args, MANAGED_MEMORY, SAMPLE_INTERVAL);
+        JobOptions o = JobOptions.parse(args, MANAGED_MEMORY, SAMPLE_INTERVAL, WORK_DIR);
         new SoakTaskManager().run(o);
     }
 
@@ -74,6 +76,9 @@ public final class SoakTaskManager {
         c.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, java.time.Duration.ofMinutes(10));
         c.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, 3);
         c.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse(o.get(MANAGED_MEMORY) == null ? "256m" : o.get(MANAGED_MEMORY)));
+        if (o.get(WORK_DIR) != null) {
+            c.set(org.apache.flink.configuration.CoreOptions.TMP_DIRS, o.get(WORK_DIR));
+        }
         c.set(TaskManagerOptions.NUM_TASK_SLOTS, o.getInt(JobOptions.PARALLELISM));
         c.setString("metrics.reporter." + StatusMetrics.REPORTER + ".factory.class", StatusMetrics.Factory.class.getName());
         c.setString("metrics.reporter." + StatusMetrics.REPORTER + "." + StatusMetrics.RUN_ID, runId);

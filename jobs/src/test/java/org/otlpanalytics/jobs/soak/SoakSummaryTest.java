@@ -33,6 +33,12 @@ class SoakSummaryTest {
     }
 
     @Test
+    void aValueThatRoundsToZeroHasNoSign() {
+        assertThat(new SoakSummary().put("g", -0.0001, 3).put("h", -0.0, 0).put("i", -0.02, 1).put("j", -0.05, 1).lines())
+                .containsExactly("g=0.000", "h=0", "i=0.0", "j=-0.1");
+    }
+
+    @Test
     void keepsValuesOnOneLineAndRejectsNamesScriptsCannotGrep() {
         assertThat(new SoakSummary().put("reason", "a\nb").lines()).containsExactly("reason=a b");
         assertThatThrownBy(() -> new SoakSummary().put("Max Lag", 1L)).isInstanceOf(IllegalArgumentException.class)
