@@ -53,7 +53,8 @@ public final class SoakCommand {
                 count(s.rates.spans()), count(s.rates.logs()), count(s.rates.points()), s.duration.toMillis() / 60_000.0,
                 s.findMax ? ", stepping up x" + s.stepFactor + " every " + s.step.toSeconds() + " s (--find-max)" : "");
         out.println("  Flink: every pipeline (" + AnalyticsJob.ALL_JOBS + ") -> PostgreSQL; state backend "
-                + s.job.get(JobOptions.STATE_BACKEND) + ", incremental checkpoints every " + s.job.get(JobOptions.CHECKPOINT_INTERVAL)
+                + s.job.get(JobOptions.STATE_BACKEND) + (s.job.get(JobOptions.STATE_BACKEND).equalsIgnoreCase("rocksdb") ? ", incremental" : ", full")
+                + " checkpoints every " + s.job.get(JobOptions.CHECKPOINT_INTERVAL)
                 + ", parallelism " + s.job.get(JobOptions.PARALLELISM) + ", TaskManager heap " + s.taskManagerHeapMb
                 + " MB (own JVM), managed memory " + s.managedMemory);
         out.println("  embedded Kafka and PostgreSQL; logs in " + logDir);
