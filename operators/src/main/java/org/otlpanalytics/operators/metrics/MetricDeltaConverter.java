@@ -2,8 +2,12 @@ package org.otlpanalytics.operators.metrics;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -40,18 +44,23 @@ import org.otlpanalytics.schemas.metrics.MetricPoint;
  *
  * <p>Order: a series' deltas depend on the order of its points, and a resource's messages may be
  * spread over several Kafka partitions that a restart reads in another interleaving. So
- * cumulative points wait in state until the watermark passes their time and are then converted
- * sorted by (time, partition, offset): the same input gives the same deltas however it was
- * read. A point that arrives behind the watermark (later than the out-of-orderness bound) is
- * converted at once, in arrival order, and counted ({@code pointsConvertedLate}); the core drops
- * it if its series has already moved past it. "Behind the watermark" is judged against the
- * operator's {@link WatermarkHorizon} (checkpointed), so a point re-read right after a restore is
- * treated as in the run without the failure.
+ * cumulative points wait in state until the watermark passes the end of their minute and are
+ * then converted sorted by (time, partition, offset): the same input gives the same deltas
+ * however it was read. (Converting at the end of the minute rather than at each point's time
+ * delays no row: the minute aggregator downstream fires that minute at the same watermark, after
+ * these deltas.) A point whose minute has already been converted (later than the
+ * out-of-orderness bound) is converted at once, in arrival order, and counted
+ * ({@code pointsConvertedLate}); the core drops it if its series has already moved past it.
+ * That is judged against the operator's {@link WatermarkHorizon} (checkpointed), so a point
+ * re-read right after a restore is treated as in the run without the failure.
  *
- * <p>State is shaped for RocksDB: waiting points are a list state per timestamp (namespace), so
- * adding one is an append that neither reads nor rewrites the others; a series' state is one
- * small map entry. That is why this is an operator rather than a {@code KeyedProcessFunction},
- * which has no namespaced state.
+ * <p>State is shaped for RocksDB, where every access serializes what it touches: waiting points
+ * are a list state per key and minute (namespace = the minute's last millisecond, the time of
+ * its timer), and a batch appends its points of a minute in one merge that reads nothing; one
+ * timer per key and minute (registered once, remembered per key in memory); when a minute is
+ * converted each series' state (one small map entry) is read and written once, however many
+ * exports of the minute it has. That is why this is an operator rather than a
+ * {@code KeyedProcessFunction}, which has no namespaced state.
  *
  * <p>Bounds: a resource keeps at most {@code maxSeriesPerResource} cumulative series (points of
  * further series are dropped and counted until expiry frees a slot; decided in time order, so
@@ -70,6 +79,8 @@ public class MetricDeltaConverter extends AbstractStreamOperator<MetricBatch>
     private static final String TIMERS = "user-timers";
     /** The whole-list pending state of releases before the namespaced lists; only cleaned up. */
     private static final String LEGACY_PENDING = "metric-pending";
+    /** Keys whose last registered conversion timer is remembered, at most. */
+    private static final int REGISTERED_CACHE = 100_000;
     /** Processing order of the points waiting for the watermark; the sort is stable. */
     static final Comparator<MetricPoint> ORDER = Comparator.<MetricPoint>comparingLong(p -> p.timeNanos)
             .thenComparingInt(p -> p.kafkaPartition).thenComparingLong(p -> p.kafkaOffset);
@@ -87,6 +98,8 @@ public class MetricDeltaConverter extends AbstractStreamOperator<MetricBatch>
     private transient ValueState<Long> nextScan;
     private transient MapState<Long, List<MetricPoint>> legacyPending;
     private transient InternalTimerService<VoidNamespace> timers;
+    /** Per key, the last conversion time whose timer this subtask registered (not checkpointed). */
+    private transient Map<Object, Long> registered;
     private transient WatermarkHorizon horizon;
     private transient Counter passed;
     private transient Counter converted;
@@ -152,6 +165,7 @@ public class MetricDeltaConverter extends AbstractStreamOperator<MetricBatch>
         nextScan = getPartitionedState(scanDescriptor);
         legacyPending = getPartitionedState(legacyDescriptor);
         timers = getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
+        registered = new HashMap<>();
         MetricGroup g = getMetricGroup().addGroup(MetricPipelineMetrics.CONVERTER_GROUP);
         passed = g.counter(MetricPipelineMetrics.POINTS_PASSED);
         converted = g.counter(MetricPipelineMetrics.POINTS_CONVERTED);
@@ -177,32 +191,47 @@ public class MetricDeltaConverter extends AbstractStreamOperator<MetricBatch>
         MetricBatch in = element.getValue();
         MetricBatch out = new MetricBatch(in.tenant, in.resourceUrn, new ArrayList<>(), in.partials);
         long behind = horizon.effective(timers.currentWatermark());
-        long registered = Long.MIN_VALUE;
-        Long scan = null;
-        boolean scanRead = false;
+        Session late = null;
+        // the batch's waiting points by the end of their minute: one append and one timer per minute
+        long lastDue = Long.MIN_VALUE;
+        List<MetricPoint> lastList = null;
+        TreeMap<Long, List<MetricPoint>> waiting = null;
         for (MetricPoint p : in.points) {
             if (!CumulativeToDelta.needsState(p)) {
                 passed.inc();
                 out.points.add(p);
                 continue;
             }
-            long t = p.timeMillis();
-            if (t <= behind) {
+            long due = dueAt(p.timeMillis());
+            if (due <= behind) {
+                // its minute has been converted already: at once, in arrival order
                 convertedLate.inc();
-                if (!scanRead) {
-                    scan = nextScan.value();
-                    scanRead = true;
+                if (late == null) {
+                    late = new Session();
                 }
-                scan = convert(p, scan, out);
+                late.convert(p, out);
                 continue;
             }
-            // an append: on RocksDB a merge that reads nothing. The point object is not reused
-            // afterwards (batches are deserialized fresh), so the heap backend may keep it.
-            pending.setCurrentNamespace(t);
-            pending.add(p);
-            if (t != registered) {
-                timers.registerEventTimeTimer(VoidNamespace.INSTANCE, t);
-                registered = t;
+            if (due != lastDue) {
+                if (waiting == null) {
+                    waiting = new TreeMap<>();
+                }
+                lastList = waiting.computeIfAbsent(due, d -> new ArrayList<>());
+                lastDue = due;
+            }
+            lastList.add(p);
+        }
+        if (late != null) {
+            late.close();
+        }
+        if (waiting != null) {
+            Object key = getCurrentKey();
+            for (Map.Entry<Long, List<MetricPoint>> e : waiting.entrySet()) {
+                // an append: on RocksDB one merge that reads nothing. The point objects are not
+                // reused afterwards (batches are deserialized fresh), so the heap backend may keep them.
+                pending.setCurrentNamespace(e.getKey());
+                pending.addAll(e.getValue());
+                registerOnce(key, e.getKey());
             }
         }
         if (!out.isEmpty()) {
@@ -210,10 +239,34 @@ public class MetricDeltaConverter extends AbstractStreamOperator<MetricBatch>
         }
     }
 
+    /**
+     * Registers the timer that converts the points due at {@code due}, unless this subtask did so
+     * already since it started (a timer is registered once per key and minute, not per export;
+     * the cache is only an optimisation: after a restore the timers come back with the state).
+     */
+    private void registerOnce(Object key, long due) {
+        Long known = registered.get(key);
+        if (known != null && known == due) {
+            return;
+        }
+        timers.registerEventTimeTimer(VoidNamespace.INSTANCE, due);
+        if (known == null && registered.size() >= REGISTERED_CACHE) {
+            registered.clear();
+        }
+        registered.put(key, due);
+    }
+
+    /** When the points of time {@code millis} are converted: the last millisecond of their minute. */
+    static long dueAt(long millis) {
+        return Math.floorDiv(millis, MetricOptions.WINDOW_MILLIS) * MetricOptions.WINDOW_MILLIS + MetricOptions.WINDOW_MILLIS - 1;
+    }
+
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
         long ts = timer.getTimestamp();
-        Long scan = nextScan.value();
+        Session session = new Session();
+        // the points due now (also those of the per-timestamp lists of earlier releases, whose
+        // namespace is their own time and whose timer is at that time)
         pending.setCurrentNamespace(ts);
         Iterable<MetricPoint> due = pending.get();
         if (due != null) {
@@ -223,7 +276,7 @@ public class MetricDeltaConverter extends AbstractStreamOperator<MetricBatch>
             sorted.sort(ORDER);
             MetricBatch out = new MetricBatch(null, null);
             for (MetricPoint p : sorted) {
-                scan = convert(p, scan, out);
+                session.convert(p, out);
             }
             if (!out.points.isEmpty()) {
                 out.tenant = out.points.get(0).tenant;
@@ -231,7 +284,8 @@ public class MetricDeltaConverter extends AbstractStreamOperator<MetricBatch>
                 output.collect(new StreamRecord<>(out));
             }
         }
-        if (scan != null && scan == ts) {
+        session.close();
+        if (session.scan != null && session.scan == ts) {
             expire(ts);
         }
         // waiting points of the pre-namespaced state under a key of an earlier release: dropped at their time
@@ -243,35 +297,68 @@ public class MetricDeltaConverter extends AbstractStreamOperator<MetricBatch>
         // no processing-time timers
     }
 
-    /** Converts one point into {@code out}; returns the (possibly newly scheduled) next expiry scan. */
-    private Long convert(MetricPoint p, Long scan, MetricBatch out) throws Exception {
-        String key = seriesKey(p);
-        SeriesState s = series.get(key);
-        if (s == null) {
-            int n = seriesCount.value() == null ? 0 : seriesCount.value();
-            if (options.maxSeriesPerResource() > 0 && n >= options.maxSeriesPerResource()) {
-                limitDropped.inc();
-                return scan;
+    /**
+     * The conversions of one key at one time (a timer, or a batch's late points): each series'
+     * state is read once and written once however many of its points are converted, and the
+     * series count and next expiry scan are read and written at most once.
+     */
+    private final class Session {
+        private final Map<String, SeriesState> touched = new HashMap<>();
+        private final Set<String> dirty = new HashSet<>();
+        private Integer count;
+        private boolean countChanged;
+        Long scan;
+
+        Session() throws Exception {
+            scan = nextScan.value();
+        }
+
+        void convert(MetricPoint p, MetricBatch out) throws Exception {
+            String key = seriesKey(p);
+            SeriesState s = touched.get(key);
+            if (s == null) {
+                s = series.get(key);
+                if (s == null) {
+                    if (count == null) {
+                        Integer n = seriesCount.value();
+                        count = n == null ? 0 : n;
+                    }
+                    if (options.maxSeriesPerResource() > 0 && count >= options.maxSeriesPerResource()) {
+                        limitDropped.inc();
+                        return;
+                    }
+                    s = new SeriesState();
+                    count++;
+                    countChanged = true;
+                    created.inc();
+                }
+                touched.put(key, s);
             }
-            s = new SeriesState();
-            seriesCount.update(n + 1);
-            created.inc();
+            CumulativeToDelta.Result r = core.convert(s, p);
+            count(r.outcome);
+            if (r.outcome.updatesState()) {
+                dirty.add(key);
+            }
+            if (r.outcome.emits()) {
+                out.points.add(r.point);
+            }
+            if (scan == null) {
+                long at = minuteCeil(s.lastTimeNanos() / 1_000_000L + options.seriesIdleTimeoutMillis());
+                nextScan.update(at);
+                timers.registerEventTimeTimer(VoidNamespace.INSTANCE, at);
+                scan = at;
+            }
         }
-        CumulativeToDelta.Result r = core.convert(s, p);
-        count(r.outcome);
-        if (r.outcome.updatesState()) {
-            series.put(key, s);
+
+        /** Writes what changed. */
+        void close() throws Exception {
+            for (String key : dirty) {
+                series.put(key, touched.get(key));
+            }
+            if (countChanged) {
+                seriesCount.update(count);
+            }
         }
-        if (r.outcome.emits()) {
-            out.points.add(r.point);
-        }
-        if (scan == null) {
-            long at = minuteCeil(s.lastTimeNanos() / 1_000_000L + options.seriesIdleTimeoutMillis());
-            nextScan.update(at);
-            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, at);
-            return at;
-        }
-        return scan;
     }
 
     /** Removes the series idle for the timeout at event time {@code now}; schedules the next scan. */

@@ -101,7 +101,7 @@ class MetricDeltaConverterTest {
         add(h, Points.counter(-1000, 20, 130), 1, 9); // the same export written twice
         add(h, Points.counter(25, 30, 7), 0, 3); // the process restarted at 25 s
         add(h, Points.counter(25, 40, 12), 0, 4);
-        watermarkAt(h, 50);
+        watermarkAt(h, 100); // past the end of the minute of 40 s (T0 is 20 s into a minute)
         // reset: the whole value 7 over (max(start 25, previous 20), 30]
         assertThat(deltas(out(h))).containsExactly("10..20=30", "25..30=7", "30..40=5");
     }
@@ -111,11 +111,11 @@ class MetricDeltaConverterTest {
         var h = harness(MetricOptions.defaults());
         add(h, Points.counter(-1000, 20, 130), 0, 2);
         add(h, Points.counter(-1000, 30, 150), 0, 3);
-        watermarkAt(h, 35);
-        // the point of 10 s comes late, behind the watermark: converted at once, dropped as out of order
+        watermarkAt(h, 41); // past the end of the minute of 10..39 s: converted
+        // the point of 10 s comes late, its minute converted: converted at once, dropped as out of order
         add(h, Points.counter(-1000, 10, 100), 0, 1);
         add(h, Points.counter(-1000, 40, 170), 0, 4);
-        watermarkAt(h, 45);
+        watermarkAt(h, 100);
         assertThat(deltas(out(h))).containsExactly("20..30=20", "30..40=20");
     }
 
@@ -123,7 +123,7 @@ class MetricDeltaConverterTest {
     void shouldEmitAFreshSeriesFirstPointAsItsOwnDelta() throws Exception {
         var h = harness(MetricOptions.defaults());
         add(h, Points.counter(0, 10, 4), 0, 1); // a process that started 10 s ago
-        watermarkAt(h, 20);
+        watermarkAt(h, 40);
         assertThat(deltas(out(h))).containsExactly("0..10=4");
     }
 
@@ -142,7 +142,7 @@ class MetricDeltaConverterTest {
         var h = harness(MetricOptions.builder().seriesIdleTimeout(Duration.ofMinutes(5)).build());
         add(h, Points.counter(-1000, 10, 100), 0, 1);
         add(h, Points.counter(-1000, 20, 110), 0, 2);
-        watermarkAt(h, 30);
+        watermarkAt(h, 40);
         assertThat(h.numKeyedStateEntries()).isEqualTo(3); // series, series count, next scan
         assertThat(h.numEventTimeTimers()).isEqualTo(1); // the expiry scan
         watermarkAt(h, 20 + 6 * 60);
@@ -151,7 +151,7 @@ class MetricDeltaConverterTest {
         // the next point is a first point again: recorded, not a delta over the gap
         add(h, Points.counter(-1000, 400, 200), 0, 3);
         add(h, Points.counter(-1000, 410, 205), 0, 4);
-        watermarkAt(h, 420);
+        watermarkAt(h, 460);
         assertThat(deltas(out(h))).containsExactly("10..20=10", "400..410=5");
     }
 
@@ -162,7 +162,7 @@ class MetricDeltaConverterTest {
         add(h, Points.with(Points.counter(-1000, 11, 100), "route", "/b"), 0, 2);
         add(h, Points.counter(-1000, 20, 110), 0, 3);
         add(h, Points.with(Points.counter(-1000, 21, 130), "route", "/b"), 0, 4);
-        watermarkAt(h, 30);
+        watermarkAt(h, 40);
         // the first series (in time order) holds the only slot; the other one's points are dropped
         assertThat(deltas(out(h))).containsExactly("10..20=10");
     }
@@ -184,12 +184,12 @@ class MetricDeltaConverterTest {
         var h = harness(MetricOptions.defaults());
         add(h, a, 0, 1);
         add(h, b, 0, 2);
-        watermarkAt(h, 30);
+        watermarkAt(h, 40);
         assertThat(out(h)).as("two first points of two series: nothing to subtract").isEmpty();
     }
 
     /**
-     * Points behind the watermark are converted at once, in arrival order, by the failure-free
+     * Points whose minute the watermark has passed are converted at once, in arrival order, by the failure-free
      * run. Re-read right after a restore, before any watermark reached the restored operator,
      * they must be treated the same way (judged against the checkpointed watermark horizon),
      * not held and converted in time order as if they were on time: that would give other deltas
@@ -210,10 +210,10 @@ class MetricDeltaConverterTest {
         var restored = harness(MetricOptions.defaults(), backend, snap);
         int before = out(clean).size();
         for (var h : List.of(clean, restored)) {
-            add(h, Points.counter(-1000, 35, 150), 1, 7); // behind the watermark of 40 s
+            add(h, Points.counter(-1000, 35, 150), 1, 7); // its minute converted at the watermark of 40 s
             add(h, Points.counter(-1000, 30, 140), 0, 3); // older still: its series has moved on
             add(h, Points.counter(-1000, 50, 170), 0, 4);
-            watermarkAt(h, 60);
+            watermarkAt(h, 100);
         }
         List<String> expected = deltas(out(clean)).subList(before, out(clean).size());
         assertThat(expected).containsExactly("20..35=20", "35..50=20");
@@ -235,9 +235,35 @@ class MetricDeltaConverterTest {
         for (int i = 0; i < 200; i++) {
             add(h, Points.with(Points.counter(-1000, 20, 110 + i), "route", "/r" + i), 0, 200 + i);
         }
-        watermarkAt(h, 30);
+        watermarkAt(h, 40);
         assertThat(out(h)).hasSize(200).allSatisfy(p -> assertThat(p.longValue).isEqualTo(10));
         assertThat(counting.written()).isEqualTo(400);
+    }
+
+    /**
+     * Six exports of a minute wait under one timer (not one per export time) and are converted
+     * together when the watermark passes the end of their minute, in time order; points of the
+     * next minute wait under a timer of their own.
+     */
+    @ParameterizedTest
+    @EnumSource(StateBackends.class)
+    void shouldWaitUnderOneTimerPerKeyAndMinuteHoweverManyExports(StateBackends backend) throws Exception {
+        var h = harness(MetricOptions.defaults(), backend, null);
+        long offset = 0;
+        for (int sec = 40; sec <= 90; sec += 10) { // 40..90 s: one minute (T0 is 20 s into a minute)
+            for (String route : List.of("/a", "/b", "/c")) {
+                add(h, Points.with(Points.counter(-1000, sec, sec * 10), "route", route), 0, offset++);
+            }
+        }
+        add(h, Points.with(Points.counter(-1000, 100, 1000), "route", "/a"), 0, offset++); // the next minute
+        assertThat(h.numEventTimeTimers()).isEqualTo(2);
+        watermarkAt(h, 100); // the end of the first minute (not yet of the next)
+        List<String> d = deltas(out(h));
+        assertThat(d).hasSize(15).allSatisfy(s -> assertThat(s).endsWith("=100"));
+        assertThat(d.subList(0, 3)).containsExactly("40..50=100", "40..50=100", "40..50=100");
+        assertThat(h.numEventTimeTimers()).isEqualTo(2); // the next minute's and the expiry scan
+        watermarkAt(h, 160);
+        assertThat(deltas(out(h))).hasSize(16).last().isEqualTo("90..100=100");
     }
 
     /** Partials (gauges and deltas aggregated before the shuffle) pass through untouched, at once. */

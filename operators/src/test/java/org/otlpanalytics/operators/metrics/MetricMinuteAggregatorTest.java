@@ -224,7 +224,7 @@ class MetricMinuteAggregatorTest {
                 new double[] {0.5, 0.95, 1}, new double[] {1, 3, 4}), 1, 4);
         MetricDeltaConverterTest.add(conv, Points.summary(Temporality.CUMULATIVE, -1000, M0 + 40, 14, 30,
                 new double[] {0.5, 0.95, 1}, new double[] {1, 5, 6}), 1, 5);
-        MetricDeltaConverterTest.watermarkAt(conv, M0 + 50);
+        MetricDeltaConverterTest.watermarkAt(conv, M0 + MIN); // the end of the minute: its points are converted
 
         var agg = harness(MetricOptions.defaults());
         for (MetricPoint p : MetricDeltaConverterTest.out(conv)) {
