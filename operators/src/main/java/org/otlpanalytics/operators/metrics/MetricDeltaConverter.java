@@ -56,7 +56,9 @@ import org.otlpanalytics.schemas.metrics.MetricPoint;
  *
  * <p>State is shaped for RocksDB, where every access serializes what it touches: waiting points
  * are a list state per key and minute (namespace = the minute's last millisecond, the time of
- * its timer), and a batch appends its points of a minute in one merge that reads nothing; one
+ * its timer), and a batch appends its points of a minute as one element, in one merge that
+ * reads nothing, serialized as a {@link MetricBatch} (the tenant, resource, service, metric
+ * names and attribute keys its points repeat are written once); one
  * timer per key and minute (registered once, remembered per key in memory); when a minute is
  * converted each series' state (one small map entry) is read and written once, however many
  * exports of the minute it has. That is why this is an operator rather than a
@@ -72,7 +74,10 @@ public class MetricDeltaConverter extends AbstractStreamOperator<MetricBatch>
         implements OneInputStreamOperator<MetricBatch, MetricBatch>, Triggerable<String, VoidNamespace> {
     private static final long serialVersionUID = 1L;
     private static final String SERIES = "metric-series";
-    private static final String PENDING = "metric-pending-points";
+    /** Waiting points: per key and minute, one list element per input batch's points of that minute. */
+    private static final String PENDING = "metric-pending-batches";
+    /** The per-point waiting lists of the previous release (namespace = point time = timer); read at their timers. */
+    private static final String PENDING_POINTS = "metric-pending-points";
     private static final String SERIES_COUNT = "metric-series-count";
     private static final String NEXT_SCAN = "metric-next-expiry-scan";
     /** Timer service name: the one {@code KeyedProcessOperator} used, so timers of earlier releases still fire. */
@@ -88,12 +93,14 @@ public class MetricDeltaConverter extends AbstractStreamOperator<MetricBatch>
     private final MetricOptions options;
     private final CumulativeToDelta core;
     private final MapStateDescriptor<String, SeriesState> seriesDescriptor;
-    private final ListStateDescriptor<MetricPoint> pendingDescriptor;
+    private final ListStateDescriptor<MetricBatch> pendingDescriptor;
+    private final ListStateDescriptor<MetricPoint> pendingPointsDescriptor;
     private final ValueStateDescriptor<Integer> countDescriptor;
     private final ValueStateDescriptor<Long> scanDescriptor;
     private final MapStateDescriptor<Long, List<MetricPoint>> legacyDescriptor;
     private transient MapState<String, SeriesState> series;
-    private transient InternalListState<String, Long, MetricPoint> pending;
+    private transient InternalListState<String, Long, MetricBatch> pending;
+    private transient InternalListState<String, Long, MetricPoint> pendingPoints;
     private transient ValueState<Integer> seriesCount;
     private transient ValueState<Long> nextScan;
     private transient MapState<Long, List<MetricPoint>> legacyPending;
@@ -114,15 +121,16 @@ public class MetricDeltaConverter extends AbstractStreamOperator<MetricBatch>
     private transient Counter created;
 
     public MetricDeltaConverter(MetricOptions options) {
-        this(options, new MetricPointSerializer());
+        this(options, new MetricBatchSerializer());
     }
 
     /** With the serializer of waiting points given (tests count what it writes). */
-    MetricDeltaConverter(MetricOptions options, TypeSerializer<MetricPoint> pendingSerializer) {
+    MetricDeltaConverter(MetricOptions options, TypeSerializer<MetricBatch> pendingSerializer) {
         this.options = options;
         this.core = new CumulativeToDelta(options.firstPointMaxInterval());
         this.seriesDescriptor = new MapStateDescriptor<>(SERIES, StringSerializer.INSTANCE, new SeriesStateTypeSerializer());
         this.pendingDescriptor = new ListStateDescriptor<>(PENDING, pendingSerializer);
+        this.pendingPointsDescriptor = new ListStateDescriptor<>(PENDING_POINTS, new MetricPointSerializer());
         this.countDescriptor = new ValueStateDescriptor<>(SERIES_COUNT, Types.INT);
         this.scanDescriptor = new ValueStateDescriptor<>(NEXT_SCAN, Types.LONG);
         this.legacyDescriptor = new MapStateDescriptor<>(LEGACY_PENDING, LongSerializer.INSTANCE,
@@ -160,7 +168,9 @@ public class MetricDeltaConverter extends AbstractStreamOperator<MetricBatch>
     public void open() throws Exception {
         super.open();
         series = getPartitionedState(seriesDescriptor);
-        pending = (InternalListState<String, Long, MetricPoint>) getOrCreateKeyedState(LongSerializer.INSTANCE, pendingDescriptor);
+        pending = (InternalListState<String, Long, MetricBatch>) getOrCreateKeyedState(LongSerializer.INSTANCE, pendingDescriptor);
+        pendingPoints = (InternalListState<String, Long, MetricPoint>)
+                getOrCreateKeyedState(LongSerializer.INSTANCE, pendingPointsDescriptor);
         seriesCount = getPartitionedState(countDescriptor);
         nextScan = getPartitionedState(scanDescriptor);
         legacyPending = getPartitionedState(legacyDescriptor);
@@ -227,10 +237,11 @@ public class MetricDeltaConverter extends AbstractStreamOperator<MetricBatch>
         if (waiting != null) {
             Object key = getCurrentKey();
             for (Map.Entry<Long, List<MetricPoint>> e : waiting.entrySet()) {
-                // an append: on RocksDB one merge that reads nothing. The point objects are not
-                // reused afterwards (batches are deserialized fresh), so the heap backend may keep them.
+                // an append of one element: on RocksDB one merge that reads nothing, its strings
+                // written once (MetricBatchSerializer's table). The point objects are not reused
+                // afterwards (batches are deserialized fresh), so the heap backend may keep them.
                 pending.setCurrentNamespace(e.getKey());
-                pending.addAll(e.getValue());
+                pending.add(new MetricBatch(in.tenant, in.resourceUrn, e.getValue(), new ArrayList<>()));
                 registerOnce(key, e.getKey());
             }
         }
@@ -267,12 +278,20 @@ public class MetricDeltaConverter extends AbstractStreamOperator<MetricBatch>
         Session session = new Session();
         // the points due now (also those of the per-timestamp lists of earlier releases, whose
         // namespace is their own time and whose timer is at that time)
+        List<MetricPoint> sorted = new ArrayList<>();
         pending.setCurrentNamespace(ts);
-        Iterable<MetricPoint> due = pending.get();
+        Iterable<MetricBatch> due = pending.get();
         if (due != null) {
-            List<MetricPoint> sorted = new ArrayList<>();
-            due.forEach(sorted::add);
+            due.forEach(b -> sorted.addAll(b.points));
             pending.clear();
+        }
+        pendingPoints.setCurrentNamespace(ts);
+        Iterable<MetricPoint> duePoints = pendingPoints.get();
+        if (duePoints != null) {
+            duePoints.forEach(sorted::add);
+            pendingPoints.clear();
+        }
+        if (!sorted.isEmpty()) {
             sorted.sort(ORDER);
             MetricBatch out = new MetricBatch(null, null);
             for (MetricPoint p : sorted) {

@@ -226,7 +226,7 @@ class MetricDeltaConverterTest {
      */
     @Test
     void addingAWaitingPointOnRocksDbWritesOnlyThatPoint() throws Exception {
-        CountingSerializer<MetricPoint> counting = new CountingSerializer<>(new MetricPointSerializer());
+        CountingSerializer<MetricBatch> counting = new CountingSerializer<>(new MetricBatchSerializer());
         var h = harness(new MetricDeltaConverter(MetricOptions.defaults(), counting), StateBackends.ROCKSDB, null);
         for (int i = 0; i < 200; i++) {
             add(h, Points.with(Points.counter(-1000, 10, 100 + i), "route", "/r" + i), 0, i);
