@@ -61,7 +61,8 @@ public final class LogDecoder implements org.otlpanalytics.schemas.OtlpDecoder<L
                     f.timeNanos = lr.getTimeUnixNano() != 0 ? lr.getTimeUnixNano() : lr.getObservedTimeUnixNano();
                     if (f.timeNanos <= 0) {
                         out.subList(start, out.size()).clear();
-                        throw new DecodeException("log record without time_unix_nano or observed_time_unix_nano");
+                        throw new DecodeException(f.timeNanos == 0 ? "log record without time_unix_nano or observed_time_unix_nano"
+                                : "log record time beyond year 2262");
                     }
                     f.severityNumber = Math.max(0, Math.min(24, lr.getSeverityNumberValue()));
                     f.severityText = lr.getSeverityText().isEmpty() ? null : TextSanitizer.name(lr.getSeverityText(), MAX_SEVERITY_TEXT_CHARS);

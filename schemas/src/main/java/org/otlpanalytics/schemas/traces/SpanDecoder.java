@@ -102,8 +102,12 @@ public final class SpanDecoder implements org.otlpanalytics.schemas.OtlpDecoder<
         if (r.spanId == 0) {
             return "span without a valid span id";
         }
-        if (r.startTimeNanos <= 0) {
+        if (r.startTimeNanos == 0) {
             return "span without a start time";
+        }
+        if (r.startTimeNanos < 0 || r.endTimeNanos < 0) {
+            // fixed64 above 2^63-1 nanoseconds: after 2262-04-11, read as a negative long
+            return "span time beyond year 2262";
         }
         if (r.endTimeNanos < r.startTimeNanos) {
             return "span ends before it starts";
