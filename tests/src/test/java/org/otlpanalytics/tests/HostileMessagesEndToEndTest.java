@@ -29,6 +29,7 @@ import io.opentelemetry.proto.trace.v1.Span;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,17 +42,21 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.otlpanalytics.jobs.AnalyticsJob;
 import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.demo.TelemetryGenerator;
+import org.otlpanalytics.jobs.run.RunSettings;
 import org.otlpanalytics.schemas.kafka.DeadLetter;
 import org.otlpanalytics.schemas.kafka.DeadLetterSerializer;
+import org.otlpanalytics.tests.support.JvmProcess;
 import org.otlpanalytics.tests.support.Pipelines;
 import org.otlpanalytics.tests.support.RedOracle;
 import org.otlpanalytics.tests.support.Services;
 
 /**
- * Hostile messages through Kafka, the whole job (all four pipelines) and PostgreSQL, between four
+ * Hostile messages through Kafka, the whole job (all four pipelines, in its own JVM with a
+ * {@value #JOB_HEAP} heap) and PostgreSQL, between four
  * minutes of good traffic: an AnyValue nested 10,000 deep (span attribute, log body); a span and a
  * gauge point with 100,000 attributes; a message of nearly 16 MB (the test broker's
  * {@code message.max.bytes}); messages whose declared lengths lie (cut short, 2^31-1, negative);
@@ -74,6 +79,12 @@ class HostileMessagesEndToEndTest {
     /** The test broker's message.max.bytes (EmbeddedKafka), less room for the batch and record headers. */
     private static final int NEAR_MAX_MESSAGE = 16_777_216 - 4096;
     private static final long YEAR_2262_NANOS = Long.MAX_VALUE - 1_000_000_000L;
+    /**
+     * Heap of the job's JVM (MiniCluster, all four pipelines, parallelism 2). It holds the 16 MB and
+     * 8 MB messages a few times over while they are fetched, parsed and dead-lettered, and nothing
+     * that grows with attributes, buckets or depth.
+     */
+    private static final String JOB_HEAP = "384m";
 
     private static KeyValue kv(String k, String v) {
         return KeyValue.newBuilder().setKey(k).setValue(AnyValue.newBuilder().setStringValue(v)).build();
@@ -154,7 +165,7 @@ class HostileMessagesEndToEndTest {
     }
 
     @Test
-    void keepsRunningCountsTheGoodDataExactlyAndDeadLettersOrBoundsEveryHostileMessage() throws Exception {
+    void keepsRunningCountsTheGoodDataExactlyAndDeadLettersOrBoundsEveryHostileMessage(@TempDir Path tmp) throws Exception {
         SERVICES.kafka().createTopics(2, SPANS, LOGS, METRICS, DEAD);
         List<TelemetryGenerator.Message> msgs = new TelemetryGenerator(23, "acme").generate(START, Duration.ofMinutes(4).toMillis(), 6);
         long t = START + Duration.ofMinutes(2).toMillis();
@@ -256,9 +267,19 @@ class HostileMessagesEndToEndTest {
         assertThat(hostileSent).isTrue();
         SERVICES.kafka().send(records);
 
-        // the whole job; it must end normally
-        Pipelines.run(Pipelines.options(SERVICES.kafka(), SERVICES.postgres(), JobOptions.JOBS, AnalyticsJob.ALL_JOBS),
-                AnalyticsJob.Taps.NONE);
+        // the whole job, as `otlp-analytics run` starts it, in its own JVM with a small fixed heap (an unbounded
+        // structure fails it with an OutOfMemoryError); it must read to the end of the topics and exit 0
+        try (JvmProcess job = JvmProcess.main(List.of("-Xmx" + JOB_HEAP, "-XX:+ExitOnOutOfMemoryError"), "run",
+                "--" + JobOptions.BOOTSTRAP, SERVICES.kafka().bootstrapServers(), "--" + JobOptions.JDBC_URL,
+                SERVICES.postgres().jdbcUrl(), "--" + JobOptions.JOBS, AnalyticsJob.ALL_JOBS, "--" + JobOptions.BOUNDED, "true",
+                "--" + JobOptions.STARTING_OFFSETS, "earliest", "--" + JobOptions.PARALLELISM, "2",
+                "--" + JobOptions.CHECKPOINT_INTERVAL, "500ms", "--" + JobOptions.BATCH_SIZE, "500",
+                "--" + JobOptions.CHECKPOINT_DIR, tmp.resolve("checkpoints").toUri().toString(),
+                "--" + RunSettings.LOG_DIR, tmp.resolve("logs").toString(), "--" + RunSettings.WEB_PORT, "0",
+                "--" + RunSettings.METRICS_PORT, "0")) {
+            assertThat(job.awaitExit(Duration.ofMinutes(6))).as("exit code of the job's JVM").isZero();
+            assertThat(job.lines()).noneMatch(l -> l.contains("OutOfMemoryError"));
+        }
 
         // RED: every row exactly, the wide and the near-16 MB span included
         Map<String, String> actualRed = new TreeMap<>();
