@@ -92,7 +92,7 @@ class SavepointFixtureTest {
             SchemaMigrator.migrate(AnalyticsJob.postgres(resumed));
             loadRows(SERVICES.postgres(), resource(RESOURCE + "/rows"));
             JobClient job = start(resumed, savepoint.toUri().toString());
-            awaitCommitted("resumed", input.endOffsets());
+            awaitCommitted(job, "resumed", input.endOffsets());
             job.stopWithSavepoint(true, tmp.resolve("final").toUri().toString(), SavepointFormatType.CANONICAL)
                     .get(5, TimeUnit.MINUTES);
 
@@ -115,7 +115,7 @@ class SavepointFixtureTest {
         for (ProducerRecord<byte[], byte[]> r : firstHalf) {
             end.merge(new TopicPartition(r.topic(), r.partition()), 1L, Long::sum);
         }
-        awaitCommitted("fixture", end);
+        awaitCommitted(job, "fixture", end);
         String path = job.stopWithSavepoint(false, tmp.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
                 .get(5, TimeUnit.MINUTES);
         Path target = Paths.get(System.getProperty("otlp.testResources", "src/test/resources")).resolve(RESOURCE);
@@ -143,8 +143,12 @@ class SavepointFixtureTest {
         return env.executeAsync("savepoint fixture " + o.get(JobOptions.GROUP_ID));
     }
 
-    /** Waits until the job's consumer groups have committed {@code end} (everything read is in a completed checkpoint). */
-    private static void awaitCommitted(String group, Map<TopicPartition, Long> end) throws Exception {
+    /**
+     * Waits until the job's consumer groups have committed {@code end} (everything read is in a
+     * completed checkpoint); fails at once when the job ends first (a refused restore fails the
+     * job after its restart attempts).
+     */
+    private static void awaitCommitted(JobClient job, String group, Map<TopicPartition, Long> end) throws Exception {
         List<String> topics = end.keySet().stream().map(TopicPartition::topic).distinct().toList();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", SERVICES.kafka().bootstrapServers()))) {
             long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
@@ -153,6 +157,10 @@ class SavepointFixtureTest {
                 behind = KafkaProgress.behind(end, KafkaProgress.committed(admin, group, topics));
                 if (behind == 0) {
                     return;
+                }
+                if (job.getJobExecutionResult().isDone()) {
+                    job.getJobExecutionResult().get(); // throws the job's failure
+                    throw new AssertionError("the job (group " + group + ") ended with " + behind + " records not committed");
                 }
                 Thread.sleep(250);
             }
