@@ -48,6 +48,17 @@ public final class OutputTables {
         return out;
     }
 
+    /** The columns {@link #read} compares of each table, in the order of its rows' fields. */
+    public static Map<String, List<String>> columns(String jdbcUrl) throws Exception {
+        Map<String, List<String>> out = new TreeMap<>();
+        try (Connection c = DriverManager.getConnection(jdbcUrl)) {
+            for (String table : tables(c)) {
+                out.put(table, columns(c, table));
+            }
+        }
+        return out;
+    }
+
     /** Row counts per table, for messages. */
     public static Map<String, Integer> sizes(Map<String, List<String>> tables) {
         Map<String, Integer> m = new TreeMap<>();
