@@ -10,28 +10,32 @@ import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import io.opentelemetry.proto.logs.v1.SeverityNumber;
 import io.opentelemetry.proto.resource.v1.Resource;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.Set;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.demo.TelemetryGenerator;
 import org.otlpanalytics.jobs.embedded.PostgresServer;
 import org.otlpanalytics.operators.logs.UnminedPatterns;
 import org.otlpanalytics.schemas.kafka.DeadLetterSerializer;
-import org.otlpanalytics.tests.support.FailOnce;
+import org.otlpanalytics.schemas.logs.LogRecordFlat;
 import org.otlpanalytics.tests.support.Pipelines;
 import org.otlpanalytics.tests.support.Services;
 import org.otlpanalytics.tests.support.Throttle;
@@ -50,10 +54,11 @@ import org.otlpanalytics.tests.support.Throttle;
  * minute, so also after the injected failure. Mining in arrival order fails this test. Each of its
  * messages has one record more than {@code --log-patterns-second-max-records} allows, so seconds over
  * the cap are in every run, and it pauses longer than {@code --log-patterns-stream-idle-timeout}, so
- * its stream expires and comes back. The second half of the range carries copies of messages an hour
- * behind the stream: the clean run dead-letters them, the restored run re-reads some right after the
- * restore, before any watermark reached its operators (lateness that did not survive the restore
- * would count them into windows of their own).
+ * its stream expires and comes back. From minute 4 on the range carries copies of messages an hour
+ * behind the stream: the clean run dead-letters every one of them; the failure is injected after a
+ * checkpoint taken past minute 6, so the restored run re-reads some right after the restore, before
+ * any watermark reached its operators (checked: one is among the first records it reads). Lateness
+ * that did not survive the restore would count them into windows the clean run never wrote.
  */
 class LogPatternsRecoveryTest {
     @RegisterExtension
@@ -117,8 +122,12 @@ class LogPatternsRecoveryTest {
 
             // run 2: fails once in the middle, restarts from the last checkpoint
             Path marker = tmp.resolve("failed-once");
-            Pipelines.runLogs(options(failing, topic, deadLetters, backend, "failing"), new FailOnce<>(marker, 3_000, true));
+            Path lateAfterRestore = tmp.resolve("late-after-restore");
+            Pipelines.runLogs(options(failing, topic, deadLetters, backend, "failing"),
+                    new FailOnceAmongLateCopies(marker, lateAfterRestore, start, start + Duration.ofMinutes(6).toMillis(), 500));
             assertThat(Files.exists(marker)).as("the failure was injected").isTrue();
+            assertThat(Files.exists(lateAfterRestore)).as("a late copy was among the first records re-read after the restore")
+                    .isTrue();
             assertThat(Pipelines.rows(failing, WINDOW_ROWS)).containsExactlyElementsOf(windows);
             assertThat(Pipelines.rows(failing, PATTERN_ROWS)).containsExactlyElementsOf(patterns);
 
@@ -128,6 +137,66 @@ class LogPatternsRecoveryTest {
                 assertThat(Pipelines.rows(clean, WINDOW_ROWS)).containsExactlyElementsOf(windows);
                 assertThat(Pipelines.rows(clean, PATTERN_ROWS)).containsExactlyElementsOf(patterns);
             }
+        }
+    }
+
+    /**
+     * Passes records through, each about 0.1 ms apart as {@link Throttle} (so watermarks keep up with
+     * the reading as in the clean run), and throws once (a marker file survives the restart), on
+     * subtask 0, {@code afterRecords} records after a checkpoint that completed once a record of
+     * {@code armFromMillis} or later was read: the checkpoint restored from lies inside the part of
+     * the range that carries late copies. After the restart, it creates {@code lateSeen} when a late
+     * copy (event time before {@code rangeStartMillis}) is among the first {@link #FIRST_RECORDS}
+     * records a subtask reads: proof that the restored run met late records before its operators
+     * could have seen a new watermark.
+     */
+    static final class FailOnceAmongLateCopies extends RichMapFunction<LogRecordFlat, LogRecordFlat>
+            implements CheckpointListener {
+        private static final long serialVersionUID = 1L;
+        static final int FIRST_RECORDS = 200;
+        private final String marker;
+        private final String lateSeen;
+        private final long rangeStartMillis;
+        private final long armFromMillis;
+        private final long afterRecords;
+        private transient boolean armed;
+        private transient boolean checkpointedWhileArmed;
+        private transient long seenSinceCheckpoint;
+        private transient long readAfterRestart;
+
+        FailOnceAmongLateCopies(Path marker, Path lateSeen, long rangeStartMillis, long armFromMillis, long afterRecords) {
+            this.marker = marker.toString();
+            this.lateSeen = lateSeen.toString();
+            this.rangeStartMillis = rangeStartMillis;
+            this.armFromMillis = armFromMillis;
+            this.afterRecords = afterRecords;
+        }
+
+        @Override
+        public LogRecordFlat map(LogRecordFlat value) throws Exception {
+            LockSupport.parkNanos(100_000);
+            if (getRuntimeContext().getTaskInfo().getAttemptNumber() > 0) {
+                if (readAfterRestart++ < FIRST_RECORDS && value.timeMillis() < rangeStartMillis) {
+                    try {
+                        Files.createFile(Path.of(lateSeen));
+                    } catch (FileAlreadyExistsException e) {
+                        // the other subtask, or an earlier record, saw one first
+                    }
+                }
+                return value;
+            }
+            armed |= value.timeMillis() >= armFromMillis;
+            if (checkpointedWhileArmed && ++seenSinceCheckpoint >= afterRecords
+                    && getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0 && !Files.exists(Path.of(marker))) {
+                Files.createFile(Path.of(marker));
+                throw new IllegalStateException("injected failure after " + seenSinceCheckpoint + " records past a checkpoint");
+            }
+            return value;
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            checkpointedWhileArmed |= armed;
         }
     }
 

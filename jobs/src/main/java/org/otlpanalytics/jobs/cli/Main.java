@@ -12,7 +12,7 @@ public final class Main {
             "  run             --bootstrap-servers HOST:PORT --jdbc-url URL [--jobs red]: run jobs on a local MiniCluster",
             "  bench           decode / RED / RED+PostgreSQL throughput and peak heap",
             "  bench-patterns  [DIR]: log template accuracy (GA/PA) and throughput on Loghub samples",
-            "  bench-logs      log records/s through decode + fingerprinting + 5-min counts, decode-only, peak heap",
+            "  bench-logs      log records/s through decode + fingerprinting + 5-min counts (heap and RocksDB), decode-only, peak heap",
             "  bench-edges     edge pairing spans/s with 10,000 traces in flight, state held, ratio to decode-only",
             "  bench-metrics   metric points/s through decode + cumulative-to-delta + metric_1m/USE, decode-only, peak heap",
             "See README.md for every option and its default.");
