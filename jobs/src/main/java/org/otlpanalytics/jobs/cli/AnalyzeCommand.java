@@ -12,9 +12,10 @@ import org.otlpanalytics.jobs.embedded.PostgresServer;
 import org.otlpanalytics.jobs.sink.postgres.SchemaMigrator;
 
 /**
- * {@code analyze --dir DIR --out OUT}: a capture folder processed end to end on embedded services
- * (Kafka, PostgreSQL, MiniCluster), bounded, and every output table written to
- * {@code OUT/<table>.csv}.
+ * {@code analyze --dir DIR --out OUT [--jdbc-url URL]}: a capture folder processed end to end on
+ * embedded services (Kafka, PostgreSQL unless {@code --jdbc-url} names the user's own, MiniCluster),
+ * bounded, and every output table written to {@code OUT/<table>.csv}, with {@code red_range.csv}
+ * and {@code service_range.csv} over the whole capture from the dashboards' range SQL.
  */
 public final class AnalyzeCommand {
     public static final String OUT = "out";
@@ -25,10 +26,12 @@ public final class AnalyzeCommand {
         JobOptions given = JobOptions.parse(args, LoadCommand.DIR, OUT);
         Path dir = Path.of(given.require(LoadCommand.DIR));
         Path out = Path.of(given.require(OUT));
-        System.err.println("starting embedded Kafka and PostgreSQL...");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(); PostgresServer pg = PostgresServer.start()) {
+        // --jdbc-url: the user's own database (to open the capture in their Grafana), else an embedded one
+        String userJdbc = given.get(JobOptions.JDBC_URL);
+        System.err.println(userJdbc == null ? "starting embedded Kafka and PostgreSQL..." : "starting embedded Kafka...");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); PostgresServer pg = userJdbc == null ? PostgresServer.start() : null) {
             JobOptions o = Environments.withLocalDefaults(given.with(JobOptions.BOOTSTRAP, kafka.bootstrapServers())
-                    .with(JobOptions.JDBC_URL, pg.jdbcUrl())
+                    .with(JobOptions.JDBC_URL, userJdbc != null ? userJdbc : pg.jdbcUrl())
                     .with(JobOptions.BOUNDED, "true")
                     .with(JobOptions.STARTING_OFFSETS, "earliest")
                     .with(JobOptions.CHECKPOINT_INTERVAL, "2s"));
@@ -41,7 +44,7 @@ public final class AnalyzeCommand {
             AnalyticsJob.build(env, o);
             System.err.println("running jobs " + o.get(JobOptions.JOBS) + " over the capture...");
             env.execute("otlp-analytics analyze");
-            try (Connection c = pg.connect()) {
+            try (Connection c = AnalyticsJob.postgres(o).connect()) {
                 Map<String, Integer> rows = CsvExport.exportAll(c, out);
                 rows.forEach((t, n) -> System.out.println(out.resolve(t + ".csv") + "\t" + n + " rows"));
             }

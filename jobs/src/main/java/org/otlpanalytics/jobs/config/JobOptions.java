@@ -32,6 +32,16 @@ public final class JobOptions {
     /** Records dated more than this after their Kafka record timestamp are dead-lettered (counted). */
     public static final String MAX_FUTURE_SKEW = "max-future-skew";
     public static final String CARDINALITY_LIMIT = "red-cardinality-limit";
+    /** Built-in span dimensions whose top values and distinct counts RED keeps per service and minute. */
+    public static final String RED_DIMENSIONS = "red-dimensions";
+    /** Span attribute keys counted the same way (top values, distinct count), e.g. enduser.id. */
+    public static final String RED_ATTRIBUTES = "red-attributes";
+    /** CLIENT/PRODUCER spans at least this long count for the slow.peer dimension. */
+    public static final String RED_SLOW_CALL_THRESHOLD = "red-slow-call-threshold";
+    /** Values listed per service, minute and dimension in span_attr_1m. */
+    public static final String RED_TOPK_ITEMS = "red-topk-items";
+    /** Values counted exactly per series, minute and dimension before the rest fold into the error bound. */
+    public static final String RED_TOPK_MAX_VALUES = "red-topk-max-values";
     /** Patterns kept per (tenant, service) before the least recently used is evicted (counted). */
     public static final String LOG_PATTERNS_MAX_CLUSTERS = "log-patterns-max-clusters";
     /** Log records per (tenant, service), Kafka partition and second mined; the rest fold into an over-cap pattern (counted). */
@@ -97,6 +107,11 @@ public final class JobOptions {
         DEFAULTS.put(IDLENESS, "30s");
         DEFAULTS.put(MAX_FUTURE_SKEW, "10m");
         DEFAULTS.put(CARDINALITY_LIMIT, "1000");
+        DEFAULTS.put(RED_DIMENSIONS, "error.route,error.type,slow.peer");
+        DEFAULTS.put(RED_ATTRIBUTES, "");
+        DEFAULTS.put(RED_SLOW_CALL_THRESHOLD, "500ms");
+        DEFAULTS.put(RED_TOPK_ITEMS, "20");
+        DEFAULTS.put(RED_TOPK_MAX_VALUES, "200");
         DEFAULTS.put(LOG_PATTERNS_MAX_CLUSTERS, "5000");
         DEFAULTS.put(LOG_PATTERNS_SECOND_MAX_RECORDS, "5000");
         DEFAULTS.put(LOG_PATTERNS_STREAM_IDLE_TIMEOUT, "1h");

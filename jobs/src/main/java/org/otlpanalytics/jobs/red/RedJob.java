@@ -14,6 +14,8 @@ import org.otlpanalytics.operators.red.RedOptions;
 import org.otlpanalytics.operators.red.RedPartial;
 import org.otlpanalytics.operators.red.RedPreAggregator;
 import org.otlpanalytics.operators.red.RedRow;
+import org.otlpanalytics.operators.red.SpanAttrRow;
+import org.otlpanalytics.operators.red.SpanDimensions;
 import org.otlpanalytics.schemas.kafka.DeadLetter;
 import org.otlpanalytics.schemas.traces.SpanRecord;
 
@@ -37,9 +39,30 @@ public final class RedJob {
     }
 
     public static RedOptions redOptions(JobOptions o) {
+        List<String> dims = new java.util.ArrayList<>();
+        for (String key : new String[] {JobOptions.RED_DIMENSIONS, JobOptions.RED_ATTRIBUTES}) {
+            String v = o.get(key);
+            for (String d : (v == null ? "" : v).split(",")) {
+                if (!d.isBlank()) {
+                    dims.add(d.strip());
+                }
+            }
+        }
+        String builtIn = o.get(JobOptions.RED_DIMENSIONS);
+        for (String d : (builtIn == null ? "" : builtIn).split(",")) {
+            if (!d.isBlank() && !SpanDimensions.DEFAULTS.contains(d.strip())) {
+                throw new IllegalArgumentException("--" + JobOptions.RED_DIMENSIONS + ": unknown dimension '" + d.strip()
+                        + "' (known: " + String.join(",", SpanDimensions.DEFAULTS) + "; span attributes go in --"
+                        + JobOptions.RED_ATTRIBUTES + ")");
+            }
+        }
         return RedOptions.builder()
                 .allowedLateness(o.getDuration(JobOptions.ALLOWED_LATENESS))
                 .cardinalityLimit(o.getInt(JobOptions.CARDINALITY_LIMIT))
+                .dimensions(dims)
+                .slowCallThreshold(o.getDuration(JobOptions.RED_SLOW_CALL_THRESHOLD))
+                .topkItems(o.getInt(JobOptions.RED_TOPK_ITEMS))
+                .topkMaxValues(o.getInt(JobOptions.RED_TOPK_MAX_VALUES))
                 .build();
     }
 
@@ -64,8 +87,14 @@ public final class RedJob {
         DataStream<DeadLetter> latePartials = rows.getSideOutput(RedAggregator.LATE_PARTIALS)
                 .map(p -> LateRecordDeadLetter.ofPartial(p, topic))
                 .name("red-late-partials").uid("red-late-partials");
+        DataStream<SpanAttrRow> attributes = rows.getSideOutput(RedAggregator.SPAN_ATTRS);
+        if (s.replay().isSet()) {
+            ReplayRange replay = s.replay();
+            attributes = attributes.filter(r -> replay.containsWindow(r.bucketStartMillis, RedOptions.WINDOW_MILLIS))
+                    .name("red-span-attributes-replay-range").uid("red-span-attributes-replay-range");
+        }
         // a replay rewrites only the whole minutes inside [--from, --to)
-        return new RedOutputs(replayFilter(rows, s.replay()), List.of(
+        return new RedOutputs(replayFilter(rows, s.replay()), attributes, List.of(
                 new DeadLetterStream("red-late-dead-letters", lateSpans),
                 new DeadLetterStream("red-late-partial-dead-letters", latePartials)));
     }
