@@ -61,6 +61,12 @@ public final class JobOptions {
     public static final String METRICS_SERIES_IDLE_TIMEOUT = "metrics-series-idle-timeout";
     public static final String METRICS_MAX_SERIES_PER_RESOURCE = "metrics-max-series-per-resource";
     public static final String METRICS_FIRST_POINT_MAX_INTERVAL = "metrics-first-point-max-interval";
+    /** Distinct tenants kept per window (RED minute, edge slot); the rest fold into tenant {@code overflow}. 0 = no limit. */
+    public static final String LIMITS_MAX_TENANTS = "limits-max-tenants";
+    /** Distinct services, callers and callees kept per tenant and window; the rest fold into {@code urn:svc:overflow/other}. 0 = no limit. */
+    public static final String LIMITS_MAX_RESOURCES_PER_TENANT = "limits-max-resources-per-tenant";
+    /** Distinct RED series (service, operation) and edges (caller, callee) kept per tenant and window. 0 = no limit. */
+    public static final String LIMITS_MAX_SERIES_PER_TENANT = "limits-max-series-per-tenant";
     /** Checkpoint directory (URI); empty = the cluster's configuration decides. */
     public static final String CHECKPOINT_DIR = "checkpoint-dir";
     /** State backend: {@code rocksdb} or {@code hashmap}; empty = the cluster's configuration decides. */
@@ -127,6 +133,9 @@ public final class JobOptions {
         DEFAULTS.put(METRICS_SERIES_IDLE_TIMEOUT, "15m");
         DEFAULTS.put(METRICS_MAX_SERIES_PER_RESOURCE, "5000");
         DEFAULTS.put(METRICS_FIRST_POINT_MAX_INTERVAL, "5m");
+        DEFAULTS.put(LIMITS_MAX_TENANTS, "1000");
+        DEFAULTS.put(LIMITS_MAX_RESOURCES_PER_TENANT, "10000");
+        DEFAULTS.put(LIMITS_MAX_SERIES_PER_TENANT, "100000");
         DEFAULTS.put(CHECKPOINT_DIR, "");
         DEFAULTS.put(STATE_BACKEND, "");
         DEFAULTS.put(RESTART_STRATEGY, "");

@@ -7,6 +7,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.config.ReplayRange;
 import org.otlpanalytics.jobs.ingest.DeadLetterStream;
+import org.otlpanalytics.jobs.limits.LimitOptions;
+import org.otlpanalytics.jobs.limits.Limiters;
 import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
 import org.otlpanalytics.operators.ingest.LateRecordDeadLetter;
 import org.otlpanalytics.operators.red.RedAggregator;
@@ -32,9 +34,9 @@ public final class RedJob {
     private RedJob() {}
 
     /** The pipeline's settings, parsed once from the job options. */
-    public record Settings(RedOptions red, String topic, ReplayRange replay) {
+    public record Settings(RedOptions red, LimitOptions limits, String topic, ReplayRange replay) {
         public static Settings of(JobOptions o) {
-            return new Settings(redOptions(o), o.require(JobOptions.SPANS_TOPIC), o.replayRange());
+            return new Settings(redOptions(o), LimitOptions.of(o), o.require(JobOptions.SPANS_TOPIC), o.replayRange());
         }
     }
 
@@ -75,8 +77,10 @@ public final class RedJob {
                 .transform("red-preaggregate", TypeInformation.of(RedPartial.class),
                         new RedPreAggregator(red, PREAGGREGATE_MAX_ENTRIES))
                 .uid("red-preaggregate");
+        // bounded tenants, and services per tenant: those with the smallest hashes are kept, the rest fold into one
+        DataStream<RedPartial> limited = Limiters.red(partials, s.limits(), red.allowedLatenessMillis());
         // one key per tenant and service; 1-minute buckets per operation, kind and status
-        SingleOutputStreamOperator<RedRow> rows = partials
+        SingleOutputStreamOperator<RedRow> rows = limited
                 .keyBy(RedAggregator::serviceKey)
                 .transform("red-1m", TypeInformation.of(RedRow.class), new HorizonKeyedProcessOperator<>(new RedAggregator(red)))
                 .uid("red-aggregator");
