@@ -60,9 +60,9 @@ import org.otlpanalytics.schemas.logs.LogRecordFlat;
  *       the stream's over-cap pattern, folded in when their second is mined
  *       ({@link LogPatternMetrics#RECORDS_FOLDED}).
  *   <li><b>Idle streams</b> expire in event time ({@link LogPatternOptions#streamIdleTimeoutMillis()}):
- *       when the watermark passes the stream's last activity plus the timeout and nothing waits, its
- *       tree, dictionary and info are dropped ({@link LogPatternMetrics#STREAMS_EXPIRED}). A stream that
- *       comes back starts an empty tree: a template whose first message is the same text as before
+ *       when the watermark passes the stream's last activity plus the timeout, its tree, dictionary
+ *       and info are dropped ({@link LogPatternMetrics#STREAMS_EXPIRED}); records of later seconds that
+ *       already wait stay, as a new stream's, whatever their arrival time. A stream that comes back starts an empty tree: a template whose first message is the same text as before
  *       gets the same id again (the id hashes only tenant, service and that text), others may get new
  *       ones; the {@code log_pattern} upsert keeps the earliest sample and first-seen of an id.
  *   <li><b>Lateness</b> is judged against the operator's {@link WatermarkHorizon} (checkpointed), so a
@@ -452,15 +452,18 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
     }
 
     /**
-     * Drops the stream when nothing waits and it has been idle for the timeout; otherwise re-arms the
-     * timer at its last activity plus the timeout (records still waiting re-arm it when processed).
-     * The end of input (the watermark at {@code Long.MAX_VALUE}) expires nothing.
+     * Drops the stream's tree and dictionary when it has been idle for the timeout at {@code ts};
+     * otherwise re-arms the timer at its last activity plus the timeout. Whether records of a later
+     * second (or late records due later) already wait is a matter of arrival timing, so it does not
+     * decide anything: they stay buffered, as the first records of a new stream, exactly as if they
+     * had arrived after the expiry. The end of input (the watermark at {@code Long.MAX_VALUE})
+     * expires nothing.
      */
     private void expireIfIdle(String key, LogStreamCache.LogStream s, long ts) throws Exception {
         LogStreamInfo info = s.info;
         info.expiryTimerMillis = Long.MIN_VALUE;
         streams.infoChanged(s);
-        if (!info.pending.isEmpty() || !info.late.isEmpty() || timers.currentWatermark() == Long.MAX_VALUE) {
+        if (timers.currentWatermark() == Long.MAX_VALUE) {
             // end of input is not idleness: a drained savepoint keeps the trees
             return;
         }
@@ -469,8 +472,14 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
             return;
         }
         emitChangedPatterns(s);
-        streams.remove(key);
         expired.inc();
+        if (info.pending.isEmpty() && info.late.isEmpty()) {
+            streams.remove(key);
+        } else {
+            // every second and late match still waiting is after ts (timers fire in time order)
+            streams.dropMiner(s);
+            info.lastActivityMillis = Long.MIN_VALUE;
+        }
     }
 
     /** Emits the dictionary rows of every pattern changed since the last window end, in creation order. */

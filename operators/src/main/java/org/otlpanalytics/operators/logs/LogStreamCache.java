@@ -103,6 +103,15 @@ final class LogStreamCache {
         minerState.clear();
     }
 
+    /** Forgets the tree and dictionary of a stream (the current key's); its info stays. */
+    void dropMiner(LogStream s) throws Exception {
+        s.miner = null;
+        s.minerDirty = true;
+        long w = s.weight();
+        weight += w - s.weight;
+        s.weight = w;
+    }
+
     /** Writes every stream changed since the last call to keyed state (at a checkpoint). */
     void flush() throws Exception {
         Object current = keys.getCurrentKey();

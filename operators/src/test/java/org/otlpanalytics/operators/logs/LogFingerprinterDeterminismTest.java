@@ -202,6 +202,49 @@ class LogFingerprinterDeterminismTest {
         assertThat(resumed).containsExactlyElementsOf(uninterrupted);
     }
 
+    /**
+     * A stream idle for longer than the timeout expires at the same event time whether its next
+     * records arrive before the watermark reaches the expiry (they already wait) or after it: they
+     * start a new tree either way. (Skipping the expiry while records wait made the ids depend on
+     * arrival timing: "peer state is OBSERVING" joined the old "peer state is <*>" in one run and
+     * created its own pattern in the other.)
+     */
+    @ParameterizedTest
+    @EnumSource(StateBackends.class)
+    void idleStreamExpiresWhetherItsNextRecordsArriveBeforeOrAfterTheTimeout(StateBackends backend) throws Exception {
+        LogPatternOptions o = LogPatternOptions.builder().streamIdleTimeout(Duration.ofMinutes(1)).build();
+        String[] states = {"LOOKING", "LEADING", "FOLLOWING", "STARTING"};
+        List<LogRecordFlat> before = new ArrayList<>();
+        for (int i = 0; i < states.length; i++) {
+            before.add(log("zk", T0 + i * 1_000, 0, i, 9, "peer state is " + states[i]));
+        }
+        List<LogRecordFlat> after = List.of(log("zk", T0 + 180_000, 0, 10, 9, "peer state is OBSERVING"),
+                log("zk", T0 + 181_000, 0, 11, 9, "peer state is OBSERVING"));
+        List<List<String>> outputs = new ArrayList<>();
+        for (boolean early : new boolean[] {false, true}) {
+            var h = harness(o, backend, null);
+            for (LogRecordFlat r : before) {
+                add(h, r);
+            }
+            h.processWatermark(new Watermark(T0 + 10_000));
+            if (early) {
+                for (LogRecordFlat r : after) {
+                    add(h, r); // read before the watermark reaches the expiry
+                }
+            }
+            h.processWatermark(new Watermark(T0 + 120_000)); // past the last activity plus one minute
+            if (!early) {
+                for (LogRecordFlat r : after) {
+                    add(h, r);
+                }
+            }
+            h.processWatermark(new Watermark(Long.MAX_VALUE));
+            outputs.add(sortedOutput(h));
+        }
+        assertThat(outputs.get(0)).as("a new tree after the expiry").anyMatch(s -> s.startsWith("pattern ") && s.contains("'peer state is OBSERVING'"));
+        assertThat(outputs.get(1)).containsExactlyElementsOf(outputs.get(0));
+    }
+
     /** Streams dropped from the heap cache (written back, read again) give exactly the rows of an unbounded cache. */
     @ParameterizedTest
     @EnumSource(StateBackends.class)
