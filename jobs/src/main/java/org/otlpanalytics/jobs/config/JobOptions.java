@@ -21,6 +21,16 @@ public final class JobOptions {
     public static final String GROUP_ID = "group-id";
     public static final String FROM = "from";
     public static final String TO = "to";
+    /**
+     * A backfill by offsets, {@code topic:partition:from-to[,...]} (inclusive): rewrites every window
+     * the records in the ranges touch. Excludes {@code --from}/{@code --to}; see {@code OffsetReplay}.
+     */
+    public static final String OFFSETS = "offsets";
+    /**
+     * Not an option: the earliest and latest event time ({@code min-max}, epoch ms) of the records
+     * of {@link #OFFSETS}, which {@code OffsetReplay.resolve} reads from Kafka where the job is built.
+     */
+    public static final String OFFSETS_EVENT_TIMES = "offsets-event-times";
     public static final String STARTING_OFFSETS = "starting-offsets";
     public static final String BOUNDED = "bounded";
     public static final String MODE = "mode";
@@ -44,8 +54,12 @@ public final class JobOptions {
     public static final String RED_TOPK_MAX_VALUES = "red-topk-max-values";
     /** Patterns kept per (tenant, service) before the least recently used is evicted (counted). */
     public static final String LOG_PATTERNS_MAX_CLUSTERS = "log-patterns-max-clusters";
-    /** Log records one (tenant, service) may buffer while waiting for the watermark. */
-    public static final String LOG_PATTERNS_BUFFER_MAX_RECORDS = "log-patterns-buffer-max-records";
+    /** Log records per (tenant, service), Kafka partition and second mined; the rest fold into an over-cap pattern (counted). */
+    public static final String LOG_PATTERNS_SECOND_MAX_RECORDS = "log-patterns-second-max-records";
+    /** A (tenant, service) without log records for this long (event time) loses its tree (counted). */
+    public static final String LOG_PATTERNS_STREAM_IDLE_TIMEOUT = "log-patterns-stream-idle-timeout";
+    /** Patterns per fingerprinter subtask whose trees stay deserialized on the heap between checkpoints. */
+    public static final String LOG_PATTERNS_CACHE_MAX_PATTERNS = "log-patterns-cache-max-patterns";
     public static final String EDGES_STORE_TTL = "edges-store-ttl";
     public static final String EDGES_STORE_MAX_ITEMS = "edges-store-max-items";
     public static final String EDGES_MAX_PEERS_PER_CALLER = "edges-max-peers-per-caller";
@@ -99,6 +113,7 @@ public final class JobOptions {
         DEFAULTS.put(GROUP_ID, "otlp-analytics");
         DEFAULTS.put(FROM, null);
         DEFAULTS.put(TO, null);
+        DEFAULTS.put(OFFSETS, null);
         DEFAULTS.put(STARTING_OFFSETS, "committed-or-earliest");
         DEFAULTS.put(BOUNDED, "false");
         DEFAULTS.put(MODE, "streaming");
@@ -115,7 +130,9 @@ public final class JobOptions {
         DEFAULTS.put(RED_TOPK_ITEMS, "20");
         DEFAULTS.put(RED_TOPK_MAX_VALUES, "200");
         DEFAULTS.put(LOG_PATTERNS_MAX_CLUSTERS, "5000");
-        DEFAULTS.put(LOG_PATTERNS_BUFFER_MAX_RECORDS, "100000");
+        DEFAULTS.put(LOG_PATTERNS_SECOND_MAX_RECORDS, "5000");
+        DEFAULTS.put(LOG_PATTERNS_STREAM_IDLE_TIMEOUT, "1h");
+        DEFAULTS.put(LOG_PATTERNS_CACHE_MAX_PATTERNS, "100000");
         DEFAULTS.put(EDGES_STORE_TTL, "10s");
         DEFAULTS.put(EDGES_STORE_MAX_ITEMS, "100000");
         DEFAULTS.put(EDGES_MAX_PEERS_PER_CALLER, "1000");
@@ -245,7 +262,24 @@ public final class JobOptions {
      */
     public ReplayRange replayRange() {
         Duration margin = getDuration(OUT_OF_ORDERNESS).plus(getDuration(ALLOWED_LATENESS)).plus(Duration.ofMinutes(1));
-        return ReplayRange.of(getInstant(FROM), getInstant(TO), margin);
+        String offsets = get(OFFSETS);
+        if (offsets == null || offsets.isBlank()) {
+            return ReplayRange.of(getInstant(FROM), getInstant(TO), margin);
+        }
+        if (getInstant(FROM) != null || getInstant(TO) != null) {
+            throw new IllegalArgumentException("--" + OFFSETS + " and --" + FROM + "/--" + TO
+                    + " exclude each other: a backfill is by offsets or by time");
+        }
+        OffsetRanges.parse(offsets);
+        String times = get(OFFSETS_EVENT_TIMES);
+        if (times == null) {
+            throw new IllegalStateException("--" + OFFSETS + " is turned into event times where the job is built "
+                    + "(OffsetReplay.resolve) before the replay range can be known");
+        }
+        String[] t = times.split("-", 2);
+        // the windows at the edges may start up to one window before the first record: read that far back too
+        return ReplayRange.touching(Instant.ofEpochMilli(Long.parseLong(t[0])), Instant.ofEpochMilli(Long.parseLong(t[1]) + 1),
+                margin.plus(ReplayRange.WIDEST_WINDOW));
     }
 
     /** {@code --sinks}, parsed. */
