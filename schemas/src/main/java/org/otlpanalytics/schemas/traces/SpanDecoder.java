@@ -7,6 +7,8 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.util.List;
+import java.util.Map;
+import org.otlpanalytics.schemas.AttributeLimits;
 import org.otlpanalytics.schemas.DecodeException;
 import org.otlpanalytics.schemas.Encoding;
 import org.otlpanalytics.schemas.OtlpJson;
@@ -26,9 +28,17 @@ public final class SpanDecoder implements org.otlpanalytics.schemas.OtlpDecoder<
     static final int MAX_SPANS_PER_MESSAGE = 1_000_000;
 
     private final Encoding encoding;
+    private final AttributeLimits attributes;
 
+    /** A decoder that leaves {@link SpanRecord#attributes} and {@link SpanRecord#resourceAttributes} null. */
     public SpanDecoder(Encoding encoding) {
+        this(encoding, null);
+    }
+
+    /** {@code attributes} non-null: spans carry their attributes and their resource's, bounded by it. */
+    public SpanDecoder(Encoding encoding, AttributeLimits attributes) {
         this.encoding = encoding;
+        this.attributes = attributes;
     }
 
     public ExportTraceServiceRequest parse(byte[] bytes) throws DecodeException {
@@ -55,6 +65,8 @@ public final class SpanDecoder implements org.otlpanalytics.schemas.OtlpDecoder<
         try {
             for (ResourceSpans rs : req.getResourceSpansList()) {
                 ResourceInfo res = ResourceInfo.of(rs.getResource());
+                Map<String, String> resourceAttributes = attributes == null ? null
+                        : attributes.read(rs.getResource().getAttributesList());
                 for (ScopeSpans ss : rs.getScopeSpansList()) {
                     for (Span s : ss.getSpansList()) {
                         if (++n > MAX_SPANS_PER_MESSAGE) {
@@ -64,6 +76,11 @@ public final class SpanDecoder implements org.otlpanalytics.schemas.OtlpDecoder<
                         String problem = validate(r);
                         if (problem != null) {
                             throw new DecodeException(problem);
+                        }
+                        r.indexInMessage = n - 1;
+                        if (attributes != null) {
+                            r.attributes = attributes.read(s.getAttributesList());
+                            r.resourceAttributes = resourceAttributes;
                         }
                         out.add(r);
                     }
