@@ -26,6 +26,7 @@ import org.otlpanalytics.jobs.metrics.MetricsOutputs;
 import org.otlpanalytics.jobs.red.RedJob;
 import org.otlpanalytics.jobs.red.RedOutputs;
 import org.otlpanalytics.jobs.sink.postgres.PostgresSinkConfig;
+import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseSchema;
 import org.otlpanalytics.jobs.sink.postgres.SchemaMigrator;
 import org.otlpanalytics.operators.metrics.MetricPointTypeInfo;
 import org.otlpanalytics.schemas.kafka.DeadLetter;
@@ -80,6 +81,9 @@ public final class AnalyticsJob {
         if (o.sinks().has(SinkSelection.Store.POSTGRES)) {
             SchemaMigrator.migrate(postgres(o));
         }
+        if (o.sinks().has(SinkSelection.Store.CLICKHOUSE)) {
+            ClickHouseSchema.apply(ClickHouseSinks.config(o));
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Environments.configuration(o));
         build(env, o);
         env.execute(JOB_NAME + " " + o.get(JobOptions.JOBS));
@@ -123,6 +127,9 @@ public final class AnalyticsJob {
         SinkSelection stores = o.sinks();
         IngestOptions ingest = IngestOptions.of(o);
         PostgresSinks postgres = stores.has(SinkSelection.Store.POSTGRES) ? PostgresSinks.of(o) : null;
+        ClickHouseSinks clickhouse = stores.has(SinkSelection.Store.CLICKHOUSE) ? ClickHouseSinks.of(o) : null;
+        // only the raw span table needs span attributes: the aggregate-only path does not decode them
+        boolean rawSpans = clickhouse != null && clickhouse.writesSpans();
         Sink<DeadLetter> deadLetters = OtlpKafkaSources.deadLetterSink(ingest);
 
         boolean red = jobs.contains(RedJob.JOB);
@@ -132,15 +139,22 @@ public final class AnalyticsJob {
             // that owned it alone (edges alone: its own group, so a separate red job's commits never mix in)
             IngestOptions spanIngest = red ? ingest : ingest.withGroupIdPrefix(ingest.groupIdPrefix() + "-" + EdgesJob.JOB);
             IngestStage.Output<SpanRecord> in = IngestStage.fromKafka(env, spanIngest, o.require(JobOptions.SPANS_TOPIC),
-                    new SpanDecoder(spanIngest.encoding()), SpanRecord.class, TypeInformation.of(SpanRecord.class),
+                    new SpanDecoder(spanIngest.encoding(), rawSpans ? ClickHouseSinks.attributeLimits() : null), SpanRecord.class,
+                    TypeInformation.of(SpanRecord.class),
                     "spans", red ? "spans" : "edge-spans");
             in.deadLetters().sinkTo(deadLetters);
             DataStream<SpanRecord> spans = tap(in.records(), taps.spans(), "spans-tap");
+            if (rawSpans) {
+                clickhouse.spans(spans);
+            }
             if (red) {
                 RedOutputs out = RedJob.buildPipeline(spans, RedJob.Settings.of(o));
                 sinkDeadLetters(out.deadLetters(), deadLetters);
                 if (postgres != null) {
                     postgres.red(out);
+                }
+                if (clickhouse != null) {
+                    clickhouse.red(out);
                 }
             }
             if (edges) {
@@ -148,6 +162,9 @@ public final class AnalyticsJob {
                 sinkDeadLetters(out.deadLetters(), deadLetters);
                 if (postgres != null) {
                     postgres.edges(out);
+                }
+                if (clickhouse != null) {
+                    clickhouse.edges(out);
                 }
             }
         }
@@ -162,6 +179,9 @@ public final class AnalyticsJob {
             if (postgres != null) {
                 postgres.metrics(out);
             }
+            if (clickhouse != null) {
+                clickhouse.metrics(out);
+            }
         }
         if (jobs.contains(LogsJob.JOB)) {
             IngestStage.Output<LogRecordFlat> in = IngestStage.fromKafka(env, ingest, o.require(JobOptions.LOGS_TOPIC),
@@ -171,6 +191,9 @@ public final class AnalyticsJob {
             sinkDeadLetters(out.deadLetters(), deadLetters);
             if (postgres != null) {
                 postgres.logs(out);
+            }
+            if (clickhouse != null) {
+                clickhouse.logs(out);
             }
         }
     }
