@@ -2,6 +2,7 @@ package org.otlpanalytics.jobs;
 
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.functions.MapFunction;
@@ -14,6 +15,8 @@ import org.otlpanalytics.jobs.config.Environments;
 import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.config.SinkSelection;
 import org.otlpanalytics.jobs.edges.EdgesJob;
+import org.otlpanalytics.jobs.incidents.IncidentsJob;
+import org.otlpanalytics.jobs.incidents.IncidentsOutputs;
 import org.otlpanalytics.jobs.edges.EdgesOutputs;
 import org.otlpanalytics.jobs.ingest.DeadLetterStream;
 import org.otlpanalytics.jobs.ingest.IngestOptions;
@@ -47,7 +50,7 @@ import org.otlpanalytics.schemas.traces.SpanRecord;
 public final class AnalyticsJob {
     public static final String JOB_NAME = "otlp-analytics";
     /** Every pipeline this build knows, for {@code --jobs}. */
-    public static final String ALL_JOBS = "red,edges,metrics,logs";
+    public static final String ALL_JOBS = "red,edges,metrics,logs,incidents";
 
     private AnalyticsJob() {}
 
@@ -132,6 +135,10 @@ public final class AnalyticsJob {
         boolean rawSpans = clickhouse != null && clickhouse.writesSpans();
         Sink<DeadLetter> deadLetters = OtlpKafkaSources.deadLetterSink(ingest);
 
+        Optional<RedOutputs> redOut = Optional.empty();
+        Optional<EdgesOutputs> edgesOut = Optional.empty();
+        Optional<MetricsOutputs> metricsOut = Optional.empty();
+        Optional<LogsOutputs> logsOut = Optional.empty();
         boolean red = jobs.contains(RedJob.JOB);
         boolean edges = jobs.contains(EdgesJob.JOB);
         if (red || edges) {
@@ -149,6 +156,7 @@ public final class AnalyticsJob {
             }
             if (red) {
                 RedOutputs out = RedJob.buildPipeline(spans, RedJob.Settings.of(o));
+                redOut = Optional.of(out);
                 sinkDeadLetters(out.deadLetters(), deadLetters);
                 if (postgres != null) {
                     postgres.red(out);
@@ -159,6 +167,7 @@ public final class AnalyticsJob {
             }
             if (edges) {
                 EdgesOutputs out = EdgesJob.buildPipeline(spans, EdgesJob.Settings.of(o));
+                edgesOut = Optional.of(out);
                 sinkDeadLetters(out.deadLetters(), deadLetters);
                 if (postgres != null) {
                     postgres.edges(out);
@@ -175,6 +184,7 @@ public final class AnalyticsJob {
             in.deadLetters().sinkTo(deadLetters);
             MetricsOutputs out = MetricsJob.buildPipeline(tap(in.records(), taps.metrics(), "metrics-tap"),
                     MetricsJob.Settings.of(o));
+            metricsOut = Optional.of(out);
             sinkDeadLetters(out.deadLetters(), deadLetters);
             if (postgres != null) {
                 postgres.metrics(out);
@@ -188,12 +198,21 @@ public final class AnalyticsJob {
                     new LogDecoder(ingest.encoding()), LogRecordFlat.class, TypeInformation.of(LogRecordFlat.class), "logs", "logs");
             in.deadLetters().sinkTo(deadLetters);
             LogsOutputs out = LogsJob.buildPipeline(tap(in.records(), taps.logs(), "logs-tap"), LogsJob.Settings.of(o));
+            logsOut = Optional.of(out);
             sinkDeadLetters(out.deadLetters(), deadLetters);
             if (postgres != null) {
                 postgres.logs(out);
             }
             if (clickhouse != null) {
                 clickhouse.logs(out);
+            }
+        }
+        // incidents from the rows above; not in a replay (baselines need everything before the range)
+        if (jobs.contains(IncidentsJob.JOB) && !o.replayRange().isSet()) {
+            Optional<IncidentsOutputs> out = IncidentsJob.buildPipeline(redOut, edgesOut, logsOut, metricsOut,
+                    IncidentsJob.Settings.of(o));
+            if (postgres != null) {
+                out.ifPresent(postgres::incidents);
             }
         }
     }

@@ -80,6 +80,14 @@ public final class PostgresSinks {
                 .name("live-graph-sink").uid("live-graph-sink").setParallelism(1));
     }
 
+    /** {@code event_envelope} and {@code evidence_link}. */
+    public void incidents(org.otlpanalytics.jobs.incidents.IncidentsOutputs out) {
+        out.incidents().sinkTo(new PostgresUpsertSink<>(config, new org.otlpanalytics.jobs.sink.postgres.IncidentRowMapper()))
+                .name("event-envelope-sink").uid("event-envelope-sink");
+        out.evidence().sinkTo(new PostgresUpsertSink<>(config, new org.otlpanalytics.jobs.sink.postgres.EvidenceRowMapper()))
+                .name("evidence-link-sink").uid("evidence-link-sink");
+    }
+
     /** {@code log_pattern} and {@code log_pattern_5m}. */
     public void logs(LogsOutputs out) {
         out.patterns().sinkTo(new PostgresUpsertSink<>(config, new LogPatternRowMapper()))

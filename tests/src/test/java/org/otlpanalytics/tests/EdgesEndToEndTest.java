@@ -38,6 +38,7 @@ import org.otlpanalytics.jobs.embedded.EmbeddedKafka;
 import org.otlpanalytics.jobs.embedded.PostgresServer;
 import org.otlpanalytics.schemas.traces.SpanRecord;
 import org.otlpanalytics.tests.support.EdgeOracle;
+import org.otlpanalytics.tests.support.PartitionLateness;
 import org.otlpanalytics.tests.support.Pipelines;
 import org.otlpanalytics.tests.support.Services;
 
@@ -60,6 +61,8 @@ class EdgesEndToEndTest {
     static final long MIN = 60_000L;
     static final String HOSTILE = "$$}MATCH (n) DETACH DELETE n//";
     static final String QUOTES = "quote'n\"dbl";
+    /** The jobs' default out-of-orderness, which the test inputs stay inside. */
+    static final Duration OUT_OF_ORDERNESS = JobOptions.defaults().getDuration(JobOptions.OUT_OF_ORDERNESS);
 
     static final String CALL_ROWS = "SELECT e.bucket, t.code, s.urn, d.urn, e.connection_type, e.calls, e.errors, e.rps, "
             + "e.err_rate, e.duration_side, e.p50_ms, e.p95_ms, e.p99_ms, e.duration_sum_ms, e.duration_kll, e.server_calls, "
@@ -84,13 +87,33 @@ class EdgesEndToEndTest {
     }
 
     /**
-     * Sends messages in event-time order but reversed within groups of up to 8 spanning at most
-     * 5 s (well inside the out-of-orderness: a group must not straddle the gap between the two
-     * stretches of traffic, or the later stretch would arrive first and make the earlier records
-     * late), each service to a fixed partition, neighbours in the shop to different ones, so that
-     * the spans of one trace are spread over the partitions and often arrive callee first.
+     * Sends messages in {@link #outOfOrder} order, each service to a fixed partition, neighbours
+     * in the shop to different ones, so that the spans of one trace are spread over the partitions
+     * and often arrive callee first. Every span is on time on its partition (checked).
      */
     static void sendShuffled(EmbeddedKafka kafka, String topic, int partitions, List<Msg> msgs) throws Exception {
+        List<ProducerRecord<byte[], byte[]>> recs = new ArrayList<>();
+        List<String> shop = List.of(TelemetryGenerator.SERVICES);
+        for (Msg m : outOfOrder(msgs)) {
+            // the shop's services one partition after the other, so each call crosses partitions
+            int i = shop.indexOf(m.service());
+            int partition = Math.floorMod(i >= 0 ? i : m.service().hashCode(), partitions);
+            recs.add(new ProducerRecord<>(topic, partition, m.timeMillis(), null, m.value()));
+        }
+        assertThat(PartitionLateness.lateSpans(recs, OUT_OF_ORDERNESS)).as("spans behind their partition's watermark")
+                .containsOnly(0);
+        kafka.send(recs);
+    }
+
+    /**
+     * The messages in event-time order but reversed within groups of up to 8 spanning at most
+     * 5 s, well inside the out-of-orderness. A group must not straddle the 15-minute gap between
+     * the two stretches of {@link #traffic}: the later stretch would go first, and the earlier
+     * records after it would be behind their partition's watermark, where whether a half still
+     * finds its partner depends on how far the other partition has been read (see
+     * {@link PartitionLateness}).
+     */
+    static List<Msg> outOfOrder(List<Msg> msgs) {
         List<Msg> sorted = new ArrayList<>(msgs);
         sorted.sort(Comparator.comparingLong(Msg::timeMillis));
         for (int i = 0; i < sorted.size();) {
@@ -101,15 +124,7 @@ class EdgesEndToEndTest {
             Collections.reverse(sorted.subList(i, j));
             i = j;
         }
-        List<ProducerRecord<byte[], byte[]>> recs = new ArrayList<>();
-        List<String> shop = List.of(TelemetryGenerator.SERVICES);
-        for (Msg m : sorted) {
-            // the shop's services one partition after the other, so each call crosses partitions
-            int i = shop.indexOf(m.service());
-            int partition = Math.floorMod(i >= 0 ? i : m.service().hashCode(), partitions);
-            recs.add(new ProducerRecord<>(topic, partition, m.timeMillis(), null, m.value()));
-        }
-        kafka.send(recs);
+        return sorted;
     }
 
     /** The shop traffic in two stretches 15 minutes apart, plus the hand-made edge cases. */

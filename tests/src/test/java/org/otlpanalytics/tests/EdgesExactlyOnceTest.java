@@ -7,8 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -21,6 +19,7 @@ import org.otlpanalytics.jobs.embedded.PostgresServer;
 import org.otlpanalytics.schemas.kafka.DeadLetterSerializer;
 import org.otlpanalytics.tests.support.FailOnce;
 import org.otlpanalytics.tests.support.LateRecords;
+import org.otlpanalytics.tests.support.PartitionLateness;
 import org.otlpanalytics.tests.support.Pipelines;
 import org.otlpanalytics.tests.support.Services;
 import org.otlpanalytics.tests.support.Throttle;
@@ -76,24 +75,38 @@ class EdgesExactlyOnceTest {
     }
 
     /**
-     * The messages in event-time order, reversed within groups of 8 (inside the out-of-orderness),
-     * round-robin over two partitions, and after every third one from {@code fromMillis} on a copy
-     * moved an hour back on the same partition (see {@link LateRecords}).
+     * The messages in {@link EdgesEndToEndTest#outOfOrder} order, round-robin over two partitions,
+     * and after every third one from {@code fromMillis} on a copy moved an hour back on the same
+     * partition (see {@link LateRecords}).
+     *
+     * <p>Only two kinds of records, so that every run must draw the same edges: originals on time
+     * on their partition, and copies so far behind that any run that has seen a watermark gives
+     * up on them. Checked here: a record in between (behind its partition's watermark, but not by
+     * much) pairs or not depending on how far the other partition has been read when it reaches
+     * the pairing, which a failure-free and a restored run need not share.
      */
     static List<ProducerRecord<byte[], byte[]>> withLateCopies(String topic, List<EdgesEndToEndTest.Msg> msgs, long fromMillis)
             throws Exception {
-        List<EdgesEndToEndTest.Msg> sorted = new ArrayList<>(msgs);
-        sorted.sort(Comparator.comparingLong(EdgesEndToEndTest.Msg::timeMillis));
-        for (int i = 0; i < sorted.size(); i += 8) {
-            Collections.reverse(sorted.subList(i, Math.min(sorted.size(), i + 8)));
-        }
+        List<EdgesEndToEndTest.Msg> ordered = EdgesEndToEndTest.outOfOrder(msgs);
         List<ProducerRecord<byte[], byte[]>> recs = new ArrayList<>();
-        for (int i = 0; i < sorted.size(); i++) {
-            EdgesEndToEndTest.Msg m = sorted.get(i);
+        List<Boolean> copy = new ArrayList<>();
+        for (int i = 0; i < ordered.size(); i++) {
+            EdgesEndToEndTest.Msg m = ordered.get(i);
             recs.add(new ProducerRecord<>(topic, i % 2, m.timeMillis(), null, m.value()));
+            copy.add(false);
             if (i % 3 == 2 && m.timeMillis() >= fromMillis) {
                 recs.add(new ProducerRecord<>(topic, i % 2, m.timeMillis(), null,
                         LateRecords.shiftedTraces(m.value(), Duration.ofHours(1).toMillis())));
+                copy.add(true);
+            }
+        }
+        int[] late = PartitionLateness.lateSpans(recs, EdgesEndToEndTest.OUT_OF_ORDERNESS);
+        for (int i = 0; i < recs.size(); i++) {
+            if (copy.get(i)) {
+                assertThat(late[i]).as("late spans of copy %d", i).isPositive();
+            } else {
+                assertThat(late[i]).as("late spans of message %d (partition %d, %s)", i, recs.get(i).partition(),
+                        Instant.ofEpochMilli(recs.get(i).timestamp())).isZero();
             }
         }
         return recs;

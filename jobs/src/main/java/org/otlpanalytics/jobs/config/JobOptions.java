@@ -55,6 +55,18 @@ public final class JobOptions {
     public static final String RESTART_STRATEGY = "restart-strategy";
     public static final String BATCH_SIZE = "batch-size";
     public static final String JOBS = "jobs";
+    /** Incidents: deviations from the baseline a step must lie to breach. */
+    public static final String INCIDENTS_DEVIATIONS = "incidents-deviations";
+    /** Incidents: event time learnt before anything can open. */
+    public static final String INCIDENTS_WARMUP = "incidents-warmup";
+    /** Incidents: calls a minute needs before its error ratio and latency are judged. */
+    public static final String INCIDENTS_MIN_CALLS = "incidents-min-calls";
+    /** Incidents: m/n — an incident opens when m of the last n minutes breach. */
+    public static final String INCIDENTS_OPEN = "incidents-open";
+    /** Incidents: quiet time (in minutes) after which an incident closes. */
+    public static final String INCIDENTS_CLOSE_QUIET = "incidents-close-quiet";
+    public static final String INCIDENTS_UTILIZATION_LEVEL = "incidents-utilization-level";
+    public static final String INCIDENTS_SATURATION_LEVEL = "incidents-saturation-level";
     /** Stores the job writes to, comma-separated: {@code postgres}, {@code clickhouse}. */
     public static final String SINKS = "sinks";
     /** ClickHouse's HTTP interface, {@code http(s)://host:port}. */
@@ -116,7 +128,14 @@ public final class JobOptions {
         DEFAULTS.put(STATE_BACKEND, "");
         DEFAULTS.put(RESTART_STRATEGY, "");
         DEFAULTS.put(BATCH_SIZE, "2000");
-        DEFAULTS.put(JOBS, "red,edges,metrics,logs");
+        DEFAULTS.put(JOBS, "red,edges,metrics,logs,incidents");
+        DEFAULTS.put(INCIDENTS_DEVIATIONS, null);
+        DEFAULTS.put(INCIDENTS_WARMUP, null);
+        DEFAULTS.put(INCIDENTS_MIN_CALLS, null);
+        DEFAULTS.put(INCIDENTS_OPEN, null);
+        DEFAULTS.put(INCIDENTS_CLOSE_QUIET, null);
+        DEFAULTS.put(INCIDENTS_UTILIZATION_LEVEL, null);
+        DEFAULTS.put(INCIDENTS_SATURATION_LEVEL, null);
         DEFAULTS.put(SINKS, "postgres");
         DEFAULTS.put(CLICKHOUSE_URL, "http://localhost:8123");
         DEFAULTS.put(CLICKHOUSE_USER, "");

@@ -69,6 +69,24 @@ public final class TelemetryGenerator {
     private boolean logs = true;
     private boolean metrics = true;
     private double errorRate = 0.03;
+    private double diurnalAmplitude;
+    private long diurnalPeriodMillis = 1;
+    private double slowRequests;
+    private final List<Fault> faults = new ArrayList<>();
+
+    /**
+     * A fault injected into the traffic over [from, to): a service slower by {@code factor}
+     * ({@link Kind#LATENCY}), failing a {@code factor} share of its requests ({@link Kind#ERRORS}),
+     * user traffic at {@code factor} of normal ({@link Kind#TRAFFIC}, service ignored), or a
+     * service's host at {@code factor} CPU utilization ({@link Kind#SATURATION}).
+     */
+    public record Fault(Kind kind, String service, long fromMillis, long toMillis, double factor) {
+        public enum Kind { LATENCY, ERRORS, TRAFFIC, SATURATION }
+
+        boolean active(Kind k, String svc, long t) {
+            return kind == k && (svc == null || svc.equals(service)) && t >= fromMillis && t < toMillis;
+        }
+    }
 
     public TelemetryGenerator(long seed, String tenant) {
         this.random = new SplittableRandom(seed);
@@ -102,6 +120,33 @@ public final class TelemetryGenerator {
         return this;
     }
 
+    /** User traffic varies as 1 + amplitude·sin(2πt/period): the day's rise and fall, compressed. */
+    public TelemetryGenerator diurnal(double amplitude, long periodMillis) {
+        this.diurnalAmplitude = amplitude;
+        this.diurnalPeriodMillis = periodMillis;
+        return this;
+    }
+
+    /** A share of calls (any service) that is slow for no reason: 200–500 ms more. */
+    public TelemetryGenerator slowRequests(double probability) {
+        this.slowRequests = probability;
+        return this;
+    }
+
+    public TelemetryGenerator fault(Fault f) {
+        faults.add(f);
+        return this;
+    }
+
+    private double factor(Fault.Kind kind, String service, long tMillis, double none) {
+        for (Fault f : faults) {
+            if (f.active(kind, service, tMillis)) {
+                return f.factor();
+            }
+        }
+        return none;
+    }
+
     /** Generates {@code tracesPerSecond} user requests per second of event time over the range. */
     public List<Message> generate(long startMillis, long durationMillis, double tracesPerSecond) {
         List<Message> out = new ArrayList<>();
@@ -114,7 +159,9 @@ public final class TelemetryGenerator {
                 spans.put(s, new ArrayList<>());
                 logRecs.put(s, new ArrayList<>());
             }
-            double expected = tracesPerSecond * (sliceEnd - t) / 1000.0;
+            double rate = tracesPerSecond * (1 + diurnalAmplitude * Math.sin(2 * Math.PI * (t - startMillis) / diurnalPeriodMillis))
+                    * factor(Fault.Kind.TRAFFIC, null, t, 1.0);
+            double expected = rate * (sliceEnd - t) / 1000.0;
             int n = (int) Math.floor(expected) + (random.nextDouble() < expected - Math.floor(expected) ? 1 : 0);
             for (int i = 0; i < n; i++) {
                 long start = t + (long) (random.nextDouble() * (sliceEnd - t));
@@ -201,7 +248,7 @@ public final class TelemetryGenerator {
             case "payment": {
                 boolean slow = inIncident(start / 1_000_000L);
                 cursor += slow ? ms(150, 600) : ms(20, 90);
-                failed = random.nextDouble() < (slow ? errorRate * 5 : errorRate);
+                failed = random.nextDouble() < factor(Fault.Kind.ERRORS, "payment", start / 1_000_000L, slow ? errorRate * 5 : errorRate);
                 if (failed) {
                     logRecs.get("payment").add(log(traceId, serverId, cursor, SeverityNumber.SEVERITY_NUMBER_ERROR,
                             "Payment declined for order " + (100000 + random.nextInt(900000)) + ": card issuer timeout after " + (cursor - serverStart) / 1_000_000 + " ms"));
@@ -213,6 +260,18 @@ public final class TelemetryGenerator {
             }
             default:
                 cursor += ms(1, 5);
+        }
+        long tMillis = start / 1_000_000L;
+        double slower = factor(Fault.Kind.LATENCY, to, tMillis, 1.0);
+        if (slower != 1.0) {
+            cursor = serverStart + (long) ((cursor - serverStart) * slower);
+        }
+        double failing = to.equals("payment") ? 0.0 : factor(Fault.Kind.ERRORS, to, tMillis, 0.0);
+        if (failing > 0) { // draws only under a fault, so traffic without faults is as before
+            failed |= random.nextDouble() < failing;
+        }
+        if (slowRequests > 0 && random.nextDouble() < slowRequests) {
+            cursor += ms(200, 500);
         }
         long serverEnd = cursor + ms(0.1, 0.5);
         long clientEnd = serverEnd + ms(0.2, 1.0);
@@ -333,7 +392,8 @@ public final class TelemetryGenerator {
     private ExportMetricsServiceRequest metricsRequest(String service, long seriesStartMillis, long t) {
         long tn = t * 1_000_000L;
         long startN = seriesStartMillis * 1_000_000L;
-        double load = inIncident(t) && service.equals("payment") ? 0.9 : 0.3 + 0.2 * random.nextDouble();
+        double load = inIncident(t) && service.equals("payment") ? 0.9
+                : factor(Fault.Kind.SATURATION, service, t, 0.3 + 0.2 * random.nextDouble());
         double elapsedS = (t - seriesStartMillis) / 1000.0;
         List<Metric> ms = new ArrayList<>();
         ms.add(Metric.newBuilder().setName("system.cpu.utilization").setUnit("1").setGauge(Gauge.newBuilder()

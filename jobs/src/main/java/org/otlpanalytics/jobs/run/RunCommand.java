@@ -250,6 +250,8 @@ public final class RunCommand {
                 return o.get(JobOptions.LOGS_TOPIC);
             case "metrics":
                 return o.get(JobOptions.METRICS_TOPIC);
+            case "incidents":
+                return "the other pipelines' rows";
             default:
                 return o.get(JobOptions.SPANS_TOPIC);
         }
@@ -265,6 +267,8 @@ public final class RunCommand {
                 return "log_pattern, log_pattern_5m";
             case "metrics":
                 return "metric_1m, use_1m";
+            case "incidents":
+                return "event_envelope, evidence_link";
             default:
                 return "?";
         }

@@ -134,6 +134,14 @@ public class EdgePairer extends AbstractStreamOperator<Edge> implements OneInput
         g.gauge(EdgePairerMetrics.PENDING_BYTES, (Gauge<Long>) store::approxHeapBytes);
     }
 
+    /**
+     * Offers the half; a half whose wait this ended early (too far from its partner in event time,
+     * or past its deadline on arrival) is named at once. It could wait for the next watermark, as
+     * the store's own {@link EdgeStore#expire} would hand it back, but it is then in no state: a
+     * checkpoint taken in between would not hold it, and a restore from that checkpoint would
+     * lose its edge. Naming it now sends the same edge downstream under the same watermark (this
+     * operator names expired halves before it forwards a watermark).
+     */
     @Override
     public void processElement(StreamRecord<PendingSpan> element) {
         OfferResult r = store.offer(element.getValue());
@@ -141,14 +149,23 @@ public class EdgePairer extends AbstractStreamOperator<Edge> implements OneInput
         if (r.hasEdge()) {
             emit(r.edge());
         }
+        if (store.hasExpiredEarly()) {
+            nameUnpaired(store.takeExpiredEarly());
+        }
     }
 
-    /** Ends the waits the watermark is past (and those ended early since), earliest deadline first, then forwards it. */
+    /** Ends the waits the watermark is past, earliest deadline first, then forwards it. */
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         watermark = mark.getTimestamp();
         horizon.observe(watermark);
-        for (PendingSpan p : store.expire(horizon.effective(watermark))) {
+        nameUnpaired(store.expire(horizon.effective(watermark)));
+        super.processWatermark(mark);
+    }
+
+    /** Edges to or from the virtual nodes the halves whose waits ended name; orphans counted. */
+    private void nameUnpaired(List<PendingSpan> ended) {
+        for (PendingSpan p : ended) {
             expired.inc();
             Edge e = PeerNamer.virtualEdge(p);
             if (e == null) {
@@ -158,7 +175,6 @@ public class EdgePairer extends AbstractStreamOperator<Edge> implements OneInput
                 emit(e);
             }
         }
-        super.processWatermark(mark);
     }
 
     /** Mirrors the waiting halves into keyed state: writes the new ones, removes the gone ones. */

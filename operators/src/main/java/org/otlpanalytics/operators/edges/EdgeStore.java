@@ -54,7 +54,10 @@ public final class EdgeStore {
     private long heldBytes;
     private final long[] outcomeCounts = new long[OfferResult.Outcome.values().length];
     private long expired;
-    /** Halves {@link EdgeMatcher#staleOf} ended before their deadline; handed back by the next {@link #expire}. */
+    /**
+     * Halves whose wait an offer ended ({@link EdgeMatcher#staleOf}, or a deadline already passed);
+     * handed back by {@link #takeExpiredEarly} or the next {@link #expire}.
+     */
     private final List<PendingSpan> expiredEarly = new ArrayList<>();
 
     public EdgeStore(EdgeStoreOptions options) {
@@ -177,6 +180,29 @@ public final class EdgeStore {
         }
         expired += out.size();
         return out;
+    }
+
+    /**
+     * Hands back, and counts as expired, the halves {@link EdgeMatcher#staleOf} or a passed
+     * deadline ended early since the last call (or {@link #expire}), in the order they ended; their
+     * waits are over, so nothing can change how they end. The keyed operator takes them right
+     * after each offer: they are no longer waiting, so the checkpoint (which mirrors the waiting
+     * halves) would not hold them, and a half ended early but still unnamed at a checkpoint would
+     * be lost by a restore from it.
+     */
+    public List<PendingSpan> takeExpiredEarly() {
+        if (expiredEarly.isEmpty()) {
+            return Collections.emptyList();
+        }
+        List<PendingSpan> out = new ArrayList<>(expiredEarly);
+        expiredEarly.clear();
+        expired += out.size();
+        return out;
+    }
+
+    /** True when {@link #takeExpiredEarly} has halves to hand back. */
+    public boolean hasExpiredEarly() {
+        return !expiredEarly.isEmpty();
     }
 
     /**

@@ -114,8 +114,8 @@ public final class DetectorOptions implements Serializable {
         private double alpha = 0.1;
         private int warmupSteps = 15;
         private double deviations = 4.0;
-        private int openBreaches = 2;
-        private int openWindow = 3;
+        private int openBreaches = 3;
+        private int openWindow = 4;
         private int closeQuiet = 3;
         private long minCalls = 20;
         private double rateRelativeFloor = 0.1;

@@ -35,6 +35,25 @@ public final class EwmaBaseline {
         samples++;
     }
 
+    /**
+     * Learns {@code x} winsorized at {@code k} deviations: a value beyond the band moves the mean
+     * and the deviation only as far as the band's edge. A signal whose outliers come often (a p95
+     * over few calls when some requests are randomly slow) widens its own band, so isolated
+     * outliers stop breaching; a real step, which stays outside the band, still does.
+     */
+    public void updateClamped(double x, double alpha, double k, double floor) {
+        if (samples == 0) {
+            update(x, alpha);
+            return;
+        }
+        double band = k * Math.max(deviation, floor);
+        double c = Math.max(mean - band, Math.min(mean + band, x));
+        double d = Math.abs(c - mean);
+        mean += alpha * (c - mean);
+        deviation += alpha * (d - deviation);
+        samples++;
+    }
+
     /** (x − mean) / max(deviation, floor): positive above the baseline, negative below. */
     public double score(double x, double deviationFloor) {
         return (x - mean) / Math.max(deviation, deviationFloor);

@@ -11,7 +11,9 @@ package org.otlpanalytics.operators.incidents;
  * opens when {@code m} of the last {@code n} steps breach, dated at the first breaching step of
  * that window; while it is open the baseline does not learn (an incident must not become the
  * normal); it closes after {@code q} quiet steps in a row, dated at the end of its last breaching
- * step. Outside incidents the baseline learns every step that does not breach.
+ * step. Outside incidents the baseline learns every step, winsorized at the breach band
+ * ({@link EwmaBaseline#updateClamped}), so a noisy signal widens its band instead of alarming; a
+ * breaching step is learnt only once it has left the window without opening an incident.
  */
 public final class SignalDetector {
     /** What a step did. */
@@ -33,6 +35,14 @@ public final class SignalDetector {
     double peakBaseline;
     double peakScore;
     long steps;
+    /**
+     * Breaching values outside incidents, not learnt yet: if their window opens an incident they
+     * are part of it and never learnt; once they leave the window without one they were noise and
+     * are learnt, winsorized. (Learning them at once would widen the band by a third per step and
+     * let the second minute of a real incident fall back inside it.)
+     */
+    double[] pendingValues = new double[0];
+    long[] pendingSteps = new long[0];
 
     public SignalDetector() {
         this(new EwmaBaseline());
@@ -56,10 +66,48 @@ public final class SignalDetector {
         double score = baseline.score(value, floor);
         boolean breach = warm && signal.breaches(score, o.deviations());
         double mean = baseline.mean();
-        if (!open && !breach) {
-            baseline.update(value, o.alpha());
+        // breaching values that left the window without opening an incident were noise: learnt now, winsorized
+        learnExpired(o, floor);
+        if (!open) {
+            if (!warm) {
+                baseline.update(value, o.alpha());
+            } else if (breach) {
+                defer(value);
+            } else {
+                baseline.updateClamped(value, o.alpha(), o.deviations(), floor);
+            }
         }
-        return step(breach, stepStart, stepMillis, value, mean, score, o);
+        Outcome out = step(breach, stepStart, stepMillis, value, mean, score, o);
+        if (out == Outcome.OPENED) {
+            pendingValues = new double[0];
+            pendingSteps = new long[0];
+        }
+        return out;
+    }
+
+    private void defer(double value) {
+        int n = pendingValues.length;
+        pendingValues = java.util.Arrays.copyOf(pendingValues, n + 1);
+        pendingSteps = java.util.Arrays.copyOf(pendingSteps, n + 1);
+        pendingValues[n] = value;
+        pendingSteps[n] = steps;
+    }
+
+    private void learnExpired(DetectorOptions o, double floor) {
+        int keep = 0;
+        for (int i = 0; i < pendingValues.length; i++) {
+            if (steps - pendingSteps[i] >= o.openWindow()) {
+                baseline.updateClamped(pendingValues[i], o.alpha(), o.deviations(), floor);
+            } else {
+                pendingValues[keep] = pendingValues[i];
+                pendingSteps[keep] = pendingSteps[i];
+                keep++;
+            }
+        }
+        if (keep != pendingValues.length) {
+            pendingValues = java.util.Arrays.copyOf(pendingValues, keep);
+            pendingSteps = java.util.Arrays.copyOf(pendingSteps, keep);
+        }
     }
 
     /** One step against a fixed level: breaches when {@code value >= level}. */

@@ -37,12 +37,12 @@ class SignalDetectorTest {
     }
 
     @Test
-    void aLatencyStepOpensWithinTwoMinutesDatedAtItsStartAndClosesAfterThreeQuietOnes() {
+    void aLatencyStepOpensOnItsThirdMinuteDatedAtItsStartAndClosesAfterThreeQuietOnes() {
         double[] v = noisy(80, 50, 0.1, 1);
         for (int m = 40; m < 55; m++) {
             v[m] = 200;
         }
-        assertThat(run(v)).containsExactly("opened 40 at 41", "closed 55 at 57");
+        assertThat(run(v)).containsExactly("opened 40 at 42", "closed 55 at 57");
     }
 
     @Test
@@ -69,7 +69,7 @@ class SignalDetectorTest {
             double rate = m >= 40 && m < 50 ? 10 : 50 + (m % 3);
             outs.add(d.observe(Signal.REQUEST_RATE, m * MIN, MIN, rate, true, o.rateRelativeFloor() * 50, o));
         }
-        assertThat(outs.indexOf(SignalDetector.Outcome.OPENED)).isEqualTo(41);
+        assertThat(outs.indexOf(SignalDetector.Outcome.OPENED)).isEqualTo(42);
         assertThat(d.openedAt()).isEqualTo(40 * MIN);
         assertThat(outs.indexOf(SignalDetector.Outcome.CLOSED)).isEqualTo(52);
         assertThat(d.peakBaseline()).isBetween(49.0, 53.0);
@@ -84,8 +84,8 @@ class SignalDetectorTest {
         for (int m = 0; m < u.length; m++) {
             outs.add(d.observeLevel(m * MIN, MIN, u[m], o.utilizationLevel(), o));
         }
-        // 0.95 at minute 1 alone is not 2 of 3; minutes 4-6 are
-        assertThat(outs.indexOf(SignalDetector.Outcome.OPENED)).isEqualTo(5);
+        // 0.95 at minute 1 alone is not 3 of 4; minutes 4-6 are
+        assertThat(outs.indexOf(SignalDetector.Outcome.OPENED)).isEqualTo(6);
         assertThat(d.openedAt()).isEqualTo(4 * MIN);
         assertThat(outs.indexOf(SignalDetector.Outcome.CLOSED)).isEqualTo(9);
         assertThat(d.closedAt(MIN)).isEqualTo(7 * MIN);
