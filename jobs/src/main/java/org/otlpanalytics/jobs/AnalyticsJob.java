@@ -214,6 +214,9 @@ public final class AnalyticsJob {
             if (postgres != null) {
                 out.ifPresent(postgres::incidents);
             }
+            if (clickhouse != null) {
+                out.ifPresent(clickhouse::incidents);
+            }
         }
     }
 

@@ -4,11 +4,14 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.config.ReplayRange;
 import org.otlpanalytics.jobs.edges.EdgesOutputs;
+import org.otlpanalytics.jobs.incidents.IncidentsOutputs;
 import org.otlpanalytics.jobs.logs.LogsOutputs;
 import org.otlpanalytics.jobs.metrics.MetricsOutputs;
 import org.otlpanalytics.jobs.red.RedOutputs;
 import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseSink;
 import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseSinkConfig;
+import org.otlpanalytics.jobs.sink.clickhouse.EvidenceRowMapper;
+import org.otlpanalytics.jobs.sink.clickhouse.IncidentRowMapper;
 import org.otlpanalytics.jobs.sink.clickhouse.LogPatternRowMapper;
 import org.otlpanalytics.jobs.sink.clickhouse.LogPatternWindowRowMapper;
 import org.otlpanalytics.jobs.sink.clickhouse.LogRecordMapper;
@@ -24,7 +27,8 @@ import org.otlpanalytics.schemas.traces.SpanRecord;
 
 /**
  * Attaches the ClickHouse sinks to the pipelines' outputs, one sink per table, the mirror of
- * {@link PostgresSinks}; both may run on the same streams. Settings are parsed once, here, from the
+ * {@link PostgresSinks}; both may run on the same streams. The sink names and uids never change
+ * (they end in {@code -clickhouse-sink}, which {@code run}'s status line counts per pipeline). Settings are parsed once, here, from the
  * job options ({@code --clickhouse-*}).
  *
  * <pre>{@code
@@ -101,22 +105,22 @@ public final class ClickHouseSinks {
 
     /** {@code red_1m}. */
     public void red(RedOutputs out) {
-        out.rows().sinkTo(new ClickHouseSink<>(config, new RedRowMapper(spansTopic))).name("red-1m-clickhouse")
-                .uid("red-1m-clickhouse");
+        out.rows().sinkTo(new ClickHouseSink<>(config, new RedRowMapper(spansTopic))).name("red-1m-clickhouse-sink")
+                .uid("red-1m-clickhouse-sink");
     }
 
     /** {@code service_call_5m} (topology and the live graph stay in PostgreSQL/AGE). */
     public void edges(EdgesOutputs out) {
         out.serviceCalls().sinkTo(new ClickHouseSink<>(config, new ServiceCallRowMapper(spansTopic)))
-                .name("service-call-5m-clickhouse").uid("service-call-5m-clickhouse");
+                .name("service-call-5m-clickhouse-sink").uid("service-call-5m-clickhouse-sink");
     }
 
     /** {@code log_pattern} and {@code log_pattern_5m}. */
     public void logs(LogsOutputs out) {
         out.patterns().sinkTo(new ClickHouseSink<>(config, new LogPatternRowMapper()))
-                .name("log-pattern-clickhouse").uid("log-pattern-clickhouse");
+                .name("log-pattern-clickhouse-sink").uid("log-pattern-clickhouse-sink");
         out.windows().sinkTo(new ClickHouseSink<>(config, new LogPatternWindowRowMapper(logsTopic)))
-                .name("log-pattern-5m-clickhouse").uid("log-pattern-5m-clickhouse");
+                .name("log-pattern-5m-clickhouse-sink").uid("log-pattern-5m-clickhouse-sink");
     }
 
     /**
@@ -130,7 +134,7 @@ public final class ClickHouseSinks {
             in = records.filter(f -> r.containsWindow(f.record.timeMillis(), 1)).name("log-record-replay-range")
                     .uid("log-record-replay-range");
         }
-        in.sinkTo(new ClickHouseSink<>(config, new LogRecordMapper())).name("log-record-clickhouse").uid("log-record-clickhouse");
+        in.sinkTo(new ClickHouseSink<>(config, new LogRecordMapper())).name("log-record-clickhouse-sink").uid("log-record-clickhouse-sink");
     }
 
     /** {@code span}: every decoded span (within the replay range for a replay). */
@@ -140,13 +144,21 @@ public final class ClickHouseSinks {
             ReplayRange r = replay;
             in = spans.filter(s -> r.containsWindow(s.startMillis(), 1)).name("span-replay-range").uid("span-replay-range");
         }
-        in.sinkTo(new ClickHouseSink<>(config, new SpanRowMapper())).name("span-clickhouse").uid("span-clickhouse");
+        in.sinkTo(new ClickHouseSink<>(config, new SpanRowMapper())).name("span-clickhouse-sink").uid("span-clickhouse-sink");
+    }
+
+    /** {@code event_envelope} and {@code evidence_link}. */
+    public void incidents(IncidentsOutputs out) {
+        out.incidents().sinkTo(new ClickHouseSink<>(config, new IncidentRowMapper())).name("event-envelope-clickhouse-sink")
+                .uid("event-envelope-clickhouse-sink");
+        out.evidence().sinkTo(new ClickHouseSink<>(config, new EvidenceRowMapper())).name("evidence-link-clickhouse-sink")
+                .uid("evidence-link-clickhouse-sink");
     }
 
     /** {@code metric_1m} and {@code use_1m}. */
     public void metrics(MetricsOutputs out) {
         out.metrics().sinkTo(new ClickHouseSink<>(config, new MetricRowMapper(metricsTopic)))
-                .name("metric-1m-clickhouse").uid("metric-1m-clickhouse");
-        out.use().sinkTo(new ClickHouseSink<>(config, new UseRowMapper())).name("use-1m-clickhouse").uid("use-1m-clickhouse");
+                .name("metric-1m-clickhouse-sink").uid("metric-1m-clickhouse-sink");
+        out.use().sinkTo(new ClickHouseSink<>(config, new UseRowMapper())).name("use-1m-clickhouse-sink").uid("use-1m-clickhouse-sink");
     }
 }

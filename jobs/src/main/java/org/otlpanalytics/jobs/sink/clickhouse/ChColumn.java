@@ -32,6 +32,8 @@ public record ChColumn(String name, Kind kind) implements Serializable {
         TIME_MILLIS,
         /** Nanoseconds since the epoch into {@code DateTime64(p)} or, on old servers, {@code DateTime}. */
         TIME_NANOS,
+        /** Like {@link #TIME_MILLIS}, into {@code Nullable(DateTime64(p))} or {@code Nullable(DateTime)}. */
+        NULLABLE_TIME_MILLIS,
         /** A {@code Map<String, String>} into {@code Map(String, String)} or {@code Nested(keys, values)}. */
         STRING_MAP,
         ARRAY_STRING,

@@ -2,7 +2,7 @@ package org.otlpanalytics.jobs.sink.clickhouse;
 
 /** Names of the ClickHouse writer's metrics (group {@value #GROUP}, one per sink subtask). */
 public final class ClickHouseSinkMetrics {
-    public static final String GROUP = "clickHouseSink";
+    public static final String GROUP = "clickhouseSink";
     /** Rows the server acknowledged (a row sent again after a retry or a restart counts again). */
     public static final String ROWS_WRITTEN = "rowsWritten";
     /** Insert requests the server acknowledged. */

@@ -67,6 +67,8 @@ final class RowBinaryReader {
             case TIME_MILLIS:
             case TIME_NANOS:
                 return time(c);
+            case NULLABLE_TIME_MILLIS:
+                return u8() == 1 ? null : time(c);
             case STRING_MAP:
                 return map(c.nested);
             case ARRAY_STRING: {

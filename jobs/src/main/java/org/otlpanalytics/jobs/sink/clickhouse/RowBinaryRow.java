@@ -159,6 +159,18 @@ public final class RowBinaryRow {
         return this;
     }
 
+    /** Milliseconds since the epoch, or NULL. */
+    public RowBinaryRow nullableTimeMillis(Long millis) {
+        TableLayout.Column c = expect(ChColumn.Kind.NULLABLE_TIME_MILLIS);
+        if (millis == null) {
+            buf.u8(1);
+        } else {
+            buf.u8(0);
+            writeTime(c, Math.floorDiv(millis, 1000L), Math.floorMod(millis, 1000L) * 1_000_000L);
+        }
+        return this;
+    }
+
     /** Nanoseconds since the epoch. */
     public RowBinaryRow timeNanos(long nanos) {
         TableLayout.Column c = expect(ChColumn.Kind.TIME_NANOS);

@@ -134,6 +134,10 @@ final class TableLayout {
                 ticks = ticksPerSecond(base);
                 ok = ticks > 0 && (c.kind() != ChColumn.Kind.DATETIME || ticks == 1);
                 break;
+            case NULLABLE_TIME_MILLIS:
+                ticks = base.startsWith("Nullable(") ? ticksPerSecond(base.substring("Nullable(".length(), base.length() - 1)) : 0;
+                ok = ticks > 0;
+                break;
             case STRING_MAP:
                 ok = base.startsWith("Map(") && base.replace(" ", "").equals("Map(String,String)");
                 break;
