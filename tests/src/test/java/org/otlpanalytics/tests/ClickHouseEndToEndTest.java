@@ -27,6 +27,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.otlpanalytics.jobs.AnalyticsJob;
+import org.otlpanalytics.jobs.cli.ClickHouseCsvExport;
 import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.demo.TelemetryGenerator;
 import org.otlpanalytics.jobs.embedded.ClickHouseServer;
@@ -39,6 +40,7 @@ import org.otlpanalytics.schemas.traces.SpanRecord;
 import org.otlpanalytics.tests.support.ClickHouseService;
 import org.otlpanalytics.tests.support.ClickHouseTwins;
 import org.otlpanalytics.tests.support.FailOnce;
+import org.otlpanalytics.tests.support.PauseOnce;
 import org.otlpanalytics.tests.support.Pipelines;
 import org.otlpanalytics.tests.support.Services;
 import org.otlpanalytics.tests.support.Throttle;
@@ -57,15 +59,22 @@ import org.otlpanalytics.tests.support.Throttle;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClickHouseEndToEndTest {
     @RegisterExtension
+    @Order(2)
     static final Services SERVICES = new Services();
+    /** First: without a ClickHouse server the class is skipped before Kafka and PostgreSQL start. */
     @RegisterExtension
+    @Order(1)
     static final ClickHouseService CLICKHOUSE = new ClickHouseService();
 
     static final long START = Instant.parse("2026-03-05T09:00:00Z").toEpochMilli();
     /** A whole 5-minute window inside the data: replayed twice. */
     static final String REPLAY_FROM = "2026-03-05T09:05:00Z";
     static final String REPLAY_TO = "2026-03-05T09:10:00Z";
-    static final String[] TABLES = {"red_1m", "service_call_5m", "log_pattern_5m", "log_pattern", "metric_1m", "use_1m"};
+    static final String[] TABLES = {"red_1m", "service_call_5m", "log_pattern_5m", "log_pattern", "metric_1m", "use_1m",
+        "event_envelope", "evidence_link"};
+
+    /** Fewer rows than the default 20 expected of a table. */
+    static final Map<String, Integer> MIN_ROWS = Map.of("log_pattern", 5, "event_envelope", 0, "evidence_link", 0);
 
     static Set<String> spanIds;
 
@@ -73,7 +82,7 @@ class ClickHouseEndToEndTest {
     static void cleanRun() throws Exception {
         SERVICES.kafka().createTopics(2, "otlp_spans", "otlp_logs", "otlp_metrics", "otlp_deadletter");
         List<TelemetryGenerator.Message> msgs = new ArrayList<>();
-        msgs.addAll(new TelemetryGenerator(21, "default").incident(START + 240_000, START + 300_000)
+        msgs.addAll(new TelemetryGenerator(21, "default").incident(START + 360_000, START + 600_000)
                 .generate(START, Duration.ofMinutes(12).toMillis(), 4));
         msgs.addAll(new TelemetryGenerator(22, "acme").errorRate(0.08).generate(START, Duration.ofMinutes(12).toMillis(), 2));
         msgs.sort((a, b) -> Long.compare(a.timeMillis, b.timeMillis)); // as live exporters would send them
@@ -100,7 +109,9 @@ class ClickHouseEndToEndTest {
                 JobOptions.CLICKHOUSE_DATABASE, ch.database() + "_" + database,
                 // the test data is from 2026-03: a current server's TTL would drop it
                 JobOptions.CLICKHOUSE_RETENTION, "false", JobOptions.CLICKHOUSE_SPANS, "true",
-                JobOptions.CLICKHOUSE_BATCH_MAX_ROWS, "2000");
+                JobOptions.CLICKHOUSE_BATCH_MAX_ROWS, "2000",
+                // baselines learnt in 3 minutes, so payment's latency incident (minutes 6 to 10) opens in 12 minutes of data
+                JobOptions.INCIDENTS_WARMUP, "3m");
         for (int i = 0; i + 1 < extra.length; i += 2) {
             o = o.with(extra[i], extra[i + 1]);
         }
@@ -161,7 +172,7 @@ class ClickHouseEndToEndTest {
     void everyClickHouseAggregateEqualsItsPostgresTwin() throws Exception {
         for (ClickHouseTwins.Twin t : ClickHouseTwins.TABLES) {
             List<String> pg = ClickHouseTwins.postgres(SERVICES.postgres(), t);
-            assertThat(pg).as(t.table()).hasSizeGreaterThan(t.table().equals("log_pattern") ? 5 : 20);
+            assertThat(pg).as(t.table()).hasSizeGreaterThan(MIN_ROWS.getOrDefault(t.table(), 20));
             assertThat(ClickHouseTwins.clickhouse(db("clean"), t)).as(t.table()).containsExactlyElementsOf(pg);
         }
     }
@@ -178,14 +189,27 @@ class ClickHouseEndToEndTest {
 
     @Test
     @Order(3)
-    void everyShippedQueryRunsAndAnswers() throws Exception {
+    void everyShippedQueryRunsAndAnswers(@TempDir Path tmp) throws Exception {
         Map<String, String> queries = ClickHouseSqlFiles.queries();
         assertThat(queries).isNotEmpty();
         for (Map.Entry<String, String> q : queries.entrySet()) {
-            String sql = q.getValue().strip();
+            String sql = ClickHouseSqlFiles.withoutComments(q.getValue()).strip();
             sql = sql.endsWith(";") ? sql.substring(0, sql.length() - 1) : sql;
             String answer = db("clean").query(sql + " FORMAT TabSeparated");
+            if (q.getKey().equals("error_logs_with_traces.sql")) {
+                continue; // log_record is not written by this build's pipelines yet (see README): the query must run
+            }
             assertThat(answer.strip()).as(q.getKey()).isNotEmpty();
+        }
+        // and analyze's CSV queries
+        Map<String, Integer> rows = ClickHouseCsvExport.exportAll(db("clean"), tmp);
+        assertThat(rows.keySet()).containsExactlyInAnyOrder("red_1m", "service_call_5m", "log_pattern", "log_pattern_5m",
+                "metric_1m", "use_1m", "log_record", "span", "event_envelope", "evidence_link");
+        for (Map.Entry<String, Integer> r : rows.entrySet()) {
+            assertThat(Files.readAllLines(tmp.resolve(r.getKey() + ".csv"))).as(r.getKey()).hasSize(r.getValue() + 1);
+            if (!r.getKey().equals("log_record")) {
+                assertThat(r.getValue()).as(r.getKey()).isPositive();
+            }
         }
     }
 
@@ -196,7 +220,7 @@ class ClickHouseEndToEndTest {
         List<String> cleanSpans = raw("clean", "span");
 
         Path marker = tmp.resolve("failed-once");
-        Pipelines.run(options("failing", "clickhouse"), taps(new FailOnce<>(marker, 10_000, true), new Throttle<>(), new Throttle<>()));
+        Pipelines.run(options("failing", "clickhouse"), taps(new FailOnce<>(marker, 3_000, true), new Throttle<>(), new Throttle<>()));
         assertThat(Files.exists(marker)).as("the failure was injected").isTrue();
         assertThat(aggregates("failing")).isEqualTo(clean);
         assertThat(raw("failing", "span")).isEqualTo(cleanSpans);
@@ -227,32 +251,30 @@ class ClickHouseEndToEndTest {
 
     @Test
     @Order(5)
-    void aClickHouseRestartMidRunLosesAndDuplicatesNothing() throws Exception {
+    void aClickHouseRestartMidRunLosesAndDuplicatesNothing(@TempDir Path tmp) throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(ClickHouseServer.isLocal(),
                 "skipped: the ClickHouse server is external (" + ClickHouseServer.URL_ENV + "), it cannot be restarted");
         Map<String, List<String>> clean = aggregates("clean");
         JobOptions o = options("restarted", "clickhouse");
+        Path ready = tmp.resolve("ready");
+        Path resume = tmp.resolve("resume");
+        // the spans stop once, mid-run (after a checkpoint and 3,000 more spans), until the server is down
         CompletableFuture<Void> job = CompletableFuture.runAsync(() -> {
             try {
-                Pipelines.run(o, taps(new Throttle<>(), new Throttle<>(), new Throttle<>()));
+                Pipelines.run(o, taps(new PauseOnce<>(ready, resume, 3_000), new Throttle<>(), new Throttle<>()));
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });
-        // once the job has written some rows, the server goes down and comes back
-        ClickHouseHttp http = db("restarted");
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline && !job.isDone()) {
-            try {
-                if (Long.parseLong(http.query("SELECT count() FROM span").trim()) > 1000) {
-                    break;
-                }
-            } catch (Exception e) {
-                // tables not created yet
-            }
-            Thread.sleep(100);
+        while (!Files.exists(ready) && !job.isDone()) {
+            Thread.sleep(20);
         }
-        assertThat(job.isDone()).as("the job was still running when the server restarted").isFalse();
+        assertThat(Files.exists(ready)).as("the job paused mid-run").isTrue();
+        CLICKHOUSE.server().stop();
+        Files.createFile(resume);
+        // the job goes on with the server down: batches and the checkpoints' flushes fail and are retried, and a
+        // bounded job cannot end before its last flush is acknowledged, so the server comes back mid-run
+        Thread.sleep(3_000);
         CLICKHOUSE.server().restart();
         job.get();
         assertThat(aggregates("restarted")).isEqualTo(clean);

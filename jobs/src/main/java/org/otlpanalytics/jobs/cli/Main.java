@@ -14,6 +14,7 @@ public final class Main {
             "  bench-patterns  [DIR]: log template accuracy (GA/PA) and throughput on Loghub samples",
             "  bench-logs      log records/s through decode + fingerprinting + 5-min counts, decode-only, peak heap",
             "  bench-edges     edge pairing spans/s with 10,000 traces in flight, state held, ratio to decode-only",
+            "  bench-clickhouse  RED and log ingest (fingerprints, log_pattern_5m, log_record) into ClickHouse vs decode-only",
             "  bench-metrics   metric points/s through decode + cumulative-to-delta + metric_1m/USE, decode-only, peak heap",
             "See README.md for every option and its default.");
 
@@ -65,6 +66,9 @@ public final class Main {
                     break;
                 case "bench-edges":
                     org.otlpanalytics.jobs.bench.edges.EdgePairingBenchmark.main(rest);
+                    break;
+                case "bench-clickhouse":
+                    org.otlpanalytics.jobs.bench.clickhouse.ClickHouseBench.main(rest);
                     break;
                 case "bench-metrics":
                     org.otlpanalytics.jobs.bench.metrics.MetricsBench.main(rest);

@@ -97,7 +97,22 @@ public final class ClickHouseTwins {
                             + "JOIN dim_tenant t USING (tenant_id) JOIN dim_resource d USING (resource_id)",
                     "SELECT toUnixTimestamp(bucket), tenant, resource_urn, resource_kind, utilization, utilization_component, "
                             + "saturation, saturation_component, errors_per_s, contributors FROM use_1m FINAL",
-                    "isssfsfsfj"));
+                    "isssfsfsfj"),
+            new Twin("event_envelope",
+                    "SELECT e.event_id, t.code, r.urn, p.urn, e.kind, e.signal, e.severity, e.title, e.summary, "
+                            + "floor(extract(epoch from e.opened_at))::bigint, floor(extract(epoch from e.closed_at))::bigint, "
+                            + "e.baseline, e.observed, e.deviations FROM event_envelope e JOIN dim_tenant t USING (tenant_id) "
+                            + "JOIN dim_resource r ON r.resource_id = e.resource_id "
+                            + "LEFT JOIN dim_resource p ON p.resource_id = e.peer_resource_id",
+                    "SELECT event_id, tenant, resource_urn, peer_urn, kind, signal, severity, title, "
+                            + "summary, toUnixTimestamp(opened_at), toUnixTimestamp(closed_at), baseline, observed, deviations "
+                            + "FROM event_envelope FINAL",
+                    // names left out: PostgreSQL keeps the first name a resource got (dim_resource), ClickHouse the row's
+                    "issssssssiifff"),
+            new Twin("evidence_link",
+                    "SELECT l.event_id, t.code, l.dim, l.ref, l.detail, l.score FROM evidence_link l JOIN dim_tenant t USING (tenant_id)",
+                    "SELECT event_id, tenant, dim, ref, detail, score FROM evidence_link FINAL",
+                    "issssf"));
 
     private ClickHouseTwins() {}
 
@@ -197,7 +212,9 @@ public final class ClickHouseTwins {
         }
     }
 
-    /** JSON with object keys sorted and every number as a double. */
+    private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("-?\\d+");
+
+    /** JSON with object keys sorted and every number (also a quoted integer) as a double. */
     static JsonElement canonical(JsonElement e) {
         if (e.isJsonObject()) {
             TreeMap<String, JsonElement> sorted = new TreeMap<>();
@@ -213,6 +230,10 @@ public final class ClickHouseTwins {
         }
         if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
             return new JsonPrimitive(Double.toString(e.getAsDouble()));
+        }
+        // ClickHouse's JSON quotes 64-bit integers ("22"); PostgreSQL's JSON has the number 22
+        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString() && NUMBER.matcher(e.getAsString()).matches()) {
+            return new JsonPrimitive(Double.toString(Double.parseDouble(e.getAsString())));
         }
         return e;
     }

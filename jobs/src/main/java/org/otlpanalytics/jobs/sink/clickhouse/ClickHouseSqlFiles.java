@@ -18,12 +18,13 @@ import java.util.stream.Stream;
 
 /**
  * The {@code .sql} files of {@code sql/clickhouse/} as the build packs them ({@value #SCHEMA} on the
- * class path: the DDL; {@value #QUERIES}: the shipped queries), by file name, in name order; read from
- * the class path whether it is a folder or a jar.
+ * class path: the DDL; {@value #QUERIES}: the shipped queries; {@value #EXPORTS}: what {@code analyze}
+ * writes as CSV), by file name, in name order; read from the class path whether it is a folder or a jar.
  */
 public final class ClickHouseSqlFiles {
     public static final String SCHEMA = "clickhouse";
     public static final String QUERIES = "clickhouse/queries";
+    public static final String EXPORTS = "clickhouse/export";
 
     private ClickHouseSqlFiles() {}
 
@@ -35,6 +36,22 @@ public final class ClickHouseSqlFiles {
     /** The shipped queries, name → text. */
     public static Map<String, String> queries() {
         return read(QUERIES);
+    }
+
+    /** The {@code analyze} CSV queries, {@code <table>.sql} → text. */
+    public static Map<String, String> exports() {
+        return read(EXPORTS);
+    }
+
+    /** The text without its whole-line {@code --} comments (what a server receives). */
+    public static String withoutComments(String sql) {
+        StringBuilder sb = new StringBuilder();
+        for (String line : sql.split("\r?\n")) {
+            if (!line.trim().startsWith("--")) {
+                sb.append(line).append('\n');
+            }
+        }
+        return sb.toString();
     }
 
     static Map<String, String> read(String folder) {
