@@ -98,7 +98,7 @@ class RekeyDimensionsMigrationTest {
         }
 
         PostgresSinkConfig pg = PostgresSinkConfig.builder().jdbcUrl(url).build();
-        assertThat(SchemaMigrator.migrate(pg).migrationsApplied).isEqualTo(2);
+        assertThat(SchemaMigrator.migrate(pg).migrationsApplied).as("V5, V6 and any later ones").isGreaterThanOrEqualTo(2);
 
         assertThat(rows("SELECT tenant_id, code FROM dim_tenant ORDER BY code"))
                 .containsExactly(newTenant("acme") + "\tacme", newTenant("globex") + "\tglobex");

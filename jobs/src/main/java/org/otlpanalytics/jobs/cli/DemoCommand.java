@@ -48,7 +48,7 @@ public final class DemoCommand {
     public static void main(String[] args) throws Exception {
         JobOptions given = JobOptions.parse(args, DURATION, MINUTES, RATE, CLICKHOUSE);
         Duration duration = given.get(DURATION) == null ? Duration.ofSeconds(60) : given.with(DURATION, given.get(DURATION)).getDuration(DURATION);
-        int minutes = given.get(MINUTES) == null ? 11 : Integer.parseInt(given.get(MINUTES));
+        int minutes = given.get(MINUTES) == null ? 20 : Integer.parseInt(given.get(MINUTES));
         double rate = given.get(RATE) == null ? 50 : Double.parseDouble(given.get(RATE));
         if (minutes < 2 || duration.toSeconds() < 5) {
             throw new IllegalArgumentException("--minutes must be >= 2 and --duration >= 5s");
@@ -63,6 +63,10 @@ public final class DemoCommand {
             JobOptions o = given.with(JobOptions.BOOTSTRAP, kafka.bootstrapServers()).with(JobOptions.JDBC_URL, pg.jdbcUrl())
                     .with(JobOptions.STARTING_OFFSETS, "earliest").with(JobOptions.CHECKPOINT_INTERVAL, "3s")
                     .with(JobOptions.IDLENESS, "5s").with(JobOptions.JOBS, AnalyticsJob.ALL_JOBS);
+            if (o.get(JobOptions.INCIDENTS_WARMUP) == null) {
+                // a short replay: the detector learns for 10 minutes before it judges (15 by default)
+                o = o.with(JobOptions.INCIDENTS_WARMUP, "10m");
+            }
             o = Environments.withLocalDefaults(o);
             if (ch != null) {
                 o = AnalyzeCommand.withServer(o, ch).with(JobOptions.SINKS, "postgres,clickhouse")
@@ -84,12 +88,17 @@ public final class DemoCommand {
 
             long end = Instant.now().truncatedTo(ChronoUnit.MINUTES).toEpochMilli();
             long start = end - minutes * 60_000L;
-            long incidentFrom = start + (minutes - 2) * 60_000L;
+            // payment slows down 6x for 4 minutes, 7 minutes before the end (so its incident opens and closes)
+            long incidentFrom = start + Math.max(1, minutes - 7) * 60_000L;
+            long incidentTo = Math.min(end, incidentFrom + 4 * 60_000L);
+            // 3.5 minutes more event time, so the last minutes close and incidents are judged after the lateness
+            long tail = 210_000L;
             List<TelemetryGenerator.Message> msgs = new TelemetryGenerator(System.nanoTime(), "default")
-                    .incident(incidentFrom, incidentFrom + 60_000L)
-                    .generate(start, minutes * 60_000L + 45_000L, rate); // 45 s more so the last minute closes
-            send(kafka, o, msgs, duration, start, end + 45_000L, pg);
+                    .incident(incidentFrom, incidentTo)
+                    .generate(start, minutes * 60_000L + tail, rate);
+            send(kafka, o, msgs, duration, start, end + tail, pg);
             waitForMinutes(pg, start, end, Duration.ofSeconds(60));
+            DemoReport.waitForIncidents(pg, Duration.ofSeconds(20));
             job.cancel().get();
             printTables(pg, start, end, incidentFrom);
             DemoReport.printOthers(pg);

@@ -27,13 +27,34 @@ final class DemoReport {
             + "round(max_saturation::numeric, 3) AS saturation, saturation_component, round(max_errors_per_s::numeric, 3) AS errors_per_s "
             + "FROM use_saturation_ranking ORDER BY pressure DESC LIMIT 6";
 
+    static final String INCIDENTS = "SELECT to_char(e.opened_at AT TIME ZONE 'UTC', 'HH24:MI') AS opened, "
+            + "coalesce(to_char(e.closed_at AT TIME ZONE 'UTC', 'HH24:MI'), 'open') AS closed, e.severity, e.summary, "
+            + "coalesce(split_part(l.detail, ' ', 1), '-') AS most_changed_downstream FROM event_envelope e "
+            + "LEFT JOIN evidence_link l ON l.event_id = e.event_id AND l.dim = 'downstream_edge' ORDER BY e.opened_at, e.summary";
+
     private DemoReport() {}
+
+    /** Waits until at least one incident is closed (or the timeout), so the demo prints them whole. */
+    static void waitForIncidents(PostgresServer pg, java.time.Duration timeout) throws Exception {
+        long deadline = System.currentTimeMillis() + timeout.toMillis();
+        while (System.currentTimeMillis() < deadline) {
+            try (Connection c = pg.connect(); Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT count(*) FROM event_envelope WHERE closed_at IS NOT NULL")) {
+                rs.next();
+                if (rs.getLong(1) > 0) {
+                    return;
+                }
+            }
+            Thread.sleep(1000);
+        }
+    }
 
     static void printOthers(PostgresServer pg) throws SQLException {
         try (Connection c = pg.connect()) {
             print(c, "Service-call graph (service_call_5m, completed 5-minute windows)", EDGES);
             print(c, "Top log patterns (log_pattern_5m, completed 5-minute windows)", PATTERNS);
             print(c, "Resources closest to saturation (use_saturation_ranking)", USE);
+            print(c, "Incidents (event_envelope, with the downstream edge that changed most from evidence_link)", INCIDENTS);
         }
     }
 
