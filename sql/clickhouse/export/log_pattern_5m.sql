@@ -4,8 +4,7 @@ SELECT
     concat(replaceOne(toString(c.bucket), ' ', 'T'), 'Z') AS bucket,
     c.tenant AS tenant,
     c.service AS service,
-    lower(substring(concat('0000000000000000', hex(toUInt64(c.fingerprint_id))), length(hex(toUInt64(c.fingerprint_id))) + 1, 16))
-        AS fingerprint_id,
+    lower(substring(concat('0000000000000000', hex(toUInt64(fp))), length(hex(toUInt64(fp))) + 1, 16)) AS fingerprint_id,
     p.pattern AS pattern,
     c.count_total AS count_total,
     c.count_error AS count_error,
@@ -13,11 +12,11 @@ SELECT
     c.kafka_offsets AS kafka_offsets
 FROM
 (
-    SELECT bucket, tenant, service, fingerprint_id, count_total, count_error, service_urn, kafka_offsets
+    SELECT bucket, tenant, service, fingerprint_id AS fp, count_total, count_error, service_urn, kafka_offsets
     FROM log_pattern_5m FINAL
 ) AS c
 ANY LEFT JOIN
 (
-    SELECT fingerprint_id, pattern FROM log_pattern_current
-) AS p USING (fingerprint_id)
-ORDER BY c.bucket, tenant, service, count_total DESC, c.fingerprint_id;
+    SELECT fingerprint_id AS fp, pattern FROM log_pattern_current
+) AS p USING (fp)
+ORDER BY c.bucket, tenant, service, count_total DESC, fp;

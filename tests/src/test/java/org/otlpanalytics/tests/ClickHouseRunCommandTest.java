@@ -87,7 +87,7 @@ class ClickHouseRunCommandTest {
             assertThat(RunCommandTest.rowsRed(last)).isPositive();
         }
         Map<String, long[]> actual = new TreeMap<>();
-        for (Map<String, JsonElement> r : CLICKHOUSE.rows(null, "SELECT toUnixTimestamp(bucket) AS b, tenant, service, operation, "
+        for (Map<String, JsonElement> r : CLICKHOUSE.rows((String) null, "SELECT toUnixTimestamp(bucket) AS b, tenant, service, operation, "
                 + "span_kind, status, calls, errors FROM red_1m FINAL")) {
             actual.put(RedOracle.key(Instant.ofEpochSecond(r.get("b").getAsLong()), r.get("tenant").getAsString(),
                     r.get("service").getAsString(), r.get("operation").getAsString(), r.get("span_kind").getAsString(),
