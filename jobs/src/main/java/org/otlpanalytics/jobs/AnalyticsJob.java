@@ -133,6 +133,8 @@ public final class AnalyticsJob {
         ClickHouseSinks clickhouse = stores.has(SinkSelection.Store.CLICKHOUSE) ? ClickHouseSinks.of(o) : null;
         // only the raw span table needs span attributes: the aggregate-only path does not decode them
         boolean rawSpans = clickhouse != null && clickhouse.writesSpans();
+        // likewise only log_record needs log attributes and the whole records through the fingerprinter
+        boolean rawLogs = clickhouse != null && clickhouse.writesLogRecords();
         Sink<DeadLetter> deadLetters = OtlpKafkaSources.deadLetterSink(ingest);
 
         Optional<RedOutputs> redOut = Optional.empty();
@@ -195,9 +197,11 @@ public final class AnalyticsJob {
         }
         if (jobs.contains(LogsJob.JOB)) {
             IngestStage.Output<LogRecordFlat> in = IngestStage.fromKafka(env, ingest, o.require(JobOptions.LOGS_TOPIC),
-                    new LogDecoder(ingest.encoding()), LogRecordFlat.class, TypeInformation.of(LogRecordFlat.class), "logs", "logs");
+                    new LogDecoder(ingest.encoding(), rawLogs ? ClickHouseSinks.attributeLimits() : null), LogRecordFlat.class,
+                    TypeInformation.of(LogRecordFlat.class), "logs", "logs");
             in.deadLetters().sinkTo(deadLetters);
-            LogsOutputs out = LogsJob.buildPipeline(tap(in.records(), taps.logs(), "logs-tap"), LogsJob.Settings.of(o));
+            LogsOutputs out = LogsJob.buildPipeline(tap(in.records(), taps.logs(), "logs-tap"),
+                    LogsJob.Settings.of(o).withRecords(rawLogs));
             logsOut = Optional.of(out);
             sinkDeadLetters(out.deadLetters(), deadLetters);
             if (postgres != null) {
@@ -205,6 +209,9 @@ public final class AnalyticsJob {
             }
             if (clickhouse != null) {
                 clickhouse.logs(out);
+            }
+            if (rawLogs) {
+                clickhouse.logRecords(out.records());
             }
         }
         // incidents from the rows above; not in a replay (baselines need everything before the range)

@@ -98,10 +98,11 @@ class ClickHouseHostileValuesTest {
                 .addScopeSpans(ScopeSpans.newBuilder().addSpans(s))).build().toByteArray();
     }
 
-    static byte[] log(String service, long atMillis, String severityText, String body) {
+    static byte[] log(String service, long atMillis, String severityText, String body, KeyValue... attributes) {
         return ExportLogsServiceRequest.newBuilder().addResourceLogs(ResourceLogs.newBuilder().setResource(resource(service))
                 .addScopeLogs(ScopeLogs.newBuilder().addLogRecords(LogRecord.newBuilder().setTimeUnixNano(atMillis * 1_000_000L)
-                        .setSeverityNumberValue(13).setSeverityText(severityText)
+                        .setSeverityNumberValue(13).setSeverityText(severityText).addAllAttributes(List.of(attributes))
+                        .setTraceId(id(16, 903)).setSpanId(id(8, 9))
                         .setBody(AnyValue.newBuilder().setStringValue(body))))).build().toByteArray();
     }
 
@@ -128,7 +129,8 @@ class ClickHouseHostileValuesTest {
             }
         }
         recs.add(new ProducerRecord<>("otlp_spans", 1, t, null, bad));
-        recs.add(new ProducerRecord<>("otlp_logs", 0, t, null, log(service, t, "WARN\"\t", "hostile " + HOSTILE)));
+        recs.add(new ProducerRecord<>("otlp_logs", 0, t, null, log(service, t, "WARN\"\t", "hostile " + HOSTILE,
+                kv("k'ey\\\t", HOSTILE), kv("emoji", "\uD83D\uDE80"))));
         String big = "\uD83D\uDE00 megabyte " + "x".repeat(1_000_000);
         recs.add(new ProducerRecord<>("otlp_logs", 1, t, null, log("cart", t, "INFO", big)));
         SERVICES.kafka().send(recs);
@@ -164,6 +166,23 @@ class ClickHouseHostileValuesTest {
         assertThat(samples).extracting(r -> r.get("sample").getAsString())
                 .containsExactlyInAnyOrder(asText("hostile " + HOSTILE), big.substring(0, 1024));
         assertThat(samples).extracting(r -> r.get("severity_text").getAsString()).contains(asName("WARN\"\t"));
+        // log_record: the hostile record whole, the megabyte body cut to 4,096 characters, both under the
+        // fingerprint of their pattern
+        List<Map<String, JsonElement>> logs = ClickHouseService.rows(db, "SELECT service, severity_text, body, trace_id, span_id, "
+                + "attributes.keys AS k, attributes.values AS v FROM log_record FINAL WHERE trace_id = '" + hex(903) + "'");
+        assertThat(logs).hasSize(2);
+        Map<String, JsonElement> h = logs.stream().filter(r -> r.get("body").getAsString().startsWith("hostile ")).findFirst()
+                .orElseThrow();
+        assertThat(h.get("service").getAsString()).isEqualTo(asName(service));
+        assertThat(h.get("severity_text").getAsString()).isEqualTo(asName("WARN\"\t"));
+        assertThat(h.get("body").getAsString()).isEqualTo(asText("hostile " + HOSTILE));
+        assertThat(h.get("span_id").getAsString()).isEqualTo("0000000000000009");
+        assertThat(strings(h.get("k"))).containsExactlyInAnyOrder(asName("k'ey\\\t"), "emoji");
+        assertThat(strings(h.get("v"))).containsExactlyInAnyOrder(asText(HOSTILE), "\uD83D\uDE80");
+        assertThat(logs).extracting(r -> r.get("body").getAsString()).contains(big.substring(0, 4096));
+        assertThat(db.query("SELECT count() FROM log_record FINAL WHERE fingerprint_id NOT IN "
+                + "(SELECT fingerprint_id FROM log_pattern_current) AND fingerprint_id NOT IN "
+                + "(SELECT arrayJoin(aliases) FROM log_pattern_current)").trim()).isEqualTo("0");
         // and PostgreSQL stored the same
         for (String table : new String[] {"red_1m", "log_pattern", "log_pattern_5m"}) {
             ClickHouseTwins.Twin twin = ClickHouseTwins.table(table);

@@ -83,7 +83,7 @@ class ClickHouseRunCommandTest {
             assertThat(run.lines()).anySatisfy(l -> assertThat(l).startsWith("schema: ClickHouse ").contains("tables ready in database "
                     + ch.database()));
             assertThat(run.lines()).noneMatch(l -> l.contains("PostgreSQL"));
-            String last = run.lines().stream().filter(l -> l.startsWith("final status ")).reduce((a, b) -> b).orElseThrow();
+            String last = run.lines().stream().filter(l -> l.startsWith("finished status ")).reduce((a, b) -> b).orElseThrow();
             assertThat(RunCommandTest.rowsRed(last)).isPositive();
         }
         Map<String, long[]> actual = new TreeMap<>();

@@ -20,7 +20,7 @@ import org.otlpanalytics.schemas.logs.LogRecordFlat;
  * Log fingerprints from decoded log records: (tenant, service) key → Drain mining in watermark
  * order ({@link LogFingerprinter}) → (tenant, service, fingerprint) key → 5-minute counts
  * ({@link LogPatternAggregator}) for {@code log_pattern_5m}; the fingerprinter's dictionary rows
- * for {@code log_pattern}. Wires only; computes nothing, and does not know the store: the job
+ * for {@code log_pattern}; when asked, every record with its fingerprint (for {@code log_record}). Wires only; computes nothing, and does not know the store: the job
  * attaches the sinks to {@link LogsOutputs}.
  */
 public final class LogsJob {
@@ -29,9 +29,15 @@ public final class LogsJob {
     private LogsJob() {}
 
     /** The pipeline's settings, parsed once from the job options. */
-    public record Settings(LogPatternOptions options, String topic, ReplayRange replay) {
+    /** {@code records}: emit every mined record with its fingerprint ({@link LogsOutputs#records()}). */
+    public record Settings(LogPatternOptions options, String topic, ReplayRange replay, boolean records) {
         public static Settings of(JobOptions o) {
-            return new Settings(logPatternOptions(o), o.require(JobOptions.LOGS_TOPIC), o.replayRange());
+            return new Settings(logPatternOptions(o), o.require(JobOptions.LOGS_TOPIC), o.replayRange(), false);
+        }
+
+        /** These settings, emitting the fingerprinted records or not (a raw-record store is attached). */
+        public Settings withRecords(boolean emit) {
+            return new Settings(options, topic, replay, emit);
         }
     }
 
@@ -50,7 +56,7 @@ public final class LogsJob {
         // one Drain tree per tenant and service, fed in (event time, partition, offset) order at the watermark
         SingleOutputStreamOperator<LogPatternPartial> partials = logs
                 .keyBy(LogFingerprinter::serviceKey)
-                .transform("log-fingerprinter", TypeInformation.of(LogPatternPartial.class), new LogFingerprinter(options))
+                .transform("log-fingerprinter", TypeInformation.of(LogPatternPartial.class), new LogFingerprinter(options, s.records()))
                 .uid("log-fingerprinter");
         // 5-minute counts per fingerprint
         SingleOutputStreamOperator<LogPatternWindowRow> windows = partials
@@ -66,6 +72,7 @@ public final class LogsJob {
                 .name("log-late-partials").uid("log-late-partials");
         // the pattern dictionary, and a replay rewrites only the whole windows inside [--from, --to)
         return new LogsOutputs(partials.getSideOutput(LogFingerprinter.PATTERNS), replayFilter(windows, s.replay()),
+                s.records() ? partials.getSideOutput(LogFingerprinter.RECORDS) : null,
                 List.of(new DeadLetterStream("log-late-dead-letters", lateLogs),
                         new DeadLetterStream("log-late-partial-dead-letters", latePartials)));
     }

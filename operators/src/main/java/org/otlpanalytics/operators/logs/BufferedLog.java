@@ -6,8 +6,9 @@ import org.otlpanalytics.schemas.logs.LogRecordFlat;
 
 /**
  * One log record waiting in {@link LogFingerprinter}'s buffer for the watermark: only what mining and
- * counting need (the (tenant, service) identity is the key's, kept once in {@link LogStreamInfo}).
- * Immutable, so state copies share instances.
+ * counting need (the (tenant, service) identity is the key's, kept once in {@link LogStreamInfo}),
+ * and, when the fingerprinter emits its records ({@code log_record}), the whole decoded record.
+ * Immutable (the record is a private copy nobody changes), so state copies share instances.
  */
 public final class BufferedLog {
     /**
@@ -25,8 +26,16 @@ public final class BufferedLog {
     private final String severityText;
     private final boolean error;
     private final String body;
+    /** The whole decoded record (null unless records are emitted); its body, time and Kafka place are the fields above. */
+    private final LogRecordFlat record;
 
     public BufferedLog(long timeNanos, int partition, long offset, int severityNumber, String severityText, boolean error, String body) {
+        this(timeNanos, partition, offset, severityNumber, severityText, error, body, null);
+    }
+
+    BufferedLog(long timeNanos, int partition, long offset, int severityNumber, String severityText, boolean error, String body,
+            LogRecordFlat record) {
+        this.record = record;
         this.timeNanos = timeNanos;
         this.partition = partition;
         this.offset = offset;
@@ -40,6 +49,39 @@ public final class BufferedLog {
     public static BufferedLog of(LogRecordFlat r) {
         int sev = r.severityNumber > 0 ? r.severityNumber : severityFromText(r.severityText);
         return new BufferedLog(r.timeNanos, r.kafkaPartition, r.kafkaOffset, sev, r.severityText, r.isError(), r.body);
+    }
+
+    /** {@link #of} keeping a copy of the whole record, for {@link LogFingerprinter#RECORDS}. */
+    public static BufferedLog withRecord(LogRecordFlat r) {
+        int sev = r.severityNumber > 0 ? r.severityNumber : severityFromText(r.severityText);
+        return new BufferedLog(r.timeNanos, r.kafkaPartition, r.kafkaOffset, sev, r.severityText, r.isError(), r.body, copy(r));
+    }
+
+    static LogRecordFlat copy(LogRecordFlat r) {
+        LogRecordFlat c = new LogRecordFlat();
+        c.tenant = r.tenant;
+        c.serviceName = r.serviceName;
+        c.serviceNamespace = r.serviceNamespace;
+        c.serviceUrn = r.serviceUrn;
+        c.hostName = r.hostName;
+        c.timeNanos = r.timeNanos;
+        c.severityNumber = r.severityNumber;
+        c.severityText = r.severityText;
+        c.body = r.body;
+        c.traceIdHi = r.traceIdHi;
+        c.traceIdLo = r.traceIdLo;
+        c.spanId = r.spanId;
+        c.attributes = r.attributes == null ? null : new java.util.LinkedHashMap<>(r.attributes);
+        c.resourceAttributes = r.resourceAttributes == null ? null : new java.util.LinkedHashMap<>(r.resourceAttributes);
+        c.kafkaPartition = r.kafkaPartition;
+        c.kafkaOffset = r.kafkaOffset;
+        c.indexInMessage = r.indexInMessage;
+        return c;
+    }
+
+    /** The whole record, or null when it was buffered without it. Do not change it. */
+    public LogRecordFlat record() {
+        return record;
     }
 
     /** The lowest OTLP severity number of a level name (TRACE 1 ... FATAL 21), 0 when unknown. */

@@ -72,6 +72,13 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
     public static final OutputTag<LogRecordFlat> LATE_LOGS =
             new OutputTag<>("log-patterns-late-logs", TypeInformation.of(LogRecordFlat.class));
 
+    /**
+     * Every mined record with the fingerprint it was mined into ({@code log_record}), only when the
+     * operator was built to emit them; timestamped with the record's time.
+     */
+    public static final OutputTag<FingerprintedLog> RECORDS =
+            new OutputTag<>("log-records", TypeInformation.of(FingerprintedLog.class));
+
     // state names: never change, savepoints depend on them
     static final String PENDING_LOGS = "log-pending-records";
     static final String STREAM_INFO = "log-stream-info";
@@ -79,6 +86,7 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
     static final String TIMERS = "log-fingerprinter-timers";
 
     private final LogPatternOptions options;
+    private final boolean emitRecords;
     private final ListStateDescriptor<BufferedLog> pendingDescriptor;
     private final ValueStateDescriptor<LogStreamInfo> infoDescriptor;
     private final ValueStateDescriptor<LogMinerState> minerDescriptor;
@@ -98,7 +106,13 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
     private transient Counter patterns;
 
     public LogFingerprinter(LogPatternOptions options) {
+        this(options, false);
+    }
+
+    /** With {@code emitRecords}, every record is buffered whole and emitted to {@link #RECORDS} once mined. */
+    public LogFingerprinter(LogPatternOptions options, boolean emitRecords) {
         this.options = options;
+        this.emitRecords = emitRecords;
         this.pendingDescriptor = new ListStateDescriptor<>(PENDING_LOGS, new BufferedLogSerializer());
         this.infoDescriptor = new ValueStateDescriptor<>(STREAM_INFO, new LogStreamInfoSerializer());
         this.minerDescriptor = new ValueStateDescriptor<>(MINER_STATE, new LogMinerStateSerializer());
@@ -148,7 +162,7 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
         }
         long bucket = LogPatternOptions.orderBucket(t);
         pending.setCurrentNamespace(bucket);
-        pending.add(BufferedLog.of(r)); // a copy: the input object may be reused
+        pending.add(emitRecords ? BufferedLog.withRecord(r) : BufferedLog.of(r)); // a copy: the input object may be reused
         if (s.addPending(bucket)) {
             timers.registerEventTimeTimer(VoidNamespace.INSTANCE, bucket + LogPatternOptions.ORDER_BUCKET_MILLIS - 1);
         }
@@ -266,6 +280,9 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
                 p.countError++;
             }
             p.range.add(r.partition(), r.offset(), r.timeMillis());
+            if (r.record() != null) {
+                output.collect(RECORDS, new StreamRecord<>(new FingerprintedLog(r.record(), id), r.timeMillis()));
+            }
         }
         st.pruneEvicted();
         miner.update(st);

@@ -203,6 +203,97 @@ class LogFingerprinterTest {
         }
     }
 
+    static Map<String, String> sorted(Map<String, String> m) {
+        return m == null ? null : new java.util.TreeMap<>(m);
+    }
+
+    /** A record's identity and every field log_record stores, as text (attributes in name order: the output serializer keeps no order). */
+    static String whole(LogRecordFlat r) {
+        return r.tenant + "|" + r.serviceName + "|" + r.serviceNamespace + "|" + r.serviceUrn + "|" + r.hostName + "|" + r.timeNanos
+                + "|" + r.severityNumber + "|" + r.severityText + "|" + r.body + "|" + r.traceIdHi + "|" + r.traceIdLo + "|" + r.spanId
+                + "|" + sorted(r.attributes) + "|" + sorted(r.resourceAttributes) + "|" + r.kafkaPartition + "|" + r.kafkaOffset + "|" + r.indexInMessage;
+    }
+
+    @Test
+    void shouldEmitEveryRecordWholeOnceWithItsFingerprintAcrossARestore() throws Exception {
+        List<LogRecordFlat> input = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            LogRecordFlat r = log(i % 2 == 0 ? "cart" : "pay", T0 + i * 40, i % 2, i, i % 10 == 0 ? 17 : 9,
+                    i % 3 == 0 ? "Scheduled shipment " + (500_000 + i) + "\ttab \"q\" \\ \u00e9\ud83d\ude00" : "worker " + (i % 4) + " done in " + i + "ms");
+            r.hostName = i % 5 == 0 ? null : "host-" + (i % 3);
+            r.traceIdHi = i == 7 ? 0 : 0x1234_0000_0000_0000L + i;
+            r.traceIdLo = -i;
+            r.spanId = i == 7 ? 0 : 0x7700 + i;
+            r.indexInMessage = i % 4;
+            r.attributes = i % 4 == 0 ? null : new LinkedHashMap<>(Map.of("k" + i, "v\n" + i));
+            r.resourceAttributes = new LinkedHashMap<>(Map.of("host.name", "h", "service.name", r.serviceName));
+            input.add(r);
+        }
+        List<String> expected = new ArrayList<>();
+        input.forEach(r -> expected.add(whole(r)));
+        var first = new KeyedOneInputStreamOperatorTestHarness<String, LogRecordFlat, LogPatternPartial>(
+                new LogFingerprinter(LogPatternOptions.defaults(), true), LogFingerprinter::serviceKey, Types.STRING);
+        first.open();
+        int cut = 120;
+        for (int i = 0; i < cut; i++) {
+            add(first, input.get(i));
+            if (i % 50 == 49) {
+                first.processWatermark(new Watermark(input.get(i).timeMillis() - 1_000));
+            }
+        }
+        // records still buffered (whole) at the snapshot come back from it
+        OperatorSubtaskState snap = first.snapshot(1, 1);
+        List<FingerprintedLog> emitted = new ArrayList<>(records(first));
+        List<LogPatternPartial> partials = partials(first);
+        assertThat(emitted.size()).isLessThan(cut);
+        first.close();
+        var second = new KeyedOneInputStreamOperatorTestHarness<String, LogRecordFlat, LogPatternPartial>(
+                new LogFingerprinter(LogPatternOptions.defaults(), true), LogFingerprinter::serviceKey, Types.STRING);
+        second.initializeState(snap);
+        second.open();
+        for (int i = cut; i < input.size(); i++) {
+            add(second, input.get(i));
+        }
+        second.processWatermark(new Watermark(Long.MAX_VALUE));
+        emitted.addAll(records(second));
+        partials.addAll(partials(second));
+        List<String> actual = new ArrayList<>();
+        emitted.forEach(f -> actual.add(whole(f.record)));
+        assertThat(actual).containsExactlyInAnyOrderElementsOf(expected);
+        // counted back per fingerprint, the records give the partial counts
+        Map<Long, long[]> fromRecords = new LinkedHashMap<>();
+        for (FingerprintedLog f : emitted) {
+            long[] c = fromRecords.computeIfAbsent(f.fingerprintId, k -> new long[2]);
+            c[0]++;
+            c[1] += f.record.isError() ? 1 : 0;
+        }
+        Map<Long, long[]> fromPartials = totals(partials);
+        assertThat(fromRecords.keySet()).isEqualTo(fromPartials.keySet());
+        fromPartials.forEach((id, c) -> assertThat(fromRecords.get(id)).as("fingerprint %d", id).containsExactly(c));
+        // without the option, nothing is emitted
+        var plain = harness(LogPatternOptions.defaults());
+        input.forEach(r -> {
+            try {
+                add(plain, r);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        plain.processWatermark(new Watermark(Long.MAX_VALUE));
+        assertThat(records(plain)).isEmpty();
+        assertThat(totals(partials(plain)).keySet()).isEqualTo(fromPartials.keySet());
+    }
+
+    static List<FingerprintedLog> records(KeyedOneInputStreamOperatorTestHarness<String, LogRecordFlat, LogPatternPartial> h) {
+        List<FingerprintedLog> out = new ArrayList<>();
+        if (h.getSideOutput(LogFingerprinter.RECORDS) != null) {
+            for (StreamRecord<FingerprintedLog> r : h.getSideOutput(LogFingerprinter.RECORDS)) {
+                out.add(r.getValue());
+            }
+        }
+        return out;
+    }
+
     @Test
     void shouldContinueIdenticallyAfterRestoreFromSnapshot() throws Exception {
         List<LogRecordFlat> input = new ArrayList<>();

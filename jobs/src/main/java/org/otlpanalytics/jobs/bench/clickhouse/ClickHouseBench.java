@@ -30,7 +30,6 @@ import org.otlpanalytics.jobs.red.RedJob;
 import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseHttp;
 import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseSchema;
 import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseSinkConfig;
-import org.otlpanalytics.operators.logs.FingerprintedLog;
 import org.otlpanalytics.schemas.AttributeLimits;
 import org.otlpanalytics.schemas.Encoding;
 import org.otlpanalytics.schemas.logs.LogDecoder;
@@ -201,9 +200,9 @@ public final class ClickHouseBench {
                 if (!ch) {
                     logs.sinkTo(new DiscardingSink<>()).name("discard");
                 } else {
-                    LogsOutputs out = LogsJob.buildPipeline(logs, LogsJob.Settings.of(o));
+                    LogsOutputs out = LogsJob.buildPipeline(logs, LogsJob.Settings.of(o).withRecords(true));
                     sinks.logs(out);
-                    sinks.logRecords(logRecords(logs, out));
+                    sinks.logRecords(out.records());
                 }
             }
             JobExecutionResult r = env.execute("bench-clickhouse " + v);
@@ -216,17 +215,6 @@ public final class ClickHouseBench {
             new ClickHouseHttp(c).queryWithoutDatabase("DROP DATABASE IF EXISTS " + c.database());
             return r.getNetRuntime() / 1000.0;
         }
-    }
-
-    /**
-     * The records {@code log_record} receives. This build's log pipeline does not emit its records with
-     * their fingerprints yet (the logs pipeline's FingerprintedLog side output), so the bench writes every
-     * decoded record (fingerprint 0) beside the fingerprinting: the ClickHouse cost of log_record is
-     * measured, the fingerprinter's carrying of whole records is not.
-     */
-    static DataStream<FingerprintedLog> logRecords(DataStream<LogRecordFlat> decoded, LogsOutputs out) {
-        return decoded.map(r -> new FingerprintedLog(r, 0L)).returns(TypeInformation.of(FingerprintedLog.class))
-                .name("log-record-unfingerprinted").uid("log-record-unfingerprinted");
     }
 
     static void deleteTree(Path root) throws java.io.IOException {
