@@ -12,7 +12,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.otlpanalytics.jobs.cli.AnalyzeCommand;
-import org.otlpanalytics.jobs.embedded.ClickHouseServer;
 import org.otlpanalytics.jobs.demo.TelemetryGenerator;
 import org.otlpanalytics.tests.support.RedOracle;
 
@@ -62,7 +61,7 @@ class AnalyzeCommandTest {
         assertThat(out.resolve("kafka_locator.csv")).exists();
 
         // with a ClickHouse server at hand (installed, or OTLP_ANALYTICS_TEST_CLICKHOUSE_URL) the same run wrote there too
-        if (ClickHouseServer.unavailableReason() != null) {
+        if (org.otlpanalytics.tests.support.ClickHouseService.unavailableReason() != null) {
             assertThat(out.resolve("clickhouse")).doesNotExist();
             return;
         }

@@ -56,8 +56,25 @@ public final class Chdb implements AutoCloseable {
                 : Path.of(System.getProperty("user.home"), ".cache", "otlp-analytics", "chdb-" + VERSION);
     }
 
-    /** Null when chdb can be run here (installing it first if needed), else why not. */
+    /**
+     * Set ({@code 1}) by {@code .ci/run} when node and npm are there: the current-ClickHouse test then fails,
+     * instead of being skipped, when chdb cannot be installed or run.
+     */
+    public static final String REQUIRE_ENV = "OTLP_ANALYTICS_REQUIRE_CHDB";
+
+    /**
+     * Null when chdb can be run here (installing it first if needed), else why not; throws instead when
+     * {@value #REQUIRE_ENV} says it must be there.
+     */
     public static synchronized String unavailableReason() {
+        String reason = findUnavailableReason();
+        if (reason != null && ClickHouseService.required(REQUIRE_ENV)) {
+            throw new IllegalStateException(REQUIRE_ENV + " is set (.ci/run found node and npm) but " + reason);
+        }
+        return reason;
+    }
+
+    private static String findUnavailableReason() {
         String node = onPath("node");
         String npm = onPath("npm");
         if (node == null || npm == null) {

@@ -19,16 +19,41 @@ import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseHttp;
  * JUnit extension that starts a real ClickHouse server once per test class: Debian's
  * {@code clickhouse-server} (18.16) as a process of its own on a free port, or the server of
  * {@code OTLP_ANALYTICS_TEST_CLICKHOUSE_URL}. Without either the class is skipped with the reason
- * ({@code .ci/run} prints it); {@code .ci/run} installs the package first on a Debian machine.
+ * ({@code .ci/run} prints it), unless {@value #REQUIRE_ENV} is set: then it fails. {@code .ci/run}
+ * installs the package first on a Debian machine and sets that variable once a server binary is there.
  */
 public final class ClickHouseService implements BeforeAllCallback, AfterAllCallback {
     private ClickHouseServer server;
 
+    /**
+     * Set ({@code 1}) by {@code .ci/run} once a ClickHouse server binary is installed: a test that then finds
+     * no server fails instead of being skipped, so a broken install cannot pass as a skip.
+     */
+    public static final String REQUIRE_ENV = "OTLP_ANALYTICS_REQUIRE_CLICKHOUSE";
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        String reason = ClickHouseServer.unavailableReason();
+        String reason = unavailableReason();
         Assumptions.assumeTrue(reason == null, "skipped: " + reason);
         server = ClickHouseServer.start();
+    }
+
+    /**
+     * Why no ClickHouse server can be had (null when one can); throws when {@value #REQUIRE_ENV} says one
+     * must be there.
+     */
+    public static String unavailableReason() {
+        String reason = ClickHouseServer.unavailableReason();
+        if (reason != null && required(REQUIRE_ENV)) {
+            throw new IllegalStateException(REQUIRE_ENV + " is set (.ci/run installed ClickHouse) but " + reason);
+        }
+        return reason;
+    }
+
+    /** Whether the environment variable {@code name} is set to 1 or true. */
+    public static boolean required(String name) {
+        String v = System.getenv(name);
+        return v != null && (v.trim().equals("1") || v.trim().equalsIgnoreCase("true"));
     }
 
     @Override
