@@ -137,6 +137,30 @@ class IncidentsEndToEndTest {
                 .doesNotContain("0");
     }
 
+    @Test
+    void analyzeWritesIncidentsAndEvidenceCsv(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.util.Map<String, Integer> written;
+        try (java.sql.Connection c = SERVICES.postgres().connect()) {
+            written = org.otlpanalytics.jobs.cli.CsvExport.exportAll(c, tmp);
+        }
+        int incidents = Integer.parseInt(Pipelines.rows(SERVICES.postgres(), "SELECT count(*) FROM event_envelope").get(0));
+        int evidence = Integer.parseInt(Pipelines.rows(SERVICES.postgres(), "SELECT count(*) FROM evidence_link").get(0));
+        assertThat(written).containsEntry("incidents", incidents).containsEntry("evidence", evidence);
+        List<String> lines = java.nio.file.Files.readAllLines(tmp.resolve("incidents.csv"));
+        assertThat(lines.get(0)).startsWith("event_id,tenant,kind,signal,severity,resource,peer,title,summary,opened_at,closed_at");
+        Incident latency = find("urn:svc:shop/payment", "service", "latency", LATENCY);
+        String id = String.format("%016x", latency.id);
+        assertThat(lines).filteredOn(l -> l.startsWith(id + ","))
+                .singleElement().asString()
+                .contains(",default,service,latency,")
+                .contains(",payment,")
+                .contains(Instant.ofEpochMilli(latency.opened).toString().replace(".000", ""))
+                .endsWith(",urn:svc:shop/payment");
+        List<String> evidenceLines = java.nio.file.Files.readAllLines(tmp.resolve("evidence.csv"));
+        assertThat(evidenceLines.get(0)).isEqualTo("event_id,tenant,dim,ref,detail,score");
+        assertThat(evidenceLines).filteredOn(l -> l.startsWith(id + ",default,red_1m,")).isNotEmpty();
+    }
+
     static final String INCIDENT_ROWS = "SELECT e.event_id, t.code, d.urn, p.urn, e.kind, e.signal, e.severity, e.title, e.summary, "
             + "e.opened_at, e.closed_at, e.baseline, e.observed, e.deviations, e.labels::text FROM event_envelope e "
             + "JOIN dim_tenant t USING (tenant_id) JOIN dim_resource d USING (resource_id) "

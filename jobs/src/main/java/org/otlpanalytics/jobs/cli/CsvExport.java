@@ -79,6 +79,20 @@ public final class CsvExport {
                 + "JOIN dim_tenant t ON t.tenant_id = f.tenant_id JOIN dim_resource d ON d.resource_id = f.resource_id "
                 + "LEFT JOIN log_pattern p ON p.fingerprint_id = f.fingerprint_id "
                 + "ORDER BY f.bucket, t.code, d.name, f.count_total DESC, f.fingerprint_id");
+        // incidents (event_envelope) with names joined in; event ids as 16 hex digits, as evidence.csv names them
+        QUERIES.put("incidents", "SELECT lpad(to_hex(i.event_id), 16, '0') AS event_id, t.code AS tenant, i.kind, i.signal, "
+                + "i.severity, d.name AS resource, coalesce(p.name, '') AS peer, i.title, i.summary, "
+                + "to_char(i.opened_at AT TIME ZONE 'UTC', " + ISO + ") AS opened_at, "
+                + "coalesce(to_char(i.closed_at AT TIME ZONE 'UTC', " + ISO + "), '') AS closed_at, "
+                + "round(i.baseline::numeric, 4) AS baseline, round(i.observed::numeric, 4) AS observed, "
+                + "round(i.deviations::numeric, 2) AS deviations, i.labels::text AS labels, d.urn AS resource_urn "
+                + "FROM event_envelope i JOIN dim_tenant t USING (tenant_id) JOIN dim_resource d ON d.resource_id = i.resource_id "
+                + "LEFT JOIN dim_resource p ON p.resource_id = i.peer_resource_id "
+                + "ORDER BY i.opened_at, t.code, d.urn, i.signal, i.event_id");
+        QUERIES.put("evidence", "SELECT lpad(to_hex(l.event_id), 16, '0') AS event_id, t.code AS tenant, l.dim, l.ref, "
+                + "coalesce(l.detail, '') AS detail, round(l.score::numeric, 4) AS score "
+                + "FROM evidence_link l JOIN dim_tenant t USING (tenant_id) "
+                + "ORDER BY l.event_id, l.dim, l.score DESC, l.ref");
         QUERIES.put("dim_tenant", "SELECT tenant_id, code FROM dim_tenant ORDER BY code");
         // resources are per tenant: the same URN appears once per tenant that has it
         QUERIES.put("dim_resource", "SELECT d.resource_id, t.code AS tenant, d.urn, d.kind, d.name, d.namespace FROM dim_resource d "
@@ -89,6 +103,9 @@ public final class CsvExport {
                 + "to_char(time_to AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS time_to FROM kafka_locator ORDER BY id");
     }
 
+    /** Files named after something other than their table. */
+    static final Map<String, String> TABLES = Map.of("incidents", "event_envelope", "evidence", "evidence_link");
+
     private CsvExport() {}
 
     /** Exports all known tables; returns table → rows written. */
@@ -96,7 +113,7 @@ public final class CsvExport {
         Files.createDirectories(outDir);
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : QUERIES.entrySet()) {
-            if (!tableExists(c, e.getKey())) {
+            if (!tableExists(c, TABLES.getOrDefault(e.getKey(), e.getKey()))) {
                 continue;
             }
             counts.put(e.getKey(), export(c, e.getValue(), outDir.resolve(e.getKey() + ".csv")));
