@@ -93,10 +93,13 @@ public final class ClickHouseBench {
             double red = best[Variant.RED_CLICKHOUSE.ordinal()];
             double decodeLogs = best[Variant.DECODE_LOGS.ordinal()];
             double logsCh = best[Variant.LOGS_CLICKHOUSE.ordinal()];
+            double patternsCh = best[Variant.PATTERNS_CLICKHOUSE.ordinal()];
             System.out.printf(Locale.ROOT, "decode_spans_per_s=%.0f%n", decodeSpans);
             System.out.printf(Locale.ROOT, "red_clickhouse_spans_per_s=%.0f%n", red);
             System.out.printf(Locale.ROOT, "red_clickhouse_vs_decode_ratio=%.2f%n", red / decodeSpans);
             System.out.printf(Locale.ROOT, "decode_log_records_per_s=%.0f%n", decodeLogs);
+            System.out.printf(Locale.ROOT, "patterns_clickhouse_records_per_s=%.0f%n", patternsCh);
+            System.out.printf(Locale.ROOT, "patterns_clickhouse_vs_decode_ratio=%.2f%n", patternsCh / decodeLogs);
             System.out.printf(Locale.ROOT, "logs_clickhouse_records_per_s=%.0f%n", logsCh);
             System.out.printf(Locale.ROOT, "logs_clickhouse_vs_decode_ratio=%.2f%n", logsCh / decodeLogs);
             b.lastRows.forEach((k, n) -> System.out.println("rows_" + k + "=" + n));
@@ -109,7 +112,7 @@ public final class ClickHouseBench {
 
     /** What one bounded job does. */
     enum Variant {
-        DECODE_SPANS(true), RED_CLICKHOUSE(true), DECODE_LOGS(false), LOGS_CLICKHOUSE(false);
+        DECODE_SPANS(true), RED_CLICKHOUSE(true), DECODE_LOGS(false), PATTERNS_CLICKHOUSE(false), LOGS_CLICKHOUSE(false);
 
         final boolean spans;
 
@@ -175,7 +178,7 @@ public final class ClickHouseBench {
                     .with(JobOptions.CLICKHOUSE_PASSWORD, server.password() == null ? "" : server.password());
             ClickHouseSinkConfig c = ClickHouseSinks.config(o);
             ClickHouseSinks sinks = ClickHouseSinks.of(o);
-            if (v == Variant.RED_CLICKHOUSE || v == Variant.LOGS_CLICKHOUSE) {
+            if (v != Variant.DECODE_SPANS && v != Variant.DECODE_LOGS) {
                 ClickHouseSchema.apply(c);
             }
             Configuration conf = Environments.configuration(o);
@@ -193,16 +196,18 @@ public final class ClickHouseBench {
                     sinks.red(RedJob.buildPipeline(spans, RedJob.Settings.of(o)));
                 }
             } else {
-                boolean ch = v == Variant.LOGS_CLICKHOUSE;
+                boolean records = v == Variant.LOGS_CLICKHOUSE;
                 DataStream<LogRecordFlat> logs = IngestStage.fromKafka(env, in, LOGS_TOPIC,
-                        new LogDecoder(in.encoding(), ch ? AttributeLimits.DEFAULT : null), LogRecordFlat.class,
+                        new LogDecoder(in.encoding(), records ? AttributeLimits.DEFAULT : null), LogRecordFlat.class,
                         TypeInformation.of(LogRecordFlat.class), "logs", "logs").records();
-                if (!ch) {
+                if (v == Variant.DECODE_LOGS) {
                     logs.sinkTo(new DiscardingSink<>()).name("discard");
                 } else {
-                    LogsOutputs out = LogsJob.buildPipeline(logs, LogsJob.Settings.of(o).withRecords(true));
+                    LogsOutputs out = LogsJob.buildPipeline(logs, LogsJob.Settings.of(o).withRecords(records));
                     sinks.logs(out);
-                    sinks.logRecords(out.records());
+                    if (records) {
+                        sinks.logRecords(out.records());
+                    }
                 }
             }
             JobExecutionResult r = env.execute("bench-clickhouse " + v);
