@@ -19,6 +19,7 @@ import org.otlpanalytics.jobs.incidents.IncidentsJob;
 import org.otlpanalytics.jobs.incidents.IncidentsOutputs;
 import org.otlpanalytics.jobs.edges.EdgesOutputs;
 import org.otlpanalytics.jobs.ingest.DeadLetterStream;
+import org.otlpanalytics.jobs.ingest.DeadLetterTallies;
 import org.otlpanalytics.jobs.ingest.IngestOptions;
 import org.otlpanalytics.jobs.ingest.IngestStage;
 import org.otlpanalytics.jobs.ingest.OtlpKafkaSources;
@@ -136,6 +137,8 @@ public final class AnalyticsJob {
         // likewise only log_record needs log attributes and the whole records through the fingerprinter
         boolean rawLogs = clickhouse != null && clickhouse.writesLogRecords();
         Sink<DeadLetter> deadLetters = OtlpKafkaSources.deadLetterSink(ingest);
+        // every dead-letter stream, also counted per minute for the pipeline-health dashboards
+        List<DeadLetterStream> written = new java.util.ArrayList<>();
 
         Optional<RedOutputs> redOut = Optional.empty();
         Optional<EdgesOutputs> edgesOut = Optional.empty();
@@ -147,19 +150,22 @@ public final class AnalyticsJob {
             // one span source for both pipelines; its uids and consumer group stay those of the pipeline
             // that owned it alone (edges alone: its own group, so a separate red job's commits never mix in)
             IngestOptions spanIngest = red ? ingest : ingest.withGroupIdPrefix(ingest.groupIdPrefix() + "-" + EdgesJob.JOB);
+            RedJob.Settings redSettings = red ? RedJob.Settings.of(o) : null;
+            // the decoder keeps the span attributes RED counts as dimensions (--red-attributes), no others
+            List<String> keptAttributes = red ? redSettings.red().dimensions().attributeKeys() : List.of();
             IngestStage.Output<SpanRecord> in = IngestStage.fromKafka(env, spanIngest, o.require(JobOptions.SPANS_TOPIC),
-                    new SpanDecoder(spanIngest.encoding(), rawSpans ? ClickHouseSinks.attributeLimits() : null), SpanRecord.class,
-                    TypeInformation.of(SpanRecord.class),
+                    new SpanDecoder(spanIngest.encoding(), keptAttributes, rawSpans ? ClickHouseSinks.attributeLimits() : null),
+                    SpanRecord.class, TypeInformation.of(SpanRecord.class),
                     "spans", red ? "spans" : "edge-spans");
-            in.deadLetters().sinkTo(deadLetters);
+            sinkDeadLetters(List.of(in.deadLetters()), deadLetters, written);
             DataStream<SpanRecord> spans = tap(in.records(), taps.spans(), "spans-tap");
             if (rawSpans) {
                 clickhouse.spans(spans);
             }
             if (red) {
-                RedOutputs out = RedJob.buildPipeline(spans, RedJob.Settings.of(o));
+                RedOutputs out = RedJob.buildPipeline(spans, redSettings);
                 redOut = Optional.of(out);
-                sinkDeadLetters(out.deadLetters(), deadLetters);
+                sinkDeadLetters(out.deadLetters(), deadLetters, written);
                 if (postgres != null) {
                     postgres.red(out);
                 }
@@ -170,7 +176,7 @@ public final class AnalyticsJob {
             if (edges) {
                 EdgesOutputs out = EdgesJob.buildPipeline(spans, EdgesJob.Settings.of(o));
                 edgesOut = Optional.of(out);
-                sinkDeadLetters(out.deadLetters(), deadLetters);
+                sinkDeadLetters(out.deadLetters(), deadLetters, written);
                 if (postgres != null) {
                     postgres.edges(out);
                 }
@@ -183,11 +189,11 @@ public final class AnalyticsJob {
             // the compact serializer instead of the POJO one for the shuffle by resource
             IngestStage.Output<MetricPoint> in = IngestStage.fromKafka(env, ingest, o.require(JobOptions.METRICS_TOPIC),
                     new MetricDecoder(ingest.encoding()), MetricPoint.class, MetricPointTypeInfo.INSTANCE, "metrics", "metrics");
-            in.deadLetters().sinkTo(deadLetters);
+            sinkDeadLetters(List.of(in.deadLetters()), deadLetters, written);
             MetricsOutputs out = MetricsJob.buildPipeline(tap(in.records(), taps.metrics(), "metrics-tap"),
                     MetricsJob.Settings.of(o));
             metricsOut = Optional.of(out);
-            sinkDeadLetters(out.deadLetters(), deadLetters);
+            sinkDeadLetters(out.deadLetters(), deadLetters, written);
             if (postgres != null) {
                 postgres.metrics(out);
             }
@@ -199,11 +205,11 @@ public final class AnalyticsJob {
             IngestStage.Output<LogRecordFlat> in = IngestStage.fromKafka(env, ingest, o.require(JobOptions.LOGS_TOPIC),
                     new LogDecoder(ingest.encoding(), rawLogs ? ClickHouseSinks.attributeLimits() : null), LogRecordFlat.class,
                     TypeInformation.of(LogRecordFlat.class), "logs", "logs");
-            in.deadLetters().sinkTo(deadLetters);
+            sinkDeadLetters(List.of(in.deadLetters()), deadLetters, written);
             LogsOutputs out = LogsJob.buildPipeline(tap(in.records(), taps.logs(), "logs-tap"),
                     LogsJob.Settings.of(o).withRecords(rawLogs));
             logsOut = Optional.of(out);
-            sinkDeadLetters(out.deadLetters(), deadLetters);
+            sinkDeadLetters(out.deadLetters(), deadLetters, written);
             if (postgres != null) {
                 postgres.logs(out);
             }
@@ -213,6 +219,9 @@ public final class AnalyticsJob {
             if (rawLogs) {
                 clickhouse.logRecords(out.records());
             }
+        }
+        if (postgres != null && !written.isEmpty()) {
+            postgres.deadLetterCounts(DeadLetterTallies.count(written));
         }
         // incidents from the rows above; not in a replay (baselines need everything before the range)
         if (jobs.contains(IncidentsJob.JOB) && !o.replayRange().isSet()) {
@@ -231,7 +240,8 @@ public final class AnalyticsJob {
         return tap == null ? records : records.map(tap).returns(records.getType()).name(uid).uid(uid);
     }
 
-    private static void sinkDeadLetters(List<DeadLetterStream> streams, Sink<DeadLetter> sink) {
+    private static void sinkDeadLetters(List<DeadLetterStream> streams, Sink<DeadLetter> sink, List<DeadLetterStream> written) {
         streams.forEach(s -> s.sinkTo(sink));
+        written.addAll(streams);
     }
 }

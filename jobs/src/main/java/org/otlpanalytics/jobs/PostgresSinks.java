@@ -5,7 +5,10 @@ import org.otlpanalytics.jobs.edges.EdgesOutputs;
 import org.otlpanalytics.jobs.logs.LogsOutputs;
 import org.otlpanalytics.jobs.metrics.MetricsOutputs;
 import org.otlpanalytics.jobs.red.RedOutputs;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.otlpanalytics.jobs.sink.postgres.AgeGraph;
+import org.otlpanalytics.jobs.sink.postgres.DeadLetterCountRowMapper;
+import org.otlpanalytics.operators.ingest.DeadLetterCount;
 import org.otlpanalytics.jobs.sink.postgres.LiveGraphSink;
 import org.otlpanalytics.jobs.sink.postgres.LogPatternRowMapper;
 import org.otlpanalytics.jobs.sink.postgres.LogPatternWindowRowMapper;
@@ -14,6 +17,7 @@ import org.otlpanalytics.jobs.sink.postgres.PostgresSinkConfig;
 import org.otlpanalytics.jobs.sink.postgres.PostgresUpsertSink;
 import org.otlpanalytics.jobs.sink.postgres.RedRowMapper;
 import org.otlpanalytics.jobs.sink.postgres.ServiceCallRowMapper;
+import org.otlpanalytics.jobs.sink.postgres.SpanAttrRowMapper;
 import org.otlpanalytics.jobs.sink.postgres.TopoEdgeRowMapper;
 import org.otlpanalytics.jobs.sink.postgres.UseRowMapper;
 
@@ -64,9 +68,11 @@ public final class PostgresSinks {
         return config;
     }
 
-    /** {@code red_1m}. */
+    /** {@code red_1m} and {@code span_attr_1m}. */
     public void red(RedOutputs out) {
         out.rows().sinkTo(new PostgresUpsertSink<>(config, new RedRowMapper(spansTopic))).name("red-1m-sink").uid("red-1m-sink");
+        out.attributes().sinkTo(new PostgresUpsertSink<>(config, new SpanAttrRowMapper(spansTopic)))
+                .name("span-attr-1m-sink").uid("span-attr-1m-sink");
     }
 
     /** {@code service_call_5m}, {@code topo_edge_time} and, outside replays, the live graph ({@code live_edge}, AGE). */
@@ -78,6 +84,12 @@ public final class PostgresSinks {
         // one writer: AGE's MERGE is not safe against a concurrent MERGE of the same vertex
         out.liveEdges().ifPresent(live -> live.sinkTo(new LiveGraphSink(config, ageMode, ageGraph))
                 .name("live-graph-sink").uid("live-graph-sink").setParallelism(1));
+    }
+
+    /** {@code dead_letter_1m}: the dead letters the job wrote, counted per minute, topic, stage and kind. */
+    public void deadLetterCounts(DataStream<DeadLetterCount> counts) {
+        counts.sinkTo(new PostgresUpsertSink<>(config, new DeadLetterCountRowMapper()))
+                .name("dead-letter-1m-sink").uid("dead-letter-1m-sink");
     }
 
     /** {@code event_envelope} and {@code evidence_link}. */

@@ -65,4 +65,20 @@ class AnalyticsJobTest {
         assertThatThrownBy(() -> uids(options(JobOptions.SINKS, "postgres,mongodb")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--sinks").hasMessageContaining("mongodb");
     }
+
+    @Test
+    void tenantAndResourceLimitsSitBetweenPreAggregationAndAggregation() {
+        assertThat(uids(options(JobOptions.JOBS, "red,edges"))).contains("red-tenant-limit", "red-resource-limit",
+                "red-series-limit", "edge-tenant-limit", "edge-caller-limit", "edge-callee-limit", "edge-series-limit");
+    }
+
+    @Test
+    void rejectsANegativeLimitNamingTheOption() {
+        assertThatThrownBy(() -> uids(options(JobOptions.LIMITS_MAX_RESOURCES_PER_TENANT, "-1")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--limits-max-resources-per-tenant");
+        assertThatThrownBy(() -> uids(options(JobOptions.LIMITS_MAX_TENANTS, "-5")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--limits-max-tenants");
+        assertThatThrownBy(() -> uids(options(JobOptions.LIMITS_MAX_SERIES_PER_TENANT, "-1")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--limits-max-series-per-tenant");
+    }
 }

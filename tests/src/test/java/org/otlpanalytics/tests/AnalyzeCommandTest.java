@@ -9,15 +9,23 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.otlpanalytics.jobs.cli.AnalyzeCommand;
 import org.otlpanalytics.jobs.demo.TelemetryGenerator;
+import org.otlpanalytics.jobs.embedded.PostgresServer;
+import org.otlpanalytics.operators.sketch.LogHistogram;
+import org.otlpanalytics.tests.support.Pipelines;
+import org.otlpanalytics.tests.support.RangeData;
+import org.otlpanalytics.tests.support.RangeData.Fact;
 import org.otlpanalytics.tests.support.RedOracle;
 
 /**
- * {@code analyze --dir DIR --out OUT} on a capture folder of raw OTLP/HTTP bodies: red_1m.csv has
- * a row per expected series with exactly the oracle's calls and errors, and readable names. With a
+ * {@code analyze --dir DIR --out OUT --jdbc-url URL} on a capture folder of raw OTLP/HTTP bodies,
+ * into a database the test starts as "the user's own": red_1m.csv has a row per expected series
+ * with exactly the oracle's calls and errors, and readable names; the rows are in that database;
+ * red_range.csv and service_range.csv hold the whole capture's series with true quantiles. With a
  * ClickHouse server at hand, OUT/clickhouse/ holds the same rows under the same column names.
  */
 class AnalyzeCommandTest {
@@ -35,7 +43,13 @@ class AnalyzeCommandTest {
             oracle.add(m.value);
         }
         Path out = tmp.resolve("out");
-        AnalyzeCommand.main(new String[] {"--dir", capture.toString(), "--out", out.toString()});
+        // the user's own database (--jdbc-url): here a PostgreSQL the test starts
+        try (PostgresServer own = PostgresServer.start()) {
+            AnalyzeCommand.main(new String[] {"--dir", capture.toString(), "--out", out.toString(), "--jdbc-url", own.jdbcUrl()});
+            assertThat(Pipelines.rows(own, "SELECT count(*) FROM red_1m"))
+                    .containsExactly(Integer.toString(Files.readAllLines(out.resolve("red_1m.csv")).size() - 1));
+        }
+        checkRangeCsv(out, msgs);
 
         List<String> lines = Files.readAllLines(out.resolve("red_1m.csv"));
         String[] header = lines.get(0).split(",");
@@ -96,6 +110,54 @@ class AnalyzeCommandTest {
             out.add(String.join("\t", v));
         }
         return out;
+    }
+
+    /**
+     * red_range.csv and service_range.csv: one row per series (per service of its SERVER and
+     * CONSUMER spans) over the whole capture, calls and errors exact, quantiles within the log
+     * histogram's 0.5% of the exact nearest-rank value (plus the CSV's rounding to 0.001 ms), distinct
+     * traces within 3 standard errors of the HLL.
+     */
+    private static void checkRangeCsv(Path out, List<TelemetryGenerator.Message> msgs) throws Exception {
+        List<Fact> facts = new java.util.ArrayList<>();
+        for (TelemetryGenerator.Message m : msgs) {
+            facts.addAll(RangeData.factsOf(m.value));
+        }
+        checkRange(out.resolve("red_range.csv"), List.of("tenant", "service", "operation", "span_kind"),
+                facts.stream().collect(Collectors.groupingBy(f -> f.tenant() + "|" + f.service() + "|" + f.operation() + "|" + f.kind())));
+        checkRange(out.resolve("service_range.csv"), List.of("tenant", "service"), facts.stream()
+                .filter(f -> f.kind().equals("SERVER") || f.kind().equals("CONSUMER"))
+                .collect(Collectors.groupingBy(f -> f.tenant() + "|" + f.service())));
+    }
+
+    private static void checkRange(Path csv, List<String> keys, Map<String, List<Fact>> expected) throws Exception {
+        List<String> lines = Files.readAllLines(csv);
+        List<String> header = parseCsvLine(lines.get(0));
+        List<String> cols = new java.util.ArrayList<>(keys);
+        cols.addAll(List.of("calls", "errors", "p50_ms", "p95_ms", "p99_ms", "distinct_traces"));
+        assertThat(header).as("%s columns", csv).containsExactlyElementsOf(cols);
+        Map<String, List<String>> actual = new HashMap<>();
+        for (String line : lines.subList(1, lines.size())) {
+            List<String> f = parseCsvLine(line);
+            assertThat(actual.put(String.join("|", f.subList(0, keys.size())), f)).as("one row per key in %s", csv).isNull();
+        }
+        assertThat(actual.keySet()).as(csv.toString()).containsExactlyInAnyOrderElementsOf(expected.keySet()).isNotEmpty();
+        double hll = 3 * 1.04 / Math.sqrt(2048);
+        expected.forEach((k, fs) -> {
+            List<String> row = actual.get(k);
+            int n = keys.size();
+            assertThat(Long.parseLong(row.get(n))).as("calls %s", k).isEqualTo(fs.size());
+            assertThat(Long.parseLong(row.get(n + 1))).as("errors %s", k).isEqualTo(fs.stream().filter(Fact::error).count());
+            double[] qs = {0.50, 0.95, 0.99};
+            for (int i = 0; i < 3; i++) {
+                double exact = RangeData.nearestRank(fs, qs[i]);
+                assertThat(Double.parseDouble(row.get(n + 2 + i))).as("p%d %s", Math.round(qs[i] * 100), k)
+                        .isCloseTo(exact, org.assertj.core.data.Offset.offset(LogHistogram.RELATIVE_ACCURACY * exact + 0.0005 + 1e-9));
+            }
+            long traces = fs.stream().map(f -> f.traceHi() + ":" + f.traceLo()).distinct().count();
+            assertThat(Double.parseDouble(row.get(n + 5))).as("distinct traces %s", k)
+                    .isCloseTo(traces, org.assertj.core.data.Offset.offset(hll * traces + 0.05));
+        });
     }
 
     /** RFC 4180 line parser (quotes, doubled quotes, commas inside quotes). */

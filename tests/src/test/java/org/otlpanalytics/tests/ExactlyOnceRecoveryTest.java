@@ -38,10 +38,17 @@ class ExactlyOnceRecoveryTest {
 
     static final String RED_ROWS = "SELECT r.bucket, t.code, d.urn, r.operation, r.span_kind, r.status, r.calls, r.errors, "
             + "r.duration_sum_ms, r.p50_ms, r.p95_ms, r.p99_ms, r.distinct_traces, r.duration_kll, r.trace_hll, "
+            + "r.duration_min_ms, r.duration_max_ms, r.duration_idx, r.duration_cnt, r.trace_hll_regs, "
             + "k.partitions, k.offset_from, k.offset_to, k.time_from, k.time_to "
             + "FROM red_1m r JOIN dim_tenant t USING (tenant_id) JOIN dim_resource d USING (resource_id) "
             + "LEFT JOIN kafka_locator k ON k.id = r.sample_ref "
             + "ORDER BY 1, 2, 3, 4, 5, 6";
+    /** The span dimensions' top values and distinct counts (issue 9), with their sketches. */
+    static final String SPAN_ATTR_ROWS = "SELECT a.bucket, t.code, d.urn, a.attribute, a.spans, a.items, a.counts, a.max_error, "
+            + "a.distinct_values, a.hll_regs, a.hll, a.items_sketch, a.sample_ref FROM span_attr_1m a "
+            + "JOIN dim_tenant t USING (tenant_id) JOIN dim_resource d USING (resource_id) ORDER BY 1, 2, 3, 4";
+    /** The dead letters counted per minute (issue 9, pipeline health). */
+    static final String DEAD_LETTER_ROWS = "SELECT bucket, source_topic, stage, kind, dead_letters FROM dead_letter_1m ORDER BY 1, 2, 3, 4";
 
     @ParameterizedTest(name = "state backend {0}")
     @ValueSource(strings = {"hashmap", "rocksdb"})
@@ -64,6 +71,10 @@ class ExactlyOnceRecoveryTest {
             Pipelines.runRed(options(clean, topic, deadLetters, backend, "clean"), new Throttle<>());
             List<String> expected = Pipelines.rows(clean, RED_ROWS);
             assertThat(expected).hasSizeGreaterThan(50);
+            List<String> expectedAttrs = Pipelines.rows(clean, SPAN_ATTR_ROWS);
+            assertThat(expectedAttrs).as("error routes and slow peers were counted").hasSizeGreaterThan(5);
+            List<String> expectedDeadLetters = Pipelines.rows(clean, DEAD_LETTER_ROWS);
+            assertThat(expectedDeadLetters).as("the late copies were counted").isNotEmpty();
             List<ConsumerRecord<byte[], byte[]>> late = RedEndToEndTest.readAll(SERVICES.kafka().bootstrapServers(), deadLetters, 1);
             assertThat(late).as("the clean run dead-lettered the late copies")
                     .anySatisfy(r -> assertThat(RedEndToEndTest.header(r, DeadLetterSerializer.HEADER_REASON)).startsWith("late: "));
@@ -75,6 +86,8 @@ class ExactlyOnceRecoveryTest {
             List<String> actual = Pipelines.rows(failing, RED_ROWS);
 
             assertThat(actual).containsExactlyElementsOf(expected);
+            assertThat(Pipelines.rows(failing, SPAN_ATTR_ROWS)).containsExactlyElementsOf(expectedAttrs);
+            assertThat(Pipelines.rows(failing, DEAD_LETTER_ROWS)).containsExactlyElementsOf(expectedDeadLetters);
         }
     }
 

@@ -18,13 +18,14 @@ import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseSchema;
 import org.otlpanalytics.jobs.sink.postgres.SchemaMigrator;
 
 /**
- * {@code analyze --dir DIR --out OUT}: a capture folder processed end to end on embedded services
- * (Kafka, PostgreSQL, MiniCluster), bounded, and every output table written to
- * {@code OUT/<table>.csv}. When a ClickHouse server is available ({@code --clickhouse auto}, the
- * default: a {@code clickhouse-server} binary is installed, or {@value ClickHouseServer#URL_ENV} or
- * {@code --clickhouse-url} names a server; {@code true} requires one, {@code false} skips it) the same
- * run also writes to ClickHouse, and its tables, read duplicate-free, go to
- * {@code OUT/clickhouse/<table>.csv}.
+ * {@code analyze --dir DIR --out OUT [--jdbc-url URL]}: a capture folder processed end to end on
+ * embedded services (Kafka, PostgreSQL unless {@code --jdbc-url} names the user's own, MiniCluster),
+ * bounded, and every output table written to {@code OUT/<table>.csv}, with {@code red_range.csv}
+ * and {@code service_range.csv} over the whole capture from the dashboards' range SQL. When a
+ * ClickHouse server is available ({@code --clickhouse auto}, the default: a {@code clickhouse-server}
+ * binary is installed, or {@value ClickHouseServer#URL_ENV} or {@code --clickhouse-url} names a server;
+ * {@code true} requires one, {@code false} skips it) the same run also writes to ClickHouse, and its
+ * tables, read duplicate-free, go to {@code OUT/clickhouse/<table>.csv}.
  */
 public final class AnalyzeCommand {
     public static final String OUT = "out";
@@ -47,11 +48,14 @@ public final class AnalyzeCommand {
             throw new IllegalStateException("--clickhouse true, but " + unavailable);
         }
         boolean clickhouse = !mode.equals("false") && unavailable == null;
-        System.err.println("starting embedded Kafka and PostgreSQL" + (clickhouse && !userServer ? " and ClickHouse" : "") + "...");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(); PostgresServer pg = PostgresServer.start();
+        // --jdbc-url: the user's own database (to open the capture in their Grafana), else an embedded one
+        String userJdbc = given.get(JobOptions.JDBC_URL);
+        System.err.println("starting embedded Kafka" + (userJdbc == null ? " and PostgreSQL" : "")
+                + (clickhouse && !userServer ? " and ClickHouse" : "") + "...");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); PostgresServer pg = userJdbc == null ? PostgresServer.start() : null;
                 ClickHouseServer ch = clickhouse && !userServer ? ClickHouseServer.start() : null) {
             JobOptions o = Environments.withLocalDefaults(given.with(JobOptions.BOOTSTRAP, kafka.bootstrapServers())
-                    .with(JobOptions.JDBC_URL, pg.jdbcUrl())
+                    .with(JobOptions.JDBC_URL, userJdbc != null ? userJdbc : pg.jdbcUrl())
                     .with(JobOptions.BOUNDED, "true")
                     .with(JobOptions.STARTING_OFFSETS, "earliest")
                     .with(JobOptions.CHECKPOINT_INTERVAL, "2s"));
@@ -80,7 +84,7 @@ public final class AnalyzeCommand {
             AnalyticsJob.build(env, o);
             System.err.println("running jobs " + o.get(JobOptions.JOBS) + " over the capture...");
             env.execute("otlp-analytics analyze");
-            try (Connection c = pg.connect()) {
+            try (Connection c = AnalyticsJob.postgres(o).connect()) {
                 Map<String, Integer> rows = CsvExport.exportAll(c, out);
                 rows.forEach((t, n) -> System.out.println(out.resolve(t + ".csv") + "\t" + n + " rows"));
             }

@@ -21,6 +21,9 @@ import java.util.Map;
 public final class CsvExport {
     static final String ISO = "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'";
 
+    /** From the first minute red_1m holds to the end of its last. */
+    static final String WHOLE_RANGE = "(SELECT min(bucket) FROM red_1m), (SELECT max(bucket) + interval '1 minute' FROM red_1m)";
+
     /** Table name → query. Tables that do not exist (job not run) are skipped. */
     static final Map<String, String> QUERIES = new LinkedHashMap<>();
 
@@ -31,6 +34,16 @@ public final class CsvExport {
                 + "round(r.p99_ms::numeric, 3) AS p99_ms, round(r.distinct_traces::numeric, 1) AS distinct_traces, "
                 + "r.sample_ref FROM red_1m r JOIN dim_tenant t USING (tenant_id) JOIN dim_resource d USING (resource_id) "
                 + "ORDER BY r.bucket, t.code, d.name, r.operation, r.span_kind, r.status");
+        // the whole capture by the range SQL the dashboards use (V31): every minute's histogram and
+        // HLL registers merged, so the quantiles and distinct counts are those of the whole range
+        QUERIES.put("red_range", "SELECT tenant, service, operation, span_kind, calls, errors, "
+                + "round(p50_ms::numeric, 3) AS p50_ms, round(p95_ms::numeric, 3) AS p95_ms, round(p99_ms::numeric, 3) AS p99_ms, "
+                + "round(distinct_traces::numeric, 1) AS distinct_traces FROM red_range(" + WHOLE_RANGE + ") "
+                + "ORDER BY tenant, service, operation, span_kind");
+        QUERIES.put("service_range", "SELECT tenant, service, calls, errors, "
+                + "round(p50_ms::numeric, 3) AS p50_ms, round(p95_ms::numeric, 3) AS p95_ms, round(p99_ms::numeric, 3) AS p99_ms, "
+                + "round(distinct_traces::numeric, 1) AS distinct_traces FROM service_range(" + WHOLE_RANGE + ") "
+                + "ORDER BY tenant, service");
         // service-call edges: caller/callee are service names, or the peer's name (redis, postgresql, kafka, user)
         QUERIES.put("service_call_5m", "SELECT to_char(e.bucket AT TIME ZONE 'UTC', " + ISO + ") AS bucket, t.code AS tenant, "
                 + "s.name AS caller, d.name AS callee, e.calls, e.errors, round(e.p50_ms::numeric, 3) AS p50_ms, "
@@ -104,7 +117,8 @@ public final class CsvExport {
     }
 
     /** Files named after something other than their table. */
-    static final Map<String, String> TABLES = Map.of("incidents", "event_envelope", "evidence", "evidence_link");
+    static final Map<String, String> TABLES = Map.of("incidents", "event_envelope", "evidence", "evidence_link",
+            "red_range", "red_1m", "service_range", "red_1m");
 
     private CsvExport() {}
 

@@ -32,6 +32,16 @@ public final class JobOptions {
     /** Records dated more than this after their Kafka record timestamp are dead-lettered (counted). */
     public static final String MAX_FUTURE_SKEW = "max-future-skew";
     public static final String CARDINALITY_LIMIT = "red-cardinality-limit";
+    /** Built-in span dimensions whose top values and distinct counts RED keeps per service and minute. */
+    public static final String RED_DIMENSIONS = "red-dimensions";
+    /** Span attribute keys counted the same way (top values, distinct count), e.g. enduser.id. */
+    public static final String RED_ATTRIBUTES = "red-attributes";
+    /** CLIENT/PRODUCER spans at least this long count for the slow.peer dimension. */
+    public static final String RED_SLOW_CALL_THRESHOLD = "red-slow-call-threshold";
+    /** Values listed per service, minute and dimension in span_attr_1m. */
+    public static final String RED_TOPK_ITEMS = "red-topk-items";
+    /** Values counted exactly per series, minute and dimension before the rest fold into the error bound. */
+    public static final String RED_TOPK_MAX_VALUES = "red-topk-max-values";
     /** Patterns kept per (tenant, service) before the least recently used is evicted (counted). */
     public static final String LOG_PATTERNS_MAX_CLUSTERS = "log-patterns-max-clusters";
     /** Log records one (tenant, service) may buffer while waiting for the watermark. */
@@ -47,6 +57,12 @@ public final class JobOptions {
     public static final String METRICS_SERIES_IDLE_TIMEOUT = "metrics-series-idle-timeout";
     public static final String METRICS_MAX_SERIES_PER_RESOURCE = "metrics-max-series-per-resource";
     public static final String METRICS_FIRST_POINT_MAX_INTERVAL = "metrics-first-point-max-interval";
+    /** Distinct tenants kept per window (RED minute, edge slot); the rest fold into tenant {@code overflow}. 0 = no limit. */
+    public static final String LIMITS_MAX_TENANTS = "limits-max-tenants";
+    /** Distinct services, callers and callees kept per tenant and window; the rest fold into {@code urn:svc:overflow/other}. 0 = no limit. */
+    public static final String LIMITS_MAX_RESOURCES_PER_TENANT = "limits-max-resources-per-tenant";
+    /** Distinct RED series (service, operation) and edges (caller, callee) kept per tenant and window. 0 = no limit. */
+    public static final String LIMITS_MAX_SERIES_PER_TENANT = "limits-max-series-per-tenant";
     /** Checkpoint directory (URI); empty = the cluster's configuration decides. */
     public static final String CHECKPOINT_DIR = "checkpoint-dir";
     /** State backend: {@code rocksdb} or {@code hashmap}; empty = the cluster's configuration decides. */
@@ -111,6 +127,11 @@ public final class JobOptions {
         DEFAULTS.put(IDLENESS, "30s");
         DEFAULTS.put(MAX_FUTURE_SKEW, "10m");
         DEFAULTS.put(CARDINALITY_LIMIT, "1000");
+        DEFAULTS.put(RED_DIMENSIONS, "error.route,error.type,slow.peer");
+        DEFAULTS.put(RED_ATTRIBUTES, "");
+        DEFAULTS.put(RED_SLOW_CALL_THRESHOLD, "500ms");
+        DEFAULTS.put(RED_TOPK_ITEMS, "20");
+        DEFAULTS.put(RED_TOPK_MAX_VALUES, "200");
         DEFAULTS.put(LOG_PATTERNS_MAX_CLUSTERS, "5000");
         DEFAULTS.put(LOG_PATTERNS_BUFFER_MAX_RECORDS, "100000");
         DEFAULTS.put(EDGES_STORE_TTL, "10s");
@@ -124,6 +145,9 @@ public final class JobOptions {
         DEFAULTS.put(METRICS_SERIES_IDLE_TIMEOUT, "15m");
         DEFAULTS.put(METRICS_MAX_SERIES_PER_RESOURCE, "5000");
         DEFAULTS.put(METRICS_FIRST_POINT_MAX_INTERVAL, "5m");
+        DEFAULTS.put(LIMITS_MAX_TENANTS, "1000");
+        DEFAULTS.put(LIMITS_MAX_RESOURCES_PER_TENANT, "10000");
+        DEFAULTS.put(LIMITS_MAX_SERIES_PER_TENANT, "100000");
         DEFAULTS.put(CHECKPOINT_DIR, "");
         DEFAULTS.put(STATE_BACKEND, "");
         DEFAULTS.put(RESTART_STRATEGY, "");

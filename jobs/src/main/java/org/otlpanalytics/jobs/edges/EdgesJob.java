@@ -9,6 +9,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.config.ReplayRange;
 import org.otlpanalytics.jobs.ingest.DeadLetterStream;
+import org.otlpanalytics.jobs.limits.LimitOptions;
+import org.otlpanalytics.jobs.limits.Limiters;
 import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
 import org.otlpanalytics.operators.edges.Edge;
 import org.otlpanalytics.operators.edges.EdgePairer;
@@ -50,10 +52,10 @@ public final class EdgesJob {
 
     /** The pipeline's settings, parsed once from the job options. */
     public record Settings(EdgeStoreOptions store, ServiceCallOptions serviceCalls, TopologyOptions topology,
-            int maxPeersPerCaller, String topic, ReplayRange replay) {
+            int maxPeersPerCaller, LimitOptions limits, String topic, ReplayRange replay) {
         public static Settings of(JobOptions o) {
             return new Settings(storeOptions(o), serviceCallOptions(o), topologyOptions(o),
-                    o.getInt(JobOptions.EDGES_MAX_PEERS_PER_CALLER), o.require(JobOptions.SPANS_TOPIC), o.replayRange());
+                    o.getInt(JobOptions.EDGES_MAX_PEERS_PER_CALLER), LimitOptions.of(o), o.require(JobOptions.SPANS_TOPIC), o.replayRange());
         }
     }
 
@@ -107,14 +109,16 @@ public final class EdgesJob {
                 .transform("edge-preaggregate", EdgePartialSerializer.TYPE,
                         new EdgePreAggregator(slot, lateness, PREAGGREGATE_MAX_ENTRIES))
                 .uid("edge-preaggregate");
+        // bounded tenants, callers and callees per tenant: those with the smallest hashes are kept, the rest fold into one
+        DataStream<EdgePartial> limited = Limiters.edges(partials, s.limits(), slot, lateness);
         // bounded peers per caller and slot: the peers with the smallest hashes are kept, the rest fold into one
-        SingleOutputStreamOperator<EdgePartial> toPeers = partials.filter(VirtualPeerLimiter::toVirtualPeer)
+        SingleOutputStreamOperator<EdgePartial> toPeers = limited.filter(VirtualPeerLimiter::toVirtualPeer)
                 .name("edge-to-virtual-peers").uid("edge-to-virtual-peers")
                 .keyBy(VirtualPeerLimiter::callerKey, Types.STRING)
                 .transform("edge-peer-limit", EdgePartialSerializer.TYPE, new HorizonKeyedProcessOperator<>(
                         new VirtualPeerLimiter(s.maxPeersPerCaller(), slot, lateness)))
                 .uid("edge-peer-limiter");
-        DataStream<EdgePartial> bounded = partials.filter(p -> !p.toVirtualPeer())
+        DataStream<EdgePartial> bounded = limited.filter(p -> !p.toVirtualPeer())
                 .name("edge-between-services").uid("edge-between-services")
                 .union(toPeers);
         // per directed edge: 5-minute calls, errors and quantiles

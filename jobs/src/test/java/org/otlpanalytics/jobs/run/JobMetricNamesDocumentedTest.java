@@ -9,11 +9,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.otlpanalytics.jobs.limits.Limiters;
 import org.otlpanalytics.jobs.sink.postgres.LiveGraphWriter;
 import org.otlpanalytics.jobs.sink.rejected.RejectedRowPublisher;
 import org.otlpanalytics.operators.edges.EdgePairerMetrics;
 import org.otlpanalytics.operators.edges.OfferResult;
 import org.otlpanalytics.operators.incidents.IncidentDetector;
+import org.otlpanalytics.operators.limits.LimiterMetrics;
 import org.otlpanalytics.operators.logs.LogPatternMetrics;
 import org.otlpanalytics.operators.metrics.MetricPipelineMetrics;
 import org.otlpanalytics.operators.red.RedMetrics;
@@ -32,7 +34,7 @@ class JobMetricNamesDocumentedTest {
 
         List<String> names = new ArrayList<>();
         for (Class<?> holder : List.of(RedMetrics.class, EdgePairerMetrics.class, LogPatternMetrics.class,
-                MetricPipelineMetrics.class, TopologyMetrics.class,
+                MetricPipelineMetrics.class, TopologyMetrics.class, LimiterMetrics.class, Limiters.class,
                 org.otlpanalytics.jobs.sink.clickhouse.ClickHouseSinkMetrics.class)) {
             names.addAll(stringConstants(holder));
         }

@@ -60,6 +60,11 @@ public final class DurationStats {
         return DeterministicKll.build(histogram, k);
     }
 
+    /** The durations (ms), for the sparse bucket arrays SQL merges. */
+    public LogHistogram histogram() {
+        return histogram;
+    }
+
     public void write(DataOutput out) throws IOException {
         out.writeLong(count);
         out.writeLong(sumNanos);

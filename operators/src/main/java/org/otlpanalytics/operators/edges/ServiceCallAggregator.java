@@ -127,12 +127,20 @@ public class ServiceCallAggregator extends KeyedProcessFunction<String, EdgePart
         r.p99Ms = kll.isEmpty() ? 0 : kll.getQuantile(0.99);
         r.durationSumMs = main.sumMillis();
         r.kll = kll.toByteArray();
+        r.durationIdx = main.histogram().sparseIndexes();
+        r.durationCnt = main.histogram().sparseCounts();
+        r.durationMinMs = main.histogram().min();
+        r.durationMaxMs = main.histogram().max();
+        r.serverIdx = c.server.histogram().sparseIndexes();
+        r.serverCnt = c.server.histogram().sparseCounts();
         r.serverCalls = c.server.count();
         if (!c.server.isEmpty()) {
             KllDoublesSketch s = main == c.server ? kll : c.server.kll(options.kllK());
             r.serverP50Ms = s.getQuantile(0.50);
             r.serverP95Ms = s.getQuantile(0.95);
             r.serverKll = s.toByteArray();
+            r.serverMinMs = c.server.histogram().min();
+            r.serverMaxMs = c.server.histogram().max();
         }
         r.firstSeenMillis = c.firstMillis;
         r.lastSeenMillis = c.lastMillis;

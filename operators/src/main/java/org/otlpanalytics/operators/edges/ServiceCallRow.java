@@ -33,11 +33,25 @@ public class ServiceCallRow {
     public double p99Ms;
     public double durationSumMs;
     public byte[] kll;
+    /**
+     * The log histogram of the {@link #durationSide} durations as SQL merges it (sparse bucket
+     * indexes and counts, see {@link org.otlpanalytics.operators.sketch.LogHistogram#sparseIndexes})
+     * with their exact min and max (ms).
+     */
+    public int[] durationIdx;
+    public long[] durationCnt;
+    public double durationMinMs;
+    public double durationMaxMs;
     public long serverCalls;
     public double serverP50Ms = Double.NaN;
     public double serverP95Ms = Double.NaN;
     /** KLL of the server-side durations; null when the callee is virtual. */
     public byte[] serverKll;
+    /** The server-side histogram as SQL merges it; empty arrays (and NaN bounds) when the callee is virtual. */
+    public int[] serverIdx;
+    public long[] serverCnt;
+    public double serverMinMs = Double.NaN;
+    public double serverMaxMs = Double.NaN;
     public long firstSeenMillis;
     public long lastSeenMillis;
     /** Hex trace id of one call of the bucket (a failed one when there are errors). */

@@ -10,7 +10,8 @@ import org.otlpanalytics.operators.common.CodecSerializer;
 /** Checkpoint form of a {@link RedAccumulator}; the format version is the first byte of every value. */
 public final class RedAccumulatorSerializer extends CodecSerializer<RedAccumulator> {
     private static final long serialVersionUID = 1L;
-    static final int VERSION = 1;
+    /** 2: with the span dimensions' counts; 1 (before them) is still read. */
+    static final int VERSION = 2;
 
     @Override
     public RedAccumulator createInstance() {
@@ -26,10 +27,10 @@ public final class RedAccumulatorSerializer extends CodecSerializer<RedAccumulat
     @Override
     protected RedAccumulator read(DataInputView in) throws IOException {
         int version = in.readByte();
-        if (version != VERSION) {
-            throw new IOException("unknown RedAccumulator state version " + version + " (this build reads " + VERSION + ")");
+        if (version < 1 || version > VERSION) {
+            throw new IOException("unknown RedAccumulator state version " + version + " (this build reads 1.." + VERSION + ")");
         }
-        return RedAccumulator.read(in);
+        return RedAccumulator.read(in, version);
     }
 
     @Override

@@ -21,6 +21,8 @@ import org.otlpanalytics.operators.common.StableHash;
 import org.otlpanalytics.operators.common.time.EpochWindows;
 import org.otlpanalytics.operators.common.time.KeyedWindows;
 import org.otlpanalytics.operators.common.time.WatermarkHorizon;
+import org.otlpanalytics.operators.sketch.HllRegisters;
+import org.otlpanalytics.operators.sketch.LogHistogram;
 import org.otlpanalytics.schemas.traces.SpanRecord;
 
 /**
@@ -47,6 +49,9 @@ public class RedAggregator extends KeyedProcessFunction<String, RedPartial, RedR
     public static final String OVERFLOW_OPERATION = "__overflow__";
     public static final OutputTag<SpanRecord> LATE_SPANS =
             new OutputTag<>("red-late-spans", TypeInformation.of(SpanRecord.class));
+    /** The values of the span dimensions per service and minute ({@code span_attr_1m}), emitted with the minute's rows. */
+    public static final OutputTag<SpanAttrRow> SPAN_ATTRS =
+            new OutputTag<>("red-span-attributes", TypeInformation.of(SpanAttrRow.class));
     /** Partials later than the allowed lateness at this operator (counted, dead-lettered). */
     public static final OutputTag<RedPartial> LATE_PARTIALS =
             new OutputTag<>("red-late-partials", TypeInformation.of(RedPartial.class));
@@ -127,7 +132,7 @@ public class RedAggregator extends KeyedProcessFunction<String, RedPartial, RedR
                 acc = new RedAccumulator(options.hllLgK());
             }
         }
-        acc.merge(partial);
+        acc.merge(partial, options.topkMaxValues());
         series.put(key, acc);
         w.range.merge((KafkaRange) st[1]);
         aggregated.inc(partial.calls);
@@ -139,6 +144,9 @@ public class RedAggregator extends KeyedProcessFunction<String, RedPartial, RedR
         if (w.fired) {
             // late but within the allowed lateness: the row is rewritten with the new totals
             emit(w, key, acc, out);
+            if (partial.dims != null) {
+                emitDimensions(w, bucket, ctx);
+            }
         }
     }
 
@@ -180,7 +188,7 @@ public class RedAggregator extends KeyedProcessFunction<String, RedPartial, RedR
             if (o == null) {
                 o = new RedAccumulator(options.hllLgK());
             }
-            o.merge(e.getValue());
+            o.merge(e.getValue(), options.topkMaxValues());
             series.put(ok, o);
             w.foldedSpans += e.getValue().calls;
             folded.inc(e.getValue().calls);
@@ -190,11 +198,14 @@ public class RedAggregator extends KeyedProcessFunction<String, RedPartial, RedR
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<RedRow> out) throws Exception {
         windows.onTimer(timestamp, (start, w) -> {
+            DimensionCounts[] dims = new DimensionCounts[options.dimensions().size()];
             for (Map.Entry<RedSeriesKey, RedAccumulator> e : series.entries()) {
                 if (e.getKey().bucketStartMillis == start) {
                     emit(w, e.getKey(), e.getValue(), out);
+                    mergeDimensions(dims, e.getValue());
                 }
             }
+            emitDimensions(w, start, dims, ctx);
         }, (start, w) -> {
             Iterator<Map.Entry<RedSeriesKey, RedAccumulator>> it = series.iterator();
             while (it.hasNext()) {
@@ -211,6 +222,37 @@ public class RedAggregator extends KeyedProcessFunction<String, RedPartial, RedR
                 admitted.clear();
             }
         });
+    }
+
+    /** Re-emits the dimension rows of a minute after a late partial changed them. */
+    private void emitDimensions(RedWindow w, long bucket, Context ctx) throws Exception {
+        DimensionCounts[] dims = new DimensionCounts[options.dimensions().size()];
+        for (Map.Entry<RedSeriesKey, RedAccumulator> e : series.entries()) {
+            if (e.getKey().bucketStartMillis == bucket) {
+                mergeDimensions(dims, e.getValue());
+            }
+        }
+        emitDimensions(w, bucket, dims, ctx);
+    }
+
+    private void mergeDimensions(DimensionCounts[] into, RedAccumulator a) {
+        for (int i = 0; i < into.length; i++) {
+            DimensionCounts d = a.dimension(i);
+            if (d != null) {
+                if (into[i] == null) {
+                    into[i] = new DimensionCounts(options.hllLgK());
+                }
+                into[i].merge(d, options.topkMaxValues());
+            }
+        }
+    }
+
+    private void emitDimensions(RedWindow w, long bucket, DimensionCounts[] dims, KeyedProcessFunction<String, RedPartial, RedRow>.Context ctx) {
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] != null) {
+                ctx.output(SPAN_ATTRS, SpanAttrRows.row(w, bucket, options.dimensions().name(i), dims[i], options.topkItems()));
+            }
+        }
     }
 
     private void emit(RedWindow w, RedSeriesKey k, RedAccumulator a, Collector<RedRow> out) {
@@ -233,6 +275,12 @@ public class RedAggregator extends KeyedProcessFunction<String, RedPartial, RedR
         r.distinctTraces = a.distinctTraces();
         r.kll = kll.toByteArray();
         r.hll = a.hllBytes();
+        LogHistogram h = a.durations();
+        r.durationMinMs = h.min();
+        r.durationMaxMs = h.max();
+        r.durationIdx = h.sparseIndexes();
+        r.durationCnt = h.sparseCounts();
+        r.traceRegisters = HllRegisters.dense(r.hll);
         r.range = w.range.copy();
         rows.inc();
         out.collect(r);

@@ -89,6 +89,9 @@ public class RedPreAggregator extends AbstractStreamOperator<RedPartial>
             buffer.put(k, e);
         }
         e.acc.add(s.durationNanos(), s.isError(), s.traceIdHi, s.traceIdLo);
+        if (options.dimensions().size() > 0) {
+            e.acc.addDimensions(s, options);
+        }
         e.range.add(s.kafkaPartition, s.kafkaOffset, ts);
         aggregated.inc();
         if (buffer.size() >= maxEntries) {

@@ -21,6 +21,14 @@ public class RedRow {
     public double distinctTraces;
     public byte[] kll;
     public byte[] hll;
+    /** Smallest and largest duration (ms): exact, and the clamp of the histogram's values. */
+    public double durationMinMs;
+    public double durationMaxMs;
+    /** The log histogram of the durations as SQL merges it ({@link org.otlpanalytics.operators.sketch.LogHistogram#sparseIndexes}). */
+    public int[] durationIdx;
+    public long[] durationCnt;
+    /** The 2^lgK registers of {@link #hll} ({@link org.otlpanalytics.operators.sketch.HllRegisters}). */
+    public byte[] traceRegisters;
     public KafkaRange range;
 
     public RedRow() {}

@@ -121,6 +121,18 @@ public final class CanonicalHll {
         return b;
     }
 
+    /**
+     * The 2^lgK registers (values 0..63) of {@link #toBytes()}, the form SQL merges by element-wise
+     * max ({@link HllRegisters}); a pure function of the canonical bytes, so as deterministic.
+     */
+    public byte[] registers() {
+        return HllRegisters.dense(toBytes());
+    }
+
+    public int lgK() {
+        return lgK;
+    }
+
     public void write(java.io.DataOutput out) throws java.io.IOException {
         out.writeByte(lgK);
         if (sketch == null) {

@@ -18,6 +18,8 @@ public final class LogHistogram {
     static final double LOG_GAMMA = Math.log(GAMMA);
     /** Values at or below this (ms: 1 ns) are counted in the zero bucket. */
     public static final double MIN_VALUE = 1e-6;
+    /** Index of the zero bucket (values at or below {@link #MIN_VALUE}) in the sparse form. */
+    public static final int ZERO_INDEX = Integer.MIN_VALUE;
     /** Bounds a hostile spread of values: at most this many buckets per histogram. */
     static final int MAX_BUCKETS = 4096;
 
@@ -131,6 +133,60 @@ public final class LogHistogram {
 
     private double clamp(double v) {
         return Math.max(min, Math.min(max, v));
+    }
+
+    /**
+     * The sparse form plain SQL merges ({@code red_1m.duration_idx}/{@code duration_cnt}): the
+     * indexes of the non-empty buckets in increasing order, {@link #ZERO_INDEX} first for the zero
+     * bucket. A bucket {@code i} holds the values in (γ^(i-1), γ^i]; summing the counts of equal
+     * indexes merges histograms exactly as {@link #merge} does.
+     */
+    public int[] sparseIndexes() {
+        int n = nonEmpty();
+        int[] idx = new int[n];
+        int j = 0;
+        if (zeroCount > 0) {
+            idx[j++] = ZERO_INDEX;
+        }
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] != 0) {
+                idx[j++] = minIndex + i;
+            }
+        }
+        return idx;
+    }
+
+    /** The counts of {@link #sparseIndexes}, in the same order. */
+    public long[] sparseCounts() {
+        long[] c = new long[nonEmpty()];
+        int j = 0;
+        if (zeroCount > 0) {
+            c[j++] = zeroCount;
+        }
+        for (int count : counts) {
+            if (count != 0) {
+                c[j++] = count;
+            }
+        }
+        return c;
+    }
+
+    private int nonEmpty() {
+        int n = zeroCount > 0 ? 1 : 0;
+        for (int c : counts) {
+            if (c != 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The value a bucket stands for, before clamping to [min, max]: 2γ^i/(γ+1), within
+     * {@value #RELATIVE_ACCURACY} (relative) of every value in the bucket; 0 for {@link #ZERO_INDEX}.
+     */
+    public static double representative(int index) {
+        return index == ZERO_INDEX ? 0.0 : value(index);
     }
 
     /** Visitor of {@link #forEachBucket}. */

@@ -27,17 +27,40 @@ public final class SpanDecoder implements org.otlpanalytics.schemas.OtlpDecoder<
     /** Bounds a hostile message: protobuf recursion and span count per message. */
     static final int MAX_SPANS_PER_MESSAGE = 1_000_000;
 
+    /** Longest list of extra attribute keys a decoder accepts (bounds the work per attribute). */
+    public static final int MAX_ATTRIBUTE_KEYS = 16;
+
     private final Encoding encoding;
+    private final String[] attributeKeys;
+    /** Non-null: every span attribute and resource attribute is kept, bounded ({@link SpanRecord#spanAttributes}). */
     private final AttributeLimits attributes;
 
-    /** A decoder that leaves {@link SpanRecord#attributes} and {@link SpanRecord#resourceAttributes} null. */
+    /** A decoder that leaves {@link SpanRecord#attributes}, {@link SpanRecord#spanAttributes} and {@link SpanRecord#resourceAttributes} null. */
     public SpanDecoder(Encoding encoding) {
-        this(encoding, null);
+        this(encoding, java.util.List.of(), null);
     }
 
-    /** {@code attributes} non-null: spans carry their attributes and their resource's, bounded by it. */
-    public SpanDecoder(Encoding encoding, AttributeLimits attributes) {
+    /**
+     * A decoder that also keeps the values of {@code attributeKeys} (string-valued or rendered as
+     * strings, sanitized and cut like names) in {@link SpanRecord#attributes}; other attributes are
+     * skipped as before, so the cost is one key comparison per attribute and configured key.
+     */
+    public SpanDecoder(Encoding encoding, java.util.List<String> attributeKeys) {
+        this(encoding, attributeKeys, null);
+    }
+
+    /**
+     * As {@link #SpanDecoder(Encoding, java.util.List)}; {@code attributes} non-null: spans also carry all
+     * their attributes and their resource's ({@link SpanRecord#spanAttributes}, {@link
+     * SpanRecord#resourceAttributes}), bounded by it (for the raw {@code span} store).
+     */
+    public SpanDecoder(Encoding encoding, java.util.List<String> attributeKeys, AttributeLimits attributes) {
+        if (attributeKeys.size() > MAX_ATTRIBUTE_KEYS) {
+            throw new IllegalArgumentException("at most " + MAX_ATTRIBUTE_KEYS + " span attributes can be kept, got "
+                    + attributeKeys.size());
+        }
         this.encoding = encoding;
+        this.attributeKeys = attributeKeys.isEmpty() ? null : attributeKeys.toArray(new String[0]);
         this.attributes = attributes;
     }
 
@@ -72,14 +95,14 @@ public final class SpanDecoder implements org.otlpanalytics.schemas.OtlpDecoder<
                         if (++n > MAX_SPANS_PER_MESSAGE) {
                             throw new DecodeException("more than " + MAX_SPANS_PER_MESSAGE + " spans in one message");
                         }
-                        SpanRecord r = toRecord(res, s, partition, offset);
+                        SpanRecord r = toRecord(res, s, partition, offset, attributeKeys);
                         String problem = validate(r);
                         if (problem != null) {
                             throw new DecodeException(problem);
                         }
                         r.indexInMessage = n - 1;
                         if (attributes != null) {
-                            r.attributes = attributes.read(s.getAttributesList());
+                            r.spanAttributes = attributes.read(s.getAttributesList());
                             r.resourceAttributes = resourceAttributes;
                         }
                         out.add(r);
@@ -111,6 +134,11 @@ public final class SpanDecoder implements org.otlpanalytics.schemas.OtlpDecoder<
     }
 
     static SpanRecord toRecord(ResourceInfo res, Span s, int partition, long offset) throws DecodeException {
+        return toRecord(res, s, partition, offset, null);
+    }
+
+    static SpanRecord toRecord(ResourceInfo res, Span s, int partition, long offset, String[] attributeKeys)
+            throws DecodeException {
         SpanRecord r = new SpanRecord();
         r.tenant = res.tenant;
         r.serviceName = res.serviceName;
@@ -143,15 +171,25 @@ public final class SpanDecoder implements org.otlpanalytics.schemas.OtlpDecoder<
         }
         r.startTimeNanos = s.getStartTimeUnixNano();
         r.endTimeNanos = s.getEndTimeUnixNano();
-        readAttributes(s.getAttributesList(), r);
+        readAttributes(s.getAttributesList(), r, attributeKeys);
         r.kafkaPartition = partition;
         r.kafkaOffset = offset;
         return r;
     }
 
-    private static void readAttributes(List<KeyValue> attrs, SpanRecord r) {
+    private static void readAttributes(List<KeyValue> attrs, SpanRecord r, String[] keys) {
+        if (keys != null) {
+            r.attributes = new String[keys.length];
+        }
         for (KeyValue kv : attrs) {
             String k = kv.getKey();
+            if (keys != null) {
+                for (int i = 0; i < keys.length; i++) {
+                    if (keys[i].equals(k)) {
+                        r.attributes[i] = str(kv);
+                    }
+                }
+            }
             switch (k) {
                 case "peer.service":
                     r.peerService = str(kv);
@@ -190,6 +228,12 @@ public final class SpanDecoder implements org.otlpanalytics.schemas.OtlpDecoder<
                     if (r.serverAddress == null) {
                         r.serverAddress = str(kv);
                     }
+                    break;
+                case "http.route":
+                    r.httpRoute = str(kv);
+                    break;
+                case "error.type":
+                    r.errorType = str(kv);
                     break;
                 case "http.response.status_code":
                 case "http.status_code":

@@ -43,12 +43,22 @@ public class SpanRecord {
     public String serverAddress;
     /** http.response.status_code (or legacy http.status_code); 0 when absent. */
     public int httpStatusCode;
+    /** http.route (null when absent): the route behind a server span, for top-K of failing routes. */
+    public String httpRoute;
+    /** error.type (null when absent). */
+    public String errorType;
+    /**
+     * Values of the span attributes the decoder was configured to keep (the RED dimensions of
+     * {@code --red-attributes}), in the configured order, null where absent; null when none are
+     * configured.
+     */
+    public String[] attributes;
 
     /**
      * Span attributes and resource attributes as text (bounded and sanitized), or null when the
      * decoder was not asked to keep them (only the raw {@code span} store needs them).
      */
-    public java.util.Map<String, String> attributes;
+    public java.util.Map<String, String> spanAttributes;
     public java.util.Map<String, String> resourceAttributes;
 
     // where it came from

@@ -27,8 +27,11 @@ import java.util.TreeMap;
 public final class EdgeOracle {
     public static final long FIVE_MINUTES = 300_000L;
 
-    /** One call as the oracle sees it. */
-    public record Call(String tenant, String caller, String callee, long startMillis, boolean failed) {}
+    /**
+     * One call as the oracle sees it; {@code durationNanos} is the caller's span (what the caller
+     * waited), or the callee's when the caller is not instrumented.
+     */
+    public record Call(String tenant, String caller, String callee, long startMillis, boolean failed, long durationNanos) {}
 
     /** Expected numbers of one service_call_5m row. */
     public static final class Expected {
@@ -80,11 +83,12 @@ public final class EdgeOracle {
             if (callee != null) {
                 matched.add(callee);
                 if (!callee.serviceKey.equals(caller.serviceKey)) {
-                    out.add(new Call(caller.tenant, caller.service, callee.service, start, callerFailed || failed(callee.span)));
+                    out.add(new Call(caller.tenant, caller.service, callee.service, start, callerFailed || failed(callee.span),
+                            duration(caller.span)));
                 }
                 continue;
             }
-            out.add(new Call(caller.tenant, caller.service, peerName(caller.attrs), start, callerFailed));
+            out.add(new Call(caller.tenant, caller.service, peerName(caller.attrs), start, callerFailed, duration(caller.span)));
         }
         for (Half h : halves) {
             Span.SpanKind k = h.span.getKind();
@@ -98,7 +102,8 @@ public final class EdgeOracle {
                 caller = "user";
             }
             if (caller != null) {
-                out.add(new Call(h.tenant, caller, h.service, h.span.getStartTimeUnixNano() / 1_000_000L, failed(h.span)));
+                out.add(new Call(h.tenant, caller, h.service, h.span.getStartTimeUnixNano() / 1_000_000L, failed(h.span),
+                        duration(h.span)));
             }
         }
         return out;
@@ -158,6 +163,10 @@ public final class EdgeOracle {
             }
         }
         return "unknown";
+    }
+
+    private static long duration(Span s) {
+        return Math.max(0, s.getEndTimeUnixNano() - s.getStartTimeUnixNano());
     }
 
     private static boolean failed(Span s) {

@@ -39,7 +39,7 @@ public final class SpanRowMapper implements ClickHouseRowMapper<SpanRecord> {
                 .string(s.serviceUrn).string(s.hostName).string(s.name).string(SpanRecord.kindName(s.kind))
                 .string(SpanRecord.statusName(s.statusCode)).uint64(s.durationNanos())
                 .string(TraceIds.traceId(s.traceIdHi, s.traceIdLo)).string(TraceIds.spanId(s.spanId))
-                .string(TraceIds.spanId(s.parentSpanId)).uint16(s.httpStatusCode).stringMap(s.attributes)
+                .string(TraceIds.spanId(s.parentSpanId)).uint16(s.httpStatusCode).stringMap(s.spanAttributes)
                 .stringMap(s.resourceAttributes).int32(s.kafkaPartition).int64(s.kafkaOffset).uint32(s.indexInMessage);
     }
 }

@@ -65,6 +65,8 @@ public final class PgParams {
                     boxed[j] = a[j];
                 }
                 ps.setArray(idx, c.createArrayOf("integer", boxed));
+            } else if (v instanceof String[]) {
+                ps.setArray(idx, c.createArrayOf("text", (String[]) v));
             } else if (v instanceof Json) {
                 PGobject o = new PGobject();
                 o.setType("jsonb");

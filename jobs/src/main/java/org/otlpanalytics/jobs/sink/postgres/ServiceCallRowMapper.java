@@ -17,7 +17,9 @@ public final class ServiceCallRowMapper implements PgRowMapper<ServiceCallRow> {
     static final String UPSERT_SERVICE_CALL = "INSERT INTO service_call_5m (bucket, tenant_id, src_resource_id, "
             + "dst_resource_id, connection_type, calls, errors, rps, err_rate, duration_side, p50_ms, p95_ms, p99_ms, "
             + "duration_sum_ms, duration_kll, server_calls, server_p50_ms, server_p95_ms, server_kll, first_seen, last_seen, "
-            + "sample_trace_id, sample_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            + "sample_trace_id, sample_ref, duration_min_ms, duration_max_ms, duration_idx, duration_cnt, server_min_ms, "
+            + "server_max_ms, server_idx, server_cnt) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             + "ON CONFLICT (bucket, tenant_id, src_resource_id, dst_resource_id) DO UPDATE SET "
             + "connection_type = EXCLUDED.connection_type, calls = EXCLUDED.calls, errors = EXCLUDED.errors, "
             + "rps = EXCLUDED.rps, err_rate = EXCLUDED.err_rate, duration_side = EXCLUDED.duration_side, "
@@ -25,7 +27,11 @@ public final class ServiceCallRowMapper implements PgRowMapper<ServiceCallRow> {
             + "duration_sum_ms = EXCLUDED.duration_sum_ms, duration_kll = EXCLUDED.duration_kll, "
             + "server_calls = EXCLUDED.server_calls, server_p50_ms = EXCLUDED.server_p50_ms, "
             + "server_p95_ms = EXCLUDED.server_p95_ms, server_kll = EXCLUDED.server_kll, first_seen = EXCLUDED.first_seen, "
-            + "last_seen = EXCLUDED.last_seen, sample_trace_id = EXCLUDED.sample_trace_id, sample_ref = EXCLUDED.sample_ref";
+            + "last_seen = EXCLUDED.last_seen, sample_trace_id = EXCLUDED.sample_trace_id, sample_ref = EXCLUDED.sample_ref, "
+            + "duration_min_ms = EXCLUDED.duration_min_ms, duration_max_ms = EXCLUDED.duration_max_ms, "
+            + "duration_idx = EXCLUDED.duration_idx, duration_cnt = EXCLUDED.duration_cnt, "
+            + "server_min_ms = EXCLUDED.server_min_ms, server_max_ms = EXCLUDED.server_max_ms, "
+            + "server_idx = EXCLUDED.server_idx, server_cnt = EXCLUDED.server_cnt";
 
     private final String topic;
 
@@ -51,7 +57,9 @@ public final class ServiceCallRowMapper implements PgRowMapper<ServiceCallRow> {
         b.add(SERVICE_CALL, key, PgParams.ts(r.bucketStartMillis), tenantId, src, dst, r.connectionType, r.calls, r.errors,
                 r.rps, r.errRate, r.durationSide, r.p50Ms, r.p95Ms, r.p99Ms, r.durationSumMs, r.kll, r.serverCalls,
                 orNull(r.serverP50Ms), orNull(r.serverP95Ms), r.serverKll, PgParams.ts(r.firstSeenMillis),
-                PgParams.ts(r.lastSeenMillis), r.sampleTraceId, locator);
+                PgParams.ts(r.lastSeenMillis), r.sampleTraceId, locator, r.durationMinMs, r.durationMaxMs,
+                orEmpty(r.durationIdx), orEmpty(r.durationCnt), orNull(r.serverMinMs), orNull(r.serverMaxMs),
+                orEmpty(r.serverIdx), orEmpty(r.serverCnt));
     }
 
     /** Queues the {@code dim_resource} row of a service or a peer; returns its id. */
@@ -69,6 +77,14 @@ public final class ServiceCallRowMapper implements PgRowMapper<ServiceCallRow> {
             return null;
         }
         return urn.substring(SERVICE_URN_PREFIX.length(), urn.length() - name.length() - 1);
+    }
+
+    private static int[] orEmpty(int[] a) {
+        return a == null ? new int[0] : a;
+    }
+
+    private static long[] orEmpty(long[] a) {
+        return a == null ? new long[0] : a;
     }
 
     private static Double orNull(double v) {

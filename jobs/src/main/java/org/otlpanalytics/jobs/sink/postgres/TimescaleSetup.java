@@ -58,17 +58,31 @@ public final class TimescaleSetup {
         LOG.info("TimescaleDB hypertables, policies and continuous aggregates are in place");
     }
 
-    /** Splits on semicolons at line ends; the script has no semicolons inside statements. */
+    private static final java.util.regex.Pattern DOLLAR_TAG = java.util.regex.Pattern.compile("\\$[A-Za-z_]*\\$");
+
+    /**
+     * Splits on semicolons at line ends, except inside dollar-quoted bodies ({@code DO $do$ ... $do$;}):
+     * a line with an odd number of dollar tags opens or closes one.
+     */
     static java.util.List<String> splitStatements(String script) {
         java.util.List<String> out = new java.util.ArrayList<>();
         StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
         for (String line : script.split("\n")) {
             String t = line.strip();
             if (t.startsWith("--") || t.isEmpty()) {
                 continue;
             }
             cur.append(line).append('\n');
-            if (t.endsWith(";")) {
+            java.util.regex.Matcher m = DOLLAR_TAG.matcher(line);
+            int tags = 0;
+            while (m.find()) {
+                tags++;
+            }
+            if (tags % 2 == 1) {
+                quoted = !quoted;
+            }
+            if (t.endsWith(";") && !quoted) {
                 String stmt = cur.toString().strip();
                 out.add(stmt.substring(0, stmt.length() - 1));
                 cur.setLength(0);

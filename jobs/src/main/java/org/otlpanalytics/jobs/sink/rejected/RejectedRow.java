@@ -113,6 +113,14 @@ public final class RejectedRow {
                 sb.append(i > 0 ? "," : "").append(a[i]);
             }
             sb.append(']');
+        } else if (v instanceof String[]) {
+            sb.append('[');
+            String[] a = (String[]) v;
+            for (int i = 0; i < a.length; i++) {
+                sb.append(i > 0 ? "," : "");
+                value(sb, a[i]);
+            }
+            sb.append(']');
         } else if (v instanceof TemporalAccessor) {
             JsonText.appendQuoted(sb, v.toString());
         } else {

@@ -1,0 +1,202 @@
+package org.otlpanalytics.operators.limits;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.otlpanalytics.operators.common.CompositeKey;
+import org.otlpanalytics.operators.common.StableHash;
+import org.otlpanalytics.operators.common.time.EpochWindows;
+import org.otlpanalytics.operators.common.time.KeyedWindows;
+import org.otlpanalytics.operators.common.time.WatermarkHorizon;
+
+/**
+ * Caps the distinct members (tenants, or resources of a tenant) per scope and slot of event time,
+ * on pre-aggregated partials, so that a client that sets {@code tenant.id} or {@code service.name}
+ * per request cannot grow state and tables without bound. Keyed by {@link LimitSubject#scope}.
+ *
+ * <p><b>Which members are kept does not depend on arrival order.</b> Per scope and slot it keeps
+ * the {@code limit} members with the smallest stable hash (bottom-k, like RED's operation cap and
+ * the peer cap): partials of admitted members wait in state until the watermark passes the end of
+ * their slot; a member with a smaller hash arriving at the limit pushes out the admitted one with
+ * the largest hash, whose held partials are folded ({@link LimitSubject#fold}) and passed on at
+ * once, as are the partials of members refused. Then the admitted members' partials are emitted,
+ * before the watermark that closes the slot goes on downstream, so nothing there is late for it.
+ * Folding rewrites identity, never counts: the totals downstream stay exact, under one overflow
+ * member per scope. A replay or a restart keeps the same members. State per scope is the admitted
+ * set and the held partials of at most {@code limit} members per open slot.
+ *
+ * <p>A partial arriving after its slot was emitted but within the allowed lateness passes at once:
+ * under its member when the member was admitted or the slot has room, else folded (admissions
+ * already written are never taken back). Later ones are folded and passed on, so the aggregator
+ * after this one judges (and dead-letters) them with their totals bounded. Run it in a
+ * {@link org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator}.
+ *
+ * <p>A limit of 0 turns the limiter into a pass-through.
+ */
+public class CardinalityLimiter<P> extends KeyedProcessFunction<String, P, P> implements WatermarkHorizon.Aware {
+    private static final long serialVersionUID = 1L;
+    // state names: never change, savepoints depend on them
+    static final String SLOTS = "limiter-slots";
+    static final String HELD = "limiter-held";
+
+    private final LimitSubject<P> subject;
+    private final int limit;
+    private final long slotMillis;
+    private final long allowedLatenessMillis;
+    private final String metricGroup;
+    private final MapStateDescriptor<Long, AdmittedSlot> slotsDescriptor;
+    private final MapStateDescriptor<String, List<P>> heldDescriptor;
+    private transient WatermarkHorizon horizon;
+    private transient KeyedWindows<AdmittedSlot> windows;
+    private transient MapState<String, List<P>> held;
+    private transient Counter folded;
+    private transient Counter evicted;
+    private transient Counter late;
+
+    /**
+     * @param limit members kept per scope and slot; 0 = no limit
+     * @param slotMillis the slot of the partials (their pre-aggregation window)
+     * @param metricGroup the name of this limit's metric group ({@code tenantLimiter}, ...)
+     */
+    public CardinalityLimiter(LimitSubject<P> subject, TypeInformation<P> type, int limit, long slotMillis,
+            long allowedLatenessMillis, String metricGroup) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("a cardinality limit must be >= 0 (0 = none), got " + limit);
+        }
+        this.subject = subject;
+        this.limit = limit;
+        this.slotMillis = slotMillis;
+        this.allowedLatenessMillis = allowedLatenessMillis;
+        this.metricGroup = metricGroup;
+        this.slotsDescriptor = new MapStateDescriptor<>(SLOTS, LongSerializer.INSTANCE, new AdmittedSlot.Serializer());
+        this.heldDescriptor = new MapStateDescriptor<>(HELD, Types.STRING, Types.LIST(type));
+    }
+
+    @Override
+    public void setWatermarkHorizon(WatermarkHorizon horizon) {
+        this.horizon = horizon;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        windows = new KeyedWindows<>(new EpochWindows(slotMillis, allowedLatenessMillis),
+                getRuntimeContext().getMapState(slotsDescriptor), horizon);
+        held = getRuntimeContext().getMapState(heldDescriptor);
+        MetricGroup g = getRuntimeContext().getMetricGroup().addGroup(metricGroup);
+        folded = g.counter(LimiterMetrics.PARTIALS_FOLDED);
+        evicted = g.counter(LimiterMetrics.MEMBERS_EVICTED);
+        late = g.counter(LimiterMetrics.PARTIALS_LATE_FOLDED);
+    }
+
+    @Override
+    public void processElement(P p, Context ctx, Collector<P> out) throws Exception {
+        if (limit == 0 || subject.isOverflow(p)) {
+            out.collect(p);
+            return;
+        }
+        long slot = windows.assign(subject.slotStartMillis(p), ctx.timerService());
+        if (slot == KeyedWindows.LATE) {
+            late.inc();
+            subject.fold(p);
+            out.collect(p);
+            return;
+        }
+        AdmittedSlot w = windows.get(slot);
+        boolean created = w == null;
+        if (created) {
+            w = new AdmittedSlot();
+        }
+        boolean changed = false;
+        String member = subject.member(p);
+        long h = StableHash.of(member);
+        String known = w.admitted.get(h);
+        boolean admitted;
+        if (known != null) {
+            // a 64-bit collision of two members is treated as one slot: the newcomer folds
+            admitted = known.equals(member);
+        } else if (w.admitted.size() < limit) {
+            w.admitted.put(h, member);
+            admitted = true;
+            changed = true;
+        } else if (!w.fired && h < w.admitted.lastKey()) {
+            // a smaller hash at the limit: the admitted member with the largest hash is pushed out
+            Map.Entry<Long, String> last = w.admitted.pollLastEntry();
+            w.admitted.put(h, member);
+            foldHeld(slot, last.getValue(), out);
+            evicted.inc();
+            admitted = true;
+            changed = true;
+        } else {
+            admitted = false;
+        }
+        if (!admitted) {
+            folded.inc();
+            subject.fold(p);
+            out.collect(p);
+        } else if (w.fired) {
+            // within the allowed lateness after the slot was emitted: passes at once
+            out.collect(p);
+        } else {
+            String k = heldKey(slot, member);
+            List<P> list = held.get(k);
+            if (list == null) {
+                list = new ArrayList<>(2);
+            }
+            list.add(p);
+            held.put(k, list);
+        }
+        if (created) {
+            windows.create(slot, w, ctx.timerService());
+        } else if (changed) {
+            windows.update(slot, w);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<P> out) throws Exception {
+        windows.onTimer(timestamp, (slot, w) -> {
+            for (String member : w.admitted.values()) {
+                String k = heldKey(slot, member);
+                List<P> list = held.get(k);
+                if (list != null) {
+                    list.forEach(out::collect);
+                    held.remove(k);
+                }
+            }
+        }, (slot, w) -> {
+            // the heap backend keeps an emptied map as an entry of the key; clear() drops it
+            if (held.isEmpty()) {
+                held.clear();
+            }
+        });
+    }
+
+    /** Folds and passes on the held partials of a member pushed out of {@code slot}. */
+    private void foldHeld(long slot, String member, Collector<P> out) throws Exception {
+        String k = heldKey(slot, member);
+        List<P> list = held.get(k);
+        if (list == null) {
+            return;
+        }
+        for (P p : list) {
+            folded.inc();
+            subject.fold(p);
+            out.collect(p);
+        }
+        held.remove(k);
+    }
+
+    private static String heldKey(long slot, String member) {
+        return CompositeKey.of(Long.toString(slot), member);
+    }
+}
