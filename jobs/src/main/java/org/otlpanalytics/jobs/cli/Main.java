@@ -11,11 +11,13 @@ public final class Main {
             "  analyze         --dir DIR --out OUT: process a capture on embedded services, write OUT/<table>.csv",
             "  run             --bootstrap-servers HOST:PORT --jdbc-url URL [--jobs red]: run jobs on a local MiniCluster",
             "  bench           decode / RED / RED+PostgreSQL throughput and peak heap",
-            "  bench-patterns  [DIR]: log template accuracy (GA/PA) and throughput on Loghub samples",
+            "  bench-patterns  [DIR] [--runs N]: log template GA/PA (in-sample, leave-one-out), miner lines/s vs a same-run baseline",
             "  bench-logs      log records/s through decode + fingerprinting + 5-min counts, decode-only, peak heap",
             "  bench-edges     edge pairing spans/s with 10,000 traces in flight, state held, ratio to decode-only",
             "  bench-clickhouse  RED and log ingest (fingerprints, log_pattern_5m, log_record) into ClickHouse vs decode-only",
             "  bench-metrics   metric points/s through decode + cumulative-to-delta + metric_1m/USE, decode-only, peak heap",
+            "  soak            all pipelines at fixed offered rates (--spans-per-s --logs-per-s --points-per-s --minutes) on a",
+            "                  production-configured cluster with a fixed TaskManager heap; lag, checkpoints, heap; --find-max",
             "See README.md for every option and its default.");
 
     private Main() {}
@@ -72,6 +74,9 @@ public final class Main {
                     break;
                 case "bench-metrics":
                     org.otlpanalytics.jobs.bench.metrics.MetricsBench.main(rest);
+                    break;
+                case "soak":
+                    System.exit(org.otlpanalytics.jobs.soak.SoakCommand.run(rest));
                     break;
                 case "bench-logs":
                     org.otlpanalytics.jobs.logs.LogsBench.main(rest);

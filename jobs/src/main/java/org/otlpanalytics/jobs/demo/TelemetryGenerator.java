@@ -44,6 +44,8 @@ import java.util.SplittableRandom;
  */
 public final class TelemetryGenerator {
     public static final String[] SERVICES = {"frontend", "cart", "checkout", "payment", "shipping"};
+    /** Data points in one {@code metricsRequest} (seven number points and one histogram). */
+    static final int METRIC_POINTS_PER_EXPORT = 8;
     private static final InstrumentationScope SCOPE = InstrumentationScope.newBuilder().setName("otlp-analytics-generator").setVersion("1").build();
 
     /** One generated export request. */
@@ -52,12 +54,15 @@ public final class TelemetryGenerator {
         public final long timeMillis;
         public final byte[] value;
         public final String service;
+        /** Spans, log records or metric data points in {@link #value} (what a soak paces by). */
+        public final int records;
 
-        Message(String signal, long timeMillis, byte[] value, String service) {
+        Message(String signal, long timeMillis, byte[] value, String service, int records) {
             this.signal = signal;
             this.timeMillis = timeMillis;
             this.value = value;
             this.service = service;
+            this.records = records;
         }
     }
 
@@ -169,15 +174,15 @@ public final class TelemetryGenerator {
             }
             for (String s : SERVICES) {
                 if (!spans.get(s).isEmpty()) {
-                    out.add(new Message("traces", sliceEnd, traces(s, spans.get(s)).toByteArray(), s));
+                    out.add(new Message("traces", sliceEnd, traces(s, spans.get(s)).toByteArray(), s, spans.get(s).size()));
                 }
                 if (logs && !logRecs.get(s).isEmpty()) {
-                    out.add(new Message("logs", sliceEnd, logsRequest(s, logRecs.get(s)).toByteArray(), s));
+                    out.add(new Message("logs", sliceEnd, logsRequest(s, logRecs.get(s)).toByteArray(), s, logRecs.get(s).size()));
                 }
             }
             if (metrics && Math.floorMod(t, 10_000L) < exportIntervalMillis) {
                 for (String s : SERVICES) {
-                    out.add(new Message("metrics", sliceEnd, metricsRequest(s, startMillis, t).toByteArray(), s));
+                    out.add(new Message("metrics", sliceEnd, metricsRequest(s, startMillis, t).toByteArray(), s, METRIC_POINTS_PER_EXPORT));
                 }
             }
         }

@@ -24,12 +24,15 @@ import java.util.Map;
  * order — so that snapshot, restore and continue gives the same ids, templates and changes as an
  * uninterrupted run. Strings are written once in a table and referenced by varint index.
  *
- * <p>Format v1: magic {@code "DRN"}, version byte, string table, tenant, service, options, counters,
- * clusters, then the roots (token count + node) recursively.
+ * <p>Format v2: magic {@code "DRN"}, version byte, string table, tenant, service, options, counters,
+ * clusters (id, creation sequence, size, tokens), then the roots (token count + node) recursively.
+ * v1, the same without the creation sequence, is still read: its clusters get their
+ * least-recently-used rank as sequence, and the tree continues under the current rules.
  */
 public final class DrainTreeSerializer {
     private static final int MAGIC = 0x44524e; // "DRN"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
+    private static final int VERSION_1 = 1;
 
     private DrainTreeSerializer() {}
 
@@ -70,6 +73,7 @@ public final class DrainTreeSerializer {
         writeVarInt(out, ordinals.size());
         for (LogCluster c : tree.clusters()) {
             out.writeLong(c.id());
+            writeVarLong(out, c.seq());
             writeVarLong(out, c.size());
             String[] tokens = c.tokensRef();
             writeVarInt(out, tokens.length);
@@ -86,8 +90,9 @@ public final class DrainTreeSerializer {
 
     public static DrainTree read(DataInput in) throws IOException {
         int header = in.readInt();
-        if ((header >>> 8) != MAGIC || (header & 0xff) != VERSION) {
-            throw new IOException("not a DrainTree snapshot v" + VERSION + ": header 0x" + Integer.toHexString(header));
+        int version = header & 0xff;
+        if ((header >>> 8) != MAGIC || (version != VERSION && version != VERSION_1)) {
+            throw new IOException("not a DrainTree snapshot v" + VERSION_1 + " or v" + VERSION + ": header 0x" + Integer.toHexString(header));
         }
         int stringCount = readVarInt(in);
         String[] strings = new String[stringCount];
@@ -113,12 +118,14 @@ public final class DrainTreeSerializer {
         List<LogCluster> clusters = new ArrayList<>(clusterCount);
         for (int k = 0; k < clusterCount; k++) {
             long id = in.readLong();
+            // v1 kept no creation order: the least-recently-used order stands in for it
+            long seq = version == VERSION_1 ? k : readVarLong(in);
             long size = readVarLong(in);
             String[] tokens = new String[readVarInt(in)];
             for (int t = 0; t < tokens.length; t++) {
                 tokens[t] = strings[readVarInt(in)];
             }
-            LogCluster c = new LogCluster(id, tokens, size);
+            LogCluster c = new LogCluster(id, tokens, size, seq);
             clusters.add(c);
             tree.restoreCluster(c);
         }

@@ -6,14 +6,16 @@ package org.otlpanalytics.operators.logs;
  */
 public final class LogCluster {
     private final long id;
+    private final long seq;
     private String[] tokens;
     private boolean[] variable;
     private String template;
     private long size;
     DrainNode leaf;
 
-    LogCluster(long id, String[] tokens, long size) {
+    LogCluster(long id, String[] tokens, long size, long seq) {
         this.id = id;
+        this.seq = seq;
         this.size = size;
         setTokens(tokens);
     }
@@ -21,6 +23,11 @@ public final class LogCluster {
     /** The fingerprint id: a hash of tenant, service and the template text at creation; never changes. */
     public long id() {
         return id;
+    }
+
+    /** Creation order within its tree: when clusters merge, the oldest (smallest) keeps its id. */
+    long seq() {
+        return seq;
     }
 
     /** The current template, tokens joined by single spaces and variables printed as {@code <*>}. */

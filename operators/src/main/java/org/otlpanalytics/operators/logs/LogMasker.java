@@ -69,16 +69,43 @@ public final class LogMasker implements Serializable {
         return scanner;
     }
 
-    /** Masked tokens of {@code body}, whitespace-separated, with runs of {@code <*>} collapsed. */
+    /**
+     * Masked tokens of {@code body}, whitespace-separated, with runs of {@code <*>} collapsed.
+     *
+     * <p>A multi-line body is masked as its first non-blank line followed by one {@code <*>} for all
+     * further lines: a logging statement's text is its first line, and what follows (a stack trace, a
+     * dumped payload) varies in length from record to record, which would otherwise split one
+     * statement into a template per length.
+     */
     public String[] tokenize(String body) {
         String text = body == null ? "" : body;
         for (MaskingRule rule : regexRules) {
             text = rule.apply(text);
         }
         if (scanner) {
-            return MaskingScanner.scan(text);
+            return MaskingScanner.scan(text); // one pass, lines included
         }
+        int lineStart = 0;
+        int nl = nextLineBreak(text, 0);
+        while (nl >= 0 && text.substring(lineStart, nl).isBlank()) {
+            lineStart = nl + 1;
+            nl = nextLineBreak(text, lineStart);
+        }
+        boolean tail = nl >= 0 && !text.substring(nl + 1).isBlank();
         List<String> tokens = new ArrayList<>();
+        splitWhitespace(nl < 0 ? text.substring(lineStart) : text.substring(lineStart, nl), tokens);
+        if (tail) {
+            tokens.add(TemplateTokens.WILDCARD);
+        }
+        return MaskingScanner.collapse(tokens);
+    }
+
+    /** The next {@code \n} ({@code \r\n} ends a line too; a lone {@code \r} is whitespace). */
+    private static int nextLineBreak(String text, int from) {
+        return text.indexOf('\n', from);
+    }
+
+    private static void splitWhitespace(String text, List<String> tokens) {
         int n = text.length();
         int i = 0;
         while (i < n) {
@@ -93,7 +120,6 @@ public final class LogMasker implements Serializable {
                 tokens.add(text.substring(start, i));
             }
         }
-        return MaskingScanner.collapse(tokens);
     }
 
     /** The masked body: {@link #tokenize(String)} joined by single spaces. */

@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  * @param replacement replacement text for {@link java.util.regex.Matcher#replaceAll(String)}
  */
 public record MaskingRule(String name, Pattern pattern, String replacement) implements Serializable {
+    public static final String LIST = "list";
     public static final String QUOTED = "quoted";
     public static final String URL = "url";
     public static final String EMAIL = "email";
@@ -30,13 +31,16 @@ public record MaskingRule(String name, Pattern pattern, String replacement) impl
     public static final String SIZE = "size";
     public static final String DURATION = "duration";
     public static final String HEX = "hex";
+    public static final String LITERAL = "literal";
+    public static final String ID = "id";
     public static final String NUMBER = "number";
 
     private static final String MONTH = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\\.?";
     private static final String WEEKDAY = "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?";
 
     private static final List<MaskingRule> DEFAULTS = List.of(
-            of(QUOTED, "\"[^\"\\s]*\"", "\"<*>\""),
+            of(LIST, "([\\[{])(?:[^\\[\\]{}\\s,\"]|\"(?!:))*(?:,[ \\t]*(?:[^\\[\\]{}\\s,\"]|\"(?!:))*)+([\\]}])", "$1<*>$2"),
+            of(QUOTED, "(?<![^\\s\\[{(,:=])\"[^\"\\s]*\"(?!:)", "\"<*>\""),
             of(URL, "\\b([A-Za-z][A-Za-z0-9+.\\-]*)://[^\\s\"'<>()\\[\\]]+", "$1://<*>"),
             of(EMAIL, "(?<![\\w.@])[A-Za-z0-9._%+\\-]+@[A-Za-z0-9\\-]+(?:\\.[A-Za-z0-9\\-]+)+", "<*>"),
             of(PATH, "(?<![\\w/.:*])(?:(?:~|\\.{1,2})?/[^\\s/\"'()\\[\\]<>,;]+(?:/[^\\s/\"'()\\[\\]<>,;]*)*"
@@ -50,6 +54,8 @@ public record MaskingRule(String name, Pattern pattern, String replacement) impl
             of(SIZE, "(?<![\\w.])[-+]?\\d+(?:\\.\\d+)?\\s?(?:[KMGTPE]i?B|[kmgtpe]b|kB|B)\\b", "<*>"),
             of(DURATION, "(?<![\\w.])\\d+(?:\\.\\d+)?(?:ns|us|µs|ms|s|sec|secs|min|mins|m|h|hr|hrs|d)\\b", "<*>"),
             of(HEX, "\\b0[xX][0-9a-fA-F]+\\b|(?<![\\w.])(?=[0-9a-fA-F]*\\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{6,}\\b", "<*>"),
+            of(LITERAL, "(?<![A-Za-z0-9_])(?:true|false|True|False|TRUE|FALSE|null|NULL|None|nil)(?![A-Za-z0-9_])", "<*>"),
+            of(ID, "(?<![A-Za-z0-9])(?=[A-Z0-9]{6,}(?![A-Za-z0-9]))[A-Z]*[0-9][A-Z]*(?![A-Za-z0-9])", "<*>"),
             of(NUMBER, "(?<![A-Za-z0-9])(?:[A-Za-z]+\\d[A-Za-z]*[.:\\-_/,+#@]+(?=\\d))?(?:[-+](?=\\d))?(?:\\d[A-Za-z0-9]*|[A-Za-z]*\\d[A-Za-z]*\\d[A-Za-z0-9]*)(?![A-Za-z0-9])"
                     + "(?:[.:\\-_/,+#@]+(?:\\d[A-Za-z0-9]*|[A-Za-z]*\\d[A-Za-z0-9]*))*", "<*>"));
 
@@ -71,8 +77,8 @@ public record MaskingRule(String name, Pattern pattern, String replacement) impl
     }
 
     /**
-     * The default rules, in application order: quoted, url, email, path, uuid, ipv6, ipv4, timestamp,
-     * size, duration, hex, number. The same instances every call.
+     * The default rules, in application order: list, quoted, url, email, path, uuid, ipv6, ipv4,
+     * timestamp, size, duration, hex, literal, id, number. The same instances every call.
      */
     public static List<MaskingRule> defaults() {
         return DEFAULTS;

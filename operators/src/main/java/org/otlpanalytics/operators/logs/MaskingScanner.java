@@ -35,13 +35,28 @@ final class MaskingScanner {
         "mon", "tue", "wed", "thu", "fri", "sat", "sun",
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
     };
+    private static final String[] LITERALS = {"true", "false", "True", "False", "TRUE", "FALSE", "null", "NULL", "None", "nil"};
     private static final String[] SIZE_UNITS = {
         "B", "kB", "KB", "MB", "GB", "TB", "PB", "EB", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "kb", "mb", "gb", "tb"
     };
 
+    /** ASCII letters and digits; {@link #WORD_CHARS} adds {@code _}. */
+    private static final boolean[] ALNUM = new boolean[128];
+    private static final boolean[] WORD_CHARS = new boolean[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            ALNUM[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            WORD_CHARS[c] = ALNUM[c] || c == '_';
+        }
+    }
+
     private MaskingScanner() {}
 
-    /** Masked tokens of {@code s}. */
+    /**
+     * Masked tokens of {@code s}: of its first non-blank line, followed by one {@code <*>} when
+     * non-blank lines follow (see {@link LogMasker#tokenize(String)}).
+     */
     static String[] scan(String s) {
         int n = s.length();
         List<String> out = new ArrayList<>(16);
@@ -50,6 +65,14 @@ final class MaskingScanner {
         int i = 0;
         while (i < n) {
             while (i < n && Character.isWhitespace(s.charAt(i))) {
+                if (s.charAt(i) == '\n' && !out.isEmpty()) {
+                    // the first line is the statement; whatever follows is one value
+                    if (!s.substring(i).isBlank()) {
+                        out.add(TemplateTokens.WILDCARD);
+                    }
+                    i = n;
+                    break;
+                }
                 i++;
             }
             if (i >= n) {
@@ -57,12 +80,31 @@ final class MaskingScanner {
             }
             int start = i;
             boolean quoted = false;
+            int bracket = -1;
             while (i < n && !Character.isWhitespace(s.charAt(i))) {
-                quoted |= s.charAt(i) == '"';
+                char c = s.charAt(i);
+                quoted |= c == '"';
+                if (bracket < 0 && (c == '[' || c == '{')) {
+                    bracket = i;
+                }
                 i++;
             }
             int end = i;
             String token;
+            int listEnd = bracket < 0 ? -1 : listEnd(s, bracket);
+            if (listEnd > 0) {
+                i = listEnd;
+                while (i < n && !Character.isWhitespace(s.charAt(i))) {
+                    i++;
+                }
+                token = s.substring(start, bracket + 1) + TemplateTokens.WILDCARD + s.substring(listEnd - 1, i);
+                if (out.size() == numericEnd.length) {
+                    numericEnd = java.util.Arrays.copyOf(numericEnd, numericEnd.length * 2);
+                }
+                numericEnd[out.size()] = false;
+                out.add(token);
+                continue;
+            }
             if (quoted) {
                 token = maskQuoted(s, start, end);
             } else {
@@ -84,21 +126,69 @@ final class MaskingScanner {
         return collapse(out);
     }
 
+    /**
+     * For a bracket at {@code open}: the index after its closing bracket when the group is a list
+     * ({@code [a, b, c]}, {@code {k=v, k2=v2}}, {@code ['x','y']}: at least one comma, no nested
+     * brackets, no JSON key, whitespace only after commas), else -1. A list is one value whatever its length, so a
+     * statement printing one keeps one token count.
+     */
+    private static int listEnd(String s, int open) {
+        char close = s.charAt(open) == '[' ? ']' : '}';
+        boolean comma = false;
+        for (int k = open + 1; k < s.length(); k++) {
+            char c = s.charAt(k);
+            if (c == close) {
+                return comma && k > open + 1 ? k + 1 : -1;
+            }
+            if (c == '[' || c == ']' || c == '{' || c == '}' || c == '\n' || c == '\r'
+                    || (c == '"' && k + 1 < s.length() && s.charAt(k + 1) == ':')) {
+                return -1; // nested, or a JSON object: its keys are structure
+            }
+            if (c == ',') {
+                comma = true;
+            } else if (Character.isWhitespace(c)) {
+                int p = k - 1;
+                while (p > open && s.charAt(p) == ' ') {
+                    p--;
+                }
+                if (s.charAt(p) != ',') {
+                    return -1;
+                }
+            }
+        }
+        return -1;
+    }
+
     // ---- one token ---------------------------------------------------------------------------
 
     static String maskToken(String s, int a, int b) {
         boolean digit = false;
         boolean special = false;
+        boolean literal = false;
+        int eq = -1;
+        int run = a;
         for (int k = a; k < b; k++) {
             char c = s.charAt(k);
             if (c >= '0' && c <= '9') {
                 digit = true;
-            } else if (c == '/' || c == '@' || c == '\\') {
-                special = true;
+            } else if (!isWordChar(c)) {
+                if (c == '/' || c == '@' || c == '\\') {
+                    special = true;
+                } else if (c == '=' && eq < 0) {
+                    eq = k;
+                }
+                literal |= mayBeLiteral(s, run, k) && isLiteral(s, run, k);
+                run = k + 1;
             }
         }
+        literal |= mayBeLiteral(s, run, b) && isLiteral(s, run, b);
+        if (special && eq > a && eq + 1 < b && isKey(s, a, eq)) {
+            // key=value: the value is masked as a token of its own (key=/var/x, to=bob@example.com)
+            String value = maskToken(s, eq + 1, b);
+            return TemplateTokens.isWildcard(value) ? s.substring(a, eq + 1) + TemplateTokens.WILDCARD : s.substring(a, eq + 1) + value;
+        }
         if (!digit && !special) {
-            return s.substring(a, b);
+            return literal ? maskLiterals(s, a, b) : s.substring(a, b);
         }
         int ca = a;
         while (ca < b && LEADING.indexOf(s.charAt(ca)) >= 0) {
@@ -127,7 +217,7 @@ final class MaskingScanner {
             }
         }
         if (!digit) {
-            return s.substring(a, b);
+            return literal ? maskLiterals(s, a, b) : s.substring(a, b);
         }
         if (isUuid(s, ca, cb) || isIpv6(s, ca, cb)) {
             return wrap(s, a, ca, cb, b);
@@ -171,7 +261,8 @@ final class MaskingScanner {
             }
             rs[runs] = st;
             re[runs] = k;
-            kind[runs] = (byte) (Character.isDigit(s.charAt(st)) || digits >= 2 ? 2 : digits == 1 ? 1 : 0);
+            kind[runs] = (byte) (Character.isDigit(s.charAt(st)) || digits >= 2 || isLiteral(s, st, k)
+                    || (digits == 1 && isUpperId(s, st, k)) ? 2 : digits == 1 ? 1 : 0);
             runs++;
         }
         for (int r = 0; r < runs; r++) {
@@ -225,13 +316,113 @@ final class MaskingScanner {
         StringBuilder sb = new StringBuilder(end - start);
         int k = start;
         while (open >= 0 && close >= 0 && close < end) {
-            sb.append(s, k, open + 1).append(TemplateTokens.WILDCARD).append('"');
+            appendMasked(sb, s, k, open);
+            if (close + 1 < end && s.charAt(close + 1) == ':') {
+                sb.append(s, open, close + 1); // a key ("name":), part of the structure
+            } else {
+                sb.append('"').append(TemplateTokens.WILDCARD).append('"');
+            }
             k = close + 1;
             open = s.indexOf('"', k);
             close = open < 0 || open >= end ? -1 : s.indexOf('"', open + 1);
         }
-        sb.append(s, k, end);
+        appendMasked(sb, s, k, end);
         return sb.toString();
+    }
+
+    /** Text between quoted parts ({@code :12,} in {@code "n":12,"m":"x"}) masked as a token of its own. */
+    private static void appendMasked(StringBuilder sb, String s, int a, int b) {
+        if (a < b) {
+            String masked = maskToken(s, a, b);
+            sb.append(masked);
+        }
+    }
+
+    /**
+     * The token with every boolean or null literal ({@code true}, {@code False}, {@code null},
+     * {@code None}, ...) standing alone or as a {@code key=value} value replaced by {@code <*>}.
+     */
+    private static String maskLiterals(String s, int a, int b) {
+        StringBuilder sb = null;
+        int copied = a;
+        int k = a;
+        while (k < b) {
+            if (!isWordChar(s.charAt(k))) {
+                k++;
+                continue;
+            }
+            int st = k;
+            while (k < b && isWordChar(s.charAt(k))) {
+                k++;
+            }
+            if (isLiteral(s, st, k)) {
+                if (sb == null) {
+                    sb = new StringBuilder(b - a);
+                }
+                sb.append(s, copied, st).append(TemplateTokens.WILDCARD);
+                copied = k;
+            }
+        }
+        if (sb == null) {
+            return s.substring(a, b);
+        }
+        sb.append(s, copied, b);
+        return sb.length() == 3 ? TemplateTokens.WILDCARD : sb.toString();
+    }
+
+    private static boolean isKey(String s, int a, int b) {
+        for (int k = a; k < b; k++) {
+            char c = s.charAt(k);
+            if (!isWordChar(c) && c != '.' && c != '-') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isWordChar(char c) {
+        return c < 128 ? WORD_CHARS[c] : Character.isLetterOrDigit(c);
+    }
+
+    /** Cheap pre-check of {@link #isLiteral}: length 3 to 5 and the first letter of one. */
+    private static boolean mayBeLiteral(String s, int a, int b) {
+        int len = b - a;
+        if (len < 3 || len > 5) {
+            return false;
+        }
+        char c = s.charAt(a);
+        return c == 't' || c == 'f' || c == 'n' || c == 'T' || c == 'F' || c == 'N';
+    }
+
+    /** Whether [a, b) is a whole boolean or null literal (a run not continued by a letter, digit or _). */
+    private static boolean isLiteral(String s, int a, int b) {
+        int len = b - a;
+        if (len < 3 || len > 5 || (a > 0 && isWordChar(s.charAt(a - 1))) || (b < s.length() && isWordChar(s.charAt(b)))) {
+            return false;
+        }
+        for (String literal : LITERALS) {
+            if (literal.length() == len && s.startsWith(literal, a)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether [a, b) is a generated identifier: six or more upper-case letters and digits (the digits
+     * already counted by the caller), as in {@code OLJCESPC7Z}; words do not mix capitals and digits so.
+     */
+    private static boolean isUpperId(String s, int a, int b) {
+        if (b - a < 6) {
+            return false;
+        }
+        for (int k = a; k < b; k++) {
+            char c = s.charAt(k);
+            if (!(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ---- classifiers -------------------------------------------------------------------------
@@ -365,7 +556,7 @@ final class MaskingScanner {
     }
 
     private static boolean isAlnum(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || (c > 127 && Character.isLetterOrDigit(c));
+        return c < 128 ? ALNUM[c] : Character.isLetterOrDigit(c);
     }
 
     private static boolean isSchemeChar(char c) {

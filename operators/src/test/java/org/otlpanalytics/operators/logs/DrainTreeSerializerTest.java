@@ -57,7 +57,7 @@ class DrainTreeSerializerTest {
 
     @Test
     void snapshotRestoreAndContinueGivesTheSameResultsAsAnUninterruptedRun() throws IOException {
-        DrainOptions options = DrainOptions.builder().maxClusters(12).build();
+        DrainOptions options = DrainOptions.builder().maxClusters(6).build();
         List<String> lines = stream(3_000);
 
         DrainTree uninterrupted = new DrainTree(options, "acme", "checkout");
@@ -127,6 +127,37 @@ class DrainTreeSerializerTest {
 
         // strings are written once: well under 100 bytes per cluster on average
         assertThat(bytes.length).isLessThan(100 * tree.clusterCount() + 200);
+    }
+
+    /**
+     * {@code logs/drain-tree-v1.bin} was written by the v1 serializer (before creation sequences) after
+     * nine lines: connections, four invalid users (merged at the fourth), two peer states, one job.
+     */
+    @Test
+    void readsAVersion1SnapshotAndContinuesUnderTheCurrentRules() throws IOException {
+        byte[] v1;
+        try (var in = DrainTreeSerializerTest.class.getResourceAsStream("/logs/drain-tree-v1.bin")) {
+            v1 = in.readAllBytes();
+        }
+
+        DrainTree tree = DrainTreeSerializer.fromBytes(v1);
+
+        assertThat(tree.options().depth()).isEqualTo(4); // the options the snapshot was taken with
+        assertThat(tree.clusters()).extracting(c -> TemplateFingerprint.toHex(c.id()) + " " + c.size() + " " + c.template())
+                .containsExactly("a8c1a6b9516fe26f 1 peer <*> moved to state LOOKING",
+                        "014fb5713991b4cc 1 peer <*> moved to state FOLLOWING",
+                        "436e3b9a0b1f0f11 2 Connection closed by <*> port <*>",
+                        "ac57b40e45403585 4 Invalid user <*> from <*>",
+                        "31dc2eb8208c3ba1 1 job nightly finished in <*> steps");
+        assertThat(tree.clustersCreated()).isEqualTo(7);
+        assertThat(tree.clustersMerged()).isEqualTo(2);
+        TemplateMatch known = tree.add(MASKER.tokenize("Invalid user erin from 10.9.9.9"));
+        assertThat(known.fingerprintHex()).isEqualTo("ac57b40e45403585");
+        assertThat(known.clusterSize()).isEqualTo(5);
+        // v1 clusters got their least-recently-used rank as creation order; they round-trip as v2
+        DrainTree again = DrainTreeSerializer.fromBytes(DrainTreeSerializer.toBytes(tree));
+        assertThat(again.clusters()).extracting(LogCluster::seq).containsExactly(0L, 1L, 2L, 4L, 3L);
+        assertThat(DrainTreeSerializer.toBytes(again)).isEqualTo(DrainTreeSerializer.toBytes(tree));
     }
 
     @Test

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DrainTreeTest {
@@ -121,6 +123,92 @@ class DrainTreeTest {
         assertThat(tree.clustersMerged()).isEqualTo(2);
     }
 
+    /** Follows absorbed ids to their survivor, as a pattern dictionary does. */
+    private static long survivor(Map<Long, Long> mergedInto, long id) {
+        long s = id;
+        while (mergedInto.containsKey(s)) {
+            s = mergedInto.get(s);
+        }
+        return s;
+    }
+
+    private static List<Long> mineAll(DrainTree tree, List<String> bodies) {
+        Map<Long, Long> mergedInto = new HashMap<>();
+        List<Long> raw = new ArrayList<>();
+        for (String body : bodies) {
+            TemplateMatch m = add(tree, body);
+            raw.add(m.fingerprintId());
+            for (long absorbed : m.absorbedIds()) {
+                mergedInto.put(absorbed, m.fingerprintId());
+            }
+        }
+        List<Long> resolved = new ArrayList<>();
+        for (long id : raw) {
+            resolved.add(survivor(mergedInto, id));
+        }
+        return resolved;
+    }
+
+    @Test
+    void aValueSharedByTheFirstRecordsDoesNotStayAConstantOnceTheStatementVaries() {
+        DrainTree tree = tree(DrainOptions.defaults());
+        String format = "Cache miss for product %s, loaded from catalog store in %d ms";
+        List<String> bodies = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            bodies.add(String.format(format, "roofbinoculars", 10 + i)); // a hot product first
+        }
+        for (String product : new String[] {"42", "solarfilter", "4711", "starchart", "roofbinoculars", "lens", "roofbinoculars"}) {
+            bodies.add(String.format(format, product, 7));
+        }
+
+        List<Long> ids = mineAll(tree, bodies);
+
+        // one statement, one fingerprint: the hot value's records follow the generalised template,
+        // which keeps the id of the first cluster
+        assertThat(ids).containsOnly(ids.get(0));
+        assertThat(tree.clusterCount()).isEqualTo(1);
+        assertThat(tree.clusters()).extracting(LogCluster::template)
+                .containsExactly("Cache miss for product <*>, loaded from catalog store in <*> ms");
+        TemplateMatch hot = add(tree, String.format(format, "roofbinoculars", 3));
+        assertThat(hot.fingerprintId()).isEqualTo(ids.get(0));
+        assertThat(hot.change()).isEqualTo(ClusterChange.NONE);
+    }
+
+    @Test
+    void twoSmallEnumerationsThatVaryTogetherAreVariablesOfOneStatement() {
+        DrainTree tree = tree(DrainOptions.defaults());
+        String[] methods = {"GET", "POST"};
+        String[] reasons = {"missing_field", "bad_signature", "payload_too_large"};
+        List<String> bodies = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            bodies.add("Request validation failed for " + methods[i % 2] + " /api/cart/" + i + " from 10.0.0." + i + ": " + reasons[(i / 2) % 3]);
+        }
+
+        List<Long> ids = mineAll(tree, bodies);
+
+        assertThat(ids).containsOnly(ids.get(0));
+        assertThat(tree.clusters()).extracting(LogCluster::template)
+                .containsExactly("Request validation failed for <*> <*> from <*>: <*>");
+    }
+
+    @Test
+    void aSmallEnumerationThatVariesAloneStaysConstantAlternatives() {
+        DrainTree tree = tree(DrainOptions.defaults());
+        List<String> bodies = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String outcome = i % 3 == 0 ? "miss" : "hit";
+            bodies.add("Cache " + outcome + " for cart of user " + (1000 + i) + " in " + i + "ms");
+            bodies.add("Request " + (i % 2 == 0 ? "GET" : "POST") + " /api/cart/" + i + " completed with status 200 in " + i + " ms");
+        }
+
+        List<Long> ids = mineAll(tree, bodies);
+
+        assertThat(new java.util.HashSet<>(ids)).hasSize(4);
+        assertThat(tree.clusters()).extracting(LogCluster::template).containsExactlyInAnyOrder(
+                "Cache hit for cart of user <*> in <*>", "Cache miss for cart of user <*> in <*>",
+                "Request GET <*> completed with status <*> in <*> ms", "Request POST <*> completed with status <*> in <*> ms");
+    }
+
     @Test
     void keepsCommonPunctuationAroundAGeneralisedToken() {
         DrainTree tree = tree(DrainOptions.builder().maxEnumValues(1).build());
@@ -156,12 +244,16 @@ class DrainTreeTest {
         DrainTree tree = tree(DrainOptions.builder().depth(3).maxChildren(2).maxEnumValues(1).build());
 
         long first = add(tree, "alpha task done").fingerprintId();
-        long second = add(tree, "beta task done").fingerprintId();
-        TemplateMatch third = add(tree, "gamma task done");
+        long second = add(tree, "beta task done").fingerprintId(); // the root is full: beta goes to <*>
+        TemplateMatch third = add(tree, "gamma task done");        // found through <*>, generalises
 
         assertThat(second).isNotEqualTo(first);
-        assertThat(third.fingerprintId()).isEqualTo(second);
+        // the generalised template covers alpha's cluster too: the oldest keeps its id, the other merges
+        assertThat(third.fingerprintId()).isEqualTo(first);
+        assertThat(third.absorbedIds()).containsExactly(second);
         assertThat(third.template()).isEqualTo("<*> task done");
+        assertThat(add(tree, "alpha task done").fingerprintId()).isEqualTo(first);
+        assertThat(tree.clusterCount()).isEqualTo(1);
     }
 
     @Test

@@ -41,7 +41,15 @@ class LogMaskerTest {
                 Arguments.of(MaskingRule.QUOTED, "user \"bob\" not found", "user \"<*>\" not found"),
                 Arguments.of(MaskingRule.QUOTED, "set name=\"x-1\" ok", "set name=\"<*>\" ok"),
                 Arguments.of(MaskingRule.TIMESTAMP, "connection from 1.2.3.4 () at Sun Jul 24 02:38:22 2005", "connection from <*> () at <*>"),
-                Arguments.of(MaskingRule.TIMESTAMP, "at 2015-07-29T17:41:44Z started", "at <*> started"));
+                Arguments.of(MaskingRule.TIMESTAMP, "at 2015-07-29T17:41:44Z started", "at <*> started"),
+                Arguments.of(MaskingRule.LITERAL, "flag paymentFailure evaluated to false", "flag paymentFailure evaluated to <*>"),
+                Arguments.of(MaskingRule.LITERAL, "allDrawn=true, ws=null nullable=ok", "allDrawn=<*>, ws=<*> nullable=ok"),
+                Arguments.of(MaskingRule.ID, "Cache miss for product OLJCESPC7Z in 3 ms", "Cache miss for product <*> in <*> ms"),
+                Arguments.of(MaskingRule.ID, "ids:HQTGWGPNH4 via HTTP2 and SSH2", "ids:<*> via HTTP2 and SSH2"),
+                Arguments.of(MaskingRule.LIST, "ad request for [travel, accessories, books] done", "ad request for [<*>] done"),
+                Arguments.of(MaskingRule.LIST, "ids:['a','b'] map {k=v, k2=v2}", "ids:[<*>] map {<*>}"),
+                Arguments.of(MaskingRule.QUOTED, "body {\"orderId\":\"a-1\",\"n\":2}", "body {\"orderId\":\"<*>\",\"n\":<*>}"),
+                Arguments.of(MaskingRule.PATH, "queue=/api/data mail=bob@example.com", "queue=<*> mail=<*>"));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -64,6 +72,23 @@ class LogMaskerTest {
                 .isEqualTo("Failed password for root from <*> port <*> ssh2");
         assertThat(FAST.mask("\"GET /v2/abc HTTP/1.1\" status: 200"))
                 .isEqualTo("\"GET <*> HTTP/<*>\" status: <*>");
+    }
+
+    @Test
+    void masksTheLinesAfterTheFirstAsOneValue() {
+        String trace = "Failed to charge card 42\njava.io.IOException: reset\n\tat a.B.c(B.java:1)\n\tat a.B.d(B.java:2)";
+
+        assertThat(FAST.tokenize(trace)).containsExactly("Failed", "to", "charge", "card", "<*>");
+        assertThat(FAST.tokenize("\n  \nStarted worker\n")).containsExactly("Started", "worker");
+        assertThat(FAST.tokenize("Config:\r\n a=1\r\n b=2")).containsExactly("Config:", "<*>");
+        assertThat(REGEX.tokenize(trace)).containsExactly("Failed", "to", "charge", "card", "<*>");
+    }
+
+    @Test
+    void keepsAListWithoutCommasAndQuotesSpanningWordsAsText() {
+        assertThat(FAST.mask("Received disconnect [preauth]")).isEqualTo("Received disconnect [preauth]");
+        assertThat(FAST.mask("[instance: abc] VM Started")).isEqualTo("[instance: abc] VM Started");
+        assertThat(FAST.mask("(order: 3, 4096 bytes)")).isEqualTo("(order: <*>, <*> bytes)");
     }
 
     @Test

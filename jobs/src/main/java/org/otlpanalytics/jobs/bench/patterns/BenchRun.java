@@ -1,8 +1,10 @@
 package org.otlpanalytics.jobs.bench.patterns;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.otlpanalytics.operators.logs.DrainOptions;
@@ -112,6 +114,38 @@ final class BenchRun {
         }
         long elapsed = System.nanoTime() - start;
         blackhole ^= sink;
+        return elapsed;
+    }
+
+    /**
+     * Nanoseconds of the same-run baseline over the dataset: every line split into words at
+     * whitespace, lines counted per (word count, first word) in a fresh hash map.
+     */
+    long baselineNanos(LoghubDataset ds) {
+        String[] contents = ds.contents();
+        Map<String, Integer> routes = new HashMap<>();
+        List<String> words = new ArrayList<>();
+        long start = System.nanoTime();
+        for (String c : contents) {
+            words.clear();
+            int len = c.length();
+            int i = 0;
+            while (i < len) {
+                while (i < len && Character.isWhitespace(c.charAt(i))) {
+                    i++;
+                }
+                int from = i;
+                while (i < len && !Character.isWhitespace(c.charAt(i))) {
+                    i++;
+                }
+                if (i > from) {
+                    words.add(c.substring(from, i));
+                }
+            }
+            routes.merge(words.size() + (words.isEmpty() ? "" : " " + words.get(0)), 1, Integer::sum);
+        }
+        long elapsed = System.nanoTime() - start;
+        blackhole ^= routes.size();
         return elapsed;
     }
 }

@@ -23,7 +23,7 @@ class PatternAccuracyBenchTest {
     }
 
     @Test
-    void printsOneLinePerDatasetThenAveragesHeapAndThroughput(@TempDir Path root) throws IOException {
+    void printsInSampleAndLeaveOneOutScoresThenHeapAndThroughput(@TempDir Path root) throws IOException {
         writeDataset(root, "Alpha", """
                 LineId,Level,Content,EventId,EventTemplate
                 1,INFO,Connection closed by 10.0.0.1 port 22,E1,Connection closed by <*> port <*>
@@ -39,16 +39,22 @@ class PatternAccuracyBenchTest {
 
         List<LoghubDataset> datasets = PatternAccuracyBench.loadAll(root);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        PatternAccuracyBench.run(datasets, LogMasker.defaults(), DrainOptions.defaults(), new PrintStream(bytes, true, StandardCharsets.UTF_8), null);
+        PatternAccuracyBench.run(datasets, LogMasker.defaults(), DrainOptions.defaults(), 3, new PrintStream(bytes, true, StandardCharsets.UTF_8), null);
         List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
 
         assertThat(datasets).extracting(LoghubDataset::name).containsExactly("Alpha", "Beta");
-        assertThat(lines).hasSize(6);
+        assertThat(lines).hasSize(11);
         assertThat(lines.get(0)).matches("Alpha GA=1\\.000 PA=1\\.000 lines/s=\\d+");
         assertThat(lines.get(1)).matches("Beta GA=1\\.000 PA=1\\.000 lines/s=\\d+");
         assertThat(lines.get(2)).isEqualTo("average GA=1.000 PA=1.000");
-        assertThat(lines.get(3)).matches("peak_heap_mb=\\d+");
-        assertThat(lines.get(4)).matches("average lines/s=\\d+");
-        assertThat(lines.get(5)).matches("all lines/s=\\d+");
+        // every configuration is perfect on these two, so the grid's first (its prior) is chosen
+        assertThat(lines.get(3)).isEqualTo("Alpha held-out GA=1.000 PA=1.000 chosen depth=3 sim-threshold=0.5 max-enum-values=6");
+        assertThat(lines.get(4)).isEqualTo("Beta held-out GA=1.000 PA=1.000 chosen depth=3 sim-threshold=0.5 max-enum-values=6");
+        assertThat(lines.get(5)).isEqualTo("leave-one-out average GA=1.000 PA=1.000");
+        assertThat(lines.get(6)).isEqualTo("chosen on all: depth=3 sim-threshold=0.5 max-enum-values=6 (not the default)");
+        assertThat(lines.get(7)).matches("peak_heap_mb=\\d+");
+        assertThat(lines.get(8)).matches("average lines/s=\\d+");
+        assertThat(lines.get(9)).matches("all lines/s=\\d+");
+        assertThat(lines.get(10)).matches("miner lines/s=\\d+ baseline lines/s=\\d+ miner_vs_baseline_ratio=\\d+\\.\\d{3}");
     }
 }

@@ -1,0 +1,418 @@
+package org.otlpanalytics.jobs.soak;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.otlpanalytics.jobs.AnalyticsJob;
+import org.otlpanalytics.jobs.config.JobOptions;
+import org.otlpanalytics.jobs.embedded.EmbeddedKafka;
+import org.otlpanalytics.jobs.embedded.PostgresServer;
+import org.otlpanalytics.jobs.sink.postgres.SchemaMigrator;
+
+/**
+ * {@code soak}: every pipeline with the PostgreSQL sink, at fixed offered rates, for a fixed
+ * time, on a Flink cluster configured as in production ({@link SoakTaskManager}, in its own JVM
+ * with a fixed heap), fed from an embedded Kafka broker by a generator thread ({@link SoakLoad}).
+ * Every {@code --report-interval} one line: offered and processed rates, lag, the last
+ * checkpoint, the heap after GC and the state per pipeline; at the end {@code name=value} lines
+ * ({@link SoakSummary}), {@code sustained} by the {@link SustainedRule}. With {@code --find-max}
+ * the rates are multiplied by {@code --step-factor} every {@code --step-minutes} until a step is
+ * not sustained (or the generator cannot offer the rate), and the highest sustained step is
+ * printed.
+ */
+public final class SoakCommand {
+    static final long SAMPLE_MILLIS = 5_000;
+    static final long START_TIMEOUT_MILLIS = 180_000;
+    /** A signal whose offered rate falls below this share of its target was not offered as asked. */
+    static final double OFFERED_SHARE = 0.95;
+    static final Map<String, String> NAMES = Map.of("spans", "spans", "logs", "logs", "metrics", "points");
+
+    private final PrintStream out;
+
+    SoakCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    public static int run(String[] args) throws Exception {
+        return new SoakCommand(System.out).execute(args);
+    }
+
+    int execute(String[] args) throws Exception {
+        SoakSettings s = SoakSettings.parse(args);
+        Path logDir = Files.createTempDirectory("otlp-soak");
+        out.printf(Locale.ROOT, "otlp-analytics soak: %s spans/s, %s log records/s, %s metric points/s for %.1f min%s%n",
+                count(s.rates.spans()), count(s.rates.logs()), count(s.rates.points()), s.duration.toMillis() / 60_000.0,
+                s.findMax ? ", stepping up x" + s.stepFactor + " every " + s.step.toSeconds() + " s (--find-max)" : "");
+        out.println("  Flink: every pipeline (" + AnalyticsJob.ALL_JOBS + ") -> PostgreSQL; state backend "
+                + s.job.get(JobOptions.STATE_BACKEND) + (s.job.get(JobOptions.STATE_BACKEND).equalsIgnoreCase("rocksdb") ? ", incremental" : ", full")
+                + " checkpoints every " + s.job.get(JobOptions.CHECKPOINT_INTERVAL)
+                + ", parallelism " + s.job.get(JobOptions.PARALLELISM) + ", TaskManager heap " + s.taskManagerHeapMb
+                + " MB (own JVM), managed memory " + s.managedMemory);
+        out.println("  embedded Kafka and PostgreSQL; logs in " + logDir);
+        long t0 = System.currentTimeMillis();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); PostgresServer pg = PostgresServer.start()) {
+            JobOptions o = s.job.with(JobOptions.BOOTSTRAP, kafka.bootstrapServers()).with(JobOptions.JDBC_URL, pg.jdbcUrl());
+            // checkpoints and Flink's working files (RocksDB) under the log folder, removed at the end
+            Path work = logDir.resolve("work");
+            Files.createDirectories(work.resolve("tmp"));
+            if (o.get(JobOptions.CHECKPOINT_DIR) == null || o.get(JobOptions.CHECKPOINT_DIR).isBlank()) {
+                o = o.with(JobOptions.CHECKPOINT_DIR, work.resolve("checkpoints").toUri().toString());
+            }
+            int partitions = o.getInt(JobOptions.PARALLELISM);
+            kafka.createTopics(partitions, o.get(JobOptions.SPANS_TOPIC), o.get(JobOptions.LOGS_TOPIC),
+                    o.get(JobOptions.METRICS_TOPIC), o.get(JobOptions.DEAD_LETTER_TOPIC));
+            SchemaMigrator.migrate(AnalyticsJob.postgres(o));
+            List<String> childArgs = new ArrayList<>();
+            for (String key : JobOptions.defaultValues().keySet()) {
+                if (o.get(key) != null) {
+                    childArgs.add("--" + key);
+                    childArgs.add(o.get(key));
+                }
+            }
+            childArgs.addAll(List.of("--" + SoakTaskManager.WORK_DIR, work.resolve("tmp").toString(),
+                    "--" + SoakTaskManager.MANAGED_MEMORY, s.managedMemory,
+                    "--" + SoakTaskManager.SAMPLE_INTERVAL, SAMPLE_MILLIS + "ms"));
+            try (TaskManagerProcess tm = TaskManagerProcess.start(s.taskManagerHeapMb, childArgs, logDir.resolve("taskmanager.log"));
+                    KafkaProducer<byte[], byte[]> producer = EmbeddedKafka.producer(kafka.bootstrapServers())) {
+                ProbeLine started = awaitStart(tm);
+                if (started == null) {
+                    out.println("error: the TaskManager did not start the job within " + START_TIMEOUT_MILLIS / 1000 + " s (exit code "
+                            + tm.exitCode() + "); see " + logDir);
+                    return 1;
+                }
+                out.println("  job " + started.values().get("job") + " running in TaskManager process " + tm.pid() + " (heap max "
+                        + started.getLong("heap_max_bytes") / (1 << 20) + " MB, " + started.values().get("state_backend") + "), "
+                        + (System.currentTimeMillis() - t0) / 1000 + " s after start; load begins");
+                Map<String, String> topics = Map.of("spans", o.get(JobOptions.SPANS_TOPIC), "logs", o.get(JobOptions.LOGS_TOPIC),
+                        "metrics", o.get(JobOptions.METRICS_TOPIC));
+                long lead = s.alignMinute ? alignedLead(System.currentTimeMillis()) : 0;
+                SoakLoad load = new SoakLoad(producer, topics, partitions, s.rates, lead, 42);
+                SoakSummary summary = new Soak(s, tm, load).run();
+                summary.put("taskmanager_heap_mb", s.taskManagerHeapMb).put("state_backend", started.values().get("state_backend"));
+                for (Map.Entry<String, Long> e : rows(pg).entrySet()) {
+                    summary.put("rows_" + e.getKey(), e.getValue());
+                }
+                summary.lines().forEach(out::println);
+                return "true".equals(summary.get("sustained")) || s.findMax ? 0 : 1;
+            } finally {
+                deleteRecursively(work);
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    /** How far ahead event time must run from {@code eventNow} to stand 5 s before a minute boundary. */
+    static long alignedLead(long eventNow) {
+        return Math.floorMod(55_000L - Math.floorMod(eventNow, 60_000L), 60_000L);
+    }
+
+    private static ProbeLine awaitStart(TaskManagerProcess tm) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + START_TIMEOUT_MILLIS;
+        while (System.currentTimeMillis() < deadline) {
+            ProbeLine p = tm.next(500);
+            if (p != null && p.kind().equals("started")) {
+                return p;
+            }
+            if (p == null && !tm.alive()) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** One soak: the generator, the report lines, the steps of {@code --find-max}, the summary. */
+    private final class Soak {
+        private final SoakSettings s;
+        private final TaskManagerProcess tm;
+        private final SoakLoad load;
+        private final SoakObserver obs;
+
+        Soak(SoakSettings s, TaskManagerProcess tm, SoakLoad load) {
+            this.s = s;
+            this.tm = tm;
+            this.load = load;
+            this.obs = new SoakObserver(load);
+        }
+
+        SoakSummary run() throws Exception {
+            Thread generator = new Thread(load, "soak-generator");
+            generator.setDaemon(true);
+            long start = System.currentTimeMillis();
+            generator.start();
+            long end = start + s.duration.toMillis();
+            Report report = new Report(start);
+            long nextReport = start + s.reportInterval.toMillis();
+            long stepStart = start;
+            long stepEnd = start + s.step.toMillis();
+            Map<String, Long> stepRecords = recordsNow();
+            int lagsAtStep = 0;
+            double scale = 1;
+            SoakLoad.Rates best = null;
+            String limitedBy = "none";
+            String stepReason = "";
+            int steps = 0;
+            while (System.currentTimeMillis() < end) {
+                ProbeLine p = tm.next(250);
+                if (p != null) {
+                    obs.accept(p);
+                }
+                if (!tm.alive()) {
+                    drain();
+                    obs.taskManagerExited(tm.exitCode());
+                    break;
+                }
+                long now = System.currentTimeMillis();
+                if (now >= nextReport) {
+                    out.println(report.line(now));
+                    nextReport += s.reportInterval.toMillis();
+                }
+                if (obs.failed()) {
+                    break;
+                }
+                if (s.findMax && now >= stepEnd) {
+                    steps++;
+                    SoakLoad.Rates asked = load.rates();
+                    SustainedRule rule = new SustainedRule(s.maxLagSeconds, s.maxLagGrowth, Math.min(30_000, s.step.toMillis() / 4));
+                    SustainedRule.Verdict v = rule.judge(obs.lags().subList(lagsAtStep, obs.lags().size()), stepStart, obs.failed());
+                    String shortOf = shortOfTarget(asked, stepRecords, (now - stepStart) / 1000.0);
+                    out.printf(Locale.ROOT, "step %d: %s spans/s %s logs/s %s points/s -> %s (max lag %.1f s, growth %.3f s/s)%s%n", steps,
+                            count(asked.spans()), count(asked.logs()), count(asked.points()), v.sustained() ? "sustained" : "not sustained: " + v.reason(),
+                            v.maxLagSeconds(), v.lagGrowth(), shortOf.isEmpty() ? "" : "; generator short: " + shortOf);
+                    if (!shortOf.isEmpty()) {
+                        limitedBy = "generator";
+                        stepReason = "the generator offered less than asked: " + shortOf;
+                        break;
+                    }
+                    if (!v.sustained()) {
+                        limitedBy = "job";
+                        stepReason = v.reason();
+                        break;
+                    }
+                    best = asked;
+                    scale *= s.stepFactor;
+                    load.rates(s.rates.times(scale));
+                    stepStart = now;
+                    stepEnd = now + s.step.toMillis();
+                    stepRecords = recordsNow();
+                    lagsAtStep = obs.lags().size();
+                }
+            }
+            load.stop();
+            generator.join(30_000);
+            long stopped = System.currentTimeMillis();
+            drain();
+            out.println(report.line(System.currentTimeMillis()) + " (end)");
+            return summary(start, stopped, best, limitedBy, stepReason, steps);
+        }
+
+        /** The probes already written (the sample after the end of the load). */
+        private void drain() throws InterruptedException {
+            long until = System.currentTimeMillis() + SAMPLE_MILLIS + 1000;
+            while (System.currentTimeMillis() < until) {
+                ProbeLine p = tm.next(200);
+                if (p != null) {
+                    obs.accept(p);
+                    if (p.kind().equals("sample")) {
+                        return;
+                    }
+                } else if (!tm.alive()) {
+                    return;
+                }
+            }
+        }
+
+        private Map<String, Long> recordsNow() {
+            Map<String, Long> m = new LinkedHashMap<>();
+            for (String sig : SoakLoad.SIGNALS) {
+                m.put(sig, load.records(sig));
+            }
+            return m;
+        }
+
+        /** The signals offered below {@link #OFFERED_SHARE} of their rate since {@code from}, as text ("" if none). */
+        private String shortOfTarget(SoakLoad.Rates asked, Map<String, Long> from, double seconds) {
+            List<String> shortOf = new ArrayList<>();
+            for (String sig : SoakLoad.SIGNALS) {
+                double offered = (load.records(sig) - from.get(sig)) / seconds;
+                if (offered < OFFERED_SHARE * asked.of(sig)) {
+                    shortOf.add(String.format(Locale.ROOT, "%s %s/s of %s/s", NAMES.get(sig), count(offered), count(asked.of(sig))));
+                }
+            }
+            return String.join(", ", shortOf);
+        }
+
+        private SoakSummary summary(long start, long stopped, SoakLoad.Rates best, String limitedBy, String stepReason, int steps) {
+            SoakSummary sum = new SoakSummary();
+            SustainedRule rule = new SustainedRule(s.maxLagSeconds, s.maxLagGrowth, s.warmup.toMillis());
+            SustainedRule.Verdict v = rule.judge(obs.lags(), start, obs.failed());
+            double seconds = (stopped - start) / 1000.0;
+            String reason = obs.failed() ? obs.failure() : v.reason();
+            Map<String, Double> offered = new LinkedHashMap<>();
+            for (String sig : SoakLoad.SIGNALS) {
+                offered.put(sig, load.records(sig) / seconds);
+            }
+            if (!s.findMax) {
+                String shortOf = "";
+                for (String sig : SoakLoad.SIGNALS) {
+                    if (offered.get(sig) < OFFERED_SHARE * s.rates.of(sig)) {
+                        shortOf += (shortOf.isEmpty() ? "" : ", ") + NAMES.get(sig) + " " + count(offered.get(sig)) + "/s of " + count(s.rates.of(sig)) + "/s";
+                    }
+                }
+                List<String> unmeasured = new ArrayList<>();
+                for (String sig : SoakLoad.SIGNALS) {
+                    if (s.rates.of(sig) > 0 && !obs.lagReported(sig)) {
+                        unmeasured.add(NAMES.get(sig));
+                    }
+                }
+                if (!unmeasured.isEmpty() && reason.isEmpty()) {
+                    reason = "the consumer lag of " + String.join(", ", unmeasured) + " was never reported";
+                }
+                // a rate the generator could not offer was not sustained either: the run did not test it
+                sum.put("sustained", v.sustained() && !obs.failed() && unmeasured.isEmpty() && shortOf.isEmpty());
+                sum.put("offered_as_asked", shortOf.isEmpty());
+                if (!shortOf.isEmpty()) {
+                    reason = (reason.isEmpty() ? "" : reason + "; ") + "the generator offered less than asked: " + shortOf;
+                }
+                sum.put("reason", reason.isEmpty() ? "-" : reason);
+            }
+            sum.put("max_lag_s", v.maxLagSeconds(), 1).put("lag_growth_s_per_s", v.lagGrowth(), 3);
+            sum.put("checkpoint_p99_ms", SustainedRule.percentile(obs.checkpointMillis(), 0.99));
+            sum.put("checkpoint_max_ms", SustainedRule.percentile(obs.checkpointMillis(), 1.0));
+            sum.put("checkpoints", obs.checkpointMillis().size());
+            sum.put("heap_max_mb", obs.heapAfterGcMax() / (double) (1 << 20), 0);
+            ProbeLine first = obs.first();
+            ProbeLine last = obs.last();
+            double processedSeconds = first == null || last == null ? 0 : (last.getLong("t") - start) / 1000.0;
+            for (String sig : SoakLoad.SIGNALS) {
+                String n = NAMES.get(sig);
+                sum.put(n + "_target_per_s", s.rates.of(sig), 0);
+                sum.put(n + "_offered_per_s", offered.get(sig), 0);
+                sum.put(n + "_processed_per_s", processedSeconds <= 0 ? 0 : last.getLong("in_" + sig) / processedSeconds, 0);
+            }
+            if (s.findMax) {
+                sum.put("steps", steps);
+                sum.put("max_sustained_spans_per_s", best == null ? 0 : best.spans(), 0);
+                sum.put("max_sustained_logs_per_s", best == null ? 0 : best.logs(), 0);
+                sum.put("max_sustained_points_per_s", best == null ? 0 : best.points(), 0);
+                sum.put("max_sustained_records_per_s", best == null ? 0 : best.spans() + best.logs() + best.points(), 0);
+                sum.put("limited_by", obs.failed() ? "failure" : limitedBy);
+                sum.put("reason", obs.failed() ? obs.failure() : stepReason.isEmpty() ? "-" : stepReason);
+            }
+            obs.state().forEach((p, b) -> sum.put("state_" + p + "_mb", b / (double) (1 << 20), 1));
+            sum.put("dead_letters", last == null ? 0 : last.getLong("dead_letters"));
+            sum.put("late_records", last == null ? 0 : last.getLong("late"));
+            sum.put("send_errors", load.sendErrors());
+            sum.put("generator_cpu_s", load.cpuNanos() / 1e9, 1);
+            sum.put("run_s", seconds, 0);
+            return sum;
+        }
+
+        /** The report line: rates since the previous line. */
+        private final class Report {
+            private final long start;
+            private long prevAt;
+            private final Map<String, Long> prevOffered = new LinkedHashMap<>();
+            private ProbeLine prevSample;
+
+            Report(long start) {
+                this.start = start;
+                this.prevAt = start;
+                for (String sig : SoakLoad.SIGNALS) {
+                    prevOffered.put(sig, 0L);
+                }
+            }
+
+            String line(long now) {
+                double secs = Math.max(0.001, (now - prevAt) / 1000.0);
+                ProbeLine sample = obs.last();
+                double sampleSecs = sample == null || prevSample == null ? 0 : (sample.getLong("t") - prevSample.getLong("t")) / 1000.0;
+                long el = (now - start) / 1000;
+                StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%tT +%d:%02d", now, el / 60, el % 60));
+                for (String sig : SoakLoad.SIGNALS) {
+                    long rec = load.records(sig);
+                    double processed = sampleSecs <= 0 ? Double.NaN
+                            : (sample.getLong("in_" + sig) - prevSample.getLong("in_" + sig)) / sampleSecs;
+                    long pending = obs.pendingMessages(sig);
+                    sb.append(String.format(Locale.ROOT, " | %s %s/s -> %s/s lag %s", NAMES.get(sig),
+                            human((rec - prevOffered.get(sig)) / secs), Double.isNaN(processed) ? "?" : human(processed),
+                            pending < 0 ? "?" : String.format(Locale.ROOT, "%d msgs %.1f s", pending, obs.lagSeconds(sig))));
+                    prevOffered.put(sig, rec);
+                }
+                sb.append(" | checkpoint ");
+                if (obs.lastCheckpointId() == 0) {
+                    sb.append("none yet");
+                } else {
+                    sb.append('#').append(obs.lastCheckpointId()).append(' ').append(obs.lastCheckpointMillis()).append(" ms ")
+                            .append(bytes(obs.lastCheckpointBytes())).append(" (full ").append(bytes(obs.lastCheckpointFullBytes())).append(')');
+                }
+                sb.append(" | heap after GC ").append(sample == null ? "?" : bytes(sample.getLong("heap_after_gc_bytes")));
+                sb.append(" | state");
+                obs.state().forEach((p, b) -> sb.append(' ').append(p).append(' ').append(bytes(b)));
+                prevAt = now;
+                if (sample != null) {
+                    prevSample = sample;
+                }
+                return sb.toString();
+            }
+        }
+    }
+
+    /** Rows per output table at the end. */
+    static Map<String, Long> rows(PostgresServer pg) {
+        Map<String, Long> rows = new LinkedHashMap<>();
+        for (String table : new String[] {"red_1m", "service_call_5m", "log_pattern", "log_pattern_5m", "metric_1m", "use_1m"}) {
+            // table names are constants here, never input
+            try (Connection c = pg.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
+                rs.next();
+                rows.put(table, rs.getLong(1));
+            } catch (Exception e) {
+                rows.put(table, -1L);
+            }
+        }
+        return rows;
+    }
+
+    static String count(double perSecond) {
+        return String.format(Locale.ROOT, "%,.0f", perSecond);
+    }
+
+    static String human(double perSecond) {
+        if (perSecond >= 1_000_000) {
+            return String.format(Locale.ROOT, "%.2fM", perSecond / 1_000_000);
+        }
+        if (perSecond >= 1_000) {
+            return String.format(Locale.ROOT, "%.1fk", perSecond / 1_000);
+        }
+        return String.format(Locale.ROOT, "%.0f", perSecond);
+    }
+
+    static String bytes(long b) {
+        if (b >= 1L << 30) {
+            return String.format(Locale.ROOT, "%.1f GB", b / (double) (1L << 30));
+        }
+        if (b >= 1L << 20) {
+            return String.format(Locale.ROOT, "%.1f MB", b / (double) (1L << 20));
+        }
+        if (b >= 1L << 10) {
+            return String.format(Locale.ROOT, "%.1f kB", b / (double) (1L << 10));
+        }
+        return b + " B";
+    }
+}
