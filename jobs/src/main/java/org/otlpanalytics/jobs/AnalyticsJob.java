@@ -22,6 +22,7 @@ import org.otlpanalytics.jobs.ingest.DeadLetterStream;
 import org.otlpanalytics.jobs.ingest.DeadLetterTallies;
 import org.otlpanalytics.jobs.ingest.IngestOptions;
 import org.otlpanalytics.jobs.ingest.IngestStage;
+import org.otlpanalytics.jobs.ingest.OffsetReplay;
 import org.otlpanalytics.jobs.ingest.OtlpKafkaSources;
 import org.otlpanalytics.jobs.logs.LogsJob;
 import org.otlpanalytics.jobs.logs.LogsOutputs;
@@ -124,7 +125,9 @@ public final class AnalyticsJob {
 
     /** Builds the chosen pipelines and their sinks into {@code env}; {@code taps} see the decoded records. */
     @VisibleForTesting
-    public static void build(StreamExecutionEnvironment env, JobOptions o, Taps taps) {
+    public static void build(StreamExecutionEnvironment env, JobOptions options, Taps taps) {
+        // a backfill by --offsets reads the event times of its records here, once
+        JobOptions o = OffsetReplay.resolve(options);
         Environments.configure(env, o);
         // every option parsed here, once, into typed settings
         Set<String> jobs = jobs(o);

@@ -15,7 +15,7 @@ public final class Main {
             "  bench-logs      log records/s through decode + fingerprinting + 5-min counts, decode-only, peak heap",
             "  bench-edges     edge pairing spans/s with 10,000 traces in flight, state held, ratio to decode-only",
             "  bench-clickhouse  RED and log ingest (fingerprints, log_pattern_5m, log_record) into ClickHouse vs decode-only",
-            "  bench-metrics   metric points/s through decode + cumulative-to-delta + metric_1m/USE, decode-only, peak heap",
+            "  bench-metrics   metric points/s through decode + cumulative-to-delta + metric_1m/USE on heap and RocksDB, decode-only, peak heap",
             "  soak            all pipelines at fixed offered rates (--spans-per-s --logs-per-s --points-per-s --minutes) on a",
             "                  production-configured cluster with a fixed TaskManager heap; lag, checkpoints, heap; --find-max",
             "See README.md for every option and its default.");

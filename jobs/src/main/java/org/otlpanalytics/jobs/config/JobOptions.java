@@ -21,6 +21,16 @@ public final class JobOptions {
     public static final String GROUP_ID = "group-id";
     public static final String FROM = "from";
     public static final String TO = "to";
+    /**
+     * A backfill by offsets, {@code topic:partition:from-to[,...]} (inclusive): rewrites every window
+     * the records in the ranges touch. Excludes {@code --from}/{@code --to}; see {@code OffsetReplay}.
+     */
+    public static final String OFFSETS = "offsets";
+    /**
+     * Not an option: the earliest and latest event time ({@code min-max}, epoch ms) of the records
+     * of {@link #OFFSETS}, which {@code OffsetReplay.resolve} reads from Kafka where the job is built.
+     */
+    public static final String OFFSETS_EVENT_TIMES = "offsets-event-times";
     public static final String STARTING_OFFSETS = "starting-offsets";
     public static final String BOUNDED = "bounded";
     public static final String MODE = "mode";
@@ -117,6 +127,7 @@ public final class JobOptions {
         DEFAULTS.put(GROUP_ID, "otlp-analytics");
         DEFAULTS.put(FROM, null);
         DEFAULTS.put(TO, null);
+        DEFAULTS.put(OFFSETS, null);
         DEFAULTS.put(STARTING_OFFSETS, "committed-or-earliest");
         DEFAULTS.put(BOUNDED, "false");
         DEFAULTS.put(MODE, "streaming");
@@ -283,7 +294,24 @@ public final class JobOptions {
      */
     public ReplayRange replayRange() {
         Duration margin = getDuration(OUT_OF_ORDERNESS).plus(getDuration(ALLOWED_LATENESS)).plus(Duration.ofMinutes(1));
-        return ReplayRange.of(getInstant(FROM), getInstant(TO), margin);
+        String offsets = get(OFFSETS);
+        if (offsets == null || offsets.isBlank()) {
+            return ReplayRange.of(getInstant(FROM), getInstant(TO), margin);
+        }
+        if (getInstant(FROM) != null || getInstant(TO) != null) {
+            throw new IllegalArgumentException("--" + OFFSETS + " and --" + FROM + "/--" + TO
+                    + " exclude each other: a backfill is by offsets or by time");
+        }
+        OffsetRanges.parse(offsets);
+        String times = get(OFFSETS_EVENT_TIMES);
+        if (times == null) {
+            throw new IllegalStateException("--" + OFFSETS + " is turned into event times where the job is built "
+                    + "(OffsetReplay.resolve) before the replay range can be known");
+        }
+        String[] t = times.split("-", 2);
+        // the windows at the edges may start up to one window before the first record: read that far back too
+        return ReplayRange.touching(Instant.ofEpochMilli(Long.parseLong(t[0])), Instant.ofEpochMilli(Long.parseLong(t[1]) + 1),
+                margin.plus(ReplayRange.WIDEST_WINDOW));
     }
 
     /** {@code --sinks}, parsed. */

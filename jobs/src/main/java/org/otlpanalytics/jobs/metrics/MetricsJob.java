@@ -1,23 +1,29 @@
 package org.otlpanalytics.jobs.metrics;
 
 import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.config.ReplayRange;
 import org.otlpanalytics.jobs.ingest.DeadLetterStream;
+import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
+import org.otlpanalytics.operators.metrics.MetricBatch;
+import org.otlpanalytics.operators.metrics.MetricBatchTypeInfo;
 import org.otlpanalytics.operators.metrics.MetricDeltaConverter;
 import org.otlpanalytics.operators.metrics.MetricLateDeadLetter;
 import org.otlpanalytics.operators.metrics.MetricMinuteAggregator;
 import org.otlpanalytics.operators.metrics.MetricOptions;
+import org.otlpanalytics.operators.metrics.MetricPreAggregator;
 import org.otlpanalytics.operators.metrics.MetricRow;
 import org.otlpanalytics.operators.metrics.UseRow;
 import org.otlpanalytics.schemas.kafka.DeadLetter;
 import org.otlpanalytics.schemas.metrics.MetricPoint;
 
 /**
- * {@code metric_1m} and USE from decoded metric points: (tenant, resource) key →
+ * {@code metric_1m} and USE from decoded metric points: batches per resource (gauges and deltas
+ * pre-aggregated per series and minute, chained to the source) → (tenant, resource) key →
  * cumulative-to-delta in event-time order → 1-minute aggregates per series and USE per resource.
  * Wires only; computes nothing, and does not know the store: the job attaches the sinks to
  * {@link MetricsOutputs}.
@@ -50,20 +56,31 @@ public final class MetricsJob {
     public static MetricsOutputs buildPipeline(DataStream<MetricPoint> points, Settings s) {
         String topic = s.topic();
         MetricOptions options = s.options();
+        // per-source-subtask batches per resource, chained to the source: gauges and deltas
+        // pre-aggregated per series and minute, so the shuffle carries one record per resource and flush
+        SingleOutputStreamOperator<MetricBatch> batches = points
+                .transform("metrics-preaggregate", MetricBatchTypeInfo.INSTANCE,
+                        new MetricPreAggregator(options, MetricPreAggregator.DEFAULT_MAX_ENTRIES))
+                .uid("metrics-preaggregate");
         // one key per tenant and resource; cumulative points become deltas in event-time order
-        SingleOutputStreamOperator<MetricPoint> deltas = points
-                .keyBy(MetricDeltaConverter::resourceKey)
-                .process(new MetricDeltaConverter(options))
-                .name("metrics-cumulative-to-delta").uid("metrics-delta-converter");
+        SingleOutputStreamOperator<MetricBatch> deltas = batches
+                .keyBy(MetricBatch::resourceKey)
+                .transform("metrics-cumulative-to-delta", MetricBatchTypeInfo.INSTANCE, new MetricDeltaConverter(options))
+                .uid("metrics-delta-converter");
         // same key, same partitioning: the minute aggregator is chained without another shuffle
         SingleOutputStreamOperator<MetricRow> rows = DataStreamUtils
-                .reinterpretAsKeyedStream(deltas, MetricDeltaConverter::resourceKey)
-                .process(new MetricMinuteAggregator(options))
-                .name("metric-1m-and-use").uid("metric-minute-aggregator");
+                .reinterpretAsKeyedStream(deltas, MetricBatch::resourceKey)
+                .transform("metric-1m-and-use", TypeInformation.of(MetricRow.class),
+                        new HorizonKeyedProcessOperator<>(new MetricMinuteAggregator(options)))
+                .uid("metric-minute-aggregator");
         // points later than the allowed lateness: counted, and kept in the dead-letter topic
-        DataStream<DeadLetter> late = rows.getSideOutput(MetricMinuteAggregator.LATE_POINTS)
+        DataStream<DeadLetter> late = batches.getSideOutput(MetricMinuteAggregator.LATE_POINTS)
+                .union(rows.getSideOutput(MetricMinuteAggregator.LATE_POINTS))
                 .map(p -> MetricLateDeadLetter.of(p, topic))
                 .name("metrics-late-points").uid("metrics-late-points");
+        DataStream<DeadLetter> latePartials = rows.getSideOutput(MetricMinuteAggregator.LATE_PARTIALS)
+                .map(q -> MetricLateDeadLetter.ofPartial(q, topic))
+                .name("metrics-late-partials").uid("metrics-late-partials");
         // a replay rewrites only the whole minutes inside [--from, --to)
         ReplayRange replay = s.replay();
         DataStream<MetricRow> metrics = rows
@@ -72,6 +89,8 @@ public final class MetricsJob {
         DataStream<UseRow> use = rows.getSideOutput(MetricMinuteAggregator.USE_ROWS)
                 .filter(u -> replay.containsWindow(u.bucketStartMillis, MetricOptions.WINDOW_MILLIS))
                 .name("use-1m-replay-range").uid("use-1m-replay-range");
-        return new MetricsOutputs(metrics, use, List.of(new DeadLetterStream("metrics-late-dead-letters", late)));
+        return new MetricsOutputs(metrics, use, List.of(
+                new DeadLetterStream("metrics-late-dead-letters", late),
+                new DeadLetterStream("metrics-late-partial-dead-letters", latePartials)));
     }
 }

@@ -1,5 +1,9 @@
 package org.otlpanalytics.operators.metrics;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import org.apache.datasketches.kll.KllDoublesSketch;
 import org.otlpanalytics.operators.common.KafkaRange;
 import org.otlpanalytics.schemas.metrics.MetricPoint;
@@ -23,9 +27,12 @@ import org.otlpanalytics.schemas.metrics.MetricType;
  *       a usable interval (start unknown or not before time) adds to total but gives no sample.
  *   <li>HISTOGRAM / EXPONENTIAL_HISTOGRAM: the points' buckets are merged. avg = sum/count,
  *       min/max = extremes of the points' min/max (null unless every point with observations
- *       had one), p95 = {@link HistogramQuantiles} on the merged buckets. Explicit buckets with a
- *       different layout from the first point's are re-bucketed by their upper bound (counted in
- *       {@link #layoutMismatches()}); exponential ones are merged exactly at the lower scale.
+ *       had one), p95 = {@link HistogramQuantiles} on the merged buckets. Explicit buckets are
+ *       kept per layout (bounds); when a series changes its layout within the minute, the row
+ *       uses the layout holding the most observations (then the most points, then the smaller
+ *       bounds) and the other layouts are re-bucketed into it by their upper bounds (their points
+ *       are counted in {@link #layoutMismatches()}); exponential ones are merged exactly at the
+ *       lower scale.
  *   <li>SUMMARY: avg = sum/count of the delta counts/sums; p95 = the largest, over the minute's
  *       points, of each point's quantile nearest to 0.95; max = the largest value sent for
  *       quantile 1.0 (null if none).
@@ -38,14 +45,18 @@ import org.otlpanalytics.schemas.metrics.MetricType;
  * clean run). Floating sums (samples, deltas, histogram sums) keep their summands and add them
  * in ascending order when read ({@link Summands}); the interval is summed in integer
  * nanoseconds; the KLL sketch is built from the sorted samples when read ({@link SampleKll}).
- * One exception: explicit histograms whose layout changes within the minute are re-bucketed
- * into the first point's layout. At most {@link #MAX_POINTS} points are kept; more are refused
- * and counted in {@link #ignored()}, so a hostile series cannot grow the state without bound.
+ * The canonical layout of a histogram whose layout changes is chosen by a rule on the content,
+ * not by arrival. Bounds on state, so a hostile series cannot grow it without bound: at most
+ * {@link #MAX_POINTS} points and {@link #MAX_LAYOUTS} explicit layouts per series and minute;
+ * points (or merged partials) beyond them are refused and counted in {@link #ignored()} —
+ * which ones then depends on the order, the only order-dependent case.
  */
 public final class MetricAccumulator {
     public static final int DEFAULT_KLL_K = 200;
     /** Points one accumulator takes (a series sending every second has 60 a minute). */
     public static final int MAX_POINTS = 10_000;
+    /** Explicit-bucket layouts one series-minute keeps (a well-behaved series has one). */
+    public static final int MAX_LAYOUTS = 8;
 
     final int kllK;
     // identity, from the first point
@@ -61,7 +72,6 @@ public final class MetricAccumulator {
 
     long points;
     long ignored;
-    long layoutMismatches;
     // LEVEL, RATE samples
     Summands samples = new Summands();
     double sampleMin = Double.POSITIVE_INFINITY;
@@ -79,8 +89,8 @@ public final class MetricAccumulator {
     Summands sums = new Summands();
     double min = Double.NaN;
     double max = Double.NaN;
-    double[] bounds;
-    long[] buckets;
+    /** HISTOGRAM: buckets per layout, in arrival order (only {@link #canonical()} reads them, order-free). */
+    List<ExplicitLayout> layouts;
     ExponentialBuckets exp;
     // SUMMARY
     double summaryP95 = Double.NaN;
@@ -105,7 +115,8 @@ public final class MetricAccumulator {
     /** Adds one point; false (and counted as ignored) if its kind does not fit this series. */
     public boolean add(MetricPoint p) {
         AggregateKind k = AggregateKind.of(p);
-        if (k == null || (kind != null && k != kind) || points >= MAX_POINTS) {
+        if (k == null || (kind != null && k != kind) || points >= MAX_POINTS
+                || (k == AggregateKind.HISTOGRAM && !hasRoomFor(p.explicitBounds, p.bucketCounts))) {
             ignored++;
             return false;
         }
@@ -129,7 +140,7 @@ public final class MetricAccumulator {
                 break;
             case HISTOGRAM:
                 addCountSumMinMax(p.count, p.sum, p.min, p.max);
-                addExplicit(p.explicitBounds, p.bucketCounts);
+                addExplicit(p.explicitBounds, p.bucketCounts, 1);
                 break;
             case EXPONENTIAL_HISTOGRAM:
                 addCountSumMinMax(p.count, p.sum, p.min, p.max);
@@ -163,13 +174,12 @@ public final class MetricAccumulator {
         kll = null;
         if (kind == null) {
             copyIdentity(o);
-        } else if (o.kind != kind) {
+        } else if (o.kind != kind || points + o.points > MAX_POINTS || !hasRoomFor(o.layouts)) {
             ignored += o.points + o.ignored;
             return;
         }
         points += o.points;
         ignored += o.ignored;
-        layoutMismatches += o.layoutMismatches;
         range.merge(o.range);
         if (o.samples.size() > 0) {
             samples.addAll(o.samples);
@@ -187,8 +197,10 @@ public final class MetricAccumulator {
             count += o.count;
             sums.addAll(o.sums);
         }
-        if (o.bounds != null) {
-            addExplicit(o.bounds, o.buckets);
+        if (o.layouts != null) {
+            for (ExplicitLayout l : o.layouts) {
+                addExplicit(l.bounds, l.counts, l.points);
+            }
         }
         if (o.exp != null) {
             if (exp == null) {
@@ -280,38 +292,93 @@ public final class MetricAccumulator {
         return sums.sortedSum();
     }
 
-    private void addExplicit(double[] b, long[] c) {
-        if (bounds == null) {
-            bounds = b.clone();
-            buckets = c.clone();
-            return;
+    /** True when a point with these buckets fits: bucketless, a known layout, or room for another. */
+    private boolean hasRoomFor(double[] b, long[] c) {
+        return c.length == 0 || layouts == null || layouts.size() < MAX_LAYOUTS || layoutOf(b, c.length) != null;
+    }
+
+    private boolean hasRoomFor(List<ExplicitLayout> others) {
+        if (others == null || layouts == null) {
+            return others == null || others.size() <= MAX_LAYOUTS;
         }
-        if (java.util.Arrays.equals(bounds, b) && c.length == buckets.length) {
-            for (int i = 0; i < c.length; i++) {
-                buckets[i] += c[i];
+        int n = layouts.size();
+        for (ExplicitLayout l : others) {
+            if (layoutOf(l.bounds, l.counts.length) == null) {
+                n++;
             }
+        }
+        return n <= MAX_LAYOUTS;
+    }
+
+    private ExplicitLayout layoutOf(double[] b, int buckets) {
+        if (layouts != null) {
+            for (ExplicitLayout l : layouts) {
+                if (l.counts.length == buckets && Arrays.equals(l.bounds, b)) {
+                    return l;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Adds the buckets of {@code points} points of one layout; a bucketless point adds to count and sum only. */
+    private void addExplicit(double[] b, long[] c, long pointsOfLayout) {
+        if (c.length == 0) {
             return;
         }
-        if (c.length == 0) { // a bucketless point adds to count and sum only
+        ExplicitLayout l = layoutOf(b, c.length);
+        if (l == null) {
+            if (layouts == null) {
+                layouts = new ArrayList<>(1);
+            }
+            layouts.add(new ExplicitLayout(b.clone(), c.clone(), pointsOfLayout));
             return;
         }
-        if (buckets.length == 0) { // bucketless points came first: adopt this layout
-            bounds = b.clone();
-            buckets = c.clone();
-            return;
-        }
-        layoutMismatches++;
         for (int i = 0; i < c.length; i++) {
-            if (c[i] == 0) {
+            l.counts[i] += c[i];
+        }
+        l.points += pointsOfLayout;
+    }
+
+    /**
+     * The explicit buckets of the minute in one layout, whatever order the points came in: the
+     * layout with the most observations (ties: the most points, then the smaller bounds, compared
+     * element by element), with every other layout's buckets re-bucketed into it by upper bound.
+     * Null without buckets.
+     */
+    ExplicitLayout canonical() {
+        if (layouts == null || layouts.isEmpty()) {
+            return null;
+        }
+        ExplicitLayout best = layouts.get(0);
+        for (ExplicitLayout l : layouts) {
+            if (ExplicitLayout.RANK.compare(l, best) < 0) {
+                best = l;
+            }
+        }
+        if (layouts.size() == 1) {
+            return best;
+        }
+        long[] merged = best.counts.clone();
+        long pts = best.points;
+        for (ExplicitLayout l : layouts) {
+            if (l == best) {
                 continue;
             }
-            double upper = i < b.length ? b[i] : Double.POSITIVE_INFINITY;
-            int j = 0;
-            while (j < bounds.length && upper > bounds[j]) {
-                j++;
+            pts += l.points;
+            for (int i = 0; i < l.counts.length; i++) {
+                if (l.counts[i] == 0) {
+                    continue;
+                }
+                double upper = i < l.bounds.length ? l.bounds[i] : Double.POSITIVE_INFINITY;
+                int j = 0;
+                while (j < best.bounds.length && upper > best.bounds[j]) {
+                    j++;
+                }
+                merged[j] += l.counts[i];
             }
-            buckets[j] += c[i];
         }
+        return new ExplicitLayout(best.bounds, merged, pts);
     }
 
     private static double maxIgnoringNaN(double a, double b) {
@@ -331,8 +398,22 @@ public final class MetricAccumulator {
         return ignored;
     }
 
+    /** Histogram points whose buckets were re-bucketed into another layout for the row. */
     public long layoutMismatches() {
-        return layoutMismatches;
+        if (layouts == null || layouts.size() < 2) {
+            return 0;
+        }
+        long all = 0;
+        for (ExplicitLayout l : layouts) {
+            all += l.points;
+        }
+        ExplicitLayout best = layouts.get(0);
+        for (ExplicitLayout l : layouts) {
+            if (ExplicitLayout.RANK.compare(l, best) < 0) {
+                best = l;
+            }
+        }
+        return all - best.points;
     }
 
     /** The q-quantile as defined for this kind (NaN when unknown). */
@@ -347,7 +428,10 @@ public final class MetricAccumulator {
                 return k == null || k.isEmpty() ? Double.NaN : k.getQuantile(q);
             }
             case HISTOGRAM:
-                return bounds == null ? Double.NaN : HistogramQuantiles.explicit(q, bounds, buckets, min, max);
+            {
+                ExplicitLayout c = canonical();
+                return c == null ? Double.NaN : HistogramQuantiles.explicit(q, c.bounds, c.counts, min, max);
+            }
             case EXPONENTIAL_HISTOGRAM:
                 return exp == null ? Double.NaN : HistogramQuantiles.exponential(q, exp, min, max);
             case SUMMARY:
@@ -373,5 +457,36 @@ public final class MetricAccumulator {
     /** The {@code metric_1m} row for the minute starting at {@code bucketStartMillis}. */
     public MetricRow toRow(long bucketStartMillis) {
         return MetricRows.of(this, bucketStartMillis);
+    }
+
+    /** The summed buckets of the points of one explicit-bounds layout. */
+    static final class ExplicitLayout {
+        /** Most observations first, then most points, then the smaller bounds: a total order on content. */
+        static final Comparator<ExplicitLayout> RANK = Comparator.<ExplicitLayout>comparingLong(l -> -l.observations())
+                .thenComparingLong(l -> -l.points)
+                .thenComparing((a, b) -> Arrays.compare(a.bounds, b.bounds))
+                .thenComparingInt(l -> l.counts.length);
+
+        final double[] bounds;
+        final long[] counts;
+        long points;
+
+        ExplicitLayout(double[] bounds, long[] counts, long points) {
+            this.bounds = bounds;
+            this.counts = counts;
+            this.points = points;
+        }
+
+        long observations() {
+            long n = 0;
+            for (long c : counts) {
+                n += c;
+            }
+            return n;
+        }
+
+        ExplicitLayout copy() {
+            return new ExplicitLayout(bounds.clone(), counts.clone(), points);
+        }
     }
 }

@@ -1,46 +1,80 @@
 package org.otlpanalytics.operators.metrics;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.otlpanalytics.operators.common.StableHash;
+import org.otlpanalytics.operators.common.time.EpochWindows;
+import org.otlpanalytics.operators.common.time.KeyedWindows;
+import org.otlpanalytics.operators.common.time.WatermarkHorizon;
 import org.otlpanalytics.schemas.metrics.MetricPoint;
 
 /**
  * {@code metric_1m} and USE per resource in 1-minute event-time windows aligned to the epoch,
  * keyed by resource ({@link MetricDeltaConverter#resourceKey}) so that all of a resource's series
  * meet: the per-resource series cap is enforced there, and USE ({@link UseCalculator}) is
- * computed from the resource's rows of the minute without another shuffle. Input points must be
- * delta or level points (the output of {@link MetricDeltaConverter}).
+ * computed from the resource's rows of the minute without another shuffle. Input are
+ * {@link MetricBatch}es of delta or level points and pre-aggregated minutes (the output of
+ * {@link MetricDeltaConverter}).
  *
  * <p>A minute fires when the watermark passes its end: one {@link MetricRow} per series, and
  * one {@link UseRow} on {@link #USE_ROWS} when a mapped metric had data. Points arriving later
  * but within the allowed lateness update their series, re-emit its row and the resource's USE
- * row (rows are upserts); points later than that go to {@link #LATE_POINTS} and are counted.
- * Every number is independent of the order points arrive in ({@link MetricAccumulator}), so a
- * restart or a replay writes identical rows.
+ * row (rows are upserts); points later than that go to {@link #LATE_POINTS} (partials to
+ * {@link #LATE_PARTIALS}) and are counted. Lateness is judged by {@link KeyedWindows} against the
+ * operator's {@link WatermarkHorizon}, so it must run in a
+ * {@link org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator}. Every number is
+ * independent of the order points arrive in ({@link MetricAccumulator}), so a restart or a replay
+ * writes identical rows.
+ *
+ * <p>State is shaped for RocksDB, where every access serializes what it touches: one map entry
+ * per series and minute ({@link SeriesSlot} → {@link MetricAccumulator}) and one small
+ * {@link MetricWindow} per minute. A batch is grouped by series and minute in memory first, so
+ * it reads and writes each of its series' entries and each minute's window once; only firing,
+ * purging and late updates of a fired minute scan the resource's entries.
  */
-public class MetricMinuteAggregator extends KeyedProcessFunction<String, MetricPoint, MetricRow> {
+public class MetricMinuteAggregator extends KeyedProcessFunction<String, MetricBatch, MetricRow>
+        implements WatermarkHorizon.Aware {
     private static final long serialVersionUID = 1L;
     public static final OutputTag<UseRow> USE_ROWS = new OutputTag<>("use-rows", TypeInformation.of(UseRow.class));
     public static final OutputTag<MetricPoint> LATE_POINTS =
             new OutputTag<>("metric-late-points", MetricPointTypeInfo.INSTANCE);
-    private static final String BUCKETS = "metric-buckets";
+    /** Pre-aggregated minutes late at this operator (rare: partials never overtake watermarks; counted). */
+    public static final OutputTag<MetricPartial> LATE_PARTIALS =
+            new OutputTag<>("metric-late-partials", TypeInformation.of(MetricPartial.class));
+    private static final String WINDOWS = "metric-windows";
+    private static final String SERIES = "metric-series-minutes";
+    /** The whole-minute buckets of releases before the per-series state; only cleaned up. */
+    private static final String LEGACY_BUCKETS = "metric-buckets";
+    private static final Comparator<MetricAccumulator> ROW_ORDER =
+            Comparator.<MetricAccumulator, String>comparing(a -> a.metric).thenComparingLong(a -> a.labelsHash);
 
     private final MetricOptions options;
+    private final MapStateDescriptor<Long, MetricWindow> windowsDescriptor;
+    private final MapStateDescriptor<SeriesSlot, MetricAccumulator> seriesDescriptor;
+    private final MapStateDescriptor<Long, MetricBucket> legacyDescriptor;
+    private transient WatermarkHorizon horizon;
+    private transient KeyedWindows<MetricWindow> windows;
+    private transient MapState<SeriesSlot, MetricAccumulator> series;
+    private transient MapState<Long, MetricBucket> legacyBuckets;
     private transient UseCalculator use;
     private transient Set<String> useMetrics;
-    private final MapStateDescriptor<Long, MetricBucket> bucketsDescriptor;
-    private transient MapState<Long, MetricBucket> buckets;
     private transient Counter aggregated;
     private transient Counter late;
     private transient Counter ignored;
@@ -49,13 +83,33 @@ public class MetricMinuteAggregator extends KeyedProcessFunction<String, MetricP
     private transient Counter useRows;
 
     public MetricMinuteAggregator(MetricOptions options) {
+        this(options, new MetricAccumulatorTypeSerializer());
+    }
+
+    /** With the serializer of the series' accumulators given (tests count what it writes). */
+    MetricMinuteAggregator(MetricOptions options, TypeSerializer<MetricAccumulator> accumulatorSerializer) {
         this.options = options;
-        this.bucketsDescriptor = new MapStateDescriptor<>(BUCKETS, LongSerializer.INSTANCE, new MetricBucketSerializer());
+        this.windowsDescriptor = new MapStateDescriptor<>(WINDOWS, LongSerializer.INSTANCE, new MetricWindowSerializer());
+        this.seriesDescriptor = new MapStateDescriptor<>(SERIES, new SeriesSlotSerializer(), accumulatorSerializer);
+        this.legacyDescriptor = new MapStateDescriptor<>(LEGACY_BUCKETS, LongSerializer.INSTANCE, new MetricBucketSerializer());
+    }
+
+    /** The stable hash of a series within its resource: ranks series under the cap and keys their state. */
+    static long seriesHash(String metric, long labelsHash) {
+        return StableHash.of(metric, Long.toHexString(labelsHash));
+    }
+
+    @Override
+    public void setWatermarkHorizon(WatermarkHorizon horizon) {
+        this.horizon = horizon;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        buckets = getRuntimeContext().getMapState(bucketsDescriptor);
+        windows = new KeyedWindows<>(new EpochWindows(MetricOptions.WINDOW_MILLIS, options.allowedLatenessMillis()),
+                getRuntimeContext().getMapState(windowsDescriptor), horizon);
+        series = getRuntimeContext().getMapState(seriesDescriptor);
+        legacyBuckets = getRuntimeContext().getMapState(legacyDescriptor);
         use = new UseCalculator();
         useMetrics = UseMapping.metricNames();
         MetricGroup g = getRuntimeContext().getMetricGroup().addGroup(MetricPipelineMetrics.AGGREGATOR_GROUP);
@@ -68,95 +122,260 @@ public class MetricMinuteAggregator extends KeyedProcessFunction<String, MetricP
     }
 
     @Override
-    public void processElement(MetricPoint p, Context ctx, Collector<MetricRow> out) throws Exception {
-        long ts = p.timeMillis();
-        long bucket = Math.floorDiv(ts, MetricOptions.WINDOW_MILLIS) * MetricOptions.WINDOW_MILLIS;
-        long windowMax = bucket + MetricOptions.WINDOW_MILLIS - 1;
-        if (windowMax + options.allowedLatenessMillis() <= ctx.timerService().currentWatermark()) {
-            late.inc();
-            ctx.output(LATE_POINTS, p);
-            return;
-        }
-        MetricBucket b = buckets.get(bucket);
-        if (b == null) {
-            b = new MetricBucket();
-            b.bucketStartMillis = bucket;
-            ctx.timerService().registerEventTimeTimer(windowMax);
-            ctx.timerService().registerEventTimeTimer(windowMax + options.allowedLatenessMillis());
-        }
-        String key = MetricDeltaConverter.seriesKey(p);
-        MetricAccumulator a = b.series.get(key);
-        if (a == null) {
-            MetricBucket.Admission admission = b.admit(key, options.maxSeriesPerResource());
-            if (admission == MetricBucket.Admission.REFUSED) {
-                limitDropped.inc();
-                return;
+    public void processElement(MetricBatch b, Context ctx, Collector<MetricRow> out) throws Exception {
+        TreeMap<Long, Map<SeriesRef, Group>> byMinute = new TreeMap<>();
+        for (MetricPoint p : b.points) {
+            long minute = windows.assign(p.timeMillis(), ctx.timerService());
+            if (minute == KeyedWindows.LATE) {
+                late.inc();
+                ctx.output(LATE_POINTS, p);
+                continue;
             }
-            if (admission == MetricBucket.Admission.ADMITTED_EVICTING) {
-                limitDropped.inc();
+            Group g = group(byMinute, minute, p.name, p.labelsHash);
+            if (!g.own().add(p)) {
+                ignored.inc();
+                continue;
             }
-            a = new MetricAccumulator(options.kllK());
-            b.series.put(key, a);
+            g.observeService(p.serviceUrn, p.serviceName, p.serviceNamespace);
         }
-        if (!a.add(p)) {
-            ignored.inc();
-            if (a.points() == 0) {
-                b.series.remove(key);
+        for (MetricPartial q : b.partials) {
+            long minute = windows.assign(q.minuteStartMillis, ctx.timerService());
+            if (minute == KeyedWindows.LATE) {
+                late.inc(q.points());
+                ctx.output(LATE_PARTIALS, q);
+                continue;
             }
-            return;
+            Group g = group(byMinute, minute, q.accumulator.metric, q.accumulator.labelsHash);
+            g.add(q.accumulator);
+            g.observeService(q.serviceUrn, q.serviceName, q.serviceNamespace);
         }
-        b.observe(p);
-        aggregated.inc();
-        buckets.put(bucket, b);
-        if (b.fired) {
-            // late but within the allowed lateness: the row and the resource's USE are rewritten
-            emitRow(b, a, out);
-            List<MetricRow> forUse = new ArrayList<>();
-            for (MetricAccumulator x : b.series.values()) {
-                if (useMetrics.contains(x.metric)) {
-                    forUse.add(x.toRow(b.bucketStartMillis));
+        for (Map.Entry<Long, Map<SeriesRef, Group>> e : byMinute.entrySet()) {
+            aggregate(b, e.getKey(), e.getValue().values(), ctx, out);
+        }
+    }
+
+    private Group group(TreeMap<Long, Map<SeriesRef, Group>> byMinute, long minute, String metric, long labelsHash) {
+        return byMinute.computeIfAbsent(minute, m -> new LinkedHashMap<>())
+                .computeIfAbsent(new SeriesRef(metric, labelsHash), r -> new Group(options.kllK()));
+    }
+
+    /** Adds one minute's groups to its state: one read and write per series, one of the minute's window. */
+    private void aggregate(MetricBatch b, long minute, Iterable<Group> groups, Context ctx, Collector<MetricRow> out)
+            throws Exception {
+        MetricWindow w = windows.get(minute);
+        boolean created = w == null;
+        if (created) {
+            w = new MetricWindow();
+            w.tenant = b.tenant;
+            w.resourceUrn = b.resourceUrn;
+        }
+        List<MetricAccumulator> changed = new ArrayList<>();
+        for (Group g : groups) {
+            if (g.acc == null || g.acc.kind() == null) {
+                continue; // every point of it was refused (and counted)
+            }
+            long points = g.acc.points();
+            SeriesSlot slot = new SeriesSlot(minute, seriesHash(g.acc.metric, g.acc.labelsHash));
+            MetricAccumulator a = series.get(slot);
+            if (a == null) {
+                if (!admit(w, minute, slot.seriesHash)) {
+                    limitDropped.inc(points);
+                    continue;
+                }
+                a = g.acc;
+            } else if (!Objects.equals(a.metric, g.acc.metric) || a.labelsHash != g.acc.labelsHash) {
+                ignored.inc(points); // a 64-bit collision of two series: the second is refused
+                continue;
+            } else {
+                long before = a.points();
+                a.merge(g.acc);
+                if (a.points() == before) {
+                    ignored.inc(points); // another kind than the series', or over its point limit
+                    continue;
                 }
             }
-            emitUse(b, forUse, ctx);
+            series.put(slot, a);
+            aggregated.inc(points);
+            w.range.merge(g.acc.range);
+            w.observeService(g.serviceUrn, g.serviceName, g.serviceNamespace);
+            changed.add(a);
         }
+        if (changed.isEmpty()) {
+            return;
+        }
+        if (created) {
+            windows.create(minute, w, ctx.timerService());
+        } else {
+            windows.update(minute, w);
+        }
+        if (w.fired) {
+            // late but within the allowed lateness: the rows and the resource's USE are rewritten
+            for (MetricAccumulator a : changed) {
+                emitRow(w, minute, a, out);
+            }
+            List<MetricRow> forUse = new ArrayList<>();
+            for (MetricAccumulator a : seriesOf(minute, true)) {
+                forUse.add(w.row(a, minute));
+            }
+            emitUse(w, minute, forUse, ctx);
+        }
+    }
+
+    /**
+     * Admits a new series of {@code minute} under the cap: bottom-k by hash. Below the cap it only
+     * counts; at the cap the minute's hashes are loaded once, and a smaller hash evicts the largest
+     * (its points are dropped and counted) as long as the minute has not fired.
+     */
+    private boolean admit(MetricWindow w, long minute, long hash) throws Exception {
+        int limit = options.maxSeriesPerResource();
+        if (limit <= 0 || w.admitted < limit) {
+            w.admitted++;
+            return true;
+        }
+        if (w.capHashes == null) {
+            List<Long> hashes = new ArrayList<>();
+            for (SeriesSlot s : series.keys()) {
+                if (s.minuteStartMillis == minute) {
+                    hashes.add(s.seriesHash);
+                }
+            }
+            w.capHashes = hashes.stream().mapToLong(Long::longValue).sorted().toArray();
+            if (w.capHashes.length == 0) {
+                return false;
+            }
+        }
+        if (w.fired || hash >= w.capMax()) {
+            return false;
+        }
+        SeriesSlot evicted = new SeriesSlot(minute, w.capMax());
+        MetricAccumulator gone = series.get(evicted);
+        series.remove(evicted);
+        limitDropped.inc(gone == null ? 1 : gone.points());
+        w.capReplaceMax(hash);
+        return true;
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<MetricRow> out) throws Exception {
-        long fireBucket = timestamp + 1 - MetricOptions.WINDOW_MILLIS;
-        MetricBucket b = buckets.get(fireBucket);
-        if (b != null && !b.fired) {
+        windows.onTimer(timestamp, (start, w) -> {
             List<MetricRow> forUse = new ArrayList<>();
-            for (MetricAccumulator a : b.series.values()) {
-                MetricRow r = b.row(a);
-                rows.inc();
-                out.collect(r);
+            for (MetricAccumulator a : seriesOf(start, false)) {
+                MetricRow r = emitRow(w, start, a, out);
                 if (useMetrics.contains(r.metric)) {
                     forUse.add(r);
                 }
             }
-            emitUse(b, forUse, ctx);
-            b.fired = true;
-            buckets.put(fireBucket, b);
-        }
-        long cleanupBucket = fireBucket - options.allowedLatenessMillis();
-        MetricBucket c = buckets.get(cleanupBucket);
-        if (c != null && c.fired) {
-            buckets.remove(cleanupBucket);
-        }
+            emitUse(w, start, forUse, ctx);
+        }, (start, w) -> {
+            List<SeriesSlot> gone = new ArrayList<>();
+            for (SeriesSlot s : series.keys()) {
+                if (s.minuteStartMillis == start) {
+                    gone.add(s);
+                }
+            }
+            for (SeriesSlot s : gone) {
+                series.remove(s);
+            }
+        });
+        // a minute of the pre-per-series state under a key of an earlier release: dropped at its purge time
+        legacyBuckets.remove(windows.spec().purgedAt(timestamp));
     }
 
-    private void emitRow(MetricBucket b, MetricAccumulator a, Collector<MetricRow> out) {
+    /** The series of a minute in row order (only those of USE metrics when {@code useOnly}). */
+    private List<MetricAccumulator> seriesOf(long minute, boolean useOnly) throws Exception {
+        List<MetricAccumulator> found = new ArrayList<>();
+        for (Map.Entry<SeriesSlot, MetricAccumulator> e : series.entries()) {
+            if (e.getKey().minuteStartMillis == minute) {
+                MetricAccumulator a = e.getValue();
+                if (!useOnly || useMetrics.contains(a.metric)) {
+                    found.add(a);
+                }
+            }
+        }
+        found.sort(ROW_ORDER);
+        return found;
+    }
+
+    private MetricRow emitRow(MetricWindow w, long start, MetricAccumulator a, Collector<MetricRow> out) {
+        MetricRow r = w.row(a, start);
         rows.inc();
-        out.collect(b.row(a));
+        out.collect(r);
+        return r;
     }
 
-    /** USE of the bucket from the rows of the metrics the mapping uses (in series-key order). */
-    private void emitUse(MetricBucket b, List<MetricRow> all, Context ctx) {
-        UseRow u = use.compute(b.tenant, b.resourceUrn, b.bucketStartMillis, MetricOptions.WINDOW_MILLIS, all);
+    /** USE of the minute from the rows of the metrics the mapping uses (in row order). */
+    private void emitUse(MetricWindow w, long start, List<MetricRow> all, Context ctx) {
+        UseRow u = use.compute(w.tenant, w.resourceUrn, start, MetricOptions.WINDOW_MILLIS, all);
         if (u != null) {
             useRows.inc();
             ctx.output(USE_ROWS, u);
         }
+    }
+
+    /** A series within the batch being processed. */
+    private static final class SeriesRef {
+        final String metric;
+        final long labelsHash;
+
+        SeriesRef(String metric, long labelsHash) {
+            this.metric = metric;
+            this.labelsHash = labelsHash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof SeriesRef && ((SeriesRef) o).labelsHash == labelsHash
+                    && Objects.equals(((SeriesRef) o).metric, metric);
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(labelsHash) * 31 + Objects.hashCode(metric);
+        }
+    }
+
+    /** What a batch holds for one series and minute: one accumulator and the smallest service. */
+    private static final class Group {
+        final int kllK;
+        MetricAccumulator acc;
+        /** True while {@link #acc} is a partial's own accumulator, not yet copied. */
+        boolean borrowed;
+        String serviceUrn;
+        String serviceName;
+        String serviceNamespace;
+
+        Group(int kllK) {
+            this.kllK = kllK;
+        }
+
+        /** The accumulator to add points to, made this group's own first. */
+        MetricAccumulator own() {
+            if (acc == null) {
+                acc = new MetricAccumulator(kllK);
+            } else if (borrowed) {
+                acc = COPIER.copy(acc);
+                borrowed = false;
+            }
+            return acc;
+        }
+
+        void add(MetricAccumulator partial) {
+            if (acc == null) {
+                acc = partial; // the usual case: one partial per series and minute, taken as it is
+                borrowed = true;
+            } else {
+                own().merge(partial);
+            }
+        }
+
+        void observeService(String urn, String name, String namespace) {
+            if (urn != null && (serviceUrn == null || urn.compareTo(serviceUrn) < 0)) {
+                serviceUrn = urn;
+                serviceName = name;
+                serviceNamespace = namespace;
+            }
+        }
+
+        private static final MetricAccumulatorSerializer COPIER = new MetricAccumulatorSerializer();
     }
 }

@@ -20,9 +20,14 @@ public final class MetricPipelineMetrics {
     public static final String SERIES_EXPIRED = "seriesExpired";
     public static final String SERIES_CREATED = "seriesCreated";
 
+    public static final String PRE_AGGREGATOR_GROUP = "metricPreAggregator";
+    /** Batches (one per resource and flush) sent to the shuffle. */
+    public static final String BATCHES_EMITTED = "batchesEmitted";
+
     public static final String AGGREGATOR_GROUP = "metricMinuteAggregator";
+    /** Points added to a minute (pre-aggregator: to a partial; aggregator: single points and the points of merged partials). */
     public static final String POINTS_AGGREGATED = "pointsAggregated";
-    /** Points later than the allowed lateness: to the late side output (dead letters). */
+    /** Points later than the allowed lateness: to the late side output (dead letters); counts the points of late partials too. */
     public static final String POINTS_LATE_DROPPED = "pointsLateDropped";
     /** Points refused by an accumulator (another kind than the series', or over MAX_POINTS). */
     public static final String POINTS_IGNORED = "pointsIgnored";

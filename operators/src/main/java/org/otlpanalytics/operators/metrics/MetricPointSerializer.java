@@ -1,5 +1,7 @@
 package org.otlpanalytics.operators.metrics;
 
+import java.io.DataInput;
+import java.io.DataOutput;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -35,22 +37,32 @@ public final class MetricPointSerializer extends CodecSerializer<MetricPoint> {
 
     @Override
     protected void write(MetricPoint p, DataOutputView out) throws IOException {
+        write(p, out, StringCodec.PLAIN);
+    }
+
+    @Override
+    protected MetricPoint read(DataInputView in) throws IOException {
+        return read(in, StringCodec.PLAIN);
+    }
+
+    /** Writes {@code p} with its strings through {@code strings} (plain for state, a table on the wire). */
+    static void write(MetricPoint p, DataOutput out, StringCodec strings) throws IOException {
         out.writeByte(VERSION);
-        writeNullableString(out, p.tenant);
-        writeNullableString(out, p.serviceName);
-        writeNullableString(out, p.serviceNamespace);
-        writeNullableString(out, p.serviceUrn);
-        writeNullableString(out, p.hostName);
-        writeNullableString(out, p.resourceUrn);
-        writeNullableString(out, p.name);
-        writeNullableString(out, p.unit);
+        strings.writeNullable(out, p.tenant);
+        strings.writeNullable(out, p.serviceName);
+        strings.writeNullable(out, p.serviceNamespace);
+        strings.writeNullable(out, p.serviceUrn);
+        strings.writeNullable(out, p.hostName);
+        strings.writeNullable(out, p.resourceUrn);
+        strings.writeNullable(out, p.name);
+        strings.writeNullable(out, p.unit);
         out.writeByte(p.type == null ? -1 : p.type.ordinal());
         out.writeByte(p.temporality == null ? -1 : p.temporality.ordinal());
         out.writeBoolean(p.monotonic);
         VarInts.writeVarLong(out, p.attributeKeys.length);
         for (int i = 0; i < p.attributeKeys.length; i++) {
-            out.writeUTF(p.attributeKeys[i]);
-            out.writeUTF(p.attributeValues[i]);
+            strings.write(out, p.attributeKeys[i]);
+            strings.write(out, p.attributeValues[i]);
         }
         VarInts.writeVarLong(out, p.attributesDropped);
         out.writeLong(p.labelsHash);
@@ -78,21 +90,20 @@ public final class MetricPointSerializer extends CodecSerializer<MetricPoint> {
         out.writeLong(p.kafkaOffset);
     }
 
-    @Override
-    protected MetricPoint read(DataInputView in) throws IOException {
+    static MetricPoint read(DataInput in, StringCodec strings) throws IOException {
         int version = in.readByte();
         if (version != VERSION) {
             throw new IOException("unknown MetricPoint format version " + version);
         }
         MetricPoint p = new MetricPoint();
-        p.tenant = readNullableString(in);
-        p.serviceName = readNullableString(in);
-        p.serviceNamespace = readNullableString(in);
-        p.serviceUrn = readNullableString(in);
-        p.hostName = readNullableString(in);
-        p.resourceUrn = readNullableString(in);
-        p.name = readNullableString(in);
-        p.unit = readNullableString(in);
+        p.tenant = strings.readNullable(in);
+        p.serviceName = strings.readNullable(in);
+        p.serviceNamespace = strings.readNullable(in);
+        p.serviceUrn = strings.readNullable(in);
+        p.hostName = strings.readNullable(in);
+        p.resourceUrn = strings.readNullable(in);
+        p.name = strings.readNullable(in);
+        p.unit = strings.readNullable(in);
         int type = in.readByte();
         p.type = type < 0 ? null : TYPES[type];
         int temporality = in.readByte();
@@ -105,8 +116,8 @@ public final class MetricPointSerializer extends CodecSerializer<MetricPoint> {
         p.attributeKeys = n == 0 ? NO_STRINGS : new String[n];
         p.attributeValues = n == 0 ? NO_STRINGS : new String[n];
         for (int i = 0; i < n; i++) {
-            p.attributeKeys[i] = in.readUTF();
-            p.attributeValues[i] = in.readUTF();
+            p.attributeKeys[i] = strings.read(in);
+            p.attributeValues[i] = strings.read(in);
         }
         p.attributesDropped = (int) VarInts.readVarLong(in);
         p.labelsHash = in.readLong();

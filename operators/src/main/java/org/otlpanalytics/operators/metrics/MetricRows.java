@@ -59,9 +59,10 @@ final class MetricRows {
                     r.min = finite(a.min);
                     r.max = finite(a.max);
                 }
-                if (a.bounds != null) {
-                    r.bucketBounds = a.bounds.clone();
-                    r.bucketCounts = a.buckets.clone();
+                MetricAccumulator.ExplicitLayout layout = a.canonical();
+                if (layout != null) {
+                    r.bucketBounds = layout.bounds.clone();
+                    r.bucketCounts = layout.counts.clone();
                 }
                 if (a.exp != null) {
                     r.expScale = a.exp.scale;

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.otlpanalytics.operators.common.CompositeKey;
 
 /**
  * Applies the {@link UseMapping} table to one resource's metric rows of one minute. Plain Java:
@@ -215,12 +216,13 @@ public final class UseCalculator {
         return total > 0 ? num / total : null;
     }
 
-    /** The series' attributes without the filter attribute, as a key. */
+    /** The series' attributes without the filter attribute, as a key (length-prefixed: injective). */
     private static String otherAttributes(UseRule rule, MetricRow r) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < r.attributeKeys.length; i++) {
             if (!rule.filterKeys.contains(r.attributeKeys[i])) {
-                sb.append(r.attributeKeys[i]).append('\u0000').append(r.attributeValues[i]).append('\u0001');
+                CompositeKey.append(sb, r.attributeKeys[i]);
+                CompositeKey.append(sb, r.attributeValues[i]);
             }
         }
         return sb.toString();

@@ -134,13 +134,116 @@ class MetricAccumulatorTest {
     }
 
     @Test
-    void histogramWithOtherBoundsIsRebucketedAndCounted() {
+    void histogramWithOtherBoundsIsRebucketedIntoTheLayoutWithMostObservations() {
         MetricAccumulator a = new MetricAccumulator();
-        a.add(Points.histogram(DELTA, 0, 30, new double[] {1, 5}, new long[] {1, 1, 1}, 7, NAN, NAN));
-        // (0,2] -> upper 2 falls in (1,5]; (2,+Inf) -> the last bucket
-        a.add(Points.histogram(DELTA, 30, 60, new double[] {2}, new long[] {3, 4}, 20, NAN, NAN));
-        assertThat(a.toRow(0).bucketCounts).containsExactly(1, 4, 5);
+        a.add(Points.histogram(DELTA, 0, 30, new double[] {1, 5}, new long[] {1, 1, 4}, 7, NAN, NAN));
+        // (..,2] -> upper 2 falls in (1,5]; (2,+Inf) -> the last bucket
+        a.add(Points.histogram(DELTA, 30, 60, new double[] {2}, new long[] {3, 2}, 20, NAN, NAN));
+        assertThat(a.toRow(0).bucketBounds).containsExactly(1, 5); // 6 observations against 5
+        assertThat(a.toRow(0).bucketCounts).containsExactly(1, 4, 6);
         assertThat(a.layoutMismatches()).isEqualTo(1);
+    }
+
+    /**
+     * A series whose bucket layout changes within a minute gives the same row whatever the order
+     * its points arrive in, added one by one or merged from partial aggregates: the row's layout
+     * is chosen by its content (most observations, then points, then bounds), not by arrival.
+     */
+    @Test
+    void histogramWhoseLayoutChangesGivesTheSameRowInEitherOrder() {
+        MetricPoint coarse = Points.histogram(DELTA, 0, 20, new double[] {1, 5}, new long[] {2, 1, 1}, 9, 0.5, 7);
+        MetricPoint fine = Points.histogram(DELTA, 20, 40, new double[] {1, 2, 5}, new long[] {1, 1, 1, 1}, 12, 0.2, 9);
+        MetricPoint fine2 = Points.histogram(DELTA, 40, 60, new double[] {1, 2, 5}, new long[] {0, 0, 1, 0}, 3, 3, 3);
+        List<MetricPoint> ps = List.of(coarse, fine, fine2);
+        MetricRow first = aggregate(ps);
+        assertThat(first.bucketBounds).containsExactly(1, 2, 5); // 5 observations against 4
+        assertThat(first.bucketCounts).containsExactly(1 + 2, 1, 2 + 1, 1 + 1);
+        for (List<MetricPoint> order : List.of(List.of(fine, coarse, fine2), List.of(fine2, fine, coarse))) {
+            assertThat(aggregate(order)).usingRecursiveComparison().isEqualTo(first);
+            MetricAccumulator left = new MetricAccumulator();
+            left.add(order.get(0));
+            MetricAccumulator right = new MetricAccumulator();
+            right.add(order.get(1));
+            right.add(order.get(2));
+            MetricAccumulator merged = new MetricAccumulator();
+            merged.merge(right);
+            merged.merge(left);
+            assertThat(merged.toRow(0L)).usingRecursiveComparison().isEqualTo(first);
+        }
+    }
+
+    @Test
+    void histogramLayoutsBeyondTheLimitAreRefusedAndCounted() {
+        MetricAccumulator a = new MetricAccumulator();
+        for (int i = 0; i < MetricAccumulator.MAX_LAYOUTS + 2; i++) {
+            a.add(Points.histogram(DELTA, i, i + 1, new double[] {i + 1}, new long[] {1, 0}, 1, NAN, NAN));
+        }
+        assertThat(a.points()).isEqualTo(MetricAccumulator.MAX_LAYOUTS);
+        assertThat(a.ignored()).isEqualTo(2);
+        assertThat(a.toRow(0).count).isEqualTo(MetricAccumulator.MAX_LAYOUTS);
+    }
+
+    /** State written by the first release (running sums and a KLL sketch) restores into the same row. */
+    @Test
+    void restoresAccumulatorsWrittenInVersion1() throws Exception {
+        for (List<MetricPoint> ps : legacySeries()) {
+            byte[] old = LegacyAccumulatorFormats.version1(LegacyAccumulatorFormats.Old.of(ps));
+            MetricAccumulator back = new MetricAccumulatorSerializer().deserialize(new DataInputStream(new ByteArrayInputStream(old)));
+            MetricRow expected = aggregate(ps);
+            MetricRow actual = back.toRow(0L);
+            assertThat(actual).usingRecursiveComparison().ignoringFields("avg", "total", "rate", "sum").isEqualTo(expected);
+            assertClose(actual.avg, expected.avg);
+            assertClose(actual.total, expected.total);
+            assertClose(actual.rate, expected.rate);
+            assertClose(actual.sum, expected.sum);
+            assertThat(roundTrip(back).toRow(0L)).usingRecursiveComparison().isEqualTo(actual);
+        }
+    }
+
+    /** State written by version 2 (summands, one histogram layout) restores into the same row, bit for bit. */
+    @Test
+    void restoresAccumulatorsWrittenInVersion2() throws Exception {
+        for (List<MetricPoint> ps : legacySeries()) {
+            byte[] old = LegacyAccumulatorFormats.version2(LegacyAccumulatorFormats.Old.of(ps));
+            MetricAccumulator back = new MetricAccumulatorSerializer().deserialize(new DataInputStream(new ByteArrayInputStream(old)));
+            assertThat(back.toRow(0L)).usingRecursiveComparison().isEqualTo(aggregate(ps));
+            assertThat(roundTrip(back).toRow(0L)).usingRecursiveComparison().isEqualTo(aggregate(ps));
+        }
+    }
+
+    @Test
+    void refusesAFormatVersionFromTheFuture() {
+        byte[] bytes = {(byte) (MetricAccumulatorSerializer.VERSION + 1), 0, 0, 0, 8};
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new MetricAccumulatorSerializer()
+                .deserialize(new DataInputStream(new ByteArrayInputStream(bytes))))
+                .hasMessageContaining("unknown MetricAccumulator version");
+    }
+
+    /** A gauge minute, a delta-sum minute with rates, a histogram minute (one layout: what old versions kept exactly). */
+    private static List<List<MetricPoint>> legacySeries() {
+        List<MetricPoint> rates = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            rates.add(Points.offset(Points.deltaSum("bytes", i * 10, i * 10 + 10, 3 * i + 0.1), 1, 10 + i));
+        }
+        double[] bounds = {1, 2};
+        List<MetricPoint> hist = List.of(
+                Points.offset(Points.histogram(DELTA, 0, 30, bounds, new long[] {1, 2, 3}, 9.5, 0.5, 3), 0, 1),
+                Points.offset(Points.histogram(DELTA, 30, 60, bounds, new long[] {0, 1, 1}, 4.25, 1.5, 2.5), 0, 2));
+        return List.of(gauges(20), rates, hist);
+    }
+
+    private static MetricAccumulator roundTrip(MetricAccumulator a) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        new MetricAccumulatorSerializer().serialize(a, new DataOutputStream(bytes));
+        return new MetricAccumulatorSerializer().deserialize(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+    }
+
+    private static void assertClose(Double actual, Double expected) {
+        if (expected == null) {
+            assertThat(actual).isNull();
+        } else {
+            assertThat(actual).isCloseTo(expected, within(1e-12 * Math.max(1, Math.abs(expected))));
+        }
     }
 
     @Test

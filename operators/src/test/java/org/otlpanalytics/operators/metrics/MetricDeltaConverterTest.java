@@ -6,40 +6,58 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.otlpanalytics.operators.testing.StateBackends;
 import org.otlpanalytics.schemas.metrics.MetricPoint;
 import org.otlpanalytics.schemas.metrics.Temporality;
 
 class MetricDeltaConverterTest {
-    static KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, MetricPoint> harness(MetricOptions o)
+    static KeyedOneInputStreamOperatorTestHarness<String, MetricBatch, MetricBatch> harness(MetricOptions o)
             throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new MetricDeltaConverter(o)),
-                MetricDeltaConverter::resourceKey, Types.STRING);
+        return harness(o, StateBackends.HEAP, null);
+    }
+
+    /** A harness on {@code backend}, restored from {@code snapshot} when it is not null. */
+    static KeyedOneInputStreamOperatorTestHarness<String, MetricBatch, MetricBatch> harness(MetricOptions o,
+            StateBackends backend, OperatorSubtaskState snapshot) throws Exception {
+        return harness(new MetricDeltaConverter(o), backend, snapshot);
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, MetricBatch, MetricBatch> harness(MetricDeltaConverter op,
+            StateBackends backend, OperatorSubtaskState snapshot) throws Exception {
+        var h = backend.apply(new KeyedOneInputStreamOperatorTestHarness<>(op, MetricBatch::resourceKey, Types.STRING));
+        if (snapshot != null) {
+            h.initializeState(snapshot);
+        }
         h.open();
         return h;
     }
 
-    static void add(KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, MetricPoint> h, MetricPoint p,
+    /** One point, as a batch of its own. */
+    static void add(KeyedOneInputStreamOperatorTestHarness<String, MetricBatch, MetricBatch> h, MetricPoint p,
             int partition, long offset) throws Exception {
         p.kafkaPartition = partition;
         p.kafkaOffset = offset;
-        h.processElement(new StreamRecord<>(p, p.timeMillis()));
+        h.processElement(new StreamRecord<>(MetricBatch.of(List.of(p)), p.timeMillis()));
     }
 
-    static void watermarkAt(KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, MetricPoint> h, long sec)
+    static void watermarkAt(KeyedOneInputStreamOperatorTestHarness<String, MetricBatch, MetricBatch> h, long sec)
             throws Exception {
         h.processWatermark(new Watermark(Points.at(sec) / 1_000_000L));
     }
 
-    static List<MetricPoint> out(KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, MetricPoint> h) {
+    /** The points of every batch emitted, in order. */
+    static List<MetricPoint> out(KeyedOneInputStreamOperatorTestHarness<String, MetricBatch, MetricBatch> h) {
         List<MetricPoint> out = new ArrayList<>();
         for (Object o : h.getOutput()) {
             if (o instanceof StreamRecord) {
-                out.add((MetricPoint) ((StreamRecord<?>) o).getValue());
+                out.addAll(((MetricBatch) ((StreamRecord<?>) o).getValue()).points);
             }
         }
         return out;
@@ -147,5 +165,96 @@ class MetricDeltaConverterTest {
         watermarkAt(h, 30);
         // the first series (in time order) holds the only slot; the other one's points are dropped
         assertThat(deltas(out(h))).containsExactly("10..20=10");
+    }
+
+    /**
+     * Keys are built from untrusted tenant and resource names: a crafted pair that joins to the
+     * same text as another tenant's pair must still get its own key, or the two would share
+     * cumulative series state (and one tenant's counter would be subtracted from the other's).
+     */
+    @Test
+    void shouldKeepSeriesOfCraftedTenantAndResourceNamesApart() throws Exception {
+        MetricPoint a = Points.counter(-1000, 10, 100);
+        a.tenant = "a\u001fb";
+        a.resourceUrn = "c";
+        MetricPoint b = Points.counter(-1000, 20, 1000);
+        b.tenant = "a";
+        b.resourceUrn = "b\u001fc";
+        assertThat(MetricDeltaConverter.resourceKey(a)).isNotEqualTo(MetricDeltaConverter.resourceKey(b));
+        var h = harness(MetricOptions.defaults());
+        add(h, a, 0, 1);
+        add(h, b, 0, 2);
+        watermarkAt(h, 30);
+        assertThat(out(h)).as("two first points of two series: nothing to subtract").isEmpty();
+    }
+
+    /**
+     * Points behind the watermark are converted at once, in arrival order, by the failure-free
+     * run. Re-read right after a restore, before any watermark reached the restored operator,
+     * they must be treated the same way (judged against the checkpointed watermark horizon),
+     * not held and converted in time order as if they were on time: that would give other deltas
+     * than the run without the failure.
+     */
+    @ParameterizedTest
+    @EnumSource(StateBackends.class)
+    void latePointsRightAfterRestoreAreConvertedAsInTheFailureFreeRun(StateBackends backend) throws Exception {
+        var clean = harness(MetricOptions.defaults(), backend, null);
+        var failing = harness(MetricOptions.defaults(), backend, null);
+        for (var h : List.of(clean, failing)) {
+            add(h, Points.counter(-1000, 10, 100), 0, 1);
+            add(h, Points.counter(-1000, 20, 130), 0, 2);
+            watermarkAt(h, 40);
+        }
+        var snap = failing.snapshot(1, 1);
+        failing.close();
+        var restored = harness(MetricOptions.defaults(), backend, snap);
+        int before = out(clean).size();
+        for (var h : List.of(clean, restored)) {
+            add(h, Points.counter(-1000, 35, 150), 1, 7); // behind the watermark of 40 s
+            add(h, Points.counter(-1000, 30, 140), 0, 3); // older still: its series has moved on
+            add(h, Points.counter(-1000, 50, 170), 0, 4);
+            watermarkAt(h, 60);
+        }
+        List<String> expected = deltas(out(clean)).subList(before, out(clean).size());
+        assertThat(expected).containsExactly("20..35=20", "35..50=20");
+        assertThat(deltas(out(restored))).isEqualTo(expected);
+    }
+
+    /**
+     * On RocksDB, adding a point to the ones waiting for the watermark must write that point only:
+     * rewriting the whole list of its timestamp cost 0.26–0.6 ms per point at 500–1000 series.
+     */
+    @Test
+    void addingAWaitingPointOnRocksDbWritesOnlyThatPoint() throws Exception {
+        CountingSerializer<MetricPoint> counting = new CountingSerializer<>(new MetricPointSerializer());
+        var h = harness(new MetricDeltaConverter(MetricOptions.defaults(), counting), StateBackends.ROCKSDB, null);
+        for (int i = 0; i < 200; i++) {
+            add(h, Points.with(Points.counter(-1000, 10, 100 + i), "route", "/r" + i), 0, i);
+        }
+        assertThat(counting.written()).isEqualTo(200);
+        for (int i = 0; i < 200; i++) {
+            add(h, Points.with(Points.counter(-1000, 20, 110 + i), "route", "/r" + i), 0, 200 + i);
+        }
+        watermarkAt(h, 30);
+        assertThat(out(h)).hasSize(200).allSatisfy(p -> assertThat(p.longValue).isEqualTo(10));
+        assertThat(counting.written()).isEqualTo(400);
+    }
+
+    /** Partials (gauges and deltas aggregated before the shuffle) pass through untouched, at once. */
+    @Test
+    void shouldPassPartialsThroughWithoutState() throws Exception {
+        var h = harness(MetricOptions.defaults());
+        MetricBatch b = new MetricBatch("acme", "urn:svc:shop/checkout");
+        MetricPartial q = new MetricPartial(0, new MetricAccumulator());
+        q.accumulator.add(Points.gauge("system.cpu.utilization", 10, 0.5));
+        b.partials.add(q);
+        b.points.add(Points.counter(-1000, 10, 100));
+        h.processElement(new StreamRecord<>(b));
+        List<MetricBatch> batches = new ArrayList<>();
+        h.getOutput().forEach(o -> batches.add((MetricBatch) ((StreamRecord<?>) o).getValue()));
+        assertThat(batches).hasSize(1);
+        assertThat(batches.get(0).partials).hasSize(1); // (the harness copies its output)
+        assertThat(batches.get(0).partials.get(0).accumulator.toRow(0)).usingRecursiveComparison().isEqualTo(q.accumulator.toRow(0));
+        assertThat(batches.get(0).points).isEmpty(); // the counter waits for the watermark
     }
 }

@@ -19,7 +19,8 @@ import java.util.SplittableRandom;
  * The benchmark's input: hostmetrics-receiver-like exports of many hosts every 10 s, each with
  * cumulative CPU time per CPU and mode, memory usage per state, network I/O and errors per
  * device and direction (cumulative), gauges, and a JVM heap pair plus a delta histogram for the
- * service: 35 points per export, 31 host series (24 of them cumulative) and 4 service series.
+ * service: 35 points per export, 31 host series (24 of them cumulative) and 4 service series
+ * with the default 4 CPUs; each further CPU adds 4 cumulative series (128 CPUs: 527 points).
  */
 final class HostMetricsLoad {
     private static final String[] MODES = {"user", "system", "idle", "wait"};
@@ -29,9 +30,16 @@ final class HostMetricsLoad {
 
     private final SplittableRandom random = new SplittableRandom(42);
     private final long startMillis;
+    private final int cpus;
 
     HostMetricsLoad(long startMillis) {
+        this(startMillis, 4);
+    }
+
+    /** With {@code cpus} CPUs per host: 4 cumulative CPU-time series each (4 CPUs: 16). */
+    HostMetricsLoad(long startMillis, int cpus) {
         this.startMillis = startMillis;
+        this.cpus = cpus;
     }
 
     /** The export of host {@code host} at step {@code step} (10 s apart). */
@@ -40,7 +48,7 @@ final class HostMetricsLoad {
         long start = startMillis * 1_000_000L - 3_600_000_000_000L;
         double elapsed = step * 10.0 + 3600;
         Sum.Builder cpu = cumulative(true);
-        for (int c = 0; c < 4; c++) {
+        for (int c = 0; c < cpus; c++) {
             for (int m = 0; m < MODES.length; m++) {
                 cpu.addDataPoints(NumberDataPoint.newBuilder().setStartTimeUnixNano(start).setTimeUnixNano(t)
                         .setAsDouble(elapsed * (m == 2 ? 0.6 : 0.1) + random.nextDouble())
@@ -71,7 +79,7 @@ final class HostMetricsLoad {
                 .addMetrics(gauge("system.memory.utilization", t, 0.5 + 0.3 * random.nextDouble()))
                 .addMetrics(gauge("system.cpu.load_average.1m", t, 4 * random.nextDouble()))
                 .addMetrics(Metric.newBuilder().setName("system.cpu.logical.count").setUnit("{cpu}").setSum(cumulative(false)
-                        .addDataPoints(NumberDataPoint.newBuilder().setStartTimeUnixNano(start).setTimeUnixNano(t).setAsInt(4))))
+                        .addDataPoints(NumberDataPoint.newBuilder().setStartTimeUnixNano(start).setTimeUnixNano(t).setAsInt(cpus))))
                 .addMetrics(Metric.newBuilder().setName("system.network.io").setUnit("By").setSum(io))
                 .addMetrics(Metric.newBuilder().setName("system.network.errors").setUnit("{error}").setSum(errors))
                 .addMetrics(gauge("jvm.memory.used", t, 2e8 + 1e8 * random.nextDouble()))

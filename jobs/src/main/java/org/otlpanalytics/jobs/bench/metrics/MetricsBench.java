@@ -31,54 +31,73 @@ import org.otlpanalytics.schemas.metrics.MetricDecoder;
 import org.otlpanalytics.schemas.metrics.MetricPoint;
 
 /**
- * {@code bench-metrics}: hostmetrics-like exports of {@code --hosts} hosts (default 1000) in a real
- * (embedded) Kafka topic, read by bounded jobs on a local MiniCluster: decode only (the baseline),
- * decode + cumulative-to-delta + metric_1m/USE with discarding sinks, and the same into
- * PostgreSQL. Prints {@code name=value} lines: points/s of each, their ratio to decode-only (the
- * figure least affected by the machine), the output row counts and the peak heap of the process.
+ * {@code bench-metrics}: hostmetrics-like exports of {@code --hosts} hosts (default 1000) with
+ * {@code --cpus} CPUs each (default 4; 4 cumulative series per CPU, so 128 gives over 500 series
+ * per resource) in a real (embedded) Kafka topic, read by bounded jobs on a local MiniCluster:
+ * decode only (the baseline), decode + pre-aggregation + cumulative-to-delta + metric_1m/USE with
+ * discarding sinks on the heap state backend and on RocksDB (production's, where every state
+ * access serializes), and the heap run into PostgreSQL. Prints {@code name=value} lines: points/s
+ * of each (best of {@code --rounds}, default 3, interleaved), their ratios to decode-only and
+ * RocksDB's to the heap's in the same run (the figures least affected by the machine), the output
+ * row counts and the peak heap of the process.
  */
 public final class MetricsBench {
     static final String POINTS = "points";
     static final String HOSTS = "hosts";
-    static final int ROUNDS = 3;
+    static final String CPUS = "cpus";
+    static final String ROUNDS = "rounds";
+    static final int DECODE = 0;
+    static final int METRICS = 1;
+    static final int METRICS_PG = 2;
     static final java.nio.file.Path CHECKPOINTS = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
             "otlp-analytics-bench-metrics-checkpoints");
 
     private MetricsBench() {}
 
     public static void main(String[] args) throws Exception {
-        JobOptions given = JobOptions.parse(args, POINTS, HOSTS);
+        JobOptions given = JobOptions.parse(args, POINTS, HOSTS, CPUS, ROUNDS);
         long target = given.get(POINTS) == null ? 2_000_000L : Long.parseLong(given.get(POINTS));
         int hosts = given.get(HOSTS) == null ? 1000 : Integer.parseInt(given.get(HOSTS));
+        int cpus = given.get(CPUS) == null ? 4 : Integer.parseInt(given.get(CPUS));
+        int rounds = given.get(ROUNDS) == null ? 3 : Integer.parseInt(given.get(ROUNDS));
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); PostgresServer pg = PostgresServer.start()) {
             int partitions = given.getInt(JobOptions.PARALLELISM);
             String topic = "bench_metrics";
             kafka.createTopics(partitions, topic, "bench_deadletter");
-            long points = load(kafka, topic, partitions, target, hosts);
+            long points = load(kafka, topic, partitions, target, hosts, cpus);
             System.out.println("bench_metric_points=" + points);
             System.out.println("bench_hosts=" + hosts);
+            System.out.println("bench_cpus_per_host=" + cpus);
             JobOptions o = given.with(JobOptions.BOOTSTRAP, kafka.bootstrapServers()).with(JobOptions.JDBC_URL, pg.jdbcUrl())
                     .with(JobOptions.BOUNDED, "true").with(JobOptions.STARTING_OFFSETS, "earliest")
                     .with(JobOptions.METRICS_TOPIC, topic).with(JobOptions.DEAD_LETTER_TOPIC, "bench_deadletter")
                     .with(JobOptions.CHECKPOINT_INTERVAL, "10s");
             PostgresSinkConfig pgc = PostgresSinkConfig.builder().jdbcUrl(pg.jdbcUrl()).batchSize(2000).build();
             SchemaMigrator.migrate(pgc);
-            // warm-up (JIT, page cache), then the best of ROUNDS interleaved runs of each variant
-            run(o, 0, pgc);
-            run(o, 1, pgc);
+            JobOptions heap = o.with(JobOptions.STATE_BACKEND, "hashmap");
+            JobOptions rocksdb = o.with(JobOptions.STATE_BACKEND, "rocksdb");
+            // warm-up (JIT, page cache), then the best of --rounds interleaved runs of each variant
+            run(heap, DECODE, pgc);
+            run(heap, METRICS, pgc);
+            run(rocksdb, METRICS, pgc);
             HeapPeaks.reset();
             double decode = 0;
             double metrics = 0;
+            double metricsRocksDb = 0;
             double metricsPg = 0;
-            for (int round = 0; round < ROUNDS; round++) {
-                decode = Math.max(decode, points / run(o, 0, pgc));
-                metrics = Math.max(metrics, points / run(o, 1, pgc));
-                metricsPg = Math.max(metricsPg, points / run(o, 2, pgc));
+            for (int round = 0; round < rounds; round++) {
+                decode = Math.max(decode, points / run(heap, DECODE, pgc));
+                metrics = Math.max(metrics, points / run(heap, METRICS, pgc));
+                metricsRocksDb = Math.max(metricsRocksDb, points / run(rocksdb, METRICS, pgc));
+                metricsPg = Math.max(metricsPg, points / run(heap, METRICS_PG, pgc));
             }
             System.out.printf("decode_points_per_s=%.0f%n", decode);
             System.out.printf("metrics_points_per_s=%.0f%n", metrics);
+            System.out.printf("metrics_rocksdb_points_per_s=%.0f%n", metricsRocksDb);
             System.out.printf("metrics_pg_points_per_s=%.0f%n", metricsPg);
             System.out.printf("metrics_vs_decode_ratio=%.2f%n", metrics / decode);
+            System.out.printf("metrics_rocksdb_vs_decode_ratio=%.2f%n", metricsRocksDb / decode);
+            System.out.printf("metrics_rocksdb_vs_heap_ratio=%.2f%n", metricsRocksDb / metrics);
             System.out.printf("metrics_pg_vs_decode_ratio=%.2f%n", metricsPg / decode);
             System.out.printf("peak_heap_mb=%.0f%n", HeapPeaks.peakBytes() / 1048576.0);
             try (var c = pg.connect(); var s = c.createStatement()) {
@@ -94,8 +113,8 @@ public final class MetricsBench {
     }
 
     /** Writes exports of every host, 10 s apart, until {@code target} points are in the topic; returns the exact count. */
-    static long load(EmbeddedKafka kafka, String topic, int partitions, long target, int hosts) throws Exception {
-        HostMetricsLoad gen = new HostMetricsLoad(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
+    static long load(EmbeddedKafka kafka, String topic, int partitions, long target, int hosts, int cpus) throws Exception {
+        HostMetricsLoad gen = new HostMetricsLoad(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli(), cpus);
         MetricDecoder counter = new MetricDecoder(Encoding.OTLP_PROTO);
         List<MetricPoint> scratch = new ArrayList<>();
         long points = 0;
@@ -127,9 +146,9 @@ public final class MetricsBench {
         IngestOptions in = IngestOptions.of(o).withGroupIdPrefix("bench-" + variant + "-" + System.nanoTime());
         DataStream<MetricPoint> points = IngestStage.fromKafka(env, in, topic, new MetricDecoder(in.encoding()),
                 MetricPoint.class, MetricPointTypeInfo.INSTANCE, "metrics", "metrics").records();
-        if (variant == 0) {
+        if (variant == DECODE) {
             points.sinkTo(new DiscardingSink<>()).name("discard");
-        } else if (variant == 1) {
+        } else if (variant == METRICS) {
             MetricsOutputs out = MetricsJob.buildPipeline(points, MetricsJob.Settings.of(o));
             out.metrics().sinkTo(new DiscardingSink<>()).name("discard-metrics");
             out.use().sinkTo(new DiscardingSink<>()).name("discard-use");

@@ -1,0 +1,88 @@
+package org.otlpanalytics.operators.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+import org.otlpanalytics.operators.common.KafkaRange;
+import org.otlpanalytics.schemas.metrics.MetricPoint;
+import org.otlpanalytics.schemas.metrics.Temporality;
+
+/** The wire form of batches and the state form of minute windows. */
+class MetricBatchSerializerTest {
+    private static final java.util.function.BiPredicate<Double, Double> BITS = (a, b) -> Double.compare(a, b) == 0;
+
+    static MetricBatch batch() {
+        MetricBatch b = new MetricBatch("acme", "urn:svc:shop/checkout");
+        for (int i = 0; i < 20; i++) {
+            b.points.add(Points.offset(Points.with(Points.counter(-10, 20 + i, 7 + i), "cpu", "cpu" + i % 4, "state", "user"), 2, 99 + i));
+        }
+        b.points.add(Points.exponential(Temporality.CUMULATIVE, 0, 30, -2, 1, -3, new long[] {1, 2}, 2, new long[] {4}, -10, -6, 1));
+        MetricPoint odd = new MetricPoint();
+        odd.name = "\u0000 odd \uD83D\uDE00";
+        b.points.add(odd);
+        MetricPartial q = new MetricPartial(120_000, new MetricAccumulator(64));
+        q.accumulator.add(Points.with(Points.histogram(Temporality.DELTA, 0, 30, new double[] {1, 2}, new long[] {1, 2, 3}, 9, 0.5, 3), "route", "/a"));
+        q.accumulator.add(Points.with(Points.histogram(Temporality.DELTA, 30, 60, new double[] {1}, new long[] {4, 0}, 2, 0.5, 0.5), "route", "/a"));
+        q.observeService("urn:svc:shop/checkout", "checkout", "shop");
+        MetricPartial g = new MetricPartial(120_000, new MetricAccumulator());
+        g.accumulator.add(Points.gauge("system.cpu.utilization", 1, 0.25));
+        b.partials.add(q);
+        b.partials.add(g);
+        return b;
+    }
+
+    @Test
+    void batchesRoundTripWithEveryPointAndPartial() throws Exception {
+        MetricBatchSerializer ser = new MetricBatchSerializer();
+        MetricBatch b = batch();
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        ser.serialize(b, out);
+        MetricBatch back = ser.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertThat(back.tenant).isEqualTo(b.tenant);
+        assertThat(back.resourceKey()).isEqualTo(b.resourceKey());
+        assertThat(back.points).usingRecursiveComparison().withEqualsForType(BITS, Double.class).isEqualTo(b.points);
+        assertThat(back.partials).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            assertThat(back.partials.get(i)).usingRecursiveComparison().withEqualsForType(BITS, Double.class)
+                    .ignoringFields("accumulator").isEqualTo(b.partials.get(i));
+            assertThat(back.partials.get(i).accumulator.toRow(0)).usingRecursiveComparison()
+                    .isEqualTo(b.partials.get(i).accumulator.toRow(0));
+        }
+    }
+
+    /** Strings every point repeats are written once per batch (the shuffle's main cost when sent per point). */
+    @Test
+    void repeatedStringsAreWrittenOncePerBatch() throws Exception {
+        MetricBatch b = new MetricBatch("acme", "urn:svc:shop/checkout");
+        b.points.addAll(batch().points.subList(0, 20));
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        new MetricBatchSerializer().serialize(b, out);
+        String bytes = new String(out.getCopyOfBuffer(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        for (String s : List.of("urn:svc:shop/checkout", "http.requests", "state", "user", "cpu1")) {
+            assertThat(bytes.split(java.util.regex.Pattern.quote(s), -1)).as(s).hasSize(2);
+        }
+    }
+
+    @Test
+    void windowsRoundTrip() throws Exception {
+        MetricWindowSerializer ser = new MetricWindowSerializer();
+        MetricWindow w = new MetricWindow(new KafkaRange());
+        w.range.add(1, 5, 1000);
+        w.tenant = "t";
+        w.resourceUrn = "urn:host:h";
+        w.observeService("urn:svc:a/b", "b", "a");
+        w.admitted = 3;
+        w.fired = true;
+        w.capHashes = new long[] {-5, 2, 9};
+        w.capReplaceMax(0);
+        assertThat(w.capHashes).containsExactly(-5, 0, 2);
+        for (MetricWindow x : List.of(w, new MetricWindow())) {
+            DataOutputSerializer out = new DataOutputSerializer(64);
+            ser.serialize(x, out);
+            assertThat(ser.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()))).usingRecursiveComparison().isEqualTo(x);
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package org.otlpanalytics.operators.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+import org.otlpanalytics.schemas.metrics.MetricPoint;
+import org.otlpanalytics.schemas.metrics.Temporality;
+
+class MetricPreAggregatorTest {
+    static final MetricOptions OPTIONS = MetricOptions.builder().allowedLateness(Duration.ofMinutes(1)).build();
+    static final long M0 = MetricMinuteAggregatorTest.M0;
+    static final long MIN = MetricMinuteAggregatorTest.MIN;
+
+    static OneInputStreamOperatorTestHarness<MetricPoint, MetricBatch> harness(int maxEntries, OperatorSubtaskState snapshot)
+            throws Exception {
+        OneInputStreamOperatorTestHarness<MetricPoint, MetricBatch> h =
+                new OneInputStreamOperatorTestHarness<>(new MetricPreAggregator(OPTIONS, maxEntries));
+        h.setup(new MetricBatchSerializer());
+        if (snapshot != null) {
+            h.initializeState(snapshot);
+        }
+        h.open();
+        return h;
+    }
+
+    static List<MetricBatch> batches(OneInputStreamOperatorTestHarness<MetricPoint, MetricBatch> h) {
+        List<MetricBatch> out = new ArrayList<>();
+        for (Object o : h.getOutput()) {
+            if (o instanceof StreamRecord) {
+                out.add((MetricBatch) ((StreamRecord<?>) o).getValue());
+            }
+        }
+        return out;
+    }
+
+    static void add(OneInputStreamOperatorTestHarness<MetricPoint, MetricBatch> h, MetricPoint p) throws Exception {
+        h.processElement(new StreamRecord<>(p, p.timeMillis()));
+    }
+
+    static MetricPoint onHost(MetricPoint p, String host) {
+        p.resourceUrn = "urn:host:" + host;
+        p.hostName = host;
+        return p;
+    }
+
+    @Test
+    void shouldBatchPerResourceAggregateGaugesAndFlushBeforeTheWatermark() throws Exception {
+        var h = harness(1000, null);
+        for (int i = 0; i < 6; i++) {
+            add(h, onHost(Points.gauge("system.cpu.utilization", M0 + 10 * i, 0.1 * i), "a"));
+            add(h, onHost(Points.gauge("system.cpu.utilization", M0 + 10 * i, 0.2), "b"));
+            add(h, onHost(Points.counter(-1000, M0 + 10 * i, 100 + i), "a"));
+        }
+        add(h, onHost(Points.gauge("system.cpu.utilization", M0 + MIN + 1, 0.3), "a")); // the next minute
+        assertThat(batches(h)).isEmpty();
+        h.processWatermark(new Watermark(Points.at(M0) / 1_000_000L));
+        List<MetricBatch> out = batches(h);
+        assertThat(out).hasSize(2);
+        MetricBatch a = out.stream().filter(b -> b.resourceUrn.equals("urn:host:a")).findFirst().orElseThrow();
+        assertThat(a.points).hasSize(6).allSatisfy(p -> assertThat(p.temporality).isEqualTo(Temporality.CUMULATIVE));
+        assertThat(a.partials).extracting(MetricPartial::points).containsExactly(6L, 1L);
+        assertThat(a.partials.get(0).serviceUrn).isEqualTo("urn:svc:shop/checkout");
+        assertThat(a.pointCount()).isEqualTo(13);
+        assertThat(h.getOutput()).last().isInstanceOf(Watermark.class); // the batches went first
+    }
+
+    @Test
+    void shouldFlushBeforeACheckpointBarrierAndWhenFull() throws Exception {
+        var h = harness(1000, null);
+        add(h, Points.gauge("queue.depth", M0, 1));
+        h.prepareSnapshotPreBarrier(1);
+        assertThat(batches(h)).hasSize(1);
+        var small = harness(3, null);
+        for (int i = 0; i < 3; i++) {
+            add(small, Points.with(Points.gauge("queue.depth", M0, i), "q", "q" + i));
+        }
+        assertThat(batches(small)).hasSize(1);
+        assertThat(batches(small).get(0).partials).hasSize(3);
+    }
+
+    @Test
+    void shouldSendGaugesBeyondLatenessToTheLateOutputAndPassCumulativePointsOn() throws Exception {
+        var h = harness(1000, null);
+        h.processWatermark(new Watermark(Points.at(M0 + 3 * MIN) / 1_000_000L));
+        add(h, Points.gauge("queue.depth", M0 + 10, 1));
+        add(h, Points.counter(-1000, M0 + 10, 5)); // the converter decides for cumulative points
+        assertThat(h.getSideOutput(MetricMinuteAggregator.LATE_POINTS)).hasSize(1);
+        h.processWatermark(new Watermark(Points.at(M0 + 4 * MIN) / 1_000_000L));
+        assertThat(batches(h)).hasSize(1);
+        assertThat(batches(h).get(0).partials).isEmpty();
+        assertThat(batches(h).get(0).points).hasSize(1);
+    }
+
+    @Test
+    void lateGaugeRightAfterRestoreIsLateAsBeforeTheFailure() throws Exception {
+        var h = harness(1000, null);
+        h.processWatermark(new Watermark(Points.at(M0 + 3 * MIN) / 1_000_000L));
+        var snap = h.snapshot(1, 1);
+        h.close();
+        var restored = harness(1000, snap);
+        add(restored, Points.gauge("queue.depth", M0 + 10, 1)); // before any watermark after the restore
+        assertThat(restored.getSideOutput(MetricMinuteAggregator.LATE_POINTS)).hasSize(1);
+        restored.processWatermark(new Watermark(Points.at(M0 + 4 * MIN) / 1_000_000L));
+        assertThat(batches(restored)).isEmpty();
+    }
+
+    /**
+     * The whole keyed path fed by the pre-aggregator (batches, partials, flushes at every
+     * watermark) writes the rows the operators give point by point, whatever the arrival order.
+     */
+    @Test
+    void preAggregatedPipelineGivesTheRowsOfThePointsOneByOne() throws Exception {
+        List<MetricPoint> ps = new ArrayList<>(MetricMinuteAggregatorTest.hostMinute());
+        for (int i = 0; i < 18; i++) {
+            long t = M0 + 3 * i;
+            ps.add(MetricMinuteAggregatorTest.host(Points.with(Points.counter(-1000, t, 100 + 7L * i * i), "cpu", "0"), 300 + i));
+            ps.add(MetricMinuteAggregatorTest.host(Points.histogram(Temporality.DELTA, t - 3, t,
+                    i % 4 == 0 ? new double[] {1, 5} : new double[] {1, 2, 5}, i % 4 == 0 ? new long[] {1, 0, 2} : new long[] {0, 1, 1, 0},
+                    2 + i, 0.5, 9), 400 + i));
+        }
+        List<MetricRow> expected = pointByPoint(ps);
+        assertThat(expected).hasSize(7);
+        Random random = new Random(3);
+        for (int round = 0; round < 3; round++) {
+            List<MetricPoint> shuffled = new ArrayList<>(ps);
+            Collections.shuffle(shuffled, random);
+            assertThat(preAggregated(shuffled, 5 + 7 * round)).usingRecursiveComparison().isEqualTo(expected);
+        }
+    }
+
+    /** Converter then aggregator, each point its own batch, in time order. */
+    private static List<MetricRow> pointByPoint(List<MetricPoint> ps) throws Exception {
+        var conv = MetricDeltaConverterTest.harness(OPTIONS);
+        List<MetricPoint> sorted = new ArrayList<>(ps);
+        sorted.sort(MetricDeltaConverter.ORDER);
+        for (MetricPoint p : sorted) {
+            conv.processElement(new StreamRecord<>(MetricBatch.of(List.of(p.copy()))));
+        }
+        conv.processWatermark(new Watermark(Points.at(M0 + MIN) / 1_000_000L));
+        var agg = MetricMinuteAggregatorTest.harness(OPTIONS);
+        for (MetricPoint p : MetricDeltaConverterTest.out(conv)) {
+            agg.processElement(new StreamRecord<>(MetricBatch.of(List.of(p))));
+        }
+        agg.processWatermark(new Watermark(Points.at(M0 + MIN) / 1_000_000L));
+        return MetricMinuteAggregatorTest.rows(agg);
+    }
+
+    /** Pre-aggregator (flushing every {@code every} points at a watermark), converter and aggregator. */
+    private static List<MetricRow> preAggregated(List<MetricPoint> ps, int every) throws Exception {
+        var pre = harness(1000, null);
+        var conv = MetricDeltaConverterTest.harness(OPTIONS);
+        KeyedOneInputStreamOperatorTestHarness<String, MetricBatch, MetricRow> agg = MetricMinuteAggregatorTest.harness(OPTIONS);
+        int sent = 0;
+        for (int i = 0; i < ps.size(); i++) {
+            add(pre, ps.get(i).copy());
+            if ((i + 1) % every == 0 || i == ps.size() - 1) {
+                long wm = i == ps.size() - 1 ? Points.at(M0 + MIN) / 1_000_000L : Long.MIN_VALUE + 1;
+                pre.processWatermark(new Watermark(wm));
+                List<MetricBatch> out = batches(pre);
+                for (; sent < out.size(); sent++) {
+                    conv.processElement(new StreamRecord<>(out.get(sent)));
+                }
+            }
+        }
+        conv.processWatermark(new Watermark(Points.at(M0 + MIN) / 1_000_000L));
+        for (Object o : conv.getOutput()) {
+            if (o instanceof StreamRecord) {
+                agg.processElement(new StreamRecord<>((MetricBatch) ((StreamRecord<?>) o).getValue()));
+            }
+        }
+        agg.processWatermark(new Watermark(Points.at(M0 + MIN) / 1_000_000L));
+        return MetricMinuteAggregatorTest.rows(agg);
+    }
+}
