@@ -210,7 +210,7 @@ public final class AnalyticsJob {
                     TypeInformation.of(LogRecordFlat.class), "logs", "logs");
             sinkDeadLetters(List.of(in.deadLetters()), deadLetters, written);
             LogsOutputs out = LogsJob.buildPipeline(tap(in.records(), taps.logs(), "logs-tap"),
-                    LogsJob.Settings.of(o).withRecords(rawLogs));
+                    LogsJob.Settings.of(o).withFingerprintedLogs(rawLogs));
             logsOut = Optional.of(out);
             sinkDeadLetters(out.deadLetters(), deadLetters, written);
             if (postgres != null) {
@@ -220,7 +220,7 @@ public final class AnalyticsJob {
                 clickhouse.logs(out);
             }
             if (rawLogs) {
-                clickhouse.logRecords(out.records());
+                clickhouse.logRecords(out.fingerprintedLogs());
             }
         }
         if (postgres != null && !written.isEmpty()) {

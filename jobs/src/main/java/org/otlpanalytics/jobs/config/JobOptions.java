@@ -54,8 +54,12 @@ public final class JobOptions {
     public static final String RED_TOPK_MAX_VALUES = "red-topk-max-values";
     /** Patterns kept per (tenant, service) before the least recently used is evicted (counted). */
     public static final String LOG_PATTERNS_MAX_CLUSTERS = "log-patterns-max-clusters";
-    /** Log records one (tenant, service) may buffer while waiting for the watermark. */
-    public static final String LOG_PATTERNS_BUFFER_MAX_RECORDS = "log-patterns-buffer-max-records";
+    /** Log records per (tenant, service), Kafka partition and second mined; the rest fold into an over-cap pattern (counted). */
+    public static final String LOG_PATTERNS_SECOND_MAX_RECORDS = "log-patterns-second-max-records";
+    /** A (tenant, service) without log records for this long (event time) loses its tree (counted). */
+    public static final String LOG_PATTERNS_STREAM_IDLE_TIMEOUT = "log-patterns-stream-idle-timeout";
+    /** Patterns per fingerprinter subtask whose trees stay deserialized on the heap between checkpoints. */
+    public static final String LOG_PATTERNS_CACHE_MAX_PATTERNS = "log-patterns-cache-max-patterns";
     public static final String EDGES_STORE_TTL = "edges-store-ttl";
     public static final String EDGES_STORE_MAX_ITEMS = "edges-store-max-items";
     public static final String EDGES_MAX_PEERS_PER_CALLER = "edges-max-peers-per-caller";
@@ -144,7 +148,9 @@ public final class JobOptions {
         DEFAULTS.put(RED_TOPK_ITEMS, "20");
         DEFAULTS.put(RED_TOPK_MAX_VALUES, "200");
         DEFAULTS.put(LOG_PATTERNS_MAX_CLUSTERS, "5000");
-        DEFAULTS.put(LOG_PATTERNS_BUFFER_MAX_RECORDS, "100000");
+        DEFAULTS.put(LOG_PATTERNS_SECOND_MAX_RECORDS, "5000");
+        DEFAULTS.put(LOG_PATTERNS_STREAM_IDLE_TIMEOUT, "1h");
+        DEFAULTS.put(LOG_PATTERNS_CACHE_MAX_PATTERNS, "100000");
         DEFAULTS.put(EDGES_STORE_TTL, "10s");
         DEFAULTS.put(EDGES_STORE_MAX_ITEMS, "100000");
         DEFAULTS.put(EDGES_MAX_PEERS_PER_CALLER, "1000");

@@ -7,6 +7,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.config.ReplayRange;
 import org.otlpanalytics.jobs.ingest.DeadLetterStream;
+import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
 import org.otlpanalytics.operators.logs.DrainOptions;
 import org.otlpanalytics.operators.logs.LogFingerprinter;
 import org.otlpanalytics.operators.logs.LogPatternAggregator;
@@ -20,7 +21,7 @@ import org.otlpanalytics.schemas.logs.LogRecordFlat;
  * Log fingerprints from decoded log records: (tenant, service) key → Drain mining in watermark
  * order ({@link LogFingerprinter}) → (tenant, service, fingerprint) key → 5-minute counts
  * ({@link LogPatternAggregator}) for {@code log_pattern_5m}; the fingerprinter's dictionary rows
- * for {@code log_pattern}; when asked, every record with its fingerprint (for {@code log_record}). Wires only; computes nothing, and does not know the store: the job
+ * for {@code log_pattern}. Wires only; computes nothing, and does not know the store: the job
  * attaches the sinks to {@link LogsOutputs}.
  */
 public final class LogsJob {
@@ -29,15 +30,18 @@ public final class LogsJob {
     private LogsJob() {}
 
     /** The pipeline's settings, parsed once from the job options. */
-    /** {@code records}: emit every mined record with its fingerprint ({@link LogsOutputs#records()}). */
-    public record Settings(LogPatternOptions options, String topic, ReplayRange replay, boolean records) {
+    public record Settings(LogPatternOptions options, String topic, ReplayRange replay) {
         public static Settings of(JobOptions o) {
-            return new Settings(logPatternOptions(o), o.require(JobOptions.LOGS_TOPIC), o.replayRange(), false);
+            return new Settings(logPatternOptions(o), o.require(JobOptions.LOGS_TOPIC), o.replayRange());
         }
 
-        /** These settings, emitting the fingerprinted records or not (a raw-record store is attached). */
-        public Settings withRecords(boolean emit) {
-            return new Settings(options, topic, replay, emit);
+        /**
+         * These settings with every counted record also emitted with its fingerprint
+         * ({@link LogsOutputs#fingerprintedLogs()}), for a raw-record store; off by default, so the
+         * aggregate-only pipeline does not carry whole records in its buffers.
+         */
+        public Settings withFingerprintedLogs(boolean on) {
+            return new Settings(options.toBuilder().fingerprintedLogs(on).build(), topic, replay);
         }
     }
 
@@ -45,7 +49,9 @@ public final class LogsJob {
         return LogPatternOptions.builder()
                 .drain(DrainOptions.builder().maxClusters(o.getInt(JobOptions.LOG_PATTERNS_MAX_CLUSTERS)).build())
                 .allowedLateness(o.getDuration(JobOptions.ALLOWED_LATENESS))
-                .bufferMaxRecords(o.getInt(JobOptions.LOG_PATTERNS_BUFFER_MAX_RECORDS))
+                .secondMaxRecords(o.getInt(JobOptions.LOG_PATTERNS_SECOND_MAX_RECORDS))
+                .streamIdleTimeout(o.getDuration(JobOptions.LOG_PATTERNS_STREAM_IDLE_TIMEOUT))
+                .cacheMaxPatterns(o.getInt(JobOptions.LOG_PATTERNS_CACHE_MAX_PATTERNS))
                 .build();
     }
 
@@ -56,13 +62,14 @@ public final class LogsJob {
         // one Drain tree per tenant and service, fed in (event time, partition, offset) order at the watermark
         SingleOutputStreamOperator<LogPatternPartial> partials = logs
                 .keyBy(LogFingerprinter::serviceKey)
-                .transform("log-fingerprinter", TypeInformation.of(LogPatternPartial.class), new LogFingerprinter(options, s.records()))
+                .transform("log-fingerprinter", TypeInformation.of(LogPatternPartial.class), new LogFingerprinter(options))
                 .uid("log-fingerprinter");
         // 5-minute counts per fingerprint
         SingleOutputStreamOperator<LogPatternWindowRow> windows = partials
                 .keyBy(LogPatternAggregator::seriesKey)
-                .process(new LogPatternAggregator(options))
-                .name("log-pattern-5m").uid("log-pattern-aggregator");
+                .transform("log-pattern-5m", TypeInformation.of(LogPatternWindowRow.class),
+                        new HorizonKeyedProcessOperator<>(new LogPatternAggregator(options)))
+                .uid("log-pattern-aggregator");
         // records later than the allowed lateness: counted, and kept in the dead-letter topic
         DataStream<DeadLetter> lateLogs = partials.getSideOutput(LogFingerprinter.LATE_LOGS)
                 .map(r -> LateLogDeadLetter.ofLog(r, topic))
@@ -72,7 +79,7 @@ public final class LogsJob {
                 .name("log-late-partials").uid("log-late-partials");
         // the pattern dictionary, and a replay rewrites only the whole windows inside [--from, --to)
         return new LogsOutputs(partials.getSideOutput(LogFingerprinter.PATTERNS), replayFilter(windows, s.replay()),
-                s.records() ? partials.getSideOutput(LogFingerprinter.RECORDS) : null,
+                partials.getSideOutput(LogFingerprinter.FINGERPRINTED_LOGS),
                 List.of(new DeadLetterStream("log-late-dead-letters", lateLogs),
                         new DeadLetterStream("log-late-partial-dead-letters", latePartials)));
     }

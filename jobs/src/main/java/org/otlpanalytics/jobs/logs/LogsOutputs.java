@@ -9,12 +9,12 @@ import org.otlpanalytics.operators.logs.LogPatternWindowRow;
 
 /**
  * What the log pipeline produces: the pattern dictionary ({@code log_pattern}), the 5-minute
- * counts ({@code log_pattern_5m}, already limited to the replay range), every mined record with its
- * fingerprint ({@code records}: null unless {@link LogsJob.Settings#records()}; not limited to the replay
- * range) and the late-record dead letters. The job attaches the sinks.
+ * counts ({@code log_pattern_5m}, already limited to the replay range), every counted record with
+ * its fingerprint (empty unless {@link LogsJob.Settings#withFingerprintedLogs} turned it on; not
+ * limited to the replay range) and the late-record dead letters. The job attaches the sinks.
  */
 public record LogsOutputs(DataStream<LogPatternRow> patterns, DataStream<LogPatternWindowRow> windows,
-        DataStream<FingerprintedLog> records, List<DeadLetterStream> deadLetters) {
+        DataStream<FingerprintedLog> fingerprintedLogs, List<DeadLetterStream> deadLetters) {
     public LogsOutputs {
         deadLetters = List.copyOf(deadLetters);
     }

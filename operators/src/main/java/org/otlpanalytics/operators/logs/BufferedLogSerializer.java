@@ -8,17 +8,22 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.otlpanalytics.operators.common.CodecSerializer;
-import org.otlpanalytics.schemas.logs.LogRecordFlat;
 
 /**
  * Checkpoint form of a {@link BufferedLog}. The value is immutable, so copies (which the heap state
  * backend makes once per checkpoint) are the instance itself.
+ *
+ * <p>Version 2 adds the index in the message and, for records kept whole, host, trace and span ids
+ * and the attribute maps; version 1 (mining fields only) is still read, as a record that is not
+ * whole, with index 0.
  */
 public final class BufferedLogSerializer extends CodecSerializer<BufferedLog> {
     private static final long serialVersionUID = 1L;
-    private static final int VERSION = 1;
-    /** Version 1 followed by the rest of the whole record ({@link BufferedLog#record()}). */
-    private static final int VERSION_WITH_RECORD = 2;
+    static final int VERSION_1 = 1;
+    private static final int VERSION = 2;
+    private static final int FULL = 1;
+    private static final int ATTRIBUTES = 2;
+    private static final int RESOURCE_ATTRIBUTES = 4;
 
     @Override
     public boolean isImmutableType() {
@@ -37,59 +42,69 @@ public final class BufferedLogSerializer extends CodecSerializer<BufferedLog> {
 
     @Override
     protected void write(BufferedLog r, DataOutputView out) throws IOException {
-        LogRecordFlat f = r.record();
-        out.writeByte(f == null ? VERSION : VERSION_WITH_RECORD);
+        out.writeByte(VERSION);
         out.writeLong(r.timeNanos());
         out.writeInt(r.partition());
         out.writeLong(r.offset());
+        out.writeInt(r.indexInMessage());
         out.writeByte(r.severityNumber());
         out.writeBoolean(r.error());
         writeNullableString(out, r.severityText());
         StringCodec.write(out, r.body());
-        if (f != null) {
-            StringCodec.writeNullable(out, f.tenant);
-            StringCodec.writeNullable(out, f.serviceName);
-            StringCodec.writeNullable(out, f.serviceNamespace);
-            StringCodec.writeNullable(out, f.serviceUrn);
-            StringCodec.writeNullable(out, f.hostName);
-            out.writeInt(f.severityNumber);
-            out.writeLong(f.traceIdHi);
-            out.writeLong(f.traceIdLo);
-            out.writeLong(f.spanId);
-            writeMap(out, f.attributes);
-            writeMap(out, f.resourceAttributes);
-            out.writeInt(f.indexInMessage);
+        int flags = (r.full() ? FULL : 0) | (r.attributes() != null ? ATTRIBUTES : 0)
+                | (r.resourceAttributes() != null ? RESOURCE_ATTRIBUTES : 0);
+        out.writeByte(flags);
+        if (r.full()) {
+            writeNullableString(out, r.hostName());
+            out.writeLong(r.traceIdHi());
+            out.writeLong(r.traceIdLo());
+            out.writeLong(r.spanId());
         }
-    }
-
-    private static void writeMap(DataOutputView out, Map<String, String> m) throws IOException {
-        out.writeInt(m == null ? -1 : m.size());
-        if (m != null) {
-            for (Map.Entry<String, String> e : m.entrySet()) {
-                StringCodec.writeNullable(out, e.getKey());
-                StringCodec.writeNullable(out, e.getValue());
-            }
+        if (r.attributes() != null) {
+            writeMap(out, r.attributes());
         }
-    }
-
-    private static Map<String, String> readMap(DataInputView in) throws IOException {
-        int n = in.readInt();
-        if (n < 0) {
-            return null;
+        if (r.resourceAttributes() != null) {
+            writeMap(out, r.resourceAttributes());
         }
-        Map<String, String> m = new LinkedHashMap<>();
-        for (int i = 0; i < n; i++) {
-            m.put(StringCodec.readNullable(in), StringCodec.readNullable(in));
-        }
-        return m;
     }
 
     @Override
     protected BufferedLog read(DataInputView in) throws IOException {
         int version = in.readByte();
-        if (version != VERSION && version != VERSION_WITH_RECORD) {
+        if (version == VERSION_1) {
+            return readVersion1(in);
+        }
+        if (version != VERSION) {
             throw new IOException("unknown BufferedLog state version " + version);
         }
+        long time = in.readLong();
+        int partition = in.readInt();
+        long offset = in.readLong();
+        int index = in.readInt();
+        int sev = in.readByte();
+        boolean error = in.readBoolean();
+        String sevText = readNullableString(in);
+        String body = StringCodec.read(in);
+        int flags = in.readByte();
+        boolean full = (flags & FULL) != 0;
+        String host = null;
+        long hi = 0;
+        long lo = 0;
+        long span = 0;
+        if (full) {
+            host = readNullableString(in);
+            hi = in.readLong();
+            lo = in.readLong();
+            span = in.readLong();
+        }
+        Map<String, String> attributes = (flags & ATTRIBUTES) != 0 ? readMap(in) : null;
+        Map<String, String> resource = (flags & RESOURCE_ATTRIBUTES) != 0 ? readMap(in) : null;
+        return new BufferedLog(time, partition, offset, index, sev, sevText, error, body, full, host, hi, lo, span, attributes,
+                resource);
+    }
+
+    /** The first format: time, partition, offset, severity (number or the rank of its text), error, text, body. */
+    private static BufferedLog readVersion1(DataInputView in) throws IOException {
         long time = in.readLong();
         int partition = in.readInt();
         long offset = in.readLong();
@@ -97,28 +112,27 @@ public final class BufferedLogSerializer extends CodecSerializer<BufferedLog> {
         boolean error = in.readBoolean();
         String sevText = readNullableString(in);
         String body = StringCodec.read(in);
-        if (version == VERSION) {
-            return new BufferedLog(time, partition, offset, sev, sevText, error, body);
+        return new BufferedLog(time, partition, offset, sev, sevText, error, body);
+    }
+
+    private static void writeMap(DataOutputView out, Map<String, String> m) throws IOException {
+        out.writeInt(m.size());
+        for (Map.Entry<String, String> e : m.entrySet()) {
+            StringCodec.writeNullable(out, e.getKey());
+            StringCodec.writeNullable(out, e.getValue());
         }
-        LogRecordFlat f = new LogRecordFlat();
-        f.timeNanos = time;
-        f.kafkaPartition = partition;
-        f.kafkaOffset = offset;
-        f.severityText = sevText;
-        f.body = body;
-        f.tenant = StringCodec.readNullable(in);
-        f.serviceName = StringCodec.readNullable(in);
-        f.serviceNamespace = StringCodec.readNullable(in);
-        f.serviceUrn = StringCodec.readNullable(in);
-        f.hostName = StringCodec.readNullable(in);
-        f.severityNumber = in.readInt();
-        f.traceIdHi = in.readLong();
-        f.traceIdLo = in.readLong();
-        f.spanId = in.readLong();
-        f.attributes = readMap(in);
-        f.resourceAttributes = readMap(in);
-        f.indexInMessage = in.readInt();
-        return new BufferedLog(time, partition, offset, sev, sevText, error, body, f);
+    }
+
+    private static Map<String, String> readMap(DataInputView in) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            throw new IOException("negative map size " + n);
+        }
+        Map<String, String> m = new LinkedHashMap<>(Math.max(4, n * 2));
+        for (int i = 0; i < n; i++) {
+            m.put(StringCodec.readNullable(in), StringCodec.readNullable(in));
+        }
+        return m;
     }
 
     @Override

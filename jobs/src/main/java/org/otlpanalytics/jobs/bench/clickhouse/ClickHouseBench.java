@@ -203,10 +203,10 @@ public final class ClickHouseBench {
                 if (v == Variant.DECODE_LOGS) {
                     logs.sinkTo(new DiscardingSink<>()).name("discard");
                 } else {
-                    LogsOutputs out = LogsJob.buildPipeline(logs, LogsJob.Settings.of(o).withRecords(records));
+                    LogsOutputs out = LogsJob.buildPipeline(logs, LogsJob.Settings.of(o).withFingerprintedLogs(records));
                     sinks.logs(out);
                     if (records) {
-                        sinks.logRecords(out.records());
+                        sinks.logRecords(out.fingerprintedLogs());
                     }
                 }
             }
