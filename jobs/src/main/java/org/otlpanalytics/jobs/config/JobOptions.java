@@ -97,8 +97,26 @@ public final class JobOptions {
     public static final String INCIDENTS_CLOSE_QUIET = "incidents-close-quiet";
     public static final String INCIDENTS_UTILIZATION_LEVEL = "incidents-utilization-level";
     public static final String INCIDENTS_SATURATION_LEVEL = "incidents-saturation-level";
-    /** Stores the job writes to, comma-separated: {@code postgres}. */
+    /** Stores the job writes to, comma-separated: {@code postgres}, {@code clickhouse}. */
     public static final String SINKS = "sinks";
+    /** ClickHouse's HTTP interface, {@code http(s)://host:port}. */
+    public static final String CLICKHOUSE_URL = "clickhouse-url";
+    /** ClickHouse user; empty = no credentials sent (the server's default user). */
+    public static final String CLICKHOUSE_USER = "clickhouse-user";
+    /** ClickHouse password; empty = $OTLP_ANALYTICS_CLICKHOUSE_PASSWORD when set, else none. */
+    public static final String CLICKHOUSE_PASSWORD = "clickhouse-password";
+    public static final String CLICKHOUSE_DATABASE = "clickhouse-database";
+    public static final String CLICKHOUSE_BATCH_MAX_ROWS = "clickhouse-batch-max-rows";
+    public static final String CLICKHOUSE_BATCH_MAX_BYTES = "clickhouse-batch-max-bytes";
+    public static final String CLICKHOUSE_MAX_RETRIES = "clickhouse-max-retries";
+    public static final String CLICKHOUSE_RETRY_BACKOFF = "clickhouse-retry-backoff";
+    public static final String CLICKHOUSE_RETRY_MAX_BACKOFF = "clickhouse-retry-max-backoff";
+    /** Whether the ClickHouse tables get the DDL's TTL (retention) clauses. */
+    public static final String CLICKHOUSE_RETENTION = "clickhouse-retention";
+    /** Every log record with its fingerprint into {@code log_record} (with the ClickHouse sink). */
+    public static final String CLICKHOUSE_LOG_RECORDS = "clickhouse-log-records";
+    /** Every span into {@code span} (with the ClickHouse sink; opt-in, high volume). */
+    public static final String CLICKHOUSE_SPANS = "clickhouse-spans";
 
     private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
@@ -160,6 +178,18 @@ public final class JobOptions {
         DEFAULTS.put(INCIDENTS_UTILIZATION_LEVEL, null);
         DEFAULTS.put(INCIDENTS_SATURATION_LEVEL, null);
         DEFAULTS.put(SINKS, "postgres");
+        DEFAULTS.put(CLICKHOUSE_URL, "http://localhost:8123");
+        DEFAULTS.put(CLICKHOUSE_USER, "");
+        DEFAULTS.put(CLICKHOUSE_PASSWORD, "");
+        DEFAULTS.put(CLICKHOUSE_DATABASE, "otlp");
+        DEFAULTS.put(CLICKHOUSE_BATCH_MAX_ROWS, "100000");
+        DEFAULTS.put(CLICKHOUSE_BATCH_MAX_BYTES, "16777216");
+        DEFAULTS.put(CLICKHOUSE_MAX_RETRIES, "10");
+        DEFAULTS.put(CLICKHOUSE_RETRY_BACKOFF, "200ms");
+        DEFAULTS.put(CLICKHOUSE_RETRY_MAX_BACKOFF, "10s");
+        DEFAULTS.put(CLICKHOUSE_RETENTION, "true");
+        DEFAULTS.put(CLICKHOUSE_LOG_RECORDS, "true");
+        DEFAULTS.put(CLICKHOUSE_SPANS, "false");
     }
 
     private final Map<String, String> values;
@@ -233,6 +263,14 @@ public final class JobOptions {
 
     public boolean getBool(String key) {
         return Boolean.parseBoolean(require(key));
+    }
+
+    public long getLong(String key) {
+        try {
+            return Long.parseLong(require(key));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("option --" + key + " must be an integer, got " + get(key));
+        }
     }
 
     public Duration getDuration(String key) {
