@@ -22,6 +22,7 @@ import org.otlpanalytics.jobs.ingest.DeadLetterStream;
 import org.otlpanalytics.jobs.ingest.DeadLetterTallies;
 import org.otlpanalytics.jobs.ingest.IngestOptions;
 import org.otlpanalytics.jobs.ingest.IngestStage;
+import org.otlpanalytics.jobs.ingest.OffsetReplay;
 import org.otlpanalytics.jobs.ingest.OtlpKafkaSources;
 import org.otlpanalytics.jobs.logs.LogsJob;
 import org.otlpanalytics.jobs.logs.LogsOutputs;
@@ -30,6 +31,7 @@ import org.otlpanalytics.jobs.metrics.MetricsOutputs;
 import org.otlpanalytics.jobs.red.RedJob;
 import org.otlpanalytics.jobs.red.RedOutputs;
 import org.otlpanalytics.jobs.sink.postgres.PostgresSinkConfig;
+import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseSchema;
 import org.otlpanalytics.jobs.sink.postgres.SchemaMigrator;
 import org.otlpanalytics.operators.metrics.MetricPointTypeInfo;
 import org.otlpanalytics.schemas.kafka.DeadLetter;
@@ -84,6 +86,9 @@ public final class AnalyticsJob {
         if (o.sinks().has(SinkSelection.Store.POSTGRES)) {
             SchemaMigrator.migrate(postgres(o));
         }
+        if (o.sinks().has(SinkSelection.Store.CLICKHOUSE)) {
+            ClickHouseSchema.apply(ClickHouseSinks.config(o));
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Environments.configuration(o));
         build(env, o);
         env.execute(JOB_NAME + " " + o.get(JobOptions.JOBS));
@@ -120,13 +125,20 @@ public final class AnalyticsJob {
 
     /** Builds the chosen pipelines and their sinks into {@code env}; {@code taps} see the decoded records. */
     @VisibleForTesting
-    public static void build(StreamExecutionEnvironment env, JobOptions o, Taps taps) {
+    public static void build(StreamExecutionEnvironment env, JobOptions options, Taps taps) {
+        // a backfill by --offsets reads the event times of its records here, once
+        JobOptions o = OffsetReplay.resolve(options);
         Environments.configure(env, o);
         // every option parsed here, once, into typed settings
         Set<String> jobs = jobs(o);
         SinkSelection stores = o.sinks();
         IngestOptions ingest = IngestOptions.of(o);
         PostgresSinks postgres = stores.has(SinkSelection.Store.POSTGRES) ? PostgresSinks.of(o) : null;
+        ClickHouseSinks clickhouse = stores.has(SinkSelection.Store.CLICKHOUSE) ? ClickHouseSinks.of(o) : null;
+        // only the raw span table needs span attributes: the aggregate-only path does not decode them
+        boolean rawSpans = clickhouse != null && clickhouse.writesSpans();
+        // likewise only log_record needs log attributes and the whole records through the fingerprinter
+        boolean rawLogs = clickhouse != null && clickhouse.writesLogRecords();
         Sink<DeadLetter> deadLetters = OtlpKafkaSources.deadLetterSink(ingest);
         // every dead-letter stream, also counted per minute for the pipeline-health dashboards
         List<DeadLetterStream> written = new java.util.ArrayList<>();
@@ -145,16 +157,23 @@ public final class AnalyticsJob {
             // the decoder keeps the span attributes RED counts as dimensions (--red-attributes), no others
             List<String> keptAttributes = red ? redSettings.red().dimensions().attributeKeys() : List.of();
             IngestStage.Output<SpanRecord> in = IngestStage.fromKafka(env, spanIngest, o.require(JobOptions.SPANS_TOPIC),
-                    new SpanDecoder(spanIngest.encoding(), keptAttributes), SpanRecord.class, TypeInformation.of(SpanRecord.class),
+                    new SpanDecoder(spanIngest.encoding(), keptAttributes, rawSpans ? ClickHouseSinks.attributeLimits() : null),
+                    SpanRecord.class, TypeInformation.of(SpanRecord.class),
                     "spans", red ? "spans" : "edge-spans");
             sinkDeadLetters(List.of(in.deadLetters()), deadLetters, written);
             DataStream<SpanRecord> spans = tap(in.records(), taps.spans(), "spans-tap");
+            if (rawSpans) {
+                clickhouse.spans(spans);
+            }
             if (red) {
                 RedOutputs out = RedJob.buildPipeline(spans, redSettings);
                 redOut = Optional.of(out);
                 sinkDeadLetters(out.deadLetters(), deadLetters, written);
                 if (postgres != null) {
                     postgres.red(out);
+                }
+                if (clickhouse != null) {
+                    clickhouse.red(out);
                 }
             }
             if (edges) {
@@ -163,6 +182,9 @@ public final class AnalyticsJob {
                 sinkDeadLetters(out.deadLetters(), deadLetters, written);
                 if (postgres != null) {
                     postgres.edges(out);
+                }
+                if (clickhouse != null) {
+                    clickhouse.edges(out);
                 }
             }
         }
@@ -178,16 +200,27 @@ public final class AnalyticsJob {
             if (postgres != null) {
                 postgres.metrics(out);
             }
+            if (clickhouse != null) {
+                clickhouse.metrics(out);
+            }
         }
         if (jobs.contains(LogsJob.JOB)) {
             IngestStage.Output<LogRecordFlat> in = IngestStage.fromKafka(env, ingest, o.require(JobOptions.LOGS_TOPIC),
-                    new LogDecoder(ingest.encoding()), LogRecordFlat.class, TypeInformation.of(LogRecordFlat.class), "logs", "logs");
+                    new LogDecoder(ingest.encoding(), rawLogs ? ClickHouseSinks.attributeLimits() : null), LogRecordFlat.class,
+                    TypeInformation.of(LogRecordFlat.class), "logs", "logs");
             sinkDeadLetters(List.of(in.deadLetters()), deadLetters, written);
-            LogsOutputs out = LogsJob.buildPipeline(tap(in.records(), taps.logs(), "logs-tap"), LogsJob.Settings.of(o));
+            LogsOutputs out = LogsJob.buildPipeline(tap(in.records(), taps.logs(), "logs-tap"),
+                    LogsJob.Settings.of(o).withFingerprintedLogs(rawLogs));
             logsOut = Optional.of(out);
             sinkDeadLetters(out.deadLetters(), deadLetters, written);
             if (postgres != null) {
                 postgres.logs(out);
+            }
+            if (clickhouse != null) {
+                clickhouse.logs(out);
+            }
+            if (rawLogs) {
+                clickhouse.logRecords(out.fingerprintedLogs());
             }
         }
         if (postgres != null && !written.isEmpty()) {
@@ -199,6 +232,9 @@ public final class AnalyticsJob {
                     IncidentsJob.Settings.of(o));
             if (postgres != null) {
                 out.ifPresent(postgres::incidents);
+            }
+            if (clickhouse != null) {
+                out.ifPresent(clickhouse::incidents);
             }
         }
     }

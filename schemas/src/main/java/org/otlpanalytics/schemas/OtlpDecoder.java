@@ -13,4 +13,12 @@ public interface OtlpDecoder<T> extends Serializable {
 
     /** Event time of a record, in epoch milliseconds. */
     long eventTimeMillis(T record);
+
+    /**
+     * Attributes this decoder has left out of its records so far, past a per-record bound (the
+     * records themselves are kept); never reset. Decoders without such a bound return 0.
+     */
+    default long attributesDropped() {
+        return 0;
+    }
 }

@@ -25,7 +25,8 @@ import org.otlpanalytics.tests.support.RedOracle;
  * {@code analyze --dir DIR --out OUT --jdbc-url URL} on a capture folder of raw OTLP/HTTP bodies,
  * into a database the test starts as "the user's own": red_1m.csv has a row per expected series
  * with exactly the oracle's calls and errors, and readable names; the rows are in that database;
- * red_range.csv and service_range.csv hold the whole capture's series with true quantiles.
+ * red_range.csv and service_range.csv hold the whole capture's series with true quantiles. With a
+ * ClickHouse server at hand, OUT/clickhouse/ holds the same rows under the same column names.
  */
 class AnalyzeCommandTest {
     @Test
@@ -72,6 +73,43 @@ class AnalyzeCommandTest {
         });
         assertThat(out.resolve("dim_resource.csv")).exists();
         assertThat(out.resolve("kafka_locator.csv")).exists();
+
+        // with a ClickHouse server at hand (installed, or OTLP_ANALYTICS_TEST_CLICKHOUSE_URL) the same run wrote there too
+        if (org.otlpanalytics.tests.support.ClickHouseService.unavailableReason() != null) {
+            assertThat(out.resolve("clickhouse")).doesNotExist();
+            return;
+        }
+        List<String> ch = Files.readAllLines(out.resolve("clickhouse").resolve("red_1m.csv"));
+        assertThat(ch.get(0)).startsWith("bucket,tenant,service,service_urn,operation,span_kind,status,calls,errors,"
+                + "p50_ms,p95_ms,p99_ms,distinct_traces");
+        assertThat(rows(ch, "bucket", "tenant", "service", "operation", "span_kind", "status", "calls", "errors"))
+                .containsExactlyInAnyOrderElementsOf(rows(lines, "bucket", "tenant", "service", "operation", "span_kind", "status", "calls",
+                        "errors"));
+        assertThat(Files.readAllLines(out.resolve("clickhouse").resolve("service_call_5m.csv")).get(0))
+                .startsWith("bucket,tenant,caller,callee,calls,errors,p50_ms,p95_ms");
+        assertThat(rows(Files.readAllLines(out.resolve("clickhouse").resolve("service_call_5m.csv")), "bucket", "tenant", "caller",
+                "callee", "calls", "errors"))
+                .containsExactlyInAnyOrderElementsOf(rows(Files.readAllLines(out.resolve("service_call_5m.csv")), "bucket", "tenant",
+                        "caller", "callee", "calls", "errors"));
+        assertThat(Files.readAllLines(out.resolve("clickhouse").resolve("log_pattern_5m.csv")).get(0))
+                .isEqualTo("bucket,tenant,service,fingerprint_id,pattern,count_total,count_error,service_urn,kafka_offsets");
+        assertThat(Files.readAllLines(out.resolve("clickhouse").resolve("metric_1m.csv")).get(0))
+                .startsWith("bucket,tenant,service,resource,metric,labels,");
+    }
+
+    /** The named columns of a CSV's data lines, tab-joined, in file order. */
+    static List<String> rows(List<String> csv, String... columns) {
+        List<String> header = parseCsvLine(csv.get(0));
+        List<String> out = new java.util.ArrayList<>();
+        for (String line : csv.subList(1, csv.size())) {
+            List<String> f = parseCsvLine(line);
+            List<String> v = new java.util.ArrayList<>();
+            for (String c : columns) {
+                v.add(f.get(header.indexOf(c)));
+            }
+            out.add(String.join("\t", v));
+        }
+        return out;
     }
 
     /**

@@ -45,8 +45,10 @@ class ExactlyOnceRecoveryTest {
             + "ORDER BY 1, 2, 3, 4, 5, 6";
     /** The span dimensions' top values and distinct counts (issue 9), with their sketches. */
     static final String SPAN_ATTR_ROWS = "SELECT a.bucket, t.code, d.urn, a.attribute, a.spans, a.items, a.counts, a.max_error, "
-            + "a.distinct_values, a.hll_regs, a.hll, a.items_sketch, a.sample_ref FROM span_attr_1m a "
-            + "JOIN dim_tenant t USING (tenant_id) JOIN dim_resource d USING (resource_id) ORDER BY 1, 2, 3, 4";
+            + "a.distinct_values, a.hll_regs, a.hll, a.items_sketch, a.sample_ref, "
+            + "k.partitions, k.offset_from, k.offset_to, k.time_from, k.time_to FROM span_attr_1m a "
+            + "JOIN dim_tenant t USING (tenant_id) JOIN dim_resource d USING (resource_id) "
+            + "LEFT JOIN kafka_locator k ON k.id = a.sample_ref ORDER BY 1, 2, 3, 4";
     /** The dead letters counted per minute (issue 9, pipeline health). */
     static final String DEAD_LETTER_ROWS = "SELECT bucket, source_topic, stage, kind, dead_letters FROM dead_letter_1m ORDER BY 1, 2, 3, 4";
 

@@ -142,6 +142,8 @@ class RekeyDimensionsMigrationTest {
         r.calls = 11;
         r.kll = new byte[] {1};
         r.hll = new byte[] {1};
+        r.durationIdx = new int[] {7};
+        r.durationCnt = new long[] {11};
         try (SinkWriter<RedRow> w = new PostgresUpsertSink<>(pg, new RedRowMapper("otlp_spans"))
                 .standaloneWriter(new CountingMetricGroup())) {
             w.write(r, null);

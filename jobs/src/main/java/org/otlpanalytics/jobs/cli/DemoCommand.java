@@ -20,7 +20,10 @@ import org.otlpanalytics.jobs.AnalyticsJob;
 import org.otlpanalytics.jobs.config.Environments;
 import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.demo.TelemetryGenerator;
+import org.otlpanalytics.jobs.ClickHouseSinks;
+import org.otlpanalytics.jobs.embedded.ClickHouseServer;
 import org.otlpanalytics.jobs.embedded.EmbeddedKafka;
+import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseSchema;
 import org.otlpanalytics.jobs.embedded.PostgresServer;
 import org.otlpanalytics.jobs.sink.postgres.SchemaMigrator;
 
@@ -29,17 +32,21 @@ import org.otlpanalytics.jobs.sink.postgres.SchemaMigrator;
  * jobs on a local MiniCluster (streaming, exactly-once checkpoints) and an embedded PostgreSQL.
  * The generator replays {@code --minutes} of shop traffic (with a payment latency incident)
  * compressed into {@code --duration} of wall time; then the RED table is printed, with
- * per-service quantiles merged from the stored per-minute KLL sketches.
+ * per-service quantiles merged from the stored per-minute KLL sketches. When a ClickHouse server
+ * binary is installed (or {@value ClickHouseServer#URL_ENV} names a server; {@code --clickhouse false}
+ * turns it off) the same job also writes to ClickHouse, started on a free port for the demo, and the
+ * demo says so and prints what ClickHouse holds; the quick start itself needs nothing installed.
  */
 public final class DemoCommand {
     static final String DURATION = "duration";
     static final String MINUTES = "minutes";
     static final String RATE = "rate";
+    static final String CLICKHOUSE = "clickhouse";
 
     private DemoCommand() {}
 
     public static void main(String[] args) throws Exception {
-        JobOptions given = JobOptions.parse(args, DURATION, MINUTES, RATE);
+        JobOptions given = JobOptions.parse(args, DURATION, MINUTES, RATE, CLICKHOUSE);
         Duration duration = given.get(DURATION) == null ? Duration.ofSeconds(60) : given.with(DURATION, given.get(DURATION)).getDuration(DURATION);
         int minutes = given.get(MINUTES) == null ? 20 : Integer.parseInt(given.get(MINUTES));
         double rate = given.get(RATE) == null ? 50 : Double.parseDouble(given.get(RATE));
@@ -49,8 +56,10 @@ public final class DemoCommand {
         long t0 = System.currentTimeMillis();
         System.out.println("otlp-analytics demo: " + minutes + " minutes of shop traffic (" + rate
                 + " requests/s) replayed in " + duration.toSeconds() + " s");
-        System.out.println("starting embedded Kafka (KRaft) and PostgreSQL...");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(); PostgresServer pg = PostgresServer.start()) {
+        String noClickHouse = "false".equals(given.get(CLICKHOUSE)) ? "--clickhouse false" : ClickHouseServer.unavailableReason();
+        System.out.println("starting embedded Kafka (KRaft) and PostgreSQL" + (noClickHouse == null ? " and ClickHouse" : "") + "...");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); PostgresServer pg = PostgresServer.start();
+                ClickHouseServer ch = noClickHouse == null ? ClickHouseServer.start() : null) {
             JobOptions o = given.with(JobOptions.BOOTSTRAP, kafka.bootstrapServers()).with(JobOptions.JDBC_URL, pg.jdbcUrl())
                     .with(JobOptions.STARTING_OFFSETS, "earliest").with(JobOptions.CHECKPOINT_INTERVAL, "3s")
                     .with(JobOptions.IDLENESS, "5s").with(JobOptions.JOBS, AnalyticsJob.ALL_JOBS);
@@ -59,6 +68,15 @@ public final class DemoCommand {
                 o = o.with(JobOptions.INCIDENTS_WARMUP, "10m");
             }
             o = Environments.withLocalDefaults(o);
+            if (ch != null) {
+                o = AnalyzeCommand.withServer(o, ch).with(JobOptions.SINKS, "postgres,clickhouse")
+                        .with(JobOptions.CLICKHOUSE_SPANS, "true");
+                ClickHouseSchema.Result r = ClickHouseSchema.apply(ClickHouseSinks.config(o));
+                System.out.println("ClickHouse " + r.version + " at " + ch.url() + " (database " + ch.database()
+                        + "): the job writes its tables there too, every log record and every span included");
+            } else {
+                System.out.println("(no ClickHouse side: " + noClickHouse + ")");
+            }
             kafka.createTopics(2, o.get(JobOptions.SPANS_TOPIC), o.get(JobOptions.LOGS_TOPIC),
                     o.get(JobOptions.METRICS_TOPIC), o.get(JobOptions.DEAD_LETTER_TOPIC));
             SchemaMigrator.Result schema = SchemaMigrator.migrate(AnalyticsJob.postgres(o));
@@ -84,6 +102,9 @@ public final class DemoCommand {
             job.cancel().get();
             printTables(pg, start, end, incidentFrom);
             DemoReport.printOthers(pg);
+            if (ch != null) {
+                DemoReport.printClickHouse(ch.http(null));
+            }
             System.out.printf("demo finished in %.1f s%n", (System.currentTimeMillis() - t0) / 1000.0);
         }
     }

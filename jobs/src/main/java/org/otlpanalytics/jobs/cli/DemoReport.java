@@ -6,6 +6,9 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.otlpanalytics.jobs.embedded.PostgresServer;
+import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseException;
+import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseHttp;
+import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseSqlFiles;
 
 /**
  * The demo's summary of the other pipelines: the service-call graph, the top log patterns and
@@ -52,6 +55,25 @@ final class DemoReport {
             print(c, "Top log patterns (log_pattern_5m, completed 5-minute windows)", PATTERNS);
             print(c, "Resources closest to saturation (use_saturation_ranking)", USE);
             print(c, "Incidents (event_envelope, with the downstream edge that changed most from evidence_link)", INCIDENTS);
+        }
+    }
+
+    /**
+     * What ClickHouse holds, read duplicate-free (FINAL): rows per table, then two of the shipped queries
+     * (sql/clickhouse/queries) as they come.
+     */
+    static void printClickHouse(ClickHouseHttp http) throws ClickHouseException {
+        System.out.println();
+        System.out.println("ClickHouse " + http.version() + ", rows per table (read with FINAL)");
+        for (String t : new String[] {"red_1m", "service_call_5m", "log_pattern_5m", "metric_1m", "use_1m", "event_envelope",
+            "log_record", "span"}) {
+            System.out.printf("%-16s %s%n", t, http.query("SELECT count() FROM " + t + " FINAL").trim());
+        }
+        for (String q : new String[] {"red_by_service.sql", "spans_of_slowest_minute.sql"}) {
+            String sql = ClickHouseSqlFiles.withoutComments(ClickHouseSqlFiles.queries().get(q)).strip();
+            System.out.println();
+            System.out.println("ClickHouse, sql/clickhouse/queries/" + q);
+            System.out.print(http.query(sql.substring(0, sql.length() - 1) + " FORMAT PrettyCompactMonoBlock"));
         }
     }
 

@@ -16,6 +16,15 @@ public final class Environments {
      * forever (Flink's default with checkpointing).
      */
     public static final String LOCAL_RESTART_STRATEGY = "fixed-delay:10:1s";
+    /**
+     * Key groups of every keyed operator, fixed: the most subtasks a keyed operator can ever be
+     * rescaled to, and a property of its state that a savepoint cannot change. 128 is what Flink
+     * derives by default for any parallelism up to 85, so checkpoints and savepoints taken before
+     * it was set keep restoring; fixing it keeps a job first started at a higher parallelism from
+     * deriving a different number that earlier savepoints would not restore into. Key groups cost
+     * a little per checkpoint and timer service, so more than the job can use is not free.
+     */
+    public static final int MAX_PARALLELISM = 128;
 
     private Environments() {}
 
@@ -122,7 +131,13 @@ public final class Environments {
     }
 
     public static StreamExecutionEnvironment configure(StreamExecutionEnvironment env, JobOptions o) {
-        env.setParallelism(o.getInt(JobOptions.PARALLELISM));
+        int parallelism = o.getInt(JobOptions.PARALLELISM);
+        if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
+            throw new IllegalArgumentException("--" + JobOptions.PARALLELISM + " must be 1.." + MAX_PARALLELISM
+                    + " (the job's fixed maximum parallelism), got " + parallelism);
+        }
+        env.setParallelism(parallelism);
+        env.setMaxParallelism(MAX_PARALLELISM);
         String mode = o.require(JobOptions.MODE);
         if ("batch".equalsIgnoreCase(mode)) {
             env.setRuntimeMode(RuntimeExecutionMode.BATCH);

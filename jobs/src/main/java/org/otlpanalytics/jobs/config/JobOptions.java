@@ -21,6 +21,16 @@ public final class JobOptions {
     public static final String GROUP_ID = "group-id";
     public static final String FROM = "from";
     public static final String TO = "to";
+    /**
+     * A backfill by offsets, {@code topic:partition:from-to[,...]} (inclusive): rewrites every window
+     * the records in the ranges touch. Excludes {@code --from}/{@code --to}; see {@code OffsetReplay}.
+     */
+    public static final String OFFSETS = "offsets";
+    /**
+     * Not an option: the earliest and latest event time ({@code min-max}, epoch ms) of the records
+     * of {@link #OFFSETS}, which {@code OffsetReplay.resolve} reads from Kafka where the job is built.
+     */
+    public static final String OFFSETS_EVENT_TIMES = "offsets-event-times";
     public static final String STARTING_OFFSETS = "starting-offsets";
     public static final String BOUNDED = "bounded";
     public static final String MODE = "mode";
@@ -44,8 +54,12 @@ public final class JobOptions {
     public static final String RED_TOPK_MAX_VALUES = "red-topk-max-values";
     /** Patterns kept per (tenant, service) before the least recently used is evicted (counted). */
     public static final String LOG_PATTERNS_MAX_CLUSTERS = "log-patterns-max-clusters";
-    /** Log records one (tenant, service) may buffer while waiting for the watermark. */
-    public static final String LOG_PATTERNS_BUFFER_MAX_RECORDS = "log-patterns-buffer-max-records";
+    /** Log records per (tenant, service), Kafka partition and second mined; the rest fold into an over-cap pattern (counted). */
+    public static final String LOG_PATTERNS_SECOND_MAX_RECORDS = "log-patterns-second-max-records";
+    /** A (tenant, service) without log records for this long (event time) loses its tree (counted). */
+    public static final String LOG_PATTERNS_STREAM_IDLE_TIMEOUT = "log-patterns-stream-idle-timeout";
+    /** Patterns per fingerprinter subtask whose trees stay deserialized on the heap between checkpoints. */
+    public static final String LOG_PATTERNS_CACHE_MAX_PATTERNS = "log-patterns-cache-max-patterns";
     public static final String EDGES_STORE_TTL = "edges-store-ttl";
     public static final String EDGES_STORE_MAX_ITEMS = "edges-store-max-items";
     public static final String EDGES_MAX_PEERS_PER_CALLER = "edges-max-peers-per-caller";
@@ -83,8 +97,26 @@ public final class JobOptions {
     public static final String INCIDENTS_CLOSE_QUIET = "incidents-close-quiet";
     public static final String INCIDENTS_UTILIZATION_LEVEL = "incidents-utilization-level";
     public static final String INCIDENTS_SATURATION_LEVEL = "incidents-saturation-level";
-    /** Stores the job writes to, comma-separated: {@code postgres}. */
+    /** Stores the job writes to, comma-separated: {@code postgres}, {@code clickhouse}. */
     public static final String SINKS = "sinks";
+    /** ClickHouse's HTTP interface, {@code http(s)://host:port}. */
+    public static final String CLICKHOUSE_URL = "clickhouse-url";
+    /** ClickHouse user; empty = no credentials sent (the server's default user). */
+    public static final String CLICKHOUSE_USER = "clickhouse-user";
+    /** ClickHouse password; empty = $OTLP_ANALYTICS_CLICKHOUSE_PASSWORD when set, else none. */
+    public static final String CLICKHOUSE_PASSWORD = "clickhouse-password";
+    public static final String CLICKHOUSE_DATABASE = "clickhouse-database";
+    public static final String CLICKHOUSE_BATCH_MAX_ROWS = "clickhouse-batch-max-rows";
+    public static final String CLICKHOUSE_BATCH_MAX_BYTES = "clickhouse-batch-max-bytes";
+    public static final String CLICKHOUSE_MAX_RETRIES = "clickhouse-max-retries";
+    public static final String CLICKHOUSE_RETRY_BACKOFF = "clickhouse-retry-backoff";
+    public static final String CLICKHOUSE_RETRY_MAX_BACKOFF = "clickhouse-retry-max-backoff";
+    /** Whether the ClickHouse tables get the DDL's TTL (retention) clauses. */
+    public static final String CLICKHOUSE_RETENTION = "clickhouse-retention";
+    /** Every log record with its fingerprint into {@code log_record} (with the ClickHouse sink). */
+    public static final String CLICKHOUSE_LOG_RECORDS = "clickhouse-log-records";
+    /** Every span into {@code span} (with the ClickHouse sink; opt-in, high volume). */
+    public static final String CLICKHOUSE_SPANS = "clickhouse-spans";
 
     private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
@@ -99,6 +131,7 @@ public final class JobOptions {
         DEFAULTS.put(GROUP_ID, "otlp-analytics");
         DEFAULTS.put(FROM, null);
         DEFAULTS.put(TO, null);
+        DEFAULTS.put(OFFSETS, null);
         DEFAULTS.put(STARTING_OFFSETS, "committed-or-earliest");
         DEFAULTS.put(BOUNDED, "false");
         DEFAULTS.put(MODE, "streaming");
@@ -115,7 +148,9 @@ public final class JobOptions {
         DEFAULTS.put(RED_TOPK_ITEMS, "20");
         DEFAULTS.put(RED_TOPK_MAX_VALUES, "200");
         DEFAULTS.put(LOG_PATTERNS_MAX_CLUSTERS, "5000");
-        DEFAULTS.put(LOG_PATTERNS_BUFFER_MAX_RECORDS, "100000");
+        DEFAULTS.put(LOG_PATTERNS_SECOND_MAX_RECORDS, "5000");
+        DEFAULTS.put(LOG_PATTERNS_STREAM_IDLE_TIMEOUT, "1h");
+        DEFAULTS.put(LOG_PATTERNS_CACHE_MAX_PATTERNS, "100000");
         DEFAULTS.put(EDGES_STORE_TTL, "10s");
         DEFAULTS.put(EDGES_STORE_MAX_ITEMS, "100000");
         DEFAULTS.put(EDGES_MAX_PEERS_PER_CALLER, "1000");
@@ -143,6 +178,18 @@ public final class JobOptions {
         DEFAULTS.put(INCIDENTS_UTILIZATION_LEVEL, null);
         DEFAULTS.put(INCIDENTS_SATURATION_LEVEL, null);
         DEFAULTS.put(SINKS, "postgres");
+        DEFAULTS.put(CLICKHOUSE_URL, "http://localhost:8123");
+        DEFAULTS.put(CLICKHOUSE_USER, "");
+        DEFAULTS.put(CLICKHOUSE_PASSWORD, "");
+        DEFAULTS.put(CLICKHOUSE_DATABASE, "otlp");
+        DEFAULTS.put(CLICKHOUSE_BATCH_MAX_ROWS, "100000");
+        DEFAULTS.put(CLICKHOUSE_BATCH_MAX_BYTES, "16777216");
+        DEFAULTS.put(CLICKHOUSE_MAX_RETRIES, "10");
+        DEFAULTS.put(CLICKHOUSE_RETRY_BACKOFF, "200ms");
+        DEFAULTS.put(CLICKHOUSE_RETRY_MAX_BACKOFF, "10s");
+        DEFAULTS.put(CLICKHOUSE_RETENTION, "true");
+        DEFAULTS.put(CLICKHOUSE_LOG_RECORDS, "true");
+        DEFAULTS.put(CLICKHOUSE_SPANS, "false");
     }
 
     private final Map<String, String> values;
@@ -218,6 +265,14 @@ public final class JobOptions {
         return Boolean.parseBoolean(require(key));
     }
 
+    public long getLong(String key) {
+        try {
+            return Long.parseLong(require(key));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("option --" + key + " must be an integer, got " + get(key));
+        }
+    }
+
     public Duration getDuration(String key) {
         return parseDuration(key, require(key));
     }
@@ -245,7 +300,24 @@ public final class JobOptions {
      */
     public ReplayRange replayRange() {
         Duration margin = getDuration(OUT_OF_ORDERNESS).plus(getDuration(ALLOWED_LATENESS)).plus(Duration.ofMinutes(1));
-        return ReplayRange.of(getInstant(FROM), getInstant(TO), margin);
+        String offsets = get(OFFSETS);
+        if (offsets == null || offsets.isBlank()) {
+            return ReplayRange.of(getInstant(FROM), getInstant(TO), margin);
+        }
+        if (getInstant(FROM) != null || getInstant(TO) != null) {
+            throw new IllegalArgumentException("--" + OFFSETS + " and --" + FROM + "/--" + TO
+                    + " exclude each other: a backfill is by offsets or by time");
+        }
+        OffsetRanges.parse(offsets);
+        String times = get(OFFSETS_EVENT_TIMES);
+        if (times == null) {
+            throw new IllegalStateException("--" + OFFSETS + " is turned into event times where the job is built "
+                    + "(OffsetReplay.resolve) before the replay range can be known");
+        }
+        String[] t = times.split("-", 2);
+        // the windows at the edges may start up to one window before the first record: read that far back too
+        return ReplayRange.touching(Instant.ofEpochMilli(Long.parseLong(t[0])), Instant.ofEpochMilli(Long.parseLong(t[1]) + 1),
+                margin.plus(ReplayRange.WIDEST_WINDOW));
     }
 
     /** {@code --sinks}, parsed. */

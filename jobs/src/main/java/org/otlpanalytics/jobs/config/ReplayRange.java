@@ -9,7 +9,8 @@ import java.util.Optional;
  * The replay range of {@code --from}/{@code --to}, parsed once: which windows a replay rewrites
  * (only those wholly inside [from, to)) and how far around it the sources read (the margin lets
  * the windows at the edges of the range see their out-of-order and late records). An unset end is
- * open; {@link #NONE} is a normal, unbounded run.
+ * open; {@link #NONE} is a normal, unbounded run. A backfill by offsets is a {@link #touching}
+ * range instead: it rewrites every window that overlaps [from, to).
  *
  * <pre>{@code
  * ReplayRange r = ReplayRange.of(Instant.parse("2026-03-01T10:00:00Z"), null, Duration.ofMinutes(3));
@@ -19,16 +20,24 @@ import java.util.Optional;
 public final class ReplayRange implements Serializable {
     private static final long serialVersionUID = 1L;
     /** No replay: every window is written, sources start where the options say. */
-    public static final ReplayRange NONE = new ReplayRange(null, null, Duration.ZERO);
+    public static final ReplayRange NONE = new ReplayRange(null, null, Duration.ZERO, false);
+    /** The widest window of any pipeline (5-minute service calls and log patterns). */
+    public static final Duration WIDEST_WINDOW = Duration.ofMillis(Math.max(
+            Math.max(org.otlpanalytics.operators.red.RedOptions.WINDOW_MILLIS,
+                    org.otlpanalytics.operators.metrics.MetricOptions.WINDOW_MILLIS),
+            Math.max(org.otlpanalytics.operators.edges.ServiceCallOptions.WINDOW_MILLIS,
+                    org.otlpanalytics.operators.logs.LogPatternOptions.WINDOW_MILLIS)));
 
     private final Instant from;
     private final Instant to;
     private final long readMarginMillis;
+    private final boolean touching;
 
-    private ReplayRange(Instant from, Instant to, Duration readMargin) {
+    private ReplayRange(Instant from, Instant to, Duration readMargin, boolean touching) {
         this.from = from;
         this.to = to;
         this.readMarginMillis = readMargin.toMillis();
+        this.touching = touching;
     }
 
     /**
@@ -43,7 +52,21 @@ public final class ReplayRange implements Serializable {
         if (readMargin.isNegative()) {
             throw new IllegalArgumentException("replay read margin must not be negative, got " + readMargin);
         }
-        return from == null && to == null ? NONE : new ReplayRange(from, to, readMargin);
+        return from == null && to == null ? NONE : new ReplayRange(from, to, readMargin, false);
+    }
+
+    /**
+     * The range of a backfill by offsets: [from, to) spans the event times of the records named,
+     * and every window that overlaps it is rewritten ({@link #containsWindow}); {@code readMargin}
+     * must cover the widest window besides the usual margin, since such a window may start that
+     * long before {@code from}.
+     */
+    public static ReplayRange touching(Instant from, Instant to, Duration readMargin) {
+        if (from == null || to == null) {
+            throw new IllegalArgumentException("a backfill by offsets spans a closed range, got " + from + " .. " + to);
+        }
+        of(from, to, readMargin);
+        return new ReplayRange(from, to, readMargin, true);
     }
 
     /** True for a replay (either end set). */
@@ -79,13 +102,25 @@ public final class ReplayRange implements Serializable {
         return to == null ? Long.MAX_VALUE : to.toEpochMilli() + readMarginMillis;
     }
 
-    /** Whether the window [start, start + width) lies wholly inside the range (always, when no replay). */
+    /**
+     * Whether a replay rewrites the window [start, start + width): when it lies wholly inside the
+     * range (always, when no replay), or for a {@link #touching} range, when it overlaps it.
+     */
     public boolean containsWindow(long startMillis, long widthMillis) {
+        if (touching) {
+            return startMillis < to.toEpochMilli() && startMillis + widthMillis > from.toEpochMilli();
+        }
         return startMillis >= fromMillis() && (to == null || startMillis + widthMillis <= to.toEpochMilli());
+    }
+
+    /** True for the range of a backfill by offsets (see {@link #touching}). */
+    public boolean isTouching() {
+        return touching;
     }
 
     @Override
     public String toString() {
-        return isSet() ? (from == null ? "start" : from.toString()) + " .. " + (to == null ? "end" : to.toString()) : "none";
+        return isSet() ? (touching ? "windows touching " : "") + (from == null ? "start" : from.toString()) + " .. "
+                + (to == null ? "end" : to.toString()) : "none";
     }
 }

@@ -9,7 +9,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The stores the job writes to ({@code --sinks}, comma-separated, default {@code postgres}),
+ * The stores the job writes to ({@code --sinks}, comma-separated: {@code postgres}, {@code clickhouse};
+ * default {@code postgres}),
  * parsed once. Pipelines never see it: they return typed row streams, and the job attaches one
  * sink per chosen store to each.
  */
@@ -18,7 +19,8 @@ public final class SinkSelection implements Serializable {
 
     /** A store the job can write to; its option value is the lower-case name. */
     public enum Store {
-        POSTGRES;
+        POSTGRES,
+        CLICKHOUSE;
 
         public String optionValue() {
             return name().toLowerCase(Locale.ROOT);
@@ -31,7 +33,7 @@ public final class SinkSelection implements Serializable {
         this.stores = Collections.unmodifiableSet(stores);
     }
 
-    /** Parses {@code postgres[,...]}; an unknown or empty list is rejected with the known names. */
+    /** Parses {@code postgres[,clickhouse]}; an unknown or empty list is rejected with the known names. */
     public static SinkSelection parse(String value) {
         EnumSet<Store> s = EnumSet.noneOf(Store.class);
         for (String part : (value == null ? "" : value).split(",")) {

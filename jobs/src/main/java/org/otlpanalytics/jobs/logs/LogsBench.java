@@ -40,9 +40,11 @@ import org.otlpanalytics.schemas.logs.LogRecordFlat;
  * set, default {@code ../shared/datasets/loghub-2k}), cycled to {@code --records} OTLP log records
  * (default 1,000,000) in 100-record export requests in a real (embedded) Kafka topic over one hour of
  * event time, read by bounded jobs on a local MiniCluster: decode only, and decode + fingerprinting +
- * 5-minute counts ({@link LogsJob} with discarding sinks). Prints {@code name=value} lines: records/s
- * of each (best of three after a warm-up), their ratio (the machine-noise-free figure) and the
- * peak heap of the process (broker included).
+ * 5-minute counts ({@link LogsJob} with discarding sinks), the latter on the heap state backend and on
+ * RocksDB (production's, where every state access serializes). Prints {@code name=value} lines:
+ * records/s of each (best of three after a warm-up), their ratios to decode-only (the
+ * machine-noise-free figures), RocksDB's to the heap's, and the peak heap of the process (broker
+ * included).
  */
 public final class LogsBench {
     static final String RECORDS = "records";
@@ -51,6 +53,9 @@ public final class LogsBench {
     static final int ROUNDS = 3;
     static final int RECORDS_PER_MESSAGE = 100;
     static final long EVENT_TIME_SPAN_MILLIS = 3_600_000L;
+    static final String HEAP = "hashmap";
+    /** The fingerprinting runs on the heap backend and on RocksDB (production's), with the same data. */
+    static final String[] BACKENDS = {HEAP, "rocksdb"};
 
     private LogsBench() {}
 
@@ -76,21 +81,29 @@ public final class LogsBench {
                     .with(JobOptions.BOUNDED, "true").with(JobOptions.STARTING_OFFSETS, "earliest")
                     .with(JobOptions.LOGS_TOPIC, topic).with(JobOptions.DEAD_LETTER_TOPIC, "bench_deadletter")
                     .with(JobOptions.CHECKPOINT_INTERVAL, "10s");
-            // warm-up (JIT, page cache), then the best of ROUNDS interleaved runs of each variant
+            // warm-up (JIT, page cache), then the best of ROUNDS interleaved runs of each variant and backend
             Path checkpoints = Files.createTempDirectory("bench-logs-checkpoints");
-            run(o, 0, checkpoints);
-            run(o, 1, checkpoints);
+            run(o, 0, HEAP, checkpoints);
+            for (String backend : BACKENDS) {
+                run(o, 1, backend, checkpoints);
+            }
             HeapPeaks.reset();
             double decode = 0;
-            double logs = 0;
+            double[] logs = new double[BACKENDS.length];
             for (int round = 0; round < ROUNDS; round++) {
-                decode = Math.max(decode, records / run(o, 0, checkpoints));
-                logs = Math.max(logs, records / run(o, 1, checkpoints));
+                decode = Math.max(decode, records / run(o, 0, HEAP, checkpoints));
+                for (int b = 0; b < BACKENDS.length; b++) {
+                    logs[b] = Math.max(logs[b], records / run(o, 1, BACKENDS[b], checkpoints));
+                }
             }
             deleteTree(checkpoints);
             System.out.printf(Locale.ROOT, "decode_records_per_s=%.0f%n", decode);
-            System.out.printf(Locale.ROOT, "logs_records_per_s=%.0f%n", logs);
-            System.out.printf(Locale.ROOT, "logs_vs_decode_ratio=%.2f%n", logs / decode);
+            for (int b = 0; b < BACKENDS.length; b++) {
+                String n = BACKENDS[b].equals(HEAP) ? "" : "_" + BACKENDS[b];
+                System.out.printf(Locale.ROOT, "logs%s_records_per_s=%.0f%n", n, logs[b]);
+                System.out.printf(Locale.ROOT, "logs%s_vs_decode_ratio=%.2f%n", n, logs[b] / decode);
+            }
+            System.out.printf(Locale.ROOT, "logs_rocksdb_vs_heap_ratio=%.2f%n", logs[1] / logs[0]);
             System.out.printf(Locale.ROOT, "peak_heap_mb=%.0f%n", HeapPeaks.peakBytes() / 1048576.0);
         }
         System.exit(0);
@@ -164,12 +177,13 @@ public final class LogsBench {
     }
 
     /**
-     * Runs one variant to the end of the topic; returns seconds of job runtime. Checkpoints go to a
+     * Runs one variant to the end of the topic on a state backend; returns seconds of job runtime. Checkpoints go to a
      * temporary folder: the whole topic is readable at once, so one partition can run far ahead of the
      * watermark and the fingerprinter may buffer more than the MiniCluster's default in-memory
      * checkpoint storage accepts (5 MB per subtask).
      */
-    static double run(JobOptions o, int variant, Path checkpoints) throws Exception {
+    static double run(JobOptions o, int variant, String backend, Path checkpoints) throws Exception {
+        o = o.with(JobOptions.STATE_BACKEND, backend);
         Configuration conf = Environments.configuration(o);
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());

@@ -7,6 +7,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.config.ReplayRange;
 import org.otlpanalytics.jobs.ingest.DeadLetterStream;
+import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
 import org.otlpanalytics.operators.logs.DrainOptions;
 import org.otlpanalytics.operators.logs.LogFingerprinter;
 import org.otlpanalytics.operators.logs.LogPatternAggregator;
@@ -33,13 +34,24 @@ public final class LogsJob {
         public static Settings of(JobOptions o) {
             return new Settings(logPatternOptions(o), o.require(JobOptions.LOGS_TOPIC), o.replayRange());
         }
+
+        /**
+         * These settings with every counted record also emitted with its fingerprint
+         * ({@link LogsOutputs#fingerprintedLogs()}), for a raw-record store; off by default, so the
+         * aggregate-only pipeline does not carry whole records in its buffers.
+         */
+        public Settings withFingerprintedLogs(boolean on) {
+            return new Settings(options.toBuilder().fingerprintedLogs(on).build(), topic, replay);
+        }
     }
 
     public static LogPatternOptions logPatternOptions(JobOptions o) {
         return LogPatternOptions.builder()
                 .drain(DrainOptions.builder().maxClusters(o.getInt(JobOptions.LOG_PATTERNS_MAX_CLUSTERS)).build())
                 .allowedLateness(o.getDuration(JobOptions.ALLOWED_LATENESS))
-                .bufferMaxRecords(o.getInt(JobOptions.LOG_PATTERNS_BUFFER_MAX_RECORDS))
+                .secondMaxRecords(o.getInt(JobOptions.LOG_PATTERNS_SECOND_MAX_RECORDS))
+                .streamIdleTimeout(o.getDuration(JobOptions.LOG_PATTERNS_STREAM_IDLE_TIMEOUT))
+                .cacheMaxPatterns(o.getInt(JobOptions.LOG_PATTERNS_CACHE_MAX_PATTERNS))
                 .build();
     }
 
@@ -55,8 +67,9 @@ public final class LogsJob {
         // 5-minute counts per fingerprint
         SingleOutputStreamOperator<LogPatternWindowRow> windows = partials
                 .keyBy(LogPatternAggregator::seriesKey)
-                .process(new LogPatternAggregator(options))
-                .name("log-pattern-5m").uid("log-pattern-aggregator");
+                .transform("log-pattern-5m", TypeInformation.of(LogPatternWindowRow.class),
+                        new HorizonKeyedProcessOperator<>(new LogPatternAggregator(options)))
+                .uid("log-pattern-aggregator");
         // records later than the allowed lateness: counted, and kept in the dead-letter topic
         DataStream<DeadLetter> lateLogs = partials.getSideOutput(LogFingerprinter.LATE_LOGS)
                 .map(r -> LateLogDeadLetter.ofLog(r, topic))
@@ -66,6 +79,7 @@ public final class LogsJob {
                 .name("log-late-partials").uid("log-late-partials");
         // the pattern dictionary, and a replay rewrites only the whole windows inside [--from, --to)
         return new LogsOutputs(partials.getSideOutput(LogFingerprinter.PATTERNS), replayFilter(windows, s.replay()),
+                partials.getSideOutput(LogFingerprinter.FINGERPRINTED_LOGS),
                 List.of(new DeadLetterStream("log-late-dead-letters", lateLogs),
                         new DeadLetterStream("log-late-partial-dead-letters", latePartials)));
     }

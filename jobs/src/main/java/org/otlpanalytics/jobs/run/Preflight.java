@@ -22,6 +22,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseException;
+import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseHttp;
+import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseSinkConfig;
 import org.otlpanalytics.jobs.sink.postgres.PostgresSinkConfig;
 
 /**
@@ -158,6 +161,36 @@ public final class Preflight {
                     return new Problem("jdbc-url", "PostgreSQL at " + where + " has no such database: " + firstLine(e.getMessage()));
                 }
                 return new Problem("jdbc-url", "PostgreSQL at " + where + " is unreachable: " + firstLine(e.getMessage()));
+            }
+        };
+    }
+
+    /**
+     * ClickHouse answering on its HTTP interface and accepting the credentials of {@code config}
+     * ({@code SELECT version()} as that user). The database need not exist: the job creates it.
+     */
+    static Check clickhouse(ClickHouseSinkConfig config) {
+        return timeout -> {
+            String where = Secrets.mask(config.url());
+            ClickHouseHttp http = new ClickHouseHttp(config.toBuilder().connectTimeout(timeout).requestTimeout(timeout).build());
+            try {
+                http.version();
+                return null;
+            } catch (ClickHouseException e) {
+                // AUTHENTICATION_FAILED 516, UNKNOWN_USER 192, WRONG_PASSWORD 193, REQUIRED_PASSWORD 194
+                if (e.code() == 516 || e.code() == 192 || e.code() == 193 || e.code() == 194) {
+                    return new Problem("clickhouse-user / --clickhouse-password", "ClickHouse at " + where
+                            + " refused the credentials" + (config.user() == null ? " of the default user" : " of user " + config.user())
+                            + ": " + firstLine(e.getMessage()));
+                }
+                if (e.httpStatus() < 0) {
+                    return new Problem("clickhouse-url", "ClickHouse at " + where + " is unreachable: " + firstLine(e.getMessage()));
+                }
+                return new Problem("clickhouse-url", "ClickHouse at " + where + " answered with an error: " + firstLine(e.getMessage()));
+            } catch (IllegalArgumentException e) {
+                // an HTTP server that is not ClickHouse (version() is not a version)
+                return new Problem("clickhouse-url", "the server at " + where + " does not answer like ClickHouse's HTTP interface: "
+                        + firstLine(String.valueOf(e.getMessage())));
             }
         };
     }

@@ -23,6 +23,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.otlpanalytics.jobs.AnalyticsJob;
 import org.otlpanalytics.jobs.config.Environments;
 import org.otlpanalytics.jobs.config.JobOptions;
+import org.otlpanalytics.jobs.ClickHouseSinks;
+import org.otlpanalytics.jobs.config.SinkSelection;
+import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseSchema;
+import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseSinkConfig;
 import org.otlpanalytics.jobs.sink.postgres.SchemaMigrator;
 
 /**
@@ -77,7 +81,13 @@ public final class RunCommand {
 
         List<Preflight.Check> checks = new ArrayList<>();
         checks.add(Preflight.kafka(o.require(JobOptions.BOOTSTRAP), inputTopics(o)));
-        checks.add(Preflight.postgres(AnalyticsJob.postgres(o)));
+        SinkSelection stores = o.sinks();
+        if (stores.has(SinkSelection.Store.POSTGRES)) {
+            checks.add(Preflight.postgres(AnalyticsJob.postgres(o)));
+        }
+        if (stores.has(SinkSelection.Store.CLICKHOUSE)) {
+            checks.add(Preflight.clickhouse(ClickHouseSinks.config(o)));
+        }
         checks.add(Preflight.checkpointDir(checkpointDir));
         List<Preflight.Problem> problems = Preflight.runAll(checks, s.preflightTimeout,
                 p -> out.println("waiting: " + p + "; retrying"));
@@ -89,8 +99,16 @@ public final class RunCommand {
                     + " s (--" + RunSettings.PREFLIGHT_TIMEOUT + ")");
             return EXIT_PREFLIGHT;
         }
-        SchemaMigrator.migrate(AnalyticsJob.postgres(o));
-        out.println("schema: PostgreSQL migrated and ready");
+        if (stores.has(SinkSelection.Store.POSTGRES)) {
+            SchemaMigrator.migrate(AnalyticsJob.postgres(o));
+            out.println("schema: PostgreSQL migrated and ready");
+        }
+        if (stores.has(SinkSelection.Store.CLICKHOUSE)) {
+            ClickHouseSinkConfig ch = ClickHouseSinks.config(o);
+            ClickHouseSchema.Result r = ClickHouseSchema.apply(ch);
+            out.println("schema: ClickHouse " + r.version + " tables ready in database " + ch.database()
+                    + (r.version.hasMap() ? "" : " (the DDL's forms for this older server)"));
+        }
 
         String runId = UUID.randomUUID().toString();
         Configuration conf = Environments.configuration(o);
@@ -227,7 +245,16 @@ public final class RunCommand {
         }
         lines.add("  Kafka " + o.require(JobOptions.BOOTSTRAP) + ", consumer group prefix " + o.require(JobOptions.GROUP_ID)
                 + ", dead letters to " + o.require(JobOptions.DEAD_LETTER_TOPIC));
-        lines.add("  PostgreSQL " + Secrets.mask(o.require(JobOptions.JDBC_URL)));
+        if (o.sinks().has(SinkSelection.Store.POSTGRES)) {
+            lines.add("  PostgreSQL " + Secrets.mask(o.require(JobOptions.JDBC_URL)));
+        }
+        if (o.sinks().has(SinkSelection.Store.CLICKHOUSE)) {
+            ClickHouseSinkConfig ch = ClickHouseSinks.config(o);
+            lines.add("  ClickHouse " + Secrets.mask(ch.url()) + ", database " + ch.database()
+                    + (ch.user() == null ? "" : ", user " + ch.user()) + "; raw tables: log_record "
+                    + (o.getBool(JobOptions.CLICKHOUSE_LOG_RECORDS) ? "on" : "off") + ", span "
+                    + (o.getBool(JobOptions.CLICKHOUSE_SPANS) ? "on" : "off (--" + JobOptions.CLICKHOUSE_SPANS + " true)"));
+        }
         lines.add("  checkpoints every " + o.get(JobOptions.CHECKPOINT_INTERVAL) + " in " + o.get(JobOptions.CHECKPOINT_DIR)
                 + (tempCheckpoints ? " (temporary: give --" + JobOptions.CHECKPOINT_DIR + " to resume after a stop)" : "")
                 + resume.map(p -> "; resuming from " + p).orElse(""));

@@ -66,6 +66,12 @@ public final class StatusLine {
         if (o.startsWith("service-call") || o.startsWith("topo") || o.startsWith("live") || o.startsWith("edge")) {
             return "edges";
         }
+        if (o.startsWith("event-envelope") || o.startsWith("evidence")) {
+            return "incidents";
+        }
+        if (o.startsWith("span")) {
+            return "spans";
+        }
         return "other";
     }
 

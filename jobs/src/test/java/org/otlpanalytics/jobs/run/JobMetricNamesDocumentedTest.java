@@ -34,7 +34,8 @@ class JobMetricNamesDocumentedTest {
 
         List<String> names = new ArrayList<>();
         for (Class<?> holder : List.of(RedMetrics.class, EdgePairerMetrics.class, LogPatternMetrics.class,
-                MetricPipelineMetrics.class, TopologyMetrics.class, LimiterMetrics.class, Limiters.class)) {
+                MetricPipelineMetrics.class, TopologyMetrics.class, LimiterMetrics.class, Limiters.class,
+                org.otlpanalytics.jobs.sink.clickhouse.ClickHouseSinkMetrics.class)) {
             names.addAll(stringConstants(holder));
         }
         for (OfferResult.Outcome o : OfferResult.Outcome.values()) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseSinkConfig;
 
 class PreflightTest {
     @Test
@@ -19,6 +20,15 @@ class PreflightTest {
         assertThat(p).isNotNull();
         assertThat(p.setting).isEqualTo("checkpoint-dir");
         assertThat(Preflight.checkpointDir(tmp.resolve("ok").toUri().toString()).run(Duration.ofSeconds(1))).isNull();
+    }
+
+    @Test
+    void anUnreachableClickHouseIsReportedWithItsSetting() throws Exception {
+        ClickHouseSinkConfig c = ClickHouseSinkConfig.builder().url("http://127.0.0.1:1").build();
+        Preflight.Problem p = Preflight.clickhouse(c).run(Duration.ofSeconds(2));
+        assertThat(p).isNotNull();
+        assertThat(p.setting).isEqualTo("clickhouse-url");
+        assertThat(p.toString()).contains("ClickHouse at http://127.0.0.1:1 is unreachable").endsWith("(fix --clickhouse-url)");
     }
 
     @Test

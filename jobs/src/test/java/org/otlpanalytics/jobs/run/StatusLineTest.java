@@ -44,6 +44,21 @@ class StatusLineTest {
     }
 
     @Test
+    void countsTheClickHouseSinksBesideThePostgresSinks() {
+        List<StatusMetrics.Entry> e = List.of(
+                counter("red-1m-sink: Writer", "postgresSink.rowsWritten", 70),
+                counter("red-1m-clickhouse-sink: Writer", "clickhouseSink.rowsWritten", 70),
+                counter("log-record-clickhouse-sink: Writer", "clickhouseSink.rowsWritten", 500),
+                counter("span-clickhouse-sink: Writer", "clickhouseSink.rowsWritten", 900),
+                counter("event-envelope-clickhouse-sink: Writer", "clickhouseSink.rowsWritten", 2),
+                counter("log-record-clickhouse-sink: Writer", "clickhouseSink.rowsDeadLettered", 1));
+        StatusLine.Snapshot s = StatusLine.snapshot(e, 10_000);
+        assertThat(s.rowsOut).containsEntry("red", 140L).containsEntry("logs", 500L).containsEntry("spans", 900L)
+                .containsEntry("incidents", 2L);
+        assertThat(s.deadLetters).isEqualTo(1);
+    }
+
+    @Test
     void logicalNameDropsTheSystemScope() {
         assertThat(StatusMetrics.logicalName("localhost.taskmanager.tm-1.otlp-analytics red.red-1m.0.redAggregator.rowsEmitted",
                 "rowsEmitted")).isEqualTo("redAggregator.rowsEmitted");

@@ -11,7 +11,10 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.state.internal.InternalListState;
@@ -20,41 +23,60 @@ import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
+import org.otlpanalytics.operators.common.CompositeKey;
 import org.otlpanalytics.operators.common.KafkaRange;
+import org.otlpanalytics.operators.common.time.WatermarkHorizon;
 import org.otlpanalytics.schemas.logs.LogRecordFlat;
 
 /**
  * Fingerprints log records with one Drain tree per (tenant, service), in an order that is the same on
- * every run, and emits per-fingerprint counts ({@link LogPatternPartial}, main output) and the pattern
- * dictionary ({@link #PATTERNS}). Keyed by {@link #serviceKey(LogRecordFlat)}.
+ * every run, and emits per-fingerprint counts ({@link LogPatternPartial}, main output), the pattern
+ * dictionary ({@link #PATTERNS}) and, when enabled, every record with its fingerprint
+ * ({@link #FINGERPRINTED_LOGS}). Keyed by {@link #serviceKey(LogRecordFlat)}.
  *
  * <p><b>Why the order rule.</b> Drain is order-dependent: which message creates a cluster decides its
  * template at creation, and that text is hashed into the fingerprint id ({@link TemplateFingerprint}).
  * Arrival order at a keyed operator is not reproducible (partitions interleave differently after a
  * restart, a replay or a change of parallelism), so records are not mined on arrival. They wait in
  * keyed state, in one-second buckets of event time, and a bucket is mined only when the watermark has
- * passed its end, sorted by (event time, Kafka partition, offset) ({@link BufferedLog#ORDER}). Every
- * record that can still arrive for a passed bucket is late by definition, so the tree of each key sees
- * the same sequence on every run and grows the same clusters with the same ids. The tree and the
- * dictionary live in keyed state ({@link LogMinerState}) and are checkpointed with the Kafka offsets,
- * so a restart continues the same sequence.
+ * passed its end, sorted by (event time, Kafka partition, offset, index) ({@link BufferedLog#ORDER}).
+ * Only these records ever change a tree, and each tree sees them in the same sequence on every run,
+ * so it grows the same clusters with the same ids. Everything else is decided by rules that do not
+ * depend on arrival timing either:
+ * <ul>
+ *   <li><b>Late records</b> (their second already mined, their window still within the allowed
+ *       lateness) never change the tree: they wait until the watermark is one millisecond short of
+ *       the end of their window's lateness, a time fixed by the data, and are then matched read-only
+ *       ({@link LateLogMatcher}) against the tree as it stands then, in {@link BufferedLog#ORDER};
+ *       those no pattern accepts are counted under the stream's late-unmatched pattern
+ *       ({@link UnminedPatterns}; {@link LogPatternMetrics#RECORDS_LATE_UNMATCHED}). Records later than
+ *       the allowed lateness go to {@link #LATE_LOGS} ({@link LogPatternMetrics#RECORDS_LATE_DROPPED}).
+ *   <li><b>The buffer cap</b> is per (stream, Kafka partition, second)
+ *       ({@link LogPatternOptions#secondMaxRecords()}): a partition's records arrive in offset order,
+ *       so the ones kept are its first ones of that second in every run; the rest are counted under
+ *       the stream's over-cap pattern, folded in when their second is mined
+ *       ({@link LogPatternMetrics#RECORDS_FOLDED}).
+ *   <li><b>Idle streams</b> expire in event time ({@link LogPatternOptions#streamIdleTimeoutMillis()}):
+ *       when the watermark passes the stream's last activity plus the timeout, its tree, dictionary
+ *       and info are dropped ({@link LogPatternMetrics#STREAMS_EXPIRED}); records of later seconds that
+ *       already wait stay, as a new stream's, whatever their arrival time. A stream that comes back starts an empty tree: a template whose first message is the same text as before
+ *       gets the same id again (the id hashes only tenant, service and that text), others may get new
+ *       ones; the {@code log_pattern} upsert keeps the earliest sample and first-seen of an id.
+ *   <li><b>Lateness</b> is judged against the operator's {@link WatermarkHorizon} (checkpointed), so a
+ *       record re-read right after a restore is late exactly when the failure-free run found it late.
+ * </ul>
  *
- * <p>The guarantee holds while no record arrives behind the watermark (Kafka partitions no more out
- * of order than the configured out-of-orderness) and the buffer cap is not hit. Records behind the
- * watermark but within the allowed lateness are still mined and counted, at the next watermark, and
- * counted in {@link LogPatternMetrics#RECORDS_LATE}; records later than the allowed lateness go to
- * {@link #LATE_LOGS} ({@link LogPatternMetrics#RECORDS_LATE_DROPPED}). When a key buffers more than
- * {@link LogPatternOptions#bufferMaxRecords()} records, its oldest bucket is mined early
- * ({@link LogPatternMetrics#RECORDS_FLUSHED_EARLY}).
+ * <p><b>State.</b> Buffered records are a list state per bucket (namespace), so an append is O(1) on
+ * every state backend; that is why this is a raw operator rather than a {@code KeyedProcessFunction}.
+ * A stream's tree, dictionary and info live on the heap in a {@link LogStreamCache} and reach keyed
+ * state at checkpoints (only those changed), so on RocksDB a mined second does not serialize the tree.
+ * Patterns per stream are capped by {@link DrainOptions#maxClusters()} (least recently matched evicted,
+ * {@link LogPatternMetrics#CLUSTERS_EVICTED}).
  *
- * <p><b>Bounded state.</b> Patterns per key are capped by {@link DrainOptions#maxClusters()} (least
- * recently matched evicted, {@link LogPatternMetrics#CLUSTERS_EVICTED}); buffered records by the cap
- * above. Buffered records are a list state per bucket (namespace), so an append is O(1) on every state
- * backend; that is why this is a raw operator rather than a {@code KeyedProcessFunction}.
- *
- * <p><b>Output.</b> One partial per (5-minute window, fingerprint) per mined bucket, for
+ * <p><b>Output.</b> One partial per (5-minute window, fingerprint) per mined batch, for
  * {@link LogPatternAggregator}. Dictionary rows of the patterns that changed are emitted when the
  * watermark passes the end of a 5-minute window, plus at once for a pattern merged into another
  * (with {@link LogPatternRow#mergedInto}); merged ids are also listed in the survivor's
@@ -71,42 +93,63 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
     /** Records later than the allowed lateness (not mined, not counted). */
     public static final OutputTag<LogRecordFlat> LATE_LOGS =
             new OutputTag<>("log-patterns-late-logs", TypeInformation.of(LogRecordFlat.class));
+    /**
+     * Every counted record with its fingerprint, when {@link LogPatternOptions#fingerprintedLogs()} is on:
+     * mined records when their second is mined, late ones at their match time, records over the cap
+     * at once (with the over-cap id).
+     */
+    public static final OutputTag<FingerprintedLog> FINGERPRINTED_LOGS =
+            new OutputTag<>("log-patterns-fingerprinted-logs", TypeInformation.of(FingerprintedLog.class));
 
     // state names: never change, savepoints depend on them
     static final String PENDING_LOGS = "log-pending-records";
+    static final String LATE_PENDING_LOGS = "log-late-records";
     static final String STREAM_INFO = "log-stream-info";
     static final String MINER_STATE = "log-miner-state";
     static final String TIMERS = "log-fingerprinter-timers";
 
     private final LogPatternOptions options;
     private final ListStateDescriptor<BufferedLog> pendingDescriptor;
+    private final ListStateDescriptor<BufferedLog> lateDescriptor;
     private final ValueStateDescriptor<LogStreamInfo> infoDescriptor;
     private final ValueStateDescriptor<LogMinerState> minerDescriptor;
 
     private transient InternalListState<String, Long, BufferedLog> pending;
-    private transient ValueState<LogStreamInfo> info;
-    private transient ValueState<LogMinerState> miner;
+    private transient InternalListState<String, Long, BufferedLog> late;
+    private transient LogStreamCache streams;
+    private transient ValueState<LogMinerState> minerValues;
     private transient InternalTimerService<VoidNamespace> timers;
+    private transient WatermarkHorizon horizon;
     private transient Counter mined;
-    private transient Counter late;
+    private transient Counter lateCount;
+    private transient Counter lateUnmatched;
     private transient Counter lateDropped;
-    private transient Counter flushedEarly;
+    private transient Counter folded;
     private transient Counter created;
     private transient Counter evicted;
     private transient Counter merged;
+    private transient Counter expired;
     private transient Counter partials;
     private transient Counter patterns;
 
     public LogFingerprinter(LogPatternOptions options) {
         this.options = options;
         this.pendingDescriptor = new ListStateDescriptor<>(PENDING_LOGS, new BufferedLogSerializer());
+        this.lateDescriptor = new ListStateDescriptor<>(LATE_PENDING_LOGS, new BufferedLogSerializer());
         this.infoDescriptor = new ValueStateDescriptor<>(STREAM_INFO, new LogStreamInfoSerializer());
         this.minerDescriptor = new ValueStateDescriptor<>(MINER_STATE, new LogMinerStateSerializer());
     }
 
-    /** The key this operator expects: one per tenant and service. */
+    /** The key this operator expects: one per tenant and service, length-prefixed ({@link CompositeKey}). */
     public static String serviceKey(LogRecordFlat r) {
-        return r.tenant + '\u0000' + r.serviceUrn;
+        return CompositeKey.of(r.tenant, r.serviceUrn);
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        horizon = new WatermarkHorizon();
+        horizon.initialize(context.getOperatorStateStore());
     }
 
     @Override
@@ -114,75 +157,125 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
     public void open() throws Exception {
         super.open();
         pending = (InternalListState<String, Long, BufferedLog>) getOrCreateKeyedState(LongSerializer.INSTANCE, pendingDescriptor);
-        info = getPartitionedState(infoDescriptor);
-        miner = getPartitionedState(minerDescriptor);
+        late = (InternalListState<String, Long, BufferedLog>) getOrCreateKeyedState(LongSerializer.INSTANCE, lateDescriptor);
         timers = getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
         MetricGroup g = getMetricGroup().addGroup(LogPatternMetrics.FINGERPRINTER_GROUP);
+        minerValues = getPartitionedState(minerDescriptor);
+        streams = new LogStreamCache(getPartitionedState(infoDescriptor), minerValues, this,
+                getKeyedStateBackend().isSafeToReuseKVState(), options.cacheMaxPatterns(), g.counter(LogPatternMetrics.STREAMS_UNCACHED));
         mined = g.counter(LogPatternMetrics.RECORDS_MINED);
-        late = g.counter(LogPatternMetrics.RECORDS_LATE);
+        lateCount = g.counter(LogPatternMetrics.RECORDS_LATE);
+        lateUnmatched = g.counter(LogPatternMetrics.RECORDS_LATE_UNMATCHED);
         lateDropped = g.counter(LogPatternMetrics.RECORDS_LATE_DROPPED);
-        flushedEarly = g.counter(LogPatternMetrics.RECORDS_FLUSHED_EARLY);
+        folded = g.counter(LogPatternMetrics.RECORDS_FOLDED);
         created = g.counter(LogPatternMetrics.CLUSTERS_CREATED);
         evicted = g.counter(LogPatternMetrics.CLUSTERS_EVICTED);
         merged = g.counter(LogPatternMetrics.CLUSTERS_MERGED);
+        expired = g.counter(LogPatternMetrics.STREAMS_EXPIRED);
         partials = g.counter(LogPatternMetrics.PARTIALS_EMITTED);
         patterns = g.counter(LogPatternMetrics.PATTERNS_EMITTED);
+        g.gauge(LogPatternMetrics.CURRENT_STREAMS_CACHED, (Gauge<Integer>) () -> streams.size());
     }
 
     @Override
     public void processElement(StreamRecord<LogRecordFlat> element) throws Exception {
         LogRecordFlat r = element.getValue();
         long t = r.timeMillis();
-        long watermark = timers.currentWatermark();
-        if (LogPatternOptions.windowStart(t) + LogPatternOptions.WINDOW_MILLIS - 1 + options.allowedLatenessMillis() <= watermark) {
+        long watermark = horizon.effective(timers.currentWatermark());
+        long window = LogPatternOptions.windowStart(t);
+        long lastLateMillis = window + LogPatternOptions.WINDOW_MILLIS - 1 + options.allowedLatenessMillis();
+        if (lastLateMillis <= watermark) {
             lateDropped.inc();
             output.collect(LATE_LOGS, new StreamRecord<>(r, t));
             return;
         }
-        if (t <= watermark) {
-            late.inc(); // mined at the next watermark, possibly after records with later times
-        }
-        LogStreamInfo s = info.value();
+        String key = (String) getCurrentKey();
+        LogStreamCache.LogStream s = streams.get(key);
         if (s == null) {
-            s = new LogStreamInfo(r.tenant, r.serviceName, r.serviceNamespace, r.serviceUrn);
+            s = streams.create(key, new LogStreamInfo(r.tenant, r.serviceName, r.serviceNamespace, r.serviceUrn));
         }
         long bucket = LogPatternOptions.orderBucket(t);
-        pending.setCurrentNamespace(bucket);
-        pending.add(BufferedLog.of(r)); // a copy: the input object may be reused
-        if (s.addPending(bucket)) {
-            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, bucket + LogPatternOptions.ORDER_BUCKET_MILLIS - 1);
+        BufferedLog b = BufferedLog.of(r, options.fingerprintedLogs()); // a copy: the input object may be reused
+        if (bucket + LogPatternOptions.ORDER_BUCKET_MILLIS - 1 <= watermark) {
+            // its second has been mined: matched read-only, later, at a time fixed by the data
+            long matchAt = lastLateMillis - 1;
+            late.setCurrentNamespace(matchAt);
+            late.add(b);
+            if (s.info.addLate(matchAt)) {
+                timers.registerEventTimeTimer(VoidNamespace.INSTANCE, matchAt);
+            }
+            lateCount.inc();
+        } else {
+            LogStreamInfo.PendingSecond second = s.info.second(bucket);
+            if (second == null) {
+                second = new LogStreamInfo.PendingSecond();
+                s.info.pending.put(bucket, second);
+                timers.registerEventTimeTimer(VoidNamespace.INSTANCE, bucket + LogPatternOptions.ORDER_BUCKET_MILLIS - 1);
+            }
+            if (second.admit(r.kafkaPartition, options.secondMaxRecords())) {
+                pending.setCurrentNamespace(bucket);
+                pending.add(b);
+            } else {
+                second.overCap(b, options.sampleMaxChars());
+                folded.inc();
+                if (options.fingerprintedLogs()) {
+                    emitRecord(b, s.info, UnminedPatterns.overCapId(s.info.tenant, s.info.serviceUrn));
+                }
+            }
         }
-        while (s.pendingRecords() > options.bufferMaxRecords()) {
-            long oldest = s.oldestPending();
-            long end = oldest + LogPatternOptions.ORDER_BUCKET_MILLIS - 1;
-            timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, end);
-            List<BufferedLog> batch = takeBucket(s, oldest);
-            flushedEarly.inc(batch.size());
-            mine(s, batch);
-            // the dictionary rows of this window still go out when the watermark passes its end
-            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, windowEnd(end));
-        }
-        info.update(s);
+        streams.infoChanged(s);
     }
 
     @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        horizon.observe(mark.getTimestamp());
+        super.processWatermark(mark);
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        streams.flush();
+        super.snapshotState(context);
+        horizon.snapshot();
+    }
+
+    /**
+     * One callback per (key, time), in time order: mines the second ending now, matches the late
+     * records due now, emits the dictionary at a window end, and checks idle expiry, in that order, so
+     * that what each step sees is fixed by event time alone.
+     */
+    @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
         long ts = timer.getTimestamp();
-        LogStreamInfo s = info.value();
+        String key = timer.getKey();
+        LogStreamCache.LogStream s = streams.get(key);
         if (s == null) {
             return;
         }
         long bucket = LogPatternOptions.orderBucket(ts);
-        boolean minedNow = false;
-        if (s.pending.containsKey(bucket)) {
-            mine(s, takeBucket(s, bucket));
-            info.update(s);
-            minedNow = true;
+        boolean active = false;
+        if (ts == bucket + LogPatternOptions.ORDER_BUCKET_MILLIS - 1 && s.info.pending.containsKey(bucket)) {
+            mineSecond(s, bucket);
+            active = true;
+        }
+        if (s.info.late.containsKey(ts)) {
+            matchLate(s, ts);
+            active = true;
+        }
+        if (active) {
+            s.info.lastActivityMillis = Math.max(s.info.lastActivityMillis, ts);
+            if (ts != windowEnd(ts)) {
+                // the dictionary rows of this window go out when the watermark passes its end
+                timers.registerEventTimeTimer(VoidNamespace.INSTANCE, windowEnd(ts));
+            }
+            armExpiry(s.info);
+            streams.infoChanged(s);
         }
         if (ts == windowEnd(ts)) {
             emitChangedPatterns(s);
-        } else if (minedNow) {
-            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, windowEnd(ts));
+        }
+        if (ts == s.info.expiryTimerMillis) {
+            expireIfIdle(key, s, ts);
         }
     }
 
@@ -195,7 +288,21 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
     @VisibleForTesting
     LogMinerState minerState(String key) throws Exception {
         setCurrentKey(key);
-        return miner.value();
+        LogStreamCache.LogStream s = streams.get(key);
+        return s == null ? null : s.miner;
+    }
+
+    /** The mining state of {@code key} as keyed state holds it (not the heap cache), for tests. */
+    @VisibleForTesting
+    LogMinerState minerStateInKeyedState(String key) throws Exception {
+        setCurrentKey(key);
+        return minerValues.value();
+    }
+
+    /** Streams whose state is on the heap, for tests. */
+    @VisibleForTesting
+    int streamsCached() {
+        return streams.size();
     }
 
     /** The last millisecond of the 5-minute window holding {@code t}. */
@@ -203,33 +310,32 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
         return LogPatternOptions.windowStart(t) + LogPatternOptions.WINDOW_MILLIS - 1;
     }
 
-    private List<BufferedLog> takeBucket(LogStreamInfo s, long bucket) throws Exception {
-        pending.setCurrentNamespace(bucket);
+    private static List<BufferedLog> take(InternalListState<String, Long, BufferedLog> list, long namespace) throws Exception {
+        list.setCurrentNamespace(namespace);
         List<BufferedLog> batch = new ArrayList<>();
-        Iterable<BufferedLog> it = pending.get();
+        Iterable<BufferedLog> it = list.get();
         if (it != null) {
             for (BufferedLog b : it) {
                 batch.add(b);
             }
         }
-        pending.clear();
-        s.removePending(bucket);
+        list.clear();
+        batch.sort(BufferedLog.ORDER); // stable: records restored from version 1 keep their order in a message
         return batch;
     }
 
-    /**
-     * Mines one bucket in the deterministic order and emits its partial counts. The tree is read and
-     * written once per bucket, not per record, which matters on state backends that serialize.
-     */
-    private void mine(LogStreamInfo s, List<BufferedLog> batch) throws Exception {
-        if (batch.isEmpty()) {
-            return;
+    private LogMinerState minerOf(LogStreamCache.LogStream s) {
+        if (s.miner == null) {
+            s.miner = new LogMinerState(new DrainTree(options.drain(), s.info.tenant, s.info.serviceUrn));
         }
-        batch.sort(BufferedLog.ORDER); // stable: ties keep their order inside a Kafka message
-        LogMinerState st = miner.value();
-        if (st == null) {
-            st = new LogMinerState(new DrainTree(options.drain(), s.tenant, s.serviceUrn));
-        }
+        return s.miner;
+    }
+
+    /** Mines one second in the deterministic order, folds in its over-cap counts, and emits its partial counts. */
+    private void mineSecond(LogStreamCache.LogStream s, long bucket) throws Exception {
+        List<BufferedLog> batch = take(pending, bucket);
+        LogStreamInfo.PendingSecond second = s.info.pending.remove(bucket);
+        LogMinerState st = minerOf(s);
         DrainTree tree = st.tree;
         long created0 = tree.clustersCreated();
         long evicted0 = tree.clustersEvicted();
@@ -248,52 +354,137 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
                 PatternStats gone = st.patterns.remove(absorbed);
                 if (gone != null) {
                     ps.absorb(absorbed, gone);
-                    emitPattern(gone.toRow(absorbed, s, id));
+                    emitPattern(gone.toRow(absorbed, s.info, id));
                 } else {
                     ps.absorb(absorbed, new PatternStats());
                 }
             }
             ps.add(r, tm.template(), options.sampleMaxChars());
-            long window = LogPatternOptions.windowStart(r.timeMillis());
-            Slot slot = new Slot(window, id);
-            LogPatternPartial p = counts.get(slot);
-            if (p == null) {
-                p = newPartial(s, window, id);
-                counts.put(slot, p);
+            count(counts, s.info, r, id);
+            if (options.fingerprintedLogs()) {
+                emitRecord(r, s.info, id);
             }
-            p.countTotal++;
-            if (r.error()) {
-                p.countError++;
-            }
-            p.range.add(r.partition(), r.offset(), r.timeMillis());
+        }
+        if (second != null && second.overCapStats != null) {
+            long id = UnminedPatterns.overCapId(s.info.tenant, s.info.serviceUrn);
+            st.stats(id).merge(second.overCapStats);
+            LogPatternPartial p = partial(counts, s.info, LogPatternOptions.windowStart(bucket), id);
+            p.countTotal += second.overCapTotal;
+            p.countError += second.overCapErrors;
+            p.range.merge(second.overCapRange);
         }
         st.pruneEvicted();
-        miner.update(st);
+        streams.minerChanged(s);
         mined.inc(batch.size());
         created.inc(tree.clustersCreated() - created0);
         evicted.inc(tree.clustersEvicted() - evicted0);
         merged.inc(tree.clustersMerged() - merged0);
+        emitPartials(counts);
+    }
+
+    /** Matches the late records due at {@code matchAt} read-only against the tree, and emits their partial counts. */
+    private void matchLate(LogStreamCache.LogStream s, long matchAt) throws Exception {
+        List<BufferedLog> batch = take(late, matchAt);
+        s.info.late.remove(matchAt);
+        LogMinerState st = minerOf(s);
+        LateLogMatcher matcher = new LateLogMatcher(st.tree);
+        long unmatchedId = UnminedPatterns.lateUnmatchedId(s.info.tenant, s.info.serviceUrn);
+        Map<Slot, LogPatternPartial> counts = new LinkedHashMap<>();
+        for (BufferedLog r : batch) {
+            LogCluster c = matcher.match(options.masker().tokenize(r.body()));
+            long id = c == null ? unmatchedId : c.id();
+            if (c == null) {
+                lateUnmatched.inc();
+            }
+            st.stats(id).add(r, c == null ? UnminedPatterns.LATE_UNMATCHED_PATTERN : c.template(), options.sampleMaxChars());
+            count(counts, s.info, r, id);
+            if (options.fingerprintedLogs()) {
+                emitRecord(r, s.info, id);
+            }
+        }
+        streams.minerChanged(s);
+        emitPartials(counts);
+    }
+
+    private void count(Map<Slot, LogPatternPartial> counts, LogStreamInfo info, BufferedLog r, long id) {
+        LogPatternPartial p = partial(counts, info, LogPatternOptions.windowStart(r.timeMillis()), id);
+        p.countTotal++;
+        if (r.error()) {
+            p.countError++;
+        }
+        p.range.add(r.partition(), r.offset(), r.timeMillis());
+    }
+
+    private static LogPatternPartial partial(Map<Slot, LogPatternPartial> counts, LogStreamInfo s, long window, long id) {
+        Slot slot = new Slot(window, id);
+        LogPatternPartial p = counts.get(slot);
+        if (p == null) {
+            p = new LogPatternPartial();
+            p.tenant = s.tenant;
+            p.serviceName = s.serviceName;
+            p.serviceNamespace = s.serviceNamespace;
+            p.serviceUrn = s.serviceUrn;
+            p.windowStartMillis = window;
+            p.fingerprintId = id;
+            p.range = new KafkaRange();
+            counts.put(slot, p);
+        }
+        return p;
+    }
+
+    private void emitPartials(Map<Slot, LogPatternPartial> counts) {
         for (LogPatternPartial p : counts.values()) {
             output.collect(new StreamRecord<>(p, p.windowStartMillis));
         }
         partials.inc(counts.size());
     }
 
-    private static LogPatternPartial newPartial(LogStreamInfo s, long window, long id) {
-        LogPatternPartial p = new LogPatternPartial();
-        p.tenant = s.tenant;
-        p.serviceName = s.serviceName;
-        p.serviceNamespace = s.serviceNamespace;
-        p.serviceUrn = s.serviceUrn;
-        p.windowStartMillis = window;
-        p.fingerprintId = id;
-        p.range = new KafkaRange();
-        return p;
+    private void emitRecord(BufferedLog r, LogStreamInfo info, long id) {
+        output.collect(FINGERPRINTED_LOGS, new StreamRecord<>(new FingerprintedLog(r.toRecord(info), id), r.timeMillis()));
+    }
+
+    /** Registers the idle-expiry timer of a stream that has none: at its last activity plus the idle timeout. */
+    private void armExpiry(LogStreamInfo info) {
+        if (info.expiryTimerMillis == Long.MIN_VALUE && info.lastActivityMillis != Long.MIN_VALUE) {
+            info.expiryTimerMillis = info.lastActivityMillis + options.streamIdleTimeoutMillis();
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, info.expiryTimerMillis);
+        }
+    }
+
+    /**
+     * Drops the stream's tree and dictionary when it has been idle for the timeout at {@code ts};
+     * otherwise re-arms the timer at its last activity plus the timeout. Whether records of a later
+     * second (or late records due later) already wait is a matter of arrival timing, so it does not
+     * decide anything: they stay buffered, as the first records of a new stream, exactly as if they
+     * had arrived after the expiry. The end of input (the watermark at {@code Long.MAX_VALUE})
+     * expires nothing.
+     */
+    private void expireIfIdle(String key, LogStreamCache.LogStream s, long ts) throws Exception {
+        LogStreamInfo info = s.info;
+        info.expiryTimerMillis = Long.MIN_VALUE;
+        streams.infoChanged(s);
+        if (timers.currentWatermark() == Long.MAX_VALUE) {
+            // end of input is not idleness: a drained savepoint keeps the trees
+            return;
+        }
+        if (info.lastActivityMillis + options.streamIdleTimeoutMillis() > ts) {
+            armExpiry(info);
+            return;
+        }
+        emitChangedPatterns(s);
+        expired.inc();
+        if (info.pending.isEmpty() && info.late.isEmpty()) {
+            streams.remove(key);
+        } else {
+            // every second and late match still waiting is after ts (timers fire in time order)
+            streams.dropMiner(s);
+            info.lastActivityMillis = Long.MIN_VALUE;
+        }
     }
 
     /** Emits the dictionary rows of every pattern changed since the last window end, in creation order. */
-    private void emitChangedPatterns(LogStreamInfo s) throws Exception {
-        LogMinerState st = miner.value();
+    private void emitChangedPatterns(LogStreamCache.LogStream s) throws Exception {
+        LogMinerState st = s.miner;
         if (st == null) {
             return;
         }
@@ -301,14 +492,14 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
         for (Map.Entry<Long, PatternStats> e : st.patterns.entrySet()) {
             PatternStats ps = e.getValue();
             if (ps.dirty) {
-                emitPattern(ps.toRow(e.getKey(), s, null));
+                emitPattern(ps.toRow(e.getKey(), s.info, null));
                 ps.dirty = false;
                 any = true;
             }
         }
         if (any) {
             st.pruneEvicted();
-            miner.update(st);
+            streams.minerChanged(s);
         }
     }
 

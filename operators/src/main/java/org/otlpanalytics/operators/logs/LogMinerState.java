@@ -33,6 +33,16 @@ public final class LogMinerState {
         return tree;
     }
 
+    /** The dictionary entry of {@code id}, created empty if there is none. */
+    PatternStats stats(long id) {
+        PatternStats ps = patterns.get(id);
+        if (ps == null) {
+            ps = new PatternStats();
+            patterns.put(id, ps);
+        }
+        return ps;
+    }
+
     /** Live and not yet pruned dictionary entries. */
     public int patternCount() {
         return patterns.size();
@@ -43,15 +53,20 @@ public final class LogMinerState {
         return Math.max(16, tree.options().maxClusters() / 8);
     }
 
-    /** Drops entries of clusters no longer in the tree whose last change has been emitted. */
+    /**
+     * Drops entries of clusters no longer in the tree whose last change has been emitted (the two
+     * entries of {@link UnminedPatterns} stay: they never are in the tree).
+     */
     void pruneEvicted() {
-        if (patterns.size() <= tree.clusterCount() + pruneSlack()) {
+        if (patterns.size() <= tree.clusterCount() + 2 + pruneSlack()) {
             return;
         }
-        Set<Long> live = new HashSet<>(tree.clusterCount() * 2);
+        Set<Long> live = new HashSet<>(tree.clusterCount() * 2 + 4);
         for (LogCluster c : tree.clusters()) {
             live.add(c.id());
         }
+        live.add(UnminedPatterns.overCapId(tree.tenant(), tree.service()));
+        live.add(UnminedPatterns.lateUnmatchedId(tree.tenant(), tree.service()));
         Iterator<Map.Entry<Long, PatternStats>> it = patterns.entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<Long, PatternStats> e = it.next();

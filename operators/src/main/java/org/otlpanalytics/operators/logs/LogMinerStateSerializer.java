@@ -29,21 +29,7 @@ public final class LogMinerStateSerializer extends CodecSerializer<LogMinerState
         out.writeInt(s.patterns.size());
         for (Map.Entry<Long, PatternStats> e : s.patterns.entrySet()) {
             out.writeLong(e.getKey());
-            PatternStats p = e.getValue();
-            StringCodec.writeNullable(out, p.pattern);
-            StringCodec.writeNullable(out, p.sample);
-            out.writeLong(p.sampleTimeNanos);
-            out.writeInt(p.samplePartition);
-            out.writeLong(p.sampleOffset);
-            out.writeByte(p.severityNumber);
-            writeNullableString(out, p.severityText);
-            out.writeLong(p.firstSeenMillis);
-            out.writeLong(p.lastSeenMillis);
-            out.writeInt(p.aliases.length);
-            for (long a : p.aliases) {
-                out.writeLong(a);
-            }
-            out.writeBoolean(p.dirty);
+            writeStats(e.getValue(), out);
         }
     }
 
@@ -58,25 +44,48 @@ public final class LogMinerStateSerializer extends CodecSerializer<LogMinerState
         LinkedHashMap<Long, PatternStats> patterns = new LinkedHashMap<>(Math.max(16, n * 2));
         for (int i = 0; i < n; i++) {
             long id = in.readLong();
-            PatternStats p = new PatternStats();
-            p.pattern = StringCodec.readNullable(in);
-            p.sample = StringCodec.readNullable(in);
-            p.sampleTimeNanos = in.readLong();
-            p.samplePartition = in.readInt();
-            p.sampleOffset = in.readLong();
-            p.severityNumber = in.readByte();
-            p.severityText = readNullableString(in);
-            p.firstSeenMillis = in.readLong();
-            p.lastSeenMillis = in.readLong();
-            long[] aliases = new long[in.readInt()];
-            for (int k = 0; k < aliases.length; k++) {
-                aliases[k] = in.readLong();
-            }
-            p.aliases = aliases;
-            p.dirty = in.readBoolean();
+            PatternStats p = readStats(in);
             patterns.put(id, p);
         }
         return new LogMinerState(tree, patterns);
+    }
+
+    /** One dictionary entry (also used for the counts of unmined records in {@link LogStreamInfoSerializer}). */
+    static void writeStats(PatternStats p, DataOutputView out) throws IOException {
+        StringCodec.writeNullable(out, p.pattern);
+        StringCodec.writeNullable(out, p.sample);
+        out.writeLong(p.sampleTimeNanos);
+        out.writeInt(p.samplePartition);
+        out.writeLong(p.sampleOffset);
+        out.writeByte(p.severityNumber);
+        writeNullableString(out, p.severityText);
+        out.writeLong(p.firstSeenMillis);
+        out.writeLong(p.lastSeenMillis);
+        out.writeInt(p.aliases.length);
+        for (long a : p.aliases) {
+            out.writeLong(a);
+        }
+        out.writeBoolean(p.dirty);
+    }
+
+    static PatternStats readStats(DataInputView in) throws IOException {
+        PatternStats p = new PatternStats();
+        p.pattern = StringCodec.readNullable(in);
+        p.sample = StringCodec.readNullable(in);
+        p.sampleTimeNanos = in.readLong();
+        p.samplePartition = in.readInt();
+        p.sampleOffset = in.readLong();
+        p.severityNumber = in.readByte();
+        p.severityText = readNullableString(in);
+        p.firstSeenMillis = in.readLong();
+        p.lastSeenMillis = in.readLong();
+        long[] aliases = new long[in.readInt()];
+        for (int k = 0; k < aliases.length; k++) {
+            aliases[k] = in.readLong();
+        }
+        p.aliases = aliases;
+        p.dirty = in.readBoolean();
+        return p;
     }
 
     @Override

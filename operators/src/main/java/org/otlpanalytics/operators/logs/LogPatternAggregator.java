@@ -1,7 +1,6 @@
 package org.otlpanalytics.operators.logs;
 
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
@@ -10,6 +9,9 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.otlpanalytics.operators.common.time.EpochWindows;
+import org.otlpanalytics.operators.common.time.KeyedWindows;
+import org.otlpanalytics.operators.common.time.WatermarkHorizon;
 
 /**
  * {@code log_pattern_5m}: merges {@link LogPatternPartial}s of one fingerprint into 5-minute
@@ -17,12 +19,16 @@ import org.apache.flink.util.OutputTag;
  * service, fingerprint), so each key holds only the few windows still open.
  *
  * <p>A window fires when the watermark passes its end; partials arriving afterwards but within the
- * allowed lateness (from records that were late at {@link LogFingerprinter}) update the row and
- * re-emit it (rows are upserts); the window is dropped when the watermark passes its end plus the
- * allowed lateness. Partials cannot normally be later than that, since the fingerprinter emits them
- * before forwarding the watermark that passes them; any that are go to {@link #LATE_PARTIALS}, counted.
+ * allowed lateness (from records that were late at {@link LogFingerprinter}, which it counts just
+ * before the lateness ends) update the row and re-emit it (rows are upserts); the window is dropped
+ * when the watermark passes its end plus the allowed lateness. Partials cannot normally be later than
+ * that, since the fingerprinter emits them before forwarding the watermark that passes them; any that
+ * are go to {@link #LATE_PARTIALS}, counted. Lateness is judged by {@link KeyedWindows} against the
+ * operator's {@link WatermarkHorizon}, so it must run in a
+ * {@link org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator}.
  */
-public class LogPatternAggregator extends KeyedProcessFunction<String, LogPatternPartial, LogPatternWindowRow> {
+public class LogPatternAggregator extends KeyedProcessFunction<String, LogPatternPartial, LogPatternWindowRow>
+        implements WatermarkHorizon.Aware {
     private static final long serialVersionUID = 1L;
     public static final OutputTag<LogPatternPartial> LATE_PARTIALS =
             new OutputTag<>("log-patterns-late-partials", TypeInformation.of(LogPatternPartial.class));
@@ -30,7 +36,8 @@ public class LogPatternAggregator extends KeyedProcessFunction<String, LogPatter
 
     private final long allowedLatenessMillis;
     private final MapStateDescriptor<Long, LogPatternWindow> windowsDescriptor;
-    private transient MapState<Long, LogPatternWindow> windows;
+    private transient WatermarkHorizon horizon;
+    private transient KeyedWindows<LogPatternWindow> windows;
     private transient Counter merged;
     private transient Counter late;
     private transient Counter rows;
@@ -46,8 +53,14 @@ public class LogPatternAggregator extends KeyedProcessFunction<String, LogPatter
     }
 
     @Override
+    public void setWatermarkHorizon(WatermarkHorizon horizon) {
+        this.horizon = horizon;
+    }
+
+    @Override
     public void open(OpenContext openContext) {
-        windows = getRuntimeContext().getMapState(windowsDescriptor);
+        windows = new KeyedWindows<>(new EpochWindows(LogPatternOptions.WINDOW_MILLIS, allowedLatenessMillis),
+                getRuntimeContext().getMapState(windowsDescriptor), horizon);
         MetricGroup g = getRuntimeContext().getMetricGroup().addGroup(LogPatternMetrics.AGGREGATOR_GROUP);
         merged = g.counter(LogPatternMetrics.PARTIALS_MERGED);
         late = g.counter(LogPatternMetrics.PARTIALS_LATE_DROPPED);
@@ -56,22 +69,24 @@ public class LogPatternAggregator extends KeyedProcessFunction<String, LogPatter
 
     @Override
     public void processElement(LogPatternPartial p, Context ctx, Collector<LogPatternWindowRow> out) throws Exception {
-        long window = p.windowStartMillis;
-        long windowMax = window + LogPatternOptions.WINDOW_MILLIS - 1;
-        if (windowMax + allowedLatenessMillis <= ctx.timerService().currentWatermark()) {
+        long start = windows.assign(p.windowStartMillis, ctx.timerService());
+        if (start == KeyedWindows.LATE) {
             late.inc();
             ctx.output(LATE_PARTIALS, p);
             return;
         }
-        LogPatternWindow w = windows.get(window);
-        if (w == null) {
+        LogPatternWindow w = windows.get(start);
+        boolean created = w == null;
+        if (created) {
             w = LogPatternWindow.of(p);
-            ctx.timerService().registerEventTimeTimer(windowMax);
-            ctx.timerService().registerEventTimeTimer(windowMax + allowedLatenessMillis);
         }
         w.add(p);
         merged.inc();
-        windows.put(window, w);
+        if (created) {
+            windows.create(start, w, ctx.timerService());
+        } else {
+            windows.update(start, w);
+        }
         if (w.fired) {
             // late but within the allowed lateness: the row is rewritten with the new totals
             emit(w, out);
@@ -80,24 +95,7 @@ public class LogPatternAggregator extends KeyedProcessFunction<String, LogPatter
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<LogPatternWindowRow> out) throws Exception {
-        long end = timestamp + 1;
-        if (Math.floorMod(end, LogPatternOptions.WINDOW_MILLIS) == 0) {
-            long window = end - LogPatternOptions.WINDOW_MILLIS;
-            LogPatternWindow w = windows.get(window);
-            if (w != null && !w.fired) {
-                emit(w, out);
-                w.fired = true;
-                windows.put(window, w);
-            }
-        }
-        long cleanupEnd = end - allowedLatenessMillis;
-        if (Math.floorMod(cleanupEnd, LogPatternOptions.WINDOW_MILLIS) == 0) {
-            long window = cleanupEnd - LogPatternOptions.WINDOW_MILLIS;
-            LogPatternWindow w = windows.get(window);
-            if (w != null && w.fired) {
-                windows.remove(window);
-            }
-        }
+        windows.onTimer(timestamp, (start, w) -> emit(w, out), null);
     }
 
     private void emit(LogPatternWindow w, Collector<LogPatternWindowRow> out) {

@@ -6,16 +6,27 @@ public final class LogPatternMetrics {
     public static final String FINGERPRINTER_GROUP = "logFingerprinter";
     /** Records fed to a parse tree. */
     public static final String RECORDS_MINED = "recordsMined";
-    /** Records that arrived behind the watermark but within the allowed lateness: mined, possibly out of order. */
+    /**
+     * Records that arrived after their second was mined but within the allowed lateness: matched
+     * read-only against the tree at the end of their window's lateness (never changing it), and counted.
+     */
     public static final String RECORDS_LATE = "recordsLate";
-    /** Records later than the allowed lateness: not mined, sent to the late side output. */
+    /** Late records that no pattern of the tree accepted: counted under the stream's late-unmatched pattern. */
+    public static final String RECORDS_LATE_UNMATCHED = "recordsLateUnmatched";
+    /** Records later than the allowed lateness: not mined, not counted, sent to the late side output. */
     public static final String RECORDS_LATE_DROPPED = "recordsLateDropped";
-    /** Records mined before the watermark passed them because the buffer cap was hit (order may differ from a replay). */
-    public static final String RECORDS_FLUSHED_EARLY = "recordsFlushedEarly";
+    /** Records over {@link LogPatternOptions#secondMaxRecords()}: not mined, counted under the stream's over-cap pattern. */
+    public static final String RECORDS_FOLDED = "recordsFolded";
     public static final String CLUSTERS_CREATED = "clustersCreated";
     /** Patterns dropped because a (tenant, service) held {@link DrainOptions#maxClusters()}. */
     public static final String CLUSTERS_EVICTED = "clustersEvicted";
     public static final String CLUSTERS_MERGED = "clustersMerged";
+    /** Streams (tenant, service) forgotten after {@link LogPatternOptions#streamIdleTimeoutMillis()} without records. */
+    public static final String STREAMS_EXPIRED = "streamsExpired";
+    /** Streams written back to keyed state and dropped from the heap cache ({@link LogPatternOptions#cacheMaxPatterns()}). */
+    public static final String STREAMS_UNCACHED = "streamsUncached";
+    /** Streams whose tree is on the heap now. */
+    public static final String CURRENT_STREAMS_CACHED = "currentStreamsCached";
     public static final String PARTIALS_EMITTED = "partialsEmitted";
     public static final String PATTERNS_EMITTED = "patternsEmitted";
 

@@ -13,7 +13,8 @@ import java.util.List;
  * LogPatternOptions o = LogPatternOptions.builder()
  *     .drain(DrainOptions.builder().maxClusters(2_000).build())
  *     .allowedLateness(Duration.ofMinutes(2))
- *     .bufferMaxRecords(100_000)
+ *     .secondMaxRecords(5_000)
+ *     .streamIdleTimeout(Duration.ofHours(1))
  *     .build();
  * }</pre>
  */
@@ -21,7 +22,10 @@ public final class LogPatternOptions implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public static final String ALLOWED_LATENESS_KEY = "log-patterns.allowed-lateness";
-    public static final String BUFFER_MAX_RECORDS_KEY = "log-patterns.buffer.max-records";
+    public static final String SECOND_MAX_RECORDS_KEY = "log-patterns.second.max-records";
+    public static final String STREAM_IDLE_TIMEOUT_KEY = "log-patterns.stream.idle-timeout";
+    public static final String CACHE_MAX_PATTERNS_KEY = "log-patterns.cache.max-patterns";
+    public static final String FINGERPRINTED_LOGS_KEY = "log-patterns.fingerprinted-logs";
     public static final String SAMPLE_MAX_CHARS_KEY = "log-patterns.sample.max-chars";
 
     /** Count windows are 5 minutes, aligned to the epoch (the {@code log_pattern_5m} contract). */
@@ -33,21 +37,36 @@ public final class LogPatternOptions implements Serializable {
     public static final long ORDER_BUCKET_MILLIS = 1_000L;
 
     public static final Duration DEFAULT_ALLOWED_LATENESS = Duration.ofMinutes(2);
-    public static final int DEFAULT_BUFFER_MAX_RECORDS = 100_000;
+    public static final int DEFAULT_SECOND_MAX_RECORDS = 5_000;
+    public static final Duration DEFAULT_STREAM_IDLE_TIMEOUT = Duration.ofHours(1);
+    public static final int DEFAULT_CACHE_MAX_PATTERNS = 100_000;
     public static final int DEFAULT_SAMPLE_MAX_CHARS = 1_024;
 
     private final DrainOptions drain;
     private final LogMasker masker;
     private final long allowedLatenessMillis;
-    private final int bufferMaxRecords;
+    private final int secondMaxRecords;
+    private final long streamIdleTimeoutMillis;
+    private final int cacheMaxPatterns;
+    private final boolean fingerprintedLogs;
     private final int sampleMaxChars;
 
-    LogPatternOptions(DrainOptions drain, LogMasker masker, long allowedLatenessMillis, int bufferMaxRecords, int sampleMaxChars) {
-        this.drain = drain;
-        this.masker = masker;
-        this.allowedLatenessMillis = allowedLatenessMillis;
-        this.bufferMaxRecords = bufferMaxRecords;
-        this.sampleMaxChars = sampleMaxChars;
+    LogPatternOptions(Builder b) {
+        this.drain = b.drain;
+        this.masker = b.masker;
+        this.allowedLatenessMillis = b.allowedLateness.toMillis();
+        this.secondMaxRecords = b.secondMaxRecords;
+        this.streamIdleTimeoutMillis = b.streamIdleTimeout.toMillis();
+        this.cacheMaxPatterns = b.cacheMaxPatterns;
+        this.fingerprintedLogs = b.fingerprintedLogs;
+        this.sampleMaxChars = b.sampleMaxChars;
+    }
+
+    /** A builder holding these settings, to change some of them. */
+    public Builder toBuilder() {
+        return new Builder().drain(drain).masker(masker).allowedLateness(Duration.ofMillis(allowedLatenessMillis))
+                .secondMaxRecords(secondMaxRecords).streamIdleTimeout(Duration.ofMillis(streamIdleTimeoutMillis))
+                .cacheMaxPatterns(cacheMaxPatterns).fingerprintedLogs(fingerprintedLogs).sampleMaxChars(sampleMaxChars);
     }
 
     public static Builder builder() {
@@ -74,12 +93,43 @@ public final class LogPatternOptions implements Serializable {
     }
 
     /**
-     * Records one (tenant, service) may hold while they wait for the watermark
-     * ({@code log-patterns.buffer.max-records}); beyond it the oldest second is mined early and counted
-     * in {@link LogPatternMetrics#RECORDS_FLUSHED_EARLY}. Size it to rate x (out-of-orderness + 1 s).
+     * Records of one (tenant, service), Kafka partition and second of event time that wait for the
+     * watermark and are mined ({@code log-patterns.second.max-records}). A partition's records reach
+     * the operator in offset order, so the ones kept are always its first ones of that second,
+     * whatever the timing; the rest are counted under the stream's over-cap fingerprint
+     * ({@link UnminedPatterns}) and in {@link LogPatternMetrics#RECORDS_FOLDED}. The buffer of a
+     * stream holds at most this x partitions x seconds the watermark lags behind.
      */
-    public int bufferMaxRecords() {
-        return bufferMaxRecords;
+    public int secondMaxRecords() {
+        return secondMaxRecords;
+    }
+
+    /**
+     * A (tenant, service) with no record for this long in event time is forgotten: its tree, its
+     * dictionary and its stream state ({@code log-patterns.stream.idle-timeout}), counted in
+     * {@link LogPatternMetrics#STREAMS_EXPIRED}. One that comes back starts a new tree.
+     */
+    public long streamIdleTimeoutMillis() {
+        return streamIdleTimeoutMillis;
+    }
+
+    /**
+     * Patterns (over all streams) whose trees a fingerprinter subtask keeps deserialized on the heap
+     * between checkpoints ({@code log-patterns.cache.max-patterns}); beyond it the least recently
+     * used streams are written back to keyed state and dropped from the heap
+     * ({@link LogPatternMetrics#STREAMS_UNCACHED}). One stream is always kept, whatever its size.
+     */
+    public int cacheMaxPatterns() {
+        return cacheMaxPatterns;
+    }
+
+    /**
+     * Whether every mined record is also emitted with its fingerprint on
+     * {@link LogFingerprinter#FINGERPRINTED_LOGS} ({@code log-patterns.fingerprinted-logs}, default off):
+     * only the raw-record stores need it, and buffered records then carry every field.
+     */
+    public boolean fingerprintedLogs() {
+        return fingerprintedLogs;
     }
 
     /** A pattern's sample message is cut to this many characters ({@code log-patterns.sample.max-chars}). */
@@ -99,8 +149,10 @@ public final class LogPatternOptions implements Serializable {
 
     @Override
     public String toString() {
-        return drain + ", " + ALLOWED_LATENESS_KEY + "=" + allowedLatenessMillis + "ms, " + BUFFER_MAX_RECORDS_KEY + "="
-                + bufferMaxRecords + ", " + SAMPLE_MAX_CHARS_KEY + "=" + sampleMaxChars;
+        return drain + ", " + ALLOWED_LATENESS_KEY + "=" + allowedLatenessMillis + "ms, " + SECOND_MAX_RECORDS_KEY + "="
+                + secondMaxRecords + ", " + STREAM_IDLE_TIMEOUT_KEY + "=" + streamIdleTimeoutMillis + "ms, "
+                + CACHE_MAX_PATTERNS_KEY + "=" + cacheMaxPatterns + ", " + FINGERPRINTED_LOGS_KEY + "=" + fingerprintedLogs
+                + ", " + SAMPLE_MAX_CHARS_KEY + "=" + sampleMaxChars;
     }
 
     /** Builder; every default lives here. */
@@ -108,7 +160,10 @@ public final class LogPatternOptions implements Serializable {
         private DrainOptions drain = DrainOptions.defaults();
         private LogMasker masker = LogMasker.defaults();
         private Duration allowedLateness = DEFAULT_ALLOWED_LATENESS;
-        private int bufferMaxRecords = DEFAULT_BUFFER_MAX_RECORDS;
+        private int secondMaxRecords = DEFAULT_SECOND_MAX_RECORDS;
+        private Duration streamIdleTimeout = DEFAULT_STREAM_IDLE_TIMEOUT;
+        private int cacheMaxPatterns = DEFAULT_CACHE_MAX_PATTERNS;
+        private boolean fingerprintedLogs;
         private int sampleMaxChars = DEFAULT_SAMPLE_MAX_CHARS;
 
         Builder() {}
@@ -128,8 +183,23 @@ public final class LogPatternOptions implements Serializable {
             return this;
         }
 
-        public Builder bufferMaxRecords(int bufferMaxRecords) {
-            this.bufferMaxRecords = bufferMaxRecords;
+        public Builder secondMaxRecords(int secondMaxRecords) {
+            this.secondMaxRecords = secondMaxRecords;
+            return this;
+        }
+
+        public Builder streamIdleTimeout(Duration streamIdleTimeout) {
+            this.streamIdleTimeout = streamIdleTimeout;
+            return this;
+        }
+
+        public Builder cacheMaxPatterns(int cacheMaxPatterns) {
+            this.cacheMaxPatterns = cacheMaxPatterns;
+            return this;
+        }
+
+        public Builder fingerprintedLogs(boolean fingerprintedLogs) {
+            this.fingerprintedLogs = fingerprintedLogs;
             return this;
         }
 
@@ -140,7 +210,7 @@ public final class LogPatternOptions implements Serializable {
 
         /** Checks every setting at once and names each bad one by its key. */
         public LogPatternOptions build() {
-            List<String> problems = new ArrayList<>(4);
+            List<String> problems = new ArrayList<>(6);
             if (drain == null) {
                 problems.add("log-patterns.drain must be set");
             }
@@ -150,8 +220,14 @@ public final class LogPatternOptions implements Serializable {
             if (allowedLateness == null || allowedLateness.isNegative()) {
                 problems.add(ALLOWED_LATENESS_KEY + " must be >= 0, got " + allowedLateness);
             }
-            if (bufferMaxRecords < 1) {
-                problems.add(BUFFER_MAX_RECORDS_KEY + " must be > 0, got " + bufferMaxRecords);
+            if (secondMaxRecords < 1) {
+                problems.add(SECOND_MAX_RECORDS_KEY + " must be > 0, got " + secondMaxRecords);
+            }
+            if (streamIdleTimeout == null || streamIdleTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+                problems.add(STREAM_IDLE_TIMEOUT_KEY + " must be >= 1s, got " + streamIdleTimeout);
+            }
+            if (cacheMaxPatterns < 1) {
+                problems.add(CACHE_MAX_PATTERNS_KEY + " must be > 0, got " + cacheMaxPatterns);
             }
             if (sampleMaxChars < 16) {
                 problems.add(SAMPLE_MAX_CHARS_KEY + " must be >= 16, got " + sampleMaxChars);
@@ -159,7 +235,7 @@ public final class LogPatternOptions implements Serializable {
             if (!problems.isEmpty()) {
                 throw new IllegalStateException(String.join("; ", problems));
             }
-            return new LogPatternOptions(drain, masker, allowedLateness.toMillis(), bufferMaxRecords, sampleMaxChars);
+            return new LogPatternOptions(this);
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.otlpanalytics.operators.logs;
 
+import org.otlpanalytics.operators.common.CompositeKey;
 import org.otlpanalytics.operators.common.KafkaRange;
 
 /**
@@ -21,9 +22,9 @@ public class LogPatternPartial {
 
     public LogPatternPartial() {}
 
-    /** The aggregator's key: tenant, service and fingerprint (one count series). */
+    /** The aggregator's key: tenant, service and fingerprint (one count series), length-prefixed ({@link CompositeKey}). */
     public String seriesKey() {
-        return tenant + '\u0000' + serviceUrn + '\u0000' + TemplateFingerprint.toHex(fingerprintId);
+        return CompositeKey.of(tenant, serviceUrn, TemplateFingerprint.toHex(fingerprintId));
     }
 
     @Override

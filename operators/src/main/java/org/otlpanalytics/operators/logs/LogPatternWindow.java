@@ -1,9 +1,10 @@
 package org.otlpanalytics.operators.logs;
 
 import org.otlpanalytics.operators.common.KafkaRange;
+import org.otlpanalytics.operators.common.time.KeyedWindows;
 
 /** What {@link LogPatternAggregator} keeps for one fingerprint in one 5-minute window. */
-public final class LogPatternWindow {
+public final class LogPatternWindow implements KeyedWindows.Window {
     long windowStartMillis;
     String tenant;
     String serviceName;
@@ -34,6 +35,16 @@ public final class LogPatternWindow {
         if (p.range != null) {
             range.merge(p.range);
         }
+    }
+
+    @Override
+    public boolean fired() {
+        return fired;
+    }
+
+    @Override
+    public void markFired() {
+        fired = true;
     }
 
     LogPatternWindowRow toRow() {

@@ -38,8 +38,9 @@ public final class PatternStats {
             samplePartition = r.partition();
             sampleOffset = r.offset();
         }
-        if (r.severityNumber() > severityNumber || severityText == null && r.severityNumber() == severityNumber) {
-            severityNumber = r.severityNumber();
+        int rank = r.severityRank();
+        if (rank > severityNumber || severityText == null && rank == severityNumber) {
+            severityNumber = rank;
             severityText = r.severityText();
         }
         long t = r.timeMillis();
@@ -54,6 +55,17 @@ public final class PatternStats {
         merged[aliases.length] = id;
         System.arraycopy(other.aliases, 0, merged, aliases.length + 1, other.aliases.length);
         aliases = merged;
+        merge(other);
+    }
+
+    /**
+     * Takes the records of {@code other} into account (sample, severity, first/last seen), the
+     * order-independent way: the result is the same in whichever order entries are merged.
+     */
+    void merge(PatternStats other) {
+        if (other.pattern != null && pattern == null) {
+            pattern = other.pattern;
+        }
         if (other.sample != null && isBefore(other.sampleTimeNanos, other.samplePartition, other.sampleOffset)) {
             sample = other.sample;
             sampleTimeNanos = other.sampleTimeNanos;

@@ -73,9 +73,13 @@ public final class HllRegisters {
 
     /**
      * The packed sparse form stored in PostgreSQL ({@code red_1m.trace_hll_regs}): one int per
-     * non-zero register, {@code register * 64 + value}, in increasing order.
+     * non-zero register, {@code register * 64 + value}, in increasing order; empty for a row
+     * without registers (the column's default: no distinct count to add).
      */
     public static int[] packed(byte[] dense) {
+        if (dense == null) {
+            return new int[0];
+        }
         int n = 0;
         for (byte b : dense) {
             if (b != 0) {

@@ -3,81 +3,38 @@ package org.otlpanalytics.operators.logs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import static org.otlpanalytics.operators.logs.FingerprinterHarness.T0;
+import static org.otlpanalytics.operators.logs.FingerprinterHarness.WINDOW;
+import static org.otlpanalytics.operators.logs.FingerprinterHarness.WINDOW0;
+import static org.otlpanalytics.operators.logs.FingerprinterHarness.add;
+import static org.otlpanalytics.operators.logs.FingerprinterHarness.harness;
+import static org.otlpanalytics.operators.logs.FingerprinterHarness.key;
+import static org.otlpanalytics.operators.logs.FingerprinterHarness.log;
+import static org.otlpanalytics.operators.logs.FingerprinterHarness.partials;
+import static org.otlpanalytics.operators.logs.FingerprinterHarness.patterns;
+import static org.otlpanalytics.operators.logs.FingerprinterHarness.totals;
+
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.otlpanalytics.operators.testing.StateBackends;
 import org.otlpanalytics.schemas.logs.LogRecordFlat;
 
 /**
  * {@link LogFingerprinter} in a keyed harness: mining waits for the watermark and then follows
  * (event time, partition, offset) whatever the arrival order; counts and error counts are exact;
- * state and timers are released; a restore continues identically; caps and lateness are counted.
+ * state and timers are released; a restore continues identically; caps, lateness and idle streams
+ * are counted. What must not depend on timing (late records, the cap, restores) is in
+ * {@link LogFingerprinterDeterminismTest}.
  */
 class LogFingerprinterTest {
-    static final long T0 = 1_772_000_200_000L; // 100 s into a 5-minute window
-    static final long WINDOW = LogPatternOptions.WINDOW_MILLIS;
-
-    static LogRecordFlat log(String service, long timeMillis, int partition, long offset, int severity, String body) {
-        LogRecordFlat r = new LogRecordFlat();
-        r.tenant = "acme";
-        r.serviceName = service;
-        r.serviceNamespace = "shop";
-        r.serviceUrn = "urn:svc:shop/" + service;
-        r.timeNanos = timeMillis * 1_000_000L + offset % 1000;
-        r.severityNumber = severity;
-        r.severityText = severity >= 17 ? "ERROR" : "INFO";
-        r.body = body;
-        r.kafkaPartition = partition;
-        r.kafkaOffset = offset;
-        return r;
-    }
-
-    static KeyedOneInputStreamOperatorTestHarness<String, LogRecordFlat, LogPatternPartial> harness(LogPatternOptions o) throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<String, LogRecordFlat, LogPatternPartial> h =
-                new KeyedOneInputStreamOperatorTestHarness<>(new LogFingerprinter(o), LogFingerprinter::serviceKey, Types.STRING);
-        h.open();
-        return h;
-    }
-
-    static void add(KeyedOneInputStreamOperatorTestHarness<String, LogRecordFlat, LogPatternPartial> h, LogRecordFlat r) throws Exception {
-        h.processElement(new StreamRecord<>(r, r.timeMillis()));
-    }
-
-    static List<LogPatternPartial> partials(KeyedOneInputStreamOperatorTestHarness<String, LogRecordFlat, LogPatternPartial> h) {
-        return new ArrayList<>(h.extractOutputValues());
-    }
-
-    static List<LogPatternRow> patterns(KeyedOneInputStreamOperatorTestHarness<String, LogRecordFlat, LogPatternPartial> h) {
-        List<LogPatternRow> out = new ArrayList<>();
-        if (h.getSideOutput(LogFingerprinter.PATTERNS) == null) {
-            return out;
-        }
-        for (StreamRecord<LogPatternRow> r : h.getSideOutput(LogFingerprinter.PATTERNS)) {
-            out.add(r.getValue());
-        }
-        return out;
-    }
-
-    /** fingerprint -> {total, error} summed over partials. */
-    static Map<Long, long[]> totals(List<LogPatternPartial> ps) {
-        Map<Long, long[]> m = new LinkedHashMap<>();
-        for (LogPatternPartial p : ps) {
-            long[] c = m.computeIfAbsent(p.fingerprintId, k -> new long[2]);
-            c[0] += p.countTotal;
-            c[1] += p.countError;
-        }
-        return m;
-    }
-
     @Test
     void shouldGiveOneFingerprintPerTemplateAndCountErrorsExactly() throws Exception {
         var h = harness(LogPatternOptions.defaults());
@@ -125,28 +82,39 @@ class LogFingerprinterTest {
     }
 
     @Test
-    void shouldWaitForTheWatermarkThenReleaseBufferAndTimers() throws Exception {
-        var h = harness(LogPatternOptions.defaults());
+    void shouldWaitForTheWatermarkThenReleaseBufferAndTimersAndExpireIdleStreams() throws Exception {
+        var h = harness(LogPatternOptions.builder().streamIdleTimeout(Duration.ofMinutes(30)).build());
         add(h, log("cart", T0 + 10, 0, 1, 9, "cache miss for key user:1"));
         add(h, log("cart", T0 + 1_500, 0, 2, 9, "cache miss for key user:2"));
         add(h, log("frontend", T0 + 20, 1, 1, 9, "GET /index.html 200"));
-        // 2 keys x (info) + 3 pending buckets, one timer per pending bucket
-        assertThat(h.numKeyedStateEntries()).isEqualTo(5);
+        // 3 pending buckets in keyed state (the streams' info waits on the heap for a checkpoint), one timer each
+        assertThat(h.numKeyedStateEntries()).isEqualTo(3);
         assertThat(h.numEventTimeTimers()).isEqualTo(3);
 
         h.processWatermark(new Watermark(T0 + 999));
         assertThat(totals(partials(h)).values()).extracting(c -> c[0]).containsExactly(1L, 1L);
         h.processWatermark(new Watermark(T0 + 1_999));
         assertThat(partials(h)).hasSize(3);
-        // buffers gone; per key the stream info and the miner state stay; one window-end timer per key
-        assertThat(h.numKeyedStateEntries()).isEqualTo(4);
-        assertThat(h.numEventTimeTimers()).isEqualTo(2);
+        // buffers gone; per key a window-end timer (dictionary) and an idle-expiry timer
+        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(h.numEventTimeTimers()).isEqualTo(4);
         assertThat(patterns(h)).isEmpty();
 
-        h.processWatermark(new Watermark(T0 - 100_000 + WINDOW - 1));
+        h.processWatermark(new Watermark(WINDOW0 + WINDOW - 1));
         assertThat(patterns(h)).hasSize(2);
+        assertThat(h.numEventTimeTimers()).isEqualTo(2);
+        h.snapshot(1, 1);
+        assertThat(h.numKeyedStateEntries()).as("info and tree of both streams, written at the checkpoint").isEqualTo(4);
+
+        // idle for 30 minutes of event time: both streams are forgotten, nothing is left
+        h.processWatermark(new Watermark(T0 + 999 + Duration.ofMinutes(30).toMillis() - 1));
+        assertThat(FingerprinterHarness.operator(h).streamsCached()).isEqualTo(2);
+        h.processWatermark(new Watermark(T0 + 999 + Duration.ofMinutes(30).toMillis()));
+        assertThat(FingerprinterHarness.operator(h).streamsCached()).as("frontend, idle since its second at T0").isEqualTo(1);
+        h.processWatermark(new Watermark(T0 + 1_999 + Duration.ofMinutes(30).toMillis()));
+        assertThat(FingerprinterHarness.operator(h).streamsCached()).isZero();
+        assertThat(h.numKeyedStateEntries()).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
-        assertThat(h.numKeyedStateEntries()).isEqualTo(4);
     }
 
     /** Records whose first arrival decides a template: any arrival order gives the same ids and counts. */
@@ -203,15 +171,16 @@ class LogFingerprinterTest {
         }
     }
 
-    @Test
-    void shouldContinueIdenticallyAfterRestoreFromSnapshot() throws Exception {
+    @ParameterizedTest
+    @EnumSource(StateBackends.class)
+    void shouldContinueIdenticallyAfterRestoreFromSnapshot(StateBackends backend) throws Exception {
         List<LogRecordFlat> input = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             input.add(log("svc", T0 + i * 40, i % 2, i, i % 10 == 0 ? 17 : 9,
                     i % 3 == 0 ? "Scheduled shipment " + Integer.toHexString(0xabc000 + i) + " for order " + (500_000 + i)
                             : "worker " + (i % 4) + " finished task " + i + " in " + (i % 13) + "ms"));
         }
-        var full = harness(LogPatternOptions.defaults());
+        var full = harness(LogPatternOptions.defaults(), backend, null);
         for (LogRecordFlat r : input) {
             add(full, r);
             if (r.kafkaOffset % 50 == 49) {
@@ -220,7 +189,7 @@ class LogFingerprinterTest {
         }
         full.processWatermark(new Watermark(Long.MAX_VALUE));
 
-        var first = harness(LogPatternOptions.defaults());
+        var first = harness(LogPatternOptions.defaults(), backend, null);
         OperatorSubtaskState snap = null;
         int cut = 170;
         for (int i = 0; i < cut; i++) {
@@ -233,10 +202,7 @@ class LogFingerprinterTest {
         List<LogPatternPartial> before = partials(first);
         List<LogPatternRow> rowsBefore = patterns(first);
         first.close();
-        var second = new KeyedOneInputStreamOperatorTestHarness<String, LogRecordFlat, LogPatternPartial>(
-                new LogFingerprinter(LogPatternOptions.defaults()), LogFingerprinter::serviceKey, Types.STRING);
-        second.initializeState(snap);
-        second.open();
+        var second = harness(LogPatternOptions.defaults(), backend, snap);
         for (int i = cut; i < input.size(); i++) {
             add(second, input.get(i));
             if (i % 50 == 49) {
@@ -259,31 +225,43 @@ class LogFingerprinterTest {
     }
 
     @Test
-    void shouldSendRecordsBeyondAllowedLatenessToSideOutputAndMineLateOnes() throws Exception {
+    void shouldSendRecordsBeyondAllowedLatenessToSideOutputAndCountLateOnesAtTheEndOfTheirLateness() throws Exception {
         var h = harness(LogPatternOptions.builder().allowedLateness(Duration.ofMinutes(1)).build());
-        long windowStart = T0 - 100_000;
-        h.processWatermark(new Watermark(windowStart + WINDOW + 30_000));
+        h.processWatermark(new Watermark(WINDOW0 + WINDOW + 30_000));
         add(h, log("svc", T0, 0, 1, 9, "late but within lateness 1"));
-        add(h, log("svc", windowStart - 1, 0, 2, 9, "beyond lateness 2"));
+        add(h, log("svc", WINDOW0 - 1, 0, 2, 9, "beyond lateness 2"));
         assertThat(h.getSideOutput(LogFingerprinter.LATE_LOGS)).extracting(r -> r.getValue().body).containsExactly("beyond lateness 2");
-        h.processWatermark(new Watermark(windowStart + WINDOW + 31_000));
+        h.processWatermark(new Watermark(WINDOW0 + WINDOW + 31_000));
+        assertThat(partials(h)).as("matched only when the lateness of its window is about to end").isEmpty();
+        h.processWatermark(new Watermark(WINDOW0 + WINDOW - 1 + 60_000 - 1));
         assertThat(partials(h)).hasSize(1);
-        assertThat(partials(h).get(0).windowStartMillis).isEqualTo(windowStart);
-        assertThat(patterns(h)).hasSize(1);
+        LogPatternPartial p = partials(h).get(0);
+        assertThat(p.windowStartMillis).isEqualTo(WINDOW0);
+        assertThat(p.fingerprintId).as("no pattern to match: the stream's late-unmatched pattern")
+                .isEqualTo(UnminedPatterns.lateUnmatchedId("acme", "urn:svc:shop/svc"));
+        h.processWatermark(new Watermark(WINDOW0 + 2 * WINDOW - 1));
+        assertThat(patterns(h)).extracting(r -> r.pattern).containsExactly(UnminedPatterns.LATE_UNMATCHED_PATTERN);
+        assertThat(FingerprinterHarness.fingerprinted(h)).as("off by default").isEmpty();
     }
 
     @Test
-    void shouldMineTheOldestBucketEarlyWhenTheBufferIsFull() throws Exception {
-        var h = harness(LogPatternOptions.builder().bufferMaxRecords(3).build());
+    void shouldFoldRecordsOverThePerSecondCapOfAPartitionIntoTheOverCapPattern() throws Exception {
+        var h = harness(LogPatternOptions.builder().secondMaxRecords(2).build());
         add(h, log("svc", T0, 0, 1, 9, "job 1 done"));
-        add(h, log("svc", T0 + 10, 0, 2, 9, "job 2 done"));
-        add(h, log("svc", T0 + 2_000, 0, 3, 9, "job 3 done"));
+        add(h, log("svc", T0 + 10, 0, 2, 17, "job 2 done"));
+        add(h, log("svc", T0 + 20, 0, 3, 17, "job 3 done")); // third of partition 0 in this second
+        add(h, log("svc", T0 + 5, 1, 1, 9, "job 4 done")); // partition 1 has its own 2
+        add(h, log("svc", T0 + 2_000, 0, 4, 9, "job 5 done")); // another second
         assertThat(partials(h)).isEmpty();
-        add(h, log("svc", T0 + 3_000, 0, 4, 9, "job 4 done"));
-        // the first second (2 records) was mined early; two records remain buffered
-        assertThat(totals(partials(h)).values()).extracting(c -> c[0]).containsExactly(2L);
         h.processWatermark(new Watermark(Long.MAX_VALUE));
-        assertThat(totals(partials(h)).values()).extracting(c -> c[0]).containsExactly(4L);
+        Map<Long, long[]> t = totals(partials(h));
+        long overCap = UnminedPatterns.overCapId("acme", "urn:svc:shop/svc");
+        assertThat(t.get(overCap)).containsExactly(1, 1);
+        assertThat(t.values().stream().mapToLong(c -> c[0]).sum()).as("every record counted").isEqualTo(5);
+        LogPatternRow row = patterns(h).stream().filter(r -> r.fingerprintId == overCap).findFirst().orElseThrow();
+        assertThat(row.pattern).isEqualTo(UnminedPatterns.OVER_CAP_PATTERN);
+        assertThat(row.sample).isEqualTo("job 3 done");
+        assertThat(row.severityNumber).isEqualTo(17);
         assertThat(h.numEventTimeTimers()).isZero();
     }
 
@@ -298,10 +276,10 @@ class LogFingerprinterTest {
             }
         }
         h.processWatermark(new Watermark(Long.MAX_VALUE));
-        LogMinerState st = ((LogFingerprinter) h.getOperator()).minerState("acme\u0000urn:svc:shop/svc");
+        LogMinerState st = FingerprinterHarness.operator(h).minerState(key("svc"));
         assertThat(st.tree().clusterCount()).isEqualTo(2);
         assertThat(st.tree().clustersEvicted()).isGreaterThan(0);
-        assertThat(st.patternCount()).isLessThanOrEqualTo(2 + st.pruneSlack());
+        assertThat(st.patternCount()).isLessThanOrEqualTo(2 + 2 + st.pruneSlack());
         // every record is still counted, under the id its template had when it was mined
         assertThat(totals(partials(h)).values().stream().mapToLong(c -> c[0]).sum()).isEqualTo(9);
     }
@@ -323,5 +301,56 @@ class LogFingerprinterTest {
         assertThat(survivor.sample).as("the earliest record of the merged group").isEqualTo("peer state is LOOKING");
         assertThat(survivor.firstSeenMillis).isEqualTo(T0);
         assertThat(totals(partials(h)).values().stream().mapToLong(c -> c[0]).sum()).isEqualTo(4);
+    }
+
+    /** Tenant and service are untrusted: a crafted pair cannot produce another stream's key. */
+    @Test
+    void serviceAndSeriesKeysOfCraftedNamesNeverCollide() {
+        LogRecordFlat a = log("x", T0, 0, 1, 9, "m");
+        a.tenant = "acme\u0000urn:svc:shop/pay";
+        a.serviceUrn = "ment";
+        LogRecordFlat b = log("x", T0, 0, 1, 9, "m");
+        b.tenant = "acme";
+        b.serviceUrn = "urn:svc:shop/pay\u0000ment";
+        assertThat(LogFingerprinter.serviceKey(a)).isNotEqualTo(LogFingerprinter.serviceKey(b));
+        LogPatternPartial p = new LogPatternPartial();
+        p.tenant = a.tenant;
+        p.serviceUrn = a.serviceUrn;
+        LogPatternPartial q = new LogPatternPartial();
+        q.tenant = b.tenant;
+        q.serviceUrn = b.serviceUrn;
+        assertThat(p.seriesKey()).isNotEqualTo(q.seriesKey());
+    }
+
+    /** With fingerprinted logs on, every counted record comes out whole with the id its count went to. */
+    @Test
+    void fingerprintedLogsCarryEveryFieldAndTheIdTheRecordWasCountedUnder() throws Exception {
+        var h = harness(LogPatternOptions.builder().fingerprintedLogs(true).secondMaxRecords(1).build());
+        LogRecordFlat r = log("svc", T0, 0, 7, 9, "user ann logged in");
+        r.indexInMessage = 3;
+        r.hostName = "host-1";
+        r.traceIdHi = 11;
+        r.traceIdLo = 12;
+        r.spanId = 13;
+        r.attributes = new java.util.LinkedHashMap<>(Map.of("user", "ann"));
+        r.resourceAttributes = new java.util.LinkedHashMap<>(Map.of("service.name", "svc"));
+        add(h, r);
+        LogRecordFlat over = log("svc", T0 + 1, 0, 8, 9, "user bob logged in"); // over the cap of 1
+        add(h, over);
+        h.processWatermark(new Watermark(T0 + 60_000));
+        add(h, log("svc", T0 + 5, 1, 9, 9, "user ann logged in")); // late: matched at the end of the lateness
+        h.processWatermark(new Watermark(Long.MAX_VALUE));
+
+        List<FingerprintedLog> out = FingerprinterHarness.fingerprinted(h);
+        assertThat(out).hasSize(3);
+        FingerprintedLog first = out.stream().filter(f -> f.record.kafkaOffset == 7).findFirst().orElseThrow();
+        assertThat(first.record).usingRecursiveComparison().isEqualTo(r);
+        assertThat(out.stream().filter(f -> f.record.kafkaOffset == 8).findFirst().orElseThrow().fingerprintId)
+                .isEqualTo(UnminedPatterns.overCapId("acme", "urn:svc:shop/svc"));
+        assertThat(out.stream().filter(f -> f.record.kafkaOffset == 9).findFirst().orElseThrow().fingerprintId)
+                .as("the late record matched the pattern of the first").isEqualTo(first.fingerprintId);
+        // the counts went to the same ids
+        Map<Long, long[]> t = totals(partials(h));
+        assertThat(t.get(first.fingerprintId)[0]).isEqualTo(2);
     }
 }

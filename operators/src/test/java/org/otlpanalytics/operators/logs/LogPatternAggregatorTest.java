@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.otlpanalytics.operators.common.KafkaRange;
+import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
+import org.otlpanalytics.operators.testing.StateBackends;
 
 /**
  * {@link LogPatternAggregator}: partials of one fingerprint are summed exactly per 5-minute window,
@@ -37,9 +41,18 @@ class LogPatternAggregatorTest {
     }
 
     static KeyedOneInputStreamOperatorTestHarness<String, LogPatternPartial, LogPatternWindowRow> harness(Duration lateness) throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<String, LogPatternPartial, LogPatternWindowRow>(
-                new KeyedProcessOperator<>(new LogPatternAggregator(LogPatternOptions.builder().allowedLateness(lateness).build())),
-                LogPatternAggregator::seriesKey, Types.STRING);
+        return harness(lateness, StateBackends.HEAP, null);
+    }
+
+    /** A harness on {@code backend}, restored from {@code snapshot} when it is not null. */
+    static KeyedOneInputStreamOperatorTestHarness<String, LogPatternPartial, LogPatternWindowRow> harness(Duration lateness,
+            StateBackends backend, OperatorSubtaskState snapshot) throws Exception {
+        var h = backend.apply(new KeyedOneInputStreamOperatorTestHarness<String, LogPatternPartial, LogPatternWindowRow>(
+                new HorizonKeyedProcessOperator<>(new LogPatternAggregator(LogPatternOptions.builder().allowedLateness(lateness).build())),
+                LogPatternAggregator::seriesKey, Types.STRING));
+        if (snapshot != null) {
+            h.initializeState(snapshot);
+        }
         h.open();
         return h;
     }
@@ -93,5 +106,31 @@ class LogPatternAggregatorTest {
         assertThat(h.extractOutputValues()).extracting(r -> r.countTotal).containsExactly(3L);
         assertThat(h.numKeyedStateEntries()).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    /** Restore, then replay a partial the failure-free run dropped as late: dropped again, the complete row stays. */
+    @ParameterizedTest
+    @EnumSource(StateBackends.class)
+    void latePartialRightAfterRestoreIsLateAsInTheFailureFreeRun(StateBackends backend) throws Exception {
+        Duration lateness = Duration.ofMinutes(2);
+        var clean = harness(lateness, backend, null);
+        var failing = harness(lateness, backend, null);
+        for (var h : List.of(clean, failing)) {
+            add(h, partial(W0, 7L, 100, 3, 0, 5));
+            add(h, partial(W0 + 3 * WINDOW, 7L, 1, 0, 0, 50)); // keeps the key alive past window 0's purge
+            h.processWatermark(new Watermark(W0 + WINDOW - 1 + 120_000));
+        }
+        assertThat(clean.extractOutputValues()).extracting(r -> r.countTotal).containsExactly(100L);
+        var snap = failing.snapshot(1, 1);
+        failing.close();
+        var restored = harness(lateness, backend, snap);
+
+        add(clean, partial(W0, 7L, 1, 0, 1, 60));
+        add(restored, partial(W0, 7L, 1, 0, 1, 60)); // before any watermark reached the restored operator
+        assertThat(clean.getSideOutput(LogPatternAggregator.LATE_PARTIALS)).hasSize(1);
+        assertThat(restored.getSideOutput(LogPatternAggregator.LATE_PARTIALS)).as("late after the restore too").hasSize(1);
+        restored.processWatermark(new Watermark(W0 + 10 * WINDOW));
+        assertThat(restored.extractOutputValues()).as("no row of window 0 rewritten by the restored run")
+                .noneMatch(r -> r.windowStartMillis == W0);
     }
 }

@@ -9,8 +9,10 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
- * Writes a {@link DeadLetter} to the dead-letter topic: the original key and bytes unchanged,
- * and headers naming the reason and the original topic, partition and offset.
+ * Writes a {@link DeadLetter} to the dead-letter topic: the original key and bytes unchanged (the
+ * first {@link DeadLetter#MAX_VALUE_BYTES} of a longer value, its length in
+ * {@value #HEADER_VALUE_BYTES}), and headers naming the reason and the original topic, partition
+ * and offset.
  */
 public class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadLetter> {
     private static final long serialVersionUID = 1L;
@@ -18,6 +20,8 @@ public class DeadLetterSerializer implements KafkaRecordSerializationSchema<Dead
     public static final String HEADER_TOPIC = "otlp.source.topic";
     public static final String HEADER_PARTITION = "otlp.source.partition";
     public static final String HEADER_OFFSET = "otlp.source.offset";
+    /** Set only when the value was cut to {@link DeadLetter#MAX_VALUE_BYTES}: the original length in bytes. */
+    public static final String HEADER_VALUE_BYTES = "otlp.error.value.bytes";
     /** Headers are bounded: a hostile message cannot make a huge reason. */
     static final int MAX_REASON_CHARS = 1024;
 
@@ -29,7 +33,7 @@ public class DeadLetterSerializer implements KafkaRecordSerializationSchema<Dead
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(DeadLetter d, KafkaSinkContext context, Long timestamp) {
-        List<Header> headers = new ArrayList<>(4);
+        List<Header> headers = new ArrayList<>(5);
         String reason = d.reason == null ? "unknown" : d.reason;
         if (reason.length() > MAX_REASON_CHARS) {
             reason = reason.substring(0, MAX_REASON_CHARS);
@@ -38,6 +42,9 @@ public class DeadLetterSerializer implements KafkaRecordSerializationSchema<Dead
         headers.add(new RecordHeader(HEADER_TOPIC, String.valueOf(d.sourceTopic).getBytes(StandardCharsets.UTF_8)));
         headers.add(new RecordHeader(HEADER_PARTITION, Integer.toString(d.sourcePartition).getBytes(StandardCharsets.UTF_8)));
         headers.add(new RecordHeader(HEADER_OFFSET, Long.toString(d.sourceOffset).getBytes(StandardCharsets.UTF_8)));
+        if (d.valueBytes >= 0) {
+            headers.add(new RecordHeader(HEADER_VALUE_BYTES, Integer.toString(d.valueBytes).getBytes(StandardCharsets.UTF_8)));
+        }
         return new ProducerRecord<>(topic, null, d.timestamp > 0 ? d.timestamp : null, d.key, d.value, headers);
     }
 }

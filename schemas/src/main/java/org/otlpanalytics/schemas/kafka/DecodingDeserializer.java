@@ -32,6 +32,8 @@ public class DecodingDeserializer<T> implements KafkaRecordDeserializationSchema
     public static final String MESSAGES_DEAD_LETTERED = "messagesDeadLettered";
     public static final String RECORDS_DECODED = "recordsDecoded";
     public static final String FUTURE_RECORDS_DEAD_LETTERED = "futureRecordsDeadLettered";
+    /** Attributes left out of decoded records past the decoder's per-record bound ({@link OtlpDecoder#attributesDropped}). */
+    public static final String ATTRIBUTES_DROPPED = "attributesDropped";
     /** Reason prefix of a record dated too far after its Kafka timestamp. */
     public static final String FUTURE_REASON_PREFIX = "future: ";
     /** The default of {@code --max-future-skew}. */
@@ -45,6 +47,7 @@ public class DecodingDeserializer<T> implements KafkaRecordDeserializationSchema
     private transient Counter dead;
     private transient Counter records;
     private transient Counter future;
+    private transient Counter attributes;
 
     public DecodingDeserializer(OtlpDecoder<T> decoder, Class<T> recordClass) {
         this(decoder, recordClass, DEFAULT_MAX_FUTURE_SKEW);
@@ -67,6 +70,7 @@ public class DecodingDeserializer<T> implements KafkaRecordDeserializationSchema
         dead = g.counter(MESSAGES_DEAD_LETTERED);
         records = g.counter(RECORDS_DECODED);
         future = g.counter(FUTURE_RECORDS_DEAD_LETTERED);
+        attributes = g.counter(ATTRIBUTES_DROPPED);
     }
 
     @Override
@@ -77,6 +81,7 @@ public class DecodingDeserializer<T> implements KafkaRecordDeserializationSchema
         buffer.clear();
         long kafkaTimestamp = record.timestampType() == TimestampType.NO_TIMESTAMP_TYPE || record.timestamp() < 0
                 ? Decoded.NO_TIMESTAMP : record.timestamp();
+        long attributesBefore = decoder.attributesDropped();
         try {
             decoder.decode(record.value(), record.partition(), record.offset(), buffer);
         } catch (DecodeException | RuntimeException e) {
@@ -92,6 +97,7 @@ public class DecodingDeserializer<T> implements KafkaRecordDeserializationSchema
         if (decoded != null) {
             decoded.inc();
             records.inc(buffer.size());
+            attributes.inc(decoder.attributesDropped() - attributesBefore);
         }
         long latest = kafkaTimestamp == Decoded.NO_TIMESTAMP ? Long.MAX_VALUE : kafkaTimestamp + maxFutureSkewMillis;
         for (int i = 0; i < buffer.size(); i++) {

@@ -7,6 +7,8 @@ import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import java.util.List;
+import java.util.Map;
+import org.otlpanalytics.schemas.AttributeLimits;
 import org.otlpanalytics.schemas.DecodeException;
 import org.otlpanalytics.schemas.Encoding;
 import org.otlpanalytics.schemas.OtlpJson;
@@ -24,9 +26,17 @@ public final class LogDecoder implements org.otlpanalytics.schemas.OtlpDecoder<L
     public static final int MAX_SEVERITY_TEXT_CHARS = 32;
 
     private final Encoding encoding;
+    private final AttributeLimits attributes;
 
+    /** A decoder that leaves {@link LogRecordFlat#attributes} and {@link LogRecordFlat#resourceAttributes} null. */
     public LogDecoder(Encoding encoding) {
+        this(encoding, null);
+    }
+
+    /** {@code attributes} non-null: records carry their attributes and their resource's, bounded by it. */
+    public LogDecoder(Encoding encoding, AttributeLimits attributes) {
         this.encoding = encoding;
+        this.attributes = attributes;
     }
 
     public ExportLogsServiceRequest parse(byte[] bytes) throws DecodeException {
@@ -50,6 +60,7 @@ public final class LogDecoder implements org.otlpanalytics.schemas.OtlpDecoder<L
         int start = out.size();
         for (ResourceLogs rl : req.getResourceLogsList()) {
             ResourceInfo res = ResourceInfo.of(rl.getResource());
+            Map<String, String> resourceAttributes = attributes == null ? null : attributes.read(rl.getResource().getAttributesList());
             for (ScopeLogs sl : rl.getScopeLogsList()) {
                 for (LogRecord lr : sl.getLogRecordsList()) {
                     LogRecordFlat f = new LogRecordFlat();
@@ -61,7 +72,8 @@ public final class LogDecoder implements org.otlpanalytics.schemas.OtlpDecoder<L
                     f.timeNanos = lr.getTimeUnixNano() != 0 ? lr.getTimeUnixNano() : lr.getObservedTimeUnixNano();
                     if (f.timeNanos <= 0) {
                         out.subList(start, out.size()).clear();
-                        throw new DecodeException("log record without time_unix_nano or observed_time_unix_nano");
+                        throw new DecodeException(f.timeNanos == 0 ? "log record without time_unix_nano or observed_time_unix_nano"
+                                : "log record time beyond year 2262");
                     }
                     f.severityNumber = Math.max(0, Math.min(24, lr.getSeverityNumberValue()));
                     f.severityText = lr.getSeverityText().isEmpty() ? null : TextSanitizer.name(lr.getSeverityText(), MAX_SEVERITY_TEXT_CHARS);
@@ -73,6 +85,10 @@ public final class LogDecoder implements org.otlpanalytics.schemas.OtlpDecoder<L
                     }
                     if (lr.getSpanId().size() == 8) {
                         f.spanId = readLong(lr.getSpanId(), 0);
+                    }
+                    if (attributes != null) {
+                        f.attributes = attributes.read(lr.getAttributesList());
+                        f.resourceAttributes = resourceAttributes;
                     }
                     f.kafkaPartition = partition;
                     f.kafkaOffset = offset;

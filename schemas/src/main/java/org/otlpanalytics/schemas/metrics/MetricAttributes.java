@@ -10,7 +10,9 @@ import org.otlpanalytics.schemas.resource.ResourceInfo;
 /**
  * Turns a point's OTLP attributes into the sorted, bounded arrays of {@link MetricPoint} and their
  * {@link LabelsHash}. The cap keeps the {@link #MAX_ATTRIBUTES} smallest keys, so which attributes
- * survive does not depend on the order the sender wrote them in.
+ * survive does not depend on the order the sender wrote them in. The work space is bounded too: at
+ * most {@code MAX_ATTRIBUTES + 1} keys are held while reading, so a point with 100,000 attributes
+ * costs one pass and no map of 100,000 entries.
  */
 final class MetricAttributes {
     /** Attributes kept per point. */
@@ -31,11 +33,18 @@ final class MetricAttributes {
         }
         TreeMap<String, String> sorted = new TreeMap<>();
         for (KeyValue kv : attrs) {
+            String key = TextSanitizer.name(kv.getKey(), MAX_CHARS);
+            if (sorted.size() == MAX_ATTRIBUTES && !sorted.containsKey(key) && key.compareTo(sorted.lastKey()) > 0) {
+                continue; // beyond the smallest MAX_ATTRIBUTES keys: never kept, never sanitized
+            }
             String v = ResourceInfo.stringValue(kv.getValue());
             // a repeated key (invalid OTLP) keeps its last value, as the Collector's pdata does
-            sorted.put(TextSanitizer.name(kv.getKey(), MAX_CHARS), v == null ? "" : TextSanitizer.text(v, MAX_CHARS));
+            sorted.put(key, v == null ? "" : TextSanitizer.text(v, MAX_CHARS));
+            if (sorted.size() > MAX_ATTRIBUTES) {
+                sorted.pollLastEntry();
+            }
         }
-        int n = Math.min(sorted.size(), MAX_ATTRIBUTES);
+        int n = sorted.size();
         String[] keys = new String[n];
         String[] values = new String[n];
         int i = 0;
@@ -49,7 +58,9 @@ final class MetricAttributes {
         }
         p.attributeKeys = keys;
         p.attributeValues = values;
-        p.attributesDropped = sorted.size() - n;
+        // entries not kept: keys beyond the smallest MAX_ATTRIBUTES, and the earlier values of a repeated key
+        p.attributesDropped = attrs.size() - n;
         p.labelsHash = LabelsHash.of(keys, values);
     }
+
 }

@@ -62,6 +62,7 @@ public final class MetricDecoder implements org.otlpanalytics.schemas.OtlpDecode
 
     private final Encoding encoding;
     private long pointsDropped;
+    private long attributesDropped;
 
     public MetricDecoder(Encoding encoding) {
         this.encoding = encoding;
@@ -104,6 +105,9 @@ public final class MetricDecoder implements org.otlpanalytics.schemas.OtlpDecode
             throw e;
         }
         pointsDropped += reader.dropped;
+        for (int i = start; i < out.size(); i++) {
+            attributesDropped += out.get(i).attributesDropped;
+        }
         return out.size() - start;
     }
 
@@ -122,6 +126,12 @@ public final class MetricDecoder implements org.otlpanalytics.schemas.OtlpDecode
     /** Points dropped so far by this decoder (no value, NaN/infinite value); never reset. */
     public long pointsDropped() {
         return pointsDropped;
+    }
+
+    /** Attributes left out of kept points so far, beyond {@link #MAX_ATTRIBUTES} per point; never reset. */
+    @Override
+    public long attributesDropped() {
+        return attributesDropped;
     }
 
     /**

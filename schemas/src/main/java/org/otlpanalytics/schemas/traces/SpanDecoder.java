@@ -7,6 +7,8 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.util.List;
+import java.util.Map;
+import org.otlpanalytics.schemas.AttributeLimits;
 import org.otlpanalytics.schemas.DecodeException;
 import org.otlpanalytics.schemas.Encoding;
 import org.otlpanalytics.schemas.OtlpJson;
@@ -30,9 +32,12 @@ public final class SpanDecoder implements org.otlpanalytics.schemas.OtlpDecoder<
 
     private final Encoding encoding;
     private final String[] attributeKeys;
+    /** Non-null: every span attribute and resource attribute is kept, bounded ({@link SpanRecord#spanAttributes}). */
+    private final AttributeLimits attributes;
 
+    /** A decoder that leaves {@link SpanRecord#attributes}, {@link SpanRecord#spanAttributes} and {@link SpanRecord#resourceAttributes} null. */
     public SpanDecoder(Encoding encoding) {
-        this(encoding, java.util.List.of());
+        this(encoding, java.util.List.of(), null);
     }
 
     /**
@@ -41,12 +46,22 @@ public final class SpanDecoder implements org.otlpanalytics.schemas.OtlpDecoder<
      * skipped as before, so the cost is one key comparison per attribute and configured key.
      */
     public SpanDecoder(Encoding encoding, java.util.List<String> attributeKeys) {
+        this(encoding, attributeKeys, null);
+    }
+
+    /**
+     * As {@link #SpanDecoder(Encoding, java.util.List)}; {@code attributes} non-null: spans also carry all
+     * their attributes and their resource's ({@link SpanRecord#spanAttributes}, {@link
+     * SpanRecord#resourceAttributes}), bounded by it (for the raw {@code span} store).
+     */
+    public SpanDecoder(Encoding encoding, java.util.List<String> attributeKeys, AttributeLimits attributes) {
         if (attributeKeys.size() > MAX_ATTRIBUTE_KEYS) {
             throw new IllegalArgumentException("at most " + MAX_ATTRIBUTE_KEYS + " span attributes can be kept, got "
                     + attributeKeys.size());
         }
         this.encoding = encoding;
         this.attributeKeys = attributeKeys.isEmpty() ? null : attributeKeys.toArray(new String[0]);
+        this.attributes = attributes;
     }
 
     public ExportTraceServiceRequest parse(byte[] bytes) throws DecodeException {
@@ -73,6 +88,8 @@ public final class SpanDecoder implements org.otlpanalytics.schemas.OtlpDecoder<
         try {
             for (ResourceSpans rs : req.getResourceSpansList()) {
                 ResourceInfo res = ResourceInfo.of(rs.getResource());
+                Map<String, String> resourceAttributes = attributes == null ? null
+                        : attributes.read(rs.getResource().getAttributesList());
                 for (ScopeSpans ss : rs.getScopeSpansList()) {
                     for (Span s : ss.getSpansList()) {
                         if (++n > MAX_SPANS_PER_MESSAGE) {
@@ -82,6 +99,11 @@ public final class SpanDecoder implements org.otlpanalytics.schemas.OtlpDecoder<
                         String problem = validate(r);
                         if (problem != null) {
                             throw new DecodeException(problem);
+                        }
+                        r.indexInMessage = n - 1;
+                        if (attributes != null) {
+                            r.spanAttributes = attributes.read(s.getAttributesList());
+                            r.resourceAttributes = resourceAttributes;
                         }
                         out.add(r);
                     }
@@ -102,8 +124,12 @@ public final class SpanDecoder implements org.otlpanalytics.schemas.OtlpDecoder<
         if (r.spanId == 0) {
             return "span without a valid span id";
         }
-        if (r.startTimeNanos <= 0) {
+        if (r.startTimeNanos == 0) {
             return "span without a start time";
+        }
+        if (r.startTimeNanos < 0 || r.endTimeNanos < 0) {
+            // fixed64 above 2^63-1 nanoseconds: after 2262-04-11, read as a negative long
+            return "span time beyond year 2262";
         }
         if (r.endTimeNanos < r.startTimeNanos) {
             return "span ends before it starts";

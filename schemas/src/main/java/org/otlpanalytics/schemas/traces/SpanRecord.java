@@ -54,9 +54,18 @@ public class SpanRecord {
      */
     public String[] attributes;
 
+    /**
+     * Span attributes and resource attributes as text (bounded and sanitized), or null when the
+     * decoder was not asked to keep them (only the raw {@code span} store needs them).
+     */
+    public java.util.Map<String, String> spanAttributes;
+    public java.util.Map<String, String> resourceAttributes;
+
     // where it came from
     public int kafkaPartition;
     public long kafkaOffset;
+    /** Index of the span within its Kafka message (with partition and offset, a unique span id). */
+    public int indexInMessage;
 
     public SpanRecord() {}
 

@@ -19,6 +19,23 @@ class DeadLetterSerializerTest {
         assertThat(h(r, DeadLetterSerializer.HEADER_PARTITION)).isEqualTo("2");
         assertThat(h(r, DeadLetterSerializer.HEADER_OFFSET)).isEqualTo("41");
         assertThat(h(r, DeadLetterSerializer.HEADER_REASON)).startsWith("otlp_proto: truncated").hasSize(1024);
+        assertThat(r.headers().lastHeader(DeadLetterSerializer.HEADER_VALUE_BYTES)).isNull();
+    }
+
+    @Test
+    void cutsAValueLongerThanTheBoundAndNamesItsLength() {
+        byte[] value = new byte[DeadLetter.MAX_VALUE_BYTES + 1];
+        value[DeadLetter.MAX_VALUE_BYTES - 1] = 7;
+        value[DeadLetter.MAX_VALUE_BYTES] = 8;
+        KafkaPayload p = new KafkaPayload("otlp_metrics", 0, 3, 1000L, null, value);
+        ProducerRecord<byte[], byte[]> r = new DeadLetterSerializer("dlq").serialize(new DeadLetter(p, "too many buckets"), null, null);
+        assertThat(r.value()).hasSize(DeadLetter.MAX_VALUE_BYTES).endsWith(7);
+        assertThat(h(r, DeadLetterSerializer.HEADER_VALUE_BYTES)).isEqualTo(Integer.toString(DeadLetter.MAX_VALUE_BYTES + 1));
+
+        byte[] exact = new byte[DeadLetter.MAX_VALUE_BYTES];
+        DeadLetter whole = new DeadLetter(new KafkaPayload("otlp_metrics", 0, 4, 1000L, null, exact), "x");
+        assertThat(whole.value).isSameAs(exact);
+        assertThat(whole.valueBytes).isEqualTo(-1);
     }
 
     static String h(ProducerRecord<byte[], byte[]> r, String k) {

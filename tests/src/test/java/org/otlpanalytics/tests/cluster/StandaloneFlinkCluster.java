@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.ConfigOption;
@@ -29,16 +30,20 @@ import org.apache.flink.runtime.jobmanager.JobManagerProcessUtils;
 import org.apache.flink.runtime.util.config.memory.ProcessMemoryUtils;
 
 /**
- * A real standalone Flink session cluster: one JobManager and one TaskManager, each in its own
- * JVM started from the Flink jars alone ({@link FlinkLibJars}), the way {@code bin/jobmanager.sh}
- * and {@code bin/taskmanager.sh} start them. The configuration is the project's production
- * {@code flink-conf/config.yaml} (RocksDB, incremental exactly-once checkpoints, restart strategy,
- * class loading) with only what a test machine needs changed: loopback addresses, free ports,
- * small memory, temporary directories, no metrics reporter.
+ * A real standalone Flink session cluster: one JobManager and one or more TaskManagers, each in
+ * its own JVM started from the Flink jars alone ({@link FlinkLibJars}), the way
+ * {@code bin/jobmanager.sh} and {@code bin/taskmanager.sh} start them. The configuration is the
+ * project's production {@code flink-conf/config.yaml} (RocksDB, incremental exactly-once
+ * checkpoints, restart strategy, class loading) with only what a test machine needs changed:
+ * loopback addresses, free ports, small memory, temporary directories, no metrics reporter, plus
+ * whatever a test overrides. A TaskManager can be killed with SIGKILL and another started in its
+ * place, as a process supervisor or Kubernetes would.
  *
  * <pre>{@code
- * try (StandaloneFlinkCluster c = StandaloneFlinkCluster.start(Paths.get("flink-conf"), workDir)) {
+ * try (StandaloneFlinkCluster c = StandaloneFlinkCluster.start(Paths.get("flink-conf"), workDir, 2, Map.of())) {
  *     FlinkRestClient rest = c.rest();
+ *     c.killTaskManager("tm-1");
+ *     c.startTaskManager();
  * }
  * }</pre>
  */
@@ -48,46 +53,110 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(3);
 
     private final Path logDir;
+    private final Path confDir;
+    private final Configuration conf;
+    private final String classpath;
     private final FlinkRestClient rest;
-    private final List<Process> processes = new ArrayList<>();
+    /** Every process started, in start order (the JobManager first), killed ones included. */
+    private final List<Process> processes = new CopyOnWriteArrayList<>();
+    /** Running TaskManagers by resource id ({@code tm-1}, {@code tm-2}, ...). */
+    private final Map<String, Process> taskManagers = new LinkedHashMap<>();
+    private final List<String> logNames = new ArrayList<>();
+    private int taskManagersStarted;
     /** Kills the processes should the test JVM exit without {@link #close()} (a killed surefire fork). */
     private final Thread killOnExit = new Thread(() -> processes.forEach(Process::destroyForcibly), "flink-cluster-kill");
 
-    private StandaloneFlinkCluster(Path logDir, FlinkRestClient rest) {
+    private StandaloneFlinkCluster(Path logDir, Path confDir, Configuration conf, String classpath) {
         this.logDir = logDir;
-        this.rest = rest;
+        this.confDir = confDir;
+        this.conf = conf;
+        this.classpath = classpath;
+        this.rest = new FlinkRestClient("http://127.0.0.1:" + conf.get(RestOptions.PORT));
         Runtime.getRuntime().addShutdownHook(killOnExit);
     }
 
-    /** Starts the JobManager, then the TaskManager, and waits until the REST API shows the TaskManager. */
+    /** Starts the JobManager, then one TaskManager, and waits until the REST API shows the TaskManager. */
     public static StandaloneFlinkCluster start(Path productionConfDir, Path workDir) throws Exception {
+        return start(productionConfDir, workDir, 1, Map.of());
+    }
+
+    /**
+     * Starts the JobManager, then {@code taskManagers} TaskManagers, and waits until the REST API
+     * shows them all; {@code overrides} are configuration keys set over the test configuration.
+     */
+    public static StandaloneFlinkCluster start(Path productionConfDir, Path workDir, int taskManagers,
+            Map<String, String> overrides) throws Exception {
         Path confDir = Files.createDirectories(workDir.resolve("conf"));
         Path logDir = Files.createDirectories(workDir.resolve("log"));
         Configuration conf = testConfiguration(productionConfDir, workDir);
+        conf.addAll(Configuration.fromMap(overrides));
         Files.write(confDir.resolve(GlobalConfiguration.FLINK_CONF_FILENAME), ConfigurationUtils.convertConfigToWritableLines(conf, false));
         Files.writeString(confDir.resolve("log4j.properties"), LOG4J);
         String classpath = FlinkLibJars.fromTestClasspath().stream().map(Path::toString)
                 .collect(Collectors.joining(File.pathSeparator));
 
-        StandaloneFlinkCluster cluster = new StandaloneFlinkCluster(logDir,
-                new FlinkRestClient("http://127.0.0.1:" + conf.get(RestOptions.PORT)));
+        StandaloneFlinkCluster cluster = new StandaloneFlinkCluster(logDir, confDir, conf, classpath);
         try {
             // what BashJavaUtils GET_JM_RESOURCE_PARAMS / GET_TM_RESOURCE_PARAMS print for the scripts
             JobManagerProcessSpec jm = JobManagerProcessUtils.processSpecFromConfig(conf);
-            cluster.launch("jobmanager", JOBMANAGER_MAIN, classpath, confDir,
+            cluster.launch("jobmanager", JOBMANAGER_MAIN,
                     JobManagerProcessUtils.generateJvmParametersStr(jm, conf), jvmOptions(conf, CoreOptions.FLINK_DEFAULT_JM_JVM_OPTIONS, CoreOptions.FLINK_JM_JVM_OPTIONS),
                     JobManagerProcessUtils.generateDynamicConfigsStr(jm));
-            TaskExecutorProcessSpec tm = TaskExecutorProcessUtils.processSpecFromConfig(conf);
-            cluster.launch("taskmanager", TASKMANAGER_MAIN, classpath, confDir,
-                    ProcessMemoryUtils.generateJvmParametersStr(tm), jvmOptions(conf, CoreOptions.FLINK_DEFAULT_TM_JVM_OPTIONS, CoreOptions.FLINK_TM_JVM_OPTIONS),
-                    TaskExecutorProcessUtils.generateDynamicConfigsStr(tm));
-            cluster.awaitTaskManagers(1);
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < taskManagers; i++) {
+                ids.add(cluster.launchTaskManager());
+            }
+            for (String id : ids) {
+                cluster.awaitTaskManager(id);
+            }
             return cluster;
         } catch (Exception | AssertionError e) {
             String logs = cluster.logs();
             cluster.close();
             throw new IllegalStateException("Flink cluster did not start: " + e.getMessage() + "\n" + logs, e);
         }
+    }
+
+    /** Starts one more TaskManager process and waits until it has registered; returns its resource id. */
+    public String startTaskManager() throws Exception {
+        String id = launchTaskManager();
+        awaitTaskManager(id);
+        return id;
+    }
+
+    /** SIGKILL to a TaskManager process: it dies at once, as on a machine failure or an OOM kill. */
+    public void killTaskManager(String id) throws InterruptedException {
+        Process p;
+        synchronized (taskManagers) {
+            p = taskManagers.remove(id);
+        }
+        if (p == null) {
+            throw new IllegalArgumentException("no running TaskManager " + id + " (running: " + taskManagerIds() + ")");
+        }
+        p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** Resource ids of the TaskManager processes this class started and has not killed. */
+    public List<String> taskManagerIds() {
+        synchronized (taskManagers) {
+            return new ArrayList<>(taskManagers.keySet());
+        }
+    }
+
+    private String launchTaskManager() throws IOException {
+        String id;
+        synchronized (taskManagers) {
+            id = "tm-" + (++taskManagersStarted);
+        }
+        TaskExecutorProcessSpec tm = TaskExecutorProcessUtils.processSpecFromConfig(conf);
+        // a fixed resource id, so that the REST API's TaskManager ids name these processes
+        Process p = launch(id, TASKMANAGER_MAIN, ProcessMemoryUtils.generateJvmParametersStr(tm),
+                jvmOptions(conf, CoreOptions.FLINK_DEFAULT_TM_JVM_OPTIONS, CoreOptions.FLINK_TM_JVM_OPTIONS),
+                TaskExecutorProcessUtils.generateDynamicConfigsStr(tm) + " -D taskmanager.resource-id=" + id);
+        synchronized (taskManagers) {
+            taskManagers.put(id, p);
+        }
+        return id;
     }
 
     /** The production configuration with the test machine's addresses, ports, sizes and directories. */
@@ -127,8 +196,8 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
                 c.get(processDefaults), c.get(process));
     }
 
-    private void launch(String name, String mainClass, String classpath, Path confDir, String memoryJvmParams,
-            String javaOpts, String dynamicConfigs) throws IOException {
+    private Process launch(String name, String mainClass, String memoryJvmParams, String javaOpts, String dynamicConfigs)
+            throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(split(memoryJvmParams));
@@ -141,45 +210,56 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         cmd.add("--configDir");
         cmd.add(confDir.toString());
         cmd.addAll(split(dynamicConfigs));
-        processes.add(new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(logDir.resolve(name + ".out").toFile()).start());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(logDir.resolve(name + ".out").toFile()).start();
+        processes.add(p);
+        logNames.add(name);
+        return p;
     }
 
     private static List<String> split(String s) {
         return Arrays.stream(s.trim().split("\\s+")).filter(t -> !t.isEmpty()).collect(Collectors.toList());
     }
 
-    private void awaitTaskManagers(int n) throws Exception {
+    /** Waits until the TaskManager {@code id} shows in the REST API's list. */
+    public void awaitTaskManager(String id) throws Exception {
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
         String last = "no answer";
         while (System.nanoTime() < deadline) {
-            for (Process p : processes) {
-                if (!p.isAlive()) {
-                    throw new IllegalStateException("a cluster process exited with code " + p.exitValue());
-                }
+            Process jm = processes.get(0);
+            Process tm;
+            synchronized (taskManagers) {
+                tm = taskManagers.get(id);
+            }
+            if (!jm.isAlive() || tm == null || !tm.isAlive()) {
+                throw new IllegalStateException("the JobManager or TaskManager " + id + " is not running");
             }
             try {
-                int registered = rest.get("/overview").get("taskmanagers").getAsInt();
-                if (registered >= n) {
+                if (rest.taskManagers().stream().anyMatch(t -> t.id().equals(id))) {
                     return;
                 }
-                last = registered + " taskmanagers registered";
+                last = "registered: " + rest.taskManagers();
             } catch (IOException e) {
                 last = e.toString();
             }
             Thread.sleep(500);
         }
-        throw new IllegalStateException("no " + n + " TaskManager(s) after " + STARTUP_TIMEOUT + ": " + last);
+        throw new IllegalStateException("TaskManager " + id + " not registered after " + STARTUP_TIMEOUT + ": " + last);
     }
 
     public FlinkRestClient rest() {
         return rest;
     }
 
-    /** The JobManager's and TaskManager's logs and console output, for assertion messages. */
+    /** The logs and console output of the JobManager and every TaskManager, for assertion messages. */
     public String logs() {
+        List<String> files = new ArrayList<>();
+        for (String name : new ArrayList<>(logNames)) {
+            files.add(name + ".out");
+            files.add(name + ".log");
+        }
         StringBuilder sb = new StringBuilder();
-        for (String f : new String[] {"jobmanager.out", "jobmanager.log", "taskmanager.out", "taskmanager.log"}) {
+        for (String f : files) {
             Path p = logDir.resolve(f);
             sb.append("\n===== ").append(p).append(" =====\n");
             try {
@@ -195,7 +275,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         return s.length() <= max ? s : "...\n" + s.substring(s.length() - max);
     }
 
-    /** Stops the TaskManager, then the JobManager: SIGTERM, and SIGKILL after 20 s. */
+    /** Stops the TaskManagers, then the JobManager: SIGTERM, and SIGKILL after 20 s. */
     @Override
     public void close() {
         try {
@@ -205,6 +285,9 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         }
         for (int i = processes.size() - 1; i >= 0; i--) {
             Process p = processes.get(i);
+            if (!p.isAlive()) {
+                continue;
+            }
             p.destroy();
             try {
                 if (!p.waitFor(20, TimeUnit.SECONDS)) {

@@ -40,11 +40,18 @@ public final class JvmProcess implements AutoCloseable {
         reader.start();
     }
 
-    /** Starts {@code Main <args>} in a new JVM. */
+    /** Starts {@code Main <args>} in a new JVM with a 1 GB heap. */
     public static JvmProcess main(String... args) throws IOException {
+        return main(List.of("-Xmx1g"), args);
+    }
+
+    /** Starts {@code Main <args>} in a new JVM with {@code jvmOptions} (its heap among them). */
+    public static JvmProcess main(List<String> jvmOptions, String... args) throws IOException {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-        List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Xmx1g",
+        List<String> cmd = new ArrayList<>(List.of(java.toString()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of(
                 "--add-opens", "java.base/java.util=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
                 "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
                 "--add-opens", "java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens", "java.base/java.io=ALL-UNNAMED",

@@ -9,6 +9,9 @@ import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.otlpanalytics.jobs.AnalyticsJob;
+import org.otlpanalytics.jobs.ClickHouseSinks;
+import org.otlpanalytics.jobs.config.SinkSelection;
+import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseSchema;
 import org.otlpanalytics.jobs.config.Environments;
 import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.demo.TelemetryGenerator;
@@ -41,10 +44,16 @@ public final class Pipelines {
 
     /**
      * Runs the job as the cluster entry point builds it (the pipelines of {@code --jobs}, the
-     * sinks of {@code --sinks}) to the end of the topics; {@code taps} may inject a failure.
+     * sinks of {@code --sinks}, their schemas applied first) to the end of the topics; {@code taps}
+     * may inject a failure.
      */
     public static void run(JobOptions o, AnalyticsJob.Taps taps) throws Exception {
-        SchemaMigrator.migrate(AnalyticsJob.postgres(o));
+        if (o.sinks().has(SinkSelection.Store.POSTGRES)) {
+            SchemaMigrator.migrate(AnalyticsJob.postgres(o));
+        }
+        if (o.sinks().has(SinkSelection.Store.CLICKHOUSE)) {
+            ClickHouseSchema.apply(ClickHouseSinks.config(o));
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Environments.configuration(o));
         AnalyticsJob.build(env, o, taps);
         env.execute("test " + o.get(JobOptions.JOBS));

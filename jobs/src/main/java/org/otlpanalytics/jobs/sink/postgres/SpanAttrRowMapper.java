@@ -36,9 +36,10 @@ public final class SpanAttrRowMapper implements PgRowMapper<SpanAttrRow> {
     public void map(SpanAttrRow r, PgBatch b) {
         long tenantId = DimensionRows.tenant(b, r.tenant);
         long resourceId = DimensionRows.resource(b, tenantId, r.serviceUrn, r.serviceName, r.serviceNamespace);
-        // the same spans as the service's red_1m rows of the minute: the same locator
-        Long locator = DimensionRows.locator(b, topic, r.range, "red_1m", r.tenant, r.serviceUrn,
-                Long.toString(r.bucketStartMillis));
+        // its own locator: the spans behind this row's range are not those of the minute's red_1m rows
+        // (another operator, other spans), and two sink tasks must never write one locator id
+        Long locator = DimensionRows.locator(b, topic, r.range, "span_attr_1m", r.tenant, r.serviceUrn,
+                Long.toString(r.bucketStartMillis), r.attribute);
         List<Object> key = List.of(r.bucketStartMillis, tenantId, resourceId, r.attribute);
         b.add(SPAN_ATTR, key, PgParams.ts(r.bucketStartMillis), tenantId, resourceId, r.attribute, r.spans, r.items,
                 r.counts, r.maxError, r.distinctValues, HllRegisters.packed(r.hllRegisters), r.hll, r.itemsSketch, locator);

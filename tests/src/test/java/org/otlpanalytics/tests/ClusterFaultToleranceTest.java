@@ -1,0 +1,365 @@
+package org.otlpanalytics.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.otlpanalytics.tests.cluster.ClusterJob;
+import org.otlpanalytics.tests.cluster.FaultInput;
+import org.otlpanalytics.tests.cluster.FlinkRestClient;
+import org.otlpanalytics.tests.cluster.KafkaBrokerProcess;
+import org.otlpanalytics.tests.cluster.KafkaProgress;
+import org.otlpanalytics.tests.cluster.LiveProducer;
+import org.otlpanalytics.tests.cluster.OutputTables;
+import org.otlpanalytics.tests.cluster.PostgresProcess;
+import org.otlpanalytics.tests.cluster.ShadedJobJar;
+import org.otlpanalytics.tests.cluster.StandaloneFlinkCluster;
+
+/**
+ * Design §4 "Faults" on real processes: a standalone Flink cluster (a JobManager and two
+ * TaskManagers, configured by flink-conf/config.yaml: RocksDB, incremental checkpoints, its
+ * exponential-delay restart strategy), a Kafka broker and a PostgreSQL server, each its own
+ * process, and the shaded job jar running all four pipelines while a producer keeps writing.
+ * Three runs, each on a fresh broker holding the same input ({@link FaultInput}), each compared
+ * row for row, in every table, with one failure-free bounded run of that input, and its
+ * dead-letter topic with the failure-free run's:
+ *
+ * <ul>
+ *   <li>chaos: at points drawn from a printed seed, {@code kill -9} of a TaskManager running the
+ *       job three times (a new TaskManager process replaces it), a crash and restart of the Kafka
+ *       broker and one of PostgreSQL;
+ *   <li>outage: PostgreSQL down for 60 s; the job restarts with backoff until it is back, then
+ *       catches up;
+ *   <li>rescaling: stop-with-savepoint mid-run, resume at parallelism 3, again, resume at 1.
+ * </ul>
+ *
+ * Each prints, with the prefix {@value #LOG_PREFIX}, what it did and how long recovering took.
+ * The three share the cluster, the database server and the reference (starting them takes about
+ * as long as one run), which is why they are one class.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterFaultToleranceTest {
+    static final String LOG_PREFIX = "[faults] ";
+    static final Path FLINK_CONF = Paths.get(System.getProperty("otlp.flinkConfDir", "../flink-conf"));
+    static final String DEAD_LETTERS = "otlp_deadletter";
+    static final long START = Instant.parse("2026-03-05T10:00:00Z").toEpochMilli();
+    static final Duration EVENT_TIME = Duration.ofMinutes(5);
+    /**
+     * Seconds of event time written per second of wall time, per test: the chaos input lasts about
+     * as long as five recoveries on a loaded machine, the outage input longer than the outage.
+     */
+    static final double CHAOS_SPEED = 2.0;
+    static final double OUTAGE_SPEED = 4.0;
+    static final double RESCALE_SPEED = 5.0;
+    static final Duration OUTAGE = Duration.ofSeconds(60);
+    static final Duration RECOVERY_TIMEOUT = Duration.ofMinutes(6);
+    /**
+     * Test-machine settings over the production file: a dead TaskManager is declared lost after 20 s
+     * without heartbeat instead of 50 s (its tasks' partners usually notice it at once anyway).
+     */
+    static final Map<String, String> CLUSTER_OVERRIDES = Map.of("heartbeat.interval", "2s", "heartbeat.timeout", "20s");
+
+    @TempDir
+    static Path work;
+
+    private FaultInput input;
+    private PostgresProcess postgres;
+    private StandaloneFlinkCluster cluster;
+    private String jarId;
+    private Map<String, List<String>> referenceTables;
+    private List<String> referenceDeadLetters;
+
+    @BeforeAll
+    void startProcessesAndRunTheReference() throws Exception {
+        Path jar = ShadedJobJar.require();
+        input = FaultInput.generate(START, EVENT_TIME, 2);
+        postgres = PostgresProcess.start(work.resolve("postgres"));
+        cluster = StandaloneFlinkCluster.start(FLINK_CONF, work.resolve("flink"), 2, CLUSTER_OVERRIDES);
+        jarId = cluster.rest().uploadJar(jar);
+        log("input: " + input.records().size() + " Kafka records over " + EVENT_TIME + " of event time, "
+                + FaultInput.PARTITIONS + " partitions per topic");
+
+        // the reference: the same input, written before the job starts, read bounded without any failure
+        try (KafkaBrokerProcess kafka = KafkaBrokerProcess.start(work.resolve("kafka-reference"))) {
+            createTopics(kafka);
+            LiveProducer.sendAll(kafka.bootstrapServers(), input.records());
+            String db = postgres.createDatabase("reference");
+            ClusterJob job = ClusterJob.submit(cluster, jarId, ClusterJob.args(kafka.bootstrapServers(), db, "reference",
+                    DEAD_LETTERS, 2, "--bounded", "true"), "reference", null);
+            long t0 = System.nanoTime();
+            job.awaitFinished(Duration.ofMinutes(10));
+            referenceTables = OutputTables.read(db);
+            referenceDeadLetters = KafkaProgress.deadLetters(kafka.bootstrapServers(), DEAD_LETTERS);
+            log("reference run (no failure, bounded): " + seconds(t0) + " s, rows " + OutputTables.sizes(referenceTables)
+                    + ", " + referenceDeadLetters.size() + " dead letters");
+        }
+        for (String table : List.of("red_1m", "service_call_5m", "topo_edge_time", "live_edge", "log_pattern", "log_pattern_5m",
+                "metric_1m", "use_1m", "kafka_locator")) {
+            assertThat(referenceTables.get(table)).as("reference rows of %s", table).isNotEmpty();
+        }
+        assertThat(referenceDeadLetters).as("undecodable input is dead-lettered").hasSizeGreaterThan(10);
+    }
+
+    @AfterAll
+    void stopProcesses() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    /** What can go wrong, in the order the seed shuffles them into. */
+    enum Fault { KILL_TASKMANAGER, RESTART_KAFKA, RESTART_POSTGRES, RESTART_CLICKHOUSE }
+
+    @Test
+    @Order(3)
+    void chaosRunEqualsTheFailureFreeRun() throws Exception {
+        long seed = Long.getLong("otlp.chaos.seed", new SecureRandom().nextLong());
+        log("chaos seed " + seed + " (repeat with -Dotlp.chaos.seed=" + seed + ")");
+        Random random = new Random(seed);
+        List<Fault> faults = new ArrayList<>(List.of(Fault.KILL_TASKMANAGER, Fault.KILL_TASKMANAGER,
+                Fault.KILL_TASKMANAGER, Fault.RESTART_KAFKA, Fault.RESTART_POSTGRES, Fault.RESTART_CLICKHOUSE));
+        Collections.shuffle(faults, random);
+
+        try (KafkaBrokerProcess kafka = KafkaBrokerProcess.start(work.resolve("kafka-chaos")); Admin admin = kafka.admin()) {
+            createTopics(kafka);
+            String db = postgres.createDatabase("chaos");
+            ClusterJob job = ClusterJob.submit(cluster, jarId, ClusterJob.args(kafka.bootstrapServers(), db, "chaos",
+                    DEAD_LETTERS, 2), "chaos", null);
+            job.awaitRunning(RECOVERY_TIMEOUT);
+            CompletableFuture<String> replacement = CompletableFuture.completedFuture(null);
+            try (LiveProducer live = new LiveProducer(kafka.bootstrapServers(), input.records(), CHAOS_SPEED)) {
+                for (int i = 0; i < faults.size(); i++) {
+                    // the i-th fault somewhere in the i-th of equal slices of 10..90 % of the input
+                    double at = 0.1 + 0.8 * (i + random.nextDouble()) / faults.size();
+                    awaitProgress(live, at);
+                    replacement.join();
+                    String what;
+                    long faultAt = System.currentTimeMillis();
+                    long healedAt;
+                    switch (faults.get(i)) {
+                        case KILL_TASKMANAGER: {
+                            String victim = busyTaskManager(random);
+                            cluster.killTaskManager(victim);
+                            healedAt = System.currentTimeMillis();
+                            // a process supervisor starts a new TaskManager; the job may restart before it registers
+                            replacement = CompletableFuture.supplyAsync(() -> startTaskManager());
+                            what = "kill -9 TaskManager " + victim;
+                            break;
+                        }
+                        case RESTART_KAFKA: {
+                            long down = 2_000 + random.nextInt(6_000);
+                            kafka.kill();
+                            Thread.sleep(down);
+                            kafka.start();
+                            healedAt = System.currentTimeMillis();
+                            what = "kill -9 Kafka broker, restarted after " + down + " ms";
+                            break;
+                        }
+                        case RESTART_POSTGRES: {
+                            long down = 2_000 + random.nextInt(6_000);
+                            postgres.crash();
+                            Thread.sleep(down);
+                            postgres.start();
+                            healedAt = System.currentTimeMillis();
+                            what = "PostgreSQL crash (stop -m immediate), restarted after " + down + " ms";
+                            break;
+                        }
+                        default:
+                            // EXTENSION POINT (issue 10, item 1): restart ClickHouse here, and compare its
+                            // tables by the documented duplicate-free read rule below, once the ClickHouse
+                            // sink (branch clickhouse, issue 8) is on main. It is not in this build.
+                            log("fault " + (i + 1) + "/" + faults.size() + ": ClickHouse restart skipped: this build has no ClickHouse sink");
+                            continue;
+                    }
+                    Map<TopicPartition, Long> written = KafkaProgress.endOffsets(admin, FaultInput.TOPICS);
+                    job.awaitCheckpointAfter(healedAt, RECOVERY_TIMEOUT);
+                    long restored = System.currentTimeMillis();
+                    job.awaitCommitted(admin, written, RECOVERY_TIMEOUT);
+                    long caughtUp = System.currentTimeMillis();
+                    log(String.format("fault %d/%d at %.0f %% of the input: %s; checkpointing again after %.1f s, "
+                            + "caught up with what was written by then after %.1f s (restores so far: %d)", i + 1, faults.size(),
+                            100 * at, what, (restored - faultAt) / 1000.0, (caughtUp - faultAt) / 1000.0,
+                            job.checkpoints().restored()));
+                }
+                live.awaitDone(Duration.ofMinutes(10));
+            }
+            replacement.join();
+            assertThat(job.checkpoints().restored()).as("the job was restored from checkpoints").isGreaterThanOrEqualTo(3);
+            finishAndCompare(job, kafka, admin, db, "chaos");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void postgresOutageOfSixtySecondsIsCaughtUpWithoutLossOrDuplicates() throws Exception {
+        try (KafkaBrokerProcess kafka = KafkaBrokerProcess.start(work.resolve("kafka-outage")); Admin admin = kafka.admin()) {
+            createTopics(kafka);
+            String db = postgres.createDatabase("outage");
+            ClusterJob job = ClusterJob.submit(cluster, jarId, ClusterJob.args(kafka.bootstrapServers(), db, "outage",
+                    DEAD_LETTERS, 2), "outage", null);
+            job.awaitRunning(RECOVERY_TIMEOUT);
+            try (LiveProducer live = new LiveProducer(kafka.bootstrapServers(), input.records(), OUTAGE_SPEED)) {
+                awaitProgress(live, 0.15);
+                job.awaitCheckpointAfter(System.currentTimeMillis(), RECOVERY_TIMEOUT);
+                double recordsPerSecond = input.records().size() * OUTAGE_SPEED / EVENT_TIME.toSeconds();
+                postgres.crash();
+                long downAt = System.currentTimeMillis();
+                long maxLag = 0;
+                while (System.currentTimeMillis() - downAt < OUTAGE.toMillis()) {
+                    Thread.sleep(1000);
+                    maxLag = Math.max(maxLag, job.behind(admin, KafkaProgress.endOffsets(admin, FaultInput.TOPICS)));
+                }
+                postgres.start();
+                long upAt = System.currentTimeMillis();
+                Map<TopicPartition, Long> written = KafkaProgress.endOffsets(admin, FaultInput.TOPICS);
+                long lag = job.behind(admin, written);
+                job.awaitCheckpointAfter(upAt, RECOVERY_TIMEOUT);
+                long restored = System.currentTimeMillis();
+                job.awaitCommitted(admin, written, RECOVERY_TIMEOUT);
+                long caughtUp = System.currentTimeMillis();
+                log(String.format("PostgreSQL down for %d s: lag when it returned %d records (%.0f s of input; at most %d "
+                        + "while down), checkpointing again %.1f s after its return, caught up after %.1f s (restores: %d)",
+                        OUTAGE.toSeconds(), lag, lag / recordsPerSecond, maxLag, (restored - upAt) / 1000.0,
+                        (caughtUp - upAt) / 1000.0, job.checkpoints().restored()));
+                assertThat(lag).as("records waited while the database was down").isPositive();
+                live.awaitDone(Duration.ofMinutes(10));
+            }
+            finishAndCompare(job, kafka, admin, db, "outage");
+        }
+    }
+
+    @Test
+    @Order(1)
+    void stopWithSavepointAndRescaleToThreeThenOneEqualsTheFailureFreeRun() throws Exception {
+        try (KafkaBrokerProcess kafka = KafkaBrokerProcess.start(work.resolve("kafka-rescale")); Admin admin = kafka.admin()) {
+            createTopics(kafka);
+            String db = postgres.createDatabase("rescale");
+            String savepoints = work.resolve("savepoints").toUri().toString();
+            ClusterJob job = ClusterJob.submit(cluster, jarId, ClusterJob.args(kafka.bootstrapServers(), db, "rescale",
+                    DEAD_LETTERS, 2), "rescale", null);
+            job.awaitRunning(RECOVERY_TIMEOUT);
+            try (LiveProducer live = new LiveProducer(kafka.bootstrapServers(), input.records(), RESCALE_SPEED)) {
+                int[] next = {3, 1};
+                double[] at = {0.35, 0.7};
+                for (int i = 0; i < next.length; i++) {
+                    awaitProgress(live, at[i]);
+                    job.awaitCheckpointAfter(System.currentTimeMillis(), RECOVERY_TIMEOUT);
+                    long t0 = System.currentTimeMillis();
+                    String savepoint = job.stop(savepoints, false);
+                    long behind = job.behind(admin, KafkaProgress.endOffsets(admin, FaultInput.TOPICS));
+                    job = ClusterJob.submit(cluster, jarId, ClusterJob.args(kafka.bootstrapServers(), db, "rescale",
+                            DEAD_LETTERS, next[i]), "rescale", savepoint);
+                    job.awaitCheckpointAfter(System.currentTimeMillis(), RECOVERY_TIMEOUT);
+                    long resumed = System.currentTimeMillis();
+                    assertKeyedParallelism(job.id(), next[i]);
+                    log(String.format("stop-with-savepoint at %.0f %% of the input (%d records not yet read), resumed at "
+                            + "parallelism %d from %s: checkpointing again after %.1f s", 100 * at[i], behind, next[i],
+                            savepoint, (resumed - t0) / 1000.0));
+                }
+                live.awaitDone(Duration.ofMinutes(10));
+            }
+            finishAndCompare(job, kafka, admin, db, "rescale");
+        }
+    }
+
+    /**
+     * Once everything written is in a completed checkpoint: stop-with-savepoint with drain (the
+     * final watermark fires every window, as at the end of the bounded reference run), then every
+     * table and the dead letters against the reference.
+     */
+    private void finishAndCompare(ClusterJob job, KafkaBrokerProcess kafka, Admin admin, String db, String name)
+            throws Exception {
+        assertThat(KafkaProgress.endOffsets(admin, FaultInput.TOPICS)).as("every record written once")
+                .isEqualTo(input.endOffsets());
+        job.awaitCommitted(admin, input.endOffsets(), RECOVERY_TIMEOUT);
+        job.stop(work.resolve("savepoints").toUri().toString(), true);
+        Map<String, List<String>> tables = OutputTables.read(db);
+        assertThat(tables.keySet()).isEqualTo(referenceTables.keySet());
+        for (String table : referenceTables.keySet()) {
+            assertThat(tables.get(table)).as("%s: table %s against the failure-free run", name, table)
+                    .containsExactlyElementsOf(referenceTables.get(table));
+        }
+        List<String> deadLetters = KafkaProgress.deadLetters(kafka.bootstrapServers(), DEAD_LETTERS);
+        // at-least-once: a replay may repeat a dead letter, none may be missing
+        assertThat(new TreeSet<>(deadLetters)).as("%s: dead letters", name).isEqualTo(new TreeSet<>(referenceDeadLetters));
+        log(name + ": every table equals the failure-free run's, row for row " + OutputTables.sizes(tables) + "; "
+                + deadLetters.size() + " dead letters (" + referenceDeadLetters.size() + " distinct, none missing)");
+    }
+
+    /** One of the TaskManagers that run a slot of the job (a kill then always hits the job). */
+    private String busyTaskManager(Random random) throws Exception {
+        List<String> busy = new ArrayList<>();
+        for (FlinkRestClient.TaskManager tm : cluster.rest().taskManagers()) {
+            if (tm.freeSlots() < tm.slots() && cluster.taskManagerIds().contains(tm.id())) {
+                busy.add(tm.id());
+            }
+        }
+        busy.sort(null);
+        assertThat(busy).as("TaskManagers running the job").isNotEmpty();
+        return busy.get(random.nextInt(busy.size()));
+    }
+
+    private String startTaskManager() {
+        try {
+            return cluster.startTaskManager();
+        } catch (Exception e) {
+            throw new IllegalStateException("the replacement TaskManager did not start", e);
+        }
+    }
+
+    /** Every keyed operator of the job runs at {@code parallelism}, with the job's fixed maximum parallelism of 128. */
+    private void assertKeyedParallelism(String jobId, int parallelism) throws Exception {
+        boolean sawKeyed = false;
+        for (var v : cluster.rest().get("/jobs/" + jobId).getAsJsonArray("vertices")) {
+            var o = v.getAsJsonObject();
+            assertThat(o.get("maxParallelism").getAsInt()).as("max parallelism of %s", o.get("name")).isEqualTo(128);
+            if (o.get("name").getAsString().contains("red-1m")) {
+                assertThat(o.get("parallelism").getAsInt()).as("parallelism of %s", o.get("name")).isEqualTo(parallelism);
+                sawKeyed = true;
+            }
+        }
+        assertThat(sawKeyed).as("the RED aggregator is in the job graph").isTrue();
+    }
+
+    private static void createTopics(KafkaBrokerProcess kafka) throws Exception {
+        kafka.createTopics(FaultInput.PARTITIONS, FaultInput.SPANS, FaultInput.LOGS, FaultInput.METRICS, DEAD_LETTERS);
+    }
+
+    private static void awaitProgress(LiveProducer live, double share) throws InterruptedException {
+        while (live.progress() < share && !live.isDone()) {
+            Thread.sleep(200);
+        }
+    }
+
+    private static String seconds(long startNanos) {
+        return String.format("%.1f", (System.nanoTime() - startNanos) / 1e9);
+    }
+
+    private static void log(String line) {
+        System.out.println(LOG_PREFIX + line);
+    }
+}

@@ -1,0 +1,116 @@
+package org.otlpanalytics.tests.cluster;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Writes records to Kafka at a steady pace in a thread of its own, as live senders would: record
+ * i leaves when {@code (timestamp_i - timestamp_0) / speed} of wall time has passed. The producer
+ * is idempotent and keeps retrying for five minutes, so a broker that goes away and comes back
+ * neither loses nor duplicates a record; a record that still fails fails the test
+ * ({@link #awaitDone}).
+ */
+public final class LiveProducer implements AutoCloseable {
+    private final List<ProducerRecord<byte[], byte[]>> records;
+    private final double speed;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final AtomicInteger sent = new AtomicInteger();
+    private final AtomicInteger acked = new AtomicInteger();
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
+    private final Thread thread;
+
+    /** Starts writing {@code records} (in list order) at {@code speed} times their own pace. */
+    public LiveProducer(String bootstrapServers, List<ProducerRecord<byte[], byte[]>> records, double speed) {
+        this.records = records;
+        this.speed = speed;
+        this.producer = producer(bootstrapServers);
+        this.thread = new Thread(this::run, "live-producer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Writes every record at once and waits for all of them (the reference input). */
+    public static void sendAll(String bootstrapServers, List<ProducerRecord<byte[], byte[]>> records) {
+        try (KafkaProducer<byte[], byte[]> p = producer(bootstrapServers)) {
+            records.forEach(p::send);
+            p.flush();
+        }
+    }
+
+    static KafkaProducer<byte[], byte[]> producer(String bootstrapServers) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "16777216");
+        // ride out a broker restart: keep retrying, and let send() wait for metadata meanwhile
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000");
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "300000");
+        return new KafkaProducer<>(p);
+    }
+
+    private void run() {
+        long t0 = records.isEmpty() ? 0 : records.get(0).timestamp();
+        long wall0 = System.nanoTime();
+        try {
+            for (ProducerRecord<byte[], byte[]> r : records) {
+                long due = wall0 + (long) ((r.timestamp() - t0) * 1_000_000L / speed);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                producer.send(r, (meta, e) -> {
+                    if (e != null) {
+                        failure.compareAndSet(null, e);
+                    } else {
+                        acked.incrementAndGet();
+                    }
+                });
+                sent.incrementAndGet();
+            }
+            producer.flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            failure.compareAndSet(null, e);
+        }
+    }
+
+    /** The share of the records handed to the producer so far, 0..1. */
+    public double progress() {
+        return records.isEmpty() ? 1 : sent.get() / (double) records.size();
+    }
+
+    public boolean isDone() {
+        return !thread.isAlive();
+    }
+
+    /** Waits until every record is written and acknowledged; throws if one could not be. */
+    public void awaitDone(Duration timeout) throws Exception {
+        thread.join(timeout.toMillis());
+        if (failure.get() != null) {
+            throw new IllegalStateException("the live producer failed", failure.get());
+        }
+        if (thread.isAlive() || acked.get() != records.size()) {
+            throw new IllegalStateException("the live producer wrote " + acked.get() + " of " + records.size()
+                    + " records within " + timeout);
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.interrupt();
+        producer.close(Duration.ofSeconds(10));
+    }
+}
