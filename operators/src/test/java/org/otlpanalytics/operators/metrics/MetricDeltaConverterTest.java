@@ -266,6 +266,33 @@ class MetricDeltaConverterTest {
         assertThat(deltas(out(h))).hasSize(16).last().isEqualTo("90..100=100");
     }
 
+    /**
+     * Points waiting for the end of their minute are in the snapshot with their timer: restored,
+     * they are converted as in the run without the failure (and the cache of registered timers,
+     * which is not checkpointed, does not keep the restored operator from registering new ones).
+     */
+    @ParameterizedTest
+    @EnumSource(StateBackends.class)
+    void waitingPointsSurviveARestoreAndConvertAsInTheFailureFreeRun(StateBackends backend) throws Exception {
+        var clean = harness(MetricOptions.defaults(), backend, null);
+        var failing = harness(MetricOptions.defaults(), backend, null);
+        for (var h : List.of(clean, failing)) {
+            add(h, Points.counter(-1000, 40, 100), 0, 1);
+            add(h, Points.counter(-1000, 50, 130), 1, 1);
+        }
+        var snap = failing.snapshot(1, 1);
+        failing.close();
+        var restored = harness(MetricOptions.defaults(), backend, snap);
+        assertThat(restored.numEventTimeTimers()).isEqualTo(1);
+        for (var h : List.of(clean, restored)) {
+            add(h, Points.counter(-1000, 60, 150), 0, 2); // the same minute as the restored points
+            add(h, Points.counter(-1000, 100, 170), 0, 3); // the next minute
+            watermarkAt(h, 160);
+        }
+        assertThat(deltas(out(clean))).containsExactly("40..50=30", "50..60=20", "60..100=20");
+        assertThat(deltas(out(restored))).isEqualTo(deltas(out(clean)));
+    }
+
     /** Partials (gauges and deltas aggregated before the shuffle) pass through untouched, at once. */
     @Test
     void shouldPassPartialsThroughWithoutState() throws Exception {
