@@ -322,6 +322,21 @@ class LogFingerprinterTest {
         assertThat(p.seriesKey()).isNotEqualTo(q.seriesKey());
     }
 
+    /**
+     * Keyed state lives under its key: the stream and series keys of ordinary names are the ones
+     * 0.1.0 wrote ({@code \u0000}-joined), so its savepoints restore into the same streams and windows.
+     */
+    @Test
+    void serviceAndSeriesKeysOfOrdinaryNamesAreThoseOfVersion010() {
+        LogRecordFlat r = log("pay", T0, 0, 1, 9, "m");
+        assertThat(LogFingerprinter.serviceKey(r)).isEqualTo(r.tenant + '\u0000' + r.serviceUrn);
+        LogPatternPartial p = new LogPatternPartial();
+        p.tenant = r.tenant;
+        p.serviceUrn = r.serviceUrn;
+        p.fingerprintId = 0x1234L;
+        assertThat(p.seriesKey()).isEqualTo(r.tenant + '\u0000' + r.serviceUrn + '\u0000' + TemplateFingerprint.toHex(0x1234L));
+    }
+
     /** With fingerprinted logs on, every counted record comes out whole with the id its count went to. */
     @Test
     void fingerprintedLogsCarryEveryFieldAndTheIdTheRecordWasCountedUnder() throws Exception {
