@@ -15,10 +15,13 @@ package org.otlpanalytics.operators.common;
  * state restores in place, and is still injective like {@link CompositeKey}:
  *
  * <ul>
- *   <li>{@code \u0000} in a part is written {@code \u0001 '0'}, {@code \u0001} as {@code \u0001 '1'};
+ *   <li>the separator in a part is written {@code \u0001 '0'}, {@code \u0001} as {@code \u0001 '1'};
  *   <li>null is {@code \u0001 '-'} (distinct from {@code "null"} and from "");
- *   <li>parts are joined with {@code \u0000}, which an encoded part never contains.
+ *   <li>parts are joined with the separator, which an encoded part never contains.
  * </ul>
+ *
+ * The separator is {@code \u0000} unless given: the metrics pipeline's 0.1.0 keys were joined with
+ * {@code \u001f} ({@link #of(char, String, String)}).
  *
  * A 0.1.0 key whose parts held {@code \u0000}, {@code \u0001} or null differs from its new form;
  * {@link #matches} lets an operator refuse such restored state loudly instead of losing it.
@@ -30,26 +33,31 @@ public final class SeparatedKey {
     private SeparatedKey() {}
 
     public static String of(String a, String b) {
-        if (plain(a) && plain(b)) {
-            return a + SEPARATOR + b;
-        }
-        StringBuilder sb = new StringBuilder();
-        append(sb, a);
-        sb.append(SEPARATOR);
-        append(sb, b);
-        return sb.toString();
+        return of(SEPARATOR, a, b);
     }
 
     public static String of(String a, String b, String c) {
-        if (plain(a) && plain(b) && plain(c)) {
+        if (plain(SEPARATOR, a) && plain(SEPARATOR, b) && plain(SEPARATOR, c)) {
             return a + SEPARATOR + b + SEPARATOR + c;
         }
         StringBuilder sb = new StringBuilder();
-        append(sb, a);
+        append(sb, SEPARATOR, a);
         sb.append(SEPARATOR);
-        append(sb, b);
+        append(sb, SEPARATOR, b);
         sb.append(SEPARATOR);
-        append(sb, c);
+        append(sb, SEPARATOR, c);
+        return sb.toString();
+    }
+
+    /** Two parts joined with {@code separator} (neither {@code \u0001} nor one of {@code 0 1 -}). */
+    public static String of(char separator, String a, String b) {
+        if (plain(separator, a) && plain(separator, b)) {
+            return a + separator + b;
+        }
+        StringBuilder sb = new StringBuilder();
+        append(sb, separator, a);
+        sb.append(separator);
+        append(sb, separator, b);
         return sb.toString();
     }
 
@@ -64,27 +72,27 @@ public final class SeparatedKey {
     }
 
     /** A part that is written as it is (and as 0.1.0 wrote it). */
-    private static boolean plain(String s) {
+    private static boolean plain(char separator, String s) {
         if (s == null) {
             return false;
         }
         for (int i = 0; i < s.length(); i++) {
             char ch = s.charAt(i);
-            if (ch == SEPARATOR || ch == ESCAPE) {
+            if (ch == separator || ch == ESCAPE) {
                 return false;
             }
         }
         return true;
     }
 
-    private static void append(StringBuilder sb, String part) {
+    private static void append(StringBuilder sb, char separator, String part) {
         if (part == null) {
             sb.append(ESCAPE).append('-');
             return;
         }
         for (int i = 0; i < part.length(); i++) {
             char ch = part.charAt(i);
-            if (ch == SEPARATOR) {
+            if (ch == separator) {
                 sb.append(ESCAPE).append('0');
             } else if (ch == ESCAPE) {
                 sb.append(ESCAPE).append('1');

@@ -28,7 +28,7 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.otlpanalytics.operators.common.CompositeKey;
+import org.otlpanalytics.operators.common.SeparatedKey;
 import org.otlpanalytics.operators.common.time.WatermarkHorizon;
 import org.otlpanalytics.schemas.metrics.MetricPoint;
 
@@ -63,6 +63,8 @@ public class MetricDeltaConverter extends AbstractStreamOperator<MetricBatch>
         implements OneInputStreamOperator<MetricBatch, MetricBatch>, Triggerable<String, VoidNamespace> {
     private static final long serialVersionUID = 1L;
     private static final String SERIES = "metric-series";
+    /** The separator of 0.1.0's keys: never change, savepoints depend on it. */
+    private static final char KEY_SEPARATOR = '\u001f';
     private static final String PENDING = "metric-pending-points";
     private static final String SERIES_COUNT = "metric-series-count";
     private static final String NEXT_SCAN = "metric-next-expiry-scan";
@@ -117,16 +119,25 @@ public class MetricDeltaConverter extends AbstractStreamOperator<MetricBatch>
     }
 
     /**
-     * The key both metrics operators expect: one per tenant and resource, length-prefixed
-     * ({@link CompositeKey}) so that no crafted tenant or resource name can produce another's key.
+     * The key both metrics operators expect: one per tenant and resource, {@code \u001f}-joined with
+     * escapes ({@link SeparatedKey}) so that no crafted tenant or resource name can produce another's
+     * key, and so that it is the key 0.1.0 kept its state under (a changed key orphans restored state).
      */
     public static String resourceKey(MetricPoint p) {
-        return CompositeKey.of(p.tenant, p.resourceUrn);
+        return resourceKey(p.tenant, p.resourceUrn);
     }
 
-    /** A series within its resource: metric name and labels hash ({@link CompositeKey}). */
+    /** The key of the resource {@code resourceUrn} of {@code tenant}. */
+    public static String resourceKey(String tenant, String resourceUrn) {
+        return SeparatedKey.of(KEY_SEPARATOR, tenant, resourceUrn);
+    }
+
+    /**
+     * A series within its resource: metric name and labels hash, {@code \u001f}-joined with escapes
+     * ({@link SeparatedKey}): injective, and the map key 0.1.0 kept the series' state under.
+     */
     static String seriesKey(MetricPoint p) {
-        return CompositeKey.of(p.name, Long.toHexString(p.labelsHash));
+        return SeparatedKey.of(KEY_SEPARATOR, p.name, Long.toHexString(p.labelsHash));
     }
 
     @Override
