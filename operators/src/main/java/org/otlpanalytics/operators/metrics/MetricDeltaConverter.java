@@ -70,7 +70,7 @@ public class MetricDeltaConverter extends AbstractStreamOperator<MetricBatch>
     private static final String NEXT_SCAN = "metric-next-expiry-scan";
     /** Timer service name: the one {@code KeyedProcessOperator} used, so timers of earlier releases still fire. */
     private static final String TIMERS = "user-timers";
-    /** The whole-list pending state of releases before the namespaced lists; only cleaned up. */
+    /** The whole-list pending state of releases before the namespaced lists (0.1.0): read at its timers, then removed. */
     private static final String LEGACY_PENDING = "metric-pending";
     /** Processing order of the points waiting for the watermark; the sort is stable. */
     static final Comparator<MetricPoint> ORDER = Comparator.<MetricPoint>comparingLong(p -> p.timeNanos)
@@ -227,10 +227,19 @@ public class MetricDeltaConverter extends AbstractStreamOperator<MetricBatch>
         Long scan = nextScan.value();
         pending.setCurrentNamespace(ts);
         Iterable<MetricPoint> due = pending.get();
-        if (due != null) {
+        // points an earlier release left waiting in its whole-list state, under the same key and
+        // timer: converted with the ones due now (dropping them loses their deltas)
+        List<MetricPoint> legacy = legacyPending.get(ts);
+        if (due != null || legacy != null) {
             List<MetricPoint> sorted = new ArrayList<>();
-            due.forEach(sorted::add);
-            pending.clear();
+            if (due != null) {
+                due.forEach(sorted::add);
+                pending.clear();
+            }
+            if (legacy != null) {
+                sorted.addAll(legacy);
+                legacyPending.remove(ts);
+            }
             sorted.sort(ORDER);
             MetricBatch out = new MetricBatch(null, null);
             for (MetricPoint p : sorted) {
@@ -245,8 +254,6 @@ public class MetricDeltaConverter extends AbstractStreamOperator<MetricBatch>
         if (scan != null && scan == ts) {
             expire(ts);
         }
-        // waiting points of the pre-namespaced state under a key of an earlier release: dropped at their time
-        legacyPending.remove(ts);
     }
 
     @Override

@@ -16,6 +16,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -60,7 +61,7 @@ public class MetricMinuteAggregator extends KeyedProcessFunction<String, MetricB
             new OutputTag<>("metric-late-partials", TypeInformation.of(MetricPartial.class));
     private static final String WINDOWS = "metric-windows";
     private static final String SERIES = "metric-series-minutes";
-    /** The whole-minute buckets of releases before the per-series state; only cleaned up. */
+    /** The whole-minute buckets of releases before the per-series state (0.1.0): migrated at their minute's first touch. */
     private static final String LEGACY_BUCKETS = "metric-buckets";
     private static final Comparator<MetricAccumulator> ROW_ORDER =
             Comparator.<MetricAccumulator, String>comparing(a -> a.metric).thenComparingLong(a -> a.labelsHash);
@@ -162,6 +163,7 @@ public class MetricMinuteAggregator extends KeyedProcessFunction<String, MetricB
     /** Adds one minute's groups to its state: one read and write per series, one of the minute's window. */
     private void aggregate(MetricBatch b, long minute, Iterable<Group> groups, Context ctx, Collector<MetricRow> out)
             throws Exception {
+        migrateLegacy(minute, ctx.timerService());
         MetricWindow w = windows.get(minute);
         boolean created = w == null;
         if (created) {
@@ -257,6 +259,8 @@ public class MetricMinuteAggregator extends KeyedProcessFunction<String, MetricB
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<MetricRow> out) throws Exception {
+        migrateLegacy(windows.spec().firedAt(timestamp), ctx.timerService());
+        migrateLegacy(windows.spec().purgedAt(timestamp), ctx.timerService());
         windows.onTimer(timestamp, (start, w) -> {
             List<MetricRow> forUse = new ArrayList<>();
             for (MetricAccumulator a : seriesOf(start, false)) {
@@ -277,8 +281,48 @@ public class MetricMinuteAggregator extends KeyedProcessFunction<String, MetricB
                 series.remove(s);
             }
         });
-        // a minute of the pre-per-series state under a key of an earlier release: dropped at its purge time
-        legacyBuckets.remove(windows.spec().purgedAt(timestamp));
+    }
+
+    /**
+     * Moves the minute {@code minute} of the whole-minute state of 0.1.0 ({@link MetricBucket}), if the
+     * current key has one, into the per-series state and the minute's {@link MetricWindow}: its
+     * series merge with any the minute already has here, its range, service and fired flag carry
+     * over. Its timers (end of minute, end of lateness) are the ones {@link KeyedWindows} uses, so
+     * they still fire. Dropping it would lose the minute's points from before the savepoint.
+     */
+    private void migrateLegacy(long minute, TimerService timers) throws Exception {
+        MetricBucket b = legacyBuckets.get(minute);
+        if (b == null) {
+            return;
+        }
+        legacyBuckets.remove(minute);
+        MetricWindow w = windows.get(minute);
+        boolean created = w == null;
+        if (created) {
+            w = new MetricWindow();
+            w.tenant = b.tenant;
+            w.resourceUrn = b.resourceUrn;
+        }
+        w.fired |= b.fired;
+        w.range.merge(b.range);
+        w.observeService(b.serviceUrn, b.serviceName, b.serviceNamespace);
+        for (MetricAccumulator a : b.series.values()) {
+            SeriesSlot slot = new SeriesSlot(minute, seriesHash(a.metric, a.labelsHash));
+            MetricAccumulator here = series.get(slot);
+            if (here == null) {
+                w.admitted++;
+                series.put(slot, a);
+            } else {
+                here.merge(a);
+                series.put(slot, here);
+            }
+        }
+        w.capHashes = null; // reloaded from the series when next needed
+        if (created) {
+            windows.create(minute, w, timers);
+        } else {
+            windows.update(minute, w);
+        }
     }
 
     /** The series of a minute in row order (only those of USE metrics when {@code useOnly}). */
