@@ -241,6 +241,7 @@ public class MetricDeltaConverter extends AbstractStreamOperator<MetricBatch>
                 legacyPending.remove(ts);
             }
             sorted.sort(ORDER);
+            checkKey(timer.getKey(), sorted);
             MetricBatch out = new MetricBatch(null, null);
             for (MetricPoint p : sorted) {
                 scan = convert(p, scan, out);
@@ -259,6 +260,24 @@ public class MetricDeltaConverter extends AbstractStreamOperator<MetricBatch>
     @Override
     public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {
         // no processing-time timers
+    }
+
+    /**
+     * Refuses points restored under a key they no longer get (a 0.1.0 key of a tenant or resource
+     * holding U+001F, U+0001 or null, see {@link #resourceKey}): converted there, their series would
+     * restart from nothing under the current key.
+     */
+    private static void checkKey(String key, List<MetricPoint> due) {
+        if (due.isEmpty()) {
+            return;
+        }
+        MetricPoint p = due.get(0);
+        if (!resourceKey(p).equals(key)) {
+            throw new IllegalStateException("incompatible restored state '" + PENDING + "'/'" + LEGACY_PENDING + "'/'" + SERIES
+                    + "' of operator uid metrics-delta-converter: points of (tenant " + p.tenant + ", resource " + p.resourceUrn
+                    + ") are stored under a key that is not their current key (a 0.1.0 key of a name holding U+001F, U+0001 or null). "
+                    + "Restore without this state or replay the affected range");
+        }
     }
 
     /** Converts one point into {@code out}; returns the (possibly newly scheduled) next expiry scan. */

@@ -261,7 +261,9 @@ public class MetricMinuteAggregator extends KeyedProcessFunction<String, MetricB
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<MetricRow> out) throws Exception {
         migrateLegacy(windows.spec().firedAt(timestamp), ctx.timerService());
         migrateLegacy(windows.spec().purgedAt(timestamp), ctx.timerService());
+        String key = ctx.getCurrentKey();
         windows.onTimer(timestamp, (start, w) -> {
+            checkKey(key, w, start);
             List<MetricRow> forUse = new ArrayList<>();
             for (MetricAccumulator a : seriesOf(start, false)) {
                 MetricRow r = emitRow(w, start, a, out);
@@ -271,6 +273,7 @@ public class MetricMinuteAggregator extends KeyedProcessFunction<String, MetricB
             }
             emitUse(w, start, forUse, ctx);
         }, (start, w) -> {
+            checkKey(key, w, start);
             List<SeriesSlot> gone = new ArrayList<>();
             for (SeriesSlot s : series.keys()) {
                 if (s.minuteStartMillis == start) {
@@ -281,6 +284,24 @@ public class MetricMinuteAggregator extends KeyedProcessFunction<String, MetricB
                 series.remove(s);
             }
         });
+    }
+
+    /**
+     * Refuses a minute restored under a key its points no longer get (a 0.1.0 key of a tenant or
+     * resource holding U+001F, U+0001 or null; see {@link MetricDeltaConverter#resourceKey}): its rows
+     * and those of the minute the resource opens under its current key would overwrite each other.
+     */
+    private static void checkKey(String key, MetricWindow w, long start) {
+        if (w.tenant == null && w.resourceUrn == null) {
+            return; // nothing to check it against
+        }
+        String current = MetricDeltaConverter.resourceKey(w.tenant, w.resourceUrn);
+        if (!current.equals(key)) {
+            throw new IllegalStateException("incompatible restored state '" + WINDOWS + "'/'" + SERIES + "' of operator uid "
+                    + "metric-minute-aggregator: the minute " + start + " of (tenant " + w.tenant + ", resource " + w.resourceUrn
+                    + ") is stored under a key that is not its current key (a 0.1.0 key of a name holding U+001F, U+0001 or null); "
+                    + "its rows would be overwritten. Restore without this state or replay the affected range");
+        }
     }
 
     /**
