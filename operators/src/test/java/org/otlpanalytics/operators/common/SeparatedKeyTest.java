@@ -18,6 +18,15 @@ class SeparatedKeyTest {
         assertThat(SeparatedKey.matches("acme\u0000x", "acme", "x")).isTrue();
     }
 
+    /** The metrics pipeline's 0.1.0 keys were joined with U+001F: the same rules with that separator. */
+    @Test
+    void anotherSeparatorGivesThatReleasesKeysAndStaysInjective() {
+        assertThat(SeparatedKey.of('\u001f', "acme", "urn:host:h1")).isEqualTo("acme\u001furn:host:h1");
+        assertThat(SeparatedKey.of('\u001f', "a\u001fb", "c")).isNotEqualTo(SeparatedKey.of('\u001f', "a", "b\u001fc"));
+        assertThat(SeparatedKey.of('\u001f', "a\u0000b", "c")).isEqualTo("a\u0000b\u001fc");
+        assertThat(SeparatedKey.of('\u001f', null, "c")).isNotEqualTo(SeparatedKey.of('\u001f', "null", "c"));
+    }
+
     @Test
     void craftedNamesCannotProduceAnotherTenantsKey() {
         assertThat(SeparatedKey.of("a\u0000b", "c")).isNotEqualTo(SeparatedKey.of("a", "b\u0000c"));
