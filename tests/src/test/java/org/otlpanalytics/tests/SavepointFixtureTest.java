@@ -102,6 +102,23 @@ class SavepointFixtureTest {
             Map<String, List<String>> actual = OutputTables.read(SERVICES.postgres().jdbcUrl());
             Map<String, List<String>> columns = OutputTables.columns(clean.jdbcUrl());
             assertThat(actual.keySet()).isEqualTo(expected.keySet());
+            // The log-pattern miner's rules changed since 0.1.0 (issue 12): the trees restored from the
+            // savepoint were grown by the old rules, so the resumed run names some patterns differently.
+            // Across such an upgrade no id is promised, only the counts: every record counted once.
+            assertThat(logTotals(SERVICES.postgres()))
+                    .as("log records per tenant, service and 5 minutes after resuming from the %s savepoint", VERSION)
+                    .containsExactlyElementsOf(logTotals(clean));
+            assertThat(logTotals(clean)).isNotEmpty();
+            for (String table : MINER_TABLES) {
+                expected.remove(table);
+                actual.remove(table);
+            }
+            for (Map<String, List<String>> m : List.of(expected, actual, loaded, fixtureColumns)) {
+                if (m.containsKey("kafka_locator") && m != fixtureColumns) {
+                    m.put("kafka_locator", m.get("kafka_locator").stream().filter(r -> !isLogsLocator(r)).toList());
+                }
+            }
+            fixtureColumns.remove("kafka_locator"); // its logs rows are gone; the rest is compared row for row below
             for (String table : expected.keySet()) {
                 // every row the resumed job wrote, all of it, is the failure-free run's
                 List<String> written = new ArrayList<>(actual.get(table));
@@ -120,6 +137,21 @@ class SavepointFixtureTest {
                 }
             }
         }
+    }
+
+    /** Tables whose ids depend on the miner's rules; compared through {@link #logTotals} instead. */
+    static final List<String> MINER_TABLES = List.of("log_pattern", "log_pattern_5m");
+
+    /** A kafka_locator row of the logs topic (the locators of pattern windows, named by their fingerprints). */
+    static boolean isLogsLocator(String row) {
+        return List.of(row.split("\t", -1)).contains(FaultInput.LOGS);
+    }
+
+    /** Records and error records per tenant, service and 5-minute window, whatever patterns they were mined into. */
+    static List<String> logTotals(PostgresServer pg) throws Exception {
+        return Pipelines.rows(pg, "SELECT f.bucket, t.code, d.urn, sum(f.count_total), sum(f.count_error) FROM log_pattern_5m f "
+                + "JOIN dim_tenant t ON t.tenant_id = f.tenant_id JOIN dim_resource d ON d.resource_id = f.resource_id "
+                + "GROUP BY 1, 2, 3 ORDER BY 1, 2, 3");
     }
 
     /**

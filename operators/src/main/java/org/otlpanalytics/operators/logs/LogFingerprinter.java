@@ -26,8 +26,8 @@ import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
-import org.otlpanalytics.operators.common.CompositeKey;
 import org.otlpanalytics.operators.common.KafkaRange;
+import org.otlpanalytics.operators.common.SeparatedKey;
 import org.otlpanalytics.operators.common.time.WatermarkHorizon;
 import org.otlpanalytics.schemas.logs.LogRecordFlat;
 
@@ -140,9 +140,18 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
         this.minerDescriptor = new ValueStateDescriptor<>(MINER_STATE, new LogMinerStateSerializer());
     }
 
-    /** The key this operator expects: one per tenant and service, length-prefixed ({@link CompositeKey}). */
+    /**
+     * The key this operator expects: one per tenant and service, {@code \u0000}-joined with escapes
+     * ({@link SeparatedKey}): injective, and the very key 0.1.0 kept its state under, so that state
+     * restores in place (a change of key encoding orphans every restored stream).
+     */
     public static String serviceKey(LogRecordFlat r) {
-        return CompositeKey.of(r.tenant, r.serviceUrn);
+        return serviceKey(r.tenant, r.serviceUrn);
+    }
+
+    /** The key of the stream of {@code tenant} and {@code serviceUrn}. */
+    public static String serviceKey(String tenant, String serviceUrn) {
+        return SeparatedKey.of(tenant, serviceUrn);
     }
 
     @Override
@@ -252,6 +261,7 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
         if (s == null) {
             return;
         }
+        checkKey(key, s.info);
         long bucket = LogPatternOptions.orderBucket(ts);
         boolean active = false;
         if (ts == bucket + LogPatternOptions.ORDER_BUCKET_MILLIS - 1 && s.info.pending.containsKey(bucket)) {
@@ -441,6 +451,26 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
 
     private void emitRecord(BufferedLog r, LogStreamInfo info, long id) {
         output.collect(FINGERPRINTED_LOGS, new StreamRecord<>(new FingerprintedLog(r.toRecord(info), id), r.timeMillis()));
+    }
+
+    /**
+     * Refuses a stream restored under a key its records no longer get (timers are the only way such
+     * state is reached): a 0.1.0 key of a tenant or service holding {@code \u0000}, {@code \u0001} or
+     * null ({@link SeparatedKey}). Continuing would split the stream, and its windows downstream,
+     * in two.
+     */
+    private static void checkKey(String key, LogStreamInfo info) {
+        if (!SeparatedKey.matches(key, info.tenant, info.serviceUrn)) {
+            throw new IllegalStateException("incompatible restored state '" + STREAM_INFO + "'/'" + PENDING_LOGS + "'/'" + MINER_STATE
+                    + "' of operator uid log-fingerprinter: stream (tenant " + quote(info.tenant) + ", service " + quote(info.serviceUrn)
+                    + ") is stored under key " + quote(key) + ", not under its current key " + quote(serviceKey(info.tenant, info.serviceUrn))
+                    + " (a 0.1.0 key of a name holding \\u0000, \\u0001 or null); its records would be counted apart. "
+                    + "Restore without this state (drop it with the State Processor API) or replay the affected range");
+        }
+    }
+
+    static String quote(String s) {
+        return s == null ? "null" : '"' + s.replace("\u0000", "\\u0000").replace("\u0001", "\\u0001") + '"';
     }
 
     /** Registers the idle-expiry timer of a stream that has none: at its last activity plus the idle timeout. */

@@ -95,7 +95,29 @@ public class LogPatternAggregator extends KeyedProcessFunction<String, LogPatter
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<LogPatternWindowRow> out) throws Exception {
-        windows.onTimer(timestamp, (start, w) -> emit(w, out), null);
+        String key = ctx.getCurrentKey();
+        windows.onTimer(timestamp, (start, w) -> {
+            checkKey(key, w);
+            emit(w, out);
+        }, (start, w) -> checkKey(key, w));
+    }
+
+    /**
+     * Refuses a window restored under a key its partials no longer get (timers are the only way such
+     * state is reached): a 0.1.0 key of a tenant or service holding {@code \u0000}, {@code \u0001} or
+     * null ({@link org.otlpanalytics.operators.common.SeparatedKey}). Its row and the row of the
+     * window the same series opens under the current key would overwrite each other.
+     */
+    private static void checkKey(String key, LogPatternWindow w) {
+        String current = LogPatternPartial.seriesKey(w.tenant, w.serviceUrn, w.fingerprintId);
+        if (!current.equals(key)) {
+            throw new IllegalStateException("incompatible restored state '" + WINDOWS + "' of operator uid log-pattern-aggregator: "
+                    + "the window " + w.windowStartMillis + " of (tenant " + LogFingerprinter.quote(w.tenant) + ", service "
+                    + LogFingerprinter.quote(w.serviceUrn) + ", fingerprint " + TemplateFingerprint.toHex(w.fingerprintId)
+                    + ") is stored under key " + LogFingerprinter.quote(key) + ", not under its current key " + LogFingerprinter.quote(current)
+                    + " (a 0.1.0 key of a name holding \\u0000, \\u0001 or null); its counts would be overwritten. "
+                    + "Restore without this state (drop it with the State Processor API) or replay the affected range");
+        }
     }
 
     private void emit(LogPatternWindow w, Collector<LogPatternWindowRow> out) {

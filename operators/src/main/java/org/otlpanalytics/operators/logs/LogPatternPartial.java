@@ -1,6 +1,6 @@
 package org.otlpanalytics.operators.logs;
 
-import org.otlpanalytics.operators.common.CompositeKey;
+import org.otlpanalytics.operators.common.SeparatedKey;
 import org.otlpanalytics.operators.common.KafkaRange;
 
 /**
@@ -22,9 +22,18 @@ public class LogPatternPartial {
 
     public LogPatternPartial() {}
 
-    /** The aggregator's key: tenant, service and fingerprint (one count series), length-prefixed ({@link CompositeKey}). */
+    /**
+     * The aggregator's key: tenant, service and fingerprint (one count series), {@code \u0000}-joined
+     * with escapes ({@link SeparatedKey}): injective, and the key 0.1.0 kept its windows under, so
+     * they restore in place.
+     */
     public String seriesKey() {
-        return CompositeKey.of(tenant, serviceUrn, TemplateFingerprint.toHex(fingerprintId));
+        return seriesKey(tenant, serviceUrn, fingerprintId);
+    }
+
+    /** The key of one count series. */
+    public static String seriesKey(String tenant, String serviceUrn, long fingerprintId) {
+        return SeparatedKey.of(tenant, serviceUrn, TemplateFingerprint.toHex(fingerprintId));
     }
 
     @Override

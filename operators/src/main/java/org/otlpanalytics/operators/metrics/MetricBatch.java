@@ -2,7 +2,6 @@ package org.otlpanalytics.operators.metrics;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.otlpanalytics.operators.common.CompositeKey;
 import org.otlpanalytics.schemas.metrics.MetricPoint;
 
 /**
@@ -48,7 +47,7 @@ public final class MetricBatch {
     /** The key both keyed metrics operators expect: {@link MetricDeltaConverter#resourceKey} of its points. */
     public String resourceKey() {
         if (key == null) {
-            key = CompositeKey.of(tenant, resourceUrn);
+            key = MetricDeltaConverter.resourceKey(tenant, resourceUrn);
         }
         return key;
     }

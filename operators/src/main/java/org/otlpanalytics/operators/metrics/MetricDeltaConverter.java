@@ -32,7 +32,7 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.otlpanalytics.operators.common.CompositeKey;
+import org.otlpanalytics.operators.common.SeparatedKey;
 import org.otlpanalytics.operators.common.time.WatermarkHorizon;
 import org.otlpanalytics.schemas.metrics.MetricPoint;
 
@@ -84,6 +84,8 @@ public class MetricDeltaConverter extends AbstractStreamOperator<MetricBatch>
     private static final String TIMERS = "user-timers";
     /** The whole-list pending state of releases before the namespaced lists; only cleaned up. */
     private static final String LEGACY_PENDING = "metric-pending";
+    /** The separator of 0.1.0's keys: never change, savepoints depend on it. */
+    private static final char KEY_SEPARATOR = '\u001f';
     /** Keys whose last registered conversion timer is remembered, at most. */
     private static final int REGISTERED_CACHE = 100_000;
     /** Processing order of the points waiting for the watermark; the sort is stable. */
@@ -138,16 +140,25 @@ public class MetricDeltaConverter extends AbstractStreamOperator<MetricBatch>
     }
 
     /**
-     * The key both metrics operators expect: one per tenant and resource, length-prefixed
-     * ({@link CompositeKey}) so that no crafted tenant or resource name can produce another's key.
+     * The key both metrics operators expect: one per tenant and resource, {@code \u001f}-joined with
+     * escapes ({@link SeparatedKey}) so that no crafted tenant or resource name can produce another's
+     * key, and so that it is the key 0.1.0 kept its state under (a changed key orphans restored state).
      */
     public static String resourceKey(MetricPoint p) {
-        return CompositeKey.of(p.tenant, p.resourceUrn);
+        return resourceKey(p.tenant, p.resourceUrn);
     }
 
-    /** A series within its resource: metric name and labels hash ({@link CompositeKey}). */
+    /** The key of the resource {@code resourceUrn} of {@code tenant}. */
+    public static String resourceKey(String tenant, String resourceUrn) {
+        return SeparatedKey.of(KEY_SEPARATOR, tenant, resourceUrn);
+    }
+
+    /**
+     * A series within its resource: metric name and labels hash, {@code \u001f}-joined with escapes
+     * ({@link SeparatedKey}): injective, and the map key 0.1.0 kept the series' state under.
+     */
     static String seriesKey(MetricPoint p) {
-        return CompositeKey.of(p.name, Long.toHexString(p.labelsHash));
+        return SeparatedKey.of(KEY_SEPARATOR, p.name, Long.toHexString(p.labelsHash));
     }
 
     @Override
@@ -291,8 +302,16 @@ public class MetricDeltaConverter extends AbstractStreamOperator<MetricBatch>
             duePoints.forEach(sorted::add);
             pendingPoints.clear();
         }
+        // points 0.1.0 left waiting in its whole-list state, under the same key and timer:
+        // converted with the ones due now (dropping them loses their deltas)
+        List<MetricPoint> legacy = legacyPending.get(ts);
+        if (legacy != null) {
+            sorted.addAll(legacy);
+            legacyPending.remove(ts);
+        }
         if (!sorted.isEmpty()) {
             sorted.sort(ORDER);
+            checkKey(timer.getKey(), sorted);
             MetricBatch out = new MetricBatch(null, null);
             for (MetricPoint p : sorted) {
                 session.convert(p, out);
@@ -307,8 +326,24 @@ public class MetricDeltaConverter extends AbstractStreamOperator<MetricBatch>
         if (session.scan != null && session.scan == ts) {
             expire(ts);
         }
-        // waiting points of the pre-namespaced state under a key of an earlier release: dropped at their time
-        legacyPending.remove(ts);
+    }
+
+    /**
+     * Refuses points restored under a key they no longer get (a 0.1.0 key of a tenant or resource
+     * holding U+001F, U+0001 or null, see {@link #resourceKey}): converted there, their series would
+     * restart from nothing under the current key.
+     */
+    private static void checkKey(String key, List<MetricPoint> due) {
+        if (due.isEmpty()) {
+            return;
+        }
+        MetricPoint p = due.get(0);
+        if (!resourceKey(p).equals(key)) {
+            throw new IllegalStateException("incompatible restored state '" + PENDING + "'/'" + LEGACY_PENDING + "'/'" + SERIES
+                    + "' of operator uid metrics-delta-converter: points of (tenant " + p.tenant + ", resource " + p.resourceUrn
+                    + ") are stored under a key that is not their current key (a 0.1.0 key of a name holding U+001F, U+0001 or null). "
+                    + "Restore without this state or replay the affected range");
+        }
     }
 
     @Override

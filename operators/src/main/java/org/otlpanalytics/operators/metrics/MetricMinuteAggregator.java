@@ -16,6 +16,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -60,7 +61,7 @@ public class MetricMinuteAggregator extends KeyedProcessFunction<String, MetricB
             new OutputTag<>("metric-late-partials", TypeInformation.of(MetricPartial.class));
     private static final String WINDOWS = "metric-windows";
     private static final String SERIES = "metric-series-minutes";
-    /** The whole-minute buckets of releases before the per-series state; only cleaned up. */
+    /** The whole-minute buckets of releases before the per-series state (0.1.0): migrated at their minute's first touch. */
     private static final String LEGACY_BUCKETS = "metric-buckets";
     private static final Comparator<MetricAccumulator> ROW_ORDER =
             Comparator.<MetricAccumulator, String>comparing(a -> a.metric).thenComparingLong(a -> a.labelsHash);
@@ -162,6 +163,7 @@ public class MetricMinuteAggregator extends KeyedProcessFunction<String, MetricB
     /** Adds one minute's groups to its state: one read and write per series, one of the minute's window. */
     private void aggregate(MetricBatch b, long minute, Iterable<Group> groups, Context ctx, Collector<MetricRow> out)
             throws Exception {
+        migrateLegacy(minute, ctx.timerService());
         MetricWindow w = windows.get(minute);
         boolean created = w == null;
         if (created) {
@@ -257,7 +259,11 @@ public class MetricMinuteAggregator extends KeyedProcessFunction<String, MetricB
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<MetricRow> out) throws Exception {
+        migrateLegacy(windows.spec().firedAt(timestamp), ctx.timerService());
+        migrateLegacy(windows.spec().purgedAt(timestamp), ctx.timerService());
+        String key = ctx.getCurrentKey();
         windows.onTimer(timestamp, (start, w) -> {
+            checkKey(key, w, start);
             List<MetricRow> forUse = new ArrayList<>();
             for (MetricAccumulator a : seriesOf(start, false)) {
                 MetricRow r = emitRow(w, start, a, out);
@@ -267,6 +273,7 @@ public class MetricMinuteAggregator extends KeyedProcessFunction<String, MetricB
             }
             emitUse(w, start, forUse, ctx);
         }, (start, w) -> {
+            checkKey(key, w, start);
             List<SeriesSlot> gone = new ArrayList<>();
             for (SeriesSlot s : series.keys()) {
                 if (s.minuteStartMillis == start) {
@@ -277,8 +284,66 @@ public class MetricMinuteAggregator extends KeyedProcessFunction<String, MetricB
                 series.remove(s);
             }
         });
-        // a minute of the pre-per-series state under a key of an earlier release: dropped at its purge time
-        legacyBuckets.remove(windows.spec().purgedAt(timestamp));
+    }
+
+    /**
+     * Refuses a minute restored under a key its points no longer get (a 0.1.0 key of a tenant or
+     * resource holding U+001F, U+0001 or null; see {@link MetricDeltaConverter#resourceKey}): its rows
+     * and those of the minute the resource opens under its current key would overwrite each other.
+     */
+    private static void checkKey(String key, MetricWindow w, long start) {
+        if (w.tenant == null && w.resourceUrn == null) {
+            return; // nothing to check it against
+        }
+        String current = MetricDeltaConverter.resourceKey(w.tenant, w.resourceUrn);
+        if (!current.equals(key)) {
+            throw new IllegalStateException("incompatible restored state '" + WINDOWS + "'/'" + SERIES + "' of operator uid "
+                    + "metric-minute-aggregator: the minute " + start + " of (tenant " + w.tenant + ", resource " + w.resourceUrn
+                    + ") is stored under a key that is not its current key (a 0.1.0 key of a name holding U+001F, U+0001 or null); "
+                    + "its rows would be overwritten. Restore without this state or replay the affected range");
+        }
+    }
+
+    /**
+     * Moves the minute {@code minute} of the whole-minute state of 0.1.0 ({@link MetricBucket}), if the
+     * current key has one, into the per-series state and the minute's {@link MetricWindow}: its
+     * series merge with any the minute already has here, its range, service and fired flag carry
+     * over. Its timers (end of minute, end of lateness) are the ones {@link KeyedWindows} uses, so
+     * they still fire. Dropping it would lose the minute's points from before the savepoint.
+     */
+    private void migrateLegacy(long minute, TimerService timers) throws Exception {
+        MetricBucket b = legacyBuckets.get(minute);
+        if (b == null) {
+            return;
+        }
+        legacyBuckets.remove(minute);
+        MetricWindow w = windows.get(minute);
+        boolean created = w == null;
+        if (created) {
+            w = new MetricWindow();
+            w.tenant = b.tenant;
+            w.resourceUrn = b.resourceUrn;
+        }
+        w.fired |= b.fired;
+        w.range.merge(b.range);
+        w.observeService(b.serviceUrn, b.serviceName, b.serviceNamespace);
+        for (MetricAccumulator a : b.series.values()) {
+            SeriesSlot slot = new SeriesSlot(minute, seriesHash(a.metric, a.labelsHash));
+            MetricAccumulator here = series.get(slot);
+            if (here == null) {
+                w.admitted++;
+                series.put(slot, a);
+            } else {
+                here.merge(a);
+                series.put(slot, here);
+            }
+        }
+        w.capHashes = null; // reloaded from the series when next needed
+        if (created) {
+            windows.create(minute, w, timers);
+        } else {
+            windows.update(minute, w);
+        }
     }
 
     /** The series of a minute in row order (only those of USE metrics when {@code useOnly}). */

@@ -8,7 +8,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.otlpanalytics.operators.common.CompositeKey;
 import org.otlpanalytics.operators.testing.StateBackends;
 import org.otlpanalytics.schemas.logs.LogRecordFlat;
 
@@ -36,7 +35,7 @@ final class FingerprinterHarness {
     }
 
     static String key(String service) {
-        return CompositeKey.of("acme", "urn:svc:shop/" + service);
+        return LogFingerprinter.serviceKey("acme", "urn:svc:shop/" + service);
     }
 
     static KeyedOneInputStreamOperatorTestHarness<String, LogRecordFlat, LogPatternPartial> harness(LogPatternOptions o) throws Exception {

@@ -1,6 +1,7 @@
 package org.otlpanalytics.operators.logs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import static org.otlpanalytics.operators.logs.FingerprinterHarness.T0;
@@ -19,8 +20,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -320,6 +324,39 @@ class LogFingerprinterTest {
         q.tenant = b.tenant;
         q.serviceUrn = b.serviceUrn;
         assertThat(p.seriesKey()).isNotEqualTo(q.seriesKey());
+    }
+
+    /**
+     * Keyed state lives under its key: the stream and series keys of ordinary names are the ones
+     * 0.1.0 wrote ({@code \u0000}-joined), so its savepoints restore into the same streams and windows.
+     */
+    @Test
+    void serviceAndSeriesKeysOfOrdinaryNamesAreThoseOfVersion010() {
+        LogRecordFlat r = log("pay", T0, 0, 1, 9, "m");
+        assertThat(LogFingerprinter.serviceKey(r)).isEqualTo(r.tenant + '\u0000' + r.serviceUrn);
+        LogPatternPartial p = new LogPatternPartial();
+        p.tenant = r.tenant;
+        p.serviceUrn = r.serviceUrn;
+        p.fingerprintId = 0x1234L;
+        assertThat(p.seriesKey()).isEqualTo(r.tenant + '\u0000' + r.serviceUrn + '\u0000' + TemplateFingerprint.toHex(0x1234L));
+    }
+
+    /**
+     * A stream kept under a key that is not its current key (0.1.0's plain NUL join of a tenant
+     * holding a NUL) fails the job at its first timer, naming the state, rather than being mined
+     * apart from the records its current key now receives.
+     */
+    @Test
+    void aStreamRestoredUnderAnOutdatedKeyFailsLoudly() throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<String, LogRecordFlat, LogPatternPartial>(
+                new LogFingerprinter(LogPatternOptions.builder().build()), r -> r.tenant + '\u0000' + r.serviceUrn, Types.STRING);
+        h.open();
+        LogRecordFlat r = log("pay", T0, 0, 1, 9, "user ann logged in");
+        r.tenant = "ac\u0000me";
+        h.processElement(new StreamRecord<>(r, T0));
+        assertThatThrownBy(() -> h.processWatermark(new Watermark(T0 + 60_000)))
+                .hasStackTraceContaining("incompatible restored state 'log-stream-info'");
+        assertThat(partials(h)).isEmpty();
     }
 
     /** With fingerprinted logs on, every counted record comes out whole with the id its count went to. */

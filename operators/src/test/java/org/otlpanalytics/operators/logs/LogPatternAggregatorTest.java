@@ -1,6 +1,7 @@
 package org.otlpanalytics.operators.logs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
@@ -59,6 +60,25 @@ class LogPatternAggregatorTest {
 
     static void add(KeyedOneInputStreamOperatorTestHarness<String, LogPatternPartial, LogPatternWindowRow> h, LogPatternPartial p) throws Exception {
         h.processElement(new StreamRecord<>(p, p.windowStartMillis));
+    }
+
+    /**
+     * A window kept under a key that is not its series' current key (0.1.0's plain NUL join of a
+     * tenant holding a NUL) fails the job when it fires, naming the state, rather than firing a row
+     * that the same series' window under its current key would overwrite.
+     */
+    @Test
+    void aWindowRestoredUnderAnOutdatedKeyFailsLoudlyInsteadOfLosingItsCounts() throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<String, LogPatternPartial, LogPatternWindowRow>(
+                new HorizonKeyedProcessOperator<>(new LogPatternAggregator(LogPatternOptions.builder().build())),
+                p -> p.tenant + '\u0000' + p.serviceUrn + '\u0000' + TemplateFingerprint.toHex(p.fingerprintId), Types.STRING);
+        h.open();
+        LogPatternPartial p = partial(W0, 7L, 3, 0, 0, 1);
+        p.tenant = "ac\u0000me";
+        add(h, p);
+        assertThatThrownBy(() -> h.processWatermark(new Watermark(W0 + WINDOW - 1)))
+                .hasStackTraceContaining("incompatible restored state 'log-pattern-windows'");
+        assertThat(h.extractOutputValues()).isEmpty();
     }
 
     @Test
