@@ -46,7 +46,8 @@ public final class RedRowMapper implements PgRowMapper<RedRow> {
         List<Object> key = List.of(r.bucketStartMillis, tenantId, resourceId, r.operation, r.spanKind, r.status);
         b.add(RED, key, PgParams.ts(r.bucketStartMillis), tenantId, resourceId, r.operation, r.spanKind, r.status,
                 r.calls, r.errors, r.durationSumMs, r.p50Ms, r.p95Ms, r.p99Ms, r.distinctTraces, r.kll, r.hll, locator,
-                r.durationMinMs, r.durationMaxMs, r.durationIdx, r.durationCnt, HllRegisters.packed(r.traceRegisters));
+                r.durationMinMs, r.durationMaxMs, r.durationIdx == null ? new int[0] : r.durationIdx,
+                r.durationCnt == null ? new long[0] : r.durationCnt, HllRegisters.packed(r.traceRegisters));
     }
 
     @Override
