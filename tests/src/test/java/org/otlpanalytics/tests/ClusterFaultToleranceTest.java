@@ -312,7 +312,7 @@ class ClusterFaultToleranceTest {
         List<String> deadLetters = KafkaProgress.deadLetters(kafka.bootstrapServers(), DEAD_LETTERS);
         // at-least-once: a replay may repeat a dead letter, none may be missing
         assertThat(new TreeSet<>(deadLetters)).as("%s: dead letters", name).isEqualTo(new TreeSet<>(referenceDeadLetters));
-        log(name + ": every table equals the failure-free run's, row for row " + OutputTables.sizes(tables) + "; "
+        log(name + ": every table (dead_letter_1m left out, see README) equals the failure-free run's, row for row " + OutputTables.sizes(tables) + "; "
                 + deadLetters.size() + " dead letters (" + referenceDeadLetters.size() + " distinct, none missing)");
     }
 
