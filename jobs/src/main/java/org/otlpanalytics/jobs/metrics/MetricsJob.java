@@ -10,7 +10,7 @@ import org.otlpanalytics.jobs.config.ReplayRange;
 import org.otlpanalytics.jobs.ingest.DeadLetterStream;
 import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
 import org.otlpanalytics.operators.metrics.MetricBatch;
-import org.otlpanalytics.operators.metrics.MetricBatchTypeInfo;
+import org.otlpanalytics.operators.metrics.MetricBatchSerializer;
 import org.otlpanalytics.operators.metrics.MetricDeltaConverter;
 import org.otlpanalytics.operators.metrics.MetricLateDeadLetter;
 import org.otlpanalytics.operators.metrics.MetricMinuteAggregator;
@@ -59,13 +59,13 @@ public final class MetricsJob {
         // per-source-subtask batches per resource, chained to the source: gauges and deltas
         // pre-aggregated per series and minute, so the shuffle carries one record per resource and flush
         SingleOutputStreamOperator<MetricBatch> batches = points
-                .transform("metrics-preaggregate", MetricBatchTypeInfo.INSTANCE,
+                .transform("metrics-preaggregate", MetricBatchSerializer.TYPE,
                         new MetricPreAggregator(options, MetricPreAggregator.DEFAULT_MAX_ENTRIES))
                 .uid("metrics-preaggregate");
         // one key per tenant and resource; cumulative points become deltas in event-time order
         SingleOutputStreamOperator<MetricBatch> deltas = batches
                 .keyBy(MetricBatch::resourceKey)
-                .transform("metrics-cumulative-to-delta", MetricBatchTypeInfo.INSTANCE, new MetricDeltaConverter(options))
+                .transform("metrics-cumulative-to-delta", MetricBatchSerializer.TYPE, new MetricDeltaConverter(options))
                 .uid("metrics-delta-converter");
         // same key, same partitioning: the minute aggregator is chained without another shuffle
         SingleOutputStreamOperator<MetricRow> rows = DataStreamUtils

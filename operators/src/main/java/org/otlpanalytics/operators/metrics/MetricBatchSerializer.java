@@ -3,11 +3,13 @@ package org.otlpanalytics.operators.metrics;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.otlpanalytics.operators.common.CodecSerializer;
+import org.otlpanalytics.operators.common.SerializerTypeInfo;
 import org.otlpanalytics.schemas.metrics.MetricPoint;
 
 /**
@@ -19,6 +21,8 @@ import org.otlpanalytics.schemas.metrics.MetricPoint;
  */
 public final class MetricBatchSerializer extends CodecSerializer<MetricBatch> {
     private static final long serialVersionUID = 1L;
+    /** The type of batch streams (before and after the cumulative-to-delta conversion). */
+    public static final TypeInformation<MetricBatch> TYPE = new SerializerTypeInfo<>(MetricBatch.class, new MetricBatchSerializer());
     private static final int VERSION = 1;
     private static final int MAX_ELEMENTS = 1 << 24;
     private static final MetricAccumulatorSerializer ACCUMULATORS = new MetricAccumulatorSerializer();
