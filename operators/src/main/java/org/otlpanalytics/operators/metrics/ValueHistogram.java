@@ -16,7 +16,7 @@ import org.otlpanalytics.operators.sketch.LogHistogram;
  *       k ≥ -1381;
  *   <li>a positive value is stored at index k, a negative one at {@value #NEGATIVE_BASE} - k
  *       (≤ -1383), so that index order is value order; |v| ≤ 1e-6 counts in the zero bucket,
- *       {@link LogHistogram#ZERO_INDEX} (in value order between the two, at -1382);
+ *       {@link LogHistogram#ZERO_INDEX}, listed in value order between the two (its place -1382);
  *   <li>NaN and infinities are not counted.
  * </ul>
  * Merging rows = summing counts of equal indexes (V31's {@code loghist_merge}), so a range's
@@ -40,7 +40,9 @@ public final class ValueHistogram {
     private static final double GAMMA = (1 + LogHistogram.RELATIVE_ACCURACY) / (1 - LogHistogram.RELATIVE_ACCURACY);
     private static final double LOG_GAMMA = Math.log(GAMMA);
 
-    private final TreeMap<Integer, Long> counts = new TreeMap<>();
+    /** Counts by index, in value order (the zero bucket at {@link #ZERO_ORDER}, as V31's loghist_merge returns it). */
+    private final TreeMap<Integer, Long> counts = new TreeMap<>(
+            java.util.Comparator.comparingInt(i -> i == LogHistogram.ZERO_INDEX ? ZERO_ORDER : i));
 
     /** Counts {@code n} values {@code v}; NaN and infinities are ignored. */
     public void add(double v, long n) {
@@ -139,7 +141,10 @@ public final class ValueHistogram {
         return n;
     }
 
-    /** The indexes of the non-empty buckets in increasing order ({@link LogHistogram#ZERO_INDEX} first). */
+    /**
+     * The indexes of the non-empty buckets in value order: negative buckets, {@link LogHistogram#ZERO_INDEX},
+     * positive buckets (the order V31's {@code loghist_merge} gives merged arrays).
+     */
     public int[] sparseIndexes() {
         return counts.keySet().stream().mapToInt(Integer::intValue).toArray();
     }
@@ -160,10 +165,8 @@ public final class ValueHistogram {
             return Double.NaN;
         }
         long rank = Math.max(1, (long) Math.ceil(q * n));
-        Map<Integer, Long> ordered = new TreeMap<>();
-        counts.forEach((i, c) -> ordered.put(i == LogHistogram.ZERO_INDEX ? ZERO_ORDER : i, c));
         long cum = 0;
-        for (Map.Entry<Integer, Long> e : ordered.entrySet()) {
+        for (Map.Entry<Integer, Long> e : counts.entrySet()) {
             cum += e.getValue();
             if (cum >= rank) {
                 return clamp(representative(e.getKey()), lo, hi);

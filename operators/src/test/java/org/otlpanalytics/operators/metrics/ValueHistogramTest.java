@@ -69,15 +69,23 @@ class ValueHistogramTest {
             all.add(v[i], 1);
             (i % 2 == 0 ? a : b).add(v[i], 1);
         }
-        java.util.TreeMap<Integer, Long> summed = new java.util.TreeMap<>();
+        java.util.Map<Integer, Long> summed = new java.util.HashMap<>();
         for (ValueHistogram h : new ValueHistogram[] {b, a}) {
             for (int i = 0; i < h.sparseIndexes().length; i++) {
                 summed.merge(h.sparseIndexes()[i], h.sparseCounts()[i], Long::sum);
             }
         }
-        assertThat(summed.keySet().stream().mapToInt(Integer::intValue).toArray()).containsExactly(all.sparseIndexes());
-        assertThat(summed.values().stream().mapToLong(Long::longValue).toArray()).containsExactly(all.sparseCounts());
-        assertThat(all.sparseIndexes()[0]).isEqualTo(LogHistogram.ZERO_INDEX);
+        java.util.Map<Integer, Long> whole = new java.util.HashMap<>();
+        for (int i = 0; i < all.sparseIndexes().length; i++) {
+            whole.put(all.sparseIndexes()[i], all.sparseCounts()[i]);
+        }
+        assertThat(summed).isEqualTo(whole);
+        // listed in value order, the zero bucket between the negative and the positive ones
+        int[] idx = all.sparseIndexes();
+        for (int i = 1; i < idx.length; i++) {
+            assertThat(ValueHistogram.representative(idx[i])).isGreaterThan(ValueHistogram.representative(idx[i - 1]));
+        }
+        assertThat(idx).contains(LogHistogram.ZERO_INDEX);
     }
 
     @Test
@@ -123,10 +131,10 @@ class ValueHistogramTest {
         double p10 = Math.pow(base, 11); // bucket 10 = (base^10, base^11]
         double p12 = Math.pow(base, 13);
         double n5 = -Math.pow(base, 6);
-        // the zero bucket first (the sparse form's convention), then value order
-        assertThat(h.sparseIndexes()).containsExactly(LogHistogram.ZERO_INDEX, ValueHistogram.index(n5 * 2 / (base + 1)),
+        // value order: the zero bucket between the negative and the positive ones
+        assertThat(h.sparseIndexes()).containsExactly(ValueHistogram.index(n5 * 2 / (base + 1)), LogHistogram.ZERO_INDEX,
                 ValueHistogram.index(p10 * 2 / (base + 1)), ValueHistogram.index(p12 * 2 / (base + 1)));
-        assertThat(h.sparseCounts()).containsExactly(2, 3, 1, 4);
+        assertThat(h.sparseCounts()).containsExactly(3, 2, 1, 4);
         assertThat(h.quantile(0.2, Double.NaN, Double.NaN)).isCloseTo(n5 * 2 / (base + 1), within(-n5 * REL));
         assertThat(h.quantile(0.4, Double.NaN, Double.NaN)).isZero();
         double bound = (base - 1) / (base + 1) + REL;
