@@ -84,9 +84,17 @@ $$;
 DO $do$
 DECLARE
     w TEXT;
+    cagg BOOLEAN;
 BEGIN
     FOREACH w IN ARRAY ARRAY['1 day:1d', '1 hour:1h'] LOOP
-        IF EXISTS (SELECT 1 FROM pg_views WHERE viewname = 'metric_' || split_part(w, ':', 2) AND schemaname = current_schema()) THEN
+        -- a continuous aggregate (also listed in pg_views) stays: timescaledb.sql replaces it
+        cagg := false;
+        IF to_regclass('timescaledb_information.continuous_aggregates') IS NOT NULL THEN
+            EXECUTE 'SELECT EXISTS (SELECT 1 FROM timescaledb_information.continuous_aggregates WHERE view_name = $1)'
+                INTO cagg USING 'metric_' || split_part(w, ':', 2);
+        END IF;
+        IF NOT cagg AND EXISTS (SELECT 1 FROM pg_views WHERE viewname = 'metric_' || split_part(w, ':', 2)
+                                AND schemaname = current_schema()) THEN
             EXECUTE format('DROP VIEW %I', 'metric_' || split_part(w, ':', 2));
         END IF;
     END LOOP;
