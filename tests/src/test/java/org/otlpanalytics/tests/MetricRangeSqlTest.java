@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.otlpanalytics.jobs.embedded.ClickHouseServer;
+import org.otlpanalytics.jobs.embedded.PostgresServer;
 import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseHttp;
 import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseSchema;
 import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseSink;
@@ -34,6 +35,7 @@ import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseSqlFiles;
 import org.otlpanalytics.jobs.sink.postgres.MetricRowMapper;
 import org.otlpanalytics.jobs.sink.postgres.PostgresSinkConfig;
 import org.otlpanalytics.jobs.sink.postgres.PostgresUpsertSink;
+import org.otlpanalytics.jobs.sink.postgres.RekeyDimensionsMigration;
 import org.otlpanalytics.jobs.sink.postgres.SchemaMigrator;
 import org.otlpanalytics.jobs.sink.postgres.TimescaleSetup;
 import org.otlpanalytics.jobs.sink.rejected.RejectedRowTarget;
@@ -217,6 +219,53 @@ class MetricRangeSqlTest {
             }
         }
         assertThat(compared).isEqualTo(9);
+    }
+
+    /**
+     * A TimescaleDB database of the release before V32 has metric_1h/metric_1d as continuous aggregates
+     * without the value histogram: the job's migration at start (V32, then timescaledb.sql) replaces them
+     * with ones that carry it. Skipped, with the reason, without TimescaleDB.
+     */
+    @Test
+    void continuousAggregatesOfTheReleaseBeforeAreReplacedAtStart() throws Exception {
+        String why;
+        try (Connection c = SERVICES.postgres().connect()) {
+            why = TimescaleSetup.unavailableReason(c);
+        }
+        Assumptions.assumeTrue(why == null, "SKIPPED: TimescaleDB is not installable here (" + why + ")");
+        try (PostgresServer fresh = PostgresServer.start()) {
+            org.flywaydb.core.Flyway.configure().dataSource(fresh.jdbcUrl(), null, null).locations("classpath:db/migration")
+                    .javaMigrations(new RekeyDimensionsMigration()).target("31").load().migrate();
+            try (Connection c = fresh.connect(); java.sql.Statement st = c.createStatement()) {
+                st.execute("CREATE EXTENSION IF NOT EXISTS timescaledb");
+                st.execute("SELECT create_hypertable('metric_1m', by_range('bucket', INTERVAL '1 day'), migrate_data => TRUE)");
+                st.execute("DROP VIEW metric_1d");
+                st.execute("DROP VIEW metric_1h");
+                // the aggregates as the release before defined them (sql/postgres/timescaledb.sql before V32)
+                st.execute("CREATE MATERIALIZED VIEW metric_1h WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS "
+                        + "SELECT time_bucket(INTERVAL '1 hour', bucket) AS bucket, tenant_id, resource_id, metric, labels_hash, "
+                        + "sum(points)::bigint AS points, sum(avg * points) / nullif(sum(points), 0) AS avg, min(min) AS min, "
+                        + "max(max) AS max, sum(total) AS total, sum(count)::bigint AS count, sum(sum) AS sum "
+                        + "FROM metric_1m GROUP BY 1, 2, 3, 4, 5 WITH NO DATA");
+                st.execute("CREATE MATERIALIZED VIEW metric_1d WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS "
+                        + "SELECT time_bucket(INTERVAL '1 day', bucket) AS bucket, tenant_id, resource_id, metric, labels_hash, "
+                        + "sum(points)::bigint AS points, sum(avg * points) / nullif(sum(points), 0) AS avg, min(min) AS min, "
+                        + "max(max) AS max, sum(total) AS total, sum(count)::bigint AS count, sum(sum) AS sum "
+                        + "FROM metric_1h GROUP BY 1, 2, 3, 4, 5 WITH NO DATA");
+            }
+            SchemaMigrator.Result r = SchemaMigrator.migrate(PostgresSinkConfig.builder().jdbcUrl(fresh.jdbcUrl()).build());
+            assertThat(r.migrationsApplied).isEqualTo(1);
+            try (Connection c = fresh.connect(); java.sql.Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT table_name, count(*) FROM information_schema.columns "
+                            + "WHERE table_name IN ('metric_1h', 'metric_1d') AND column_name IN ('value_idx', 'value_cnt', 'p95') "
+                            + "GROUP BY 1 ORDER BY 1")) {
+                List<String> found = new ArrayList<>();
+                while (rs.next()) {
+                    found.add(rs.getString(1) + "=" + rs.getLong(2));
+                }
+                assertThat(found).containsExactly("metric_1d=3", "metric_1h=3");
+            }
+        }
     }
 
     @Test
