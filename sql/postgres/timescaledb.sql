@@ -67,6 +67,11 @@ BEGIN
             EXECUTE format('DROP MATERIALIZED VIEW %I CASCADE', v);
         END IF;
     END LOOP;
+    -- metric roll-ups of earlier releases, without the value histogram (V32)
+    IF EXISTS (SELECT 1 FROM timescaledb_information.continuous_aggregates WHERE view_name = 'metric_1h')
+       AND NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'metric_1h' AND column_name = 'value_idx') THEN
+        DROP MATERIALIZED VIEW metric_1h CASCADE;
+    END IF;
     -- the refresh policies of earlier releases (3 hours back) give way to the ones below
     FOREACH v IN ARRAY ARRAY['red_1h', 'service_call_1h', 'metric_1h', 'log_pattern_1h'] LOOP
         IF EXISTS (SELECT 1 FROM timescaledb_information.jobs WHERE proc_name = 'policy_refresh_continuous_aggregate'
@@ -129,12 +134,29 @@ SELECT add_continuous_aggregate_policy('log_pattern_1d', start_offset => INTERVA
 CREATE MATERIALIZED VIEW IF NOT EXISTS metric_1h WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS
 SELECT time_bucket(INTERVAL '1 hour', bucket) AS bucket, tenant_id, resource_id, metric, labels_hash,
        sum(points)::bigint AS points, sum(avg * points) / nullif(sum(points), 0) AS avg, min(min) AS min, max(max) AS max,
-       sum(total) AS total, sum(count)::bigint AS count, sum(sum) AS sum
+       sum(total) AS total, sum(count)::bigint AS count, sum(sum) AS sum,
+       loghist_merge_idx(value_idx, value_cnt) AS value_idx, loghist_merge_cnt(value_idx, value_cnt) AS value_cnt,
+       CASE WHEN count(min) = count(*) THEN min(min) END AS value_min, CASE WHEN count(max) = count(*) THEN max(max) END AS value_max,
+       metric_loghist_quantile(loghist_merge_idx(value_idx, value_cnt), loghist_merge_cnt(value_idx, value_cnt), 0.50,
+           CASE WHEN count(min) = count(*) THEN min(min) END, CASE WHEN count(max) = count(*) THEN max(max) END) AS p50,
+       metric_loghist_quantile(loghist_merge_idx(value_idx, value_cnt), loghist_merge_cnt(value_idx, value_cnt), 0.95,
+           CASE WHEN count(min) = count(*) THEN min(min) END, CASE WHEN count(max) = count(*) THEN max(max) END) AS p95,
+       metric_loghist_quantile(loghist_merge_idx(value_idx, value_cnt), loghist_merge_cnt(value_idx, value_cnt), 0.99,
+           CASE WHEN count(min) = count(*) THEN min(min) END, CASE WHEN count(max) = count(*) THEN max(max) END) AS p99
 FROM metric_1m GROUP BY 1, 2, 3, 4, 5 WITH NO DATA;
 SELECT add_continuous_aggregate_policy('metric_1h', start_offset => INTERVAL '7 days', end_offset => INTERVAL '1 hour', schedule_interval => INTERVAL '30 minutes', if_not_exists => TRUE);
 CREATE MATERIALIZED VIEW IF NOT EXISTS metric_1d WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS
 SELECT time_bucket(INTERVAL '1 day', bucket) AS bucket, tenant_id, resource_id, metric, labels_hash,
        sum(points)::bigint AS points, sum(avg * points) / nullif(sum(points), 0) AS avg, min(min) AS min, max(max) AS max,
-       sum(total) AS total, sum(count)::bigint AS count, sum(sum) AS sum
+       sum(total) AS total, sum(count)::bigint AS count, sum(sum) AS sum,
+       loghist_merge_idx(value_idx, value_cnt) AS value_idx, loghist_merge_cnt(value_idx, value_cnt) AS value_cnt,
+       CASE WHEN count(value_min) = count(*) THEN min(value_min) END AS value_min,
+       CASE WHEN count(value_max) = count(*) THEN max(value_max) END AS value_max,
+       metric_loghist_quantile(loghist_merge_idx(value_idx, value_cnt), loghist_merge_cnt(value_idx, value_cnt), 0.50,
+           CASE WHEN count(value_min) = count(*) THEN min(value_min) END, CASE WHEN count(value_max) = count(*) THEN max(value_max) END) AS p50,
+       metric_loghist_quantile(loghist_merge_idx(value_idx, value_cnt), loghist_merge_cnt(value_idx, value_cnt), 0.95,
+           CASE WHEN count(value_min) = count(*) THEN min(value_min) END, CASE WHEN count(value_max) = count(*) THEN max(value_max) END) AS p95,
+       metric_loghist_quantile(loghist_merge_idx(value_idx, value_cnt), loghist_merge_cnt(value_idx, value_cnt), 0.99,
+           CASE WHEN count(value_min) = count(*) THEN min(value_min) END, CASE WHEN count(value_max) = count(*) THEN max(value_max) END) AS p99
 FROM metric_1h GROUP BY 1, 2, 3, 4, 5 WITH NO DATA;
 SELECT add_continuous_aggregate_policy('metric_1d', start_offset => INTERVAL '35 days', end_offset => INTERVAL '1 day', schedule_interval => INTERVAL '6 hours', if_not_exists => TRUE);

@@ -22,7 +22,7 @@ import org.otlpanalytics.jobs.sink.postgres.SchemaMigrator;
 import org.otlpanalytics.tests.support.Services;
 
 /**
- * The sketch migration (V31) applies in order on a database the release before it migrated
+ * The sketch migrations (V31, and V32 for metric_1m) apply in order on a database the release before migrated
  * (V1..V6 and V30, incidents): Flyway refuses a pending version below the highest applied one, so
  * the sketch columns must come after V30. Rows written before V31 keep their counts in the range
  * SQL; their histograms and registers are empty, so they give no quantile (NULL) and add no
@@ -51,13 +51,16 @@ class SketchMigrationOrderTest {
             exec(c, "INSERT INTO red_1m (bucket, tenant_id, resource_id, operation, span_kind, status, calls, errors, "
                     + "duration_sum_ms, p50_ms, p95_ms, p99_ms, distinct_traces, duration_kll, trace_hll) VALUES "
                     + "(?, ?, ?, 'GET /cart', 'SERVER', 'UNSET', 40, 3, 400, 9, 19, 29, 35, '\\x00', '\\x00')", MINUTE, tenant, cart);
+            exec(c, "INSERT INTO metric_1m (bucket, tenant_id, resource_id, metric, labels_hash, labels, unit, metric_type, kind, "
+                    + "points, avg, min, max, p95) VALUES (?, ?, ?, 'queue.depth', 7, '{}', '1', 'gauge', 'level', 6, 2, 1, 4, 4)",
+                    MINUTE, tenant, cart);
         }
 
         SchemaMigrator.Result r = SchemaMigrator.migrate(PostgresSinkConfig.builder().jdbcUrl(url).build());
-        assertThat(r.migrationsApplied).as("only the sketch migration is new").isEqualTo(1);
+        assertThat(r.migrationsApplied).as("only the sketch migrations (V31, V32) are new").isEqualTo(2);
         Flyway after = Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration")
                 .javaMigrations(new RekeyDimensionsMigration()).load();
-        assertThat(versions(after)).containsExactly("1", "2", "3", "4", "5", "6", "30", "31");
+        assertThat(versions(after)).containsExactly("1", "2", "3", "4", "5", "6", "30", "31", "32");
         assertThat(after.info().pending()).isEmpty();
         for (MigrationInfo i : after.info().applied()) {
             assertThat(i.getState().isFailed()).as("V%s", i.getVersion()).isFalse();
@@ -77,6 +80,19 @@ class SketchMigrationOrderTest {
             assertThat(rs.wasNull()).as("no quantile from an empty histogram").isTrue();
             // empty registers estimate 0 distinct traces (README: a range mixing old and new rows undercounts them)
             assertThat(rs.getDouble("distinct_traces")).isZero();
+            assertThat(rs.next()).isFalse();
+        }
+        // a metric_1m row of the release before: counted in metric_range, without a quantile (V32)
+        try (Connection c = SERVICES.postgres().connect(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT metric, points, observations, p95, max "
+                        + "FROM metric_range('2026-03-01T10:00:00Z', '2026-03-01T11:00:00Z')")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString("metric")).isEqualTo("queue.depth");
+            assertThat(rs.getLong("points")).isEqualTo(6);
+            assertThat(rs.getLong("observations")).isZero();
+            rs.getDouble("p95");
+            assertThat(rs.wasNull()).as("no quantile from empty value arrays").isTrue();
+            assertThat(rs.getDouble("max")).isEqualTo(4.0);
             assertThat(rs.next()).isFalse();
         }
     }

@@ -51,6 +51,14 @@ public class MetricRow {
     /** LEVEL, RATE: KLL doubles sketch of the samples, standard DataSketches bytes; else null. */
     public byte[] kll;
 
+    /**
+     * LEVEL, RATE, HISTOGRAM, EXPONENTIAL_HISTOGRAM: the values as a signed log histogram that plain
+     * SQL merges ({@code value_idx}/{@code value_cnt}; the mapping is {@link ValueHistogram}'s);
+     * empty for summaries.
+     */
+    public int[] valueIdx;
+    public long[] valueCnt;
+
     /** HISTOGRAM: merged buckets (mergeable into hourly/daily rows); else empty. */
     public double[] bucketBounds;
     public long[] bucketCounts;

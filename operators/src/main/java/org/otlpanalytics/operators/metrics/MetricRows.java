@@ -4,6 +4,7 @@ package org.otlpanalytics.operators.metrics;
 final class MetricRows {
     private static final double[] NO_DOUBLES = new double[0];
     private static final long[] NO_LONGS = new long[0];
+    private static final int[] NO_INTS = new int[0];
 
     private MetricRows() {}
 
@@ -24,6 +25,8 @@ final class MetricRows {
         r.bucketCounts = NO_LONGS;
         r.expPositiveCounts = NO_LONGS;
         r.expNegativeCounts = NO_LONGS;
+        r.valueIdx = NO_INTS;
+        r.valueCnt = NO_LONGS;
         r.kafkaRange = a.range.copy();
         if (a.kind == null) {
             return r;
@@ -76,7 +79,33 @@ final class MetricRows {
             default:
                 break;
         }
+        values(a, r);
         return r;
+    }
+
+    /** The row's value histogram, derived from the accumulator's samples or buckets (no state of its own). */
+    private static void values(MetricAccumulator a, MetricRow r) {
+        ValueHistogram h = new ValueHistogram();
+        switch (a.kind) {
+            case LEVEL:
+            case RATE:
+                h.addSamples(a.samples.sorted());
+                break;
+            case HISTOGRAM:
+                if (r.bucketCounts.length > 0) {
+                    h.addExplicit(r.bucketBounds, r.bucketCounts, a.min, a.max);
+                }
+                break;
+            case EXPONENTIAL_HISTOGRAM:
+                if (a.exp != null) {
+                    h.addExponential(a.exp, a.min, a.max);
+                }
+                break;
+            default:
+                return;
+        }
+        r.valueIdx = h.sparseIndexes();
+        r.valueCnt = h.sparseCounts();
     }
 
     private static Double finite(double d) {

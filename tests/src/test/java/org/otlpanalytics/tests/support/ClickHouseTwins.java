@@ -81,7 +81,8 @@ public final class ClickHouseTwins {
                     "SELECT extract(epoch from m.bucket)::bigint, t.code, d.urn, coalesce(s.name, ''), coalesce(s.urn, ''), "
                             + "m.metric, m.labels_hash, m.labels::text, m.unit, m.metric_type, m.kind, m.points, m.avg, m.min, m.max, "
                             + "m.p95, m.last, m.total, m.rate, m.count, m.sum, encode(m.value_kll, 'hex'), m.buckets::text, "
-                            + OFFSETS + " FROM metric_1m m JOIN dim_tenant t USING (tenant_id) JOIN dim_resource d USING (resource_id) "
+                            + OFFSETS + ", array_to_string(m.value_idx, ',') || '/' || array_to_string(m.value_cnt, ',') "
+                            + "FROM metric_1m m JOIN dim_tenant t USING (tenant_id) JOIN dim_resource d USING (resource_id) "
                             + "LEFT JOIN dim_resource s ON s.resource_id = m.service_resource_id "
                             + "LEFT JOIN kafka_locator k ON k.id = m.sample_ref",
                     // labels and buckets are turned into PostgreSQL's JSON by metricRow below
@@ -89,8 +90,9 @@ public final class ClickHouseTwins {
                             + "labels.keys AS lk, labels.values AS lv, unit, metric_type, kind, points, avg, min, max, p95, last, "
                             + "total, rate, count, sum, lower(hex(value_kll)), bucket_bounds, bucket_counts, exp_scale, "
                             + "exp_zero_count, exp_positive_offset, exp_positive_counts, exp_negative_offset, exp_negative_counts, "
-                            + "kafka_offsets FROM metric_1m FINAL",
-                    "isssssijsssifffffffifsjs"),
+                            + "kafka_offsets, concat(arrayStringConcat(arrayMap(x -> toString(x), value_idx), ','), '/', "
+                            + "arrayStringConcat(arrayMap(x -> toString(x), value_cnt), ',')) AS value_hist FROM metric_1m FINAL",
+                    "isssssijsssifffffffifsjss"),
             new Twin("use_1m",
                     "SELECT extract(epoch from u.bucket)::bigint, t.code, d.urn, d.kind, u.utilization, u.utilization_component, "
                             + "u.saturation, u.saturation_component, u.errors_per_s, u.contributors::text FROM use_1m u "
@@ -192,6 +194,7 @@ public final class ClickHouseTwins {
             v.add(JsonNull.INSTANCE);
         }
         v.add(r.get("kafka_offsets"));
+        v.add(r.get("value_hist"));
         return v;
     }
 

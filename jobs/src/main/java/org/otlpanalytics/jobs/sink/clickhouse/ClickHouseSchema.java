@@ -48,10 +48,18 @@ public final class ClickHouseSchema {
         ClickHouseVersion v = http.version();
         http.queryWithoutDatabase("CREATE DATABASE IF NOT EXISTS " + TableLayout.quote(config.database()));
         List<String> applied = statements(v, config.retention());
+        List<String> sent = new ArrayList<>();
         for (String s : applied) {
+            String[] added = ClickHouseDdl.addedColumn(s);
+            // identifiers of our DDL files only (the pattern admits nothing else), no user text
+            if (added != null && !http.query("SELECT count() FROM system.columns WHERE database = currentDatabase() AND table = '"
+                    + added[0] + "' AND name = '" + added[1] + "'").trim().equals("0")) {
+                continue;
+            }
             http.query(s);
+            sent.add(s);
         }
-        LOG.info("ClickHouse {} at {}: {} statements applied in database {}", v, config.url(), applied.size(), config.database());
-        return new Result(v, applied);
+        LOG.info("ClickHouse {} at {}: {} statements applied in database {}", v, config.url(), sent.size(), config.database());
+        return new Result(v, sent);
     }
 }

@@ -1,6 +1,7 @@
 package org.otlpanalytics.jobs.sink.clickhouse;
 
 import static org.otlpanalytics.jobs.sink.clickhouse.ChColumn.Kind.ARRAY_FLOAT64;
+import static org.otlpanalytics.jobs.sink.clickhouse.ChColumn.Kind.ARRAY_INT32;
 import static org.otlpanalytics.jobs.sink.clickhouse.ChColumn.Kind.ARRAY_UINT64;
 import static org.otlpanalytics.jobs.sink.clickhouse.ChColumn.Kind.DATETIME;
 import static org.otlpanalytics.jobs.sink.clickhouse.ChColumn.Kind.INT32;
@@ -32,8 +33,12 @@ public final class MetricRowMapper implements ClickHouseRowMapper<MetricRow> {
             ChColumn.of("bucket_bounds", ARRAY_FLOAT64), ChColumn.of("bucket_counts", ARRAY_UINT64),
             ChColumn.of("exp_scale", INT32), ChColumn.of("exp_zero_count", UINT64), ChColumn.of("exp_positive_offset", INT32),
             ChColumn.of("exp_positive_counts", ARRAY_UINT64), ChColumn.of("exp_negative_offset", INT32),
-            ChColumn.of("exp_negative_counts", ARRAY_UINT64), ChColumn.of("kafka_offsets", STRING),
+            ChColumn.of("exp_negative_counts", ARRAY_UINT64), ChColumn.of("value_idx", ARRAY_INT32),
+            ChColumn.of("value_cnt", ARRAY_UINT64), ChColumn.of("kafka_offsets", STRING),
             ChColumn.of("version", VERSION));
+
+    private static final int[] NO_INTS = new int[0];
+    private static final long[] NO_LONGS = new long[0];
 
     private final String topic;
 
@@ -61,7 +66,8 @@ public final class MetricRowMapper implements ClickHouseRowMapper<MetricRow> {
                 .nullableFloat64(r.rate).uint64(r.count).nullableFloat64(r.sum).nullableBytes(r.kll)
                 .float64Array(r.bucketBounds).uint64Array(r.bucketCounts).int32(r.expScale).uint64(r.expZeroCount)
                 .int32(r.expPositiveOffset).uint64Array(r.expPositiveCounts).int32(r.expNegativeOffset)
-                .uint64Array(r.expNegativeCounts).string(ClickHouseRowMapper.offsets(topic, r.kafkaRange)).version();
+                .uint64Array(r.expNegativeCounts).int32Array(r.valueIdx == null ? NO_INTS : r.valueIdx)
+                .uint64Array(r.valueCnt == null ? NO_LONGS : r.valueCnt).string(ClickHouseRowMapper.offsets(topic, r.kafkaRange)).version();
     }
 
     private static String lower(Enum<?> e) {

@@ -79,6 +79,14 @@ final class RowBinaryReader {
                 }
                 return l;
             }
+            case ARRAY_INT32: {
+                int n = (int) varint();
+                List<Integer> l = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    l.add(i32());
+                }
+                return l;
+            }
             case ARRAY_INT64:
             case ARRAY_UINT64: {
                 int n = (int) varint();

@@ -234,6 +234,16 @@ public final class RowBinaryRow {
         return this;
     }
 
+    public RowBinaryRow int32Array(int[] a) {
+        expect(ChColumn.Kind.ARRAY_INT32);
+        int n = a == null ? 0 : a.length;
+        buf.varint(n);
+        for (int i = 0; i < n; i++) {
+            buf.i32(a[i]);
+        }
+        return this;
+    }
+
     public RowBinaryRow int64Array(long[] a) {
         expect(ChColumn.Kind.ARRAY_INT64);
         longs(a);

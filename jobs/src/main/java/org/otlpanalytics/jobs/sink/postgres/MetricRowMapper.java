@@ -14,14 +14,18 @@ public final class MetricRowMapper implements PgRowMapper<MetricRow> {
 
     static final String UPSERT_METRIC = "INSERT INTO metric_1m (bucket, tenant_id, resource_id, metric, labels_hash, "
             + "labels, service_resource_id, unit, metric_type, kind, points, avg, min, max, p95, last, total, rate, "
-            + "count, sum, value_kll, buckets, sample_ref) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            + "count, sum, value_kll, buckets, sample_ref, value_idx, value_cnt) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             + "ON CONFLICT (bucket, tenant_id, resource_id, metric, labels_hash) DO UPDATE SET "
             + "labels = EXCLUDED.labels, service_resource_id = EXCLUDED.service_resource_id, unit = EXCLUDED.unit, "
             + "metric_type = EXCLUDED.metric_type, kind = EXCLUDED.kind, points = EXCLUDED.points, avg = EXCLUDED.avg, "
             + "min = EXCLUDED.min, max = EXCLUDED.max, p95 = EXCLUDED.p95, last = EXCLUDED.last, "
             + "total = EXCLUDED.total, rate = EXCLUDED.rate, count = EXCLUDED.count, sum = EXCLUDED.sum, "
-            + "value_kll = EXCLUDED.value_kll, buckets = EXCLUDED.buckets, sample_ref = EXCLUDED.sample_ref";
+            + "value_kll = EXCLUDED.value_kll, buckets = EXCLUDED.buckets, sample_ref = EXCLUDED.sample_ref, "
+            + "value_idx = EXCLUDED.value_idx, value_cnt = EXCLUDED.value_cnt";
+
+    private static final int[] NO_INTS = new int[0];
+    private static final long[] NO_LONGS = new long[0];
 
     private final String topic;
 
@@ -48,7 +52,7 @@ public final class MetricRowMapper implements PgRowMapper<MetricRow> {
         b.add(METRIC, key, PgParams.ts(r.bucketStartMillis), tenantId, resourceId, r.metric, r.labelsHash,
                 new PgParams.Json(r.labelsJson()), serviceId, r.unit == null ? "" : r.unit, lower(r.type),
                 lower(r.kind), r.points, r.avg, r.min, r.max, r.p95, r.last, r.total, r.rate, r.count, r.sum, r.kll,
-                bucketsJson(r), locator);
+                bucketsJson(r), locator, r.valueIdx == null ? NO_INTS : r.valueIdx, r.valueCnt == null ? NO_LONGS : r.valueCnt);
     }
 
     /**

@@ -72,6 +72,20 @@ class RowBinaryRowTest {
     }
 
     @Test
+    void int32ArraysAreLittleEndianAndReadBack() {
+        List<ChColumn> cols = List.of(ChColumn.of("idx", ChColumn.Kind.ARRAY_INT32));
+        TableLayout l = TableLayout.resolve("t", cols, "idx\tArray(Int32)\n");
+        RowBinaryBuffer buf = new RowBinaryBuffer(8);
+        RowBinaryRow row = new RowBinaryRow(buf, l).start(0);
+        row.int32Array(new int[] {Integer.MIN_VALUE, -1383, 7});
+        row.finish();
+        byte[] b = Arrays.copyOf(buf.array(), buf.length());
+        assertThat(HexFormat.of().formatHex(b)).isEqualTo("03" + "00000080" + "99faffff" + "07000000");
+        assertThat(new RowBinaryReader(b, 0).row(l.columns)[0]).isEqualTo(List.of(Integer.MIN_VALUE, -1383, 7));
+        assertThatThrownBy(() -> TableLayout.resolve("t", cols, "idx\tArray(Int64)\n")).hasMessageContaining("t.idx has type");
+    }
+
+    @Test
     void unpairedSurrogatesBecomeReplacementCharacters() {
         RowBinaryBuffer buf = new RowBinaryBuffer(8);
         buf.string("a\uD800b");
