@@ -100,6 +100,7 @@ final class LogStateCost {
         bufferedRecords(s, f);
         if (s.rocksdb() && largest != null) {
             RocksDbUpdateCost.Cost c = RocksDbUpdateCost.readModifyWrite(miners, largest, 40);
+            f.put("rocksdb_logs_miner_state_update_bytes_read", c.bytesRead());
             f.put("rocksdb_logs_miner_state_update_bytes_written", c.bytesWritten());
             f.put("rocksdb_logs_miner_state_update_us", c.micros());
             // at a checkpoint every stream changed since the last one is written back whole (a put, no read)
@@ -108,6 +109,7 @@ final class LogStateCost {
             f.put("logs_miner_state_checkpoint_bytes_all_streams", minerBytes);
             f.put("logs_miner_state_checkpoint_ms_all_streams", w.micros() * minerBytes / (double) largestBytes / 1000);
             RocksDbUpdateCost.Cost pw = RocksDbUpdateCost.readModifyWrite(windows, window, 70);
+            f.put("rocksdb_logs_pattern_window_update_bytes_read", pw.bytesRead());
             f.put("rocksdb_logs_pattern_window_update_bytes_written", pw.bytesWritten());
             f.put("rocksdb_logs_pattern_window_update_us", pw.micros());
         }

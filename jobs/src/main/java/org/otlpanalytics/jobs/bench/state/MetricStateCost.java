@@ -100,9 +100,11 @@ final class MetricStateCost {
         f.put("metric_minute_series_serialized_bytes_max", largestBytes);
         if (s.rocksdb() && largest != null && typicalState != null) {
             RocksDbUpdateCost.Cost c = RocksDbUpdateCost.readModifyWrite(states, typicalState, 60);
+            f.put("rocksdb_metrics_converter_series_update_bytes_read", c.bytesRead());
             f.put("rocksdb_metrics_converter_series_update_bytes_written", c.bytesWritten());
             f.put("rocksdb_metrics_converter_series_update_us", c.micros());
             RocksDbUpdateCost.Cost a = RocksDbUpdateCost.readModifyWrite(accumulators, largest, 50);
+            f.put("rocksdb_metrics_minute_series_update_bytes_read", a.bytesRead());
             f.put("rocksdb_metrics_minute_series_update_bytes_written", a.bytesWritten());
             f.put("rocksdb_metrics_minute_series_update_us", a.micros());
         }

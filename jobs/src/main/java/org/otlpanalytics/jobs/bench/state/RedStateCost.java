@@ -77,6 +77,7 @@ final class RedStateCost {
             f.put("rocksdb_red_series_update_bytes_written", c.bytesWritten());
             f.put("rocksdb_red_series_update_us", c.micros());
             RocksDbUpdateCost.Cost w = RocksDbUpdateCost.readModifyWrite(windows, window, 30);
+            f.put("rocksdb_red_window_update_bytes_read", w.bytesRead());
             f.put("rocksdb_red_window_update_bytes_written", w.bytesWritten());
             f.put("rocksdb_red_window_update_us", w.micros());
         }

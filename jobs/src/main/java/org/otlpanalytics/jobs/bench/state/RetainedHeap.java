@@ -34,11 +34,11 @@ public final class RetainedHeap {
         return deltas[repetitions / 2];
     }
 
-    /** Used heap after full collections (repeated until it stops falling, at most five). */
+    /** Used heap after full collections (repeated until it stops falling, at most three). */
     static long usedAfterGc() {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         long used = Long.MAX_VALUE;
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < 3; i++) {
             System.gc();
             long now = memory.getHeapMemoryUsage().getUsed();
             if (now >= used) {

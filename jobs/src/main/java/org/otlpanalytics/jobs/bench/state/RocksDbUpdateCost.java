@@ -34,7 +34,7 @@ public final class RocksDbUpdateCost {
 
     /**
      * Updates {@code value} under a set of distinct keys of {@code keyBytes} bytes (as many as fit in
-     * 16 MB, at most 1,000), read-modify-write, as often as moves about 64 MB (at least 200 times).
+     * 16 MB, at most 1,000), read-modify-write, as often as moves about 64 MB (200 to 5,000 times).
      */
     public static <T> Cost readModifyWrite(TypeSerializer<T> serializer, T value, int keyBytes) {
         return measure(serializer, value, keyBytes, true);
@@ -49,7 +49,7 @@ public final class RocksDbUpdateCost {
         RocksDB.loadLibrary();
         byte[] bytes = serialize(serializer, value);
         int keys = (int) Math.max(1, Math.min(1_000, MAX_RESIDENT_BYTES / Math.max(1, bytes.length)));
-        int updates = (int) Math.max(200, Math.min(20_000, TARGET_BYTES / Math.max(1, bytes.length)));
+        int updates = (int) Math.max(200, Math.min(5_000, TARGET_BYTES / Math.max(1, bytes.length)));
         Path dir = null;
         try (Statistics stats = new Statistics();
                 Options options = new Options().setCreateIfMissing(true).setStatistics(stats);

@@ -26,7 +26,7 @@ class StateCostBenchSmokeTest {
             "heap_100k_patterns_20k_spans_mb", "heap_100k_patterns_20k_spans_rocksdb_mb",
             "heap_100k_patterns_20k_spans_hashmap_mb", "heap_100k_patterns_20k_spans_mxbean_mb",
             "rocksdb_red_series_update_bytes_read", "rocksdb_red_series_update_bytes_written", "rocksdb_red_series_update_us",
-            "rocksdb_edges_pending_half_update_bytes_written", "rocksdb_logs_miner_state_update_bytes_written",
+            "rocksdb_edges_pending_half_write_bytes_written", "rocksdb_logs_miner_state_update_bytes_written",
             "rocksdb_logs_pattern_window_update_bytes_written",
             "rocksdb_logs_miner_state_write_us", "logs_miner_state_checkpoint_bytes_all_streams",
             "logs_miner_state_checkpoint_ms_all_streams", "rocksdb_metrics_converter_series_update_bytes_written",

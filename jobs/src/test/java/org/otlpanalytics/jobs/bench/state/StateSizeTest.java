@@ -54,5 +54,9 @@ class StateSizeTest {
         assertThat(large.bytesWritten() - small.bytesWritten()).isEqualTo(9_900.0 + 1);
         assertThat(small.bytesWritten()).isGreaterThan(104.0 + 8).isLessThan(104.0 + 8 + 32);
         assertThat(small.micros()).isPositive();
+        // a write-back alone reads nothing and writes the same bytes
+        RocksDbUpdateCost.Cost put = RocksDbUpdateCost.write(BytePrimitiveArraySerializer.INSTANCE, new byte[100], 8);
+        assertThat(put.bytesRead()).isZero();
+        assertThat(put.bytesWritten()).isEqualTo(small.bytesWritten());
     }
 }
