@@ -16,6 +16,8 @@ public final class Main {
             "  bench-edges     edge pairing spans/s with 10,000 traces in flight, state held, ratio to decode-only",
             "  bench-clickhouse  RED and log ingest (fingerprints, log_pattern_5m, log_record) into ClickHouse vs decode-only",
             "  bench-metrics   metric points/s through decode + cumulative-to-delta + metric_1m/USE on heap and RocksDB, decode-only, peak heap",
+            "  bench-state     state cost: serialized and heap bytes per RED series, span half, log pattern, buffered",
+            "                  log record and metric series; heap of 100k patterns + 20k spans; RocksDB update cost",
             "  soak            all pipelines at fixed offered rates (--spans-per-s --logs-per-s --points-per-s --minutes) on a",
             "                  production-configured cluster with a fixed TaskManager heap; lag, checkpoints, heap; --find-max",
             "See README.md for every option and its default.");
@@ -74,6 +76,9 @@ public final class Main {
                     break;
                 case "bench-metrics":
                     org.otlpanalytics.jobs.bench.metrics.MetricsBench.main(rest);
+                    break;
+                case "bench-state":
+                    org.otlpanalytics.jobs.bench.state.StateCostBench.main(rest);
                     break;
                 case "soak":
                     System.exit(org.otlpanalytics.jobs.soak.SoakCommand.run(rest));
