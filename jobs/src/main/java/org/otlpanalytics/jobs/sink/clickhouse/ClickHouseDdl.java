@@ -20,16 +20,12 @@ import java.util.regex.Pattern;
  *   <li>{@code Map(K, V)} becomes {@code Nested(keys K, values V)}: the columns {@code x.keys} and
  *       {@code x.values}, which are also the names of a Map's subcolumns on a current server, so a
  *       query reading {@code x.values[indexOf(x.keys, 'k')]} runs on both;</li>
- *   <li>{@code ALTER TABLE t ADD COLUMN IF NOT EXISTS c ...} loses its {@code IF NOT EXISTS}; the schema
- *       step then sends it only when the column is missing ({@link #addedColumn});</li>
  *   <li>the {@code TTL} line is dropped (also on any server when retention is off), the {@code INDEX}
  *       lines are dropped, and so are settings the server does not know.</li>
  * </ul>
  */
 public final class ClickHouseDdl {
     private static final Pattern DANGLING_COMMA = Pattern.compile(",(\\s*\\n\\s*\\))");
-    private static final Pattern ADD_COLUMN = Pattern.compile(
-            "^ALTER TABLE ([A-Za-z_][A-Za-z0-9_]*) ADD COLUMN (IF NOT EXISTS )?([A-Za-z_][A-Za-z0-9_]*) ");
     private static final Pattern DATETIME64 = Pattern.compile("\\bDateTime64\\(\\s*\\d+\\s*(?:,\\s*('[^']*')\\s*)?\\)");
 
     private ClickHouseDdl() {}
@@ -81,9 +77,6 @@ public final class ClickHouseDdl {
         if (!v.hasMap()) {
             s = mapsToNested(s);
         }
-        if (!v.hasAddColumnIfNotExists()) {
-            s = s.replaceFirst("^(ALTER TABLE [A-Za-z_][A-Za-z0-9_]* ADD COLUMN )IF NOT EXISTS ", "$1");
-        }
         boolean ttl = retention && v.hasTtl();
         StringBuilder out = new StringBuilder();
         for (String line : s.split("\n", -1)) {
@@ -100,15 +93,6 @@ public final class ClickHouseDdl {
             out.append(out.length() > 0 ? "\n" : "").append(line);
         }
         return DANGLING_COMMA.matcher(out.toString()).replaceAll("$1");
-    }
-
-    /**
-     * {table, column} of a statement {@code ALTER TABLE t ADD COLUMN c ...} without {@code IF NOT EXISTS}
-     * (the derived form for an older server, to be sent only when the column is missing); else null.
-     */
-    public static String[] addedColumn(String statement) {
-        java.util.regex.Matcher m = ADD_COLUMN.matcher(statement);
-        return m.find() && m.group(2) == null ? new String[] {m.group(1), m.group(3)} : null;
     }
 
     /** A SETTINGS line without the settings the server lacks; null when none is left. */

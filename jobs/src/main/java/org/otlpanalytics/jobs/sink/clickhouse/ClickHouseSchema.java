@@ -3,13 +3,16 @@ package org.otlpanalytics.jobs.sink.clickhouse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Creates the sink's database and tables at job start: the statements of {@code sql/clickhouse/} in
  * file-name order, in the form the server's version accepts ({@link ClickHouseDdl}). Every statement
- * is {@code CREATE ... IF NOT EXISTS}, so applying twice changes nothing.
+ * is {@code CREATE ... IF NOT EXISTS}, and the {@code ALTER TABLE ... ADD COLUMN IF NOT EXISTS} that
+ * upgrade an earlier version's tables are sent as plain {@code ADD COLUMN}s of the missing columns only
+ * ({@link ColumnAdditions}: 18.16 lacks IF NOT EXISTS there), so applying twice changes nothing.
  *
  * <pre>{@code
  * ClickHouseSchema.Result r = ClickHouseSchema.apply(config);   // r.version: 18.16, 26.7, ...
@@ -50,14 +53,17 @@ public final class ClickHouseSchema {
         List<String> applied = statements(v, config.retention());
         List<String> sent = new ArrayList<>();
         for (String s : applied) {
-            String[] added = ClickHouseDdl.addedColumn(s);
-            // identifiers of our DDL files only (the pattern admits nothing else), no user text
-            if (added != null && !http.query("SELECT count() FROM system.columns WHERE database = currentDatabase() AND table = '"
-                    + added[0] + "' AND name = '" + added[1] + "'").trim().equals("0")) {
-                continue;
+            ColumnAdditions add = ColumnAdditions.parse(s);
+            if (add == null) {
+                http.query(s);
+                sent.add(s);
+            } else {
+                Set<String> existing = TableLayout.parseDescribe(http.query("DESCRIBE TABLE " + add.table())).keySet();
+                for (String alter : add.missing(existing)) {
+                    http.query(alter);
+                    sent.add(alter);
+                }
             }
-            http.query(s);
-            sent.add(s);
         }
         LOG.info("ClickHouse {} at {}: {} statements applied in database {}", v, config.url(), sent.size(), config.database());
         return new Result(v, sent);

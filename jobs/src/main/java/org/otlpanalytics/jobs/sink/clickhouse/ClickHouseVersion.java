@@ -39,11 +39,6 @@ public final class ClickHouseVersion implements Serializable, Comparable<ClickHo
         return this.major > major || (this.major == major && this.minor >= minor);
     }
 
-    /** {@code ALTER TABLE ... ADD COLUMN IF NOT EXISTS} (18.16 knows only ADD COLUMN). */
-    public boolean hasAddColumnIfNotExists() {
-        return atLeast(20, 3);
-    }
-
     /** {@code LowCardinality(T)} without the experimental setting (18.x needs it). */
     public boolean hasLowCardinality() {
         return atLeast(19, 9);

@@ -79,11 +79,13 @@ final class RowBinaryReader {
                 }
                 return l;
             }
-            case ARRAY_INT32: {
+            case ARRAY_INT32:
+            case ARRAY_UINT32: {
                 int n = (int) varint();
-                List<Integer> l = new ArrayList<>(n);
+                List<Long> l = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
-                    l.add(i32());
+                    int v = i32();
+                    l.add(c.column.kind() == ChColumn.Kind.ARRAY_UINT32 ? (long) v & 0xFFFFFFFFL : (long) v);
                 }
                 return l;
             }

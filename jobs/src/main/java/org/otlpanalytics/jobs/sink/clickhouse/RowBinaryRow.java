@@ -236,12 +236,23 @@ public final class RowBinaryRow {
 
     public RowBinaryRow int32Array(int[] a) {
         expect(ChColumn.Kind.ARRAY_INT32);
+        ints(a);
+        return this;
+    }
+
+    /** {@code Array(UInt32)} from ints taken as unsigned (non-negative in practice: packed HLL registers). */
+    public RowBinaryRow uint32Array(int[] a) {
+        expect(ChColumn.Kind.ARRAY_UINT32);
+        ints(a);
+        return this;
+    }
+
+    private void ints(int[] a) {
         int n = a == null ? 0 : a.length;
         buf.varint(n);
         for (int i = 0; i < n; i++) {
             buf.i32(a[i]);
         }
-        return this;
     }
 
     public RowBinaryRow int64Array(long[] a) {

@@ -147,6 +147,9 @@ final class TableLayout {
             case ARRAY_INT32:
                 ok = isArrayOf(base, "Int32");
                 break;
+            case ARRAY_UINT32:
+                ok = isArrayOf(base, "UInt32");
+                break;
             case ARRAY_INT64:
                 ok = isArrayOf(base, "Int64");
                 break;

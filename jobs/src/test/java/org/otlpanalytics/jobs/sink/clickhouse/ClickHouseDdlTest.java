@@ -72,17 +72,6 @@ class ClickHouseDdlTest {
     }
 
     @Test
-    void addColumnIfNotExistsLosesItsGuardOnDebianAndNamesTheColumnToCheck() {
-        String add = "ALTER TABLE metric_1m ADD COLUMN IF NOT EXISTS value_idx Array(Int32)";
-        assertThat(ClickHouseDdl.derive(add, ClickHouseVersion.CURRENT, true)).isEqualTo(add);
-        assertThat(ClickHouseDdl.addedColumn(add)).as("a current server checks by itself").isNull();
-        String old = ClickHouseDdl.derive(add, ClickHouseVersion.DEBIAN_18_16, true);
-        assertThat(old).isEqualTo("ALTER TABLE metric_1m ADD COLUMN value_idx Array(Int32)");
-        assertThat(ClickHouseDdl.addedColumn(old)).containsExactly("metric_1m", "value_idx");
-        assertThat(ClickHouseDdl.addedColumn("CREATE TABLE IF NOT EXISTS t (a UInt8) ENGINE = Memory")).isNull();
-    }
-
-    @Test
     void retentionOffDropsTtlOnCurrentServersToo() {
         String t = ClickHouseDdl.derive(ClickHouseDdl.statements(TABLE).get(0), ClickHouseVersion.CURRENT, false);
         assertThat(t).doesNotContain("TTL ").doesNotContain("ttl_only_drop_parts").contains("LowCardinality(String)")

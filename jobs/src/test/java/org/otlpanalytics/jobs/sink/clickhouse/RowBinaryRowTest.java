@@ -81,7 +81,7 @@ class RowBinaryRowTest {
         row.finish();
         byte[] b = Arrays.copyOf(buf.array(), buf.length());
         assertThat(HexFormat.of().formatHex(b)).isEqualTo("03" + "00000080" + "99faffff" + "07000000");
-        assertThat(new RowBinaryReader(b, 0).row(l.columns)[0]).isEqualTo(List.of(Integer.MIN_VALUE, -1383, 7));
+        assertThat(new RowBinaryReader(b, 0).row(l.columns)[0]).isEqualTo(List.of((long) Integer.MIN_VALUE, -1383L, 7L));
         assertThatThrownBy(() -> TableLayout.resolve("t", cols, "idx\tArray(Int64)\n")).hasMessageContaining("t.idx has type");
     }
 
