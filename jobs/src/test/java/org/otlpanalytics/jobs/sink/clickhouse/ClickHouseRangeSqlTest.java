@@ -28,8 +28,8 @@ class ClickHouseRangeSqlTest {
 
     @Test
     void everyShippedRangeQueryIsBoundCompletely() {
-        assertThat(ClickHouseSqlFiles.range().keySet()).containsExactly("red_range.sql", "service_range.sql", "span_attr_topk.sql");
-        for (String name : new String[] {"red_range", "service_range", "span_attr_topk"}) {
+        assertThat(ClickHouseSqlFiles.range().keySet()).containsExactly("metric_range.sql", "red_range.sql", "service_range.sql", "span_attr_topk.sql");
+        for (String name : new String[] {"metric_range", "red_range", "service_range", "span_attr_topk"}) {
             String q = ClickHouseRangeSql.bound(name, FROM, TO);
             assertThat(q).as(name).doesNotContain("{").doesNotContain("--").doesNotEndWith(";").contains("FINAL")
                     .contains("toDateTime(1777899600, 'UTC')").contains("toDateTime(1777903200, 'UTC')");

@@ -52,6 +52,6 @@ class ColumnAdditionsTest {
                 }
             }
         }
-        assertThat(alters).isEqualTo(2);
+        assertThat(alters).as("red_1m, service_call_5m, and metric_1m's two").isEqualTo(4);
     }
 }
