@@ -48,9 +48,14 @@ public final class ClickHouseTwins {
                             + "LEFT JOIN kafka_locator k ON k.id = r.sample_ref",
                     "SELECT toUnixTimestamp(bucket), tenant, service, service_namespace, service_urn, operation, span_kind, "
                             + "status, calls, errors, duration_sum_ms, p50_ms, p95_ms, p99_ms, distinct_traces, "
-                            + "lower(hex(duration_kll)), lower(hex(trace_hll)), kafka_offsets, duration_min_ms, duration_max_ms, "
+                            + "lower(hex(duration_kll)), lower(hex(trace_hll)), latest_offsets, duration_min_ms, duration_max_ms, "
                             + ARRAY.formatted("duration_idx") + ", " + ARRAY.formatted("duration_cnt") + ", "
-                            + ARRAY.formatted("trace_hll_regs") + " FROM red_1m FINAL",
+                            + ARRAY.formatted("trace_hll_regs") + " FROM red_1m FINAL ANY LEFT JOIN ("
+                            // PostgreSQL's sample_ref is one kafka_locator per service and minute (the incidents'
+                            // evidence names it), holding the range of the minute's latest emission; ClickHouse keeps
+                            // each row's own: after a late span re-emits one row, its siblings keep the older range
+                            + "SELECT tenant, service_urn, bucket, argMax(kafka_offsets, version) AS latest_offsets "
+                            + "FROM red_1m FINAL GROUP BY tenant, service_urn, bucket) AS latest USING (tenant, service_urn, bucket)",
                     "isssssssiifffffsssffsss"),
             new Twin("service_call_5m",
                     "SELECT extract(epoch from e.bucket)::bigint, t.code, s.name, s.urn, d.name, d.urn, e.connection_type, "
