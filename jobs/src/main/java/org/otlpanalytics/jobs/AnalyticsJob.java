@@ -33,6 +33,7 @@ import org.otlpanalytics.jobs.red.RedOutputs;
 import org.otlpanalytics.jobs.sink.postgres.PostgresSinkConfig;
 import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseSchema;
 import org.otlpanalytics.jobs.sink.postgres.SchemaMigrator;
+import org.otlpanalytics.operators.ingest.DeadLetterCount;
 import org.otlpanalytics.operators.metrics.MetricPointTypeInfo;
 import org.otlpanalytics.schemas.kafka.DeadLetter;
 import org.otlpanalytics.schemas.logs.LogDecoder;
@@ -223,8 +224,14 @@ public final class AnalyticsJob {
                 clickhouse.logRecords(out.fingerprintedLogs());
             }
         }
-        if (postgres != null && !written.isEmpty()) {
-            postgres.deadLetterCounts(DeadLetterTallies.count(written));
+        if (!written.isEmpty() && (postgres != null || clickhouse != null)) {
+            DataStream<DeadLetterCount> counts = DeadLetterTallies.count(written);
+            if (postgres != null) {
+                postgres.deadLetterCounts(counts);
+            }
+            if (clickhouse != null) {
+                clickhouse.deadLetterCounts(counts);
+            }
         }
         // incidents from the rows above; not in a replay (baselines need everything before the range)
         if (jobs.contains(IncidentsJob.JOB) && !o.replayRange().isSet()) {

@@ -10,6 +10,7 @@ import org.otlpanalytics.jobs.metrics.MetricsOutputs;
 import org.otlpanalytics.jobs.red.RedOutputs;
 import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseSink;
 import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseSinkConfig;
+import org.otlpanalytics.jobs.sink.clickhouse.DeadLetterCountRowMapper;
 import org.otlpanalytics.jobs.sink.clickhouse.EvidenceRowMapper;
 import org.otlpanalytics.jobs.sink.clickhouse.IncidentRowMapper;
 import org.otlpanalytics.jobs.sink.clickhouse.LogPatternRowMapper;
@@ -18,9 +19,11 @@ import org.otlpanalytics.jobs.sink.clickhouse.LogRecordMapper;
 import org.otlpanalytics.jobs.sink.clickhouse.MetricRowMapper;
 import org.otlpanalytics.jobs.sink.clickhouse.RedRowMapper;
 import org.otlpanalytics.jobs.sink.clickhouse.ServiceCallRowMapper;
+import org.otlpanalytics.jobs.sink.clickhouse.SpanAttrRowMapper;
 import org.otlpanalytics.jobs.sink.clickhouse.SpanRowMapper;
 import org.otlpanalytics.jobs.sink.clickhouse.UseRowMapper;
 import org.otlpanalytics.jobs.sink.rejected.RejectedRowTarget;
+import org.otlpanalytics.operators.ingest.DeadLetterCount;
 import org.otlpanalytics.operators.logs.FingerprintedLog;
 import org.otlpanalytics.schemas.AttributeLimits;
 import org.otlpanalytics.schemas.traces.SpanRecord;
@@ -103,10 +106,18 @@ public final class ClickHouseSinks {
         return AttributeLimits.DEFAULT;
     }
 
-    /** {@code red_1m}. */
+    /** {@code red_1m} and {@code span_attr_1m}. */
     public void red(RedOutputs out) {
         out.rows().sinkTo(new ClickHouseSink<>(config, new RedRowMapper(spansTopic))).name("red-1m-clickhouse-sink")
                 .uid("red-1m-clickhouse-sink");
+        out.attributes().sinkTo(new ClickHouseSink<>(config, new SpanAttrRowMapper(spansTopic)))
+                .name("span-attr-1m-clickhouse-sink").uid("span-attr-1m-clickhouse-sink");
+    }
+
+    /** {@code dead_letter_1m}: the dead letters the job wrote, counted per minute, topic, stage and kind. */
+    public void deadLetterCounts(DataStream<DeadLetterCount> counts) {
+        counts.sinkTo(new ClickHouseSink<>(config, new DeadLetterCountRowMapper())).name("dead-letter-1m-clickhouse-sink")
+                .uid("dead-letter-1m-clickhouse-sink");
     }
 
     /** {@code service_call_5m} (topology and the live graph stay in PostgreSQL/AGE). */

@@ -252,4 +252,92 @@ class ClickHouseWriterTest {
         rows.forEach(r -> out.add(r.get(column).getAsString()));
         return out;
     }
+
+    @Test
+    void anEarlierTableIsUpgradedInPlaceAndTheSketchColumnsAndNewTablesAreWritten() throws Exception {
+        ClickHouseSinkConfig c = CLICKHOUSE.server().config().database("w_upgrade").retention(false).build();
+        org.otlpanalytics.jobs.sink.clickhouse.ClickHouseHttp http = new org.otlpanalytics.jobs.sink.clickhouse.ClickHouseHttp(c);
+        http.queryWithoutDatabase("CREATE DATABASE IF NOT EXISTS w_upgrade");
+        // red_1m as the previous version created it, with one row
+        http.query("CREATE TABLE red_1m (bucket DateTime('UTC'), tenant String, service String, service_namespace String, "
+                + "service_urn String, operation String, span_kind String, status String, calls UInt64, errors UInt64, "
+                + "duration_sum_ms Float64, p50_ms Float64, p95_ms Float64, p99_ms Float64, distinct_traces Float64, "
+                + "duration_kll String, trace_hll String, kafka_offsets String, version UInt64) "
+                + "ENGINE = ReplacingMergeTree(version) PARTITION BY toYYYYMMDD(bucket) "
+                + "ORDER BY (tenant, service_urn, bucket, operation, span_kind, status)");
+        http.query("INSERT INTO red_1m (bucket, tenant, service_urn, operation, calls, version) "
+                + "VALUES (toDateTime('2026-05-01 09:00:00', 'UTC'), 'acme', 'urn:svc:shop/cart', 'old', 7, 1)");
+        ClickHouseSchema.apply(c);
+        ClickHouseSchema.apply(c); // twice: nothing left to add
+        assertThat(CLICKHOUSE.count("w_upgrade", "SELECT count() FROM system.columns WHERE database = 'w_upgrade' AND table = 'red_1m' "
+                + "AND name IN ('duration_min_ms', 'duration_max_ms', 'duration_idx', 'duration_cnt', 'trace_hll_regs')")).isEqualTo(5);
+        assertThat(CLICKHOUSE.count("w_upgrade", "SELECT length(duration_idx) + length(trace_hll_regs) + calls FROM red_1m FINAL")).isEqualTo(7);
+
+        RedRow r = red(0, "GET /cart", 3);
+        r.durationMinMs = 1.5;
+        r.durationMaxMs = 40.0;
+        r.durationIdx = new int[] {Integer.MIN_VALUE, 41, 370};
+        r.durationCnt = new long[] {1, 1, 1};
+        r.traceRegisters = new byte[2048];
+        r.traceRegisters[0] = 1;
+        r.traceRegisters[5] = 3;
+        r.traceRegisters[2047] = 63;
+        CountingMetricGroup m = new CountingMetricGroup();
+        try (SinkWriter<RedRow> w = new ClickHouseSink<>(c, new RedRowMapper("otlp_spans")).standaloneWriter(m)) {
+            w.write(r, null);
+            w.flush(true);
+        }
+        Map<String, JsonElement> row = CLICKHOUSE.rows("w_upgrade", "SELECT toString(duration_idx) AS i, toString(duration_cnt) AS c, "
+                + "toString(trace_hll_regs) AS h, duration_min_ms, duration_max_ms FROM red_1m FINAL WHERE operation = 'GET /cart'").get(0);
+        assertThat(row.get("i").getAsString()).isEqualTo("[-2147483648,41,370]");
+        assertThat(row.get("c").getAsString()).isEqualTo("[1,1,1]");
+        assertThat(row.get("h").getAsString()).isEqualTo("[1,323,131071]");
+        assertThat(row.get("duration_min_ms").getAsDouble()).isEqualTo(1.5);
+        assertThat(row.get("duration_max_ms").getAsDouble()).isEqualTo(40.0);
+
+        org.otlpanalytics.operators.red.SpanAttrRow a = new org.otlpanalytics.operators.red.SpanAttrRow();
+        a.bucketStartMillis = MINUTE;
+        a.tenant = "acme";
+        a.serviceName = "cart";
+        a.serviceNamespace = "shop";
+        a.serviceUrn = "urn:svc:shop/cart";
+        a.attribute = "error.type";
+        a.spans = 9;
+        a.items = new String[] {"timeout", "it's \\ \"odd\"\t"};
+        a.counts = new long[] {6, 3};
+        a.maxError = 0;
+        a.distinctValues = 2;
+        a.hllRegisters = new byte[2048];
+        a.hllRegisters[7] = 2;
+        a.hll = new byte[] {1};
+        a.itemsSketch = new byte[] {2};
+        try (SinkWriter<org.otlpanalytics.operators.red.SpanAttrRow> w = new ClickHouseSink<>(c,
+                new org.otlpanalytics.jobs.sink.clickhouse.SpanAttrRowMapper("otlp_spans")).standaloneWriter(new CountingMetricGroup())) {
+            w.write(a, null);
+            w.flush(true);
+        }
+        Map<String, JsonElement> attr = CLICKHOUSE.rows("w_upgrade", "SELECT items, toString(counts) AS c, toString(hll_regs) AS h, spans "
+                + "FROM span_attr_1m FINAL").get(0);
+        assertThat(attr.get("items").getAsJsonArray().get(1).getAsString()).isEqualTo(a.items[1]);
+        assertThat(attr.get("c").getAsString()).isEqualTo("[6,3]");
+        assertThat(attr.get("h").getAsString()).isEqualTo("[450]");
+        assertThat(attr.get("spans").getAsLong()).isEqualTo(9);
+
+        // dead-letter totals only grow: the greatest total of a minute stays, whatever the order of writes
+        try (SinkWriter<org.otlpanalytics.operators.ingest.DeadLetterCount> w = new ClickHouseSink<>(c,
+                new org.otlpanalytics.jobs.sink.clickhouse.DeadLetterCountRowMapper()).standaloneWriter(new CountingMetricGroup())) {
+            for (long n : new long[] {4, 9, 5}) {
+                org.otlpanalytics.operators.ingest.DeadLetterCount d = new org.otlpanalytics.operators.ingest.DeadLetterCount();
+                d.bucketStartMillis = MINUTE;
+                d.sourceTopic = "otlp_spans";
+                d.stage = "red";
+                d.kind = "late";
+                d.deadLetters = n;
+                w.write(d, null);
+                w.flush(false);
+            }
+        }
+        assertThat(CLICKHOUSE.count("w_upgrade", "SELECT dead_letters FROM dead_letter_1m FINAL")).isEqualTo(9);
+        assertThat(CLICKHOUSE.count("w_upgrade", "SELECT count() FROM dead_letter_1m FINAL")).isEqualTo(1);
+    }
 }

@@ -25,7 +25,9 @@ import org.otlpanalytics.jobs.sink.postgres.SchemaMigrator;
  * ClickHouse server is available ({@code --clickhouse auto}, the default: a {@code clickhouse-server}
  * binary is installed, or {@value ClickHouseServer#URL_ENV} or {@code --clickhouse-url} names a server;
  * {@code true} requires one, {@code false} skips it) the same run also writes to ClickHouse, and its
- * tables, read duplicate-free, go to {@code OUT/clickhouse/<table>.csv}.
+ * tables, read duplicate-free, go to {@code OUT/clickhouse/<table>.csv}, with {@code red_range.csv} and
+ * {@code service_range.csv} from the ClickHouse range SQL ({@link ClickHouseRangeCsv}). {@code --clickhouse-url}
+ * writes into the user's own server (its database: {@code --clickhouse-database}).
  */
 public final class AnalyzeCommand {
     public static final String OUT = "out";
@@ -90,7 +92,9 @@ public final class AnalyzeCommand {
             }
             if (clickhouse) {
                 Path chOut = out.resolve("clickhouse");
-                Map<String, Integer> rows = ClickHouseCsvExport.exportAll(new ClickHouseHttp(ClickHouseSinks.config(o)), chOut);
+                ClickHouseHttp http = new ClickHouseHttp(ClickHouseSinks.config(o));
+                Map<String, Integer> rows = new java.util.LinkedHashMap<>(ClickHouseCsvExport.exportAll(http, chOut));
+                rows.putAll(ClickHouseRangeCsv.exportAll(http, chOut));
                 rows.forEach((t, n) -> System.out.println(chOut.resolve(t + ".csv") + "\t" + n + " rows"));
             }
         }

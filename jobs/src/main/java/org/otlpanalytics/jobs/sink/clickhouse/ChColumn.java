@@ -37,6 +37,8 @@ public record ChColumn(String name, Kind kind) implements Serializable {
         /** A {@code Map<String, String>} into {@code Map(String, String)} or {@code Nested(keys, values)}. */
         STRING_MAP,
         ARRAY_STRING,
+        ARRAY_INT32,
+        ARRAY_UINT32,
         ARRAY_INT64,
         ARRAY_UINT64,
         ARRAY_FLOAT64,

@@ -3,13 +3,16 @@ package org.otlpanalytics.jobs.sink.clickhouse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Creates the sink's database and tables at job start: the statements of {@code sql/clickhouse/} in
  * file-name order, in the form the server's version accepts ({@link ClickHouseDdl}). Every statement
- * is {@code CREATE ... IF NOT EXISTS}, so applying twice changes nothing.
+ * is {@code CREATE ... IF NOT EXISTS}, and the {@code ALTER TABLE ... ADD COLUMN IF NOT EXISTS} that
+ * upgrade an earlier version's tables are sent as plain {@code ADD COLUMN}s of the missing columns only
+ * ({@link ColumnAdditions}: 18.16 lacks IF NOT EXISTS there), so applying twice changes nothing.
  *
  * <pre>{@code
  * ClickHouseSchema.Result r = ClickHouseSchema.apply(config);   // r.version: 18.16, 26.7, ...
@@ -49,7 +52,15 @@ public final class ClickHouseSchema {
         http.queryWithoutDatabase("CREATE DATABASE IF NOT EXISTS " + TableLayout.quote(config.database()));
         List<String> applied = statements(v, config.retention());
         for (String s : applied) {
-            http.query(s);
+            ColumnAdditions add = ColumnAdditions.parse(s);
+            if (add == null) {
+                http.query(s);
+            } else {
+                Set<String> existing = TableLayout.parseDescribe(http.query("DESCRIBE TABLE " + add.table())).keySet();
+                for (String alter : add.missing(existing)) {
+                    http.query(alter);
+                }
+            }
         }
         LOG.info("ClickHouse {} at {}: {} statements applied in database {}", v, config.url(), applied.size(), config.database());
         return new Result(v, applied);

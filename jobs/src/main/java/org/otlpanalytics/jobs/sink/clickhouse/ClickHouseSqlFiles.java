@@ -19,12 +19,13 @@ import java.util.stream.Stream;
 /**
  * The {@code .sql} files of {@code sql/clickhouse/} as the build packs them ({@value #SCHEMA} on the
  * class path: the DDL; {@value #QUERIES}: the shipped queries; {@value #EXPORTS}: what {@code analyze}
- * writes as CSV), by file name, in name order; read from the class path whether it is a folder or a jar.
+ * writes as CSV; {@value #RANGE}: the range SQL), by file name, in name order; read from the class path whether it is a folder or a jar.
  */
 public final class ClickHouseSqlFiles {
     public static final String SCHEMA = "clickhouse";
     public static final String QUERIES = "clickhouse/queries";
     public static final String EXPORTS = "clickhouse/export";
+    public static final String RANGE = "clickhouse/range";
 
     private ClickHouseSqlFiles() {}
 
@@ -41,6 +42,11 @@ public final class ClickHouseSqlFiles {
     /** The {@code analyze} CSV queries, {@code <table>.sql} → text. */
     public static Map<String, String> exports() {
         return read(EXPORTS);
+    }
+
+    /** The range SQL ({@code red_range.sql}, {@code service_range.sql}, {@code span_attr_topk.sql}), name → text. */
+    public static Map<String, String> range() {
+        return read(RANGE);
     }
 
     /** The text without its whole-line {@code --} comments (what a server receives). */

@@ -1,8 +1,12 @@
 package org.otlpanalytics.jobs.sink.clickhouse;
 
+import static org.otlpanalytics.jobs.sink.clickhouse.ChColumn.Kind.ARRAY_INT32;
+import static org.otlpanalytics.jobs.sink.clickhouse.ChColumn.Kind.ARRAY_UINT32;
+import static org.otlpanalytics.jobs.sink.clickhouse.ChColumn.Kind.ARRAY_UINT64;
 import static org.otlpanalytics.jobs.sink.clickhouse.ChColumn.Kind.BYTES;
 import static org.otlpanalytics.jobs.sink.clickhouse.ChColumn.Kind.DATETIME;
 import static org.otlpanalytics.jobs.sink.clickhouse.ChColumn.Kind.FLOAT64;
+import static org.otlpanalytics.jobs.sink.clickhouse.ChColumn.Kind.NULLABLE_FLOAT64;
 import static org.otlpanalytics.jobs.sink.clickhouse.ChColumn.Kind.STRING;
 import static org.otlpanalytics.jobs.sink.clickhouse.ChColumn.Kind.UINT64;
 import static org.otlpanalytics.jobs.sink.clickhouse.ChColumn.Kind.VERSION;
@@ -10,6 +14,7 @@ import static org.otlpanalytics.jobs.sink.clickhouse.ChColumn.Kind.VERSION;
 import java.util.List;
 import org.otlpanalytics.jobs.sink.rejected.KafkaOrigin;
 import org.otlpanalytics.operators.red.RedRow;
+import org.otlpanalytics.operators.sketch.HllRegisters;
 
 /** Rows of {@code red_1m} (sql/clickhouse/010_red_1m.sql). */
 public final class RedRowMapper implements ClickHouseRowMapper<RedRow> {
@@ -20,7 +25,9 @@ public final class RedRowMapper implements ClickHouseRowMapper<RedRow> {
             ChColumn.of("calls", UINT64), ChColumn.of("errors", UINT64), ChColumn.of("duration_sum_ms", FLOAT64),
             ChColumn.of("p50_ms", FLOAT64), ChColumn.of("p95_ms", FLOAT64), ChColumn.of("p99_ms", FLOAT64),
             ChColumn.of("distinct_traces", FLOAT64), ChColumn.of("duration_kll", BYTES), ChColumn.of("trace_hll", BYTES),
-            ChColumn.of("kafka_offsets", STRING), ChColumn.of("version", VERSION));
+            ChColumn.of("duration_min_ms", NULLABLE_FLOAT64), ChColumn.of("duration_max_ms", NULLABLE_FLOAT64),
+            ChColumn.of("duration_idx", ARRAY_INT32), ChColumn.of("duration_cnt", ARRAY_UINT64),
+            ChColumn.of("trace_hll_regs", ARRAY_UINT32), ChColumn.of("kafka_offsets", STRING), ChColumn.of("version", VERSION));
 
     private final String topic;
 
@@ -44,7 +51,9 @@ public final class RedRowMapper implements ClickHouseRowMapper<RedRow> {
         row.dateTime(r.bucketStartMillis).string(r.tenant).string(r.serviceName).string(r.serviceNamespace)
                 .string(r.serviceUrn).string(r.operation).string(r.spanKind).string(r.status).uint64(r.calls)
                 .uint64(r.errors).float64(r.durationSumMs).float64(r.p50Ms).float64(r.p95Ms).float64(r.p99Ms)
-                .float64(r.distinctTraces).bytes(r.kll).bytes(r.hll).string(ClickHouseRowMapper.offsets(topic, r.range))
+                .float64(r.distinctTraces).bytes(r.kll).bytes(r.hll).nullableFloat64(r.durationMinMs).nullableFloat64(r.durationMaxMs)
+                .int32Array(r.durationIdx).uint64Array(r.durationCnt).uint32Array(HllRegisters.packed(r.traceRegisters))
+                .string(ClickHouseRowMapper.offsets(topic, r.range))
                 .version();
     }
 

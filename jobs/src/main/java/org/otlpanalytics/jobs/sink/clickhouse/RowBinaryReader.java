@@ -79,6 +79,16 @@ final class RowBinaryReader {
                 }
                 return l;
             }
+            case ARRAY_INT32:
+            case ARRAY_UINT32: {
+                int n = (int) varint();
+                List<Long> l = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    int v = i32();
+                    l.add(c.column.kind() == ChColumn.Kind.ARRAY_UINT32 ? (long) v & 0xFFFFFFFFL : (long) v);
+                }
+                return l;
+            }
             case ARRAY_INT64:
             case ARRAY_UINT64: {
                 int n = (int) varint();

@@ -234,6 +234,27 @@ public final class RowBinaryRow {
         return this;
     }
 
+    public RowBinaryRow int32Array(int[] a) {
+        expect(ChColumn.Kind.ARRAY_INT32);
+        ints(a);
+        return this;
+    }
+
+    /** {@code Array(UInt32)} from ints taken as unsigned (non-negative in practice: packed HLL registers). */
+    public RowBinaryRow uint32Array(int[] a) {
+        expect(ChColumn.Kind.ARRAY_UINT32);
+        ints(a);
+        return this;
+    }
+
+    private void ints(int[] a) {
+        int n = a == null ? 0 : a.length;
+        buf.varint(n);
+        for (int i = 0; i < n; i++) {
+            buf.i32(a[i]);
+        }
+    }
+
     public RowBinaryRow int64Array(long[] a) {
         expect(ChColumn.Kind.ARRAY_INT64);
         longs(a);

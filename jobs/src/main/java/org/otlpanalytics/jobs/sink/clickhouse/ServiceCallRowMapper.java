@@ -1,5 +1,7 @@
 package org.otlpanalytics.jobs.sink.clickhouse;
 
+import static org.otlpanalytics.jobs.sink.clickhouse.ChColumn.Kind.ARRAY_INT32;
+import static org.otlpanalytics.jobs.sink.clickhouse.ChColumn.Kind.ARRAY_UINT64;
 import static org.otlpanalytics.jobs.sink.clickhouse.ChColumn.Kind.BYTES;
 import static org.otlpanalytics.jobs.sink.clickhouse.ChColumn.Kind.DATETIME;
 import static org.otlpanalytics.jobs.sink.clickhouse.ChColumn.Kind.FLOAT64;
@@ -26,7 +28,11 @@ public final class ServiceCallRowMapper implements ClickHouseRowMapper<ServiceCa
             ChColumn.of("p50_ms", FLOAT64), ChColumn.of("p95_ms", FLOAT64), ChColumn.of("p99_ms", FLOAT64),
             ChColumn.of("duration_sum_ms", FLOAT64), ChColumn.of("duration_kll", BYTES), ChColumn.of("server_calls", UINT64),
             ChColumn.of("server_p50_ms", NULLABLE_FLOAT64), ChColumn.of("server_p95_ms", NULLABLE_FLOAT64),
-            ChColumn.of("server_kll", NULLABLE_BYTES), ChColumn.of("first_seen", TIME_MILLIS),
+            ChColumn.of("server_kll", NULLABLE_BYTES),
+            ChColumn.of("duration_min_ms", NULLABLE_FLOAT64), ChColumn.of("duration_max_ms", NULLABLE_FLOAT64),
+            ChColumn.of("duration_idx", ARRAY_INT32), ChColumn.of("duration_cnt", ARRAY_UINT64),
+            ChColumn.of("server_min_ms", NULLABLE_FLOAT64), ChColumn.of("server_max_ms", NULLABLE_FLOAT64),
+            ChColumn.of("server_idx", ARRAY_INT32), ChColumn.of("server_cnt", ARRAY_UINT64), ChColumn.of("first_seen", TIME_MILLIS),
             ChColumn.of("last_seen", TIME_MILLIS), ChColumn.of("sample_trace_id", STRING), ChColumn.of("kafka_offsets", STRING),
             ChColumn.of("version", VERSION));
 
@@ -54,7 +60,9 @@ public final class ServiceCallRowMapper implements ClickHouseRowMapper<ServiceCa
                 .string(r.connectionType).uint64(r.calls).uint64(r.errors).float64(r.rps).float64(r.errRate)
                 .string(r.durationSide).float64(r.p50Ms).float64(r.p95Ms).float64(r.p99Ms).float64(r.durationSumMs)
                 .bytes(r.kll).uint64(r.serverCalls).nullableFloat64(r.serverP50Ms).nullableFloat64(r.serverP95Ms)
-                .nullableBytes(r.serverKll).timeMillis(r.firstSeenMillis).timeMillis(r.lastSeenMillis)
+                .nullableBytes(r.serverKll).nullableFloat64(r.durationMinMs).nullableFloat64(r.durationMaxMs)
+                .int32Array(r.durationIdx).uint64Array(r.durationCnt).nullableFloat64(r.serverMinMs)
+                .nullableFloat64(r.serverMaxMs).int32Array(r.serverIdx).uint64Array(r.serverCnt).timeMillis(r.firstSeenMillis).timeMillis(r.lastSeenMillis)
                 .string(r.sampleTraceId).string(ClickHouseRowMapper.offsets(topic, r.range)).version();
     }
 

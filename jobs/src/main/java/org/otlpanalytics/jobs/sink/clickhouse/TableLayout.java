@@ -144,6 +144,12 @@ final class TableLayout {
             case ARRAY_STRING:
                 ok = isArrayOf(base, "String");
                 break;
+            case ARRAY_INT32:
+                ok = isArrayOf(base, "Int32");
+                break;
+            case ARRAY_UINT32:
+                ok = isArrayOf(base, "UInt32");
+                break;
             case ARRAY_INT64:
                 ok = isArrayOf(base, "Int64");
                 break;
