@@ -37,8 +37,9 @@ import org.otlpanalytics.tests.support.Services;
  * the plugin's formatter (All and multi-value: {@code 'a','b'}), then the plugin's macros
  * ({@code $__timeFilter(c)}, {@code $__fromTime}, {@code $__toTime}, {@code $__interval_s}, ...) —
  * on ClickHouse 18.16 (a server process of its own) filled by the real job with the
- * {@link DashboardFixture}'s input, and on a current ClickHouse (chdb) holding a copy of the same
- * tables; the values are compared with the oracle computed from the input ({@link PanelChecks}),
+ * {@link DashboardFixture}'s input and then every row copied once more (as a replay writes rows
+ * again: the reads must stay duplicate-free), and on a current ClickHouse (chdb) holding a copy of
+ * the same tables; the values are compared with the oracle computed from the input ({@link PanelChecks}),
  * in the same renderings as the PostgreSQL dashboards. A panel no check knows, or whose query
  * returns no rows in every rendering, fails the test.
  */
@@ -106,12 +107,22 @@ class ClickHouseDashboardQueriesTest {
                 JobOptions.CLICKHOUSE_PASSWORD, ch.password() == null ? "" : ch.password(), JobOptions.CLICKHOUSE_DATABASE, database,
                 // the fixture's data is from 2026-06: a TTL would let a server drop it
                 JobOptions.CLICKHOUSE_RETENTION, "false");
+        // every row written again, as after a replay: the dashboards read duplicate-free, a naive read would not
+        long naive = sumOfCalls(ch, "red_1m");
+        long once = sumOfCalls(ch, "red_1m FINAL");
+        ClickHouseTableCopy.copyEveryRow(ch.http(database));
+        assertThat(sumOfCalls(ch, "red_1m")).as("a naive read counts the copies").isEqualTo(2 * naive);
+        assertThat(sumOfCalls(ch, "red_1m FINAL")).as("FINAL does not").isEqualTo(once);
         chdbUnavailable = Chdb.unavailableReason();
         if (chdbUnavailable == null) {
             chdb = Chdb.start();
             chdb.query("SET session_timezone = 'UTC'");
             ClickHouseTableCopy.copy(ch.http(database), chdb, database);
         }
+    }
+
+    private static long sumOfCalls(ClickHouseServer ch, String from) throws Exception {
+        return Long.parseLong(ch.http(database).query("SELECT sum(calls) FROM " + from).trim());
     }
 
     @AfterAll
