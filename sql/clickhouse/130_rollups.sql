@@ -19,7 +19,7 @@ SELECT
     g_calls AS calls, g_errors AS errors, g_duration_sum_ms AS duration_sum_ms,
     g_min AS duration_min_ms, g_max AS duration_max_ms,
     tupleElement(h, 1) AS duration_idx, tupleElement(h, 2) AS duration_cnt,
-    arrayFilter((x, k) -> k = length(regs_all) OR intDiv(regs_all[k + 1], 64) != intDiv(x, 64), regs_all, arrayEnumerate(regs_all)) AS trace_hll_regs
+    arrayFilter((x, nx) -> nx = 0 OR intDiv(nx, 64) != intDiv(x, 64), regs_all, arrayPopFront(arrayPushBack(regs_all, 0))) AS trace_hll_regs
 FROM
 (
     SELECT
@@ -72,7 +72,7 @@ SELECT
     g_calls AS calls, g_errors AS errors, g_duration_sum_ms AS duration_sum_ms,
     g_min AS duration_min_ms, g_max AS duration_max_ms,
     tupleElement(h, 1) AS duration_idx, tupleElement(h, 2) AS duration_cnt,
-    arrayFilter((x, k) -> k = length(regs_all) OR intDiv(regs_all[k + 1], 64) != intDiv(x, 64), regs_all, arrayEnumerate(regs_all)) AS trace_hll_regs
+    arrayFilter((x, nx) -> nx = 0 OR intDiv(nx, 64) != intDiv(x, 64), regs_all, arrayPopFront(arrayPushBack(regs_all, 0))) AS trace_hll_regs
 FROM
 (
     SELECT

@@ -15,7 +15,8 @@
 --   2γ^i/(γ+1), γ = 1.005/0.995 (0 for the zero bucket), clamped to the exact [min, max]
 --   (loghist_quantile): within 0.5% of the exact nearest-rank value; NULL when no row has a histogram;
 -- * distinct traces: the registers (register*64 + value) of every row, sorted, keep the last (highest
---   value) of each register = the element-wise max; then hll_estimate's HyperLogLog estimate with
+--   value) of each register = the element-wise max (compared with the next element, never through a
+--   lambda that captures the array: a captured array is copied once per element); then hll_estimate's HyperLogLog estimate with
 --   linear counting, m = 2048 (relative standard error 2.3%).
 -- Inner names differ from the columns' because 18.16 refuses an alias that shadows a column it reads.
 
@@ -43,7 +44,7 @@ FROM
         h_idx[arrayFirstIndex(c -> c >= greatest(1, ceil(0.50 * total)), cum)] AS i50,
         h_idx[arrayFirstIndex(c -> c >= greatest(1, ceil(0.95 * total)), cum)] AS i95,
         h_idx[arrayFirstIndex(c -> c >= greatest(1, ceil(0.99 * total)), cum)] AS i99,
-        arrayFilter((x, k) -> k = length(regs_all) OR intDiv(regs_all[k + 1], 64) != intDiv(x, 64), regs_all, arrayEnumerate(regs_all)) AS regs,
+        arrayFilter((x, nx) -> nx = 0 OR intDiv(nx, 64) != intDiv(x, 64), regs_all, arrayPopFront(arrayPushBack(regs_all, 0))) AS regs,
         2048 - length(regs) AS zeros,
         0.7213 / (1 + 1.079 / 2048) * 2048 * 2048 / (zeros + arraySum(arrayMap(x -> pow(2., -toFloat64(x % 64)), regs))) AS raw
     FROM

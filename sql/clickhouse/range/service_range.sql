@@ -23,7 +23,7 @@ FROM
         h_idx[arrayFirstIndex(c -> c >= greatest(1, ceil(0.50 * total)), cum)] AS i50,
         h_idx[arrayFirstIndex(c -> c >= greatest(1, ceil(0.95 * total)), cum)] AS i95,
         h_idx[arrayFirstIndex(c -> c >= greatest(1, ceil(0.99 * total)), cum)] AS i99,
-        arrayFilter((x, k) -> k = length(regs_all) OR intDiv(regs_all[k + 1], 64) != intDiv(x, 64), regs_all, arrayEnumerate(regs_all)) AS regs,
+        arrayFilter((x, nx) -> nx = 0 OR intDiv(nx, 64) != intDiv(x, 64), regs_all, arrayPopFront(arrayPushBack(regs_all, 0))) AS regs,
         2048 - length(regs) AS zeros,
         0.7213 / (1 + 1.079 / 2048) * 2048 * 2048 / (zeros + arraySum(arrayMap(x -> pow(2., -toFloat64(x % 64)), regs))) AS raw
     FROM

@@ -29,13 +29,13 @@ FROM
         GROUP BY tenant, service, service_urn, attribute, item
     )
     GROUP BY tenant, service, service_urn, attribute
-)
+) AS listed
 ANY LEFT JOIN
 (
     SELECT tenant, service, service_urn, attribute, sum(max_error) AS e_max_error
     FROM span_attr_1m FINAL
     WHERE bucket >= {t_from:DateTime} AND bucket < {t_to:DateTime}
     GROUP BY tenant, service, service_urn, attribute
-) USING (tenant, service, service_urn, attribute)
+) AS bounds USING (tenant, service, service_urn, attribute)
 ARRAY JOIN sorted AS t, arrayEnumerate(sorted) AS rank
 ORDER BY tenant, service, attribute, rank;

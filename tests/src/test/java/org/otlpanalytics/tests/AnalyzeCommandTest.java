@@ -26,7 +26,8 @@ import org.otlpanalytics.tests.support.RedOracle;
  * into a database the test starts as "the user's own": red_1m.csv has a row per expected series
  * with exactly the oracle's calls and errors, and readable names; the rows are in that database;
  * red_range.csv and service_range.csv hold the whole capture's series with true quantiles. With a
- * ClickHouse server at hand, OUT/clickhouse/ holds the same rows under the same column names.
+ * ClickHouse server at hand, OUT/clickhouse/ holds the same rows under the same column names, and its
+ * red_range.csv and service_range.csv (the ClickHouse range SQL) equal the PostgreSQL ones line for line.
  */
 class AnalyzeCommandTest {
     @Test
@@ -95,6 +96,15 @@ class AnalyzeCommandTest {
                 .isEqualTo("bucket,tenant,service,fingerprint_id,pattern,count_total,count_error,service_urn,kafka_offsets");
         assertThat(Files.readAllLines(out.resolve("clickhouse").resolve("metric_1m.csv")).get(0))
                 .startsWith("bucket,tenant,service,resource,metric,labels,");
+        // the ClickHouse range SQL over the whole capture: within the error of the exact values, and the
+        // PostgreSQL files line for line (same columns, same merged histograms and registers, same rounding)
+        checkRangeCsv(out.resolve("clickhouse"), msgs);
+        for (String f : new String[] {"red_range.csv", "service_range.csv"}) {
+            List<String> pg = Files.readAllLines(out.resolve(f));
+            List<String> chRange = Files.readAllLines(out.resolve("clickhouse").resolve(f));
+            assertThat(chRange.get(0)).as(f).isEqualTo(pg.get(0));
+            assertThat(chRange.subList(1, chRange.size())).as(f).isNotEmpty().containsExactlyInAnyOrderElementsOf(pg.subList(1, pg.size()));
+        }
     }
 
     /** The named columns of a CSV's data lines, tab-joined, in file order. */

@@ -31,6 +31,9 @@ public final class ClickHouseTwins {
     static final String OFFSETS = "coalesce((SELECT string_agg(k.topic || ':' || x.p || ':' || x.f || '-' || x.t, ',' ORDER BY x.p) "
             + "FROM unnest(k.partitions, k.offset_from, k.offset_to) AS x(p, f, t)), '')";
 
+    /** A ClickHouse array as PostgreSQL's array_to_string(a, ',') prints it. */
+    static final String ARRAY = "arrayStringConcat(arrayMap(x -> toString(x), %s), ',')";
+
     /** One table: both queries and the type of each column (i integer, f float, s string, j JSON). */
     public record Twin(String table, String postgres, String clickhouse, String types) {}
 
@@ -38,27 +41,45 @@ public final class ClickHouseTwins {
             new Twin("red_1m",
                     "SELECT extract(epoch from r.bucket)::bigint, t.code, d.name, d.namespace, d.urn, r.operation, r.span_kind, "
                             + "r.status, r.calls, r.errors, r.duration_sum_ms, r.p50_ms, r.p95_ms, r.p99_ms, r.distinct_traces, "
-                            + "encode(r.duration_kll, 'hex'), encode(r.trace_hll, 'hex'), " + OFFSETS + " FROM red_1m r "
+                            + "encode(r.duration_kll, 'hex'), encode(r.trace_hll, 'hex'), " + OFFSETS + ", r.duration_min_ms, "
+                            + "r.duration_max_ms, array_to_string(r.duration_idx, ','), array_to_string(r.duration_cnt, ','), "
+                            + "array_to_string(r.trace_hll_regs, ',') FROM red_1m r "
                             + "JOIN dim_tenant t USING (tenant_id) JOIN dim_resource d USING (resource_id) "
                             + "LEFT JOIN kafka_locator k ON k.id = r.sample_ref",
                     "SELECT toUnixTimestamp(bucket), tenant, service, service_namespace, service_urn, operation, span_kind, "
                             + "status, calls, errors, duration_sum_ms, p50_ms, p95_ms, p99_ms, distinct_traces, "
-                            + "lower(hex(duration_kll)), lower(hex(trace_hll)), kafka_offsets FROM red_1m FINAL",
-                    "isssssssiifffffsss"),
+                            + "lower(hex(duration_kll)), lower(hex(trace_hll)), kafka_offsets, duration_min_ms, duration_max_ms, "
+                            + ARRAY.formatted("duration_idx") + ", " + ARRAY.formatted("duration_cnt") + ", "
+                            + ARRAY.formatted("trace_hll_regs") + " FROM red_1m FINAL",
+                    "isssssssiifffffsssffsss"),
             new Twin("service_call_5m",
                     "SELECT extract(epoch from e.bucket)::bigint, t.code, s.name, s.urn, d.name, d.urn, e.connection_type, "
                             + "e.calls, e.errors, e.rps, e.err_rate, e.duration_side, e.p50_ms, e.p95_ms, e.p99_ms, "
                             + "e.duration_sum_ms, encode(e.duration_kll, 'hex'), e.server_calls, e.server_p50_ms, e.server_p95_ms, "
                             + "encode(e.server_kll, 'hex'), floor(extract(epoch from e.first_seen))::bigint, "
                             + "floor(extract(epoch from e.last_seen))::bigint, e.sample_trace_id, " + OFFSETS
-                            + " FROM service_call_5m e JOIN dim_tenant t USING (tenant_id) "
+                            + ", e.duration_min_ms, e.duration_max_ms, array_to_string(e.duration_idx, ','), "
+                            + "array_to_string(e.duration_cnt, ','), e.server_min_ms, e.server_max_ms, array_to_string(e.server_idx, ','), "
+                            + "array_to_string(e.server_cnt, ',') FROM service_call_5m e JOIN dim_tenant t USING (tenant_id) "
                             + "JOIN dim_resource s ON s.resource_id = e.src_resource_id "
                             + "JOIN dim_resource d ON d.resource_id = e.dst_resource_id LEFT JOIN kafka_locator k ON k.id = e.sample_ref",
                     "SELECT toUnixTimestamp(bucket), tenant, caller, caller_urn, callee, callee_urn, connection_type, calls, "
                             + "errors, rps, err_rate, duration_side, p50_ms, p95_ms, p99_ms, duration_sum_ms, lower(hex(duration_kll)), "
                             + "server_calls, server_p50_ms, server_p95_ms, lower(hex(server_kll)), toUnixTimestamp(first_seen), "
-                            + "toUnixTimestamp(last_seen), sample_trace_id, kafka_offsets FROM service_call_5m FINAL",
-                    "issssssiiffsffffsiffsiiss"),
+                            + "toUnixTimestamp(last_seen), sample_trace_id, kafka_offsets, duration_min_ms, duration_max_ms, "
+                            + ARRAY.formatted("duration_idx") + ", " + ARRAY.formatted("duration_cnt") + ", server_min_ms, server_max_ms, "
+                            + ARRAY.formatted("server_idx") + ", " + ARRAY.formatted("server_cnt") + " FROM service_call_5m FINAL",
+                    "issssssiiffsffffsiffsiissffssffss"),
+            new Twin("span_attr_1m",
+                    "SELECT extract(epoch from a.bucket)::bigint, t.code, d.name, d.urn, a.attribute, a.spans, "
+                            + "array_to_string(a.items, '|'), array_to_string(a.counts, ','), a.max_error, a.distinct_values, "
+                            + "array_to_string(a.hll_regs, ','), encode(a.hll, 'hex'), encode(a.items_sketch, 'hex'), " + OFFSETS
+                            + " FROM span_attr_1m a JOIN dim_tenant t ON t.tenant_id = a.tenant_id "
+                            + "JOIN dim_resource d ON d.resource_id = a.resource_id LEFT JOIN kafka_locator k ON k.id = a.sample_ref",
+                    "SELECT toUnixTimestamp(bucket), tenant, service, service_urn, attribute, spans, arrayStringConcat(items, '|'), "
+                            + ARRAY.formatted("counts") + ", max_error, distinct_values, " + ARRAY.formatted("hll_regs") + ", "
+                            + "lower(hex(hll)), lower(hex(items_sketch)), kafka_offsets FROM span_attr_1m FINAL",
+                    "issssissifssss"),
             new Twin("log_pattern_5m",
                     "SELECT extract(epoch from f.bucket)::bigint, t.code, d.name, d.urn, f.fingerprint_id, f.count_total, "
                             + "f.count_error, " + OFFSETS + " FROM log_pattern_5m f JOIN dim_tenant t ON t.tenant_id = f.tenant_id "
