@@ -57,6 +57,9 @@ class ClickHouseDashboardQueriesTest {
     static final Set<String> UIDS = Set.of("otlp-ch-red", "otlp-ch-service", "otlp-ch-service-map", "otlp-ch-dependencies",
             "otlp-ch-log-patterns", "otlp-ch-use", "otlp-ch-pipeline-health");
 
+    /** A variable's value in a scenario: its first option (the Pattern variable's options are the data's fingerprints). */
+    static final String FIRST = "$__first";
+
     static DashboardFixture fx;
     static String database;
     static Chdb chdb;
@@ -82,12 +85,14 @@ class ClickHouseDashboardQueriesTest {
         full.put("operation", all);
         full.put("span_kind", List.of("SERVER", "CONSUMER"));
         full.put("resource", all);
+        full.put("pattern", List.of(FIRST));
         part.put("tenant", single ? List.of("acme") : List.of("default", "acme"));
         part.put("service", uid.equals("otlp-ch-service") ? List.of("checkout") : uid.equals("otlp-ch-log-patterns")
                 ? List.of("frontend", "payment") : List.of("checkout", "payment"));
         part.put("operation", List.of("POST /checkout", "GET /cart"));
         part.put("span_kind", List.of("SERVER", "CLIENT"));
         part.put("resource", List.of("urn:host:payment-host-1", "urn:svc:shop/frontend"));
+        part.put("pattern", List.of(FIRST));
         long fullTo = uid.equals("otlp-ch-dependencies") ? S + 10 * M : DashboardFixture.END;
         List<Scenario> out = new ArrayList<>(List.of(new Scenario("whole range, every value", S, fullTo, M, full),
                 new Scenario("sub-range at 5 minutes, chosen values", S + 5 * M, S + 15 * M, 5 * M, part)));
@@ -174,11 +179,15 @@ class ClickHouseDashboardQueriesTest {
             names.put((String) r.get("id"), (String) r.get("name"));
         }
         Map<String, String> families = new HashMap<>();
-        for (Map<String, Object> r : engine.query("SELECT pattern, service, sample FROM log_pattern_current")) {
-            families.put((String) r.get("pattern"), LogOracle.familyOf((String) r.get("service"), (String) r.get("sample")));
+        Map<String, String> fingerprints = new HashMap<>();
+        for (Map<String, Object> r : engine.query("SELECT fingerprint_id, pattern, service, sample FROM log_pattern_current")) {
+            String family = LogOracle.familyOf((String) r.get("service"), (String) r.get("sample"));
+            families.put((String) r.get("pattern"), family);
+            // the 16 hex digits of the signed 64-bit fingerprint, as the dashboard prints it
+            fingerprints.put(String.format("%016x", (Long) r.get("fingerprint_id")), r.get("service") + "|" + family);
         }
         // ClickHouse 18.16 keeps DateTime64 columns as DateTime (whole seconds); the current engine holds a copy of its tables
-        PanelChecks checks = new PanelChecks(fx, names, families::get).forClickHouse(1000);
+        PanelChecks checks = new PanelChecks(fx, names, families::get).forClickHouse(1000).withPatterns(fingerprints);
         int panels = 0;
         int runs = 0;
         // every failing panel is reported, not only the first
@@ -239,6 +248,9 @@ class ClickHouseDashboardQueriesTest {
             assertThat(chosen).as("%s: a value for $%s", d.uid(), v.name()).isNotNull();
             if (chosen.equals(List.of("$__all"))) {
                 resolved.put(v.name(), options);
+            } else if (chosen.equals(List.of(FIRST))) {
+                assertThat(options).as("%s: options of $%s", d.uid(), v.name()).isNotEmpty();
+                resolved.put(v.name(), List.of(options.get(0)));
             } else {
                 assertThat(options).as("%s: options of $%s", d.uid(), v.name()).containsAll(chosen);
                 resolved.put(v.name(), chosen);

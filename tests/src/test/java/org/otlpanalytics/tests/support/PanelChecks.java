@@ -104,6 +104,15 @@ public final class PanelChecks {
         logRecords();
     }
 
+    /** ClickHouse: a pattern's 16 hex digits -> {@code service|family} of its statements. */
+    private Map<String, String> patterns = Map.of();
+
+    /** The patterns the ClickHouse log dashboard's Pattern variable offers: 16 hex digits -> {@code service|family}. */
+    public PanelChecks withPatterns(Map<String, String> fingerprints) {
+        this.patterns = fingerprints;
+        return this;
+    }
+
     /** The ClickHouse dashboards: times are kept to {@code timeResolutionMs}. */
     public PanelChecks forClickHouse(long timeResolutionMs) {
         this.timeResolutionMs = timeResolutionMs;
@@ -524,6 +533,23 @@ public final class PanelChecks {
                         .as("the latest record of %s is one of its pattern's", row).isEqualTo(row.get("family"));
             }
             table(rows, List.of("service", "family"), exp);
+        });
+        checks.put("Records of the selected pattern", (v, r) -> {
+            String serviceFamily = patterns.get(v.one("pattern"));
+            assertThat(serviceFamily).as("pattern %s is one of the dictionary's", v.one("pattern")).isNotNull();
+            long records = logCounts(v, false).getOrDefault(serviceFamily, new long[2])[0];
+            List<Map<String, Object>> rows = r.get("A");
+            assertThat(rows).as("the newest records of %s", serviceFamily).hasSize((int) Math.min(100, records));
+            long previous = Long.MAX_VALUE;
+            for (Map<String, Object> row : rows) {
+                long t = millis(row.get("time"));
+                assertThat(v.inRange(t)).as("time of %s", row).isTrue();
+                assertThat(t).as("newest first").isLessThanOrEqualTo(previous);
+                previous = t;
+                String service = String.valueOf(row.get("service"));
+                assertThat(service + "|" + LogOracle.familyOf(service, String.valueOf(row.get("body"))))
+                        .as("record %s is one of the pattern's", row).isEqualTo(serviceFamily);
+            }
         });
         checks.put("Latest error records", (v, r) -> {
             long errors = logCounts(v, false).values().stream().mapToLong(c -> c[1]).sum();
