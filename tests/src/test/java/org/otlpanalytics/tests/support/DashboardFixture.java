@@ -54,6 +54,14 @@ public final class DashboardFixture {
 
     /** Generates the input, sends it, runs the job into {@code pg} and reads back its dead letters. */
     public static DashboardFixture run(EmbeddedKafka kafka, PostgresServer pg) throws Exception {
+        return run(kafka, pg, new String[0]);
+    }
+
+    /**
+     * The same with more job options ({@code name, value} pairs, for example the ClickHouse sink and
+     * its server), given after the fixture's own.
+     */
+    public static DashboardFixture run(EmbeddedKafka kafka, PostgresServer pg, String... extraOptions) throws Exception {
         DashboardFixture f = new DashboardFixture();
         List<ProducerRecord<byte[], byte[]>> recs = new ArrayList<>();
         List<TelemetryGenerator.Message> shop = new TelemetryGenerator(11, INCIDENT_TENANT).incident(INCIDENT_FROM, INCIDENT_TO)
@@ -90,12 +98,14 @@ public final class DashboardFixture {
         recs.sort(Comparator.comparingLong(ProducerRecord::timestamp));
         kafka.createTopics(2, SPANS, LOGS, METRICS, DEAD);
         kafka.send(recs);
-        Pipelines.run(Pipelines.options(kafka, pg, JobOptions.SPANS_TOPIC, SPANS, JobOptions.LOGS_TOPIC, LOGS,
+        List<String> options = new ArrayList<>(List.of(JobOptions.SPANS_TOPIC, SPANS, JobOptions.LOGS_TOPIC, LOGS,
                 JobOptions.METRICS_TOPIC, METRICS, JobOptions.DEAD_LETTER_TOPIC, DEAD, JobOptions.RED_ATTRIBUTES, "enduser.id",
                 JobOptions.GROUP_ID, "dashboards", JobOptions.JOBS, "red,edges,metrics,logs,incidents",
                 // 20 minutes: the detector learns for 8 (15 by default) and opens on 2 breaching minutes of 3
                 // (the fault lasts 2), for the incidents annotation
-                JobOptions.INCIDENTS_WARMUP, "8m", JobOptions.INCIDENTS_OPEN, "2/3"), org.otlpanalytics.jobs.AnalyticsJob.Taps.NONE);
+                JobOptions.INCIDENTS_WARMUP, "8m", JobOptions.INCIDENTS_OPEN, "2/3"));
+        options.addAll(List.of(extraOptions));
+        Pipelines.run(Pipelines.options(kafka, pg, options.toArray(new String[0])), org.otlpanalytics.jobs.AnalyticsJob.Taps.NONE);
         for (ConsumerRecord<byte[], byte[]> r : TopicReader.readToEnd(kafka.bootstrapServers(), DEAD)) {
             String reason = header(r, DeadLetterSerializer.HEADER_REASON);
             String topic = header(r, DeadLetterSerializer.HEADER_TOPIC);

@@ -195,6 +195,25 @@ public final class GrafanaDashboards {
      */
     public static String replaceVariables(String sql, Dashboard d, Context ctx, long intervalMs,
             Function<Variable, List<String>> options) {
+        return replaceVariables(sql, d, ctx, intervalMs, options, GrafanaDashboards::sqlList);
+    }
+
+    /** A multi-value variable without a format as the SQL datasources print it: {@code 'a','b'}, quotes doubled. */
+    public static String sqlList(List<String> values) {
+        return values.stream().map(GrafanaDashboards::quote).collect(Collectors.joining(","));
+    }
+
+    /**
+     * A multi-value variable without a format as grafana-clickhouse-datasource prints it (its
+     * {@code format(value)}, src/data/CHDatasource.ts): {@code 'a','b'}, joined as they are.
+     */
+    public static String clickhouseList(List<String> values) {
+        return "'" + String.join("','", values) + "'";
+    }
+
+    /** The same, with {@code multiFormat} printing a multi-value (or All) variable that names no format. */
+    public static String replaceVariables(String sql, Dashboard d, Context ctx, long intervalMs,
+            Function<Variable, List<String>> options, Function<List<String>, String> multiFormat) {
         Map<String, Variable> defs = new LinkedHashMap<>();
         d.variables().forEach(v -> defs.put(v.name(), v));
         Matcher m = VAR.matcher(sql);
@@ -219,7 +238,7 @@ public final class GrafanaDashboards {
                 if (all) {
                     values = v.allValue() != null ? List.of(v.allValue()) : options.apply(v);
                 }
-                rep = format(values, fmt, v.multi() || v.includeAll(), all && v.allValue() != null);
+                rep = format(values, fmt, v.multi() || v.includeAll(), all && v.allValue() != null, multiFormat);
             } else {
                 rep = m.group();
             }
@@ -229,7 +248,8 @@ public final class GrafanaDashboards {
         return sb.toString();
     }
 
-    private static String format(List<String> values, String fmt, boolean multi, boolean rawAll) {
+    private static String format(List<String> values, String fmt, boolean multi, boolean rawAll,
+            Function<List<String>, String> multiFormat) {
         if (rawAll) {
             return values.get(0);
         }
@@ -237,7 +257,7 @@ public final class GrafanaDashboards {
             if (!multi) {
                 return values.get(0);
             }
-            return values.stream().map(GrafanaDashboards::quote).collect(Collectors.joining(","));
+            return multiFormat.apply(values);
         }
         switch (fmt) {
             case "sqlstring":
@@ -287,8 +307,24 @@ public final class GrafanaDashboards {
         });
     }
 
-    /** The ClickHouse datasource's macros (grafana-clickhouse-datasource 4.x). */
+    private static final Pattern BARE_CLICKHOUSE_MACRO = Pattern.compile("\\$__(fromTime_ms|toTime_ms|fromTime|toTime|interval_s)\\b(?!\\()");
+
+    /**
+     * The ClickHouse datasource's macros (grafana-clickhouse-datasource 4.x, pkg/macros/macros.go),
+     * with or without parentheses for those that take no argument ({@code $__fromTime},
+     * {@code $__toTime}, {@code $__fromTime_ms}, {@code $__toTime_ms}, {@code $__interval_s}).
+     */
     public static String clickhouseMacros(String sql, long fromMillis, long toMillis, long intervalMs) {
+        Matcher bare = BARE_CLICKHOUSE_MACRO.matcher(sql);
+        StringBuilder sb = new StringBuilder();
+        while (bare.find()) {
+            bare.appendReplacement(sb, Matcher.quoteReplacement("$__" + bare.group(1) + "()"));
+        }
+        bare.appendTail(sb);
+        return clickhouseCalls(sb.toString(), fromMillis, toMillis, intervalMs);
+    }
+
+    private static String clickhouseCalls(String sql, long fromMillis, long toMillis, long intervalMs) {
         return macros(sql, (name, args) -> {
             switch (name) {
                 case "__timeFilter":

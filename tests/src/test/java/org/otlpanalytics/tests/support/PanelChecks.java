@@ -80,6 +80,8 @@ public final class PanelChecks {
     }
 
     private final DashboardFixture fx;
+    /** The finest time the store keeps (1 ms; 1 s where ClickHouse 18.16's DateTime stands for DateTime64). */
+    private long timeResolutionMs = 1;
     private final Map<String, Check> checks = new LinkedHashMap<>();
     /** resource id (as text) -> name, for the node graph frames. */
     private final Map<String, String> resourceNames;
@@ -98,6 +100,27 @@ public final class PanelChecks {
         logPatterns();
         use();
         health();
+        windowDependencies();
+        logRecords();
+    }
+
+    /** ClickHouse: a pattern's 16 hex digits -> {@code service|family} of its statements. */
+    private Map<String, String> patterns = Map.of();
+
+    /** The patterns the ClickHouse log dashboard's Pattern variable offers: 16 hex digits -> {@code service|family}. */
+    public PanelChecks withPatterns(Map<String, String> fingerprints) {
+        this.patterns = fingerprints;
+        return this;
+    }
+
+    /** The ClickHouse dashboards: times are kept to {@code timeResolutionMs}. */
+    public PanelChecks forClickHouse(long timeResolutionMs) {
+        this.timeResolutionMs = timeResolutionMs;
+        return this;
+    }
+
+    private long truncated(long millis) {
+        return millis - Math.floorMod(millis, timeResolutionMs);
     }
 
     public Set<String> titles() {
@@ -462,8 +485,8 @@ public final class PanelChecks {
                 String[] sf = k.split("\\|", 2);
                 Long first = v.get("tenant").stream().map(t -> fx.firstLog.get(LogOracle.stream(t, sf[0]) + "|" + sf[1]))
                         .filter(x -> x != null).min(Long::compare).orElse(null);
-                if (first != null && v.inRange(first)) {
-                    exp.put(k, Map.of("records", c[0], "first_seen", first));
+                if (first != null && v.inRange(truncated(first))) {
+                    exp.put(k, Map.of("records", c[0], "first_seen", truncated(first)));
                 }
             });
             table(withFamily(r.get("A")), List.of("service", "family"), exp);
@@ -490,6 +513,93 @@ public final class PanelChecks {
                 }
             });
             timeSeries(r.get("A"), "records", v, exp);
+        });
+    }
+
+    /**
+     * ClickHouse: the records behind the patterns (log_record), per service and pattern exactly the
+     * records and errors of the input in the range; the latest error records: as many as the input
+     * has (at most 50), each one of its pattern's statement, newest first.
+     */
+    private void logRecords() {
+        checks.put("Records behind the patterns", (v, r) -> {
+            Map<String, Map<String, Object>> exp = new TreeMap<>();
+            logCounts(v, false).forEach((k, c) -> exp.put(k, Map.of("records", c[0], "errors", c[1], "with trace", PRESENT,
+                    "first", PRESENT, "last", PRESENT, "latest", PRESENT)));
+            List<Map<String, Object>> rows = withFamily(r.get("A"));
+            for (Map<String, Object> row : rows) {
+                assertThat(v.inRange(millis(row.get("first"))) && v.inRange(millis(row.get("last")))).as("times of %s", row).isTrue();
+                assertThat(LogOracle.familyOf(String.valueOf(row.get("service")), String.valueOf(row.get("latest"))))
+                        .as("the latest record of %s is one of its pattern's", row).isEqualTo(row.get("family"));
+            }
+            table(rows, List.of("service", "family"), exp);
+        });
+        checks.put("Records of the selected pattern", (v, r) -> {
+            String serviceFamily = patterns.get(v.one("pattern"));
+            assertThat(serviceFamily).as("pattern %s is one of the dictionary's", v.one("pattern")).isNotNull();
+            long records = logCounts(v, false).getOrDefault(serviceFamily, new long[2])[0];
+            List<Map<String, Object>> rows = r.get("A");
+            assertThat(rows).as("the newest records of %s", serviceFamily).hasSize((int) Math.min(100, records));
+            long previous = Long.MAX_VALUE;
+            for (Map<String, Object> row : rows) {
+                long t = millis(row.get("time"));
+                assertThat(v.inRange(t)).as("time of %s", row).isTrue();
+                assertThat(t).as("newest first").isLessThanOrEqualTo(previous);
+                previous = t;
+                String service = String.valueOf(row.get("service"));
+                assertThat(service + "|" + LogOracle.familyOf(service, String.valueOf(row.get("body"))))
+                        .as("record %s is one of the pattern's", row).isEqualTo(serviceFamily);
+            }
+        });
+        checks.put("Latest error records", (v, r) -> {
+            long errors = logCounts(v, false).values().stream().mapToLong(c -> c[1]).sum();
+            List<Map<String, Object>> rows = withFamily(r.get("A"));
+            assertThat(rows).as("the newest error records").hasSize((int) Math.min(50, errors));
+            long previous = Long.MAX_VALUE;
+            for (Map<String, Object> row : rows) {
+                long t = millis(row.get("time"));
+                assertThat(v.inRange(t)).as("time of %s", row).isTrue();
+                assertThat(t).as("newest first").isLessThanOrEqualTo(previous);
+                previous = t;
+                assertThat(v.get("service")).as("service of %s", row).contains(String.valueOf(row.get("service")));
+                assertThat(LogOracle.familyOf(String.valueOf(row.get("service")), String.valueOf(row.get("body"))))
+                        .as("record %s is one of its pattern's", row).isEqualTo(row.get("family"));
+            }
+        });
+    }
+
+    /**
+     * ClickHouse has no twin of topo_edge_time: the dependencies at an instant are the edges of the
+     * tenant with calls in the 5-minute buckets that start in the 10 minutes before it.
+     */
+    private void windowDependencies() {
+        checks.put("Dependencies in the 10 minutes before the end of the range", (v, r) -> {
+            List<EdgeOracle.Call> cs = calls(c -> c.tenant().equals(v.one("tenant")) && bucket5(c.startMillis()) >= v.to - 600_000L
+                    && bucket5(c.startMillis()) < v.to);
+            Map<String, Map<String, Object>> nodes = new TreeMap<>();
+            for (EdgeOracle.Call c : cs) {
+                nodes.put(c.caller(), Map.of("subtitle", PRESENT));
+                nodes.put(c.callee(), Map.of("subtitle", PRESENT));
+            }
+            table(named(r.get("nodes"), "id", "title"), List.of("title"), nodes);
+            Map<String, Map<String, Object>> edges = new TreeMap<>();
+            group(cs, c -> c.caller() + "|" + c.callee()).forEach((k, list) -> edges.put(k, Map.of("mainstat", (long) list.size(),
+                    "secondarystat", 100.0 * list.stream().filter(EdgeOracle.Call::failed).count() / list.size())));
+            table(named(named(r.get("edges"), "source", "source_name"), "target", "target_name"), List.of("source_name", "target_name"), edges);
+        });
+        checks.put("Edges in the 10 minutes before the end of the range", (v, r) -> {
+            Map<String, Map<String, Object>> exp = new TreeMap<>();
+            group(calls(c -> c.tenant().equals(v.one("tenant")) && bucket5(c.startMillis()) >= v.to - 600_000L
+                    && bucket5(c.startMillis()) < v.to), c -> c.caller() + "|" + c.callee()).forEach((k, list) -> {
+                        Map<String, Object> e = new HashMap<>();
+                        e.put("calls", (long) list.size());
+                        e.put("error %", 100.0 * list.stream().filter(EdgeOracle.Call::failed).count() / list.size());
+                        e.put("type", PRESENT);
+                        e.put("first_call", truncated(list.stream().mapToLong(EdgeOracle.Call::startMillis).min().orElseThrow()));
+                        e.put("last_call", PRESENT);
+                        exp.put(k, e);
+                    });
+            table(r.get("A"), List.of("caller", "callee"), exp);
         });
     }
 
