@@ -1,6 +1,7 @@
 package org.otlpanalytics.jobs.logs;
 
 import org.otlpanalytics.jobs.bench.HeapPeaks;
+import org.otlpanalytics.jobs.bench.RoundRatios;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -21,7 +22,6 @@ import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
@@ -32,6 +32,7 @@ import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.embedded.EmbeddedKafka;
 import org.otlpanalytics.jobs.ingest.IngestStage;
 import org.otlpanalytics.jobs.ingest.IngestOptions;
+import org.otlpanalytics.operators.logs.LogRecordFlatSerializer;
 import org.otlpanalytics.schemas.logs.LogDecoder;
 import org.otlpanalytics.schemas.logs.LogRecordFlat;
 
@@ -42,9 +43,11 @@ import org.otlpanalytics.schemas.logs.LogRecordFlat;
  * event time, read by bounded jobs on a local MiniCluster: decode only, and decode + fingerprinting +
  * 5-minute counts ({@link LogsJob} with discarding sinks), the latter on the heap state backend and on
  * RocksDB (production's, where every state access serializes). Prints {@code name=value} lines:
- * records/s of each (best of three after a warm-up), their ratios to decode-only (the
- * machine-noise-free figures), RocksDB's to the heap's, and the peak heap of the process (broker
- * included).
+ * records/s of each (best of three interleaved rounds after a warm-up), their ratios to decode-only
+ * (the figures that compare across machines and loads): each round's ratio is taken between the runs
+ * of that round, which follow each other under the same load, and the median of the rounds is
+ * printed with every round's value ({@code _rounds}) so their agreement shows; RocksDB's records/s to
+ * the heap's, and the peak heap of the process (broker included).
  */
 public final class LogsBench {
     static final String RECORDS = "records";
@@ -90,10 +93,14 @@ public final class LogsBench {
             HeapPeaks.reset();
             double decode = 0;
             double[] logs = new double[BACKENDS.length];
+            double[][] ratios = new double[BACKENDS.length][ROUNDS];
             for (int round = 0; round < ROUNDS; round++) {
-                decode = Math.max(decode, records / run(o, 0, HEAP, checkpoints));
+                double decodeRound = records / run(o, 0, HEAP, checkpoints);
+                decode = Math.max(decode, decodeRound);
                 for (int b = 0; b < BACKENDS.length; b++) {
-                    logs[b] = Math.max(logs[b], records / run(o, 1, BACKENDS[b], checkpoints));
+                    double logsRound = records / run(o, 1, BACKENDS[b], checkpoints);
+                    logs[b] = Math.max(logs[b], logsRound);
+                    ratios[b][round] = logsRound / decodeRound;
                 }
             }
             deleteTree(checkpoints);
@@ -101,7 +108,8 @@ public final class LogsBench {
             for (int b = 0; b < BACKENDS.length; b++) {
                 String n = BACKENDS[b].equals(HEAP) ? "" : "_" + BACKENDS[b];
                 System.out.printf(Locale.ROOT, "logs%s_records_per_s=%.0f%n", n, logs[b]);
-                System.out.printf(Locale.ROOT, "logs%s_vs_decode_ratio=%.2f%n", n, logs[b] / decode);
+                System.out.printf(Locale.ROOT, "logs%s_vs_decode_ratio=%.2f%n", n, RoundRatios.median(ratios[b]));
+                System.out.printf(Locale.ROOT, "logs%s_vs_decode_ratio_rounds=%s%n", n, RoundRatios.format(ratios[b]));
             }
             System.out.printf(Locale.ROOT, "logs_rocksdb_vs_heap_ratio=%.2f%n", logs[1] / logs[0]);
             System.out.printf(Locale.ROOT, "peak_heap_mb=%.0f%n", HeapPeaks.peakBytes() / 1048576.0);
@@ -192,7 +200,7 @@ public final class LogsBench {
         String topic = o.require(JobOptions.LOGS_TOPIC);
         IngestOptions in = IngestOptions.of(o).withGroupIdPrefix("bench-logs-" + variant + "-" + System.nanoTime());
         DataStream<LogRecordFlat> logs = IngestStage.fromKafka(env, in, topic, new LogDecoder(in.encoding()),
-                LogRecordFlat.class, TypeInformation.of(LogRecordFlat.class), "logs", "logs").records();
+                LogRecordFlat.class, LogRecordFlatSerializer.TYPE, "logs", "logs").records();
         if (variant == 0) {
             logs.sinkTo(new DiscardingSink<>()).name("discard");
         } else {
