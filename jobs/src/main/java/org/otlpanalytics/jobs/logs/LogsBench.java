@@ -46,8 +46,11 @@ import org.otlpanalytics.schemas.logs.LogRecordFlat;
  * records/s of each (best of three interleaved rounds after a warm-up), their ratios to decode-only
  * (the figures that compare across machines and loads): each round's ratio is taken between the runs
  * of that round, which follow each other under the same load, and the median of the rounds is
- * printed with every round's value ({@code _rounds}) so their agreement shows; RocksDB's records/s to
- * the heap's, and the peak heap of the process (broker included).
+ * printed with every round's value ({@code _rounds}) so their agreement shows; the same for the CPU
+ * time of the whole process per record ({@code _cpu_}: decode-only's CPU over the pipeline's, which a
+ * loaded machine disturbs far less than wall time; the process includes the broker and the cluster's
+ * start and stop, in both variants); RocksDB's records/s to the heap's, and the peak heap of the
+ * process (broker included).
  */
 public final class LogsBench {
     static final String RECORDS = "records";
@@ -92,24 +95,35 @@ public final class LogsBench {
             }
             HeapPeaks.reset();
             double decode = 0;
+            double decodeCpu = Double.MAX_VALUE;
             double[] logs = new double[BACKENDS.length];
+            double[] logsCpu = new double[BACKENDS.length];
+            Arrays.fill(logsCpu, Double.MAX_VALUE);
             double[][] ratios = new double[BACKENDS.length][ROUNDS];
+            double[][] cpuRatios = new double[BACKENDS.length][ROUNDS];
             for (int round = 0; round < ROUNDS; round++) {
-                double decodeRound = records / run(o, 0, HEAP, checkpoints);
-                decode = Math.max(decode, decodeRound);
+                Run d = run(o, 0, HEAP, checkpoints);
+                decode = Math.max(decode, records / d.seconds());
+                decodeCpu = Math.min(decodeCpu, d.cpuSeconds());
                 for (int b = 0; b < BACKENDS.length; b++) {
-                    double logsRound = records / run(o, 1, BACKENDS[b], checkpoints);
-                    logs[b] = Math.max(logs[b], logsRound);
-                    ratios[b][round] = logsRound / decodeRound;
+                    Run l = run(o, 1, BACKENDS[b], checkpoints);
+                    logs[b] = Math.max(logs[b], records / l.seconds());
+                    logsCpu[b] = Math.min(logsCpu[b], l.cpuSeconds());
+                    ratios[b][round] = d.seconds() / l.seconds();
+                    cpuRatios[b][round] = d.cpuSeconds() / l.cpuSeconds();
                 }
             }
             deleteTree(checkpoints);
             System.out.printf(Locale.ROOT, "decode_records_per_s=%.0f%n", decode);
+            System.out.printf(Locale.ROOT, "decode_cpu_us_per_record=%.2f%n", decodeCpu * 1e6 / records);
             for (int b = 0; b < BACKENDS.length; b++) {
                 String n = BACKENDS[b].equals(HEAP) ? "" : "_" + BACKENDS[b];
                 System.out.printf(Locale.ROOT, "logs%s_records_per_s=%.0f%n", n, logs[b]);
                 System.out.printf(Locale.ROOT, "logs%s_vs_decode_ratio=%.2f%n", n, RoundRatios.median(ratios[b]));
                 System.out.printf(Locale.ROOT, "logs%s_vs_decode_ratio_rounds=%s%n", n, RoundRatios.format(ratios[b]));
+                System.out.printf(Locale.ROOT, "logs%s_cpu_us_per_record=%.2f%n", n, logsCpu[b] * 1e6 / records);
+                System.out.printf(Locale.ROOT, "logs%s_vs_decode_cpu_ratio=%.2f%n", n, RoundRatios.median(cpuRatios[b]));
+                System.out.printf(Locale.ROOT, "logs%s_vs_decode_cpu_ratio_rounds=%s%n", n, RoundRatios.format(cpuRatios[b]));
             }
             System.out.printf(Locale.ROOT, "logs_rocksdb_vs_heap_ratio=%.2f%n", logs[1] / logs[0]);
             System.out.printf(Locale.ROOT, "peak_heap_mb=%.0f%n", HeapPeaks.peakBytes() / 1048576.0);
@@ -184,13 +198,16 @@ public final class LogsBench {
         return KeyValue.newBuilder().setKey(k).setValue(AnyValue.newBuilder().setStringValue(v)).build();
     }
 
+    /** One run: job runtime and the CPU time the process spent meanwhile, in seconds. */
+    record Run(double seconds, double cpuSeconds) {}
+
     /**
-     * Runs one variant to the end of the topic on a state backend; returns seconds of job runtime. Checkpoints go to a
+     * Runs one variant to the end of the topic on a state backend; returns its runtime and CPU time. Checkpoints go to a
      * temporary folder: the whole topic is readable at once, so one partition can run far ahead of the
      * watermark and the fingerprinter may buffer more than the MiniCluster's default in-memory
      * checkpoint storage accepts (5 MB per subtask).
      */
-    static double run(JobOptions o, int variant, String backend, Path checkpoints) throws Exception {
+    static Run run(JobOptions o, int variant, String backend, Path checkpoints) throws Exception {
         o = o.with(JobOptions.STATE_BACKEND, backend);
         Configuration conf = Environments.configuration(o);
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
@@ -208,8 +225,14 @@ public final class LogsBench {
             out.patterns().sinkTo(new DiscardingSink<>()).name("discard-patterns");
             out.windows().sinkTo(new DiscardingSink<>()).name("discard-windows");
         }
+        long cpu0 = processCpuNanos();
         JobExecutionResult r = env.execute("bench-logs variant " + variant);
-        return r.getNetRuntime() / 1000.0;
+        return new Run(r.getNetRuntime() / 1000.0, (processCpuNanos() - cpu0) / 1e9);
+    }
+
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     static void deleteTree(Path root) throws IOException {
