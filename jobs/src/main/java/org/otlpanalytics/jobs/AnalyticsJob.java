@@ -34,6 +34,7 @@ import org.otlpanalytics.jobs.sink.postgres.PostgresSinkConfig;
 import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseSchema;
 import org.otlpanalytics.jobs.sink.postgres.SchemaMigrator;
 import org.otlpanalytics.operators.ingest.DeadLetterCount;
+import org.otlpanalytics.operators.logs.LogRecordFlatSerializer;
 import org.otlpanalytics.operators.metrics.MetricPointTypeInfo;
 import org.otlpanalytics.schemas.kafka.DeadLetter;
 import org.otlpanalytics.schemas.logs.LogDecoder;
@@ -208,7 +209,7 @@ public final class AnalyticsJob {
         if (jobs.contains(LogsJob.JOB)) {
             IngestStage.Output<LogRecordFlat> in = IngestStage.fromKafka(env, ingest, o.require(JobOptions.LOGS_TOPIC),
                     new LogDecoder(ingest.encoding(), rawLogs ? ClickHouseSinks.attributeLimits() : null), LogRecordFlat.class,
-                    TypeInformation.of(LogRecordFlat.class), "logs", "logs");
+                    LogRecordFlatSerializer.TYPE, "logs", "logs");
             sinkDeadLetters(List.of(in.deadLetters()), deadLetters, written);
             LogsOutputs out = LogsJob.buildPipeline(tap(in.records(), taps.logs(), "logs-tap"),
                     LogsJob.Settings.of(o).withFingerprintedLogs(rawLogs));

@@ -1,6 +1,7 @@
 package org.otlpanalytics.jobs.logs;
 
 import org.otlpanalytics.jobs.bench.HeapPeaks;
+import org.otlpanalytics.jobs.bench.RoundRatios;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -21,7 +22,6 @@ import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
@@ -32,6 +32,7 @@ import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.embedded.EmbeddedKafka;
 import org.otlpanalytics.jobs.ingest.IngestStage;
 import org.otlpanalytics.jobs.ingest.IngestOptions;
+import org.otlpanalytics.operators.logs.LogRecordFlatSerializer;
 import org.otlpanalytics.schemas.logs.LogDecoder;
 import org.otlpanalytics.schemas.logs.LogRecordFlat;
 
@@ -42,9 +43,14 @@ import org.otlpanalytics.schemas.logs.LogRecordFlat;
  * event time, read by bounded jobs on a local MiniCluster: decode only, and decode + fingerprinting +
  * 5-minute counts ({@link LogsJob} with discarding sinks), the latter on the heap state backend and on
  * RocksDB (production's, where every state access serializes). Prints {@code name=value} lines:
- * records/s of each (best of three after a warm-up), their ratios to decode-only (the
- * machine-noise-free figures), RocksDB's to the heap's, and the peak heap of the process (broker
- * included).
+ * records/s of each (best of three interleaved rounds after a warm-up), their ratios to decode-only
+ * (the figures that compare across machines and loads): each round's ratio is taken between the runs
+ * of that round, which follow each other under the same load, and the median of the rounds is
+ * printed with every round's value ({@code _rounds}) so their agreement shows; the same for the CPU
+ * time of the whole process per record ({@code _cpu_}: decode-only's CPU over the pipeline's, which a
+ * loaded machine disturbs far less than wall time; the process includes the broker and the cluster's
+ * start and stop, in both variants); RocksDB's records/s to the heap's, and the peak heap of the
+ * process (broker included).
  */
 public final class LogsBench {
     static final String RECORDS = "records";
@@ -89,19 +95,35 @@ public final class LogsBench {
             }
             HeapPeaks.reset();
             double decode = 0;
+            double decodeCpu = Double.MAX_VALUE;
             double[] logs = new double[BACKENDS.length];
+            double[] logsCpu = new double[BACKENDS.length];
+            Arrays.fill(logsCpu, Double.MAX_VALUE);
+            double[][] ratios = new double[BACKENDS.length][ROUNDS];
+            double[][] cpuRatios = new double[BACKENDS.length][ROUNDS];
             for (int round = 0; round < ROUNDS; round++) {
-                decode = Math.max(decode, records / run(o, 0, HEAP, checkpoints));
+                Run d = run(o, 0, HEAP, checkpoints);
+                decode = Math.max(decode, records / d.seconds());
+                decodeCpu = Math.min(decodeCpu, d.cpuSeconds());
                 for (int b = 0; b < BACKENDS.length; b++) {
-                    logs[b] = Math.max(logs[b], records / run(o, 1, BACKENDS[b], checkpoints));
+                    Run l = run(o, 1, BACKENDS[b], checkpoints);
+                    logs[b] = Math.max(logs[b], records / l.seconds());
+                    logsCpu[b] = Math.min(logsCpu[b], l.cpuSeconds());
+                    ratios[b][round] = d.seconds() / l.seconds();
+                    cpuRatios[b][round] = d.cpuSeconds() / l.cpuSeconds();
                 }
             }
             deleteTree(checkpoints);
             System.out.printf(Locale.ROOT, "decode_records_per_s=%.0f%n", decode);
+            System.out.printf(Locale.ROOT, "decode_cpu_us_per_record=%.2f%n", decodeCpu * 1e6 / records);
             for (int b = 0; b < BACKENDS.length; b++) {
                 String n = BACKENDS[b].equals(HEAP) ? "" : "_" + BACKENDS[b];
                 System.out.printf(Locale.ROOT, "logs%s_records_per_s=%.0f%n", n, logs[b]);
-                System.out.printf(Locale.ROOT, "logs%s_vs_decode_ratio=%.2f%n", n, logs[b] / decode);
+                System.out.printf(Locale.ROOT, "logs%s_vs_decode_ratio=%.2f%n", n, RoundRatios.median(ratios[b]));
+                System.out.printf(Locale.ROOT, "logs%s_vs_decode_ratio_rounds=%s%n", n, RoundRatios.format(ratios[b]));
+                System.out.printf(Locale.ROOT, "logs%s_cpu_us_per_record=%.2f%n", n, logsCpu[b] * 1e6 / records);
+                System.out.printf(Locale.ROOT, "logs%s_vs_decode_cpu_ratio=%.2f%n", n, RoundRatios.median(cpuRatios[b]));
+                System.out.printf(Locale.ROOT, "logs%s_vs_decode_cpu_ratio_rounds=%s%n", n, RoundRatios.format(cpuRatios[b]));
             }
             System.out.printf(Locale.ROOT, "logs_rocksdb_vs_heap_ratio=%.2f%n", logs[1] / logs[0]);
             System.out.printf(Locale.ROOT, "peak_heap_mb=%.0f%n", HeapPeaks.peakBytes() / 1048576.0);
@@ -176,13 +198,16 @@ public final class LogsBench {
         return KeyValue.newBuilder().setKey(k).setValue(AnyValue.newBuilder().setStringValue(v)).build();
     }
 
+    /** One run: job runtime and the CPU time the process spent meanwhile, in seconds. */
+    record Run(double seconds, double cpuSeconds) {}
+
     /**
-     * Runs one variant to the end of the topic on a state backend; returns seconds of job runtime. Checkpoints go to a
+     * Runs one variant to the end of the topic on a state backend; returns its runtime and CPU time. Checkpoints go to a
      * temporary folder: the whole topic is readable at once, so one partition can run far ahead of the
      * watermark and the fingerprinter may buffer more than the MiniCluster's default in-memory
      * checkpoint storage accepts (5 MB per subtask).
      */
-    static double run(JobOptions o, int variant, String backend, Path checkpoints) throws Exception {
+    static Run run(JobOptions o, int variant, String backend, Path checkpoints) throws Exception {
         o = o.with(JobOptions.STATE_BACKEND, backend);
         Configuration conf = Environments.configuration(o);
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
@@ -192,7 +217,7 @@ public final class LogsBench {
         String topic = o.require(JobOptions.LOGS_TOPIC);
         IngestOptions in = IngestOptions.of(o).withGroupIdPrefix("bench-logs-" + variant + "-" + System.nanoTime());
         DataStream<LogRecordFlat> logs = IngestStage.fromKafka(env, in, topic, new LogDecoder(in.encoding()),
-                LogRecordFlat.class, TypeInformation.of(LogRecordFlat.class), "logs", "logs").records();
+                LogRecordFlat.class, LogRecordFlatSerializer.TYPE, "logs", "logs").records();
         if (variant == 0) {
             logs.sinkTo(new DiscardingSink<>()).name("discard");
         } else {
@@ -200,8 +225,14 @@ public final class LogsBench {
             out.patterns().sinkTo(new DiscardingSink<>()).name("discard-patterns");
             out.windows().sinkTo(new DiscardingSink<>()).name("discard-windows");
         }
+        long cpu0 = processCpuNanos();
         JobExecutionResult r = env.execute("bench-logs variant " + variant);
-        return r.getNetRuntime() / 1000.0;
+        return new Run(r.getNetRuntime() / 1000.0, (processCpuNanos() - cpu0) / 1e9);
+    }
+
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     static void deleteTree(Path root) throws IOException {

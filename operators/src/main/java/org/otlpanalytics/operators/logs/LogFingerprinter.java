@@ -92,7 +92,7 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
             new OutputTag<>("log-patterns", TypeInformation.of(LogPatternRow.class));
     /** Records later than the allowed lateness (not mined, not counted). */
     public static final OutputTag<LogRecordFlat> LATE_LOGS =
-            new OutputTag<>("log-patterns-late-logs", TypeInformation.of(LogRecordFlat.class));
+            new OutputTag<>("log-patterns-late-logs", LogRecordFlatSerializer.TYPE);
     /**
      * Every counted record with its fingerprint, when {@link LogPatternOptions#fingerprintedLogs()} is on:
      * mined records when their second is mined, late ones at their match time, records over the cap

@@ -43,11 +43,18 @@ final class MaskingScanner {
     /** ASCII letters and digits; {@link #WORD_CHARS} adds {@code _}. */
     private static final boolean[] ALNUM = new boolean[128];
     private static final boolean[] WORD_CHARS = new boolean[128];
+    /** Membership tables of {@link #JOINERS}, {@link #LEADING} and {@link #TRAILING} (all ASCII). */
+    private static final boolean[] JOINER = new boolean[128];
+    private static final boolean[] LEADING_CHAR = new boolean[128];
+    private static final boolean[] TRAILING_CHAR = new boolean[128];
 
     static {
         for (char c = 0; c < 128; c++) {
             ALNUM[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
             WORD_CHARS[c] = ALNUM[c] || c == '_';
+            JOINER[c] = JOINERS.indexOf(c) >= 0;
+            LEADING_CHAR[c] = LEADING.indexOf(c) >= 0;
+            TRAILING_CHAR[c] = TRAILING.indexOf(c) >= 0;
         }
     }
 
@@ -191,11 +198,11 @@ final class MaskingScanner {
             return literal ? maskLiterals(s, a, b) : s.substring(a, b);
         }
         int ca = a;
-        while (ca < b && LEADING.indexOf(s.charAt(ca)) >= 0) {
+        while (ca < b && isLeading(s.charAt(ca))) {
             ca++;
         }
         int cb = b;
-        while (cb > ca && TRAILING.indexOf(s.charAt(cb - 1)) >= 0) {
+        while (cb > ca && isTrailing(s.charAt(cb - 1))) {
             cb--;
         }
         if (ca == cb) {
@@ -527,7 +534,7 @@ final class MaskingScanner {
 
     private static int coreEnd(String s, int start, int end) {
         int cb = end;
-        while (cb > start && TRAILING.indexOf(s.charAt(cb - 1)) >= 0) {
+        while (cb > start && isTrailing(s.charAt(cb - 1))) {
             cb--;
         }
         return cb;
@@ -548,11 +555,20 @@ final class MaskingScanner {
             return false;
         }
         for (int k = from; k < to; k++) {
-            if (JOINERS.indexOf(s.charAt(k)) < 0) {
+            char c = s.charAt(k);
+            if (c >= 128 || !JOINER[c]) {
                 return false;
             }
         }
         return true;
+    }
+
+    private static boolean isLeading(char c) {
+        return c < 128 && LEADING_CHAR[c];
+    }
+
+    private static boolean isTrailing(char c) {
+        return c < 128 && TRAILING_CHAR[c];
     }
 
     private static boolean isAlnum(char c) {
@@ -589,7 +605,7 @@ final class MaskingScanner {
     }
 
     private static boolean isWildcardIgnoringPunctuation(String t) {
-        return t.startsWith(TemplateTokens.WILDCARD) && (t.length() == 3 || stripTrailing(t).length() == 3);
+        return t.startsWith(TemplateTokens.WILDCARD) && (t.length() == 3 || strippedLength(t) == 3);
     }
 
     private static boolean isName(String t, String[] names) {
@@ -597,8 +613,11 @@ final class MaskingScanner {
         if (len < 3 || len > 9 || !Character.isUpperCase(t.charAt(0))) {
             return false;
         }
+        char c0 = t.charAt(0);
+        // an ASCII capital can only match a name starting with its lower case (names are ASCII lower case)
+        char first = c0 < 128 ? (char) (c0 | 0x20) : 0;
         for (String name : names) {
-            if (name.length() == len && t.regionMatches(true, 0, name, 0, len)) {
+            if (name.length() == len && (first == 0 || name.charAt(0) == first) && t.regionMatches(true, 0, name, 0, len)) {
                 return true;
             }
         }
@@ -613,12 +632,13 @@ final class MaskingScanner {
         return len;
     }
 
-    private static String stripTrailing(String t) {
+    /** The length of {@code t} without its trailing punctuation ({@link #TRAILING}). */
+    private static int strippedLength(String t) {
         int len = t.length();
-        while (len > 0 && TRAILING.indexOf(t.charAt(len - 1)) >= 0) {
+        while (len > 0 && isTrailing(t.charAt(len - 1))) {
             len--;
         }
-        return len == t.length() ? t : t.substring(0, len);
+        return len;
     }
 
     private static boolean hasWord(String t) {

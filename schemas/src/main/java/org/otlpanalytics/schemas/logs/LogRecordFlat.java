@@ -50,8 +50,25 @@ public class LogRecordFlat {
         if (severityText == null) {
             return false;
         }
-        String t = severityText.trim().toUpperCase(java.util.Locale.ROOT);
-        return t.startsWith("ERROR") || t.startsWith("FATAL") || t.equals("CRITICAL") || t.equals("EMERGENCY")
-                || t.equals("ALERT") || t.equals("CRIT");
+        // the trimmed text, compared without case and without allocating (this runs once per record)
+        String t = severityText;
+        int a = 0;
+        int b = t.length();
+        while (a < b && t.charAt(a) <= ' ') {
+            a++;
+        }
+        while (b > a && t.charAt(b - 1) <= ' ') {
+            b--;
+        }
+        return startsWith(t, a, b, "ERROR") || startsWith(t, a, b, "FATAL") || is(t, a, b, "CRITICAL")
+                || is(t, a, b, "EMERGENCY") || is(t, a, b, "ALERT") || is(t, a, b, "CRIT");
+    }
+
+    private static boolean startsWith(String t, int a, int b, String upper) {
+        return b - a >= upper.length() && t.regionMatches(true, a, upper, 0, upper.length());
+    }
+
+    private static boolean is(String t, int a, int b, String upper) {
+        return b - a == upper.length() && t.regionMatches(true, a, upper, 0, upper.length());
     }
 }

@@ -30,6 +30,7 @@ import org.otlpanalytics.jobs.red.RedJob;
 import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseHttp;
 import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseSchema;
 import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseSinkConfig;
+import org.otlpanalytics.operators.logs.LogRecordFlatSerializer;
 import org.otlpanalytics.schemas.AttributeLimits;
 import org.otlpanalytics.schemas.Encoding;
 import org.otlpanalytics.schemas.logs.LogDecoder;
@@ -199,7 +200,7 @@ public final class ClickHouseBench {
                 boolean records = v == Variant.LOGS_CLICKHOUSE;
                 DataStream<LogRecordFlat> logs = IngestStage.fromKafka(env, in, LOGS_TOPIC,
                         new LogDecoder(in.encoding(), records ? AttributeLimits.DEFAULT : null), LogRecordFlat.class,
-                        TypeInformation.of(LogRecordFlat.class), "logs", "logs").records();
+                        LogRecordFlatSerializer.TYPE, "logs", "logs").records();
                 if (v == Variant.DECODE_LOGS) {
                     logs.sinkTo(new DiscardingSink<>()).name("discard");
                 } else {
