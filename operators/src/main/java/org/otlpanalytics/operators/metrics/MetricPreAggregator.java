@@ -25,9 +25,11 @@ import org.otlpanalytics.schemas.metrics.MetricPoint;
  * which only the keyed {@link MetricDeltaConverter} sees.
  *
  * <p>Holds no checkpointed state but its {@link WatermarkHorizon}: everything buffered is
- * emitted before a checkpoint barrier, before every watermark is forwarded (so a partial never
- * overtakes the watermark that would make it late downstream), at end of input, and when
- * {@code maxEntries} points and partials are buffered. Gauges and deltas already later than the
+ * emitted before a checkpoint barrier, before a watermark that reaches the end of the earliest
+ * buffered minute is forwarded (the watermark at which the converter converts that minute and
+ * the aggregator fires it, so nothing arrives after the watermark that would make it late
+ * downstream, and a series' exports of one minute fold into one partial), at end of input, and
+ * when {@code maxEntries} points and partials are buffered. Gauges and deltas already later than the
  * allowed lateness at this operator's horizon go to {@link MetricMinuteAggregator#LATE_POINTS}
  * as points (so they can be dead-lettered with their Kafka position).
  */
@@ -35,7 +37,7 @@ public class MetricPreAggregator extends AbstractStreamOperator<MetricBatch>
         implements OneInputStreamOperator<MetricPoint, MetricBatch>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
     /** Default of {@code maxEntries}. */
-    public static final int DEFAULT_MAX_ENTRIES = 20_000;
+    public static final int DEFAULT_MAX_ENTRIES = 50_000;
 
     private final MetricOptions options;
     private final int maxEntries;
@@ -43,6 +45,8 @@ public class MetricPreAggregator extends AbstractStreamOperator<MetricBatch>
     private transient Map<ResourceRef, Builder> buffer;
     private transient int entries;
     private transient long watermark;
+    /** The last millisecond of the earliest minute buffered: a watermark there flushes (MAX_VALUE: empty). */
+    private transient long flushAt;
     private transient WatermarkHorizon horizon;
     private transient Counter aggregated;
     private transient Counter late;
@@ -76,6 +80,7 @@ public class MetricPreAggregator extends AbstractStreamOperator<MetricBatch>
         minutes = new EpochWindows(MetricOptions.WINDOW_MILLIS, options.allowedLatenessMillis());
         buffer = new HashMap<>();
         watermark = Long.MIN_VALUE;
+        flushAt = Long.MAX_VALUE;
         MetricGroup g = getMetricGroup().addGroup(MetricPipelineMetrics.PRE_AGGREGATOR_GROUP);
         aggregated = g.counter(MetricPipelineMetrics.POINTS_AGGREGATED);
         late = g.counter(MetricPipelineMetrics.POINTS_LATE_DROPPED);
@@ -91,6 +96,7 @@ public class MetricPreAggregator extends AbstractStreamOperator<MetricBatch>
             // a copy: the runtime reuses the input object (object reuse is on)
             b.batch.points.add(p.copy());
             entries++;
+            flushAt = Math.min(flushAt, MetricDeltaConverter.dueAt(p.timeMillis()));
         } else {
             long ts = p.timeMillis();
             if (minutes.isLate(ts, horizon.effective(watermark))) {
@@ -106,6 +112,7 @@ public class MetricPreAggregator extends AbstractStreamOperator<MetricBatch>
                 b.partials.put(k, q);
                 b.batch.partials.add(q);
                 entries++;
+                flushAt = Math.min(flushAt, minute + MetricOptions.WINDOW_MILLIS - 1);
             }
             if (!q.accumulator.add(p)) {
                 ignored.inc();
@@ -121,7 +128,9 @@ public class MetricPreAggregator extends AbstractStreamOperator<MetricBatch>
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
-        flush();
+        if (mark.getTimestamp() >= flushAt) {
+            flush();
+        }
         watermark = mark.getTimestamp();
         horizon.observe(watermark);
         super.processWatermark(mark);
@@ -158,6 +167,7 @@ public class MetricPreAggregator extends AbstractStreamOperator<MetricBatch>
         }
         buffer.clear();
         entries = 0;
+        flushAt = Long.MAX_VALUE;
     }
 
     /** The batch being filled for one resource, with its partials by series and minute. */

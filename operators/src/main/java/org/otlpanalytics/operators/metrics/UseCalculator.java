@@ -76,7 +76,7 @@ public final class UseCalculator {
                     break;
             }
             contributors.add(rule.signal.name().toLowerCase(Locale.ROOT) + "/" + rule.component + "="
-                    + rule.metric + ":" + String.format(Locale.ROOT, "%.4f", v));
+                    + rule.metric + ":" + fixed4(v));
         }
         if (contributors.isEmpty()) {
             return null;
@@ -88,6 +88,19 @@ public final class UseCalculator {
         Arrays.sort(c);
         out.contributors = c;
         return out;
+    }
+
+    /**
+     * {@code String.format(Locale.ROOT, "%.4f", v)}, which rounds the shortest decimal of
+     * {@code v} half up, without the Formatter (it was the largest part of computing USE).
+     */
+    static String fixed4(double v) {
+        if (!Double.isFinite(v)) {
+            return String.format(Locale.ROOT, "%.4f", v);
+        }
+        String s = new java.math.BigDecimal(Double.toString(v)).setScale(4, java.math.RoundingMode.HALF_UP).toPlainString();
+        // a negative value that rounds to zero keeps its sign there (-0.0000), as in the Formatter
+        return Double.doubleToRawLongBits(v) < 0 && s.charAt(0) != '-' ? "-" + s : s;
     }
 
     /** The value of one rule, or null when its metrics are missing or give nothing. */

@@ -54,16 +54,20 @@ class MetricPreAggregatorTest {
     }
 
     @Test
-    void shouldBatchPerResourceAggregateGaugesAndFlushBeforeTheWatermark() throws Exception {
+    void shouldBatchPerResourceAggregateGaugesAndFlushBeforeTheWatermarkThatEndsTheMinute() throws Exception {
         var h = harness(1000, null);
         for (int i = 0; i < 6; i++) {
             add(h, onHost(Points.gauge("system.cpu.utilization", M0 + 10 * i, 0.1 * i), "a"));
             add(h, onHost(Points.gauge("system.cpu.utilization", M0 + 10 * i, 0.2), "b"));
             add(h, onHost(Points.counter(-1000, M0 + 10 * i, 100 + i), "a"));
+            // watermarks inside the minute do not flush: the minute's exports fold into one partial per series
+            h.processWatermark(new Watermark(Points.at(M0 + 10 * i) / 1_000_000L));
         }
         add(h, onHost(Points.gauge("system.cpu.utilization", M0 + MIN + 1, 0.3), "a")); // the next minute
         assertThat(batches(h)).isEmpty();
-        h.processWatermark(new Watermark(Points.at(M0) / 1_000_000L));
+        assertThat(h.getOutput()).hasSize(6).allSatisfy(o -> assertThat(o).isInstanceOf(Watermark.class));
+        // the watermark at the minute's last millisecond (where the converter and the aggregator take it) flushes first
+        h.processWatermark(new Watermark(Points.at(M0 + MIN) / 1_000_000L - 1));
         List<MetricBatch> out = batches(h);
         assertThat(out).hasSize(2);
         MetricBatch a = out.stream().filter(b -> b.resourceUrn.equals("urn:host:a")).findFirst().orElseThrow();
@@ -72,6 +76,19 @@ class MetricPreAggregatorTest {
         assertThat(a.partials.get(0).serviceUrn).isEqualTo("urn:svc:shop/checkout");
         assertThat(a.pointCount()).isEqualTo(13);
         assertThat(h.getOutput()).last().isInstanceOf(Watermark.class); // the batches went first
+    }
+
+    @Test
+    void anEarlierMinuteArrivingLaterBringsTheFlushForward() throws Exception {
+        var h = harness(1000, null);
+        add(h, Points.gauge("queue.depth", M0 + MIN + 5, 1));
+        add(h, Points.counter(-1000, M0 + 50, 5)); // out of order, from the minute before
+        h.processWatermark(new Watermark(Points.at(M0 + MIN) / 1_000_000L - 2));
+        assertThat(batches(h)).isEmpty();
+        h.processWatermark(new Watermark(Points.at(M0 + MIN) / 1_000_000L - 1));
+        assertThat(batches(h)).hasSize(1);
+        assertThat(batches(h).get(0).pointCount()).isEqualTo(2);
+        assertThat(h.getOutput()).last().isInstanceOf(Watermark.class);
     }
 
     @Test
@@ -115,8 +132,8 @@ class MetricPreAggregatorTest {
     }
 
     /**
-     * The whole keyed path fed by the pre-aggregator (batches, partials, flushes at every
-     * watermark) writes the rows the operators give point by point, whatever the arrival order.
+     * The whole keyed path fed by the pre-aggregator (batches, partials, flushes at checkpoint
+     * barriers and at the watermark) writes the rows the operators give point by point, whatever the arrival order.
      */
     @Test
     void preAggregatedPipelineGivesTheRowsOfThePointsOneByOne() throws Exception {
@@ -155,7 +172,7 @@ class MetricPreAggregatorTest {
         return MetricMinuteAggregatorTest.rows(agg);
     }
 
-    /** Pre-aggregator (flushing every {@code every} points at a watermark), converter and aggregator. */
+    /** Pre-aggregator (flushing every {@code every} points at a checkpoint barrier), converter and aggregator. */
     private static List<MetricRow> preAggregated(List<MetricPoint> ps, int every) throws Exception {
         var pre = harness(1000, null);
         var conv = MetricDeltaConverterTest.harness(OPTIONS);
@@ -164,8 +181,11 @@ class MetricPreAggregatorTest {
         for (int i = 0; i < ps.size(); i++) {
             add(pre, ps.get(i).copy());
             if ((i + 1) % every == 0 || i == ps.size() - 1) {
-                long wm = i == ps.size() - 1 ? Points.at(M0 + MIN) / 1_000_000L : Long.MIN_VALUE + 1;
-                pre.processWatermark(new Watermark(wm));
+                if (i == ps.size() - 1) {
+                    pre.processWatermark(new Watermark(Points.at(M0 + MIN) / 1_000_000L));
+                } else {
+                    pre.prepareSnapshotPreBarrier(i);
+                }
                 List<MetricBatch> out = batches(pre);
                 for (; sent < out.size(); sent++) {
                     conv.processElement(new StreamRecord<>(out.get(sent)));

@@ -201,4 +201,20 @@ class UseCalculatorTest {
                 level("system.cpu.utilization", 0.7, "cpu.mode", "idle")));
         assertThat(m.utilization).isCloseTo(0.2 / 0.9, within(EPS));
     }
+
+    @Test
+    void contributorValuesAreFormattedAsStringFormatDoes() {
+        java.util.Random r = new java.util.Random(11);
+        java.util.List<Double> values = new java.util.ArrayList<>(java.util.List.of(0.0, -0.0, 0.15, 0.00005, 0.00015, 0.99995,
+                1.0, 1e-9, 123456789.123456, 1e20, 2.5e-5, -0.00005, -1.23455, Double.NaN, Double.POSITIVE_INFINITY,
+                Double.MIN_VALUE, Double.MAX_VALUE));
+        for (int i = 0; i < 20_000; i++) {
+            values.add(r.nextDouble());
+            values.add(Math.round(r.nextDouble() * 1e6) / 1e6 + 0.00005);
+            values.add(r.nextDouble() * Math.pow(10, r.nextInt(30) - 10));
+        }
+        for (double v : values) {
+            assertThat(UseCalculator.fixed4(v)).as("%s", v).isEqualTo(String.format(java.util.Locale.ROOT, "%.4f", v));
+        }
+    }
 }

@@ -36,7 +36,7 @@ public final class MetricRowMapper implements PgRowMapper<MetricRow> {
     @Override
     public List<PgStatement> statements() {
         List<PgStatement> s = new ArrayList<>(DimensionRows.STATEMENTS);
-        s.add(new PgStatement("metric_1m", UPSERT_METRIC));
+        s.add(PgStatement.bulk("metric_1m", UPSERT_METRIC));
         return s;
     }
 

@@ -23,10 +23,18 @@ import org.otlpanalytics.jobs.sink.rejected.RejectedRowPublisher;
  * the dead-letter topic ({@link RejectedRowPublisher}) while every other row is written. So a bad
  * row costs its own row only and never makes the job restart and fail on it again. Any other
  * error (an outage) fails the flush as before: the job restarts from its last checkpoint.
+ *
+ * <p>Statements marked {@link PgStatement#bulk} write {@link #BULK_MIN_ROWS} or more rows with
+ * {@link PgBulkUpsert} (COPY into a staging table, one upsert from it) in the same transaction;
+ * when that fails on data the flush is rolled back and isolated as above, with bound statements.
  */
 final class PostgresUpsertWriter<T> implements SinkWriter<T> {
     static final String STORE = "postgresql";
     public static final String METRIC_GROUP = "postgresSink";
+    /** Rows of a bulk statement from which a flush copies them rather than binding each. */
+    static final int BULK_MIN_ROWS = 64;
+    /** Counter: rows of committed flushes written through {@link PgBulkUpsert} (included in {@code rowsWritten}). */
+    public static final String ROWS_COPIED = "rowsCopied";
 
     private final PostgresSinkConfig config;
     private final PgRowMapper<T> mapper;
@@ -34,8 +42,13 @@ final class PostgresUpsertWriter<T> implements SinkWriter<T> {
     private final PgBatch batch;
     private final Counter rowsWritten;
     private final Counter commits;
+    private final Counter rowsCopied;
     private final RejectedRowPublisher rejected;
+    /** The bulk forms of the statements (null where a statement has none). */
+    private final PgBulkUpsert[] bulk;
     private Connection connection;
+    /** Rows the current flush copied (set by {@link #writeAll}). */
+    private long copied;
 
     PostgresUpsertWriter(PostgresSinkConfig config, PgRowMapper<T> mapper, MetricGroup metrics) {
         this.config = config;
@@ -45,7 +58,12 @@ final class PostgresUpsertWriter<T> implements SinkWriter<T> {
         MetricGroup g = metrics.addGroup(METRIC_GROUP);
         this.rowsWritten = g.counter("rowsWritten");
         this.commits = g.counter("commits");
+        this.rowsCopied = g.counter(ROWS_COPIED);
         this.rejected = new RejectedRowPublisher(config.deadLetters(), g);
+        this.bulk = new PgBulkUpsert[statements.size()];
+        for (int i = 0; i < bulk.length; i++) {
+            bulk[i] = statements.get(i).bulk ? PgBulkUpsert.of(statements.get(i).sql) : null;
+        }
     }
 
     @Override
@@ -77,6 +95,7 @@ final class PostgresUpsertWriter<T> implements SinkWriter<T> {
             rejected.flush();
             c.commit();
             rowsWritten.inc(written);
+            rowsCopied.inc(copied);
             commits.inc();
             batch.clear();
         } catch (SQLException e) {
@@ -93,6 +112,7 @@ final class PostgresUpsertWriter<T> implements SinkWriter<T> {
     /** Runs every statement's rows in the current transaction; returns how many were written. */
     private long writeAll(Connection c, boolean isolating) throws SQLException {
         long written = 0;
+        copied = 0;
         for (int i = 0; i < statements.size(); i++) {
             Map<Object, Object[]> rows = batch.forStatement(i);
             if (rows.isEmpty()) {
@@ -101,6 +121,11 @@ final class PostgresUpsertWriter<T> implements SinkWriter<T> {
             List<Map.Entry<Object, Object[]>> ordered = PgBatch.entriesInKeyOrder(rows);
             if (isolating) {
                 written += isolate(c, i, ordered);
+            } else if (bulk[i] != null && ordered.size() >= BULK_MIN_ROWS) {
+                // a data error here rolls the flush back and writes it again isolating, row by row
+                bulk[i].execute(c, ordered);
+                written += ordered.size();
+                copied += ordered.size();
             } else {
                 execute(c, statements.get(i).sql, ordered);
                 written += ordered.size();
@@ -148,8 +173,20 @@ final class PostgresUpsertWriter<T> implements SinkWriter<T> {
 
     private Connection connection() throws SQLException {
         if (connection == null || connection.isClosed()) {
-            connection = config.connect();
-            connection.setAutoCommit(false);
+            Connection c = config.connect();
+            try {
+                c.setAutoCommit(false);
+                for (PgBulkUpsert b : bulk) {
+                    if (b != null) {
+                        b.prepare(c);
+                    }
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.close();
+                throw e;
+            }
+            connection = c;
         }
         return connection;
     }
