@@ -328,6 +328,34 @@ class MetricRangeSqlTest {
             }
         }
         assertThat(compared).isEqualTo(3 * RANGES.length);
+        // the roll-up views (140_metric_rollups.sql): the range SQL over an hour's / a day's roll-up row gives
+        // what it gives over that hour's / day's minute rows
+        int rolled = 0;
+        for (long[] period : new long[][] {{START + 13 * 60 * MIN, 60 * MIN}, {START + 20 * 60 * MIN, 60 * MIN},
+                {START, 24 * 60 * MIN}}) {
+            String view = period[1] == 60 * MIN ? "metric_1h" : "metric_1d";
+            String bounds = "toDateTime(" + period[0] / 1000 + ")";
+            String q = sql.replace("{t_from:DateTime}", bounds).replace("{t_to:DateTime}", "toDateTime(" + (period[0] + period[1]) / 1000 + ")");
+            assertThat(q).contains("FROM metric_1m FINAL");
+            List<Map<String, JsonElement>> minutes = ClickHouseService.rows(http, q);
+            List<Map<String, JsonElement>> rolledUp = ClickHouseService.rows(http, q.replace("FROM metric_1m FINAL", "FROM " + view));
+            assertThat(minutes).as(view).hasSize(3);
+            assertThat(rolledUp).as(view).hasSize(3);
+            for (int i = 0; i < minutes.size(); i++) {
+                for (String col : new String[] {"metric", "points", "observations", "p50", "p95", "p99", "min", "max", "avg"}) {
+                    JsonElement a = minutes.get(i).get(col);
+                    JsonElement b = rolledUp.get(i).get(col);
+                    if (col.equals("metric") || a.isJsonNull()) {
+                        assertThat(b).as("%s %s", view, col).isEqualTo(a);
+                    } else {
+                        assertThat(b.getAsDouble()).as("%s %s %s", view, minutes.get(i).get("metric"), col)
+                                .isCloseTo(a.getAsDouble(), within(1e-9 * Math.abs(a.getAsDouble()) + 1e-12));
+                    }
+                }
+                rolled++;
+            }
+        }
+        assertThat(rolled).isEqualTo(9);
     }
 
     static String rangeSql() throws Exception {
