@@ -51,7 +51,7 @@ class CardinalityLimiterTest {
 
     static KeyedOneInputStreamOperatorTestHarness<String, EdgePartial, EdgePartial> harness(int limit, StateBackends backend,
             OperatorSubtaskState snapshot) throws Exception {
-        LimitSubject<EdgePartial> subject = new EdgeLimitSubjects.Callees();
+        LimitSubject<EdgePartial> subject = EdgeLimitSubjects.callees();
         var h = backend.apply(new KeyedOneInputStreamOperatorTestHarness<String, EdgePartial, EdgePartial>(
                 new HorizonKeyedProcessOperator<>(new CardinalityLimiter<>(subject, EdgePartialSerializer.TYPE, limit, SLOT,
                         LATENESS, "calleeLimiter")), subject::scope, Types.STRING));
@@ -221,10 +221,10 @@ class CardinalityLimiterTest {
         EdgePartial svc = partial("t", "x", 0);
         EdgePartial peer = partial("t", "y", 0);
         peer.calleeVirtual = true;
-        new EdgeLimitSubjects.Callees().fold(svc);
-        new EdgeLimitSubjects.Callees().fold(peer);
+        EdgeLimitSubjects.callees().fold(svc);
+        EdgeLimitSubjects.callees().fold(peer);
         assertThat(svc.calleeUrn).isEqualTo("urn:svc:overflow/other");
         assertThat(peer.calleeUrn).isEqualTo("urn:peer:overflow/other");
-        assertThat(new EdgeLimitSubjects.Callees().isOverflow(svc)).isTrue();
+        assertThat(EdgeLimitSubjects.callees().isOverflow(svc)).isTrue();
     }
 }
