@@ -32,6 +32,7 @@ import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.embedded.EmbeddedKafka;
 import org.otlpanalytics.jobs.ingest.IngestStage;
 import org.otlpanalytics.jobs.ingest.IngestOptions;
+import org.otlpanalytics.jobs.limits.LimitOptions;
 import org.otlpanalytics.schemas.logs.LogDecoder;
 import org.otlpanalytics.schemas.logs.LogRecordFlat;
 
@@ -41,7 +42,8 @@ import org.otlpanalytics.schemas.logs.LogRecordFlat;
  * (default 1,000,000) in 100-record export requests in a real (embedded) Kafka topic over one hour of
  * event time, read by bounded jobs on a local MiniCluster: decode only, and decode + fingerprinting +
  * 5-minute counts ({@link LogsJob} with discarding sinks), the latter on the heap state backend and on
- * RocksDB (production's, where every state access serializes). Prints {@code name=value} lines:
+ * RocksDB (production's, where every state access serializes), and on the heap with the per-tenant
+ * limits at 0 (their operators pass records on at once: the baseline of the limits' cost). Prints {@code name=value} lines:
  * records/s of each (best of three after a warm-up), their ratios to decode-only (the
  * machine-noise-free figures), RocksDB's to the heap's, and the peak heap of the process (broker
  * included).
@@ -87,11 +89,14 @@ public final class LogsBench {
             for (String backend : BACKENDS) {
                 run(o, 1, backend, checkpoints);
             }
+            run(o, 2, HEAP, checkpoints);
             HeapPeaks.reset();
             double decode = 0;
+            double limitsOff = 0;
             double[] logs = new double[BACKENDS.length];
             for (int round = 0; round < ROUNDS; round++) {
                 decode = Math.max(decode, records / run(o, 0, HEAP, checkpoints));
+                limitsOff = Math.max(limitsOff, records / run(o, 2, HEAP, checkpoints));
                 for (int b = 0; b < BACKENDS.length; b++) {
                     logs[b] = Math.max(logs[b], records / run(o, 1, BACKENDS[b], checkpoints));
                 }
@@ -104,6 +109,8 @@ public final class LogsBench {
                 System.out.printf(Locale.ROOT, "logs%s_vs_decode_ratio=%.2f%n", n, logs[b] / decode);
             }
             System.out.printf(Locale.ROOT, "logs_rocksdb_vs_heap_ratio=%.2f%n", logs[1] / logs[0]);
+            System.out.printf(Locale.ROOT, "logs_limits_off_records_per_s=%.0f%n", limitsOff);
+            System.out.printf(Locale.ROOT, "logs_limits_vs_limits_off_ratio=%.2f%n", logs[0] / limitsOff);
             System.out.printf(Locale.ROOT, "peak_heap_mb=%.0f%n", HeapPeaks.peakBytes() / 1048576.0);
         }
         System.exit(0);
@@ -196,7 +203,12 @@ public final class LogsBench {
         if (variant == 0) {
             logs.sinkTo(new DiscardingSink<>()).name("discard");
         } else {
-            LogsOutputs out = LogsJob.buildPipeline(logs, LogsJob.Settings.of(o));
+            LogsJob.Settings settings = LogsJob.Settings.of(o);
+            if (variant == 2) {
+                // the per-tenant limits at 0: their operators pass everything on at once (the baseline of their cost)
+                settings = new LogsJob.Settings(settings.options(), new LimitOptions(0, 0, 0), settings.topic(), settings.replay());
+            }
+            LogsOutputs out = LogsJob.buildPipeline(logs, settings);
             out.patterns().sinkTo(new DiscardingSink<>()).name("discard-patterns");
             out.windows().sinkTo(new DiscardingSink<>()).name("discard-windows");
         }
