@@ -70,7 +70,8 @@ public final class Limiters {
      * watermark goes on only at minute ends ({@link SlotWatermarkKeyedProcessOperator}), so the
      * records held for their minute reach the fingerprinter before any watermark inside it. Their
      * lateness runs to the end of their 5-minute window's, so a record the fingerprinter still counts
-     * is never folded for being late here.
+     * is never folded for being late here. Held records are one state entry each
+     * ({@link CardinalityLimiter.Held#RECORDS}): an append costs the same whatever a service's count.
      */
     public static DataStream<LogRecordFlat> logRecords(DataStream<LogRecordFlat> records, LimitOptions o,
             long allowedLatenessMillis) {
@@ -102,8 +103,8 @@ public final class Limiters {
             int limit, long slotMillis, long allowedLatenessMillis, String uid, String metricGroup) {
         return in.keyBy(subject::scope, Types.STRING)
                 .transform(uid, type, new SlotWatermarkKeyedProcessOperator<>(
-                        new CardinalityLimiter<>(subject, type, limit, slotMillis, allowedLatenessMillis, metricGroup),
-                        slotMillis))
+                        new CardinalityLimiter<>(subject, type, limit, slotMillis, allowedLatenessMillis, metricGroup,
+                                CardinalityLimiter.Held.RECORDS), slotMillis))
                 .uid(uid);
     }
 }
