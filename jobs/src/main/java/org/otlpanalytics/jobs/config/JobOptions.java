@@ -73,9 +73,9 @@ public final class JobOptions {
     public static final String METRICS_FIRST_POINT_MAX_INTERVAL = "metrics-first-point-max-interval";
     /** Distinct tenants kept per window (RED minute, edge slot); the rest fold into tenant {@code overflow}. 0 = no limit. */
     public static final String LIMITS_MAX_TENANTS = "limits-max-tenants";
-    /** Distinct services, callers and callees kept per tenant and window; the rest fold into {@code urn:svc:overflow/other}. 0 = no limit. */
+    /** Distinct services (RED, logs), callers and callees kept per tenant and window; the rest fold into {@code urn:svc:overflow/other}. 0 = no limit. */
     public static final String LIMITS_MAX_RESOURCES_PER_TENANT = "limits-max-resources-per-tenant";
-    /** Distinct RED series (service, operation) and edges (caller, callee) kept per tenant and window. 0 = no limit. */
+    /** Distinct RED series (service, operation), edges (caller, callee) and log patterns (service, fingerprint) kept per tenant and window. 0 = no limit. */
     public static final String LIMITS_MAX_SERIES_PER_TENANT = "limits-max-series-per-tenant";
     /** Checkpoint directory (URI); empty = the cluster's configuration decides. */
     public static final String CHECKPOINT_DIR = "checkpoint-dir";

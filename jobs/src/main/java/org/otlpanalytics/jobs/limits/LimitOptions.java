@@ -6,7 +6,8 @@ import org.otlpanalytics.jobs.config.JobOptions;
 /**
  * The per-tenant limits, parsed once from the job options: distinct tenants per window, distinct
  * resources (services, callers, callees) per tenant and window, and distinct series (RED service
- * and operation, edge caller and callee) per tenant and window. 0 turns a limit off.
+ * and operation, edge caller and callee, log service and fingerprint) per tenant and window. Each
+ * pipeline applies them to its own keys. 0 turns a limit off.
  *
  * @param maxTenants {@code --limits-max-tenants}
  * @param maxResourcesPerTenant {@code --limits-max-resources-per-tenant}

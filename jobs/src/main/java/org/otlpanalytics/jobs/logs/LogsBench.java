@@ -32,6 +32,7 @@ import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.embedded.EmbeddedKafka;
 import org.otlpanalytics.jobs.ingest.IngestStage;
 import org.otlpanalytics.jobs.ingest.IngestOptions;
+import org.otlpanalytics.jobs.limits.LimitOptions;
 import org.otlpanalytics.operators.logs.LogRecordFlatSerializer;
 import org.otlpanalytics.schemas.logs.LogDecoder;
 import org.otlpanalytics.schemas.logs.LogRecordFlat;
@@ -42,7 +43,8 @@ import org.otlpanalytics.schemas.logs.LogRecordFlat;
  * (default 1,000,000) in 100-record export requests in a real (embedded) Kafka topic over one hour of
  * event time, read by bounded jobs on a local MiniCluster: decode only, and decode + fingerprinting +
  * 5-minute counts ({@link LogsJob} with discarding sinks), the latter on the heap state backend and on
- * RocksDB (production's, where every state access serializes). Prints {@code name=value} lines:
+ * RocksDB (production's, where every state access serializes), and on the heap with the per-tenant
+ * limits at 0 (their operators pass records on at once: the baseline of the limits' cost). Prints {@code name=value} lines:
  * records/s of each (best of three interleaved rounds after a warm-up), their ratios to decode-only
  * (the figures that compare across machines and loads): each round's ratio is taken between the runs
  * of that round, which follow each other under the same load, and the median of the rounds is
@@ -93,9 +95,11 @@ public final class LogsBench {
             for (String backend : BACKENDS) {
                 run(o, 1, backend, checkpoints);
             }
+            run(o, 2, HEAP, checkpoints);
             HeapPeaks.reset();
             double decode = 0;
             double decodeCpu = Double.MAX_VALUE;
+            double limitsOff = 0;
             double[] logs = new double[BACKENDS.length];
             double[] logsCpu = new double[BACKENDS.length];
             Arrays.fill(logsCpu, Double.MAX_VALUE);
@@ -105,6 +109,7 @@ public final class LogsBench {
                 Run d = run(o, 0, HEAP, checkpoints);
                 decode = Math.max(decode, records / d.seconds());
                 decodeCpu = Math.min(decodeCpu, d.cpuSeconds());
+                limitsOff = Math.max(limitsOff, records / run(o, 2, HEAP, checkpoints).seconds());
                 for (int b = 0; b < BACKENDS.length; b++) {
                     Run l = run(o, 1, BACKENDS[b], checkpoints);
                     logs[b] = Math.max(logs[b], records / l.seconds());
@@ -126,6 +131,8 @@ public final class LogsBench {
                 System.out.printf(Locale.ROOT, "logs%s_vs_decode_cpu_ratio_rounds=%s%n", n, RoundRatios.format(cpuRatios[b]));
             }
             System.out.printf(Locale.ROOT, "logs_rocksdb_vs_heap_ratio=%.2f%n", logs[1] / logs[0]);
+            System.out.printf(Locale.ROOT, "logs_limits_off_records_per_s=%.0f%n", limitsOff);
+            System.out.printf(Locale.ROOT, "logs_limits_vs_limits_off_ratio=%.2f%n", logs[0] / limitsOff);
             System.out.printf(Locale.ROOT, "peak_heap_mb=%.0f%n", HeapPeaks.peakBytes() / 1048576.0);
         }
         System.exit(0);
@@ -221,7 +228,12 @@ public final class LogsBench {
         if (variant == 0) {
             logs.sinkTo(new DiscardingSink<>()).name("discard");
         } else {
-            LogsOutputs out = LogsJob.buildPipeline(logs, LogsJob.Settings.of(o));
+            LogsJob.Settings settings = LogsJob.Settings.of(o);
+            if (variant == 2) {
+                // the per-tenant limits at 0: their operators pass everything on at once (the baseline of their cost)
+                settings = new LogsJob.Settings(settings.options(), new LimitOptions(0, 0, 0), settings.topic(), settings.replay());
+            }
+            LogsOutputs out = LogsJob.buildPipeline(logs, settings);
             out.patterns().sinkTo(new DiscardingSink<>()).name("discard-patterns");
             out.windows().sinkTo(new DiscardingSink<>()).name("discard-windows");
         }

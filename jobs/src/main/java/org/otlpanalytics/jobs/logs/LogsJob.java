@@ -7,20 +7,25 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.config.ReplayRange;
 import org.otlpanalytics.jobs.ingest.DeadLetterStream;
+import org.otlpanalytics.jobs.limits.LimitOptions;
+import org.otlpanalytics.jobs.limits.Limiters;
+import org.otlpanalytics.operators.limits.LogLimitSubjects;
 import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
 import org.otlpanalytics.operators.logs.DrainOptions;
 import org.otlpanalytics.operators.logs.LogFingerprinter;
 import org.otlpanalytics.operators.logs.LogPatternAggregator;
 import org.otlpanalytics.operators.logs.LogPatternOptions;
 import org.otlpanalytics.operators.logs.LogPatternPartial;
+import org.otlpanalytics.operators.logs.LogPatternRow;
 import org.otlpanalytics.operators.logs.LogPatternWindowRow;
+import org.otlpanalytics.operators.logs.UnminedPatterns;
 import org.otlpanalytics.schemas.kafka.DeadLetter;
 import org.otlpanalytics.schemas.logs.LogRecordFlat;
 
 /**
- * Log fingerprints from decoded log records: (tenant, service) key → Drain mining in watermark
+ * Log fingerprints from decoded log records: tenant and service limits ({@link Limiters#logRecords}) → (tenant, service) key → Drain mining in watermark
  * order ({@link LogFingerprinter}) → (tenant, service, fingerprint) key → 5-minute counts
- * ({@link LogPatternAggregator}) for {@code log_pattern_5m}; the fingerprinter's dictionary rows
+ * behind the pattern limit ({@link Limiters#logPatterns}) ({@link LogPatternAggregator}) for {@code log_pattern_5m}; the fingerprinter's dictionary rows
  * for {@code log_pattern}. Wires only; computes nothing, and does not know the store: the job
  * attaches the sinks to {@link LogsOutputs}.
  */
@@ -30,9 +35,9 @@ public final class LogsJob {
     private LogsJob() {}
 
     /** The pipeline's settings, parsed once from the job options. */
-    public record Settings(LogPatternOptions options, String topic, ReplayRange replay) {
+    public record Settings(LogPatternOptions options, LimitOptions limits, String topic, ReplayRange replay) {
         public static Settings of(JobOptions o) {
-            return new Settings(logPatternOptions(o), o.require(JobOptions.LOGS_TOPIC), o.replayRange());
+            return new Settings(logPatternOptions(o), LimitOptions.of(o), o.require(JobOptions.LOGS_TOPIC), o.replayRange());
         }
 
         /**
@@ -41,7 +46,7 @@ public final class LogsJob {
          * aggregate-only pipeline does not carry whole records in its buffers.
          */
         public Settings withFingerprintedLogs(boolean on) {
-            return new Settings(options.toBuilder().fingerprintedLogs(on).build(), topic, replay);
+            return new Settings(options.toBuilder().fingerprintedLogs(on).build(), limits, topic, replay);
         }
     }
 
@@ -59,13 +64,17 @@ public final class LogsJob {
     public static LogsOutputs buildPipeline(DataStream<LogRecordFlat> logs, Settings s) {
         String topic = s.topic();
         LogPatternOptions options = s.options();
+        // tenants, then services per tenant, limited per minute: a folded one mines and counts in overflow's tree
+        DataStream<LogRecordFlat> limited = Limiters.logRecords(logs, s.limits(), options.allowedLatenessMillis());
         // one Drain tree per tenant and service, fed in (event time, partition, offset) order at the watermark
-        SingleOutputStreamOperator<LogPatternPartial> partials = logs
+        SingleOutputStreamOperator<LogPatternPartial> partials = limited
                 .keyBy(LogFingerprinter::serviceKey)
                 .transform("log-fingerprinter", TypeInformation.of(LogPatternPartial.class), new LogFingerprinter(options))
                 .uid("log-fingerprinter");
         // 5-minute counts per fingerprint
-        SingleOutputStreamOperator<LogPatternWindowRow> windows = partials
+        // patterns (service, fingerprint) per tenant and window; past the limit, the service's over-limit pattern
+        DataStream<LogPatternPartial> kept = Limiters.logPatterns(partials, s.limits(), options.allowedLatenessMillis());
+        SingleOutputStreamOperator<LogPatternWindowRow> windows = kept
                 .keyBy(LogPatternAggregator::seriesKey)
                 .transform("log-pattern-5m", TypeInformation.of(LogPatternWindowRow.class),
                         new HorizonKeyedProcessOperator<>(new LogPatternAggregator(options)))
@@ -78,7 +87,12 @@ public final class LogsJob {
                 .map(p -> LateLogDeadLetter.ofPartial(p, topic))
                 .name("log-late-partials").uid("log-late-partials");
         // the pattern dictionary, and a replay rewrites only the whole windows inside [--from, --to)
-        return new LogsOutputs(partials.getSideOutput(LogFingerprinter.PATTERNS), replayFilter(windows, s.replay()),
+        // the dictionary rows of the over-limit patterns, so their counts join like any pattern's
+        DataStream<LogPatternRow> overLimit = kept.filter(LogLimitSubjects::isOverLimit)
+                .name("log-pattern-over-limit").uid("log-pattern-over-limit")
+                .map(UnminedPatterns::overLimitRow).returns(LogFingerprinter.PATTERNS.getTypeInfo())
+                .name("log-pattern-over-limit-rows").uid("log-pattern-over-limit-rows");
+        return new LogsOutputs(partials.getSideOutput(LogFingerprinter.PATTERNS).union(overLimit), replayFilter(windows, s.replay()),
                 partials.getSideOutput(LogFingerprinter.FINGERPRINTED_LOGS),
                 List.of(new DeadLetterStream("log-late-dead-letters", lateLogs),
                         new DeadLetterStream("log-late-partial-dead-letters", latePartials)));

@@ -48,6 +48,19 @@ public class CardinalityLimiter<P> extends KeyedProcessFunction<String, P, P> im
     // state names: never change, savepoints depend on them
     static final String SLOTS = "limiter-slots";
     static final String HELD = "limiter-held";
+    static final String HELD_RECORDS = "limiter-held-records";
+    static final String HELD_COUNTS = "limiter-held-counts";
+
+    /**
+     * How held partials are kept. {@link #LISTS}: one list per member and slot (few partials per
+     * member, the RED and edge limits; read and rewritten whole on each append, so on RocksDB an
+     * append costs the list's size). {@link #RECORDS}: one entry per partial plus a count per member
+     * and slot, so an append is two small writes on every backend (many records per member, the log
+     * record limits).
+     */
+    public enum Held {
+        LISTS, RECORDS
+    }
 
     private final LimitSubject<P> subject;
     private final int limit;
@@ -56,9 +69,14 @@ public class CardinalityLimiter<P> extends KeyedProcessFunction<String, P, P> im
     private final String metricGroup;
     private final MapStateDescriptor<Long, AdmittedSlot> slotsDescriptor;
     private final MapStateDescriptor<String, List<P>> heldDescriptor;
+    private final Held layout;
+    private final MapStateDescriptor<String, P> heldRecordsDescriptor;
+    private final MapStateDescriptor<String, Integer> heldCountsDescriptor;
     private transient WatermarkHorizon horizon;
     private transient KeyedWindows<AdmittedSlot> windows;
     private transient MapState<String, List<P>> held;
+    private transient MapState<String, P> heldRecords;
+    private transient MapState<String, Integer> heldCounts;
     private transient Counter folded;
     private transient Counter evicted;
     private transient Counter late;
@@ -70,6 +88,12 @@ public class CardinalityLimiter<P> extends KeyedProcessFunction<String, P, P> im
      */
     public CardinalityLimiter(LimitSubject<P> subject, TypeInformation<P> type, int limit, long slotMillis,
             long allowedLatenessMillis, String metricGroup) {
+        this(subject, type, limit, slotMillis, allowedLatenessMillis, metricGroup, Held.LISTS);
+    }
+
+    /** As above, with the held partials kept as {@code layout} says. */
+    public CardinalityLimiter(LimitSubject<P> subject, TypeInformation<P> type, int limit, long slotMillis,
+            long allowedLatenessMillis, String metricGroup, Held layout) {
         if (limit < 0) {
             throw new IllegalArgumentException("a cardinality limit must be >= 0 (0 = none), got " + limit);
         }
@@ -80,6 +104,9 @@ public class CardinalityLimiter<P> extends KeyedProcessFunction<String, P, P> im
         this.metricGroup = metricGroup;
         this.slotsDescriptor = new MapStateDescriptor<>(SLOTS, LongSerializer.INSTANCE, new AdmittedSlot.Serializer());
         this.heldDescriptor = new MapStateDescriptor<>(HELD, Types.STRING, Types.LIST(type));
+        this.layout = layout;
+        this.heldRecordsDescriptor = new MapStateDescriptor<>(HELD_RECORDS, Types.STRING, type);
+        this.heldCountsDescriptor = new MapStateDescriptor<>(HELD_COUNTS, Types.STRING, Types.INT);
     }
 
     @Override
@@ -91,7 +118,12 @@ public class CardinalityLimiter<P> extends KeyedProcessFunction<String, P, P> im
     public void open(OpenContext openContext) {
         windows = new KeyedWindows<>(new EpochWindows(slotMillis, allowedLatenessMillis),
                 getRuntimeContext().getMapState(slotsDescriptor), horizon);
-        held = getRuntimeContext().getMapState(heldDescriptor);
+        if (layout == Held.LISTS) {
+            held = getRuntimeContext().getMapState(heldDescriptor);
+        } else {
+            heldRecords = getRuntimeContext().getMapState(heldRecordsDescriptor);
+            heldCounts = getRuntimeContext().getMapState(heldCountsDescriptor);
+        }
         MetricGroup g = getRuntimeContext().getMetricGroup().addGroup(metricGroup);
         folded = g.counter(LimiterMetrics.PARTIALS_FOLDED);
         evicted = g.counter(LimiterMetrics.MEMBERS_EVICTED);
@@ -147,13 +179,7 @@ public class CardinalityLimiter<P> extends KeyedProcessFunction<String, P, P> im
             // within the allowed lateness after the slot was emitted: passes at once
             out.collect(p);
         } else {
-            String k = heldKey(slot, member);
-            List<P> list = held.get(k);
-            if (list == null) {
-                list = new ArrayList<>(2);
-            }
-            list.add(p);
-            held.put(k, list);
+            hold(heldKey(slot, member), p);
         }
         if (created) {
             windows.create(slot, w, ctx.timerService());
@@ -166,34 +192,73 @@ public class CardinalityLimiter<P> extends KeyedProcessFunction<String, P, P> im
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<P> out) throws Exception {
         windows.onTimer(timestamp, (slot, w) -> {
             for (String member : w.admitted.values()) {
-                String k = heldKey(slot, member);
-                List<P> list = held.get(k);
-                if (list != null) {
-                    list.forEach(out::collect);
-                    held.remove(k);
-                }
+                take(heldKey(slot, member)).forEach(out::collect);
             }
         }, (slot, w) -> {
             // the heap backend keeps an emptied map as an entry of the key; clear() drops it
-            if (held.isEmpty()) {
-                held.clear();
+            if (layout == Held.LISTS) {
+                if (held.isEmpty()) {
+                    held.clear();
+                }
+            } else {
+                if (heldCounts.isEmpty()) {
+                    heldCounts.clear();
+                }
+                if (heldRecords.isEmpty()) {
+                    heldRecords.clear();
+                }
             }
         });
     }
 
     /** Folds and passes on the held partials of a member pushed out of {@code slot}. */
     private void foldHeld(long slot, String member, Collector<P> out) throws Exception {
-        String k = heldKey(slot, member);
-        List<P> list = held.get(k);
-        if (list == null) {
-            return;
-        }
-        for (P p : list) {
+        for (P p : take(heldKey(slot, member))) {
             folded.inc();
             subject.fold(p);
             out.collect(p);
         }
-        held.remove(k);
+    }
+
+    /** Holds {@code p} under {@code k} (slot and member). */
+    private void hold(String k, P p) throws Exception {
+        if (layout == Held.LISTS) {
+            List<P> list = held.get(k);
+            if (list == null) {
+                list = new ArrayList<>(2);
+            }
+            list.add(p);
+            held.put(k, list);
+            return;
+        }
+        Integer n = heldCounts.get(k);
+        int i = n == null ? 0 : n;
+        heldRecords.put(CompositeKey.of(k, Integer.toString(i)), p);
+        heldCounts.put(k, i + 1);
+    }
+
+    /** Removes and returns what is held under {@code k}, in the order it came. */
+    private List<P> take(String k) throws Exception {
+        if (layout == Held.LISTS) {
+            List<P> list = held.get(k);
+            if (list == null) {
+                return List.of();
+            }
+            held.remove(k);
+            return list;
+        }
+        Integer n = heldCounts.get(k);
+        if (n == null) {
+            return List.of();
+        }
+        List<P> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String ki = CompositeKey.of(k, Integer.toString(i));
+            out.add(heldRecords.get(ki));
+            heldRecords.remove(ki);
+        }
+        heldCounts.remove(k);
+        return out;
     }
 
     private static String heldKey(long slot, String member) {

@@ -12,124 +12,39 @@ public final class EdgeLimitSubjects {
     private EdgeLimitSubjects() {}
 
     /** Distinct tenants; past the limit a partial's tenant becomes {@link Overflow#TENANT}. */
-    public static final class Tenants implements LimitSubject<EdgePartial> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public String scope(EdgePartial p) {
-            return RedLimitSubjects.ALL_TENANTS;
-        }
-
-        @Override
-        public String member(EdgePartial p) {
-            return p.tenant;
-        }
-
-        @Override
-        public long slotStartMillis(EdgePartial p) {
-            return p.slotStartMillis;
-        }
-
-        @Override
-        public boolean isOverflow(EdgePartial p) {
-            return Overflow.TENANT.equals(p.tenant);
-        }
-
-        @Override
-        public void fold(EdgePartial p) {
-            p.tenant = Overflow.TENANT;
-        }
+    public static LimitSubject<EdgePartial> tenants() {
+        return LimitSubjects.tenants(p -> p.tenant, p -> p.slotStartMillis, p -> p.tenant = Overflow.TENANT);
     }
 
     /** Distinct callers per tenant. */
-    public static final class Callers implements LimitSubject<EdgePartial> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public String scope(EdgePartial p) {
-            return p.tenant;
-        }
-
-        @Override
-        public String member(EdgePartial p) {
-            return p.callerUrn;
-        }
-
-        @Override
-        public long slotStartMillis(EdgePartial p) {
-            return p.slotStartMillis;
-        }
-
-        @Override
-        public boolean isOverflow(EdgePartial p) {
-            return Overflow.SERVICE_URN.equals(p.callerUrn) || Overflow.PEER_URN.equals(p.callerUrn);
-        }
-
-        @Override
-        public void fold(EdgePartial p) {
-            p.callerUrn = p.callerVirtual ? Overflow.PEER_URN : Overflow.SERVICE_URN;
-            p.callerName = Overflow.NAME;
-        }
+    public static LimitSubject<EdgePartial> callers() {
+        return LimitSubjects.perTenant(p -> p.tenant, p -> p.callerUrn, p -> p.slotStartMillis,
+                p -> isOverflow(p.callerUrn), EdgeLimitSubjects::foldCaller);
     }
 
     /** Distinct callees (services and uninstrumented peers) per tenant. */
-    public static final class Callees implements LimitSubject<EdgePartial> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public String scope(EdgePartial p) {
-            return p.tenant;
-        }
-
-        @Override
-        public String member(EdgePartial p) {
-            return p.calleeUrn;
-        }
-
-        @Override
-        public long slotStartMillis(EdgePartial p) {
-            return p.slotStartMillis;
-        }
-
-        @Override
-        public boolean isOverflow(EdgePartial p) {
-            return Overflow.SERVICE_URN.equals(p.calleeUrn) || Overflow.PEER_URN.equals(p.calleeUrn);
-        }
-
-        @Override
-        public void fold(EdgePartial p) {
-            p.calleeUrn = p.calleeVirtual ? Overflow.PEER_URN : Overflow.SERVICE_URN;
-            p.calleeName = Overflow.NAME;
-        }
+    public static LimitSubject<EdgePartial> callees() {
+        return LimitSubjects.perTenant(p -> p.tenant, p -> p.calleeUrn, p -> p.slotStartMillis,
+                p -> isOverflow(p.calleeUrn), EdgeLimitSubjects::foldCallee);
     }
 
     /** Distinct edges (caller, callee) per tenant; past the limit the callee folds, so the caller's calls stay right. */
-    public static final class Edges implements LimitSubject<EdgePartial> {
-        private static final long serialVersionUID = 1L;
+    public static LimitSubject<EdgePartial> edges() {
+        return LimitSubjects.perTenant(p -> p.tenant, p -> CompositeKey.of(p.callerUrn, p.calleeUrn),
+                p -> p.slotStartMillis, p -> isOverflow(p.calleeUrn), EdgeLimitSubjects::foldCallee);
+    }
 
-        @Override
-        public String scope(EdgePartial p) {
-            return p.tenant;
-        }
+    private static boolean isOverflow(String urn) {
+        return Overflow.SERVICE_URN.equals(urn) || Overflow.PEER_URN.equals(urn);
+    }
 
-        @Override
-        public String member(EdgePartial p) {
-            return CompositeKey.of(p.callerUrn, p.calleeUrn);
-        }
+    private static void foldCaller(EdgePartial p) {
+        p.callerUrn = p.callerVirtual ? Overflow.PEER_URN : Overflow.SERVICE_URN;
+        p.callerName = Overflow.NAME;
+    }
 
-        @Override
-        public long slotStartMillis(EdgePartial p) {
-            return p.slotStartMillis;
-        }
-
-        @Override
-        public boolean isOverflow(EdgePartial p) {
-            return Overflow.SERVICE_URN.equals(p.calleeUrn) || Overflow.PEER_URN.equals(p.calleeUrn);
-        }
-
-        @Override
-        public void fold(EdgePartial p) {
-            new Callees().fold(p);
-        }
+    private static void foldCallee(EdgePartial p) {
+        p.calleeUrn = p.calleeVirtual ? Overflow.PEER_URN : Overflow.SERVICE_URN;
+        p.calleeName = Overflow.NAME;
     }
 }

@@ -51,7 +51,7 @@ class CardinalityLimiterTest {
 
     static KeyedOneInputStreamOperatorTestHarness<String, EdgePartial, EdgePartial> harness(int limit, StateBackends backend,
             OperatorSubtaskState snapshot) throws Exception {
-        LimitSubject<EdgePartial> subject = new EdgeLimitSubjects.Callees();
+        LimitSubject<EdgePartial> subject = EdgeLimitSubjects.callees();
         var h = backend.apply(new KeyedOneInputStreamOperatorTestHarness<String, EdgePartial, EdgePartial>(
                 new HorizonKeyedProcessOperator<>(new CardinalityLimiter<>(subject, EdgePartialSerializer.TYPE, limit, SLOT,
                         LATENESS, "calleeLimiter")), subject::scope, Types.STRING));
@@ -221,10 +221,46 @@ class CardinalityLimiterTest {
         EdgePartial svc = partial("t", "x", 0);
         EdgePartial peer = partial("t", "y", 0);
         peer.calleeVirtual = true;
-        new EdgeLimitSubjects.Callees().fold(svc);
-        new EdgeLimitSubjects.Callees().fold(peer);
+        EdgeLimitSubjects.callees().fold(svc);
+        EdgeLimitSubjects.callees().fold(peer);
         assertThat(svc.calleeUrn).isEqualTo("urn:svc:overflow/other");
         assertThat(peer.calleeUrn).isEqualTo("urn:peer:overflow/other");
-        assertThat(new EdgeLimitSubjects.Callees().isOverflow(svc)).isTrue();
+        assertThat(EdgeLimitSubjects.callees().isOverflow(svc)).isTrue();
+    }
+
+    /** Held records one entry each (the log record limits) give the same output as held lists, and leave no state. */
+    @ParameterizedTest
+    @EnumSource(StateBackends.class)
+    void shouldGiveTheSameOutputWithOneStateEntryPerHeldRecord(StateBackends backend) throws Exception {
+        List<EdgePartial> in = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            for (int n = 0; n <= i % 4; n++) {
+                in.add(partial("t", "svc-" + i, 1000 + i * 100 + n));
+            }
+        }
+        Collections.shuffle(in, new Random(7));
+        Map<String, Long> lists = null;
+        for (CardinalityLimiter.Held layout : CardinalityLimiter.Held.values()) {
+            LimitSubject<EdgePartial> subject = EdgeLimitSubjects.callees();
+            var h = backend.apply(new KeyedOneInputStreamOperatorTestHarness<String, EdgePartial, EdgePartial>(
+                    new HorizonKeyedProcessOperator<>(new CardinalityLimiter<>(subject, EdgePartialSerializer.TYPE, 5, SLOT,
+                            LATENESS, "calleeLimiter", layout)), subject::scope, Types.STRING));
+            h.open();
+            for (EdgePartial p : in) {
+                add(h, partial(p.tenant, p.calleeName, p.slotStartMillis + 1000));
+            }
+            h.processWatermark(new Watermark(SLOT + LATENESS + 1));
+            Map<String, Long> out = calls(h);
+            assertThat(out.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(in.size());
+            if (backend == StateBackends.HEAP) {
+                assertThat(h.numKeyedStateEntries()).as(layout + ": no state after the lateness").isZero();
+            }
+            if (lists == null) {
+                lists = out;
+            } else {
+                assertThat(out).isEqualTo(lists);
+            }
+            h.close();
+        }
     }
 }

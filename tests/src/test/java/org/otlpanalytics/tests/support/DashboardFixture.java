@@ -1,10 +1,18 @@
 package org.otlpanalytics.tests.support;
 
+import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.Status;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,14 +26,17 @@ import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.demo.TelemetryGenerator;
 import org.otlpanalytics.jobs.embedded.EmbeddedKafka;
 import org.otlpanalytics.jobs.embedded.PostgresServer;
+import org.otlpanalytics.operators.common.StableHash;
 import org.otlpanalytics.schemas.kafka.DeadLetterSerializer;
+import org.otlpanalytics.schemas.resource.ResourceInfo;
 
 /**
  * Known input for the dashboard tests, and what it must give: 20 minutes of the demo shop
  * (tenant {@code default}: traces, logs, host and JVM metrics, a payment incident) and of the
  * range-test services (tenant {@code acme}: errors with routes and types, users, slow database
  * calls, zero durations), plus undecodable messages on every topic and late copies of trace
- * messages, through all four pipelines and the incident detector. The oracles read the generated messages with the
+ * messages, and a flood of 50 one-span services of tenant {@code flood} past the fixture's
+ * {@code --limits-max-resources-per-tenant} (30), through all four pipelines and the incident detector. The oracles read the generated messages with the
  * protobuf classes only; the dead letters are tallied from the dead-letter topic the job wrote.
  */
 public final class DashboardFixture {
@@ -41,6 +52,16 @@ public final class DashboardFixture {
     public static final String INCIDENT_SERVICE = "payment";
     public static final long INCIDENT_FROM = START + 12 * 60_000L;
     public static final long INCIDENT_TO = START + 14 * 60_000L;
+
+    /**
+     * A flood (tenant {@code flood}, minute 3): one root span of a new service each, more services than
+     * {@link #MAX_RESOURCES_PER_TENANT}; the RED and service-call limits fold the ones with the larger
+     * hashes into {@code urn:svc:overflow/other}, for the pipeline-health overflow panel.
+     */
+    public static final String FLOOD_TENANT = "flood";
+    public static final int FLOOD_SERVICES = 50;
+    /** {@code --limits-max-resources-per-tenant} of the fixture: above what the shop and acme use in a minute. */
+    public static final int MAX_RESOURCES_PER_TENANT = 30;
 
     public final List<RangeData.Fact> spans = new ArrayList<>();
     public final EdgeOracle edges = new EdgeOracle();
@@ -77,6 +98,21 @@ public final class DashboardFixture {
             recs.add(new ProducerRecord<>(SPANS, k % 2, acme.messageTimes.get(k), null, acme.messages.get(k)));
             f.add("traces", acme.messages.get(k));
         }
+        // the flood: the job gets each service's own span, the oracles the span as the limits fold it
+        List<String> flood = new ArrayList<>();
+        for (int n = 0; n < FLOOD_SERVICES; n++) {
+            flood.add("burst-" + n);
+        }
+        List<String> kept = new ArrayList<>(flood);
+        kept.sort(Comparator.comparingLong(n -> StableHash.of(ResourceInfo.serviceUrn("shop", n))));
+        kept = kept.subList(0, MAX_RESOURCES_PER_TENANT);
+        for (int n = 0; n < FLOOD_SERVICES; n++) {
+            long at = START + 3 * 60_000L + n * 1_000L + 300;
+            String service = flood.get(n);
+            boolean folded = !kept.contains(service);
+            recs.add(new ProducerRecord<>(SPANS, n % 2, at, null, floodSpan(service, "shop", at, n)));
+            f.add("traces", folded ? floodSpan("other", "overflow", at, n) : floodSpan(service, "shop", at, n));
+        }
         // undecodable messages on every topic, and copies of four trace messages of minute 2 sent at minute 18,
         // long after their minutes closed: dead-lettered as late (dated by their event time, inside the range)
         long garbageAt = START + 5 * 60_000L + 1_000;
@@ -100,7 +136,7 @@ public final class DashboardFixture {
         kafka.send(recs);
         List<String> options = new ArrayList<>(List.of(JobOptions.SPANS_TOPIC, SPANS, JobOptions.LOGS_TOPIC, LOGS,
                 JobOptions.METRICS_TOPIC, METRICS, JobOptions.DEAD_LETTER_TOPIC, DEAD, JobOptions.RED_ATTRIBUTES, "enduser.id",
-                JobOptions.GROUP_ID, "dashboards", JobOptions.JOBS, "red,edges,metrics,logs,incidents",
+                JobOptions.GROUP_ID, "dashboards", JobOptions.LIMITS_MAX_RESOURCES_PER_TENANT, Integer.toString(MAX_RESOURCES_PER_TENANT), JobOptions.JOBS, "red,edges,metrics,logs,incidents",
                 // 20 minutes: the detector learns for 8 (15 by default) and opens on 2 breaching minutes of 3
                 // (the fault lasts 2), for the incidents annotation
                 JobOptions.INCIDENTS_WARMUP, "8m", JobOptions.INCIDENTS_OPEN, "2/3"));
@@ -115,6 +151,28 @@ public final class DashboardFixture {
             f.deadLetters.add(new String[] {Long.toString(Math.floorDiv(r.timestamp(), 60_000L) * 60_000L), topic, stage, kind});
         }
         return f;
+    }
+
+    /** A root SERVER span of {@code service} in tenant {@link #FLOOD_TENANT}; every third fails. */
+    static byte[] floodSpan(String service, String namespace, long atMillis, int n) {
+        long t = atMillis * 1_000_000L;
+        byte[] trace = new byte[16];
+        trace[0] = 0x7f;
+        trace[15] = (byte) n;
+        trace[14] = (byte) (n >>> 8);
+        byte[] span = new byte[] {0, 0, 0, 0, 0, 0, 0, 1};
+        Span s = Span.newBuilder().setTraceId(ByteString.copyFrom(trace)).setSpanId(ByteString.copyFrom(span)).setName("GET /burst")
+                .setKind(Span.SpanKind.SPAN_KIND_SERVER).setStartTimeUnixNano(t).setEndTimeUnixNano(t + 2_000_000L)
+                .setStatus(Status.newBuilder().setCode(n % 3 == 0 ? Status.StatusCode.STATUS_CODE_ERROR : Status.StatusCode.STATUS_CODE_OK))
+                .build();
+        Resource r = Resource.newBuilder().addAttributes(kv("service.name", service)).addAttributes(kv("service.namespace", namespace))
+                .addAttributes(kv("tenant.id", FLOOD_TENANT)).build();
+        return ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder().setResource(r)
+                .addScopeSpans(ScopeSpans.newBuilder().addSpans(s))).build().toByteArray();
+    }
+
+    private static KeyValue kv(String k, String v) {
+        return KeyValue.newBuilder().setKey(k).setValue(AnyValue.newBuilder().setStringValue(v)).build();
     }
 
     private void add(String signal, byte[] value) throws Exception {

@@ -709,6 +709,18 @@ public final class PanelChecks {
             }
             timeSeries(r.get("A"), "late", v, exp);
         });
+        checks.put("Folded into overflow over the selected range", (v, r) -> {
+            // what the limits folded: counted in rows of the overflow tenant, service or peer, operation or pattern
+            Map<String, Map<String, Object>> exp = new TreeMap<>();
+            group(spans(f -> v.inRange(f.minute()) && (f.tenant().equals(OVERFLOW_TENANT) || f.service().equals(OVERFLOW_NAME)
+                    || f.operation().equals(OVERFLOW_OPERATION))), Fact::tenant)
+                    .forEach((t, fs) -> exp.put("spans (red_1m)|" + t, Map.of("folded", (long) fs.size())));
+            group(calls(c -> v.inRange(bucket5(c.startMillis())) && (c.tenant().equals(OVERFLOW_TENANT)
+                    || c.caller().equals(OVERFLOW_NAME) || c.callee().equals(OVERFLOW_NAME))), EdgeOracle.Call::tenant)
+                    .forEach((t, cs) -> exp.put("calls (service_call_5m)|" + t, Map.of("folded", (long) cs.size())));
+            // the fixture's logs stay within the limits: no log row is folded
+            table(r.get("A"), List.of("pipeline", "tenant"), exp);
+        });
         checks.put("Dead letters over the selected range", (v, r) -> {
             Map<String, long[]> agg = new TreeMap<>();
             for (String[] d : fx.deadLetters) {
@@ -745,6 +757,10 @@ public final class PanelChecks {
             table(r.get("A"), List.of("counted"), exp);
         });
     }
+
+    static final String OVERFLOW_TENANT = "overflow";
+    static final String OVERFLOW_NAME = "other";
+    static final String OVERFLOW_OPERATION = "__overflow__";
 
     // ------------------------------------------------------------------------------ helpers
     private List<Fact> spans(Predicate<Fact> p) {
