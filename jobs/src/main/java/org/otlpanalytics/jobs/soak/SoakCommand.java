@@ -16,6 +16,11 @@ import org.otlpanalytics.jobs.AnalyticsJob;
 import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.embedded.EmbeddedKafka;
 import org.otlpanalytics.jobs.embedded.PostgresServer;
+import org.otlpanalytics.jobs.embedded.ClickHouseServer;
+import org.otlpanalytics.jobs.ClickHouseSinks;
+import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseHttp;
+import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseSchema;
+import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseSinkConfig;
 import org.otlpanalytics.jobs.sink.postgres.SchemaMigrator;
 
 /**
@@ -52,15 +57,27 @@ public final class SoakCommand {
         out.printf(Locale.ROOT, "otlp-analytics soak: %s spans/s, %s log records/s, %s metric points/s for %.1f min%s%n",
                 count(s.rates.spans()), count(s.rates.logs()), count(s.rates.points()), s.duration.toMillis() / 60_000.0,
                 s.findMax ? ", stepping up x" + s.stepFactor + " every " + s.step.toSeconds() + " s (--find-max)" : "");
-        out.println("  Flink: every pipeline (" + AnalyticsJob.ALL_JOBS + ") -> PostgreSQL; state backend "
+        out.println("  Flink: every pipeline (" + AnalyticsJob.ALL_JOBS + ") -> PostgreSQL (and ClickHouse when a server can be started here); state backend "
                 + s.job.get(JobOptions.STATE_BACKEND) + (s.job.get(JobOptions.STATE_BACKEND).equalsIgnoreCase("rocksdb") ? ", incremental" : ", full")
                 + " checkpoints every " + s.job.get(JobOptions.CHECKPOINT_INTERVAL)
                 + ", parallelism " + s.job.get(JobOptions.PARALLELISM) + ", TaskManager heap " + s.taskManagerHeapMb
                 + " MB (own JVM), managed memory " + s.managedMemory);
-        out.println("  embedded Kafka and PostgreSQL; logs in " + logDir);
+        String noClickHouse = s.clickhouse ? ClickHouseServer.unavailableReason() : "--clickhouse false";
+        out.println("  embedded Kafka and PostgreSQL" + (noClickHouse == null ? " and ClickHouse" : " (no ClickHouse: " + noClickHouse + ")")
+                + "; logs in " + logDir);
         long t0 = System.currentTimeMillis();
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(); PostgresServer pg = PostgresServer.start()) {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); PostgresServer pg = PostgresServer.start();
+                ClickHouseServer ch = noClickHouse == null ? ClickHouseServer.start() : null) {
             JobOptions o = s.job.with(JobOptions.BOOTSTRAP, kafka.bootstrapServers()).with(JobOptions.JDBC_URL, pg.jdbcUrl());
+            if (ch != null) {
+                // the ClickHouse sink beside PostgreSQL, as a user running both stores has it (every log record
+                // into log_record by default)
+                o = o.with(JobOptions.CLICKHOUSE_URL, ch.url()).with(JobOptions.CLICKHOUSE_USER, ch.user() == null ? "" : ch.user())
+                        .with(JobOptions.CLICKHOUSE_PASSWORD, ch.password() == null ? "" : ch.password())
+                        .with(JobOptions.CLICKHOUSE_DATABASE, ch.database()).with(JobOptions.SINKS, "postgres,clickhouse");
+                ClickHouseSchema.Result r = ClickHouseSchema.apply(ClickHouseSinks.config(o));
+                out.println("  ClickHouse " + r.version + " at " + ch.url() + " (database " + ch.database() + ")");
+            }
             // checkpoints and Flink's working files (RocksDB) under the log folder, removed at the end
             Path work = logDir.resolve("work");
             Files.createDirectories(work.resolve("tmp"));
@@ -100,6 +117,11 @@ public final class SoakCommand {
                 summary.put("taskmanager_heap_mb", s.taskManagerHeapMb).put("state_backend", started.values().get("state_backend"));
                 for (Map.Entry<String, Long> e : rows(pg).entrySet()) {
                     summary.put("rows_" + e.getKey(), e.getValue());
+                }
+                if (ch != null) {
+                    for (Map.Entry<String, Long> e : clickHouseRows(ClickHouseSinks.config(o)).entrySet()) {
+                        summary.put("clickhouse_rows_" + e.getKey(), e.getValue());
+                    }
                 }
                 summary.lines().forEach(out::println);
                 return "true".equals(summary.get("sustained")) || s.findMax ? 0 : 1;
@@ -382,6 +404,21 @@ public final class SoakCommand {
             try (Connection c = pg.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
                 rs.next();
                 rows.put(table, rs.getLong(1));
+            } catch (Exception e) {
+                rows.put(table, -1L);
+            }
+        }
+        return rows;
+    }
+
+    /** Rows per ClickHouse output table at the end, read duplicate-free (FINAL). */
+    static Map<String, Long> clickHouseRows(ClickHouseSinkConfig config) {
+        Map<String, Long> rows = new LinkedHashMap<>();
+        ClickHouseHttp http = new ClickHouseHttp(config);
+        for (String table : new String[] {"red_1m", "service_call_5m", "log_pattern_5m", "metric_1m", "use_1m", "log_record"}) {
+            // table names are constants here, never input
+            try {
+                rows.put(table, Long.parseLong(http.query("SELECT count() FROM " + table + " FINAL").trim()));
             } catch (Exception e) {
                 rows.put(table, -1L);
             }

@@ -25,8 +25,10 @@ final class SoakSettings {
     static final String STEP_MINUTES = "step-minutes";
     static final String STEP_FACTOR = "step-factor";
     static final String ALIGN_MINUTE = "align-minute";
+    /** {@code --clickhouse false}: no ClickHouse sink even when a server binary is installed. */
+    static final String CLICKHOUSE = "clickhouse";
     static final String[] KEYS = {SPANS_PER_S, LOGS_PER_S, POINTS_PER_S, MINUTES, FIND_MAX, TASKMANAGER_HEAP, MANAGED_MEMORY,
-        REPORT_INTERVAL, MAX_LAG, MAX_LAG_GROWTH, WARMUP, STEP_MINUTES, STEP_FACTOR, ALIGN_MINUTE};
+        REPORT_INTERVAL, MAX_LAG, MAX_LAG_GROWTH, WARMUP, STEP_MINUTES, STEP_FACTOR, ALIGN_MINUTE, CLICKHOUSE};
 
     /** The target: what one 2-core machine should sustain. */
     static final SoakLoad.Rates DEFAULT_RATES = new SoakLoad.Rates(100_000, 50_000, 20_000);
@@ -46,6 +48,8 @@ final class SoakSettings {
     final double stepFactor;
     /** Event time starts 5 s before a minute boundary (short runs: the first 1-minute windows close early). */
     final boolean alignMinute;
+    /** Whether ClickHouse is attached when a server can be started here (default true). */
+    final boolean clickhouse;
     /** The job options, with the soak's defaults applied. */
     final JobOptions job;
 
@@ -77,6 +81,7 @@ final class SoakSettings {
             problems.add("--" + STEP_FACTOR + " must be > 1, got " + stepFactor);
         }
         alignMinute = "true".equals(o.get(ALIGN_MINUTE));
+        clickhouse = !"false".equals(o.get(CLICKHOUSE));
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }

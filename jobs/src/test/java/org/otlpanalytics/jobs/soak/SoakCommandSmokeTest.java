@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.otlpanalytics.jobs.embedded.ClickHouseServer;
 
 /**
  * A short real soak: embedded Kafka and PostgreSQL, the TaskManager in its own JVM, every
@@ -41,5 +42,14 @@ class SoakCommandSmokeTest {
         assertThat(Long.parseLong(summary.get("rows_red_1m"))).isPositive();
         assertThat(Long.parseLong(summary.get("rows_metric_1m"))).isPositive();
         assertThat(out).contains(" | spans ").contains(" | checkpoint #").contains(" | heap after GC ");
+        if (ClickHouseServer.unavailableReason() == null) {
+            // ClickHouse attached beside PostgreSQL: its tables fill too
+            assertThat(Long.parseLong(summary.get("clickhouse_rows_red_1m"))).isPositive();
+            assertThat(Long.parseLong(summary.get("clickhouse_rows_metric_1m"))).isPositive();
+            assertThat(Long.parseLong(summary.get("clickhouse_rows_log_record"))).isPositive();
+        } else {
+            assertThat(summary).doesNotContainKey("clickhouse_rows_red_1m");
+            assertThat(out).contains("no ClickHouse: ");
+        }
     }
 }
