@@ -3,9 +3,6 @@ package org.otlpanalytics.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonElement;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,6 +26,7 @@ import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseSchema;
 import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseSinkConfig;
 import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseSqlFiles;
 import org.otlpanalytics.operators.sketch.LogHistogram;
+import org.otlpanalytics.tests.support.PgRows;
 import org.otlpanalytics.tests.support.Chdb;
 import org.otlpanalytics.tests.support.ChdbHttpServer;
 import org.otlpanalytics.tests.support.ClickHouseService;
@@ -363,41 +361,12 @@ class ClickHouseRangeSqlTest {
     }
 
     static Map<String, Map<String, Object>> byKeyPg(List<Map<String, Object>> rows, String... keys) {
-        Map<String, Map<String, Object>> out = new HashMap<>();
-        for (Map<String, Object> r : rows) {
-            List<String> parts = new ArrayList<>();
-            for (String k : keys) {
-                parts.add(String.valueOf(r.get(k)));
-            }
-            out.put(String.join("|", parts), r);
-        }
-        return out;
+        return PgRows.byKey(rows, keys);
     }
 
     /** Rows of a PostgreSQL query; longs that are times are bound as timestamps. */
     static List<Map<String, Object>> pg(String sql, Object... params) throws Exception {
-        List<Map<String, Object>> out = new ArrayList<>();
-        try (Connection c = SERVICES.postgres().connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                Object p = params[i];
-                if (p instanceof Long && (Long) p > 1_000_000_000_000L) {
-                    ps.setObject(i + 1, java.time.OffsetDateTime.ofInstant(Instant.ofEpochMilli((Long) p), java.time.ZoneOffset.UTC));
-                } else {
-                    ps.setObject(i + 1, p);
-                }
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                int n = rs.getMetaData().getColumnCount();
-                while (rs.next()) {
-                    Map<String, Object> row = new HashMap<>();
-                    for (int i = 1; i <= n; i++) {
-                        row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
-                    }
-                    out.add(row);
-                }
-            }
-        }
-        return out;
+        return PgRows.query(SERVICES.postgres(), sql, params);
     }
 
     static int[] ints(JsonElement a) {

@@ -6,15 +6,10 @@ import static org.assertj.core.api.Assertions.within;
 import com.google.gson.JsonElement;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.datasketches.kll.KllDoublesSketch;
@@ -42,6 +37,7 @@ import org.otlpanalytics.jobs.sink.rejected.RejectedRowTarget;
 import org.otlpanalytics.operators.metrics.MetricRow;
 import org.otlpanalytics.operators.metrics.ValueHistogram;
 import org.otlpanalytics.operators.sketch.LogHistogram;
+import org.otlpanalytics.tests.support.PgRows;
 import org.otlpanalytics.tests.support.Chdb;
 import org.otlpanalytics.tests.support.ChdbHttpServer;
 import org.otlpanalytics.tests.support.ClickHouseService;
@@ -397,28 +393,6 @@ class MetricRangeSqlTest {
 
     /** Rows of a query on this class's PostgreSQL as column → value maps; long parameters past 2001 are bound as timestamps. */
     static List<Map<String, Object>> query(String sql, Object... params) throws Exception {
-        List<Map<String, Object>> out = new ArrayList<>();
-        try (Connection c = SERVICES.postgres().connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                Object p = params[i];
-                if (p instanceof Long && (Long) p > 1_000_000_000_000L) {
-                    ps.setObject(i + 1, OffsetDateTime.ofInstant(Instant.ofEpochMilli((Long) p), ZoneOffset.UTC));
-                } else {
-                    ps.setObject(i + 1, p);
-                }
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                int n = rs.getMetaData().getColumnCount();
-                while (rs.next()) {
-                    Map<String, Object> row = new HashMap<>();
-                    for (int i = 1; i <= n; i++) {
-                        Object v = rs.getObject(i);
-                        row.put(rs.getMetaData().getColumnLabel(i), v instanceof Array ? ((Array) v).getArray() : v);
-                    }
-                    out.add(row);
-                }
-            }
-        }
-        return out;
+        return PgRows.query(SERVICES.postgres(), sql, params);
     }
 }

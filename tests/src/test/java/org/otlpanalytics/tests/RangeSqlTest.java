@@ -2,13 +2,8 @@ package org.otlpanalytics.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -28,6 +23,7 @@ import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.sink.postgres.TimescaleSetup;
 import org.otlpanalytics.operators.sketch.HllRegisters;
 import org.otlpanalytics.operators.sketch.LogHistogram;
+import org.otlpanalytics.tests.support.PgRows;
 import org.otlpanalytics.tests.support.Pipelines;
 import org.otlpanalytics.tests.support.RangeData;
 import org.otlpanalytics.tests.support.RangeData.Fact;
@@ -359,42 +355,12 @@ class RangeSqlTest {
     }
 
     static Map<String, Map<String, Object>> byKey(List<Map<String, Object>> rows, String... keys) {
-        Map<String, Map<String, Object>> out = new HashMap<>();
-        for (Map<String, Object> r : rows) {
-            List<String> parts = new ArrayList<>();
-            for (String k : keys) {
-                parts.add(String.valueOf(r.get(k)));
-            }
-            out.put(String.join("|", parts), r);
-        }
-        return out;
+        return PgRows.byKey(rows, keys);
     }
 
     /** Rows of a query as column → value maps; longs given as parameters that are times are bound as timestamps. */
     static List<Map<String, Object>> query(String sql, Object... params) throws Exception {
-        List<Map<String, Object>> out = new ArrayList<>();
-        try (Connection c = SERVICES.postgres().connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                Object p = params[i];
-                if (p instanceof Long && (Long) p > 1_000_000_000_000L) {
-                    ps.setObject(i + 1, java.time.OffsetDateTime.ofInstant(Instant.ofEpochMilli((Long) p), java.time.ZoneOffset.UTC));
-                } else {
-                    ps.setObject(i + 1, p);
-                }
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                int n = rs.getMetaData().getColumnCount();
-                while (rs.next()) {
-                    Map<String, Object> row = new HashMap<>();
-                    for (int i = 1; i <= n; i++) {
-                        Object v = rs.getObject(i);
-                        row.put(rs.getMetaData().getColumnLabel(i), v instanceof Array ? ((Array) v).getArray() : v);
-                    }
-                    out.add(row);
-                }
-            }
-        }
-        return out;
+        return PgRows.query(SERVICES.postgres(), sql, params);
     }
 
     static int[] ints(Object o) {
