@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.embedded.ClickHouseServer;
+import org.otlpanalytics.tests.support.DashboardScenarios;
+import org.otlpanalytics.tests.support.DashboardScenarios.Scenario;
 import org.otlpanalytics.tests.support.Chdb;
 import org.otlpanalytics.tests.support.ClickHouseResults;
 import org.otlpanalytics.tests.support.ClickHouseService;
@@ -72,35 +74,8 @@ class ClickHouseDashboardQueriesTest {
         List<Map<String, Object>> query(String sql) throws Exception;
     }
 
-    /** One rendering: range, interval, and the value of each variable (a list for multi-value ones; "$__all" = All). */
-    record Scenario(String name, long from, long to, long intervalMs, Map<String, List<String>> values) {}
-
     static List<Scenario> scenarios(String uid) {
-        List<String> all = List.of("$__all");
-        Map<String, List<String>> full = new HashMap<>();
-        Map<String, List<String>> part = new HashMap<>();
-        boolean single = uid.equals("otlp-ch-service") || uid.equals("otlp-ch-service-map") || uid.equals("otlp-ch-dependencies");
-        full.put("tenant", single ? List.of("default") : all);
-        full.put("service", uid.equals("otlp-ch-service") ? List.of("checkout") : all);
-        full.put("operation", all);
-        full.put("span_kind", List.of("SERVER", "CONSUMER"));
-        full.put("resource", all);
-        full.put("pattern", List.of(FIRST));
-        part.put("tenant", single ? List.of("acme") : List.of("default", "acme"));
-        part.put("service", uid.equals("otlp-ch-service") ? List.of("checkout") : uid.equals("otlp-ch-log-patterns")
-                ? List.of("frontend", "payment") : List.of("checkout", "payment"));
-        part.put("operation", List.of("POST /checkout", "GET /cart"));
-        part.put("span_kind", List.of("SERVER", "CLIENT"));
-        part.put("resource", List.of("urn:host:payment-host-1", "urn:svc:shop/frontend"));
-        part.put("pattern", List.of(FIRST));
-        long fullTo = uid.equals("otlp-ch-dependencies") ? S + 10 * M : DashboardFixture.END;
-        List<Scenario> out = new ArrayList<>(List.of(new Scenario("whole range, every value", S, fullTo, M, full),
-                new Scenario("sub-range at 5 minutes, chosen values", S + 5 * M, S + 15 * M, 5 * M, part)));
-        if (uid.equals("otlp-ch-red")) {
-            // before the injected fault: the incidents annotation shows nothing
-            out.add(new Scenario("before the fault, every value", S, DashboardFixture.INCIDENT_FROM - 2 * M, M, full));
-        }
-        return out;
+        return DashboardScenarios.of(uid.substring("otlp-ch-".length()), Map.of("pattern", FIRST));
     }
 
     @BeforeAll
