@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
@@ -102,6 +103,8 @@ class ClusterFaultToleranceTest {
     /** The rows {@code dead_letter_1m} must hold, from the reference's dead-letter topic ({@link DeadLetterOracle}). */
     private Map<String, Long> referenceDeadLetterRows;
     private String referenceDb;
+    /** The tables of a reference attempt that did not read every record, kept to print what differed. */
+    private Map<String, List<String>> incompleteReference;
 
     @BeforeAll
     void startProcessesAndRunTheReference() throws Exception {
@@ -122,23 +125,8 @@ class ClusterFaultToleranceTest {
                 + FaultInput.PARTITIONS + " partitions per topic");
 
         // the reference: the same input, written before the job starts, read bounded without any failure
-        try (KafkaBrokerProcess kafka = KafkaBrokerProcess.start(work.resolve("kafka-reference"))) {
-            createTopics(kafka);
-            LiveProducer.sendAll(kafka.bootstrapServers(), input.records());
-            String db = postgres.createDatabase("reference");
-            List<String> args = new ArrayList<>(args(kafka, db, "reference", 2));
-            args.addAll(List.of("--bounded", "true"));
-            ClusterJob job = ClusterJob.submit(cluster, jarId, args, "reference", null);
-            long t0 = System.nanoTime();
-            job.awaitFinished(Duration.ofMinutes(10));
-            referenceTables = OutputTables.read(db);
-            referenceDeadLetters = KafkaProgress.deadLetters(kafka.bootstrapServers(), DEAD_LETTERS);
-            referenceDeadLetterRows = DeadLetterOracle.expected(kafka.bootstrapServers(), DEAD_LETTERS);
-            referenceDb = db;
-            referenceClickHouse = readClickHouse("reference");
-            log("reference run (no failure, bounded): " + seconds(t0) + " s, rows " + OutputTables.sizes(referenceTables)
-                    + (clickhouse == null ? "" : ", ClickHouse rows " + ClickHouseTables.sizes(referenceClickHouse))
-                    + ", " + referenceDeadLetters.size() + " dead letters, restores " + job.checkpoints().restored());
+        for (int attempt = 1; referenceTables == null; attempt++) {
+            runTheReference(attempt);
         }
         for (String table : List.of("red_1m", "service_call_5m", "topo_edge_time", "live_edge", "log_pattern", "log_pattern_5m",
                 "metric_1m", "use_1m", "kafka_locator")) {
@@ -166,12 +154,77 @@ class ClusterFaultToleranceTest {
         }
     }
 
-    /** The reference itself: {@code dead_letter_1m} counts every dead letter on its topic once, in its minute, topic, stage and kind. */
+    /**
+     * One bounded run of the input without failure. Its dead letters are first checked against the
+     * input itself ({@link FaultInput#malformedOrigins}): a reference that did not read every
+     * record would make every comparison below wrong. Twice in CI so far (on a loaded machine,
+     * never reproduced in 10 runs on a quiet one) a reference came back missing part of one
+     * topic's undecodable records, in {@code dead_letter_1m} and on its dead-letter topic alike. A
+     * run like that prints what it lost, its restores, its operators' record counts and its
+     * exception history, keeps its tables to say which differ from the next run's, and the
+     * reference is run once more on a fresh broker; that second attempt must be complete.
+     */
+    private void runTheReference(int attempt) throws Exception {
+        String name = attempt == 1 ? "reference" : "reference" + attempt;
+        try (KafkaBrokerProcess kafka = KafkaBrokerProcess.start(work.resolve("kafka-" + name)); Admin admin = kafka.admin()) {
+            createTopics(kafka);
+            LiveProducer.sendAll(kafka.bootstrapServers(), input.records());
+            assertThat(KafkaProgress.endOffsets(admin, FaultInput.TOPICS)).as("every reference record written once")
+                    .isEqualTo(input.endOffsets());
+            String db = postgres.createDatabase(name);
+            List<String> args = new ArrayList<>(args(kafka, db, name, 2));
+            args.addAll(List.of("--bounded", "true"));
+            ClusterJob job = ClusterJob.submit(cluster, jarId, args, name, null);
+            long t0 = System.nanoTime();
+            job.awaitFinished(Duration.ofMinutes(10));
+            List<String> deadLetters = KafkaProgress.deadLetters(kafka.bootstrapServers(), DEAD_LETTERS);
+            Set<String> lost = new TreeSet<>(input.malformedOrigins());
+            for (String d : deadLetters) {
+                // "<reason> | <topic> | <partition> | <offset>"
+                String[] f = d.split(" \\| ");
+                lost.remove(f[f.length - 3] + "|" + f[f.length - 2] + "|" + f[f.length - 1]);
+            }
+            if (!lost.isEmpty()) {
+                String why = "reference run " + attempt + " (" + seconds(t0) + " s) dead-lettered " + deadLetters.size() + " of "
+                        + input.malformedOrigins().size() + " undecodable records; not read: " + lost + "; restores "
+                        + job.checkpoints().restored() + "; operators " + cluster.rest().recordCounts(job.id())
+                        + "; exceptions " + cluster.rest().exceptions(job.id());
+                log(why);
+                assertThat(attempt).as(why).isLessThan(2);
+                incompleteReference = OutputTables.read(db);
+                return;
+            }
+            referenceTables = OutputTables.read(db);
+            if (incompleteReference != null) {
+                List<String> differing = new ArrayList<>();
+                referenceTables.forEach((t, rows) -> {
+                    if (!rows.equals(incompleteReference.get(t))) {
+                        differing.add(t + " (" + incompleteReference.getOrDefault(t, List.of()).size() + " rows, now " + rows.size() + ")");
+                    }
+                });
+                log("tables of the incomplete reference run that differ from this one's: " + differing);
+            }
+            referenceDeadLetters = deadLetters;
+            referenceDeadLetterRows = DeadLetterOracle.expected(kafka.bootstrapServers(), DEAD_LETTERS);
+            referenceDb = db;
+            referenceClickHouse = readClickHouse(name);
+            log("reference run (no failure, bounded): " + seconds(t0) + " s, rows " + OutputTables.sizes(referenceTables)
+                    + (clickhouse == null ? "" : ", ClickHouse rows " + ClickHouseTables.sizes(referenceClickHouse))
+                    + ", " + referenceDeadLetters.size() + " dead letters, restores " + job.checkpoints().restored());
+        }
+    }
+
+    /**
+     * The reference itself: {@code dead_letter_1m} counts every dead letter on its topic once, in its
+     * minute, topic, stage and kind, and those are the input's undecodable records, no more, no fewer.
+     */
     @Test
     @Order(0)
     void referenceRunCountsEveryDeadLetterOfItsTopic() throws Exception {
-        assertThat(DeadLetterOracle.counted(referenceDb)).as("reference dead_letter_1m against its dead-letter topic")
-                .isEqualTo(referenceDeadLetterRows);
+        Map<String, Long> counted = DeadLetterOracle.counted(referenceDb);
+        assertThat(counted).as("reference dead_letter_1m against its dead-letter topic").isEqualTo(referenceDeadLetterRows);
+        assertThat(counted).as("reference dead_letter_1m against the undecodable records of the input")
+                .isEqualTo(input.malformedPerMinute());
     }
 
     /** What can go wrong, in the order the seed shuffles them into. */

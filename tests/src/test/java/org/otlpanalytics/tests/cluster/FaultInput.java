@@ -110,6 +110,36 @@ public final class FaultInput {
         return malformed.contains(record);
     }
 
+    /**
+     * Where every undecodable record lands once the input is written in order: {@code
+     * "<topic>|<partition>|<offset>"}, the origin its dead letter names (an oracle independent of any run).
+     */
+    public Set<String> malformedOrigins() {
+        Set<String> out = new java.util.TreeSet<>();
+        Map<TopicPartition, Long> next = new HashMap<>();
+        for (ProducerRecord<byte[], byte[]> r : records) {
+            long offset = next.merge(new TopicPartition(r.topic(), r.partition()), 1L, Long::sum) - 1;
+            if (isMalformed(r)) {
+                out.add(r.topic() + "|" + r.partition() + "|" + offset);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The {@code dead_letter_1m} counts the undecodable records make, in {@code DeadLetterOracle}'s
+     * row form {@code "<minute millis> <topic> ingest undecodable"}: each counted in the minute of its Kafka timestamp.
+     */
+    public Map<String, Long> malformedPerMinute() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (ProducerRecord<byte[], byte[]> r : records) {
+            if (isMalformed(r)) {
+                out.merge(Math.floorDiv(r.timestamp(), 60_000L) * 60_000L + " " + r.topic() + " ingest undecodable", 1L, Long::sum);
+            }
+        }
+        return out;
+    }
+
     /** The records of one topic partition, in offset order (the record at index i has offset i). */
     public List<ProducerRecord<byte[], byte[]>> partition(String topic, int partition) {
         return records.stream().filter(r -> r.topic().equals(topic) && r.partition() == partition).toList();

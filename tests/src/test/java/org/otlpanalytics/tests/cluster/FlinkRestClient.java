@@ -181,6 +181,22 @@ public final class FlinkRestClient {
         }
     }
 
+    /** Each operator chain of the job with the records it read and wrote ({@code name: read/written}), for diagnostics. */
+    public String recordCounts(String jobId) {
+        try {
+            StringBuilder b = new StringBuilder();
+            for (var v : get("/jobs/" + jobId).getAsJsonArray("vertices")) {
+                var o = v.getAsJsonObject();
+                var m = o.getAsJsonObject("metrics");
+                b.append(b.length() == 0 ? "" : ", ").append(o.get("name").getAsString()).append(": ")
+                        .append(m.get("read-records")).append('/').append(m.get("write-records"));
+            }
+            return b.toString();
+        } catch (Exception e) {
+            return "(unavailable: " + e + ")";
+        }
+    }
+
     /** The job's state (CREATED, RUNNING, FINISHED, FAILED, ...). */
     public String jobState(String jobId) throws IOException, InterruptedException {
         return get("/jobs/" + jobId).get("state").getAsString();
