@@ -420,10 +420,10 @@ class ClusterFaultToleranceTest {
     }
 
     /**
-     * Stop-with-savepoint with drain. A writer may find its connection dead only when the drain
-     * flushes it (one opened before a PostgreSQL restart and idle since): the job then fails and
-     * restarts from its last checkpoint, which refuses the stop; it is repeated once the job
-     * checkpoints again, as an operator would repeat it.
+     * Stop-with-savepoint with drain. A sink that fails the flush the drain makes (PostgreSQL
+     * writers replace a connection that died while idle, but a store can still fail then) fails
+     * the job, which restarts from its last checkpoint and refuses the stop; it is repeated once
+     * the job checkpoints again, as an operator would repeat it.
      */
     private void drain(ClusterJob job, String name) throws Exception {
         for (int attempt = 1; ; attempt++) {

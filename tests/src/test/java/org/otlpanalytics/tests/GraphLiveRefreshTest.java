@@ -123,4 +123,26 @@ class GraphLiveRefreshTest {
             w.close();
         }
     }
+
+    /** A connection that died while idle (a database restart, a terminated backend) is replaced by the next refresh. */
+    @Test
+    void aRefreshAfterTheConnectionWasKilledWritesOnANewOne() throws Exception {
+        PostgresSinkConfig cfg = PostgresSinkConfig.builder().jdbcUrl(SERVICES.postgres().jdbcUrl()).batchSize(100).build();
+        SchemaMigrator.migrate(cfg);
+        LiveGraphWriter w = LiveGraphWriter.standalone(cfg, AgeGraph.Mode.AUTO, AgeGraph.DEFAULT_GRAPH);
+        try {
+            apply(w, List.of(edge("killed-a", "killed-b", false, 5, 0)));
+            try (Connection c = SERVICES.postgres().connect(); java.sql.Statement st = c.createStatement()) {
+                st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        + "WHERE application_name = 'otlp-analytics' AND pid <> pg_backend_pid()");
+            }
+            apply(w, List.of(edge("killed-a", "killed-b", false, 9, 1), edge("killed-b", "killed-c", false, 4, 0)));
+            assertThat(Pipelines.rows(SERVICES.postgres(), "SELECT s.name, d.name, e.calls, e.errors FROM live_edge e "
+                    + "JOIN dim_resource s ON s.resource_id = e.src_resource_id JOIN dim_resource d ON d.resource_id = e.dst_resource_id "
+                    + "WHERE s.name LIKE 'killed-%' ORDER BY 1, 2"))
+                    .containsExactly("killed-a\tkilled-b\t9\t1", "killed-b\tkilled-c\t4\t0");
+        } finally {
+            w.close();
+        }
+    }
 }

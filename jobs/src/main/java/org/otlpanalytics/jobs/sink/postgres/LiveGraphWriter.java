@@ -99,24 +99,43 @@ public final class LiveGraphWriter implements SinkWriter<LiveEdge> {
         if (pending.isEmpty() && (ageInStep || ageMode == AgeGraph.Mode.OFF || ageAbsent)) {
             return;
         }
+        boolean reused = connection != null;
         try {
-            Connection c = connection();
-            boolean withAge = ageSession(c);
             try {
-                List<LiveEdge> changes = new ArrayList<>(pending.values());
-                applyToTables(c, changes);
-                if (withAge) {
-                    applyToAgeOrFallBehind(c, changes);
-                }
-                c.commit();
+                applyAndCommit();
             } catch (SQLException e) {
-                c.rollback();
-                throw e;
+                if (!reused || !PgErrors.isConnectionLost(e)) {
+                    throw e;
+                }
+                // the connection kept since the last flush died meanwhile (a database restart):
+                // nothing of this flush is committed on it, so apply it once more on a new one
+                closeQuietly();
+                applyAndCommit();
             }
             pending.clear();
         } catch (SQLException e) {
             closeQuietly();
             throw new IOException("live graph write failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void applyAndCommit() throws SQLException {
+        Connection c = connection();
+        boolean withAge = ageSession(c);
+        try {
+            List<LiveEdge> changes = new ArrayList<>(pending.values());
+            applyToTables(c, changes);
+            if (withAge) {
+                applyToAgeOrFallBehind(c, changes);
+            }
+            c.commit();
+        } catch (SQLException e) {
+            try {
+                c.rollback();
+            } catch (SQLException ignored) {
+                // a dead connection cannot roll back; it is discarded
+            }
+            throw e;
         }
     }
 

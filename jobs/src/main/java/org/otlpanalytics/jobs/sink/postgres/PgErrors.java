@@ -30,6 +30,17 @@ public final class PgErrors {
     }
 
     /**
+     * True when the error says the connection is gone rather than anything about the rows: a
+     * connection exception (class 08: the server restarted, the backend was terminated, the
+     * socket broke) or the server shutting down or starting up (57P01, 57P02, 57P03).
+     */
+    public static boolean isConnectionLost(SQLException e) {
+        String state = sqlState(e);
+        return state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
+                || state.equals("57P03"));
+    }
+
+    /**
      * The SQLSTATE of the error: of the first exception in the chain (the batch exception, then
      * the driver's next exceptions) that carries one.
      */

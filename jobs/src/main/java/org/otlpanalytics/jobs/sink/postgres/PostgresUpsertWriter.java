@@ -35,6 +35,8 @@ final class PostgresUpsertWriter<T> implements SinkWriter<T> {
     static final int BULK_MIN_ROWS = 64;
     /** Counter: rows of committed flushes written through {@link PgBulkUpsert} (included in {@code rowsWritten}). */
     public static final String ROWS_COPIED = "rowsCopied";
+    /** Counter: flushes written again on a new connection because the one kept since the last flush had died. */
+    public static final String RECONNECTS = "reconnects";
 
     private final PostgresSinkConfig config;
     private final PgRowMapper<T> mapper;
@@ -43,6 +45,7 @@ final class PostgresUpsertWriter<T> implements SinkWriter<T> {
     private final Counter rowsWritten;
     private final Counter commits;
     private final Counter rowsCopied;
+    private final Counter reconnects;
     private final RejectedRowPublisher rejected;
     /** The bulk forms of the statements (null where a statement has none). */
     private final PgBulkUpsert[] bulk;
@@ -59,6 +62,7 @@ final class PostgresUpsertWriter<T> implements SinkWriter<T> {
         this.rowsWritten = g.counter("rowsWritten");
         this.commits = g.counter("commits");
         this.rowsCopied = g.counter(ROWS_COPIED);
+        this.reconnects = g.counter(RECONNECTS);
         this.rejected = new RejectedRowPublisher(config.deadLetters(), g);
         this.bulk = new PgBulkUpsert[statements.size()];
         for (int i = 0; i < bulk.length; i++) {
@@ -80,23 +84,22 @@ final class PostgresUpsertWriter<T> implements SinkWriter<T> {
         if (batch.size() == 0) {
             return;
         }
+        boolean reused = connection != null;
         try {
-            Connection c = connection();
-            long written;
             try {
-                written = writeAll(c, false);
+                writeAndCommit();
             } catch (SQLException e) {
-                if (!PgErrors.isDataError(e)) {
+                if (!reused || !PgErrors.isConnectionLost(e)) {
                     throw e;
                 }
-                c.rollback();
-                written = writeAll(c, true);
+                // the connection kept since the last flush died meanwhile (a database restart, a
+                // terminated backend): nothing of this flush is committed on it, so write it once
+                // more on a new one; a database still down fails here as before
+                rollbackQuietly();
+                closeQuietly();
+                reconnects.inc();
+                writeAndCommit();
             }
-            rejected.flush();
-            c.commit();
-            rowsWritten.inc(written);
-            rowsCopied.inc(copied);
-            commits.inc();
             batch.clear();
         } catch (SQLException e) {
             rollbackQuietly();
@@ -107,6 +110,26 @@ final class PostgresUpsertWriter<T> implements SinkWriter<T> {
             closeQuietly();
             throw e;
         }
+    }
+
+    /** The batch in one transaction: every row, rejected rows published, then the commit. */
+    private void writeAndCommit() throws SQLException, IOException {
+        Connection c = connection();
+        long written;
+        try {
+            written = writeAll(c, false);
+        } catch (SQLException e) {
+            if (!PgErrors.isDataError(e)) {
+                throw e;
+            }
+            c.rollback();
+            written = writeAll(c, true);
+        }
+        rejected.flush();
+        c.commit();
+        rowsWritten.inc(written);
+        rowsCopied.inc(copied);
+        commits.inc();
     }
 
     /** Runs every statement's rows in the current transaction; returns how many were written. */

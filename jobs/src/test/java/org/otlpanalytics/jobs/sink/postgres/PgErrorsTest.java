@@ -40,4 +40,17 @@ class PgErrorsTest {
         assertThat(PgErrors.sqlState(batch)).isEqualTo("22021");
         assertThat(PgErrors.message(batch)).isEqualTo("invalid byte sequence for encoding \"UTF8\": 0x00");
     }
+
+    @Test
+    void lostConnectionsAreToldApartFromOtherOutages() {
+        for (String state : new String[] {"08006", "08003", "08001", "57P01", "57P02", "57P03"}) {
+            assertThat(PgErrors.isConnectionLost(server(state, "x"))).as(state).isTrue();
+        }
+        for (String state : new String[] {"22021", "23505", "57014", "53300", "40P01", "42P01", "XX000", "25P02"}) {
+            assertThat(PgErrors.isConnectionLost(server(state, "x"))).as(state).isFalse();
+        }
+        assertThat(PgErrors.isConnectionLost(new SQLException("no state"))).isFalse();
+        assertThat(PgErrors.isConnectionLost(new PSQLException("This connection has been closed.",
+                org.postgresql.util.PSQLState.CONNECTION_DOES_NOT_EXIST))).isTrue();
+    }
 }
