@@ -27,7 +27,8 @@ import org.otlpanalytics.schemas.logs.LogRecordFlat;
  *   <li>{@code _records_per_s}: records over the wall time of the measured part, checkpoints included;
  *       {@code _cpu_us_per_record}: this thread's CPU time per record (a loaded machine disturbs it less);
  *   <li>{@code _checkpoint_ms}: mean time of a checkpoint (the fingerprinter's synchronous flush of the
- *       streams changed since the last one, then the backend's snapshot);
+ *       streams changed since the last one, then the backend's snapshot, synchronous here: in a job
+ *       RocksDB's upload is asynchronous), {@code _checkpoint_share} their share of the wall time;
  *   <li>{@code miner_bytes_per_checkpoint}: what the flush writes to {@code log-miner-state} at each
  *       checkpoint: every service changed in the interval, whole (its serialized size, summed); per
  *       record of the interval ({@code _per_record}) and per mined second and service
@@ -158,6 +159,7 @@ public final class MinerStateBench {
             System.out.printf(Locale.ROOT, "%s_records_per_s=%.0f%n", prefix, perS);
             System.out.printf(Locale.ROOT, "%s_cpu_us_per_record=%.2f%n", prefix, cpuS * 1e6 / records);
             System.out.printf(Locale.ROOT, "%s_checkpoint_ms=%.1f%n", prefix, checkpointNanos / 1e6 / cp);
+            System.out.printf(Locale.ROOT, "%s_checkpoint_share=%.2f%n", prefix, checkpointNanos / 1e9 / wallS);
             System.out.printf(Locale.ROOT, "%s_miner_bytes_per_checkpoint=%.0f%n", prefix, perCheckpoint);
             System.out.printf(Locale.ROOT, "%s_miner_bytes_per_record=%.1f%n", prefix, perCheckpoint / (rate * services * (CHECKPOINT_MILLIS / 1000.0)));
             System.out.printf(Locale.ROOT, "%s_miner_bytes_per_bucket=%.0f%n", prefix, perCheckpoint / (services * (CHECKPOINT_MILLIS / 1000.0)));
