@@ -29,10 +29,12 @@ import org.otlpanalytics.schemas.logs.LogRecordFlat;
  *   <li>{@code _checkpoint_ms}: mean time of a checkpoint (the fingerprinter's synchronous flush of the
  *       streams changed since the last one, then the backend's snapshot, synchronous here: in a job
  *       RocksDB's upload is asynchronous), {@code _checkpoint_share} their share of the wall time;
- *   <li>{@code miner_bytes_per_checkpoint}: what the flush writes to {@code log-miner-state} at each
- *       checkpoint: every service changed in the interval, whole (its serialized size, summed); per
+ *   <li>{@code miner_bytes_per_checkpoint}: the mining state bytes the operator put to keyed state at
+ *       each checkpoint (its own count: index and changed entries, {@link LogMinerEntries}); per
  *       record of the interval ({@code _per_record}) and per mined second and service
- *       ({@code _per_bucket}); {@code pending_bytes_per_record}: the buffered record each record adds
+ *       ({@code _per_bucket}); {@code miner_whole_bytes_}: what the one-value layout of 0.1
+ *       ({@code log-miner-state}) wrote instead: every changed service whole (its serialized size,
+ *       summed); {@code pending_bytes_per_record}: the buffered record each record adds
  *       to {@code log-pending-records} (written once, read once);
  *   <li>{@code changed_clusters_fraction}: the share of a service's clusters whose size changed between
  *       two checkpoints, i.e. what a layout of one state entry per cluster would still write.
@@ -94,6 +96,7 @@ public final class MinerStateBench {
         BufferedLogSerializer pendingSerializer = new BufferedLogSerializer();
         DataOutputSerializer buffer = new DataOutputSerializer(1 << 16);
         Map<Long, Long> lastSizes = sizes(op, services);
+        long written0 = op.minerBytesWritten();
         long minerBytes = 0;
         long pendingBytes = 0;
         long changed = 0;
@@ -148,6 +151,7 @@ public final class MinerStateBench {
                 }
             }
         }
+        long written = op.minerBytesWritten() - written0;
         double wallS = (System.nanoTime() - wall0) / 1e9;
         double cpuS = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
         h.close();
@@ -160,9 +164,14 @@ public final class MinerStateBench {
             System.out.printf(Locale.ROOT, "%s_cpu_us_per_record=%.2f%n", prefix, cpuS * 1e6 / records);
             System.out.printf(Locale.ROOT, "%s_checkpoint_ms=%.1f%n", prefix, checkpointNanos / 1e6 / cp);
             System.out.printf(Locale.ROOT, "%s_checkpoint_share=%.2f%n", prefix, checkpointNanos / 1e9 / wallS);
-            System.out.printf(Locale.ROOT, "%s_miner_bytes_per_checkpoint=%.0f%n", prefix, perCheckpoint);
-            System.out.printf(Locale.ROOT, "%s_miner_bytes_per_record=%.1f%n", prefix, perCheckpoint / (rate * services * (CHECKPOINT_MILLIS / 1000.0)));
-            System.out.printf(Locale.ROOT, "%s_miner_bytes_per_bucket=%.0f%n", prefix, perCheckpoint / (services * (CHECKPOINT_MILLIS / 1000.0)));
+            double writtenPerCheckpoint = written / (double) cp;
+            double recordsPerCheckpoint = rate * services * (CHECKPOINT_MILLIS / 1000.0);
+            double bucketsPerCheckpoint = services * (CHECKPOINT_MILLIS / 1000.0);
+            System.out.printf(Locale.ROOT, "%s_miner_bytes_per_checkpoint=%.0f%n", prefix, writtenPerCheckpoint);
+            System.out.printf(Locale.ROOT, "%s_miner_bytes_per_record=%.1f%n", prefix, writtenPerCheckpoint / recordsPerCheckpoint);
+            System.out.printf(Locale.ROOT, "%s_miner_bytes_per_bucket=%.0f%n", prefix, writtenPerCheckpoint / bucketsPerCheckpoint);
+            System.out.printf(Locale.ROOT, "%s_miner_whole_bytes_per_checkpoint=%.0f%n", prefix, perCheckpoint);
+            System.out.printf(Locale.ROOT, "%s_miner_whole_bytes_per_record=%.1f%n", prefix, perCheckpoint / recordsPerCheckpoint);
             System.out.printf(Locale.ROOT, "%s_pending_bytes_per_record=%.1f%n", prefix, pendingBytes / (double) records);
             System.out.printf(Locale.ROOT, "%s_changed_clusters_fraction=%.2f%n", prefix, changed / (double) Math.max(1, clustersSeen));
         }
