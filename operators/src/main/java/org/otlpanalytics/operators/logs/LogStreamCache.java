@@ -53,7 +53,6 @@ final class LogStreamCache {
     private final Counter uncached;
     private final LinkedHashMap<String, LogStream> streams = new LinkedHashMap<>(64, 0.75f, true);
     private long weight;
-    private long entriesWritten;
     private long entryBytesWritten;
 
     /**
@@ -230,7 +229,6 @@ final class LogStreamCache {
             byte[] before = s.written.remove(e.getKey());
             if (before == null || !Arrays.equals(before, d)) {
                 minerEntries.put(e.getKey(), e.getValue());
-                entriesWritten++;
                 entryBytesWritten += e.getValue().length;
             }
             written.put(e.getKey(), d);
