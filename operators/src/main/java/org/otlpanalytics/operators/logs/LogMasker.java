@@ -37,8 +37,13 @@ public final class LogMasker implements Serializable {
     /** Rules run as regexes before the scanner; all rules when the scanner is not used. */
     private final List<MaskingRule> regexRules;
     private final boolean scanner;
+    /** Bodies whose tokens {@link #tokenize} keeps (0: none); see {@link MaskedBodyCache}. */
+    private final int cachedBodies;
+    /** Created on first use, after deserialization too (a Caffeine cache is not serializable). */
+    private transient volatile MaskedBodyCache cache;
 
-    LogMasker(List<MaskingRule> rules, boolean allowScanner) {
+    LogMasker(List<MaskingRule> rules, boolean allowScanner, int cachedBodies) {
+        this.cachedBodies = cachedBodies;
         this.rules = List.copyOf(rules);
         List<MaskingRule> defaults = MaskingRule.defaults();
         int prefix = rules.size() - defaults.size();
@@ -48,6 +53,13 @@ public final class LogMasker implements Serializable {
         }
         this.scanner = tailIsDefaults;
         this.regexRules = tailIsDefaults ? List.copyOf(rules.subList(0, prefix)) : this.rules;
+    }
+
+    private LogMasker(LogMasker from, int cachedBodies) {
+        this.rules = from.rules;
+        this.regexRules = from.regexRules;
+        this.scanner = from.scanner;
+        this.cachedBodies = cachedBodies;
     }
 
     /** The default masker: {@link MaskingRule#defaults()} through the fast scanner. */
@@ -79,6 +91,36 @@ public final class LogMasker implements Serializable {
      */
     public String[] tokenize(String body) {
         String text = body == null ? "" : body;
+        return cachedBodies == 0 ? maskUncached(text) : cache().tokens(text, this::maskUncached);
+    }
+
+    /** Bodies kept with their masked tokens per masker (0: every body is masked each time). */
+    public int cachedBodies() {
+        return cachedBodies;
+    }
+
+    /** This masker's rules without the cache: what masking alone costs (benchmarks). */
+    public LogMasker uncached() {
+        return cachedBodies == 0 ? this : new LogMasker(this, 0);
+    }
+
+    private MaskedBodyCache cache() {
+        MaskedBodyCache c = cache;
+        if (c == null) {
+            synchronized (this) {
+                c = cache;
+                if (c == null) {
+                    c = new MaskedBodyCache(cachedBodies);
+                    cache = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    /** {@link #tokenize} without the cache. */
+    private String[] maskUncached(String body) {
+        String text = body;
         for (MaskingRule rule : regexRules) {
             text = rule.apply(text);
         }
@@ -131,9 +173,23 @@ public final class LogMasker implements Serializable {
     public static final class Builder {
         private final List<MaskingRule> userRules = new ArrayList<>();
         private final List<MaskingRule> tailRules = new ArrayList<>(MaskingRule.defaults());
+        /** Per masker; each Flink subtask deserializes its own masker, so per subtask. */
+        static final int DEFAULT_CACHED_BODIES = 4096;
+
         private boolean scanner = true;
+        private int cachedBodies = DEFAULT_CACHED_BODIES;
 
         Builder() {}
+
+        /**
+         * How many recent bodies of at most {@value MaskedBodyCache#MAX_BODY_CHARS} characters keep their
+         * masked tokens (default {@value #DEFAULT_CACHED_BODIES}, about 1 KB each at most), so an exact
+         * repeat is not masked again; 0 masks every body.
+         */
+        public Builder cachedBodies(int cachedBodies) {
+            this.cachedBodies = cachedBodies;
+            return this;
+        }
 
         /**
          * Whether the defaults may run through the hand-written scanner (default true); false applies
@@ -181,10 +237,13 @@ public final class LogMasker implements Serializable {
                     problems.add(RULES_KEY + " names rule '" + rule.name() + "' twice");
                 }
             }
+            if (cachedBodies < 0) {
+                problems.add("cached bodies must not be negative, was " + cachedBodies);
+            }
             if (!problems.isEmpty()) {
                 throw new IllegalStateException(String.join("; ", problems));
             }
-            return new LogMasker(all, scanner);
+            return new LogMasker(all, scanner, cachedBodies);
         }
     }
 }

@@ -138,4 +138,40 @@ class LogMaskerTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("<*>");
     }
+
+    @Test
+    void cachedMaskerGivesTheUncachedTokensAfterSerialization() throws Exception {
+        LogMasker cached = roundTrip(LogMasker.defaults());
+        LogMasker uncached = LogMasker.defaults().uncached();
+        String[] bodies = {
+            "Connection closed by 10.0.0.7 port 51234", "delete blk_1 blk_2 blk_3 now", "Sun Jul 24 02:38:22 2005 up",
+            "user \"bob\" has 3 keys", "GET /api/v1/items?id=42 200 12ms", "first line\n  at a.B(C.java:1)", ""
+        };
+
+        assertThat(cached.cachedBodies()).isEqualTo(4096);
+        assertThat(uncached.cachedBodies()).isZero();
+        assertThat(uncached.usesScanner()).isTrue();
+        for (int round = 0; round < 3; round++) {
+            for (String body : bodies) {
+                assertThat(cached.tokenize(body)).as(body).containsExactly(uncached.tokenize(body));
+            }
+        }
+    }
+
+    @Test
+    void rejectsANegativeBodyCache() {
+        assertThatThrownBy(() -> LogMasker.builder().cachedBodies(-1).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("cached bodies");
+    }
+
+    private static LogMasker roundTrip(LogMasker masker) throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(masker);
+        }
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            return (LogMasker) in.readObject();
+        }
+    }
 }
