@@ -30,6 +30,7 @@ import org.otlpanalytics.jobs.metrics.MetricsJob;
 import org.otlpanalytics.jobs.metrics.MetricsOutputs;
 import org.otlpanalytics.jobs.red.RedJob;
 import org.otlpanalytics.jobs.red.RedOutputs;
+import org.otlpanalytics.jobs.sink.UserCodeJdbcDrivers;
 import org.otlpanalytics.jobs.sink.postgres.PostgresSinkConfig;
 import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseSchema;
 import org.otlpanalytics.jobs.sink.postgres.SchemaMigrator;
@@ -85,15 +86,21 @@ public final class AnalyticsJob {
 
     /** Migrates the schema, builds the chosen pipelines and runs them until they end. */
     public static void run(JobOptions o) throws Exception {
-        if (o.sinks().has(SinkSelection.Store.POSTGRES)) {
-            SchemaMigrator.migrate(postgres(o));
+        try {
+            if (o.sinks().has(SinkSelection.Store.POSTGRES)) {
+                SchemaMigrator.migrate(postgres(o));
+            }
+            if (o.sinks().has(SinkSelection.Store.CLICKHOUSE)) {
+                ClickHouseSchema.apply(ClickHouseSinks.config(o));
+            }
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Environments.configuration(o));
+            build(env, o);
+            env.execute(JOB_NAME + " " + o.get(JobOptions.JOBS));
+        } finally {
+            // main() submitted over REST runs in the JobManager in a user-code class loader of its
+            // own: the PostgreSQL driver Flyway and the sinks loaded there must not pin it
+            UserCodeJdbcDrivers.deregister();
         }
-        if (o.sinks().has(SinkSelection.Store.CLICKHOUSE)) {
-            ClickHouseSchema.apply(ClickHouseSinks.config(o));
-        }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Environments.configuration(o));
-        build(env, o);
-        env.execute(JOB_NAME + " " + o.get(JobOptions.JOBS));
     }
 
     /** Starts the job without waiting (for the launcher's local runs). */

@@ -136,6 +136,22 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** The operating-system process id of the JobManager (for {@code jcmd}). */
+    public long jobManagerPid() {
+        return processes.get(0).pid();
+    }
+
+    /** The operating-system process id of the running TaskManager {@code id}. */
+    public long taskManagerPid(String id) {
+        synchronized (taskManagers) {
+            Process p = taskManagers.get(id);
+            if (p == null) {
+                throw new IllegalArgumentException("no running TaskManager " + id);
+            }
+            return p.pid();
+        }
+    }
+
     /** Resource ids of the TaskManager processes this class started and has not killed. */
     public List<String> taskManagerIds() {
         synchronized (taskManagers) {

@@ -9,6 +9,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The ClickHouse HTTP interface, with the JDK's HTTP client and nothing else: statements go in the
@@ -17,15 +20,35 @@ import java.util.Map;
  * client-v2 inserts typed rows as RowBinaryWithNamesAndTypes, which 18.16 does not accept).
  * Credentials travel in the {@code X-ClickHouse-User}/{@code X-ClickHouse-Key} headers.
  */
-public final class ClickHouseHttp {
+public final class ClickHouseHttp implements AutoCloseable {
+    private static final AtomicInteger THREADS = new AtomicInteger();
     private final ClickHouseSinkConfig config;
+    /**
+     * The client's worker threads, ours so that {@link #close()} ends them: the JDK's default pool
+     * keeps idle threads for a minute, and a thread started from a job's code keeps that job's
+     * class loader (its context loader and access control context) alive while it runs.
+     */
+    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "clickhouse-http-" + THREADS.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
     private final HttpClient client;
 
     public ClickHouseHttp(ClickHouseSinkConfig config) {
         this.config = config;
         // HTTP/1.1: the JDK would otherwise offer an h2c upgrade, which old servers do not expect
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(config.connectTimeout()).build();
+                .connectTimeout(config.connectTimeout()).executor(executor).build();
+    }
+
+    /**
+     * Ends the worker threads (requests still running finish). The JDK 17 client has no close of
+     * its own: its selector thread ends once the client is unreachable.
+     */
+    @Override
+    public void close() {
+        executor.shutdown();
     }
 
     /** Runs a statement in the configured database; returns the answer (TabSeparated unless the statement says otherwise). */

@@ -47,7 +47,12 @@ public final class ClickHouseSchema {
 
     /** Creates the database if missing, then every table and view. */
     public static Result apply(ClickHouseSinkConfig config) throws ClickHouseException {
-        ClickHouseHttp http = new ClickHouseHttp(config);
+        try (ClickHouseHttp http = new ClickHouseHttp(config)) {
+            return apply(http, config);
+        }
+    }
+
+    private static Result apply(ClickHouseHttp http, ClickHouseSinkConfig config) throws ClickHouseException {
         ClickHouseVersion v = http.version();
         http.queryWithoutDatabase("CREATE DATABASE IF NOT EXISTS " + TableLayout.quote(config.database()));
         List<String> applied = statements(v, config.retention());

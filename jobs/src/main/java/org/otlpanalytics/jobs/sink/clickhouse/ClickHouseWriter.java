@@ -197,6 +197,10 @@ final class ClickHouseWriter<T> implements SinkWriter<T> {
 
     @Override
     public void close() {
-        rejected.close();
+        try {
+            rejected.close();
+        } finally {
+            http.close();
+        }
     }
 }

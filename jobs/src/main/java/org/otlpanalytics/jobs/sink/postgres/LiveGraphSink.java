@@ -3,6 +3,7 @@ package org.otlpanalytics.jobs.sink.postgres;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.otlpanalytics.jobs.sink.UserCodeJdbcDrivers;
 import org.otlpanalytics.operators.topology.LiveEdge;
 
 /**
@@ -31,6 +32,7 @@ public class LiveGraphSink implements Sink<LiveEdge> {
 
     @Override
     public SinkWriter<LiveEdge> createWriter(WriterInitContext context) {
+        UserCodeJdbcDrivers.deregisterOnRelease(context.getUserCodeClassLoader());
         return new LiveGraphWriter(config, ageMode, graph, context.metricGroup());
     }
 }

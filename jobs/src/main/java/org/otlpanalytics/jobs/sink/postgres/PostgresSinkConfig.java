@@ -33,7 +33,6 @@ public final class PostgresSinkConfig implements Serializable {
     static final String CONNECT_TIMEOUT = "connectTimeout";
     static final String SOCKET_TIMEOUT = "socketTimeout";
     static final String TCP_KEEP_ALIVE = "tcpKeepAlive";
-    private static final Driver DRIVER = new org.postgresql.Driver();
 
     private final String jdbcUrl;
     private final String user;
@@ -78,7 +77,7 @@ public final class PostgresSinkConfig implements Serializable {
      * the driver registered by an earlier one must not be used (nor keep it alive).
      */
     public Connection connect() throws SQLException {
-        Connection c = DRIVER.connect(jdbcUrl, connectionProperties());
+        Connection c = Drivers.POSTGRES.connect(jdbcUrl, connectionProperties());
         if (c == null) {
             throw new SQLException("not a PostgreSQL JDBC URL: " + jdbcUrl);
         }
@@ -202,5 +201,14 @@ public final class PostgresSinkConfig implements Serializable {
             }
             return new PostgresSinkConfig(this);
         }
+    }
+
+    /**
+     * The driver, loaded on the first connection only: loading its class registers it in
+     * DriverManager, which must not happen where this config is merely deserialized (the
+     * JobManager's copy of the job graph), as nothing would deregister it there.
+     */
+    private static final class Drivers {
+        static final Driver POSTGRES = new org.postgresql.Driver();
     }
 }

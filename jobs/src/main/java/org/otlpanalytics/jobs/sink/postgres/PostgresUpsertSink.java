@@ -4,6 +4,7 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.metrics.MetricGroup;
+import org.otlpanalytics.jobs.sink.UserCodeJdbcDrivers;
 
 /**
  * Idempotent PostgreSQL sink: rows are deterministic upserts, flushed and committed in one
@@ -24,6 +25,7 @@ public class PostgresUpsertSink<T> implements Sink<T> {
 
     @Override
     public SinkWriter<T> createWriter(WriterInitContext context) {
+        UserCodeJdbcDrivers.deregisterOnRelease(context.getUserCodeClassLoader());
         return new PostgresUpsertWriter<>(config, mapper, context.metricGroup());
     }
 
