@@ -2,6 +2,8 @@ package org.otlpanalytics.jobs.bench.metrics;
 
 import org.otlpanalytics.jobs.bench.HeapPeaks;
 import java.time.Instant;
+import java.util.Locale;
+import org.otlpanalytics.jobs.bench.RoundRatios;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -37,29 +39,41 @@ import org.otlpanalytics.schemas.metrics.MetricPoint;
  * decode only (the baseline), decode + pre-aggregation + cumulative-to-delta + metric_1m/USE with
  * discarding sinks on the heap state backend and on RocksDB (production's, where every state
  * access serializes), and the heap run into PostgreSQL. Prints {@code name=value} lines: points/s
- * of each (best of {@code --rounds}, default 3, interleaved), their ratios to decode-only and
+ * of each (median of {@code --rounds}, default 3, interleaved), their ratios to decode-only and
  * RocksDB's to the heap's in the same run (the figures least affected by the machine), the output
  * row counts and the peak heap of the process.
+ *
+ * <p>The default of 5,000,000 points keeps the decode-only round above ten seconds on a two-core
+ * machine (at 700k points it lasted one to three, and the ratios spread from 0.22 to 0.60). Each
+ * round runs every variant once; its ratios are between its own runs and the median round is
+ * printed beside every round's value ({@code _rounds}) and the ratio of process CPU time.
+ * {@code --rocksdb false} leaves out the RocksDB variant (the slowest) to shorten a run.
  */
 public final class MetricsBench {
     static final String POINTS = "points";
     static final String HOSTS = "hosts";
     static final String CPUS = "cpus";
     static final String ROUNDS = "rounds";
+    static final String ROCKSDB = "rocksdb";
     static final int DECODE = 0;
     static final int METRICS = 1;
-    static final int METRICS_PG = 2;
+    static final int METRICS_ROCKSDB = 2;
+    static final int METRICS_PG = 3;
+    /** Variant names, indexed by {@link #DECODE} and the others, as printed ({@code <name>_points_per_s}). */
+    static final String[] VARIANTS = {"decode", "metrics", "metrics_rocksdb", "metrics_pg"};
     static final java.nio.file.Path CHECKPOINTS = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
             "otlp-analytics-bench-metrics-checkpoints");
 
     private MetricsBench() {}
 
     public static void main(String[] args) throws Exception {
-        JobOptions given = JobOptions.parse(args, POINTS, HOSTS, CPUS, ROUNDS);
-        long target = given.get(POINTS) == null ? 2_000_000L : Long.parseLong(given.get(POINTS));
+        JobOptions given = JobOptions.parse(args, POINTS, HOSTS, CPUS, ROUNDS, ROCKSDB);
+        long target = given.get(POINTS) == null ? 5_000_000L : Long.parseLong(given.get(POINTS));
         int hosts = given.get(HOSTS) == null ? 1000 : Integer.parseInt(given.get(HOSTS));
         int cpus = given.get(CPUS) == null ? 4 : Integer.parseInt(given.get(CPUS));
         int rounds = given.get(ROUNDS) == null ? 3 : Integer.parseInt(given.get(ROUNDS));
+        boolean withRocksDb = given.get(ROCKSDB) == null || Boolean.parseBoolean(given.get(ROCKSDB));
+        double loadAtStart = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); PostgresServer pg = PostgresServer.start()) {
             int partitions = given.getInt(JobOptions.PARALLELISM);
             String topic = "bench_metrics";
@@ -76,30 +90,51 @@ public final class MetricsBench {
             SchemaMigrator.migrate(pgc);
             JobOptions heap = o.with(JobOptions.STATE_BACKEND, "hashmap");
             JobOptions rocksdb = o.with(JobOptions.STATE_BACKEND, "rocksdb");
-            // warm-up (JIT, page cache), then the best of --rounds interleaved runs of each variant
+            // warm-up (JIT, page cache), then --rounds rounds, each running every variant once, one after the other:
+            // a round's ratios are taken between its own runs (under the same load) and the median round is reported
             run(heap, DECODE, pgc);
             run(heap, METRICS, pgc);
-            run(rocksdb, METRICS, pgc);
-            HeapPeaks.reset();
-            double decode = 0;
-            double metrics = 0;
-            double metricsRocksDb = 0;
-            double metricsPg = 0;
-            for (int round = 0; round < rounds; round++) {
-                decode = Math.max(decode, points / run(heap, DECODE, pgc));
-                metrics = Math.max(metrics, points / run(heap, METRICS, pgc));
-                metricsRocksDb = Math.max(metricsRocksDb, points / run(rocksdb, METRICS, pgc));
-                metricsPg = Math.max(metricsPg, points / run(heap, METRICS_PG, pgc));
+            if (withRocksDb) {
+                run(rocksdb, METRICS, pgc);
             }
-            System.out.printf("decode_points_per_s=%.0f%n", decode);
-            System.out.printf("metrics_points_per_s=%.0f%n", metrics);
-            System.out.printf("metrics_rocksdb_points_per_s=%.0f%n", metricsRocksDb);
-            System.out.printf("metrics_pg_points_per_s=%.0f%n", metricsPg);
-            System.out.printf("metrics_vs_decode_ratio=%.2f%n", metrics / decode);
-            System.out.printf("metrics_rocksdb_vs_decode_ratio=%.2f%n", metricsRocksDb / decode);
-            System.out.printf("metrics_rocksdb_vs_heap_ratio=%.2f%n", metricsRocksDb / metrics);
-            System.out.printf("metrics_pg_vs_decode_ratio=%.2f%n", metricsPg / decode);
-            System.out.printf("peak_heap_mb=%.0f%n", HeapPeaks.peakBytes() / 1048576.0);
+            HeapPeaks.reset();
+            Run[][] runs = new Run[VARIANTS.length][rounds];
+            for (int round = 0; round < rounds; round++) {
+                runs[DECODE][round] = run(heap, DECODE, pgc);
+                runs[METRICS][round] = run(heap, METRICS, pgc);
+                runs[METRICS_ROCKSDB][round] = withRocksDb ? run(rocksdb, METRICS, pgc) : null;
+                runs[METRICS_PG][round] = run(heap, METRICS_PG, pgc);
+            }
+            for (int v = 0; v < VARIANTS.length; v++) {
+                if (v == METRICS_ROCKSDB && !withRocksDb) {
+                    continue;
+                }
+                String n = VARIANTS[v];
+                System.out.printf(Locale.ROOT, "%s_points_per_s=%.0f%n", n, points / RoundRatios.median(seconds(runs[v])));
+                System.out.printf(Locale.ROOT, "%s_seconds_rounds=%s%n", n, RoundRatios.format(seconds(runs[v])));
+                System.out.printf(Locale.ROOT, "%s_cpu_us_per_point=%.2f%n", n,
+                        RoundRatios.median(cpuSeconds(runs[v])) * 1e6 / points);
+            }
+            for (int v = METRICS; v < VARIANTS.length; v++) {
+                if (v == METRICS_ROCKSDB && !withRocksDb) {
+                    continue;
+                }
+                double[] ratios = roundRatios(seconds(runs[DECODE]), seconds(runs[v]));
+                double[] cpuRatios = roundRatios(cpuSeconds(runs[DECODE]), cpuSeconds(runs[v]));
+                String n = VARIANTS[v];
+                System.out.printf(Locale.ROOT, "%s_vs_decode_ratio=%.2f%n", n, RoundRatios.median(ratios));
+                System.out.printf(Locale.ROOT, "%s_vs_decode_ratio_rounds=%s%n", n, RoundRatios.format(ratios));
+                System.out.printf(Locale.ROOT, "%s_vs_decode_cpu_ratio=%.2f%n", n, RoundRatios.median(cpuRatios));
+                System.out.printf(Locale.ROOT, "%s_vs_decode_cpu_ratio_rounds=%s%n", n, RoundRatios.format(cpuRatios));
+            }
+            if (withRocksDb) {
+                double[] rocksVsHeap = roundRatios(seconds(runs[METRICS]), seconds(runs[METRICS_ROCKSDB]));
+                System.out.printf(Locale.ROOT, "metrics_rocksdb_vs_heap_ratio=%.2f%n", RoundRatios.median(rocksVsHeap));
+            }
+            System.out.printf(Locale.ROOT, "peak_heap_mb=%.0f%n", HeapPeaks.peakBytes() / 1048576.0);
+            System.out.printf(Locale.ROOT, "load_average_start=%.1f%n", loadAtStart);
+            System.out.printf(Locale.ROOT, "load_average_end=%.1f%n",
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             try (var c = pg.connect(); var s = c.createStatement()) {
                 for (String table : new String[] {"metric_1m", "use_1m"}) {
                     try (var rs = s.executeQuery("SELECT count(*) FROM " + table)) {
@@ -134,8 +169,31 @@ public final class MetricsBench {
         return points;
     }
 
-    /** Runs one variant to the end of the topic; returns seconds of job runtime. */
-    static double run(JobOptions o, int variant, PostgresSinkConfig pgc) throws Exception {
+    /** One run: job runtime and the CPU time the whole process spent meanwhile, in seconds. */
+    record Run(double seconds, double cpuSeconds) {}
+
+    /** Per round, the baseline's time over the variant's (above 1 when the variant is the faster). */
+    static double[] roundRatios(double[] baseline, double[] variant) {
+        if (baseline.length != variant.length) {
+            throw new IllegalArgumentException(baseline.length + " baseline rounds, " + variant.length + " variant rounds");
+        }
+        double[] ratios = new double[baseline.length];
+        for (int round = 0; round < ratios.length; round++) {
+            ratios[round] = baseline[round] / variant[round];
+        }
+        return ratios;
+    }
+
+    static double[] seconds(Run[] runs) {
+        return java.util.Arrays.stream(runs).mapToDouble(Run::seconds).toArray();
+    }
+
+    static double[] cpuSeconds(Run[] runs) {
+        return java.util.Arrays.stream(runs).mapToDouble(Run::cpuSeconds).toArray();
+    }
+
+    /** Runs one variant to the end of the topic; returns its runtime and the process CPU time it took. */
+    static Run run(JobOptions o, int variant, PostgresSinkConfig pgc) throws Exception {
         Configuration conf = Environments.configuration(o);
         // metric state outgrows the 5 MB of the default in-memory checkpoint storage: checkpoints go to files
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
@@ -157,7 +215,13 @@ public final class MetricsBench {
             out.metrics().sinkTo(new PostgresUpsertSink<>(pgc, new MetricRowMapper(topic))).name("metric-1m-sink");
             out.use().sinkTo(new PostgresUpsertSink<>(pgc, new UseRowMapper())).name("use-1m-sink");
         }
+        long cpu0 = processCpuNanos();
         JobExecutionResult r = env.execute("bench-metrics variant " + variant);
-        return r.getNetRuntime() / 1000.0;
+        return new Run(r.getNetRuntime() / 1000.0, (processCpuNanos() - cpu0) / 1e9);
+    }
+
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 }
