@@ -1,6 +1,7 @@
 package org.otlpanalytics.jobs.bench.edges;
 
 import org.otlpanalytics.jobs.bench.HeapPeaks;
+import org.otlpanalytics.jobs.bench.RoundRatios;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -53,8 +54,10 @@ import org.otlpanalytics.schemas.traces.SpanRecord;
  *       {@link EdgePairer}, and the whole edge pipeline with discarding sinks, the last two on the
  *       heap state backend and on RocksDB (production's, where every state access serializes).
  * </ol>
- * Flink figures are best of the rounds, timed from the first span read to the end of the job
- * (start-up left out). Beside the throughput (wall time) each run's CPU time is measured, and
+ * Flink rounds interleave the variants (decode only, then the others on both backends); each
+ * variant's ratio to decode-only is taken within its round (under the same load) and the median
+ * of the rounds' ratios is printed, with the per-round ratios and CPU per span beside it. Runs are
+ * timed from the first span read to the end of the job (start-up left out). Beside the throughput (wall time) each run's CPU time is measured, and
  * {@code *_vs_decode_cpu_ratio} = decode-only CPU per span / pipeline CPU per span: the share of
  * decode-only throughput the pipeline reaches when it has the cores to itself, and a figure
  * that other load on the machine moves much less than wall time.
@@ -255,36 +258,60 @@ public final class EdgePairingBenchmark {
             run(o, 0, HEAP); // warm-up
             run(o, 2, HEAP);
             run(o, 2, BACKENDS[1]);
-            double decode = 0;
-            double decodeCpu = Double.MAX_VALUE;
-            double[] pairing = new double[BACKENDS.length];
-            double[] full = new double[BACKENDS.length];
-            double[] fullCpu = {Double.MAX_VALUE, Double.MAX_VALUE};
+            // rounds interleave the variants, each round's ratios taken against that round's decode-only run
+            double[] decode = new double[rounds];
+            double[] decodeCpu = new double[rounds];
+            double[][] pairing = new double[BACKENDS.length][rounds];
+            double[][] full = new double[BACKENDS.length][rounds];
+            double[][] fullCpu = new double[BACKENDS.length][rounds];
+            double[][] pairingRatio = new double[BACKENDS.length][rounds];
+            double[][] fullRatio = new double[BACKENDS.length][rounds];
+            double[][] cpuRatio = new double[BACKENDS.length][rounds];
             for (int r = 0; r < rounds; r++) {
                 Measurement d = run(o, 0, HEAP);
-                decode = Math.max(decode, spans / d.seconds());
-                decodeCpu = Math.min(decodeCpu, d.cpuSeconds());
+                decode[r] = spans / d.seconds();
+                decodeCpu[r] = d.cpuSeconds();
                 for (int b = 0; b < BACKENDS.length; b++) {
-                    pairing[b] = Math.max(pairing[b], spans / run(o, 1, BACKENDS[b]).seconds());
+                    pairing[b][r] = spans / run(o, 1, BACKENDS[b]).seconds();
                     Measurement f = run(o, 2, BACKENDS[b]);
-                    full[b] = Math.max(full[b], spans / f.seconds());
-                    fullCpu[b] = Math.min(fullCpu[b], f.cpuSeconds());
+                    full[b][r] = spans / f.seconds();
+                    fullCpu[b][r] = f.cpuSeconds();
+                    pairingRatio[b][r] = pairing[b][r] / decode[r];
+                    fullRatio[b][r] = full[b][r] / decode[r];
+                    cpuRatio[b][r] = decodeCpu[r] / fullCpu[b][r];
                 }
             }
             System.out.println("flink_parallelism=" + partitions);
-            System.out.printf("flink_decode_spans_per_s=%.0f%n", decode);
-            System.out.printf("flink_decode_cpu_us_per_span=%.2f%n", decodeCpu * 1e6 / spans);
+            System.out.println("flink_rounds=" + rounds);
+            System.out.printf("flink_decode_spans_per_s=%.0f%n", RoundRatios.median(decode));
+            System.out.printf("flink_decode_seconds_per_round=%.2f%n", spans / RoundRatios.median(decode));
+            System.out.printf("flink_decode_cpu_us_per_span=%.2f%n", RoundRatios.median(decodeCpu) * 1e6 / spans);
+            System.out.println("flink_decode_cpu_us_per_span_rounds=" + perSpan(decodeCpu, spans));
             for (int b = 0; b < BACKENDS.length; b++) {
                 String n = BACKENDS[b].equals(HEAP) ? "" : "_" + BACKENDS[b];
-                System.out.printf("flink_pairing%s_spans_per_s=%.0f%n", n, pairing[b]);
-                System.out.printf("flink_pairing%s_vs_decode_ratio=%.2f%n", n, pairing[b] / decode);
-                System.out.printf("flink_edges_pipeline%s_spans_per_s=%.0f%n", n, full[b]);
-                System.out.printf("flink_edges_pipeline%s_vs_decode_ratio=%.2f%n", n, full[b] / decode);
-                System.out.printf("flink_edges_pipeline%s_cpu_us_per_span=%.2f%n", n, fullCpu[b] * 1e6 / spans);
-                System.out.printf("flink_edges_pipeline%s_vs_decode_cpu_ratio=%.2f%n", n, decodeCpu / fullCpu[b]);
+                System.out.printf("flink_pairing%s_spans_per_s=%.0f%n", n, RoundRatios.median(pairing[b]));
+                System.out.printf("flink_pairing%s_vs_decode_ratio=%.2f%n", n, RoundRatios.median(pairingRatio[b]));
+                System.out.println("flink_pairing" + n + "_vs_decode_ratio_rounds=" + RoundRatios.format(pairingRatio[b]));
+                System.out.printf("flink_edges_pipeline%s_spans_per_s=%.0f%n", n, RoundRatios.median(full[b]));
+                System.out.printf("flink_edges_pipeline%s_vs_decode_ratio=%.2f%n", n, RoundRatios.median(fullRatio[b]));
+                System.out.println("flink_edges_pipeline" + n + "_vs_decode_ratio_rounds=" + RoundRatios.format(fullRatio[b]));
+                System.out.printf("flink_edges_pipeline%s_cpu_us_per_span=%.2f%n", n, RoundRatios.median(fullCpu[b]) * 1e6 / spans);
+                System.out.println("flink_edges_pipeline" + n + "_cpu_us_per_span_rounds=" + perSpan(fullCpu[b], spans));
+                System.out.printf("flink_edges_pipeline%s_vs_decode_cpu_ratio=%.2f%n", n, RoundRatios.median(cpuRatio[b]));
+                System.out.println("flink_edges_pipeline" + n + "_vs_decode_cpu_ratio_rounds=" + RoundRatios.format(cpuRatio[b]));
             }
-            System.out.printf("flink_edges_pipeline_rocksdb_vs_heap_ratio=%.2f%n", full[1] / full[0]);
+            System.out.printf("flink_edges_pipeline_rocksdb_vs_heap_ratio=%.2f%n",
+                    RoundRatios.median(full[1]) / RoundRatios.median(full[0]));
         }
+    }
+
+    /** CPU microseconds per span of each round, two decimals, comma-separated. */
+    static String perSpan(double[] cpuSeconds, long spans) {
+        double[] us = new double[cpuSeconds.length];
+        for (int i = 0; i < us.length; i++) {
+            us[i] = cpuSeconds[i] * 1e6 / spans;
+        }
+        return RoundRatios.format(us);
     }
 
     /**
