@@ -477,21 +477,9 @@ class ClusterFaultToleranceTest {
         assertThat(sawKeyed).as("the RED aggregator is in the job graph").isTrue();
     }
 
-    /**
-     * The job's arguments for run {@code name}: every pipeline, incidents included (with a 1-minute
-     * warm-up, since the input holds 5 minutes), into PostgreSQL and, when there is a server, into
-     * ClickHouse database {@code name}.
-     */
+    /** The job's arguments for run {@code name} ({@link ClusterJob#allPipelinesArgs}). */
     private List<String> args(KafkaBrokerProcess kafka, String jdbcUrl, String name, int parallelism) {
-        List<String> a = new ArrayList<>(ClusterJob.args(kafka.bootstrapServers(), jdbcUrl, name, DEAD_LETTERS, parallelism,
-                "--incidents-warmup", "1m"));
-        a.set(a.indexOf("--jobs") + 1, "red,edges,metrics,logs,incidents");
-        if (clickhouse != null) {
-            a.addAll(List.of("--sinks", "postgres,clickhouse", "--clickhouse-url", clickhouse.url(),
-                    "--clickhouse-user", clickhouse.user(), "--clickhouse-password", clickhouse.password(),
-                    "--clickhouse-database", name));
-        }
-        return a;
+        return ClusterJob.allPipelinesArgs(kafka.bootstrapServers(), jdbcUrl, name, DEAD_LETTERS, parallelism, clickhouse);
     }
 
     /** Every ClickHouse table of run {@code name}, read duplicate-free (empty without ClickHouse). */

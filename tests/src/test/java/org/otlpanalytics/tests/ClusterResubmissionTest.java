@@ -160,15 +160,7 @@ class ClusterResubmissionTest {
     }
 
     private List<String> args(String jdbcUrl, String name) {
-        List<String> a = new ArrayList<>(ClusterJob.args(kafka.bootstrapServers(), jdbcUrl, name, DEAD_LETTERS, 2,
-                "--incidents-warmup", "1m", "--bounded", "true"));
-        a.set(a.indexOf("--jobs") + 1, "red,edges,metrics,logs,incidents");
-        if (clickhouse != null) {
-            a.addAll(List.of("--sinks", "postgres,clickhouse", "--clickhouse-url", clickhouse.url(),
-                    "--clickhouse-user", clickhouse.user(), "--clickhouse-password", clickhouse.password(),
-                    "--clickhouse-database", name));
-        }
-        return a;
+        return ClusterJob.allPipelinesArgs(kafka.bootstrapServers(), jdbcUrl, name, DEAD_LETTERS, 2, clickhouse, "--bounded", "true");
     }
 
     private static void log(String line) {

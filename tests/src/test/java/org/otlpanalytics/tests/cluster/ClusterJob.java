@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
+import org.otlpanalytics.jobs.embedded.ClickHouseServer;
 
 /**
  * One submission of the shaded job jar to a {@link StandaloneFlinkCluster}, and the waits a fault
@@ -56,6 +57,24 @@ public final class ClusterJob {
                 // record can then be late, however the reading is timed, restarted or rescaled
                 "--idleness", "0s"));
         a.addAll(List.of(extra));
+        return a;
+    }
+
+    /**
+     * {@link #args} for every pipeline, incidents included (with a 1-minute warm-up, since the
+     * fault input holds 5 minutes), into PostgreSQL and, when {@code clickhouse} is not null, into
+     * its database named {@code groupPrefix}.
+     */
+    public static List<String> allPipelinesArgs(String bootstrap, String jdbcUrl, String groupPrefix, String deadLetterTopic,
+            int parallelism, ClickHouseServer clickhouse, String... extra) {
+        List<String> a = args(bootstrap, jdbcUrl, groupPrefix, deadLetterTopic, parallelism, extra);
+        a.set(a.indexOf("--jobs") + 1, "red,edges,metrics,logs,incidents");
+        a.addAll(List.of("--incidents-warmup", "1m"));
+        if (clickhouse != null) {
+            a.addAll(List.of("--sinks", "postgres,clickhouse", "--clickhouse-url", clickhouse.url(),
+                    "--clickhouse-user", clickhouse.user(), "--clickhouse-password", clickhouse.password(),
+                    "--clickhouse-database", groupPrefix));
+        }
         return a;
     }
 
