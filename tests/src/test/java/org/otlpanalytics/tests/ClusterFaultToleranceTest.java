@@ -162,15 +162,24 @@ class ClusterFaultToleranceTest {
      * topic's undecodable records, in {@code dead_letter_1m} and on its dead-letter topic alike. A
      * run like that prints what it lost, its restores, its operators' record counts and its
      * exception history, keeps its tables to say which differ from the next run's, and the
-     * reference is run once more on a fresh broker; that second attempt must be complete.
+     * reference is run once more on a fresh broker; that second attempt must be complete. The
+     * third time the input itself was short in Kafka (two {@code otlp_spans} records missing from
+     * their partitions after a write that did not check its acknowledgements; 15 writes in a row
+     * on a quiet machine were whole): the write now checks every record and an input not written
+     * whole is reported, with the broker's warnings, and written again on a fresh broker.
      */
     private void runTheReference(int attempt) throws Exception {
         String name = attempt == 1 ? "reference" : "reference" + attempt;
         try (KafkaBrokerProcess kafka = KafkaBrokerProcess.start(work.resolve("kafka-" + name)); Admin admin = kafka.admin()) {
             createTopics(kafka);
-            LiveProducer.sendAll(kafka.bootstrapServers(), input.records());
-            assertThat(KafkaProgress.endOffsets(admin, FaultInput.TOPICS)).as("every reference record written once")
-                    .isEqualTo(input.endOffsets());
+            String unwritten = writeTheInput(kafka, admin);
+            if (unwritten != null) {
+                // the broker, not the job: say why, with the broker's log, and write it again on a fresh one
+                String why = "reference run " + attempt + ": the input was not written whole: " + unwritten;
+                log(why + "\n" + warningsOf(kafka.log()));
+                assertThat(attempt).as(why).isLessThan(2);
+                return;
+            }
             String db = postgres.createDatabase(name);
             List<String> args = new ArrayList<>(args(kafka, db, name, 2));
             args.addAll(List.of("--bounded", "true"));
@@ -212,6 +221,32 @@ class ClusterFaultToleranceTest {
                     + (clickhouse == null ? "" : ", ClickHouse rows " + ClickHouseTables.sizes(referenceClickHouse))
                     + ", " + referenceDeadLetters.size() + " dead letters, restores " + job.checkpoints().restored());
         }
+    }
+
+    /** Writes the input for the reference; null when every record is in its partition once, else what went wrong. */
+    private String writeTheInput(KafkaBrokerProcess kafka, Admin admin) throws Exception {
+        try {
+            LiveProducer.sendAll(kafka.bootstrapServers(), input.records());
+        } catch (IllegalStateException e) {
+            return e.getMessage();
+        }
+        Map<TopicPartition, Long> end = KafkaProgress.endOffsets(admin, FaultInput.TOPICS);
+        return end.equals(input.endOffsets()) ? null
+                : "every record acknowledged, but the partitions end at " + end + ", not " + input.endOffsets();
+    }
+
+    /** The broker log's WARN and ERROR lines (and what follows them), at most 60. */
+    private static String warningsOf(String brokerLog) {
+        List<String> out = new ArrayList<>();
+        String[] lines = brokerLog.split("\n");
+        for (int i = 0; i < lines.length && out.size() < 60; i++) {
+            if (lines[i].contains(" WARN ") || lines[i].contains(" ERROR ")) {
+                for (int j = i; j < Math.min(lines.length, i + 3) && out.size() < 60; j++) {
+                    out.add(lines[j]);
+                }
+            }
+        }
+        return out.isEmpty() ? "(no WARN or ERROR in the broker log)" : String.join("\n", out);
     }
 
     /**

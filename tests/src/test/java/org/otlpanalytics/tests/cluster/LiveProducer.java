@@ -1,14 +1,18 @@
 package org.otlpanalytics.tests.cluster;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -37,11 +41,36 @@ public final class LiveProducer implements AutoCloseable {
         thread.start();
     }
 
-    /** Writes every record at once and waits for all of them (the reference input). */
+    /**
+     * Writes every record at once and waits for all of them (the reference input). Throws, naming
+     * the first failure, when any record was not acknowledged: a silently lost record would shift
+     * every later offset of its partition and make the reference wrong.
+     */
     public static void sendAll(String bootstrapServers, List<ProducerRecord<byte[], byte[]>> records) {
+        List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
         try (KafkaProducer<byte[], byte[]> p = producer(bootstrapServers)) {
-            records.forEach(p::send);
+            records.forEach(r -> acks.add(p.send(r)));
             p.flush();
+        }
+        int failed = 0;
+        Throwable first = null;
+        String firstRecord = null;
+        for (int i = 0; i < acks.size(); i++) {
+            try {
+                acks.get(i).get();
+            } catch (ExecutionException e) {
+                if (failed++ == 0) {
+                    first = e.getCause();
+                    firstRecord = "record " + i + " (" + records.get(i).topic() + "-" + records.get(i).partition() + ")";
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while writing the input", e);
+            }
+        }
+        if (failed > 0) {
+            throw new IllegalStateException(failed + " of " + records.size() + " records were not written; the first, "
+                    + firstRecord + ": " + first, first);
         }
     }
 
