@@ -66,6 +66,13 @@ class GraphLiveRefreshTest {
         return l;
     }
 
+    /** A live graph writer on the migrated test database, as the job opens it. */
+    private static LiveGraphWriter openWriter() throws Exception {
+        PostgresSinkConfig cfg = PostgresSinkConfig.builder().jdbcUrl(SERVICES.postgres().jdbcUrl()).batchSize(100).build();
+        SchemaMigrator.migrate(cfg);
+        return LiveGraphWriter.standalone(cfg, AgeGraph.Mode.AUTO, AgeGraph.DEFAULT_GRAPH);
+    }
+
     static void apply(LiveGraphWriter w, List<LiveEdge> changes) throws Exception {
         for (LiveEdge e : changes) {
             w.write(e, null);
@@ -80,9 +87,7 @@ class GraphLiveRefreshTest {
 
     @Test
     void refreshingTwiceLeavesTheSameGraphAndHostileNamesStayAsTheyAre() throws Exception {
-        PostgresSinkConfig cfg = PostgresSinkConfig.builder().jdbcUrl(SERVICES.postgres().jdbcUrl()).batchSize(100).build();
-        SchemaMigrator.migrate(cfg);
-        LiveGraphWriter w = LiveGraphWriter.standalone(cfg, AgeGraph.Mode.AUTO, AgeGraph.DEFAULT_GRAPH);
+        LiveGraphWriter w = openWriter();
         try {
             // a first refresh with an edge that the next refresh removes
             apply(w, List.of(edge("cart", "redis", true, 5, 0)));
@@ -127,9 +132,7 @@ class GraphLiveRefreshTest {
     /** A connection that died while idle (a database restart, a terminated backend) is replaced by the next refresh. */
     @Test
     void aRefreshAfterTheConnectionWasKilledWritesOnANewOne() throws Exception {
-        PostgresSinkConfig cfg = PostgresSinkConfig.builder().jdbcUrl(SERVICES.postgres().jdbcUrl()).batchSize(100).build();
-        SchemaMigrator.migrate(cfg);
-        LiveGraphWriter w = LiveGraphWriter.standalone(cfg, AgeGraph.Mode.AUTO, AgeGraph.DEFAULT_GRAPH);
+        LiveGraphWriter w = openWriter();
         try {
             apply(w, List.of(edge("killed-a", "killed-b", false, 5, 0)));
             try (Connection c = SERVICES.postgres().connect(); java.sql.Statement st = c.createStatement()) {

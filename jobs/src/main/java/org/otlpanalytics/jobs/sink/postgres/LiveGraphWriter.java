@@ -99,19 +99,8 @@ public final class LiveGraphWriter implements SinkWriter<LiveEdge> {
         if (pending.isEmpty() && (ageInStep || ageMode == AgeGraph.Mode.OFF || ageAbsent)) {
             return;
         }
-        boolean reused = connection != null;
         try {
-            try {
-                applyAndCommit();
-            } catch (SQLException e) {
-                if (!reused || !PgErrors.isConnectionLost(e)) {
-                    throw e;
-                }
-                // the connection kept since the last flush died meanwhile (a database restart):
-                // nothing of this flush is committed on it, so apply it once more on a new one
-                closeQuietly();
-                applyAndCommit();
-            }
+            LostConnectionRetry.run(connection != null, this::applyAndCommit, this::closeQuietly);
             pending.clear();
         } catch (SQLException e) {
             closeQuietly();

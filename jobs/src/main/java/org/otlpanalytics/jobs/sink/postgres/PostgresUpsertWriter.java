@@ -84,22 +84,12 @@ final class PostgresUpsertWriter<T> implements SinkWriter<T> {
         if (batch.size() == 0) {
             return;
         }
-        boolean reused = connection != null;
         try {
-            try {
-                writeAndCommit();
-            } catch (SQLException e) {
-                if (!reused || !PgErrors.isConnectionLost(e)) {
-                    throw e;
-                }
-                // the connection kept since the last flush died meanwhile (a database restart, a
-                // terminated backend): nothing of this flush is committed on it, so write it once
-                // more on a new one; a database still down fails here as before
+            LostConnectionRetry.run(connection != null, this::writeAndCommit, () -> {
                 rollbackQuietly();
                 closeQuietly();
                 reconnects.inc();
-                writeAndCommit();
-            }
+            });
             batch.clear();
         } catch (SQLException e) {
             rollbackQuietly();
