@@ -142,7 +142,8 @@ class LogPatternsRecoveryTest {
 
     /**
      * Passes records through, each about 0.1 ms apart as {@link Throttle} (so watermarks keep up with
-     * the reading as in the clean run), and throws once (a marker file survives the restart), on
+     * the reading as in the clean run; 2 ms apart from arming until the next checkpoint completes,
+     * so that one does on any machine), and throws once (a marker file survives the restart), on
      * subtask 0, {@code afterRecords} records after a checkpoint that completed once a record of
      * {@code armFromMillis} or later was read: the checkpoint restored from lies inside the part of
      * the range that carries late copies. After the restart, it creates {@code lateSeen} when a late
@@ -154,6 +155,7 @@ class LogPatternsRecoveryTest {
             implements CheckpointListener {
         private static final long serialVersionUID = 1L;
         static final int FIRST_RECORDS = 200;
+        static final long SLOW_UNTIL_CHECKPOINT_NANOS = 2_000_000;
         private final String marker;
         private final String lateSeen;
         private final long rangeStartMillis;
@@ -174,7 +176,9 @@ class LogPatternsRecoveryTest {
 
         @Override
         public LogRecordFlat map(LogRecordFlat value) throws Exception {
-            LockSupport.parkNanos(100_000);
+            // armed but no checkpoint since: slower, so that one completes before the range ends
+            // however long checkpoints take on a loaded machine (otherwise the failure never fires)
+            LockSupport.parkNanos(armed && !checkpointedWhileArmed ? SLOW_UNTIL_CHECKPOINT_NANOS : 100_000);
             if (getRuntimeContext().getTaskInfo().getAttemptNumber() > 0) {
                 if (readAfterRestart++ < FIRST_RECORDS && value.timeMillis() < rangeStartMillis) {
                     try {
