@@ -122,7 +122,7 @@ public final class StatusLine {
             sb.append(' ').append(signal).append(" in ").append(count(in));
             if (secs > 0) {
                 long before = previous.recordsIn.getOrDefault(signal, 0L);
-                sb.append(" (").append(human((in - before) / secs)).append("/s)");
+                sb.append(" (").append(HumanUnits.rate((in - before) / secs)).append("/s)");
             }
             sb.append(" lag ").append(count(now.lag.getOrDefault(signal, 0L)));
             sb.append(" |");
@@ -141,35 +141,12 @@ public final class StatusLine {
         } else {
             sb.append('#').append(now.checkpoints).append(' ')
                     .append(Math.max(0, (now.atMillis - lastCheckpointSeenMillis) / 1000)).append("s ago, ")
-                    .append(now.lastCheckpointDurationMs).append(" ms, ").append(bytes(now.lastCheckpointBytes));
+                    .append(now.lastCheckpointDurationMs).append(" ms, ").append(HumanUnits.bytes(now.lastCheckpointBytes));
         }
         return sb.toString();
     }
 
     static String count(long n) {
         return String.format(Locale.ROOT, "%,d", n);
-    }
-
-    static String human(double perSecond) {
-        if (perSecond >= 1_000_000) {
-            return String.format(Locale.ROOT, "%.1fM", perSecond / 1_000_000);
-        }
-        if (perSecond >= 1_000) {
-            return String.format(Locale.ROOT, "%.1fk", perSecond / 1_000);
-        }
-        return String.format(Locale.ROOT, "%.0f", perSecond);
-    }
-
-    static String bytes(long b) {
-        if (b >= 1L << 30) {
-            return String.format(Locale.ROOT, "%.1f GB", b / (double) (1L << 30));
-        }
-        if (b >= 1L << 20) {
-            return String.format(Locale.ROOT, "%.1f MB", b / (double) (1L << 20));
-        }
-        if (b >= 1L << 10) {
-            return String.format(Locale.ROOT, "%.1f kB", b / (double) (1L << 10));
-        }
-        return b + " B";
     }
 }

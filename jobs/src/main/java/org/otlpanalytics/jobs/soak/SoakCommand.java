@@ -16,6 +16,7 @@ import org.otlpanalytics.jobs.AnalyticsJob;
 import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.embedded.EmbeddedKafka;
 import org.otlpanalytics.jobs.embedded.PostgresServer;
+import org.otlpanalytics.jobs.run.HumanUnits;
 import org.otlpanalytics.jobs.embedded.ClickHouseServer;
 import org.otlpanalytics.jobs.ClickHouseSinks;
 import org.otlpanalytics.jobs.sink.clickhouse.ClickHouseHttp;
@@ -373,7 +374,7 @@ public final class SoakCommand {
                             : (sample.getLong("in_" + sig) - prevSample.getLong("in_" + sig)) / sampleSecs;
                     long pending = obs.pendingMessages(sig);
                     sb.append(String.format(Locale.ROOT, " | %s %s/s -> %s/s lag %s", NAMES.get(sig),
-                            human((rec - prevOffered.get(sig)) / secs), Double.isNaN(processed) ? "?" : human(processed),
+                            HumanUnits.rate((rec - prevOffered.get(sig)) / secs), Double.isNaN(processed) ? "?" : HumanUnits.rate(processed),
                             pending < 0 ? "?" : String.format(Locale.ROOT, "%d msgs %.1f s", pending, obs.lagSeconds(sig))));
                     prevOffered.put(sig, rec);
                 }
@@ -382,11 +383,11 @@ public final class SoakCommand {
                     sb.append("none yet");
                 } else {
                     sb.append('#').append(obs.lastCheckpointId()).append(' ').append(obs.lastCheckpointMillis()).append(" ms ")
-                            .append(bytes(obs.lastCheckpointBytes())).append(" (full ").append(bytes(obs.lastCheckpointFullBytes())).append(')');
+                            .append(HumanUnits.bytes(obs.lastCheckpointBytes())).append(" (full ").append(HumanUnits.bytes(obs.lastCheckpointFullBytes())).append(')');
                 }
-                sb.append(" | heap after GC ").append(sample == null ? "?" : bytes(sample.getLong("heap_after_gc_bytes")));
+                sb.append(" | heap after GC ").append(sample == null ? "?" : HumanUnits.bytes(sample.getLong("heap_after_gc_bytes")));
                 sb.append(" | state");
-                obs.state().forEach((p, b) -> sb.append(' ').append(p).append(' ').append(bytes(b)));
+                obs.state().forEach((p, b) -> sb.append(' ').append(p).append(' ').append(HumanUnits.bytes(b)));
                 prevAt = now;
                 if (sample != null) {
                     prevSample = sample;
@@ -430,26 +431,5 @@ public final class SoakCommand {
         return String.format(Locale.ROOT, "%,.0f", perSecond);
     }
 
-    static String human(double perSecond) {
-        if (perSecond >= 1_000_000) {
-            return String.format(Locale.ROOT, "%.2fM", perSecond / 1_000_000);
-        }
-        if (perSecond >= 1_000) {
-            return String.format(Locale.ROOT, "%.1fk", perSecond / 1_000);
-        }
-        return String.format(Locale.ROOT, "%.0f", perSecond);
-    }
 
-    static String bytes(long b) {
-        if (b >= 1L << 30) {
-            return String.format(Locale.ROOT, "%.1f GB", b / (double) (1L << 30));
-        }
-        if (b >= 1L << 20) {
-            return String.format(Locale.ROOT, "%.1f MB", b / (double) (1L << 20));
-        }
-        if (b >= 1L << 10) {
-            return String.format(Locale.ROOT, "%.1f kB", b / (double) (1L << 10));
-        }
-        return b + " B";
-    }
 }
