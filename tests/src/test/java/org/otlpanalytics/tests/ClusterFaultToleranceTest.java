@@ -109,7 +109,8 @@ class ClusterFaultToleranceTest {
     @BeforeAll
     void startProcessesAndRunTheReference() throws Exception {
         Path jar = ShadedJobJar.require();
-        input = FaultInput.generate(START, EVENT_TIME, 2);
+        // payment's incident from minute 1.5 to the end: long enough to open one after the warm-up
+        input = FaultInput.generate(START, EVENT_TIME, 2, 0.3, 1.0);
         postgres = PostgresProcess.start(work.resolve("postgres"));
         String noClickHouse = ClickHouseService.unavailableReason();
         if (noClickHouse == null) {
@@ -129,7 +130,7 @@ class ClusterFaultToleranceTest {
             runTheReference(attempt);
         }
         for (String table : List.of("red_1m", "service_call_5m", "topo_edge_time", "live_edge", "log_pattern", "log_pattern_5m",
-                "metric_1m", "use_1m", "kafka_locator")) {
+                "metric_1m", "use_1m", "kafka_locator", "event_envelope", "evidence_link")) {
             assertThat(referenceTables.get(table)).as("reference rows of %s", table).isNotEmpty();
         }
         assertThat(referenceDeadLetters).as("undecodable input is dead-lettered").hasSizeGreaterThan(10);

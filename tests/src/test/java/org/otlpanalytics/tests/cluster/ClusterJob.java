@@ -61,15 +61,15 @@ public final class ClusterJob {
     }
 
     /**
-     * {@link #args} for every pipeline, incidents included (with a 1-minute warm-up, since the
-     * fault input holds 5 minutes), into PostgreSQL and, when {@code clickhouse} is not null, into
+     * {@link #args} for every pipeline, incidents included (with a 1-minute warm-up and opening
+     * after 2 breached minutes of 3, since the fault input holds 5 minutes), into PostgreSQL and, when {@code clickhouse} is not null, into
      * its database named {@code groupPrefix}.
      */
     public static List<String> allPipelinesArgs(String bootstrap, String jdbcUrl, String groupPrefix, String deadLetterTopic,
             int parallelism, ClickHouseServer clickhouse, String... extra) {
         List<String> a = args(bootstrap, jdbcUrl, groupPrefix, deadLetterTopic, parallelism, extra);
         a.set(a.indexOf("--jobs") + 1, "red,edges,metrics,logs,incidents");
-        a.addAll(List.of("--incidents-warmup", "1m"));
+        a.addAll(List.of("--incidents-warmup", "1m", "--incidents-open", "2/3"));
         if (clickhouse != null) {
             a.addAll(List.of("--sinks", "postgres,clickhouse", "--clickhouse-url", clickhouse.url(),
                     "--clickhouse-user", clickhouse.user(), "--clickhouse-password", clickhouse.password(),

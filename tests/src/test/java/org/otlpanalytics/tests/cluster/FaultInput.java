@@ -54,9 +54,18 @@ public final class FaultInput {
      * requests per second and tenant; the same arguments give the same records.
      */
     public static FaultInput generate(long startMillis, Duration duration, double tracesPerSecond) {
+        return generate(startMillis, duration, tracesPerSecond, 0.5, 0.75);
+    }
+
+    /**
+     * As {@link #generate(long, Duration, double)}, with the default tenant's payment incident
+     * from {@code incidentFrom} to {@code incidentTo} of the duration (shares, 0..1).
+     */
+    public static FaultInput generate(long startMillis, Duration duration, double tracesPerSecond, double incidentFrom,
+            double incidentTo) {
         List<TelemetryGenerator.Message> msgs = new ArrayList<>();
-        msgs.addAll(new TelemetryGenerator(101, "default").incident(startMillis + duration.toMillis() / 2,
-                startMillis + duration.toMillis() * 3 / 4).generate(startMillis, duration.toMillis(), tracesPerSecond));
+        msgs.addAll(new TelemetryGenerator(101, "default").incident(startMillis + (long) (duration.toMillis() * incidentFrom),
+                startMillis + (long) (duration.toMillis() * incidentTo)).generate(startMillis, duration.toMillis(), tracesPerSecond));
         msgs.addAll(new TelemetryGenerator(202, "acme").generate(startMillis, duration.toMillis(), tracesPerSecond));
         // in time order, as live senders write them (a stable sort: ties keep the generators' order)
         msgs.sort(Comparator.comparingLong(m -> m.timeMillis));
