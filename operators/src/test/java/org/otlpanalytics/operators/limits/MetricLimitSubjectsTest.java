@@ -167,6 +167,21 @@ class MetricLimitSubjectsTest {
     }
 
     @Test
+    void shouldPassALateBatchOnUnfoldedSoTheAggregatorDeadLettersItUnderItsOwnKey() throws Exception {
+        LimitSubject<MetricBatch> s = MetricLimitSubjects.resources();
+        var h = new KeyedOneInputStreamOperatorTestHarness<String, MetricBatch, MetricBatch>(
+                new HorizonKeyedProcessOperator<>(new CardinalityLimiter<>(s, MetricBatchSerializer.TYPE, 1, 60_000L,
+                        120_000L, "metricResourceLimiter").passLateUnfolded()), s::scope, Types.STRING);
+        h.open();
+        h.processElement(new StreamRecord<>(batch("acme", "a", 61_000L), 60_000L));
+        h.processWatermark(new Watermark(60 * 60_000L));
+        MetricBatch late = batch("acme", "zz", 62_000L);
+        h.processElement(new StreamRecord<>(late, 60_000L));
+        assertThat(h.extractOutputValues()).extracting(b -> b.resourceUrn).containsExactly("urn:svc:ns/a", "urn:svc:ns/zz");
+        h.close();
+    }
+
+    @Test
     void shouldDropOnlyTheUseRowsOfTheOverflowResource() throws Exception {
         var h = new OneInputStreamOperatorTestHarness<UseRow, UseRow>(
                 new StreamFilter<>(new OverflowUseFilter("metricResourceLimiter")));
