@@ -2,6 +2,7 @@ package org.otlpanalytics.operators.metrics;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 import org.otlpanalytics.schemas.metrics.MetricPoint;
 
 /**
@@ -63,5 +64,73 @@ public final class MetricBatch {
             n += p.points();
         }
         return n;
+    }
+
+    /**
+     * The batch split into one batch per minute of event time (points by their time, partials by
+     * their minute), in minute order: the per-minute slots of the metric limits. A batch of one
+     * minute is returned as is.
+     */
+    public List<MetricBatch> byMinute() {
+        TreeMap<Long, MetricBatch> m = new TreeMap<>();
+        for (MetricPoint p : points) {
+            minute(m, Math.floorDiv(p.timeMillis(), MetricOptions.WINDOW_MILLIS) * MetricOptions.WINDOW_MILLIS)
+                    .points.add(p);
+        }
+        for (MetricPartial q : partials) {
+            minute(m, Math.floorDiv(q.minuteStartMillis, MetricOptions.WINDOW_MILLIS) * MetricOptions.WINDOW_MILLIS)
+                    .partials.add(q);
+        }
+        if (m.size() <= 1) {
+            return List.of(this);
+        }
+        return new ArrayList<>(m.values());
+    }
+
+    /** The start of the minute of the batch's earliest point or partial ({@link Long#MIN_VALUE} when empty). */
+    public long firstMinuteStartMillis() {
+        long t = Long.MAX_VALUE;
+        for (MetricPoint p : points) {
+            t = Math.min(t, p.timeMillis());
+        }
+        for (MetricPartial q : partials) {
+            t = Math.min(t, q.minuteStartMillis);
+        }
+        return t == Long.MAX_VALUE ? Long.MIN_VALUE : Math.floorDiv(t, MetricOptions.WINDOW_MILLIS) * MetricOptions.WINDOW_MILLIS;
+    }
+
+    /**
+     * Rewrites, in place, the identity of the batch and of everything in it to another tenant and
+     * resource (a limit's overflow tenant or resource); the reporting service of points and
+     * partials becomes {@code service*} when {@code serviceUrn} is not null. Counts are untouched.
+     */
+    public void moveTo(String newTenant, String newResourceUrn, String serviceUrn, String serviceName,
+            String serviceNamespace) {
+        tenant = newTenant;
+        resourceUrn = newResourceUrn;
+        key = null;
+        for (MetricPoint p : points) {
+            p.tenant = newTenant;
+            p.resourceUrn = newResourceUrn;
+            if (serviceUrn != null) {
+                p.serviceUrn = serviceUrn;
+                p.serviceName = serviceName;
+                p.serviceNamespace = serviceNamespace;
+                p.hostName = null;
+            }
+        }
+        for (MetricPartial q : partials) {
+            q.accumulator.tenant = newTenant;
+            q.accumulator.resourceUrn = newResourceUrn;
+            if (serviceUrn != null) {
+                q.serviceUrn = serviceUrn;
+                q.serviceName = serviceName;
+                q.serviceNamespace = serviceNamespace;
+            }
+        }
+    }
+
+    private MetricBatch minute(TreeMap<Long, MetricBatch> m, long minute) {
+        return m.computeIfAbsent(minute, k -> new MetricBatch(tenant, resourceUrn));
     }
 }
