@@ -31,4 +31,15 @@ public final class MetricLimitSubjects {
     public static boolean isOverflowResource(MetricBatch b) {
         return Overflow.SERVICE_URN.equals(b.resourceUrn);
     }
+
+    /**
+     * Distinct series (resource, metric, labels) per tenant and minute, on one-series batches
+     * ({@link MetricBatch#bySeries}); past the limit a series' labels become the overflow label set
+     * {@code {otel.metric.overflow: "true"}} ({@link MetricBatch#foldLabels}): one overflow series
+     * per resource and metric, counts kept.
+     */
+    public static LimitSubject<MetricBatch> series() {
+        return LimitSubjects.perTenant(b -> b.tenant, MetricBatch::seriesMember, MetricBatch::firstMinuteStartMillis,
+                MetricBatch::isOverflowSeries, MetricBatch::foldLabels);
+    }
 }

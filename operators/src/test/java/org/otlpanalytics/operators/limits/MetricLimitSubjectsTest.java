@@ -90,6 +90,41 @@ class MetricLimitSubjectsTest {
         assertThat(p.value).isEqualTo(1.0);
     }
 
+    static MetricPoint labelled(MetricPoint p, String key, String value) {
+        p.attributeKeys = new String[] {key};
+        p.attributeValues = new String[] {value};
+        p.labelsHash = org.otlpanalytics.schemas.metrics.LabelsHash.of(p.attributeKeys, p.attributeValues);
+        return p;
+    }
+
+    @Test
+    void shouldSplitAMinuteIntoOneBatchPerSeriesAndFoldASeriesIntoItsMetricsOverflowLabels() {
+        List<MetricPoint> points = new ArrayList<>();
+        for (String pod : List.of("a", "b", "a")) {
+            points.add(labelled(point("acme", "api", "requests", 125_000L), "pod", pod));
+        }
+        points.add(labelled(point("acme", "api", "errors", 126_000L), "pod", "a"));
+        List<MetricBatch> series = MetricBatch.of(points).bySeries();
+        assertThat(series).hasSize(3);
+        assertThat(series).extracting(b -> b.points.size()).containsExactly(2, 1, 1);
+        LimitSubject<MetricBatch> s = MetricLimitSubjects.series();
+        MetricBatch first = series.get(0);
+        assertThat(s.scope(first)).isEqualTo("acme");
+        assertThat(s.member(first)).isNotEqualTo(s.member(series.get(1))).isNotEqualTo(s.member(series.get(2)));
+        assertThat(s.slotStartMillis(first)).isEqualTo(120_000L);
+        assertThat(s.isOverflow(first)).isFalse();
+        s.fold(first);
+        s.fold(series.get(1));
+        assertThat(s.isOverflow(first)).isTrue();
+        assertThat(s.member(first)).as("one overflow series per resource and metric").isEqualTo(s.member(series.get(1)));
+        assertThat(first.points).allSatisfy(p -> {
+            assertThat(p.attributes()).containsExactly(Map.entry(MetricBatch.OVERFLOW_LABEL, "true"));
+            assertThat(p.name).isEqualTo("requests");
+            assertThat(p.resourceUrn).isEqualTo("urn:svc:ns/api");
+        });
+        assertThat(first.pointCount() + series.get(1).pointCount()).isEqualTo(3);
+    }
+
     @Test
     void shouldSplitABatchIntoOneBatchPerMinuteKeepingEveryPoint() {
         MetricBatch b = batch("acme", "api", 185_000L, 61_000L, 119_999L, 120_000L);
