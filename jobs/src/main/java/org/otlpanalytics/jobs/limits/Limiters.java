@@ -3,6 +3,7 @@ package org.otlpanalytics.jobs.limits;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.util.Collector;
 import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
 import org.otlpanalytics.operators.common.time.SlotWatermarkKeyedProcessOperator;
 import org.otlpanalytics.operators.edges.EdgePartial;
@@ -11,9 +12,13 @@ import org.otlpanalytics.operators.limits.CardinalityLimiter;
 import org.otlpanalytics.operators.limits.EdgeLimitSubjects;
 import org.otlpanalytics.operators.limits.LimitSubject;
 import org.otlpanalytics.operators.limits.LogLimitSubjects;
+import org.otlpanalytics.operators.limits.MetricLimitSubjects;
 import org.otlpanalytics.operators.limits.RedLimitSubjects;
 import org.otlpanalytics.operators.logs.LogPatternOptions;
 import org.otlpanalytics.operators.logs.LogPatternPartial;
+import org.otlpanalytics.operators.metrics.MetricBatch;
+import org.otlpanalytics.operators.metrics.MetricBatchSerializer;
+import org.otlpanalytics.operators.metrics.MetricOptions;
 import org.otlpanalytics.operators.red.RedOptions;
 import org.otlpanalytics.operators.red.RedPartial;
 import org.otlpanalytics.schemas.logs.LogRecordFlat;
@@ -37,6 +42,9 @@ public final class Limiters {
     public static final String LOG_TENANTS = "logTenantLimiter";
     public static final String LOG_RESOURCES = "logResourceLimiter";
     public static final String LOG_PATTERNS = "logPatternLimiter";
+    public static final String METRIC_TENANTS = "metricTenantLimiter";
+    public static final String METRIC_RESOURCES = "metricResourceLimiter";
+    public static final String METRIC_SERIES = "metricSeriesLimiter";
 
     private Limiters() {}
 
@@ -91,11 +99,56 @@ public final class Limiters {
                 LogLimitSubjects.patternSlotMillis(), allowedLatenessMillis, "log-pattern-limit", LOG_PATTERNS);
     }
 
+    /** Whether any metrics limit is on (else the metrics pipeline is wired without them). */
+    public static boolean limitsMetrics(LimitOptions o) {
+        return o.maxTenants() > 0 || o.maxResourcesPerTenant() > 0 || o.maxSeriesPerTenant() > 0;
+    }
+
+    /**
+     * Metric batches of one minute each ({@code MetricMinuteSplitter}, after the cumulative-to-delta
+     * conversion: folding cumulative series before it would corrupt their deltas) through the
+     * tenant, resource and series limits per minute (series: one record per series behind the
+     * resource limit). The result is keyed by the limiter's scope, not by
+     * resource: key it again by {@link MetricBatch#resourceKey} (a folded batch has a new resource).
+     * Lateness is judged before, by the splitter; a batch late here (never, see the splitter) passes
+     * unfolded, so the aggregator dead-letters it under its own key. Held batches are one state
+     * entry each ({@link CardinalityLimiter.Held#RECORDS}): a tenant has many batches per minute,
+     * and a whole-list rewrite per append made the tenant limiter (one key) the pipeline's
+     * bottleneck on RocksDB.
+     */
+    public static DataStream<MetricBatch> metrics(DataStream<MetricBatch> minutes, LimitOptions o, long allowedLatenessMillis) {
+        TypeInformation<MetricBatch> type = MetricBatchSerializer.TYPE;
+        DataStream<MetricBatch> t = limit(minutes, new CardinalityLimiter<>(MetricLimitSubjects.tenants(), type,
+                o.maxTenants(), MetricOptions.WINDOW_MILLIS, allowedLatenessMillis, METRIC_TENANTS, CardinalityLimiter.Held.RECORDS)
+                .passLateUnfolded(),
+                MetricLimitSubjects.tenants(), type, "metric-tenant-limit");
+        DataStream<MetricBatch> r = limit(t, new CardinalityLimiter<>(MetricLimitSubjects.resources(), type, o.maxResourcesPerTenant(),
+                MetricOptions.WINDOW_MILLIS, allowedLatenessMillis, METRIC_RESOURCES, CardinalityLimiter.Held.RECORDS).passLateUnfolded(),
+                MetricLimitSubjects.resources(), type, "metric-resource-limit");
+        if (o.maxSeriesPerTenant() == 0) {
+            return r;
+        }
+        // one record per series and minute (after the resource limit, so folded resources' series count once)
+        DataStream<MetricBatch> series = r
+                .flatMap((MetricBatch b, Collector<MetricBatch> out) -> b.bySeries().forEach(out::collect))
+                .returns(type).name("metric-series-split").uid("metric-series-split");
+        return limit(series, new CardinalityLimiter<>(MetricLimitSubjects.series(), type, o.maxSeriesPerTenant(),
+                MetricOptions.WINDOW_MILLIS, allowedLatenessMillis, METRIC_SERIES, CardinalityLimiter.Held.RECORDS).passLateUnfolded(),
+                MetricLimitSubjects.series(), type, "metric-series-limit");
+    }
+
     private static <P> DataStream<P> limit(DataStream<P> in, LimitSubject<P> subject, TypeInformation<P> type, int limit,
             long slotMillis, long allowedLatenessMillis, String uid, String metricGroup) {
         return in.keyBy(subject::scope, Types.STRING)
                 .transform(uid, type, new HorizonKeyedProcessOperator<>(
                         new CardinalityLimiter<>(subject, type, limit, slotMillis, allowedLatenessMillis, metricGroup)))
+                .uid(uid);
+    }
+
+    private static <P> DataStream<P> limit(DataStream<P> in, CardinalityLimiter<P> limiter, LimitSubject<P> subject,
+            TypeInformation<P> type, String uid) {
+        return in.keyBy(subject::scope, Types.STRING)
+                .transform(uid, type, new HorizonKeyedProcessOperator<>(limiter))
                 .uid(uid);
     }
 

@@ -1,20 +1,27 @@
 package org.otlpanalytics.jobs.metrics;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.config.ReplayRange;
 import org.otlpanalytics.jobs.ingest.DeadLetterStream;
+import org.otlpanalytics.jobs.limits.LimitOptions;
+import org.otlpanalytics.jobs.limits.Limiters;
 import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
+import org.otlpanalytics.operators.limits.OverflowUseFilter;
 import org.otlpanalytics.operators.metrics.MetricBatch;
 import org.otlpanalytics.operators.metrics.MetricBatchSerializer;
 import org.otlpanalytics.operators.metrics.MetricDeltaConverter;
 import org.otlpanalytics.operators.metrics.MetricLateDeadLetter;
 import org.otlpanalytics.operators.metrics.MetricMinuteAggregator;
+import org.otlpanalytics.operators.metrics.MetricMinuteSplitter;
 import org.otlpanalytics.operators.metrics.MetricOptions;
+import org.otlpanalytics.operators.metrics.MetricPartial;
 import org.otlpanalytics.operators.metrics.MetricPreAggregator;
 import org.otlpanalytics.operators.metrics.MetricRow;
 import org.otlpanalytics.operators.metrics.UseRow;
@@ -34,9 +41,9 @@ public final class MetricsJob {
     private MetricsJob() {}
 
     /** The pipeline's settings, parsed once from the job options. */
-    public record Settings(MetricOptions options, String topic, ReplayRange replay) {
+    public record Settings(MetricOptions options, LimitOptions limits, String topic, ReplayRange replay) {
         public static Settings of(JobOptions o) {
-            return new Settings(metricOptions(o), o.require(JobOptions.METRICS_TOPIC), o.replayRange());
+            return new Settings(metricOptions(o), LimitOptions.of(o), o.require(JobOptions.METRICS_TOPIC), o.replayRange());
         }
     }
 
@@ -67,18 +74,36 @@ public final class MetricsJob {
                 .keyBy(MetricBatch::resourceKey)
                 .transform("metrics-cumulative-to-delta", MetricBatchSerializer.TYPE, new MetricDeltaConverter(options))
                 .uid("metrics-delta-converter");
-        // same key, same partitioning: the minute aggregator is chained without another shuffle
-        SingleOutputStreamOperator<MetricRow> rows = DataStreamUtils
-                .reinterpretAsKeyedStream(deltas, MetricBatch::resourceKey)
+        // the tenant and resource limits act on the deltas (never on cumulative series), per minute;
+        // lateness is judged once, before their shuffles, by the splitter chained to the converter
+        // (same watermark as the aggregator chained there without limits); a folded batch has a new
+        // key, so the minute aggregator is keyed again behind them
+        List<DataStream<MetricPoint>> latePoints = new ArrayList<>(List.of(batches.getSideOutput(MetricMinuteAggregator.LATE_POINTS)));
+        List<DataStream<MetricPartial>> latePartialStreams = new ArrayList<>();
+        KeyedStream<MetricBatch, String> toAggregate;
+        if (Limiters.limitsMetrics(s.limits())) {
+            SingleOutputStreamOperator<MetricBatch> minutes = deltas
+                    .transform("metric-minute-splitter", MetricBatchSerializer.TYPE,
+                            new MetricMinuteSplitter(options.allowedLatenessMillis()))
+                    .uid("metric-minute-splitter");
+            latePoints.add(minutes.getSideOutput(MetricMinuteAggregator.LATE_POINTS));
+            latePartialStreams.add(minutes.getSideOutput(MetricMinuteAggregator.LATE_PARTIALS));
+            toAggregate = Limiters.metrics(minutes, s.limits(), options.allowedLatenessMillis()).keyBy(MetricBatch::resourceKey);
+        } else {
+            // same key, same partitioning: the minute aggregator is chained without another shuffle
+            toAggregate = DataStreamUtils.reinterpretAsKeyedStream(deltas, MetricBatch::resourceKey);
+        }
+        SingleOutputStreamOperator<MetricRow> rows = toAggregate
                 .transform("metric-1m-and-use", TypeInformation.of(MetricRow.class),
                         new HorizonKeyedProcessOperator<>(new MetricMinuteAggregator(options)))
                 .uid("metric-minute-aggregator");
+        latePoints.add(rows.getSideOutput(MetricMinuteAggregator.LATE_POINTS));
+        latePartialStreams.add(rows.getSideOutput(MetricMinuteAggregator.LATE_PARTIALS));
         // points later than the allowed lateness: counted, and kept in the dead-letter topic
-        DataStream<DeadLetter> late = batches.getSideOutput(MetricMinuteAggregator.LATE_POINTS)
-                .union(rows.getSideOutput(MetricMinuteAggregator.LATE_POINTS))
+        DataStream<DeadLetter> late = union(latePoints)
                 .map(p -> MetricLateDeadLetter.of(p, topic))
                 .name("metrics-late-points").uid("metrics-late-points");
-        DataStream<DeadLetter> latePartials = rows.getSideOutput(MetricMinuteAggregator.LATE_PARTIALS)
+        DataStream<DeadLetter> latePartials = union(latePartialStreams)
                 .map(q -> MetricLateDeadLetter.ofPartial(q, topic))
                 .name("metrics-late-partials").uid("metrics-late-partials");
         // a replay rewrites only the whole minutes inside [--from, --to)
@@ -88,9 +113,20 @@ public final class MetricsJob {
                 .name("metric-1m-replay-range").uid("metric-1m-replay-range");
         DataStream<UseRow> use = rows.getSideOutput(MetricMinuteAggregator.USE_ROWS)
                 .filter(u -> replay.containsWindow(u.bucketStartMillis, MetricOptions.WINDOW_MILLIS))
-                .name("use-1m-replay-range").uid("use-1m-replay-range");
+                .name("use-1m-replay-range").uid("use-1m-replay-range")
+                // the overflow resource's series are many resources merged: no USE row for it
+                .filter(new OverflowUseFilter(Limiters.METRIC_RESOURCES))
+                .name("use-1m-no-overflow").uid("use-1m-no-overflow");
         return new MetricsOutputs(metrics, use, List.of(
                 new DeadLetterStream("metrics-late-dead-letters", late),
                 new DeadLetterStream("metrics-late-partial-dead-letters", latePartials)));
+    }
+
+    private static <T> DataStream<T> union(List<DataStream<T>> streams) {
+        DataStream<T> all = streams.get(0);
+        for (DataStream<T> s : streams.subList(1, streams.size())) {
+            all = all.union(s);
+        }
+        return all;
     }
 }

@@ -70,6 +70,7 @@ public class CardinalityLimiter<P> extends KeyedProcessFunction<String, P, P> im
     private final MapStateDescriptor<Long, AdmittedSlot> slotsDescriptor;
     private final MapStateDescriptor<String, List<P>> heldDescriptor;
     private final Held layout;
+    private boolean foldLate = true;
     private final MapStateDescriptor<String, P> heldRecordsDescriptor;
     private final MapStateDescriptor<String, Integer> heldCountsDescriptor;
     private transient WatermarkHorizon horizon;
@@ -109,6 +110,17 @@ public class CardinalityLimiter<P> extends KeyedProcessFunction<String, P, P> im
         this.heldCountsDescriptor = new MapStateDescriptor<>(HELD_COUNTS, Types.STRING, Types.INT);
     }
 
+    /**
+     * Passes partials after their slot was purged on unchanged (still counted in
+     * {@code partialsLateFolded}) instead of folding them: for an aggregator behind that
+     * dead-letters late input under its own key (metrics), where a fold would move the late input
+     * to a key that has no window yet.
+     */
+    public CardinalityLimiter<P> passLateUnfolded() {
+        foldLate = false;
+        return this;
+    }
+
     @Override
     public void setWatermarkHorizon(WatermarkHorizon horizon) {
         this.horizon = horizon;
@@ -139,7 +151,9 @@ public class CardinalityLimiter<P> extends KeyedProcessFunction<String, P, P> im
         long slot = windows.assign(subject.slotStartMillis(p), ctx.timerService());
         if (slot == KeyedWindows.LATE) {
             late.inc();
-            subject.fold(p);
+            if (foldLate) {
+                subject.fold(p);
+            }
             out.collect(p);
             return;
         }
