@@ -215,7 +215,7 @@ class MetricTenantLimitsEndToEndTest {
         JobCounters counters = JobCounters.run(Pipelines.options(SERVICES.kafka(), SERVICES.postgres(), JobOptions.JOBS, "metrics",
                 JobOptions.LIMITS_MAX_TENANTS, Integer.toString(MAX_TENANTS),
                 JobOptions.LIMITS_MAX_RESOURCES_PER_TENANT, Integer.toString(MAX_RESOURCES),
-                JobOptions.LIMITS_MAX_SERIES_PER_TENANT, Integer.toString(MAX_SERIES)));
+                JobOptions.LIMITS_MAX_METRIC_SERIES_PER_TENANT, Integer.toString(MAX_SERIES)));
 
         // bounded: per minute at most MAX_TENANTS tenants besides overflow, per tenant MAX_RESOURCES resources besides overflow
         assertThat(Long.parseLong(Pipelines.rows(SERVICES.postgres(), "SELECT max(n) FROM (SELECT count(DISTINCT m.tenant_id) n "

@@ -77,6 +77,12 @@ public final class JobOptions {
     public static final String LIMITS_MAX_RESOURCES_PER_TENANT = "limits-max-resources-per-tenant";
     /** Distinct RED series (service, operation), edges (caller, callee) and log patterns (service, fingerprint) kept per tenant and window. 0 = no limit. */
     public static final String LIMITS_MAX_SERIES_PER_TENANT = "limits-max-series-per-tenant";
+    /**
+     * Distinct metric series (resource, metric, labels) kept per tenant and minute; the rest count
+     * under one overflow label set per resource and metric. 0 = no limit (the default: metric series
+     * are bounded per resource by {@code --metrics-max-series-per-resource}).
+     */
+    public static final String LIMITS_MAX_METRIC_SERIES_PER_TENANT = "limits-max-metric-series-per-tenant";
     /** Checkpoint directory (URI); empty = the cluster's configuration decides. */
     public static final String CHECKPOINT_DIR = "checkpoint-dir";
     /** State backend: {@code rocksdb} or {@code hashmap}; empty = the cluster's configuration decides. */
@@ -165,6 +171,7 @@ public final class JobOptions {
         DEFAULTS.put(LIMITS_MAX_TENANTS, "1000");
         DEFAULTS.put(LIMITS_MAX_RESOURCES_PER_TENANT, "10000");
         DEFAULTS.put(LIMITS_MAX_SERIES_PER_TENANT, "100000");
+        DEFAULTS.put(LIMITS_MAX_METRIC_SERIES_PER_TENANT, "0");
         DEFAULTS.put(CHECKPOINT_DIR, "");
         DEFAULTS.put(STATE_BACKEND, "");
         DEFAULTS.put(RESTART_STRATEGY, "");

@@ -101,7 +101,7 @@ public final class Limiters {
 
     /** Whether any metrics limit is on (else the metrics pipeline is wired without them). */
     public static boolean limitsMetrics(LimitOptions o) {
-        return o.maxTenants() > 0 || o.maxResourcesPerTenant() > 0 || o.maxSeriesPerTenant() > 0;
+        return o.maxTenants() > 0 || o.maxResourcesPerTenant() > 0 || o.maxMetricSeriesPerTenant() > 0;
     }
 
     /**
@@ -125,14 +125,16 @@ public final class Limiters {
         DataStream<MetricBatch> r = limit(t, new CardinalityLimiter<>(MetricLimitSubjects.resources(), type, o.maxResourcesPerTenant(),
                 MetricOptions.WINDOW_MILLIS, allowedLatenessMillis, METRIC_RESOURCES, CardinalityLimiter.Held.RECORDS).passLateUnfolded(),
                 MetricLimitSubjects.resources(), type, "metric-resource-limit");
-        if (o.maxSeriesPerTenant() == 0) {
+        if (o.maxMetricSeriesPerTenant() == 0) {
+            // off by default: one record per series and minute, and each admission rewriting the
+            // tenant's admitted set, cost 27x on RocksDB at 6,200 series per tenant and minute
             return r;
         }
         // one record per series and minute (after the resource limit, so folded resources' series count once)
         DataStream<MetricBatch> series = r
                 .flatMap((MetricBatch b, Collector<MetricBatch> out) -> b.bySeries().forEach(out::collect))
                 .returns(type).name("metric-series-split").uid("metric-series-split");
-        return limit(series, new CardinalityLimiter<>(MetricLimitSubjects.series(), type, o.maxSeriesPerTenant(),
+        return limit(series, new CardinalityLimiter<>(MetricLimitSubjects.series(), type, o.maxMetricSeriesPerTenant(),
                 MetricOptions.WINDOW_MILLIS, allowedLatenessMillis, METRIC_SERIES, CardinalityLimiter.Held.RECORDS).passLateUnfolded(),
                 MetricLimitSubjects.series(), type, "metric-series-limit");
     }

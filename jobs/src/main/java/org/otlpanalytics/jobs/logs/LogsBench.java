@@ -231,7 +231,7 @@ public final class LogsBench {
             LogsJob.Settings settings = LogsJob.Settings.of(o);
             if (variant == 2) {
                 // the per-tenant limits at 0: their operators pass everything on at once (the baseline of their cost)
-                settings = new LogsJob.Settings(settings.options(), new LimitOptions(0, 0, 0), settings.topic(), settings.replay());
+                settings = new LogsJob.Settings(settings.options(), new LimitOptions(0, 0, 0, 0), settings.topic(), settings.replay());
             }
             LogsOutputs out = LogsJob.buildPipeline(logs, settings);
             out.patterns().sinkTo(new DiscardingSink<>()).name("discard-patterns");
