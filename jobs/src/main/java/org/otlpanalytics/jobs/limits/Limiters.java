@@ -3,6 +3,7 @@ package org.otlpanalytics.jobs.limits;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
 import org.otlpanalytics.operators.common.time.SlotWatermarkKeyedProcessOperator;
 import org.otlpanalytics.operators.edges.EdgePartial;
@@ -84,16 +85,36 @@ public final class Limiters {
                 "log-resource-limit", LOG_RESOURCES);
     }
 
-    /** The fingerprinter's partials through the pattern limit, per tenant and 5-minute window. */
+    /**
+     * The fingerprinter's partials through the pattern limit, per tenant and 5-minute window. The
+     * partials held for a window are summed per pattern as they come
+     * ({@link CardinalityLimiter.Held#MERGED}, {@link LogPatternPartial#sum}): one state value per
+     * pattern and window, rewritten in place, and one partial per pattern and window to the 5-minute
+     * counts, which only add them up.
+     */
     public static DataStream<LogPatternPartial> logPatterns(DataStream<LogPatternPartial> partials, LimitOptions o,
             long allowedLatenessMillis) {
-        return limit(partials, LogLimitSubjects.patterns(), partials.getType(), o.maxSeriesPerTenant(),
-                LogLimitSubjects.patternSlotMillis(), allowedLatenessMillis, "log-pattern-limit", LOG_PATTERNS);
+        LimitSubject<LogPatternPartial> subject = LogLimitSubjects.patterns();
+        TypeInformation<LogPatternPartial> type = partials.getType();
+        return byScope(partials, subject)
+                .transform("log-pattern-limit", type, new HorizonKeyedProcessOperator<>(new CardinalityLimiter<>(subject, type,
+                        o.maxSeriesPerTenant(), LogLimitSubjects.patternSlotMillis(), allowedLatenessMillis, LOG_PATTERNS,
+                        LogPatternPartial::sum)))
+                .uid("log-pattern-limit");
+    }
+
+    /**
+     * {@code in} keyed by a limit's scope. Generic on purpose: javac deserializes two method references
+     * {@code subject::scope} of one class on differently typed subjects as the same lambda (with the
+     * first one's cast), so typed ones in two methods here break the second pipeline.
+     */
+    private static <P> KeyedStream<P, String> byScope(DataStream<P> in, LimitSubject<P> subject) {
+        return in.keyBy(subject::scope, Types.STRING);
     }
 
     private static <P> DataStream<P> limit(DataStream<P> in, LimitSubject<P> subject, TypeInformation<P> type, int limit,
             long slotMillis, long allowedLatenessMillis, String uid, String metricGroup) {
-        return in.keyBy(subject::scope, Types.STRING)
+        return byScope(in, subject)
                 .transform(uid, type, new HorizonKeyedProcessOperator<>(
                         new CardinalityLimiter<>(subject, type, limit, slotMillis, allowedLatenessMillis, metricGroup)))
                 .uid(uid);
@@ -101,7 +122,7 @@ public final class Limiters {
 
     private static <P> DataStream<P> limitAligned(DataStream<P> in, LimitSubject<P> subject, TypeInformation<P> type,
             int limit, long slotMillis, long allowedLatenessMillis, String uid, String metricGroup) {
-        return in.keyBy(subject::scope, Types.STRING)
+        return byScope(in, subject)
                 .transform(uid, type, new SlotWatermarkKeyedProcessOperator<>(
                         new CardinalityLimiter<>(subject, type, limit, slotMillis, allowedLatenessMillis, metricGroup,
                                 CardinalityLimiter.Held.RECORDS), slotMillis))
