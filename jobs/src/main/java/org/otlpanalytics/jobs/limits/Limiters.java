@@ -13,6 +13,7 @@ import org.otlpanalytics.operators.limits.EdgeLimitSubjects;
 import org.otlpanalytics.operators.limits.LimitSubject;
 import org.otlpanalytics.operators.limits.LogLimitSubjects;
 import org.otlpanalytics.operators.limits.RedLimitSubjects;
+import org.otlpanalytics.operators.limits.TenantResourceLimiter;
 import org.otlpanalytics.operators.logs.LogPatternOptions;
 import org.otlpanalytics.operators.logs.LogPatternPartial;
 import org.otlpanalytics.operators.red.RedOptions;
@@ -22,7 +23,7 @@ import org.otlpanalytics.schemas.logs.LogRecordFlat;
 /**
  * Wires the tenant, resource and series limits into a pipeline's stream of partials, between its
  * pre-aggregation and its aggregation: tenants first (one scope for the job), then resources per
- * tenant, then series per tenant. Each limit is a {@link CardinalityLimiter} with its own uid and
+ * tenant, then series per tenant (the log records' tenant and resource limits in one operator). Each limit is a {@link CardinalityLimiter} with its own uid and
  * metric group. Each pipeline decides on its own keys: a tenant may have up to the limit's
  * resources in each pipeline.
  */
@@ -67,22 +68,26 @@ public final class Limiters {
     }
 
     /**
-     * Log records through the tenant and service limits, per minute, before the fingerprinter. The
-     * watermark goes on only at minute ends ({@link SlotWatermarkKeyedProcessOperator}), so the
-     * records held for their minute reach the fingerprinter before any watermark inside it. Their
-     * lateness runs to the end of their 5-minute window's, so a record the fingerprinter still counts
-     * is never folded for being late here. Held records are one state entry each
-     * ({@link CardinalityLimiter.Held#RECORDS}): an append costs the same whatever a service's count.
+     * Log records through the tenant and service limits, per minute, before the fingerprinter, in one
+     * operator ({@link TenantResourceLimiter}: one shuffle and one held copy of each record for both
+     * limits; uid {@code log-tenant-limit}, the tenant limit's, whose state it reads). The watermark
+     * goes on only at minute ends ({@link SlotWatermarkKeyedProcessOperator}), so the records held for
+     * their minute reach the fingerprinter before any watermark inside it. Their lateness runs to the
+     * end of their 5-minute window's, so a record the fingerprinter still counts is never folded for
+     * being late here. Held records are one state entry each: an append costs the same whatever a
+     * tenant's count.
      */
     public static DataStream<LogRecordFlat> logRecords(DataStream<LogRecordFlat> records, LimitOptions o,
             long allowedLatenessMillis) {
         TypeInformation<LogRecordFlat> type = records.getType();
         long slot = LogLimitSubjects.RECORD_SLOT_MILLIS;
         long lateness = allowedLatenessMillis + LogPatternOptions.WINDOW_MILLIS - slot;
-        DataStream<LogRecordFlat> t = limitAligned(records, LogLimitSubjects.tenants(), type, o.maxTenants(), slot,
-                lateness, "log-tenant-limit", LOG_TENANTS);
-        return limitAligned(t, LogLimitSubjects.resources(), type, o.maxResourcesPerTenant(), slot, lateness,
-                "log-resource-limit", LOG_RESOURCES);
+        LimitSubject<LogRecordFlat> tenants = LogLimitSubjects.tenants();
+        return byScope(records, tenants)
+                .transform("log-tenant-resource-limit", type, new SlotWatermarkKeyedProcessOperator<>(
+                        new TenantResourceLimiter<>(tenants, LogLimitSubjects.resources(), type, o.maxTenants(),
+                                o.maxResourcesPerTenant(), slot, lateness, LOG_TENANTS, LOG_RESOURCES), slot))
+                .uid("log-tenant-limit");
     }
 
     /**
@@ -117,15 +122,6 @@ public final class Limiters {
         return byScope(in, subject)
                 .transform(uid, type, new HorizonKeyedProcessOperator<>(
                         new CardinalityLimiter<>(subject, type, limit, slotMillis, allowedLatenessMillis, metricGroup)))
-                .uid(uid);
-    }
-
-    private static <P> DataStream<P> limitAligned(DataStream<P> in, LimitSubject<P> subject, TypeInformation<P> type,
-            int limit, long slotMillis, long allowedLatenessMillis, String uid, String metricGroup) {
-        return byScope(in, subject)
-                .transform(uid, type, new SlotWatermarkKeyedProcessOperator<>(
-                        new CardinalityLimiter<>(subject, type, limit, slotMillis, allowedLatenessMillis, metricGroup,
-                                CardinalityLimiter.Held.RECORDS), slotMillis))
                 .uid(uid);
     }
 }
