@@ -3,6 +3,7 @@ package org.otlpanalytics.jobs.limits;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
 import org.otlpanalytics.operators.common.time.SlotWatermarkKeyedProcessOperator;
@@ -13,6 +14,7 @@ import org.otlpanalytics.operators.limits.EdgeLimitSubjects;
 import org.otlpanalytics.operators.limits.LimitSubject;
 import org.otlpanalytics.operators.limits.LogLimitSubjects;
 import org.otlpanalytics.operators.limits.RedLimitSubjects;
+import org.otlpanalytics.operators.limits.RestoredLimiterDrain;
 import org.otlpanalytics.operators.limits.TenantResourceLimiter;
 import org.otlpanalytics.operators.logs.LogPatternOptions;
 import org.otlpanalytics.operators.logs.LogPatternPartial;
@@ -83,11 +85,18 @@ public final class Limiters {
         long slot = LogLimitSubjects.RECORD_SLOT_MILLIS;
         long lateness = allowedLatenessMillis + LogPatternOptions.WINDOW_MILLIS - slot;
         LimitSubject<LogRecordFlat> tenants = LogLimitSubjects.tenants();
-        return byScope(records, tenants)
+        LimitSubject<LogRecordFlat> resources = LogLimitSubjects.resources();
+        DataStream<LogRecordFlat> limited = byScope(records, tenants)
                 .transform("log-tenant-resource-limit", type, new SlotWatermarkKeyedProcessOperator<>(
-                        new TenantResourceLimiter<>(tenants, LogLimitSubjects.resources(), type, o.maxTenants(),
-                                o.maxResourcesPerTenant(), slot, lateness, LOG_TENANTS, LOG_RESOURCES), slot))
+                        new TenantResourceLimiter<>(tenants, resources, type, o.maxTenants(), o.maxResourcesPerTenant(),
+                                slot, lateness, LOG_TENANTS, LOG_RESOURCES), slot))
                 .uid("log-tenant-limit");
+        // where the separate service limit was: chained, passes records on, and emits what a savepoint of it held
+        return alreadyByScope(limited, tenants)
+                .transform("log-resource-limit-drain", type, new SlotWatermarkKeyedProcessOperator<>(
+                        new RestoredLimiterDrain<>(resources, type, o.maxResourcesPerTenant(), slot, lateness, LOG_RESOURCES,
+                                CardinalityLimiter.Held.RECORDS), slot))
+                .uid("log-resource-limit");
     }
 
     /**
@@ -115,6 +124,11 @@ public final class Limiters {
      */
     private static <P> KeyedStream<P, String> byScope(DataStream<P> in, LimitSubject<P> subject) {
         return in.keyBy(subject::scope, Types.STRING);
+    }
+
+    /** {@code in}, already partitioned by a limit's scope, as a keyed stream without another shuffle. */
+    private static <P> KeyedStream<P, String> alreadyByScope(DataStream<P> in, LimitSubject<P> subject) {
+        return DataStreamUtils.reinterpretAsKeyedStream(in, subject::scope, Types.STRING);
     }
 
     private static <P> DataStream<P> limit(DataStream<P> in, LimitSubject<P> subject, TypeInformation<P> type, int limit,
