@@ -3,6 +3,8 @@ package org.otlpanalytics.jobs.limits;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.util.Collector;
 import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
 import org.otlpanalytics.operators.common.time.SlotWatermarkKeyedProcessOperator;
@@ -14,6 +16,8 @@ import org.otlpanalytics.operators.limits.LimitSubject;
 import org.otlpanalytics.operators.limits.LogLimitSubjects;
 import org.otlpanalytics.operators.limits.MetricLimitSubjects;
 import org.otlpanalytics.operators.limits.RedLimitSubjects;
+import org.otlpanalytics.operators.limits.RestoredLimiterDrain;
+import org.otlpanalytics.operators.limits.TenantResourceLimiter;
 import org.otlpanalytics.operators.logs.LogPatternOptions;
 import org.otlpanalytics.operators.logs.LogPatternPartial;
 import org.otlpanalytics.operators.metrics.MetricBatch;
@@ -26,7 +30,7 @@ import org.otlpanalytics.schemas.logs.LogRecordFlat;
 /**
  * Wires the tenant, resource and series limits into a pipeline's stream of partials, between its
  * pre-aggregation and its aggregation: tenants first (one scope for the job), then resources per
- * tenant, then series per tenant. Each limit is a {@link CardinalityLimiter} with its own uid and
+ * tenant, then series per tenant (the log records' tenant and resource limits in one operator). Each limit is a {@link CardinalityLimiter} with its own uid and
  * metric group. Each pipeline decides on its own keys: a tenant may have up to the limit's
  * resources in each pipeline.
  */
@@ -74,29 +78,65 @@ public final class Limiters {
     }
 
     /**
-     * Log records through the tenant and service limits, per minute, before the fingerprinter. The
-     * watermark goes on only at minute ends ({@link SlotWatermarkKeyedProcessOperator}), so the
-     * records held for their minute reach the fingerprinter before any watermark inside it. Their
-     * lateness runs to the end of their 5-minute window's, so a record the fingerprinter still counts
-     * is never folded for being late here. Held records are one state entry each
-     * ({@link CardinalityLimiter.Held#RECORDS}): an append costs the same whatever a service's count.
+     * Log records through the tenant and service limits, per minute, before the fingerprinter, in one
+     * operator ({@link TenantResourceLimiter}: one shuffle and one held copy of each record for both
+     * limits; uid {@code log-tenant-limit}, the tenant limit's, whose state it reads). The watermark
+     * goes on only at minute ends ({@link SlotWatermarkKeyedProcessOperator}), so the records held for
+     * their minute reach the fingerprinter before any watermark inside it. Their lateness runs to the
+     * end of their 5-minute window's, so a record the fingerprinter still counts is never folded for
+     * being late here. Held records are one state entry each: an append costs the same whatever a
+     * tenant's count.
      */
     public static DataStream<LogRecordFlat> logRecords(DataStream<LogRecordFlat> records, LimitOptions o,
             long allowedLatenessMillis) {
         TypeInformation<LogRecordFlat> type = records.getType();
         long slot = LogLimitSubjects.RECORD_SLOT_MILLIS;
         long lateness = allowedLatenessMillis + LogPatternOptions.WINDOW_MILLIS - slot;
-        DataStream<LogRecordFlat> t = limitAligned(records, LogLimitSubjects.tenants(), type, o.maxTenants(), slot,
-                lateness, "log-tenant-limit", LOG_TENANTS);
-        return limitAligned(t, LogLimitSubjects.resources(), type, o.maxResourcesPerTenant(), slot, lateness,
-                "log-resource-limit", LOG_RESOURCES);
+        LimitSubject<LogRecordFlat> tenants = LogLimitSubjects.tenants();
+        LimitSubject<LogRecordFlat> resources = LogLimitSubjects.resources();
+        DataStream<LogRecordFlat> limited = byScope(records, tenants)
+                .transform("log-tenant-resource-limit", type, new SlotWatermarkKeyedProcessOperator<>(
+                        new TenantResourceLimiter<>(tenants, resources, type, o.maxTenants(), o.maxResourcesPerTenant(),
+                                slot, lateness, LOG_TENANTS, LOG_RESOURCES), slot))
+                .uid("log-tenant-limit");
+        // where the separate service limit was: chained, passes records on, and emits what a savepoint of it held
+        return alreadyByScope(limited, tenants)
+                .transform("log-resource-limit-drain", type, new SlotWatermarkKeyedProcessOperator<>(
+                        new RestoredLimiterDrain<>(resources, type, o.maxResourcesPerTenant(), slot, lateness, LOG_RESOURCES,
+                                CardinalityLimiter.Held.RECORDS), slot))
+                .uid("log-resource-limit");
     }
 
-    /** The fingerprinter's partials through the pattern limit, per tenant and 5-minute window. */
+    /**
+     * The fingerprinter's partials through the pattern limit, per tenant and 5-minute window. The
+     * partials held for a window are summed per pattern as they come
+     * ({@link CardinalityLimiter.Held#MERGED}, {@link LogPatternPartial#sum}): one state value per
+     * pattern and window, rewritten in place, and one partial per pattern and window to the 5-minute
+     * counts, which only add them up.
+     */
     public static DataStream<LogPatternPartial> logPatterns(DataStream<LogPatternPartial> partials, LimitOptions o,
             long allowedLatenessMillis) {
-        return limit(partials, LogLimitSubjects.patterns(), partials.getType(), o.maxSeriesPerTenant(),
-                LogLimitSubjects.patternSlotMillis(), allowedLatenessMillis, "log-pattern-limit", LOG_PATTERNS);
+        LimitSubject<LogPatternPartial> subject = LogLimitSubjects.patterns();
+        TypeInformation<LogPatternPartial> type = partials.getType();
+        return byScope(partials, subject)
+                .transform("log-pattern-limit", type, new HorizonKeyedProcessOperator<>(new CardinalityLimiter<>(subject, type,
+                        o.maxSeriesPerTenant(), LogLimitSubjects.patternSlotMillis(), allowedLatenessMillis, LOG_PATTERNS,
+                        LogPatternPartial::sum)))
+                .uid("log-pattern-limit");
+    }
+
+    /**
+     * {@code in} keyed by a limit's scope. Generic on purpose: javac deserializes two method references
+     * {@code subject::scope} of one class on differently typed subjects as the same lambda (with the
+     * first one's cast), so typed ones in two methods here break the second pipeline.
+     */
+    private static <P> KeyedStream<P, String> byScope(DataStream<P> in, LimitSubject<P> subject) {
+        return in.keyBy(subject::scope, Types.STRING);
+    }
+
+    /** {@code in}, already partitioned by a limit's scope, as a keyed stream without another shuffle. */
+    private static <P> KeyedStream<P, String> alreadyByScope(DataStream<P> in, LimitSubject<P> subject) {
+        return DataStreamUtils.reinterpretAsKeyedStream(in, subject::scope, Types.STRING);
     }
 
     /** Whether any metrics limit is on (else the metrics pipeline is wired without them). */
@@ -141,7 +181,7 @@ public final class Limiters {
 
     private static <P> DataStream<P> limit(DataStream<P> in, LimitSubject<P> subject, TypeInformation<P> type, int limit,
             long slotMillis, long allowedLatenessMillis, String uid, String metricGroup) {
-        return in.keyBy(subject::scope, Types.STRING)
+        return byScope(in, subject)
                 .transform(uid, type, new HorizonKeyedProcessOperator<>(
                         new CardinalityLimiter<>(subject, type, limit, slotMillis, allowedLatenessMillis, metricGroup)))
                 .uid(uid);
@@ -149,17 +189,8 @@ public final class Limiters {
 
     private static <P> DataStream<P> limit(DataStream<P> in, CardinalityLimiter<P> limiter, LimitSubject<P> subject,
             TypeInformation<P> type, String uid) {
-        return in.keyBy(subject::scope, Types.STRING)
+        return byScope(in, subject)
                 .transform(uid, type, new HorizonKeyedProcessOperator<>(limiter))
-                .uid(uid);
-    }
-
-    private static <P> DataStream<P> limitAligned(DataStream<P> in, LimitSubject<P> subject, TypeInformation<P> type,
-            int limit, long slotMillis, long allowedLatenessMillis, String uid, String metricGroup) {
-        return in.keyBy(subject::scope, Types.STRING)
-                .transform(uid, type, new SlotWatermarkKeyedProcessOperator<>(
-                        new CardinalityLimiter<>(subject, type, limit, slotMillis, allowedLatenessMillis, metricGroup,
-                                CardinalityLimiter.Held.RECORDS), slotMillis))
                 .uid(uid);
     }
 }

@@ -1,13 +1,17 @@
 package org.otlpanalytics.operators.limits;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.api.java.typeutils.TupleTypeInfo;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -50,16 +54,30 @@ public class CardinalityLimiter<P> extends KeyedProcessFunction<String, P, P> im
     static final String HELD = "limiter-held";
     static final String HELD_RECORDS = "limiter-held-records";
     static final String HELD_COUNTS = "limiter-held-counts";
+    static final String HELD_MERGED = "limiter-held-merged";
 
     /**
      * How held partials are kept. {@link #LISTS}: one list per member and slot (few partials per
      * member, the RED and edge limits; read and rewritten whole on each append, so on RocksDB an
      * append costs the list's size). {@link #RECORDS}: one entry per partial plus a count per member
      * and slot, so an append is two small writes on every backend (many records per member, the log
-     * record limits).
+     * record limits). {@link #MERGED}: one value per member and slot, the partials merged as they
+     * come ({@link Merger}) with the number merged, where the next operator only adds them up (the
+     * log pattern limit before the 5-minute counts): an append is one small read and write, and one
+     * partial per member and slot goes on instead of every one. A job restored from a savepoint of
+     * the {@link #LISTS} layout emits the held lists too (read once, at the slot's end).
      */
     public enum Held {
-        LISTS, RECORDS
+        LISTS, RECORDS, MERGED
+    }
+
+    /**
+     * Merges two partials of one member and slot into one that the next operator counts exactly as
+     * it counts both. {@code into} is null for a member's first partial: return a new value, never
+     * {@code p} itself, since the result is changed by later merges.
+     */
+    public interface Merger<P> extends Serializable {
+        P merge(P into, P p);
     }
 
     private final LimitSubject<P> subject;
@@ -73,11 +91,14 @@ public class CardinalityLimiter<P> extends KeyedProcessFunction<String, P, P> im
     private boolean foldLate = true;
     private final MapStateDescriptor<String, P> heldRecordsDescriptor;
     private final MapStateDescriptor<String, Integer> heldCountsDescriptor;
+    private final MapStateDescriptor<String, Tuple2<Integer, P>> heldMergedDescriptor;
+    private final Merger<P> merger;
     private transient WatermarkHorizon horizon;
     private transient KeyedWindows<AdmittedSlot> windows;
     private transient MapState<String, List<P>> held;
     private transient MapState<String, P> heldRecords;
     private transient MapState<String, Integer> heldCounts;
+    private transient MapState<String, Tuple2<Integer, P>> heldMerged;
     private transient Counter folded;
     private transient Counter evicted;
     private transient Counter late;
@@ -92,9 +113,23 @@ public class CardinalityLimiter<P> extends KeyedProcessFunction<String, P, P> im
         this(subject, type, limit, slotMillis, allowedLatenessMillis, metricGroup, Held.LISTS);
     }
 
-    /** As above, with the held partials kept as {@code layout} says. */
+    /** As above, with the held partials kept as {@code layout} says ({@link Held#LISTS} or {@link Held#RECORDS}). */
     public CardinalityLimiter(LimitSubject<P> subject, TypeInformation<P> type, int limit, long slotMillis,
             long allowedLatenessMillis, String metricGroup, Held layout) {
+        this(subject, type, limit, slotMillis, allowedLatenessMillis, metricGroup, layout, null);
+    }
+
+    /** As above, the held partials of a member and slot merged into one by {@code merger} ({@link Held#MERGED}). */
+    public CardinalityLimiter(LimitSubject<P> subject, TypeInformation<P> type, int limit, long slotMillis,
+            long allowedLatenessMillis, String metricGroup, Merger<P> merger) {
+        this(subject, type, limit, slotMillis, allowedLatenessMillis, metricGroup, Held.MERGED, merger);
+    }
+
+    private CardinalityLimiter(LimitSubject<P> subject, TypeInformation<P> type, int limit, long slotMillis,
+            long allowedLatenessMillis, String metricGroup, Held layout, Merger<P> merger) {
+        if ((layout == Held.MERGED) != (merger != null)) {
+            throw new IllegalArgumentException("the held layout MERGED, and only it, takes a merger");
+        }
         if (limit < 0) {
             throw new IllegalArgumentException("a cardinality limit must be >= 0 (0 = none), got " + limit);
         }
@@ -108,6 +143,8 @@ public class CardinalityLimiter<P> extends KeyedProcessFunction<String, P, P> im
         this.layout = layout;
         this.heldRecordsDescriptor = new MapStateDescriptor<>(HELD_RECORDS, Types.STRING, type);
         this.heldCountsDescriptor = new MapStateDescriptor<>(HELD_COUNTS, Types.STRING, Types.INT);
+        this.heldMergedDescriptor = new MapStateDescriptor<>(HELD_MERGED, Types.STRING, new TupleTypeInfo<>(Types.INT, type));
+        this.merger = merger;
     }
 
     /**
@@ -130,11 +167,15 @@ public class CardinalityLimiter<P> extends KeyedProcessFunction<String, P, P> im
     public void open(OpenContext openContext) {
         windows = new KeyedWindows<>(new EpochWindows(slotMillis, allowedLatenessMillis),
                 getRuntimeContext().getMapState(slotsDescriptor), horizon);
-        if (layout == Held.LISTS) {
-            held = getRuntimeContext().getMapState(heldDescriptor);
-        } else {
+        if (layout == Held.RECORDS) {
             heldRecords = getRuntimeContext().getMapState(heldRecordsDescriptor);
             heldCounts = getRuntimeContext().getMapState(heldCountsDescriptor);
+        } else {
+            // MERGED reads the lists too: what a savepoint of the LISTS layout held
+            held = getRuntimeContext().getMapState(heldDescriptor);
+            if (layout == Held.MERGED) {
+                heldMerged = getRuntimeContext().getMapState(heldMergedDescriptor);
+            }
         }
         MetricGroup g = getRuntimeContext().getMetricGroup().addGroup(metricGroup);
         folded = g.counter(LimiterMetrics.PARTIALS_FOLDED);
@@ -206,13 +247,16 @@ public class CardinalityLimiter<P> extends KeyedProcessFunction<String, P, P> im
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<P> out) throws Exception {
         windows.onTimer(timestamp, (slot, w) -> {
             for (String member : w.admitted.values()) {
-                take(heldKey(slot, member)).forEach(out::collect);
+                take(heldKey(slot, member), out::collect);
             }
         }, (slot, w) -> {
             // the heap backend keeps an emptied map as an entry of the key; clear() drops it
-            if (layout == Held.LISTS) {
+            if (layout != Held.RECORDS) {
                 if (held.isEmpty()) {
                     held.clear();
+                }
+                if (layout == Held.MERGED && heldMerged.isEmpty()) {
+                    heldMerged.clear();
                 }
             } else {
                 if (heldCounts.isEmpty()) {
@@ -227,11 +271,10 @@ public class CardinalityLimiter<P> extends KeyedProcessFunction<String, P, P> im
 
     /** Folds and passes on the held partials of a member pushed out of {@code slot}. */
     private void foldHeld(long slot, String member, Collector<P> out) throws Exception {
-        for (P p : take(heldKey(slot, member))) {
-            folded.inc();
+        folded.inc(take(heldKey(slot, member), p -> {
             subject.fold(p);
             out.collect(p);
-        }
+        }));
     }
 
     /** Holds {@code p} under {@code k} (slot and member). */
@@ -245,34 +288,57 @@ public class CardinalityLimiter<P> extends KeyedProcessFunction<String, P, P> im
             held.put(k, list);
             return;
         }
+        if (layout == Held.MERGED) {
+            Tuple2<Integer, P> m = heldMerged.get(k);
+            if (m == null) {
+                m = Tuple2.of(1, merger.merge(null, p));
+            } else {
+                m.f0 = m.f0 + 1;
+                m.f1 = merger.merge(m.f1, p);
+            }
+            heldMerged.put(k, m);
+            return;
+        }
         Integer n = heldCounts.get(k);
         int i = n == null ? 0 : n;
         heldRecords.put(CompositeKey.of(k, Integer.toString(i)), p);
         heldCounts.put(k, i + 1);
     }
 
-    /** Removes and returns what is held under {@code k}, in the order it came. */
-    private List<P> take(String k) throws Exception {
-        if (layout == Held.LISTS) {
+    /**
+     * Removes what is held under {@code k} and passes it to {@code out}, in the order it came;
+     * returns the number of partials it stands for (with {@link Held#MERGED}, those merged).
+     */
+    private long take(String k, Consumer<P> out) throws Exception {
+        long taken = 0;
+        if (layout != Held.RECORDS) {
             List<P> list = held.get(k);
-            if (list == null) {
-                return List.of();
+            if (list != null) {
+                held.remove(k);
+                list.forEach(out);
+                taken += list.size();
             }
-            held.remove(k);
-            return list;
+            if (layout == Held.MERGED) {
+                Tuple2<Integer, P> m = heldMerged.get(k);
+                if (m != null) {
+                    heldMerged.remove(k);
+                    out.accept(m.f1);
+                    taken += m.f0;
+                }
+            }
+            return taken;
         }
         Integer n = heldCounts.get(k);
         if (n == null) {
-            return List.of();
+            return 0;
         }
-        List<P> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             String ki = CompositeKey.of(k, Integer.toString(i));
-            out.add(heldRecords.get(ki));
+            out.accept(heldRecords.get(ki));
             heldRecords.remove(ki);
         }
         heldCounts.remove(k);
-        return out;
+        return n;
     }
 
     private static String heldKey(long slot, String member) {
