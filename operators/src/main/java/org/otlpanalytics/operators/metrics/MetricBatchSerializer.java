@@ -16,14 +16,17 @@ import org.otlpanalytics.schemas.metrics.MetricPoint;
  * Wire form of a {@link MetricBatch}: a version, then points in {@link MetricPointSerializer}'s
  * layout and partials in {@link MetricAccumulatorSerializer}'s, all strings through one
  * {@link StringCodec#table() string table} per batch, so the tenant, resource, service, metric
- * names and attribute keys repeated by every point are written once. Used for the shuffle by
- * resource; the batch is not kept in state.
+ * names and attribute keys repeated by every point are written once, and a point's attribute set
+ * seen earlier in the batch is an index. Used for the shuffle by resource and for the points
+ * waiting in {@link MetricDeltaConverter}'s state (so format 1 is still read).
  */
 public final class MetricBatchSerializer extends CodecSerializer<MetricBatch> {
     private static final long serialVersionUID = 1L;
     /** The type of batch streams (before and after the cumulative-to-delta conversion). */
     public static final TypeInformation<MetricBatch> TYPE = new SerializerTypeInfo<>(MetricBatch.class, new MetricBatchSerializer());
-    private static final int VERSION = 1;
+    /** 2: attribute sets repeated within the batch are referred to by index ({@link StringCodec}); 1 is still read. */
+    private static final int VERSION = 2;
+    private static final int VERSION_STRING_ATTRIBUTES = 1;
     private static final int MAX_ELEMENTS = 1 << 24;
     private static final MetricAccumulatorSerializer ACCUMULATORS = new MetricAccumulatorSerializer();
 
@@ -54,11 +57,11 @@ public final class MetricBatchSerializer extends CodecSerializer<MetricBatch> {
 
     @Override
     protected MetricBatch read(DataInputView in) throws IOException {
-        StringCodec strings = StringCodec.table();
         int version = in.readByte();
-        if (version != VERSION) {
+        if (version != VERSION && version != VERSION_STRING_ATTRIBUTES) {
             throw new IOException("unknown MetricBatch format version " + version);
         }
+        StringCodec strings = version == VERSION ? StringCodec.table() : StringCodec.legacyTable();
         String tenant = strings.readNullable(in);
         String resource = strings.readNullable(in);
         int n = count(in);

@@ -89,8 +89,13 @@ public class MetricDeltaConverter extends AbstractStreamOperator<MetricBatch>
     /** Keys whose last registered conversion timer is remembered, at most. */
     private static final int REGISTERED_CACHE = 100_000;
     /** Processing order of the points waiting for the watermark; the sort is stable. */
-    static final Comparator<MetricPoint> ORDER = Comparator.<MetricPoint>comparingLong(p -> p.timeNanos)
-            .thenComparingInt(p -> p.kafkaPartition).thenComparingLong(p -> p.kafkaOffset);
+    static final Comparator<MetricPoint> ORDER = (a, b) -> {
+        int c = Long.compare(a.timeNanos, b.timeNanos);
+        if (c == 0) {
+            c = Integer.compare(a.kafkaPartition, b.kafkaPartition);
+        }
+        return c != 0 ? c : Long.compare(a.kafkaOffset, b.kafkaOffset);
+    };
 
     private final MetricOptions options;
     private final CumulativeToDelta core;
@@ -359,6 +364,8 @@ public class MetricDeltaConverter extends AbstractStreamOperator<MetricBatch>
     private final class Session {
         private final Map<String, SeriesState> touched = new HashMap<>();
         private final Set<String> dirty = new HashSet<>();
+        /** {@link #seriesKey} per metric name and labels hash: built once per series, not once per point (a minute has several). */
+        private final Map<SeriesName, String> keys = new HashMap<>();
         private Integer count;
         private boolean countChanged;
         Long scan;
@@ -368,7 +375,7 @@ public class MetricDeltaConverter extends AbstractStreamOperator<MetricBatch>
         }
 
         void convert(MetricPoint p, MetricBatch out) throws Exception {
-            String key = seriesKey(p);
+            String key = keys.computeIfAbsent(new SeriesName(p.name, p.labelsHash), n -> seriesKey(p));
             SeriesState s = touched.get(key);
             if (s == null) {
                 s = series.get(key);
@@ -414,6 +421,9 @@ public class MetricDeltaConverter extends AbstractStreamOperator<MetricBatch>
             }
         }
     }
+
+    /** What {@link #seriesKey} is made of. */
+    private record SeriesName(String name, long labelsHash) {}
 
     /** Removes the series idle for the timeout at event time {@code now}; schedules the next scan. */
     private void expire(long now) throws Exception {

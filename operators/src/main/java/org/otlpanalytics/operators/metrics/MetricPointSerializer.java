@@ -23,7 +23,6 @@ public final class MetricPointSerializer extends CodecSerializer<MetricPoint> {
     private static final int VERSION = 1;
     private static final MetricType[] TYPES = MetricType.values();
     private static final Temporality[] TEMPORALITIES = Temporality.values();
-    private static final String[] NO_STRINGS = new String[0];
 
     @Override
     public MetricPoint createInstance() {
@@ -59,11 +58,7 @@ public final class MetricPointSerializer extends CodecSerializer<MetricPoint> {
         out.writeByte(p.type == null ? -1 : p.type.ordinal());
         out.writeByte(p.temporality == null ? -1 : p.temporality.ordinal());
         out.writeBoolean(p.monotonic);
-        VarInts.writeVarLong(out, p.attributeKeys.length);
-        for (int i = 0; i < p.attributeKeys.length; i++) {
-            strings.write(out, p.attributeKeys[i]);
-            strings.write(out, p.attributeValues[i]);
-        }
+        strings.writeAttributes(out, p);
         VarInts.writeVarLong(out, p.attributesDropped);
         out.writeLong(p.labelsHash);
         out.writeLong(p.startTimeNanos);
@@ -109,16 +104,7 @@ public final class MetricPointSerializer extends CodecSerializer<MetricPoint> {
         int temporality = in.readByte();
         p.temporality = temporality < 0 ? null : TEMPORALITIES[temporality];
         p.monotonic = in.readBoolean();
-        int n = (int) VarInts.readVarLong(in);
-        if (n < 0 || n > 4096) {
-            throw new IOException("implausible attribute count " + n + " in MetricPoint");
-        }
-        p.attributeKeys = n == 0 ? NO_STRINGS : new String[n];
-        p.attributeValues = n == 0 ? NO_STRINGS : new String[n];
-        for (int i = 0; i < n; i++) {
-            p.attributeKeys[i] = strings.read(in);
-            p.attributeValues[i] = strings.read(in);
-        }
+        strings.readAttributes(in, p);
         p.attributesDropped = (int) VarInts.readVarLong(in);
         p.labelsHash = in.readLong();
         p.startTimeNanos = in.readLong();

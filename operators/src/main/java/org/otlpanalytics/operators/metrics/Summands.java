@@ -15,11 +15,14 @@ final class Summands {
 
     private double[] values = NONE;
     private int size;
+    /** The values are in ascending order (sorted in place when first read; adding clears it). */
+    private boolean ascending = true;
 
     void add(double v) {
         if (size == values.length) {
             values = Arrays.copyOf(values, Math.max(4, size * 2));
         }
+        ascending = ascending && (size == 0 || Double.compare(values[size - 1], v) <= 0);
         values[size++] = v;
     }
 
@@ -35,18 +38,29 @@ final class Summands {
 
     /** The values, sorted ascending (NaN last), in a new array. */
     double[] sorted() {
-        double[] s = Arrays.copyOf(values, size);
-        Arrays.sort(s);
-        return s;
+        sortInPlace();
+        return Arrays.copyOf(values, size);
     }
 
     /** Sum in ascending order: 0 when empty, NaN when any value is NaN. */
     double sortedSum() {
+        sortInPlace();
         double sum = 0;
-        for (double v : sorted()) {
-            sum += v;
+        for (int i = 0; i < size; i++) {
+            sum += values[i];
         }
         return sum;
+    }
+
+    /**
+     * Sorts the values once for every read until the next add (a minute's row reads them up to
+     * three times: mean, sketch, value histogram). Their order is not part of what they mean.
+     */
+    private void sortInPlace() {
+        if (!ascending) {
+            Arrays.sort(values, 0, size);
+            ascending = true;
+        }
     }
 
     void write(DataOutput out) throws IOException {
@@ -67,6 +81,7 @@ final class Summands {
             s.values[i] = in.readDouble();
         }
         s.size = (int) n;
+        s.ascending = false;
         return s;
     }
 }

@@ -66,6 +66,97 @@ class MetricBatchSerializerTest {
         }
     }
 
+    /** A point's attribute set seen before in the batch is an index: its strings once, the arrays shared on reading. */
+    @Test
+    void repeatedAttributeSetsAreReferencedAndSharedWhenRead() throws Exception {
+        MetricBatch b = new MetricBatch("acme", "urn:host:h1");
+        for (int i = 0; i < 40; i++) {
+            // fresh strings for every point, as the decoder gives them
+            b.points.add(Points.with(Points.counter(0, 10 + i, i), new String("cpu"), "cpu" + i % 4, new String("state"), "user"));
+        }
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        new MetricBatchSerializer().serialize(b, out);
+        String bytes = new String(out.getCopyOfBuffer(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(bytes.split("cpu3", -1)).hasSize(2);
+        MetricBatch back = new MetricBatchSerializer().deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertThat(back.points).usingRecursiveComparison().withEqualsForType(BITS, Double.class).isEqualTo(b.points);
+        assertThat(back.points.get(5).attributeValues).isSameAs(back.points.get(1).attributeValues);
+        assertThat(back.points.get(5).attributeKeys).isSameAs(back.points.get(1).attributeKeys);
+        assertThat(back.points.get(2).attributeValues).isNotSameAs(back.points.get(1).attributeValues);
+    }
+
+    /** The labels hash only finds a set: a point whose hash matches another set's keeps its own attributes. */
+    @Test
+    void aPointWhoseLabelsHashMatchesAnotherSetKeepsItsOwnAttributes() throws Exception {
+        MetricPoint a = Points.with(Points.counter(0, 10, 1), "cpu", "cpu0");
+        MetricPoint c = Points.with(Points.counter(0, 10, 2), "cpu", "cpu1");
+        MetricPoint d = Points.with(Points.counter(0, 20, 3), "cpu", "cpu0");
+        MetricPoint e = Points.with(Points.counter(0, 20, 4), "cpu", "cpu1");
+        for (MetricPoint p : List.of(c, d, e)) {
+            p.labelsHash = a.labelsHash; // a 64-bit collision, forced
+        }
+        MetricBatch b = new MetricBatch("acme", "urn:host:h1");
+        b.points.addAll(List.of(a, c, d, e));
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        new MetricBatchSerializer().serialize(b, out);
+        MetricBatch back = new MetricBatchSerializer().deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertThat(back.points).usingRecursiveComparison().withEqualsForType(BITS, Double.class).isEqualTo(b.points);
+        assertThat(back.points).extracting(p -> p.attributeValues[0]).containsExactly("cpu0", "cpu1", "cpu0", "cpu1");
+    }
+
+    /** Format 1 (every point's attributes as strings) is still read: waiting points in state were written in it. */
+    @Test
+    void format1BatchesAreStillRead() throws Exception {
+        MetricBatch b = batch();
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        // format 1, written here independently of the serializer's writer: version, tenant, resource, points, no partials
+        StringCodec strings = StringCodec.legacyTable();
+        out.writeByte(1);
+        strings.writeNullable(out, b.tenant);
+        strings.writeNullable(out, b.resourceUrn);
+        VarInts.writeVarLong(out, b.points.size());
+        for (MetricPoint p : b.points) {
+            out.writeByte(1);
+            for (String s : new String[] {p.tenant, p.serviceName, p.serviceNamespace, p.serviceUrn, p.hostName, p.resourceUrn,
+                p.name, p.unit}) {
+                strings.writeNullable(out, s);
+            }
+            out.writeByte(p.type == null ? -1 : p.type.ordinal());
+            out.writeByte(p.temporality == null ? -1 : p.temporality.ordinal());
+            out.writeBoolean(p.monotonic);
+            VarInts.writeVarLong(out, p.attributeKeys.length);
+            for (int i = 0; i < p.attributeKeys.length; i++) {
+                strings.write(out, p.attributeKeys[i]);
+                strings.write(out, p.attributeValues[i]);
+            }
+            DataOutputSerializer rest = new DataOutputSerializer(64);
+            MetricPointSerializer.write(p, rest, StringCodec.PLAIN);
+            byte[] all = rest.getCopyOfBuffer();
+            // the fields after the attributes are the same in both formats: copied from the plain form
+            int skip = plainPrefixLength(p);
+            out.write(all, skip, all.length - skip);
+        }
+        VarInts.writeVarLong(out, 0);
+        MetricBatch back = new MetricBatchSerializer().deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertThat(back.points).usingRecursiveComparison().withEqualsForType(BITS, Double.class).isEqualTo(b.points);
+        assertThat(back.partials).isEmpty();
+    }
+
+    /** Bytes of the plain form up to and including the attributes. */
+    private static int plainPrefixLength(MetricPoint p) throws Exception {
+        DataOutputSerializer o = new DataOutputSerializer(64);
+        o.writeByte(1);
+        for (String s : new String[] {p.tenant, p.serviceName, p.serviceNamespace, p.serviceUrn, p.hostName, p.resourceUrn,
+            p.name, p.unit}) {
+            StringCodec.PLAIN.writeNullable(o, s);
+        }
+        o.writeByte(0);
+        o.writeByte(0);
+        o.writeBoolean(false);
+        StringCodec.PLAIN.writeAttributes(o, p);
+        return o.length();
+    }
+
     @Test
     void windowsRoundTrip() throws Exception {
         MetricWindowSerializer ser = new MetricWindowSerializer();

@@ -155,6 +155,9 @@ public final class MetricDecoder implements org.otlpanalytics.schemas.OtlpDecode
         private final List<MetricPoint> out;
         private int points;
         int dropped;
+        /** The resource {@link #hostUrn} was built for: one host URN per resource, not one per point of its {@code system.*} metrics. */
+        private ResourceInfo hostUrnOf;
+        private String hostUrn;
 
         PointReader(int partition, long offset, List<MetricPoint> out) {
             this.partition = partition;
@@ -249,7 +252,7 @@ public final class MetricDecoder implements org.otlpanalytics.schemas.OtlpDecode
             p.serviceNamespace = res.serviceNamespace;
             p.serviceUrn = res.urn;
             p.hostName = res.hostName;
-            p.resourceUrn = resourceUrn(res, name);
+            p.resourceUrn = resourceUrnOf(res, name);
             p.name = name;
             p.unit = unit;
             p.type = type;
@@ -261,6 +264,22 @@ public final class MetricDecoder implements org.otlpanalytics.schemas.OtlpDecode
             p.kafkaPartition = partition;
             p.kafkaOffset = offset;
             return p;
+        }
+
+        /**
+         * {@link MetricDecoder#resourceUrn}, the host URN built once per resource: the same string
+         * object for all its points, so what hashes it downstream (the pre-aggregator's buffer, the
+         * shuffle's string table) hashes it once.
+         */
+        private String resourceUrnOf(ResourceInfo res, String name) {
+            if (res.hostName != null && name.startsWith(HOST_METRIC_PREFIX)) {
+                if (hostUrnOf != res) {
+                    hostUrnOf = res;
+                    hostUrn = ResourceInfo.hostUrn(res.hostName);
+                }
+                return hostUrn;
+            }
+            return res.urn;
         }
 
         private void number(MetricPoint p, NumberDataPoint dp) {

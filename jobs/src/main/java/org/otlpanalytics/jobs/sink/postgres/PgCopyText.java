@@ -33,9 +33,9 @@ final class PgCopyText {
         } else if (v instanceof Long || v instanceof Integer) {
             sb.append(((Number) v).longValue());
         } else if (v instanceof Double) {
-            // Double.toString is the shortest text that reads back as the same double; PostgreSQL
+            // the shortest text that reads back as the same double (PgDoubleText); PostgreSQL
             // reads NaN, Infinity and -Infinity as written
-            sb.append(((Double) v).doubleValue());
+            PgDoubleText.append(sb, (Double) v);
         } else if (v instanceof String) {
             escaped(sb, (String) v);
         } else if (v instanceof PgParams.Json) {
