@@ -108,7 +108,7 @@ class LogFingerprinterTest {
         assertThat(patterns(h)).hasSize(2);
         assertThat(h.numEventTimeTimers()).isEqualTo(2);
         h.snapshot(1, 1);
-        assertThat(h.numKeyedStateEntries()).as("info and tree of both streams, written at the checkpoint").isEqualTo(4);
+        assertThat(h.numKeyedStateEntries()).as("info, miner index and entry map of both streams, written at the checkpoint").isEqualTo(6);
 
         // idle for 30 minutes of event time: both streams are forgotten, nothing is left
         h.processWatermark(new Watermark(T0 + 999 + Duration.ofMinutes(30).toMillis() - 1));
