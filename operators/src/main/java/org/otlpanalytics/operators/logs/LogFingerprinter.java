@@ -226,6 +226,7 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
             late.add(b);
             if (s.info.addLate(matchAt)) {
                 timers.registerEventTimeTimer(VoidNamespace.INSTANCE, matchAt);
+                timers.registerEventTimeTimer(VoidNamespace.INSTANCE, windowEnd(matchAt));
             }
             lateCount.inc();
         } else {
@@ -234,6 +235,7 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
                 second = new LogStreamInfo.PendingSecond();
                 s.info.pending.put(bucket, second);
                 timers.registerEventTimeTimer(VoidNamespace.INSTANCE, bucket + LogPatternOptions.ORDER_BUCKET_MILLIS - 1);
+                armWindowEnd(s.info, bucket);
             }
             if (second.admit(r.kafkaPartition, options.secondMaxRecords())) {
                 pending.setCurrentNamespace(bucket);
@@ -492,6 +494,21 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
 
     static String quote(String s) {
         return s == null ? "null" : '"' + s.replace("\u0000", "\\u0000").replace("\u0001", "\\u0001") + '"';
+    }
+
+    /**
+     * Registers the end of {@code bucket}'s 5-minute window, where the dictionary rows it changes go
+     * out, unless an earlier pending second of that window already did. Here, when the record is
+     * buffered, and not only when its second is mined: a batch execution fires a key's timers at the
+     * end of the key and ignores timers registered while they fire, so a window end registered then
+     * never fired and the rows changed after the last window end that happened to be a mined second
+     * were never emitted.
+     */
+    private void armWindowEnd(LogStreamInfo info, long bucket) {
+        Long earlier = info.pending.lowerKey(bucket);
+        if (earlier == null || earlier < LogPatternOptions.windowStart(bucket)) {
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, windowEnd(bucket));
+        }
     }
 
     /** Registers the idle-expiry timer of a stream that has none: at its last activity plus the idle timeout. */
