@@ -6,10 +6,13 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
@@ -72,7 +75,9 @@ import org.otlpanalytics.schemas.logs.LogRecordFlat;
  * <p><b>State.</b> Buffered records are a list state per bucket (namespace), so an append is O(1) on
  * every state backend; that is why this is a raw operator rather than a {@code KeyedProcessFunction}.
  * A stream's tree, dictionary and info live on the heap in a {@link LogStreamCache} and reach keyed
- * state at checkpoints (only those changed), so on RocksDB a mined second does not serialize the tree.
+ * state at checkpoints (only those changed), so on RocksDB a mined second does not serialize the tree;
+ * the tree and dictionary are kept as an index and one map entry per fingerprint ({@link LogMinerEntries}),
+ * so a checkpoint writes the entries of the patterns that changed, not the whole service.
  * Patterns per stream are capped by {@link DrainOptions#maxClusters()} (least recently matched evicted,
  * {@link LogPatternMetrics#CLUSTERS_EVICTED}).
  *
@@ -105,7 +110,10 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
     static final String PENDING_LOGS = "log-pending-records";
     static final String LATE_PENDING_LOGS = "log-late-records";
     static final String STREAM_INFO = "log-stream-info";
+    /** Up to 0.1: a stream's whole mining state, one value; read and moved to the two below. */
     static final String MINER_STATE = "log-miner-state";
+    static final String MINER_INDEX = "log-miner-index";
+    static final String MINER_ENTRIES = "log-miner-entries";
     static final String TIMERS = "log-fingerprinter-timers";
 
     private final LogPatternOptions options;
@@ -113,11 +121,14 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
     private final ListStateDescriptor<BufferedLog> lateDescriptor;
     private final ValueStateDescriptor<LogStreamInfo> infoDescriptor;
     private final ValueStateDescriptor<LogMinerState> minerDescriptor;
+    private final ValueStateDescriptor<byte[]> minerIndexDescriptor;
+    private final MapStateDescriptor<Long, byte[]> minerEntriesDescriptor;
 
     private transient InternalListState<String, Long, BufferedLog> pending;
     private transient InternalListState<String, Long, BufferedLog> late;
     private transient LogStreamCache streams;
-    private transient ValueState<LogMinerState> minerValues;
+    private transient ValueState<byte[]> minerIndex;
+    private transient MapState<Long, byte[]> minerEntries;
     private transient InternalTimerService<VoidNamespace> timers;
     private transient WatermarkHorizon horizon;
     private transient Counter mined;
@@ -138,6 +149,8 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
         this.lateDescriptor = new ListStateDescriptor<>(LATE_PENDING_LOGS, new BufferedLogSerializer());
         this.infoDescriptor = new ValueStateDescriptor<>(STREAM_INFO, new LogStreamInfoSerializer());
         this.minerDescriptor = new ValueStateDescriptor<>(MINER_STATE, new LogMinerStateSerializer());
+        this.minerIndexDescriptor = new ValueStateDescriptor<>(MINER_INDEX, BytePrimitiveArraySerializer.INSTANCE);
+        this.minerEntriesDescriptor = new MapStateDescriptor<>(MINER_ENTRIES, LongSerializer.INSTANCE, BytePrimitiveArraySerializer.INSTANCE);
     }
 
     /**
@@ -169,8 +182,9 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
         late = (InternalListState<String, Long, BufferedLog>) getOrCreateKeyedState(LongSerializer.INSTANCE, lateDescriptor);
         timers = getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
         MetricGroup g = getMetricGroup().addGroup(LogPatternMetrics.FINGERPRINTER_GROUP);
-        minerValues = getPartitionedState(minerDescriptor);
-        streams = new LogStreamCache(getPartitionedState(infoDescriptor), minerValues, this,
+        minerIndex = getPartitionedState(minerIndexDescriptor);
+        minerEntries = getPartitionedState(minerEntriesDescriptor);
+        streams = new LogStreamCache(getPartitionedState(infoDescriptor), getPartitionedState(minerDescriptor), minerIndex, minerEntries, this,
                 getKeyedStateBackend().isSafeToReuseKVState(), options.cacheMaxPatterns(), g.counter(LogPatternMetrics.STREAMS_UNCACHED));
         mined = g.counter(LogPatternMetrics.RECORDS_MINED);
         lateCount = g.counter(LogPatternMetrics.RECORDS_LATE);
@@ -212,6 +226,7 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
             late.add(b);
             if (s.info.addLate(matchAt)) {
                 timers.registerEventTimeTimer(VoidNamespace.INSTANCE, matchAt);
+                timers.registerEventTimeTimer(VoidNamespace.INSTANCE, windowEnd(matchAt));
             }
             lateCount.inc();
         } else {
@@ -220,6 +235,7 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
                 second = new LogStreamInfo.PendingSecond();
                 s.info.pending.put(bucket, second);
                 timers.registerEventTimeTimer(VoidNamespace.INSTANCE, bucket + LogPatternOptions.ORDER_BUCKET_MILLIS - 1);
+                armWindowEnd(s.info, bucket);
             }
             if (second.admit(r.kafkaPartition, options.secondMaxRecords())) {
                 pending.setCurrentNamespace(bucket);
@@ -306,7 +322,14 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
     @VisibleForTesting
     LogMinerState minerStateInKeyedState(String key) throws Exception {
         setCurrentKey(key);
-        return minerValues.value();
+        byte[] index = minerIndex.value();
+        return index == null ? null : LogMinerEntries.read(index, id -> minerEntries.get(id));
+    }
+
+    /** Mining state bytes this subtask has put to keyed state (index and changed entries), for the benchmark. */
+    @VisibleForTesting
+    long minerBytesWritten() {
+        return streams.minerBytesWritten();
     }
 
     /** Streams whose state is on the heap, for tests. */
@@ -471,6 +494,21 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
 
     static String quote(String s) {
         return s == null ? "null" : '"' + s.replace("\u0000", "\\u0000").replace("\u0001", "\\u0001") + '"';
+    }
+
+    /**
+     * Registers the end of {@code bucket}'s 5-minute window, where the dictionary rows it changes go
+     * out, unless an earlier pending second of that window already did. Here, when the record is
+     * buffered, and not only when its second is mined: a batch execution fires a key's timers at the
+     * end of the key and ignores timers registered while they fire, so a window end registered then
+     * never fired and the rows changed after the last window end that happened to be a mined second
+     * were never emitted.
+     */
+    private void armWindowEnd(LogStreamInfo info, long bucket) {
+        Long earlier = info.pending.lowerKey(bucket);
+        if (earlier == null || earlier < LogPatternOptions.windowStart(bucket)) {
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, windowEnd(bucket));
+        }
     }
 
     /** Registers the idle-expiry timer of a stream that has none: at its last activity plus the idle timeout. */

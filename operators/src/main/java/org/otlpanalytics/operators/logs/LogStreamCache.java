@@ -1,8 +1,12 @@
 package org.otlpanalytics.operators.logs;
 
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.operators.KeyContext;
@@ -24,13 +28,23 @@ import org.apache.flink.streaming.api.operators.KeyContext;
  * beyond it the least recently used are written back and dropped ({@code streamsUncached}), and read
  * again from keyed state when next needed.
  *
+ * <p><b>Layout.</b> The mining state is kept as {@link LogMinerEntries}: an index value and one map
+ * entry per fingerprint; a write puts the index and only the entries whose bytes differ from those
+ * last written or read (compared by an MD5 digest kept per entry), and removes the entries of
+ * fingerprints gone. A stream whose state is still in the old one-value layout ({@code log-miner-state},
+ * up to 0.1) is read from it, and moved: the old value is cleared and the stream marked changed, so
+ * the next write puts it in the new layout.
+ *
  * <p><b>Heap backend.</b> The heap backend keeps the objects it is given and snapshots them
  * asynchronously, so there the cache never shares an object with the state: it reads a copy and
- * writes a copy (RocksDB serializes on both, so objects are handed over as they are).
+ * writes a copy (RocksDB serializes on both, so objects are handed over as they are). The mining
+ * state is handed over as fresh byte arrays, never changed afterwards.
  */
 final class LogStreamCache {
     private final ValueState<LogStreamInfo> infoState;
-    private final ValueState<LogMinerState> minerState;
+    private final ValueState<LogMinerState> oldMinerState;
+    private final ValueState<byte[]> minerIndex;
+    private final MapState<Long, byte[]> minerEntries;
     private final LogStreamInfoSerializer infoSerializer = new LogStreamInfoSerializer();
     private final LogMinerStateSerializer minerSerializer = new LogMinerStateSerializer();
     private final KeyContext keys;
@@ -39,15 +53,18 @@ final class LogStreamCache {
     private final Counter uncached;
     private final LinkedHashMap<String, LogStream> streams = new LinkedHashMap<>(64, 0.75f, true);
     private long weight;
+    private long entryBytesWritten;
 
     /**
      * @param backendCopies whether the state backend copies values on every access
      *     ({@code KeyedStateBackend#isSafeToReuseKVState()}: RocksDB), so objects can be handed over
      */
-    LogStreamCache(ValueState<LogStreamInfo> infoState, ValueState<LogMinerState> minerState, KeyContext keys,
-            boolean backendCopies, long maxWeight, Counter uncached) {
+    LogStreamCache(ValueState<LogStreamInfo> infoState, ValueState<LogMinerState> oldMinerState, ValueState<byte[]> minerIndex,
+            MapState<Long, byte[]> minerEntries, KeyContext keys, boolean backendCopies, long maxWeight, Counter uncached) {
         this.infoState = infoState;
-        this.minerState = minerState;
+        this.oldMinerState = oldMinerState;
+        this.minerIndex = minerIndex;
+        this.minerEntries = minerEntries;
         this.keys = keys;
         this.backendCopies = backendCopies;
         this.maxWeight = maxWeight;
@@ -64,9 +81,26 @@ final class LogStreamCache {
         if (info == null) {
             return null;
         }
-        LogMinerState miner = minerState.value();
-        s = new LogStream(key, backendCopies ? info : infoSerializer.copy(info),
-                miner == null || backendCopies ? miner : minerSerializer.copy(miner));
+        LogStream read = new LogStream(key, backendCopies ? info : infoSerializer.copy(info), null);
+        s = read;
+        byte[] index = minerIndex.value();
+        if (index != null) {
+            s.miner = LogMinerEntries.read(index, id -> {
+                byte[] bytes = minerEntries.get(id);
+                if (bytes != null) {
+                    read.written.put(id, digest(bytes));
+                }
+                return bytes;
+            });
+        } else {
+            LogMinerState old = oldMinerState.value();
+            if (old != null) {
+                // moved to the new layout at the next write; until then the checkpoint would miss it, so mark it
+                s.miner = backendCopies ? old : minerSerializer.copy(old);
+                oldMinerState.clear();
+                s.minerDirty = true;
+            }
+        }
         add(s);
         return s;
     }
@@ -100,7 +134,9 @@ final class LogStreamCache {
             weight -= s.weight;
         }
         infoState.clear();
-        minerState.clear();
+        oldMinerState.clear();
+        minerIndex.clear();
+        minerEntries.clear();
     }
 
     /** Forgets the tree and dictionary of a stream (the current key's); its info stays. */
@@ -174,12 +210,44 @@ final class LogStreamCache {
         }
         if (s.minerDirty) {
             if (s.miner == null) {
-                minerState.clear();
+                minerIndex.clear();
+                minerEntries.clear();
+                s.written.clear();
             } else {
-                minerState.update(copy ? minerSerializer.copy(s.miner) : s.miner);
+                writeMiner(s);
             }
             s.minerDirty = false;
         }
+    }
+
+    /** Puts the index and the entries that changed since last written or read; removes those gone. */
+    private void writeMiner(LogStream s) throws Exception {
+        LogMinerEntries.Written w = LogMinerEntries.write(s.miner);
+        Map<Long, byte[]> written = new HashMap<>(Math.max(16, w.entries().size() * 2));
+        for (Map.Entry<Long, byte[]> e : w.entries().entrySet()) {
+            byte[] d = digest(e.getValue());
+            byte[] before = s.written.remove(e.getKey());
+            if (before == null || !Arrays.equals(before, d)) {
+                minerEntries.put(e.getKey(), e.getValue());
+                entryBytesWritten += e.getValue().length;
+            }
+            written.put(e.getKey(), d);
+        }
+        for (Long gone : s.written.keySet()) {
+            minerEntries.remove(gone);
+        }
+        s.written = written;
+        minerIndex.update(w.index());
+        entryBytesWritten += w.index().length;
+    }
+
+    private static byte[] digest(byte[] bytes) throws Exception {
+        return MessageDigest.getInstance("MD5").digest(bytes);
+    }
+
+    /** Mining state bytes put to keyed state so far (index and entries), for the benchmark. */
+    long minerBytesWritten() {
+        return entryBytesWritten;
     }
 
     /** One (tenant, service) on the heap: its info and mining state, and what changed since written. */
@@ -187,6 +255,8 @@ final class LogStreamCache {
         final String key;
         final LogStreamInfo info;
         LogMinerState miner;
+        /** Digest of each entry as keyed state holds it. */
+        Map<Long, byte[]> written = new HashMap<>();
         boolean infoDirty;
         boolean minerDirty;
         long weight;

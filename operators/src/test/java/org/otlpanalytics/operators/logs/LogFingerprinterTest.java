@@ -91,9 +91,10 @@ class LogFingerprinterTest {
         add(h, log("cart", T0 + 10, 0, 1, 9, "cache miss for key user:1"));
         add(h, log("cart", T0 + 1_500, 0, 2, 9, "cache miss for key user:2"));
         add(h, log("frontend", T0 + 20, 1, 1, 9, "GET /index.html 200"));
-        // 3 pending buckets in keyed state (the streams' info waits on the heap for a checkpoint), one timer each
+        // 3 pending buckets in keyed state (the streams' info waits on the heap for a checkpoint), one timer each,
+        // and per key the end of the window (registered with the key's first buffered second of it)
         assertThat(h.numKeyedStateEntries()).isEqualTo(3);
-        assertThat(h.numEventTimeTimers()).isEqualTo(3);
+        assertThat(h.numEventTimeTimers()).isEqualTo(5);
 
         h.processWatermark(new Watermark(T0 + 999));
         assertThat(totals(partials(h)).values()).extracting(c -> c[0]).containsExactly(1L, 1L);
@@ -108,7 +109,7 @@ class LogFingerprinterTest {
         assertThat(patterns(h)).hasSize(2);
         assertThat(h.numEventTimeTimers()).isEqualTo(2);
         h.snapshot(1, 1);
-        assertThat(h.numKeyedStateEntries()).as("info and tree of both streams, written at the checkpoint").isEqualTo(4);
+        assertThat(h.numKeyedStateEntries()).as("info, miner index and entry map of both streams, written at the checkpoint").isEqualTo(6);
 
         // idle for 30 minutes of event time: both streams are forgotten, nothing is left
         h.processWatermark(new Watermark(T0 + 999 + Duration.ofMinutes(30).toMillis() - 1));

@@ -9,7 +9,8 @@ import org.otlpanalytics.operators.logs.LogPatternRow;
  * idempotent and order-insensitive where it can be: first/last seen and the highest severity only
  * widen, the sample is the earliest by (event time, partition, offset) ever written, and the pattern
  * text, aliases and merged-into are the latest emitted — so rewriting rows after a restart, or
- * replaying a sub-range, never narrows what a full run wrote.
+ * replaying a sub-range, never narrows what a full run wrote. Sets of one fingerprint pending in the
+ * same flush are merged the same way ({@link LogPatternPendingMerge}), not replaced by the last one.
  */
 public final class LogPatternRowMapper implements PgRowMapper<LogPatternRow> {
     private static final long serialVersionUID = 1L;
@@ -37,7 +38,8 @@ public final class LogPatternRowMapper implements PgRowMapper<LogPatternRow> {
     @Override
     public List<PgStatement> statements() {
         List<PgStatement> s = new ArrayList<>(DimensionRows.STATEMENTS);
-        s.add(new PgStatement("log_pattern", UPSERT_PATTERN));
+        // sets of one fingerprint pending together are merged as the upsert merges them, in whatever order they came
+        s.add(new PgStatement("log_pattern", UPSERT_PATTERN).merging(new LogPatternPendingMerge()));
         return s;
     }
 

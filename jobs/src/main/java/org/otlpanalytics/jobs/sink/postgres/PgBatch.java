@@ -1,6 +1,7 @@
 package org.otlpanalytics.jobs.sink.postgres;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,23 +10,40 @@ import org.otlpanalytics.jobs.sink.rejected.KafkaOrigin;
 
 /**
  * Pending parameter sets per statement, de-duplicated by the row's key so that a row rewritten
- * several times between two checkpoints (late data) is written once, with its last value. Each
- * set remembers the Kafka records behind the record that produced it, for its dead letter should
- * the database reject it.
+ * several times between two checkpoints (late data) is written once: with its last value, or for a
+ * statement with a {@link PendingMerge} ({@link PgStatement#merging}), with the merge of its sets.
+ * Each set remembers the Kafka records behind the record that produced it, for its dead letter
+ * should the database reject it.
  */
 public final class PgBatch {
     private final List<LinkedHashMap<Object, Object[]>> pending;
+    private final List<PendingMerge> merges;
     private final List<HashMap<Object, KafkaOrigin>> origins;
     private KafkaOrigin current;
     private int size;
 
+    /** A batch for {@code statements} statements whose later sets replace earlier ones of the same key. */
     PgBatch(int statements) {
-        pending = new ArrayList<>(statements);
-        origins = new ArrayList<>(statements);
-        for (int i = 0; i < statements; i++) {
+        this(Collections.nCopies(statements, PendingMerge.LATER_REPLACES));
+    }
+
+    private PgBatch(List<PendingMerge> merges) {
+        this.merges = merges;
+        pending = new ArrayList<>(merges.size());
+        origins = new ArrayList<>(merges.size());
+        for (int i = 0; i < merges.size(); i++) {
             pending.add(new LinkedHashMap<>());
             origins.add(new HashMap<>());
         }
+    }
+
+    /** A batch for {@code statements}, a later set of a key merged into the pending one as its statement says. */
+    static PgBatch of(List<PgStatement> statements) {
+        List<PendingMerge> merges = new ArrayList<>(statements.size());
+        for (PgStatement s : statements) {
+            merges.add(s.merge);
+        }
+        return new PgBatch(merges);
     }
 
     /** The Kafka records behind the sets added next (null: unknown); set per record by the writer. */
@@ -35,11 +53,16 @@ public final class PgBatch {
 
     /**
      * Queues one parameter set of statement {@code index}; {@code key} identifies the row (its
-     * primary key), a later set with the same key replaces the earlier one.
+     * primary key). A later set with the same key replaces the earlier one, or is merged with it
+     * by the statement's {@link PendingMerge}.
      */
     public void add(int index, Object key, Object... params) {
-        if (pending.get(index).put(key, params) == null) {
+        Object[] earlier = pending.get(index).get(key);
+        if (earlier == null) {
+            pending.get(index).put(key, params);
             size++;
+        } else {
+            pending.get(index).put(key, merges.get(index).merge(earlier, params));
         }
         remember(index, key);
     }

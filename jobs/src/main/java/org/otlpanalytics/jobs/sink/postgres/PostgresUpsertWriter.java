@@ -57,7 +57,7 @@ final class PostgresUpsertWriter<T> implements SinkWriter<T> {
         this.config = config;
         this.mapper = mapper;
         this.statements = mapper.statements();
-        this.batch = new PgBatch(statements.size());
+        this.batch = PgBatch.of(statements);
         MetricGroup g = metrics.addGroup(METRIC_GROUP);
         this.rowsWritten = g.counter("rowsWritten");
         this.commits = g.counter("commits");
