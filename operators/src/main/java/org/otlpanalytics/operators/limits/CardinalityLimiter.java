@@ -53,10 +53,11 @@ public class CardinalityLimiter<P> extends KeyedProcessFunction<String, P, P> im
 
     /**
      * How held partials are kept. {@link #LISTS}: one list per member and slot (few partials per
-     * member, the RED and edge limits; read and rewritten whole on each append, so on RocksDB an
+     * member, the RED limits; read and rewritten whole on each append, so on RocksDB an
      * append costs the list's size). {@link #RECORDS}: one entry per partial plus a count per member
-     * and slot, so an append is two small writes on every backend (many records per member, the log
-     * record limits).
+     * and slot, so an append is two small writes on every backend (many records per member: the log
+     * record limits, and the edge limits, where a tenant or caller holds a partial per edge). A job
+     * restored from a savepoint of the {@link #LISTS} layout emits the held lists too.
      */
     public enum Held {
         LISTS, RECORDS
@@ -118,9 +119,9 @@ public class CardinalityLimiter<P> extends KeyedProcessFunction<String, P, P> im
     public void open(OpenContext openContext) {
         windows = new KeyedWindows<>(new EpochWindows(slotMillis, allowedLatenessMillis),
                 getRuntimeContext().getMapState(slotsDescriptor), horizon);
-        if (layout == Held.LISTS) {
-            held = getRuntimeContext().getMapState(heldDescriptor);
-        } else {
+        // RECORDS reads the lists too: what a savepoint of the LISTS layout held
+        held = getRuntimeContext().getMapState(heldDescriptor);
+        if (layout == Held.RECORDS) {
             heldRecords = getRuntimeContext().getMapState(heldRecordsDescriptor);
             heldCounts = getRuntimeContext().getMapState(heldCountsDescriptor);
         }
@@ -196,11 +197,10 @@ public class CardinalityLimiter<P> extends KeyedProcessFunction<String, P, P> im
             }
         }, (slot, w) -> {
             // the heap backend keeps an emptied map as an entry of the key; clear() drops it
-            if (layout == Held.LISTS) {
-                if (held.isEmpty()) {
-                    held.clear();
-                }
-            } else {
+            if (held.isEmpty()) {
+                held.clear();
+            }
+            if (layout == Held.RECORDS) {
                 if (heldCounts.isEmpty()) {
                     heldCounts.clear();
                 }
@@ -239,19 +239,21 @@ public class CardinalityLimiter<P> extends KeyedProcessFunction<String, P, P> im
 
     /** Removes and returns what is held under {@code k}, in the order it came. */
     private List<P> take(String k) throws Exception {
-        if (layout == Held.LISTS) {
-            List<P> list = held.get(k);
-            if (list == null) {
-                return List.of();
-            }
+        List<P> list = held.get(k);
+        if (list != null) {
             held.remove(k);
-            return list;
+        }
+        if (layout == Held.LISTS) {
+            return list == null ? List.of() : list;
         }
         Integer n = heldCounts.get(k);
         if (n == null) {
-            return List.of();
+            return list == null ? List.of() : list;
         }
-        List<P> out = new ArrayList<>(n);
+        List<P> out = new ArrayList<>(list == null ? n : list.size() + n);
+        if (list != null) {
+            out.addAll(list);
+        }
         for (int i = 0; i < n; i++) {
             String ki = CompositeKey.of(k, Integer.toString(i));
             out.add(heldRecords.get(ki));
