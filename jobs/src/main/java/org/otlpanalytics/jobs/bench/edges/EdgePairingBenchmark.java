@@ -256,6 +256,7 @@ public final class EdgePairingBenchmark {
                 }
                 p.flush();
             }
+            messages.clear(); // in the topic now: the heap they took goes back to the runs (4 million spans are about a GB)
             JobOptions o = given.with(JobOptions.BOOTSTRAP, kafka.bootstrapServers())
                     .with(JobOptions.BOUNDED, "true").with(JobOptions.STARTING_OFFSETS, "earliest")
                     .with(JobOptions.SPANS_TOPIC, topic).with(JobOptions.DEAD_LETTER_TOPIC, "bench_deadletter")
