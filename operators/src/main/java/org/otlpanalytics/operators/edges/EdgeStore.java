@@ -38,7 +38,7 @@ import org.otlpanalytics.schemas.traces.SpanRecord;
  */
 public final class EdgeStore {
     /** HashMap node, key, queue entry and their slots, per waiting half (approximate). */
-    private static final long ENTRY_OVERHEAD_BYTES = 136;
+    private static final long ENTRY_OVERHEAD_BYTES = 144;
     /** Slack of stale queue entries (halves paired before their deadline) before a rebuild. */
     private static final int STALE_SLACK = 1024;
 
@@ -161,7 +161,7 @@ public final class EdgeStore {
             }
         }
         young.clear();
-        while (!byDeadline.isEmpty() && byDeadline.peek().span.deadlineMillis() <= watermarkMillis) {
+        while (!byDeadline.isEmpty() && byDeadline.peek().deadline <= watermarkMillis) {
             Waiting w = byDeadline.poll();
             w.inQueue = false;
             if (!w.live) {
@@ -343,10 +343,15 @@ public final class EdgeStore {
         }
     }
 
-    /** A waiting half with its queue position; {@code live} turns false once it left the map. */
+    /**
+     * A waiting half with its queue position; {@code live} turns false once it left the map. The
+     * deadline is copied here: the queue compares it on every move, and reading it through the
+     * half cost a cache miss each time (a quarter of the pairing thread in a profile).
+     */
     private static final class Waiting implements Comparable<Waiting> {
         final PairingKey key;
         final PendingSpan span;
+        final long deadline;
         final long seq;
         boolean live = true;
         /** In {@code byDeadline} (else in {@code young}, or in neither once polled). */
@@ -355,12 +360,13 @@ public final class EdgeStore {
         Waiting(PairingKey key, PendingSpan span, long seq) {
             this.key = key;
             this.span = span;
+            this.deadline = span.deadlineMillis();
             this.seq = seq;
         }
 
         @Override
         public int compareTo(Waiting o) {
-            int c = Long.compare(span.deadlineMillis(), o.span.deadlineMillis());
+            int c = Long.compare(deadline, o.deadline);
             return c != 0 ? c : Long.compare(seq, o.seq);
         }
     }

@@ -58,14 +58,15 @@ public class CardinalityLimiter<P> extends KeyedProcessFunction<String, P, P> im
 
     /**
      * How held partials are kept. {@link #LISTS}: one list per member and slot (few partials per
-     * member, the RED and edge limits; read and rewritten whole on each append, so on RocksDB an
+     * member, the RED limits; read and rewritten whole on each append, so on RocksDB an
      * append costs the list's size). {@link #RECORDS}: one entry per partial plus a count per member
-     * and slot, so an append is two small writes on every backend (many records per member, the log
-     * record limits). {@link #MERGED}: one value per member and slot, the partials merged as they
+     * and slot, so an append is two small writes on every backend (many records per member: the log
+     * record limits, and the edge limits, where a tenant or caller holds a partial per edge).
+     * {@link #MERGED}: one value per member and slot, the partials merged as they
      * come ({@link Merger}) with the number merged, where the next operator only adds them up (the
      * log pattern limit before the 5-minute counts): an append is one small read and write, and one
      * partial per member and slot goes on instead of every one. A job restored from a savepoint of
-     * the {@link #LISTS} layout emits the held lists too (read once, at the slot's end).
+     * the {@link #LISTS} layout emits the held lists too, in every layout (read once, at the slot's end).
      */
     public enum Held {
         LISTS, RECORDS, MERGED
@@ -167,15 +168,13 @@ public class CardinalityLimiter<P> extends KeyedProcessFunction<String, P, P> im
     public void open(OpenContext openContext) {
         windows = new KeyedWindows<>(new EpochWindows(slotMillis, allowedLatenessMillis),
                 getRuntimeContext().getMapState(slotsDescriptor), horizon);
+        // every layout reads the lists: what a savepoint of the LISTS layout held
+        held = getRuntimeContext().getMapState(heldDescriptor);
         if (layout == Held.RECORDS) {
             heldRecords = getRuntimeContext().getMapState(heldRecordsDescriptor);
             heldCounts = getRuntimeContext().getMapState(heldCountsDescriptor);
-        } else {
-            // MERGED reads the lists too: what a savepoint of the LISTS layout held
-            held = getRuntimeContext().getMapState(heldDescriptor);
-            if (layout == Held.MERGED) {
-                heldMerged = getRuntimeContext().getMapState(heldMergedDescriptor);
-            }
+        } else if (layout == Held.MERGED) {
+            heldMerged = getRuntimeContext().getMapState(heldMergedDescriptor);
         }
         MetricGroup g = getRuntimeContext().getMetricGroup().addGroup(metricGroup);
         folded = g.counter(LimiterMetrics.PARTIALS_FOLDED);
@@ -251,14 +250,13 @@ public class CardinalityLimiter<P> extends KeyedProcessFunction<String, P, P> im
             }
         }, (slot, w) -> {
             // the heap backend keeps an emptied map as an entry of the key; clear() drops it
-            if (layout != Held.RECORDS) {
-                if (held.isEmpty()) {
-                    held.clear();
-                }
-                if (layout == Held.MERGED && heldMerged.isEmpty()) {
-                    heldMerged.clear();
-                }
-            } else {
+            if (held.isEmpty()) {
+                held.clear();
+            }
+            if (layout == Held.MERGED && heldMerged.isEmpty()) {
+                heldMerged.clear();
+            }
+            if (layout == Held.RECORDS) {
                 if (heldCounts.isEmpty()) {
                     heldCounts.clear();
                 }
@@ -311,26 +309,27 @@ public class CardinalityLimiter<P> extends KeyedProcessFunction<String, P, P> im
      */
     private long take(String k, Consumer<P> out) throws Exception {
         long taken = 0;
-        if (layout != Held.RECORDS) {
-            List<P> list = held.get(k);
-            if (list != null) {
-                held.remove(k);
-                list.forEach(out);
-                taken += list.size();
-            }
-            if (layout == Held.MERGED) {
-                Tuple2<Integer, P> m = heldMerged.get(k);
-                if (m != null) {
-                    heldMerged.remove(k);
-                    out.accept(m.f1);
-                    taken += m.f0;
-                }
+        List<P> list = held.get(k);
+        if (list != null) {
+            held.remove(k);
+            list.forEach(out);
+            taken += list.size();
+        }
+        if (layout == Held.LISTS) {
+            return taken;
+        }
+        if (layout == Held.MERGED) {
+            Tuple2<Integer, P> m = heldMerged.get(k);
+            if (m != null) {
+                heldMerged.remove(k);
+                out.accept(m.f1);
+                taken += m.f0;
             }
             return taken;
         }
         Integer n = heldCounts.get(k);
         if (n == null) {
-            return 0;
+            return taken;
         }
         for (int i = 0; i < n; i++) {
             String ki = CompositeKey.of(k, Integer.toString(i));
@@ -338,7 +337,7 @@ public class CardinalityLimiter<P> extends KeyedProcessFunction<String, P, P> im
             heldRecords.remove(ki);
         }
         heldCounts.remove(k);
-        return n;
+        return taken + n;
     }
 
     private static String heldKey(long slot, String member) {

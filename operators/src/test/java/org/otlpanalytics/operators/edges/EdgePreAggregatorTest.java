@@ -68,17 +68,27 @@ class EdgePreAggregatorTest {
             add(h, edge("payment", T0 + i * 1_000, false)); // minute 0
         }
         assertThat(partials(h)).as("nothing leaves before a watermark or a barrier").isEmpty();
-        h.processWatermark(new Watermark(T0 - 1));
+        h.processWatermark(new Watermark(T0 + 30_000));
+        assertThat(partials(h)).as("nothing leaves before the watermark reaches the end of its slot").isEmpty();
+        h.processWatermark(new Watermark(T0 + MIN - 1));
+        assertThat(partials(h)).extracting(p -> p.calleeName + "@" + (p.slotStartMillis - T0) + "=" + p.calls.calls())
+                .containsExactlyInAnyOrder("cart@0=20", "payment@0=30");
+        assertThat(new ArrayList<>(h.getOutput()).get(h.getOutput().size() - 1)).as("the watermark follows the partials")
+                .isInstanceOf(Watermark.class);
+        h.processWatermark(new Watermark(T0 + 2 * MIN - 1));
         List<EdgePartial> out = partials(h);
         assertThat(out).extracting(p -> p.calleeName + "@" + (p.slotStartMillis - T0) + "=" + p.calls.calls())
                 .containsExactlyInAnyOrder("cart@0=20", "cart@60000=10", "payment@0=30");
         assertThat(out.stream().mapToLong(p -> p.calls.errors()).sum()).isEqualTo(3);
-        assertThat(new ArrayList<>(h.getOutput()).get(h.getOutput().size() - 1)).as("the watermark follows the partials")
-                .isInstanceOf(Watermark.class);
 
-        add(h, edge("cart", T0 + 5, false));
-        h.prepareSnapshotPreBarrier(1);
+        add(h, edge("cart", T0 + 5, false)); // within the lateness: leaves at the next watermark
+        add(h, edge("cart", T0 + 2 * MIN + 5, false));
+        h.processWatermark(new Watermark(T0 + 2 * MIN));
         assertThat(partials(h)).hasSize(4);
+        add(h, edge("cart", T0 + 2 * MIN + 6, false));
+        h.prepareSnapshotPreBarrier(1);
+        assertThat(partials(h)).as("a barrier ships everything").hasSize(5)
+                .extracting(p -> p.calleeName + "@" + (p.slotStartMillis - T0) + "=" + p.calls.calls()).endsWith("cart@120000=2");
     }
 
     /**
@@ -108,6 +118,6 @@ class EdgePreAggregatorTest {
 
         add(restored, edge("cart", T0 + 4 * MIN, false)); // within the lateness: shipped
         restored.processWatermark(new Watermark(T0 + 6 * MIN + 1));
-        assertThat(partials(restored)).hasSize(1);
+        assertThat(partials(restored)).as("its slot ended: shipped at the next watermark").hasSize(1);
     }
 }

@@ -263,4 +263,60 @@ class CardinalityLimiterTest {
             h.close();
         }
     }
+
+    /**
+     * A savepoint of the lists layout (the edge limits before they held records) restores into the
+     * records layout: the lists held mid-slot are emitted with the records added after the restore,
+     * and the output equals a failure-free run's.
+     */
+    @ParameterizedTest
+    @EnumSource(StateBackends.class)
+    void shouldEmitTheListsOfASavepointRestoredIntoTheRecordsLayout(StateBackends backend) throws Exception {
+        List<EdgePartial> in = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            in.add(partial("t", "svc-" + (29 - i) % 7, 1000 + i * 10));
+            in.add(partial("t", "svc-" + i % 9, SLOT + 1000 + i * 10));
+        }
+        var clean = layoutHarness(CardinalityLimiter.Held.RECORDS, backend, null);
+        for (EdgePartial p : in) {
+            add(clean, copy(p));
+        }
+        clean.processWatermark(new Watermark(3 * SLOT));
+
+        var lists = layoutHarness(CardinalityLimiter.Held.LISTS, backend, null);
+        for (int i = 0; i < in.size() / 2; i++) {
+            add(lists, copy(in.get(i)));
+        }
+        Map<String, Long> beforeFailure = new TreeMap<>(calls(lists));
+        var snapshot = lists.snapshot(1, 1);
+        lists.close();
+        var restored = layoutHarness(CardinalityLimiter.Held.RECORDS, backend, snapshot);
+        for (int i = in.size() / 2; i < in.size(); i++) {
+            add(restored, copy(in.get(i)));
+        }
+        restored.processWatermark(new Watermark(3 * SLOT));
+        Map<String, Long> out = new TreeMap<>(beforeFailure);
+        calls(restored).forEach((k, v) -> out.merge(k, v, Long::sum));
+        assertThat(beforeFailure.values().stream().mapToLong(Long::longValue).sum()).as("partials held at the savepoint")
+                .isLessThan(in.size() / 2);
+        assertThat(out).isEqualTo(calls(clean));
+        assertThat(out.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(in.size());
+        if (backend == StateBackends.HEAP) {
+            restored.processWatermark(new Watermark(3 * SLOT + LATENESS));
+            assertThat(restored.numKeyedStateEntries()).as("no state after the lateness").isZero();
+        }
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, EdgePartial, EdgePartial> layoutHarness(
+            CardinalityLimiter.Held layout, StateBackends backend, OperatorSubtaskState snapshot) throws Exception {
+        LimitSubject<EdgePartial> subject = EdgeLimitSubjects.callees();
+        var h = backend.apply(new KeyedOneInputStreamOperatorTestHarness<String, EdgePartial, EdgePartial>(
+                new HorizonKeyedProcessOperator<>(new CardinalityLimiter<>(subject, EdgePartialSerializer.TYPE, 4, SLOT,
+                        LATENESS, "calleeLimiter", layout)), subject::scope, Types.STRING));
+        if (snapshot != null) {
+            h.initializeState(snapshot);
+        }
+        h.open();
+        return h;
+    }
 }
