@@ -24,7 +24,7 @@ class StateCostBenchSmokeTest {
             "metric_minute_series_serialized_bytes", "metric_minute_series_heap_bytes",
             "metric_series_serialized_bytes", "metric_series_heap_bytes",
             "heap_100k_patterns_20k_spans_mb", "heap_100k_patterns_20k_spans_rocksdb_mb",
-            "heap_100k_patterns_20k_spans_hashmap_mb", "heap_100k_patterns_20k_spans_mxbean_mb",
+            "heap_100k_patterns_20k_spans_hashmap_mb",
             "rocksdb_red_series_update_bytes_read", "rocksdb_red_series_update_bytes_written", "rocksdb_red_series_update_us",
             "rocksdb_edges_pending_half_write_bytes_written", "rocksdb_logs_miner_state_update_bytes_written",
             "rocksdb_logs_pattern_window_update_bytes_written",
@@ -51,6 +51,9 @@ class StateCostBenchSmokeTest {
             assertThat(printed).containsKey(key);
             assertThat(Double.parseDouble(printed.get(key))).as(key).isPositive();
         }
+        // the MXBean cross-check measures heap after GC minus before: at these tiny sizes GC noise is as
+        // large as the state (CI once printed -2.4 MB), so only its presence and form are checked here
+        assertThat(Double.parseDouble(printed.get("heap_100k_patterns_20k_spans_mxbean_mb"))).isFinite();
         assertThat(printed).containsEntry("log_patterns", "300").containsEntry("log_streams", "3")
                 .containsEntry("heap_budget_basis", "scaled").containsEntry("heap_method", StateSize.HEAP_METHOD);
         assertThat(Integer.parseInt(printed.get("edges_pending_halves"))).isEqualTo(400);
