@@ -13,7 +13,6 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +26,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.limits.Limiters;
 import org.otlpanalytics.operators.common.CompositeKey;
-import org.otlpanalytics.operators.common.StableHash;
 import org.otlpanalytics.operators.limits.LimiterMetrics;
 import org.otlpanalytics.operators.logs.TemplateFingerprint;
 import org.otlpanalytics.operators.logs.UnminedPatterns;
+import org.otlpanalytics.tests.support.BottomKOracle;
 import org.otlpanalytics.tests.support.JobCounters;
 import org.otlpanalytics.tests.support.Pipelines;
 import org.otlpanalytics.tests.support.Services;
@@ -141,14 +140,14 @@ class LogTenantLimitsEndToEndTest {
             rows.add(new String[] {Long.toString(minute), l.tenant(), l.urn(), l.body(), l.error() ? "1" : "0",
                     Long.toString(l.timeMillis() / 1000)});
         }
-        Map<String, String> tenantOf = keepSmallest(rows, r -> r[0], r -> r[1], MAX_TENANTS, OVERFLOW_TENANT);
+        Map<String, String> tenantOf = BottomKOracle.keepSmallest(rows, r -> r[0], r -> r[1], MAX_TENANTS, OVERFLOW_TENANT);
         long tenantsFolded = 0;
         for (String[] r : rows) {
             String t = tenantOf.get(r[0] + "|" + r[1]);
             tenantsFolded += t.equals(r[1]) ? 0 : 1;
             r[1] = t;
         }
-        Map<String, String> urnOf = keepSmallest(rows, r -> r[0] + "|" + r[1], r -> r[2], MAX_RESOURCES, OVERFLOW_SERVICE);
+        Map<String, String> urnOf = BottomKOracle.keepSmallest(rows, r -> r[0] + "|" + r[1], r -> r[2], MAX_RESOURCES, OVERFLOW_SERVICE);
         long servicesFolded = 0;
         for (String[] r : rows) {
             String u = urnOf.get(r[0] + "|" + r[1] + "|" + r[2]);
@@ -158,7 +157,7 @@ class LogTenantLimitsEndToEndTest {
         // a pattern is (service, fingerprint); the window of a row is its minute's
         Function<String[], String> window = r -> Long.toString(Long.parseLong(r[0]) - Math.floorMod(Long.parseLong(r[0]), WINDOW));
         Function<String[], String> pattern = r -> CompositeKey.of(r[2], Long.toString(TemplateFingerprint.of(r[1], r[2], r[3])));
-        Map<String, String> patternOf = keepSmallest(rows, r -> window.apply(r) + "|" + r[1], pattern, MAX_PATTERNS, null);
+        Map<String, String> patternOf = BottomKOracle.keepSmallest(rows, r -> window.apply(r) + "|" + r[1], pattern, MAX_PATTERNS, null);
         Map<String, long[]> expected = new TreeMap<>();
         Set<String> foldedPartials = new HashSet<>();
         Set<Long> overLimitIds = new TreeSet<>();
@@ -249,25 +248,4 @@ class LogTenantLimitsEndToEndTest {
         return out;
     }
 
-    /**
-     * The documented rule, independently: per scope, the {@code limit} distinct members with the
-     * smallest stable hash keep their name, every other member becomes {@code overflow} (null:
-     * folded). Returns {@code scope|member -> kept name}.
-     */
-    private static Map<String, String> keepSmallest(List<String[]> rows, Function<String[], String> scope,
-            Function<String[], String> member, int limit, String overflow) {
-        Map<String, Set<String>> members = new HashMap<>();
-        for (String[] r : rows) {
-            members.computeIfAbsent(scope.apply(r), k -> new TreeSet<>()).add(member.apply(r));
-        }
-        Map<String, String> out = new HashMap<>();
-        members.forEach((sc, ms) -> {
-            List<String> sorted = new ArrayList<>(ms);
-            sorted.sort(Comparator.comparingLong(StableHash::of));
-            for (int i = 0; i < sorted.size(); i++) {
-                out.put(sc + "|" + sorted.get(i), i < limit ? sorted.get(i) : overflow);
-            }
-        });
-        return out;
-    }
 }

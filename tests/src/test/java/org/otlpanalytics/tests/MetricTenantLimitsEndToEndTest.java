@@ -16,12 +16,9 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.Function;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -33,6 +30,7 @@ import org.otlpanalytics.operators.common.StableHash;
 import org.otlpanalytics.operators.limits.LimiterMetrics;
 import org.otlpanalytics.operators.limits.OverflowUseFilter;
 import org.otlpanalytics.schemas.metrics.LabelsHash;
+import org.otlpanalytics.tests.support.BottomKOracle;
 import org.otlpanalytics.tests.support.JobCounters;
 import org.otlpanalytics.tests.support.Pipelines;
 import org.otlpanalytics.tests.support.Services;
@@ -184,7 +182,7 @@ class MetricTenantLimitsEndToEndTest {
             tenantsFolded += t.equals(e.tenant()) ? 0 : 1;
             kept.add(new String[] {minute(e), t, e.urn()});
         }
-        Map<String, String> urnOf = keepSmallestRows(kept, r -> r[0] + "|" + r[1], r -> r[2], MAX_RESOURCES, OVERFLOW_SERVICE);
+        Map<String, String> urnOf = BottomKOracle.keepSmallest(kept, r -> r[0] + "|" + r[1], r -> r[2], MAX_RESOURCES, OVERFLOW_SERVICE);
         // the points, each as {minute, tenant, urn, metric, pod or null, value}, after the tenant and resource limits
         List<String[]> points = new ArrayList<>();
         for (int i = 0; i < exports.size(); i++) {
@@ -198,7 +196,7 @@ class MetricTenantLimitsEndToEndTest {
                 points.add(new String[] {r[0], r[1], u, GAUGE, pod, "1"});
             }
         }
-        Map<String, String> seriesOf = keepSmallestRows(points, r -> r[0] + "|" + r[1], r -> series(r[2], r[3], r[4]), MAX_SERIES, "");
+        Map<String, String> seriesOf = BottomKOracle.keepSmallest(points, r -> r[0] + "|" + r[1], r -> series(r[2], r[3], r[4]), MAX_SERIES, "");
         long seriesFolded = 0;
         for (String[] r : points) {
             boolean keep = !seriesOf.get(r[0] + "|" + r[1] + "|" + series(r[2], r[3], r[4])).isEmpty();
@@ -287,28 +285,7 @@ class MetricTenantLimitsEndToEndTest {
         for (Export e : exports) {
             rows.add(new String[] {scope.apply(e), member.apply(e)});
         }
-        return keepSmallestRows(rows, r -> r[0], r -> r[1], limit, overflow);
+        return BottomKOracle.keepSmallest(rows, r -> r[0], r -> r[1], limit, overflow);
     }
 
-    /**
-     * The documented rule, independently: per scope, the {@code limit} distinct members with the
-     * smallest stable hash keep their name, every other member becomes {@code overflow}. Returns
-     * {@code scope|member -> kept name}.
-     */
-    private static Map<String, String> keepSmallestRows(List<String[]> rows, Function<String[], String> scope,
-            Function<String[], String> member, int limit, String overflow) {
-        Map<String, Set<String>> members = new HashMap<>();
-        for (String[] r : rows) {
-            members.computeIfAbsent(scope.apply(r), k -> new TreeSet<>()).add(member.apply(r));
-        }
-        Map<String, String> out = new HashMap<>();
-        members.forEach((sc, ms) -> {
-            List<String> sorted = new ArrayList<>(ms);
-            sorted.sort(Comparator.comparingLong(StableHash::of));
-            for (int i = 0; i < sorted.size(); i++) {
-                out.put(sc + "|" + sorted.get(i), i < limit ? sorted.get(i) : overflow);
-            }
-        });
-        return out;
-    }
 }
