@@ -39,6 +39,7 @@ import org.otlpanalytics.jobs.AnalyticsJob;
 import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.demo.TelemetryGenerator;
 import org.otlpanalytics.schemas.kafka.DeadLetterSerializer;
+import org.otlpanalytics.tests.support.OtlpCounts;
 import org.otlpanalytics.tests.support.Pipelines;
 import org.otlpanalytics.tests.support.RedOracle;
 import org.otlpanalytics.tests.support.Services;
@@ -174,9 +175,9 @@ class HostileInputEndToEndTest {
             if (topic.equals(SPANS)) {
                 red.add(m.value);
             } else if (topic.equals(LOGS)) {
-                countLogs(m.value, expectedLogs);
+                OtlpCounts.addLogRecordsPerTenantService(m.value, expectedLogs);
             } else {
-                countGauges(m.value, expectedGauges);
+                OtlpCounts.addGaugePointsPerMetric(m.value, expectedGauges);
             }
         }
         assertThat(hostileSent).isTrue();
@@ -235,31 +236,5 @@ class HostileInputEndToEndTest {
         assertThat(RedEndToEndTest.header(dead.get(0), DeadLetterSerializer.HEADER_REASON)).startsWith("future: ");
         assertThat(RedEndToEndTest.header(dead.get(0), DeadLetterSerializer.HEADER_TOPIC)).isEqualTo(SPANS);
         assertThat(RedEndToEndTest.header(dead.get(0), DeadLetterSerializer.HEADER_PARTITION)).isEqualTo("0");
-    }
-
-    private static void countLogs(byte[] message, Map<String, Long> counts) throws Exception {
-        for (ResourceLogs rl : ExportLogsServiceRequest.parseFrom(message).getResourceLogsList()) {
-            String key = attr(rl.getResource(), "tenant.id") + "|" + attr(rl.getResource(), "service.name");
-            for (ScopeLogs sl : rl.getScopeLogsList()) {
-                counts.merge(key, (long) sl.getLogRecordsCount(), Long::sum);
-            }
-        }
-    }
-
-    private static void countGauges(byte[] message, Map<String, Long> counts) throws Exception {
-        for (ResourceMetrics rm : ExportMetricsServiceRequest.parseFrom(message).getResourceMetricsList()) {
-            for (ScopeMetrics sm : rm.getScopeMetricsList()) {
-                for (Metric m : sm.getMetricsList()) {
-                    if (m.hasGauge()) {
-                        counts.merge(m.getName(), (long) m.getGauge().getDataPointsCount(), Long::sum);
-                    }
-                }
-            }
-        }
-    }
-
-    private static String attr(Resource r, String key) {
-        return r.getAttributesList().stream().filter(kv -> kv.getKey().equals(key)).map(kv -> kv.getValue().getStringValue())
-                .findFirst().orElse(null);
     }
 }

@@ -50,6 +50,7 @@ import org.otlpanalytics.jobs.run.RunSettings;
 import org.otlpanalytics.schemas.kafka.DeadLetter;
 import org.otlpanalytics.schemas.kafka.DeadLetterSerializer;
 import org.otlpanalytics.tests.support.JvmProcess;
+import org.otlpanalytics.tests.support.OtlpCounts;
 import org.otlpanalytics.tests.support.Pipelines;
 import org.otlpanalytics.tests.support.RedOracle;
 import org.otlpanalytics.tests.support.Services;
@@ -259,9 +260,9 @@ class HostileMessagesEndToEndTest {
             if (topic.equals(SPANS)) {
                 red.add(m.value);
             } else if (topic.equals(LOGS)) {
-                countLogs(m.value, expectedLogs);
+                OtlpCounts.addLogRecordsPerTenantService(m.value, expectedLogs);
             } else {
-                countGauges(m.value, expectedGauges);
+                OtlpCounts.addGaugePointsPerMetric(m.value, expectedGauges);
             }
         }
         assertThat(hostileSent).isTrue();
@@ -340,31 +341,5 @@ class HostileMessagesEndToEndTest {
                 + "GROUP BY 1 ORDER BY 1")).containsExactly(
                 LOGS + " future\t1", LOGS + " undecodable\t3", METRICS + " future\t1", METRICS + " undecodable\t4",
                 SPANS + " future\t1", SPANS + " undecodable\t6");
-    }
-
-    private static void countLogs(byte[] message, Map<String, Long> counts) throws Exception {
-        for (ResourceLogs rl : ExportLogsServiceRequest.parseFrom(message).getResourceLogsList()) {
-            String key = attr(rl.getResource(), "tenant.id") + "|" + attr(rl.getResource(), "service.name");
-            for (ScopeLogs sl : rl.getScopeLogsList()) {
-                counts.merge(key, (long) sl.getLogRecordsCount(), Long::sum);
-            }
-        }
-    }
-
-    private static void countGauges(byte[] message, Map<String, Long> counts) throws Exception {
-        for (ResourceMetrics rm : ExportMetricsServiceRequest.parseFrom(message).getResourceMetricsList()) {
-            for (ScopeMetrics sm : rm.getScopeMetricsList()) {
-                for (Metric m : sm.getMetricsList()) {
-                    if (m.hasGauge()) {
-                        counts.merge(m.getName(), (long) m.getGauge().getDataPointsCount(), Long::sum);
-                    }
-                }
-            }
-        }
-    }
-
-    private static String attr(Resource r, String key) {
-        return r.getAttributesList().stream().filter(kv -> kv.getKey().equals(key)).map(kv -> kv.getValue().getStringValue())
-                .findFirst().orElse(null);
     }
 }
