@@ -42,10 +42,9 @@ class SoakCommandSmokeTest {
         assertThat(Long.parseLong(summary.get("rows_red_1m"))).isPositive();
         assertThat(Long.parseLong(summary.get("rows_metric_1m"))).isPositive();
         assertThat(out).contains(" | spans ").contains(" | checkpoint #").contains(" | heap after GC ").contains(" | busiest ");
-        // Flink's task metrics name the busiest task (the logs source is one of the job's tasks)
-        assertThat(summary.get("busiest_task")).isNotBlank();
+        // Flink's task metrics name the busiest task (a chain of the job's operators)
+        assertThat(summary.get("busiest_task")).matches("[^ =]+");
         assertThat(Double.parseDouble(summary.get("busiest_task_busy_ms_per_s"))).isBetween(0.0, 1000.0);
-        assertThat(out).contains("logs-source+");
         if (ClickHouseServer.unavailableReason() == null) {
             // ClickHouse attached beside PostgreSQL: its tables fill too
             assertThat(Long.parseLong(summary.get("clickhouse_rows_red_1m"))).isPositive();
