@@ -33,7 +33,7 @@ public final class StatusMetrics implements MetricReporter {
         public final String name;
         public final Metric metric;
 
-        Entry(String operator, String name, Metric metric) {
+        public Entry(String operator, String name, Metric metric) {
             this.operator = operator;
             this.name = name;
             this.metric = metric;

@@ -99,7 +99,7 @@ public final class SoakCommand {
             childArgs.addAll(List.of("--" + SoakTaskManager.WORK_DIR, work.resolve("tmp").toString(),
                     "--" + SoakTaskManager.MANAGED_MEMORY, s.managedMemory,
                     "--" + SoakTaskManager.SAMPLE_INTERVAL, SAMPLE_MILLIS + "ms"));
-            try (TaskManagerProcess tm = TaskManagerProcess.start(s.taskManagerHeapMb, childArgs, logDir.resolve("taskmanager.log"));
+            try (TaskManagerProcess tm = TaskManagerProcess.start(s.taskManagerHeapMb, s.taskManagerJavaOpts, childArgs, logDir.resolve("taskmanager.log"));
                     KafkaProducer<byte[], byte[]> producer = EmbeddedKafka.producer(kafka.bootstrapServers())) {
                 ProbeLine started = awaitStart(tm);
                 if (started == null) {
@@ -242,7 +242,9 @@ public final class SoakCommand {
             long stopped = System.currentTimeMillis();
             drain();
             out.println(report.line(System.currentTimeMillis()) + " (end)");
-            return summary(start, stopped, best, limitedBy, stepReason, steps);
+            // the tasks' load over the judged part: after the warm-up, or the last step of --find-max
+            long tasksFrom = s.findMax ? stepStart : start + s.warmup.toMillis();
+            return summary(start, stopped, best, limitedBy, stepReason, steps, tasksFrom);
         }
 
         /** The probes already written (the sample after the end of the load). */
@@ -281,7 +283,8 @@ public final class SoakCommand {
             return String.join(", ", shortOf);
         }
 
-        private SoakSummary summary(long start, long stopped, SoakLoad.Rates best, String limitedBy, String stepReason, int steps) {
+        private SoakSummary summary(long start, long stopped, SoakLoad.Rates best, String limitedBy, String stepReason, int steps,
+                long tasksFrom) {
             SoakSummary sum = new SoakSummary();
             SustainedRule rule = new SustainedRule(s.maxLagSeconds, s.maxLagGrowth, s.warmup.toMillis());
             SustainedRule.Verdict v = rule.judge(obs.lags(), start, obs.failed());
@@ -339,6 +342,13 @@ public final class SoakCommand {
                 sum.put("reason", obs.failed() ? obs.failure() : stepReason.isEmpty() ? "-" : stepReason);
             }
             obs.state().forEach((p, b) -> sum.put("state_" + p + "_mb", b / (double) (1 << 20), 1));
+            List<TaskLoad> tasks = obs.meanTasks(tasksFrom);
+            if (!tasks.isEmpty()) {
+                sum.put("busiest_task", tasks.get(0).task()).put("busiest_task_busy_ms_per_s", tasks.get(0).busyMsPerS(), 0);
+                TaskLoad bp = TaskLoad.mostBackPressured(tasks);
+                sum.put("most_backpressured_task", bp == null ? "-" : bp.task());
+                sum.put("most_backpressured_task_ms_per_s", bp == null ? 0 : bp.backPressuredMsPerS(), 0);
+            }
             sum.put("dead_letters", last == null ? 0 : last.getLong("dead_letters"));
             sum.put("late_records", last == null ? 0 : last.getLong("late"));
             sum.put("send_errors", load.sendErrors());
@@ -388,6 +398,14 @@ public final class SoakCommand {
                 sb.append(" | heap after GC ").append(sample == null ? "?" : HumanUnits.bytes(sample.getLong("heap_after_gc_bytes")));
                 sb.append(" | state");
                 obs.state().forEach((p, b) -> sb.append(' ').append(p).append(' ').append(HumanUnits.bytes(b)));
+                List<TaskLoad> tasks = obs.lastTasks();
+                if (!tasks.isEmpty()) {
+                    sb.append(" | busiest ").append(tasks.get(0).describe());
+                    TaskLoad bp = TaskLoad.mostBackPressured(tasks);
+                    if (bp != null && bp != tasks.get(0)) {
+                        sb.append("; most back-pressured ").append(bp.describe());
+                    }
+                }
                 prevAt = now;
                 if (sample != null) {
                     prevSample = sample;

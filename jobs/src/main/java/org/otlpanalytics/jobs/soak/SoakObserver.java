@@ -19,6 +19,8 @@ final class SoakObserver {
     private final Map<String, Long> pendingMessages = new LinkedHashMap<>();
     private final Map<String, Double> lagSeconds = new LinkedHashMap<>();
     private final java.util.Set<String> lagReported = new java.util.HashSet<>();
+    private final List<Long> taskSampleTimes = new ArrayList<>();
+    private final List<List<TaskLoad>> taskSamples = new ArrayList<>();
     private ProbeLine first;
     private ProbeLine last;
     private long heapAfterGcMax;
@@ -51,9 +53,35 @@ final class SoakObserver {
                     }
                 });
                 break;
+            case "tasks":
+                List<TaskLoad> loads = new ArrayList<>();
+                p.values().forEach((k, v) -> {
+                    if (!k.equals("t")) {
+                        loads.add(TaskLoad.parse(k, v));
+                    }
+                });
+                taskSampleTimes.add(p.getLong("t"));
+                taskSamples.add(loads);
+                break;
             default:
                 break;
         }
+    }
+
+    /** The tasks' load at the last sample, busiest first (empty before one). */
+    List<TaskLoad> lastTasks() {
+        return taskSamples.isEmpty() ? List.of() : taskSamples.get(taskSamples.size() - 1);
+    }
+
+    /** Each task's mean load over the samples taken at or after {@code fromMillis}, busiest first. */
+    List<TaskLoad> meanTasks(long fromMillis) {
+        List<List<TaskLoad>> since = new ArrayList<>();
+        for (int i = 0; i < taskSamples.size(); i++) {
+            if (taskSampleTimes.get(i) >= fromMillis) {
+                since.add(taskSamples.get(i));
+            }
+        }
+        return since.isEmpty() ? List.of() : TaskLoad.mean(since);
     }
 
     private void sample(ProbeLine p) {

@@ -17,6 +17,8 @@ final class SoakSettings {
     static final String MINUTES = "minutes";
     static final String FIND_MAX = "find-max";
     static final String TASKMANAGER_HEAP = "taskmanager-heap";
+    /** Extra JVM options of the TaskManager process, space-separated (e.g. JFR's {@code -XX:StartFlightRecording=...}). */
+    static final String TASKMANAGER_JAVA_OPTS = "taskmanager-java-opts";
     static final String MANAGED_MEMORY = SoakTaskManager.MANAGED_MEMORY;
     static final String REPORT_INTERVAL = "report-interval";
     static final String MAX_LAG = "max-lag";
@@ -27,8 +29,8 @@ final class SoakSettings {
     static final String ALIGN_MINUTE = "align-minute";
     /** {@code --clickhouse false}: no ClickHouse sink even when a server binary is installed. */
     static final String CLICKHOUSE = "clickhouse";
-    static final String[] KEYS = {SPANS_PER_S, LOGS_PER_S, POINTS_PER_S, MINUTES, FIND_MAX, TASKMANAGER_HEAP, MANAGED_MEMORY,
-        REPORT_INTERVAL, MAX_LAG, MAX_LAG_GROWTH, WARMUP, STEP_MINUTES, STEP_FACTOR, ALIGN_MINUTE, CLICKHOUSE};
+    static final String[] KEYS = {SPANS_PER_S, LOGS_PER_S, POINTS_PER_S, MINUTES, FIND_MAX, TASKMANAGER_HEAP, TASKMANAGER_JAVA_OPTS,
+        MANAGED_MEMORY, REPORT_INTERVAL, MAX_LAG, MAX_LAG_GROWTH, WARMUP, STEP_MINUTES, STEP_FACTOR, ALIGN_MINUTE, CLICKHOUSE};
 
     /** The target: what one 2-core machine should sustain. */
     static final SoakLoad.Rates DEFAULT_RATES = new SoakLoad.Rates(100_000, 50_000, 20_000);
@@ -39,6 +41,8 @@ final class SoakSettings {
     final Duration duration;
     final boolean findMax;
     final int taskManagerHeapMb;
+    /** Extra JVM options of the TaskManager process, after the soak's own (so they can override them). */
+    final List<String> taskManagerJavaOpts;
     final String managedMemory;
     final Duration reportInterval;
     final double maxLagSeconds;
@@ -67,6 +71,13 @@ final class SoakSettings {
         taskManagerHeapMb = (int) number(o, TASKMANAGER_HEAP, 1024, problems);
         if (taskManagerHeapMb < 256) {
             problems.add("--" + TASKMANAGER_HEAP + " (MB) must be at least 256, got " + taskManagerHeapMb);
+        }
+        String javaOpts = o.get(TASKMANAGER_JAVA_OPTS) == null ? "" : o.get(TASKMANAGER_JAVA_OPTS).trim();
+        taskManagerJavaOpts = javaOpts.isEmpty() ? List.of() : List.of(javaOpts.split("\\s+"));
+        for (String opt : taskManagerJavaOpts) {
+            if (!opt.startsWith("-")) {
+                problems.add("--" + TASKMANAGER_JAVA_OPTS + " takes JVM options (each starting with -), got " + opt);
+            }
         }
         managedMemory = o.get(MANAGED_MEMORY) == null ? "256m" : o.get(MANAGED_MEMORY);
         reportInterval = duration(o, REPORT_INTERVAL, "30s", problems);

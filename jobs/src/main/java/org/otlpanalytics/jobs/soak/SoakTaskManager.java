@@ -109,6 +109,7 @@ public final class SoakTaskManager {
             Map<String, String> s = sample(StatusLine.snapshot(metrics.entries(), System.currentTimeMillis()), metrics);
             s.put("job", graph.getState().name());
             emit("sample", s);
+            emit("tasks", tasks(metrics));
             if (graph.getState().isGloballyTerminalState()) {
                 cluster.close();
                 System.exit(graph.getState() == JobStatus.FINISHED ? 0 : 1);
@@ -162,6 +163,16 @@ public final class SoakTaskManager {
         s.put("heap_after_gc_bytes", Long.toString(heapAfterGc.get()));
         s.put("heap_used_bytes", Long.toString(Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()));
         return s;
+    }
+
+    /** Every task's busy and back-pressured time ({@link TaskLoad}), keyed by its short name. */
+    private static Map<String, String> tasks(StatusMetrics metrics) {
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("t", Long.toString(System.currentTimeMillis()));
+        for (TaskLoad l : TaskLoad.of(metrics.entries())) {
+            v.put(l.task(), l.probeValue());
+        }
+        return v;
     }
 
     /** Reports the checkpoints completed after {@code after}; returns the newest id reported. */

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
  * {@link #probes()}; everything else it writes goes to {@code log}.
  */
 final class TaskManagerProcess implements AutoCloseable {
+    static final int EXIT_GRACE_SECONDS = 15;
     private final Process process;
     private final BlockingQueue<ProbeLine> probes = new LinkedBlockingQueue<>();
 
@@ -46,8 +47,11 @@ final class TaskManagerProcess implements AutoCloseable {
         reader.start();
     }
 
-    /** Starts the child JVM with {@code heapMb} of heap and {@code args} for {@link SoakTaskManager}. */
-    static TaskManagerProcess start(int heapMb, List<String> args, Path log) throws IOException {
+    /**
+     * Starts the child JVM with {@code heapMb} of heap, then {@code javaOpts} (after the soak's own,
+     * so they may override them), and {@code args} for {@link SoakTaskManager}.
+     */
+    static TaskManagerProcess start(int heapMb, List<String> javaOpts, List<String> args, Path log) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xms" + heapMb + "m");
@@ -58,6 +62,7 @@ final class TaskManagerProcess implements AutoCloseable {
             cmd.add("--add-opens");
             cmd.add("java.base/" + pkg + "=ALL-UNNAMED");
         }
+        cmd.addAll(javaOpts);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(SoakTaskManager.class.getName());
@@ -84,10 +89,18 @@ final class TaskManagerProcess implements AutoCloseable {
         return process.pid();
     }
 
-    /** Kills the process: a soak keeps nothing of the job (its rows are counted before). */
+    /**
+     * Ends the process: a soak keeps nothing of the job (its rows are counted before). First asked to
+     * exit ({@code SIGTERM}: the JVM's exit hooks run, so a flight recording started with
+     * {@code --taskmanager-java-opts -XX:StartFlightRecording=...,dumponexit=true} is written), killed
+     * after {@value #EXIT_GRACE_SECONDS} s.
+     */
     @Override
     public void close() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
+        process.destroy();
+        if (!process.waitFor(EXIT_GRACE_SECONDS, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
     }
 }

@@ -41,7 +41,10 @@ class SoakCommandSmokeTest {
         assertThat(Double.parseDouble(summary.get("spans_processed_per_s"))).isPositive();
         assertThat(Long.parseLong(summary.get("rows_red_1m"))).isPositive();
         assertThat(Long.parseLong(summary.get("rows_metric_1m"))).isPositive();
-        assertThat(out).contains(" | spans ").contains(" | checkpoint #").contains(" | heap after GC ");
+        assertThat(out).contains(" | spans ").contains(" | checkpoint #").contains(" | heap after GC ").contains(" | busiest ");
+        // Flink's task metrics name the busiest task (a chain of the job's operators)
+        assertThat(summary.get("busiest_task")).matches("[^ =]+");
+        assertThat(Double.parseDouble(summary.get("busiest_task_busy_ms_per_s"))).isBetween(0.0, 1000.0);
         if (ClickHouseServer.unavailableReason() == null) {
             // ClickHouse attached beside PostgreSQL: its tables fill too
             assertThat(Long.parseLong(summary.get("clickhouse_rows_red_1m"))).isPositive();

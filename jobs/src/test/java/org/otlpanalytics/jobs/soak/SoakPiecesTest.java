@@ -50,6 +50,17 @@ class SoakPiecesTest {
     }
 
     @Test
+    void taskManagerJavaOptionsAreSplitOnSpacesAndMustBeOptions() {
+        assertThat(SoakSettings.parse(new String[0]).taskManagerJavaOpts).isEmpty();
+        SoakSettings s = SoakSettings.parse(new String[] {"--taskmanager-java-opts",
+            " -XX:StartFlightRecording=filename=/tmp/tm.jfr,settings=profile   -XX:+UseParallelGC "});
+        assertThat(s.taskManagerJavaOpts).containsExactly("-XX:StartFlightRecording=filename=/tmp/tm.jfr,settings=profile", "-XX:+UseParallelGC");
+        assertThatThrownBy(() -> SoakSettings.parse(new String[] {"--taskmanager-java-opts", "-Xss1m oops"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--taskmanager-java-opts takes JVM options (each starting with -), got oops");
+    }
+
+    @Test
     void rejectsEveryBadOptionAtOnceByName() {
         assertThatThrownBy(() -> SoakSettings.parse(new String[] {"--spans-per-s", "-1", "--taskmanager-heap", "100", "--step-factor", "1"}))
                 .isInstanceOf(IllegalArgumentException.class)

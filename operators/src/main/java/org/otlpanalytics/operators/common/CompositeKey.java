@@ -46,6 +46,33 @@ public final class CompositeKey {
         }
     }
 
+    /**
+     * The {@code n} parts of a key {@link #of} made from {@code n} non-null parts, or null when
+     * {@code key} is not of that form (a null part, another number of parts, a malformed length).
+     */
+    public static String[] split(String key, int n) {
+        String[] parts = new String[n];
+        int at = 0;
+        for (int p = 0; p < n; p++) {
+            int colon = key.indexOf(':', at);
+            if (colon <= at || !Character.isDigit(key.charAt(at))) {
+                return null;
+            }
+            int len;
+            try {
+                len = Integer.parseInt(key, at, colon, 10);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+            if (len < 0 || colon + 1 + len > key.length()) {
+                return null;
+            }
+            parts[p] = key.substring(colon + 1, colon + 1 + len);
+            at = colon + 1 + len;
+        }
+        return at == key.length() ? parts : null;
+    }
+
     private static int lengthOf(String s) {
         return s == null ? 2 : s.length() + 6;
     }

@@ -1,6 +1,8 @@
 package org.otlpanalytics.operators.limits;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -48,6 +50,8 @@ public class TenantResourceLimiter<P> extends KeyedProcessFunction<String, P, P>
     private static final long serialVersionUID = 1L;
     // state names: never change, savepoints depend on them (the first three are CardinalityLimiter's)
     static final String RESOURCE_SLOTS = "limiter-resource-slots";
+    /** A take of more held records than this reads them in one pass ({@link #take(List)}). */
+    static final int POINT_READS_MAX = 256;
 
     private final LimitSubject<P> tenants;
     private final LimitSubject<P> resources;
@@ -264,8 +268,13 @@ public class TenantResourceLimiter<P> extends KeyedProcessFunction<String, P, P>
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<P> out) throws Exception {
         windows.onTimer(timestamp, (slot, w) -> {
+            List<String> keys = new ArrayList<>();
             for (String tenant : tenantsOf(w)) {
-                List<P> held = take(heldKey(slot, tenant));
+                keys.add(heldKey(slot, tenant));
+            }
+            Map<String, List<P>> heldByKey = take(keys);
+            for (String tenant : tenantsOf(w)) {
+                List<P> held = heldByKey.get(heldKey(slot, tenant));
                 if (held.isEmpty() || maxResources == 0) {
                     held.forEach(out::collect);
                     continue;
@@ -321,22 +330,77 @@ public class TenantResourceLimiter<P> extends KeyedProcessFunction<String, P, P>
 
     /** Removes and returns what is held under {@code k}, in the order it came. */
     private List<P> take(String k) throws Exception {
-        Integer n = heldCounts.get(k);
-        if (n == null) {
-            return List.of();
+        return take(List.of(k)).get(k);
+    }
+
+    /**
+     * Removes and returns what is held under each of {@code keys}, each in the order it came (an
+     * empty list for a key holding nothing). Up to {@value #POINT_READS_MAX} records are read one by
+     * one; more in one pass over the held records (a slot's end: on RocksDB a read per record costs a
+     * point lookup, tens of µs once the records left the memtable, where a pass reads on in key order).
+     */
+    private Map<String, List<P>> take(List<String> keys) throws Exception {
+        Map<String, Object[]> byKey = new HashMap<>();
+        long total = 0;
+        for (String k : keys) {
+            Integer n = heldCounts.get(k);
+            byKey.put(k, new Object[n == null ? 0 : n]);
+            total += n == null ? 0 : n;
         }
-        List<P> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            String ki = CompositeKey.of(k, Integer.toString(i));
-            out.add(heldRecords.get(ki));
-            heldRecords.remove(ki);
+        if (total > POINT_READS_MAX) {
+            Iterator<Map.Entry<String, P>> it = heldRecords.iterator();
+            while (it.hasNext()) {
+                Map.Entry<String, P> e = it.next();
+                HeldKey held = HeldKey.parse(e.getKey());
+                Object[] records = held == null ? null : byKey.get(held.key);
+                if (records != null && held.index < records.length && records[held.index] == null) {
+                    records[held.index] = e.getValue();
+                    it.remove();
+                }
+            }
         }
-        heldCounts.remove(k);
+        Map<String, List<P>> out = new HashMap<>();
+        for (String k : keys) {
+            Object[] records = byKey.get(k);
+            List<P> list = new ArrayList<>(records.length);
+            for (int i = 0; i < records.length; i++) {
+                if (records[i] == null) {
+                    // not read by a pass (few records, or not found in it): by its key, as it was held
+                    String ki = CompositeKey.of(k, Integer.toString(i));
+                    records[i] = heldRecords.get(ki);
+                    heldRecords.remove(ki);
+                }
+                @SuppressWarnings("unchecked")
+                P p = (P) records[i];
+                list.add(p);
+            }
+            if (records.length > 0) {
+                heldCounts.remove(k);
+            }
+            out.put(k, list);
+        }
         return out;
     }
 
+    /** A held record's key ({@code CompositeKey.of(heldKey, index)}) split, or null for any other form. */
+    record HeldKey(String key, int index) {
+        static HeldKey parse(String composite) {
+            String[] parts = CompositeKey.split(composite, 2);
+            if (parts == null) {
+                return null;
+            }
+            try {
+                int i = Integer.parseInt(parts[1]);
+                // only the form hold() writes (Integer.toString): "01" or "+1" are not index 1
+                return i < 0 || !Integer.toString(i).equals(parts[1]) ? null : new HeldKey(parts[0], i);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+    }
+
     /** The tenant limiter's key of held records. */
-    private static String heldKey(long slot, String tenant) {
+    static String heldKey(long slot, String tenant) {
         return CompositeKey.of(Long.toString(slot), tenant);
     }
 

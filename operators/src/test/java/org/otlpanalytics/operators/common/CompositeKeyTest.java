@@ -15,6 +15,19 @@ class CompositeKeyTest {
     }
 
     @Test
+    void splitGivesBackThePartsOfAKeyOfThatManyPartsElseNull() {
+        String nested = CompositeKey.of(CompositeKey.of("1700000000000", "acme:1"), "17");
+        assertThat(CompositeKey.split(nested, 2)).containsExactly(CompositeKey.of("1700000000000", "acme:1"), "17");
+        assertThat(CompositeKey.split(CompositeKey.of("a", "", "c:d"), 3)).containsExactly("a", "", "c:d");
+        assertThat(CompositeKey.split(CompositeKey.of("a", "b"), 3)).isNull();
+        assertThat(CompositeKey.split(CompositeKey.of("a", "b", "c"), 2)).isNull();
+        assertThat(CompositeKey.split(CompositeKey.of((String) null, "b"), 2)).isNull();
+        assertThat(CompositeKey.split("9:short1:x", 2)).isNull();
+        assertThat(CompositeKey.split("+1:a1:b", 2)).isNull();
+        assertThat(CompositeKey.split("", 1)).isNull();
+    }
+
+    @Test
     void stableHashOfPartsIsInjectiveOverSeparators() {
         assertThat(StableHash.of("ab", "c")).isNotEqualTo(StableHash.of("a", "bc"));
         assertThat(StableHash.of("a\u001fb", "c")).isNotEqualTo(StableHash.of("a", "b\u001fc"));

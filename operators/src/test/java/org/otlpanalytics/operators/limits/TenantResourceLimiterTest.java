@@ -20,6 +20,7 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.otlpanalytics.operators.common.CompositeKey;
 import org.otlpanalytics.operators.common.StableHash;
 import org.otlpanalytics.operators.common.time.SlotWatermarkKeyedProcessOperator;
 import org.otlpanalytics.operators.logs.LogRecordFlatSerializer;
@@ -152,6 +153,59 @@ class TenantResourceLimiterTest {
             }
             h.close();
         }
+    }
+
+    /**
+     * A minute holding more records than {@link TenantResourceLimiter#POINT_READS_MAX} is taken in one
+     * pass over the held records: the same records, each tenant's in arrival order, and the next
+     * minute's records stay held until their own end.
+     */
+    @Test
+    void aPassRecognisesTheKeysHoldWritesAndNothingElse() {
+        String k = TenantResourceLimiter.heldKey(120_000, "acme:1");
+        assertThat(TenantResourceLimiter.HeldKey.parse(CompositeKey.of(k, "12"))).isEqualTo(new TenantResourceLimiter.HeldKey(k, 12));
+        assertThat(TenantResourceLimiter.HeldKey.parse(CompositeKey.of(k, "012"))).isNull();
+        assertThat(TenantResourceLimiter.HeldKey.parse(CompositeKey.of(k, "x"))).isNull();
+        assertThat(TenantResourceLimiter.HeldKey.parse(k)).isNull();
+    }
+
+    @ParameterizedTest
+    @EnumSource(StateBackends.class)
+    void shouldTakeABigMinuteInOnePassInArrivalOrderAndKeepTheNextMinuteHeld(StateBackends backend) throws Exception {
+        Random rnd = new Random(7);
+        List<LogRecordFlat> in = new ArrayList<>();
+        for (int i = 0; i < 3 * TenantResourceLimiter.POINT_READS_MAX; i++) {
+            int tenant = rnd.nextInt(6);
+            long minute = i % 5 == 0 ? MIN : 0;
+            in.add(record("t-" + tenant, "s-" + rnd.nextInt(tenant == 0 ? 9 : 3), minute + rnd.nextInt(60_000), i));
+        }
+        var h = harness(backend, MAX_TENANTS, MAX_SERVICES, null);
+        for (LogRecordFlat r : in) {
+            add(h, r);
+        }
+        h.processWatermark(new Watermark(MIN));
+        List<LogRecordFlat> first = in.stream().filter(r -> r.timeMillis() < MIN).toList();
+        assertThat(first.size()).as("the first minute is read in one pass").isGreaterThan(TenantResourceLimiter.POINT_READS_MAX);
+        assertThat(emitted(h)).isEqualTo(expected(first, MAX_TENANTS, MAX_SERVICES));
+        Map<String, List<Long>> idsByTenant = new TreeMap<>();
+        for (Object o : h.getOutput()) {
+            if (o instanceof StreamRecord) {
+                LogRecordFlat r = (LogRecordFlat) ((StreamRecord<?>) o).getValue();
+                idsByTenant.computeIfAbsent(r.tenant, t -> new ArrayList<>()).add(r.kafkaOffset);
+            }
+        }
+        // a kept tenant's records in the order they came (the overflow tenant's: as evictions moved them)
+        idsByTenant.remove(Overflow.TENANT);
+        assertThat(idsByTenant).hasSize(MAX_TENANTS);
+        idsByTenant.forEach((t, ids) -> assertThat(ids).as("tenant " + t + " in arrival order").isSorted());
+        h.getOutput().clear();
+        h.processWatermark(new Watermark(2 * MIN + LATENESS));
+        List<LogRecordFlat> second = in.stream().filter(r -> r.timeMillis() >= MIN).toList();
+        assertThat(emitted(h)).isEqualTo(expected(second, MAX_TENANTS, MAX_SERVICES));
+        if (backend == StateBackends.HEAP) {
+            assertThat(h.numKeyedStateEntries()).as("no state after the lateness").isZero();
+        }
+        h.close();
     }
 
     @Test
