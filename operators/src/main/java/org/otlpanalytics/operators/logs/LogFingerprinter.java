@@ -298,7 +298,7 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
             streams.infoChanged(s);
         }
         if (ts == windowEnd(ts)) {
-            emitChangedPatterns(s);
+            emitChangedPatterns(s, ts);
         }
         if (ts == s.info.expiryTimerMillis) {
             expireIfIdle(key, s, ts);
@@ -387,7 +387,7 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
                 PatternStats gone = st.patterns.remove(absorbed);
                 if (gone != null) {
                     ps.absorb(absorbed, gone);
-                    emitPattern(gone.toRow(absorbed, s.info, id));
+                    emitPattern(gone.toRow(absorbed, s.info, id), bucket + LogPatternOptions.ORDER_BUCKET_MILLIS - 1);
                 } else {
                     ps.absorb(absorbed, new PatternStats());
                 }
@@ -539,7 +539,7 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
             armExpiry(info);
             return;
         }
-        emitChangedPatterns(s);
+        emitChangedPatterns(s, ts);
         expired.inc();
         if (info.pending.isEmpty() && info.late.isEmpty()) {
             streams.remove(key);
@@ -550,8 +550,8 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
         }
     }
 
-    /** Emits the dictionary rows of every pattern changed since the last window end, in creation order. */
-    private void emitChangedPatterns(LogStreamCache.LogStream s) throws Exception {
+    /** Emits the dictionary rows of every pattern changed since the last window end, in creation order, as of {@code ts}. */
+    private void emitChangedPatterns(LogStreamCache.LogStream s, long ts) throws Exception {
         LogMinerState st = s.miner;
         if (st == null) {
             return;
@@ -560,7 +560,7 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
         for (Map.Entry<Long, PatternStats> e : st.patterns.entrySet()) {
             PatternStats ps = e.getValue();
             if (ps.dirty) {
-                emitPattern(ps.toRow(e.getKey(), s.info, null));
+                emitPattern(ps.toRow(e.getKey(), s.info, null), ts);
                 ps.dirty = false;
                 any = true;
             }
@@ -571,7 +571,9 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
         }
     }
 
-    private void emitPattern(LogPatternRow row) {
+    /** Emits a dictionary row as the snapshot of event time {@code ts} (timers fire in time order, so a later one is newer). */
+    private void emitPattern(LogPatternRow row, long ts) {
+        row.snapshotMillis = ts;
         patterns.inc();
         output.collect(PATTERNS, new StreamRecord<>(row, row.lastSeenMillis));
     }
