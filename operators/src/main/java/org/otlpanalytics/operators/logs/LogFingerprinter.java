@@ -31,6 +31,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 import org.otlpanalytics.operators.common.KafkaRange;
 import org.otlpanalytics.operators.common.SeparatedKey;
+import org.otlpanalytics.operators.common.time.BatchTimers;
 import org.otlpanalytics.operators.common.time.WatermarkHorizon;
 import org.otlpanalytics.schemas.logs.LogRecordFlat;
 
@@ -290,8 +291,9 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
         }
         if (active) {
             s.info.lastActivityMillis = Math.max(s.info.lastActivityMillis, ts);
-            if (ts != windowEnd(ts)) {
-                // the dictionary rows of this window go out when the watermark passes its end
+            if (ts != windowEnd(ts) && !BatchTimers.ignoresNewTimers(timers)) {
+                // the dictionary rows of this window go out when the watermark passes its end (in a batch
+                // run the window end was registered when the record was buffered: armWindowEnd)
                 timers.registerEventTimeTimer(VoidNamespace.INSTANCE, windowEnd(ts));
             }
             armExpiry(s.info);
@@ -511,9 +513,14 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
         }
     }
 
-    /** Registers the idle-expiry timer of a stream that has none: at its last activity plus the idle timeout. */
+    /**
+     * Registers the idle-expiry timer of a stream that has none: at its last activity plus the idle
+     * timeout. Not in a batch run's timer callbacks: Flink would drop it there, and a batch run reaches
+     * every timer at the end of its input, which expires nothing anyway ({@link #expireIfIdle}).
+     */
     private void armExpiry(LogStreamInfo info) {
-        if (info.expiryTimerMillis == Long.MIN_VALUE && info.lastActivityMillis != Long.MIN_VALUE) {
+        if (info.expiryTimerMillis == Long.MIN_VALUE && info.lastActivityMillis != Long.MIN_VALUE
+                && !BatchTimers.ignoresNewTimers(timers)) {
             info.expiryTimerMillis = info.lastActivityMillis + options.streamIdleTimeoutMillis();
             timers.registerEventTimeTimer(VoidNamespace.INSTANCE, info.expiryTimerMillis);
         }
