@@ -8,6 +8,11 @@
 -- max(last_seen), argMin(sample, (sample_time, sample_partition, sample_offset)),
 -- max(severity_number) and argMax(pattern | aliases | merged_into, version). Those aggregates ignore
 -- duplicate rows, so this read is duplicate-free with or without FINAL.
+-- Here version is not the writer's clock but the event time (ns) of the fingerprinter's snapshot the
+-- row is (LogPatternRow.snapshotMillis): rows of one fingerprint can reach the writers out of the
+-- order emitted (a batch backfill's exchange reorders them), and the newest snapshot must win both in
+-- argMax and in the replacing merge of two rows with one last_seen. Rows written before this rule
+-- carry the wall clock of their write and win until the pattern's snapshots pass that time.
 -- fingerprint_id is the signed 64-bit TemplateFingerprint; print it as 16 hex digits in the client.
 
 CREATE TABLE IF NOT EXISTS log_pattern

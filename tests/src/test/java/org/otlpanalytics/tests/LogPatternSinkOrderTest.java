@@ -18,9 +18,10 @@ import org.otlpanalytics.tests.support.Services;
 
 /**
  * The {@code log_pattern} sink on a real PostgreSQL: a fingerprint's dictionary rows written in one
- * flush, in the order emitted or out of order (as a batch-mode exchange delivered them in the
- * OffsetsBackfillTest flake), leave the row that upserting each of them in its own flush leaves:
- * the database's own merge is the oracle.
+ * flush or in a flush each, in the order emitted or out of order (as a batch-mode exchange delivered
+ * them in the OffsetsBackfillTest flake), all leave the row that upserting each of them in its own
+ * flush in the order emitted leaves (the database's own merge is the oracle): the widened columns of
+ * all, and the pattern text, aliases and merged-into of the newest snapshot.
  */
 class LogPatternSinkOrderTest {
     @RegisterExtension
@@ -28,57 +29,62 @@ class LogPatternSinkOrderTest {
 
     private static final long T = 1_772_791_200_000L; // 2026-03-06T10:00:00Z
     private static final String COLUMNS = "pattern, sample, sample_time, sample_time_unix_nano, sample_partition, "
-            + "sample_offset, severity_number, severity_text, first_seen, last_seen, aliases::text, merged_into";
+            + "sample_offset, severity_number, severity_text, first_seen, last_seen, aliases::text, merged_into, snapshot_time";
 
     @Test
-    void rowsOfOneFingerprintInOneFlushInAnyOrderLeaveWhatOneFlushEachLeaves() throws Exception {
+    void rowsOfOneFingerprintInAnyOrderAndAnyFlushesLeaveWhatTheEmittedOrderLeaves() throws Exception {
         PostgresSinkConfig pg = PostgresSinkConfig.builder().jdbcUrl(SERVICES.postgres().jdbcUrl()).batchSize(10_000)
                 .deadLetters(RejectedRowTarget.kafka(SERVICES.kafka().bootstrapServers(), "dead_log_pattern")).build();
         SchemaMigrator.migrate(pg);
-        // three emissions of one pattern, each a snapshot of all seen so far (as the fingerprinter emits them)
-        // and an earlier sample and higher severity in the middle one
+        // three emissions of one pattern, each a snapshot of all seen so far (as the fingerprinter emits them),
+        // an earlier sample and higher severity in the middle one, a new template and aliases in the last
         try (SinkWriter<LogPatternRow> w = new PostgresUpsertSink<>(pg, new LogPatternRowMapper())
                 .standaloneWriter(new CountingMetricGroup())) {
             for (LogPatternRow r : emissions(1)) {
                 w.write(r, null);
-                w.flush(false); // one upsert each: the oracle
+                w.flush(false); // one upsert each, in the order emitted: the oracle
             }
             for (LogPatternRow r : emissions(2)) {
                 w.write(r, null);
             }
             w.flush(false);
-            List<LogPatternRow> e = emissions(3);
-            for (LogPatternRow r : List.of(e.get(2), e.get(0), e.get(1))) {
+            for (LogPatternRow r : reordered(emissions(3))) {
                 w.write(r, null);
             }
             w.flush(false);
+            for (LogPatternRow r : reordered(emissions(4))) {
+                w.write(r, null);
+                w.flush(false); // the newest snapshot stored first: the older ones must not bring back their template
+            }
         }
         List<String> oracle = row(1);
         assertThat(oracle).singleElement().asString().contains("2026-03-06 10:14:59.653").contains("ERROR")
-                .contains("2026-03-06 10:02:30");
+                .contains("2026-03-06 10:02:30").startsWith("GET <*> completed in <*> ms\t").contains("{7,8}");
         assertThat(row(2)).as("emitted order, one flush").isEqualTo(oracle);
-        // the pattern text, aliases and merged-into are the last written (the upsert's EXCLUDED), so they are left out
-        assertThat(widening(row(3))).as("10:14, 10:04, 10:09 in one flush").isEqualTo(widening(oracle));
+        assertThat(row(3)).as("10:14, 10:04, 10:09 in one flush").isEqualTo(oracle);
+        assertThat(row(4)).as("10:14, 10:04, 10:09 in a flush each").isEqualTo(oracle);
+    }
+
+    /** The snapshots of 10:14, 10:04 and 10:09, as the exchange handed them over. */
+    private static List<LogPatternRow> reordered(List<LogPatternRow> e) {
+        return List.of(e.get(2), e.get(0), e.get(1));
     }
 
     private static List<String> row(long fingerprint) throws Exception {
         return Pipelines.rows(SERVICES.postgres(), "SELECT " + COLUMNS + " FROM log_pattern WHERE fingerprint_id = " + fingerprint);
     }
 
-    /** Sample, severity, first and last seen: the columns the upsert widens. */
-    private static List<String> widening(List<String> rows) {
-        return rows.stream().map(r -> String.join("\t", java.util.Arrays.copyOfRange(r.split("\t", -1), 1, 10))).toList();
-    }
-
     private static List<LogPatternRow> emissions(long fingerprint) {
-        LogPatternRow r1 = row(fingerprint, "GET <*> completed", T + 159_940, 2, 224, 9, "INFO", T + 298_024);
-        LogPatternRow r2 = row(fingerprint, "GET <*> completed", T + 150_000, 0, 17, 17, "ERROR", T + 597_002);
-        LogPatternRow r3 = row(fingerprint, "GET <*> completed in <*> ms", T + 150_000, 0, 17, 17, "ERROR", T + 899_653);
+        LogPatternRow r1 = row(fingerprint, "GET <*> completed", T + 159_940, 2, 224, 9, "INFO", T + 298_024, T + 299_999);
+        LogPatternRow r2 = row(fingerprint, "GET <*> completed", T + 150_000, 0, 17, 17, "ERROR", T + 597_002, T + 599_999);
+        r2.aliases = new long[] {7L};
+        LogPatternRow r3 = row(fingerprint, "GET <*> completed in <*> ms", T + 150_000, 0, 17, 17, "ERROR", T + 899_653, T + 899_999);
+        r3.aliases = new long[] {7L, 8L};
         return List.of(r1, r2, r3);
     }
 
     private static LogPatternRow row(long fingerprint, String pattern, long sampleMillis, int partition, long offset, int severity,
-            String severityText, long lastSeen) {
+            String severityText, long lastSeen, long snapshot) {
         LogPatternRow r = new LogPatternRow();
         r.fingerprintId = fingerprint;
         r.tenant = "default";
@@ -94,6 +100,7 @@ class LogPatternSinkOrderTest {
         r.severityText = severityText;
         r.firstSeenMillis = sampleMillis;
         r.lastSeenMillis = lastSeen;
+        r.snapshotMillis = snapshot;
         return r;
     }
 }

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import org.apache.flink.configuration.BatchExecutionOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 
 class EnvironmentsTest {
@@ -45,5 +47,16 @@ class EnvironmentsTest {
                 .hasMessageContaining("--restart-strategy").hasMessageContaining("forever");
         assertThatThrownBy(() -> Environments.configuration(JobOptions.defaults().with(JobOptions.RESTART_STRATEGY, "fixed-delay:x")))
                 .hasMessageContaining("--restart-strategy");
+    }
+
+    @Test
+    void batchModeTurnsOffTheAdaptiveBatchSchedulersOwnParallelismStreamingLeavesIt() {
+        StreamExecutionEnvironment batch = Environments.configure(new StreamExecutionEnvironment(),
+                JobOptions.defaults().with(JobOptions.MODE, "batch").with(JobOptions.PARALLELISM, "3"));
+        assertThat(batch.getConfiguration().get(BatchExecutionOptions.ADAPTIVE_AUTO_PARALLELISM_ENABLED)).isFalse();
+        assertThat(batch.getParallelism()).isEqualTo(3);
+        StreamExecutionEnvironment streaming = Environments.configure(new StreamExecutionEnvironment(),
+                JobOptions.defaults().with(JobOptions.MODE, "streaming"));
+        assertThat(streaming.getConfiguration().getOptional(BatchExecutionOptions.ADAPTIVE_AUTO_PARALLELISM_ENABLED)).isEmpty();
     }
 }

@@ -25,7 +25,9 @@ import org.otlpanalytics.schemas.logs.LogRecordFlat;
  * last dictionary row of every pattern carries its last record. A batch execution fires a key's
  * timers at the end of the key and ignores timers registered while they fire; the window ends used
  * to be registered only then, so rows changed after the last window end that was also a mined
- * second were never emitted, and a pattern first seen after it never got a row at all.
+ * second were never emitted, and a pattern first seen after it never got a row at all. It also
+ * registers no timer Flink would drop (each one logged "Timer service is quiesced"), and each row
+ * carries the time of its snapshot, later for each later row of a fingerprint.
  */
 class LogFingerprinterBatchTest {
     private static final long W0 = 1_772_791_200_000L; // 2026-03-06T10:00:00Z, a 5-minute window start
@@ -55,12 +57,23 @@ class LogFingerprinterBatchTest {
                 .transform("log-fingerprinter", TypeInformation.of(LogPatternPartial.class),
                         new LogFingerprinter(LogPatternOptions.builder().build()));
         Map<Long, LogPatternRow> last = new TreeMap<>();
-        try (CloseableIterator<LogPatternRow> rows = partials.getSideOutput(LogFingerprinter.PATTERNS).executeAndCollect()) {
-            rows.forEachRemaining(r -> last.put(r.fingerprintId, r)); // one subtask: in the order emitted
+        Map<Long, List<Long>> snapshots = new TreeMap<>();
+        List<String> dropped;
+        try (DroppedTimerWarnings warnings = DroppedTimerWarnings.capture();
+                CloseableIterator<LogPatternRow> rows = partials.getSideOutput(LogFingerprinter.PATTERNS).executeAndCollect()) {
+            rows.forEachRemaining(r -> { // one subtask: in the order emitted
+                last.put(r.fingerprintId, r);
+                snapshots.computeIfAbsent(r.fingerprintId, id -> new ArrayList<>()).add(r.snapshotMillis);
+            });
+            dropped = warnings.messages();
         }
         Map<String, Long> lastSeen = new TreeMap<>();
         last.values().forEach(r -> lastSeen.put(r.sample.substring(0, 5), r.lastSeenMillis));
         assertThat(lastSeen).isEqualTo(lastByText);
+        assertThat(dropped).as("timers registered where batch execution drops them").isEmpty();
+        snapshots.forEach((id, times) -> assertThat(times).as("snapshot times of %x", id).isSorted().doesNotHaveDuplicates()
+                .allSatisfy(t -> assertThat(t % 1000).isEqualTo(999)));
+        last.values().forEach(r -> assertThat(r.snapshotMillis).isGreaterThanOrEqualTo(r.lastSeenMillis));
     }
 
     private static LogRecordFlat log(long timeMillis, long offset, String body) {

@@ -31,6 +31,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 import org.otlpanalytics.operators.common.KafkaRange;
 import org.otlpanalytics.operators.common.SeparatedKey;
+import org.otlpanalytics.operators.common.time.BatchTimers;
 import org.otlpanalytics.operators.common.time.WatermarkHorizon;
 import org.otlpanalytics.schemas.logs.LogRecordFlat;
 
@@ -290,15 +291,16 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
         }
         if (active) {
             s.info.lastActivityMillis = Math.max(s.info.lastActivityMillis, ts);
-            if (ts != windowEnd(ts)) {
-                // the dictionary rows of this window go out when the watermark passes its end
+            if (ts != windowEnd(ts) && !BatchTimers.ignoresNewTimers(timers)) {
+                // the dictionary rows of this window go out when the watermark passes its end (in a batch
+                // run the window end was registered when the record was buffered: armWindowEnd)
                 timers.registerEventTimeTimer(VoidNamespace.INSTANCE, windowEnd(ts));
             }
             armExpiry(s.info);
             streams.infoChanged(s);
         }
         if (ts == windowEnd(ts)) {
-            emitChangedPatterns(s);
+            emitChangedPatterns(s, ts);
         }
         if (ts == s.info.expiryTimerMillis) {
             expireIfIdle(key, s, ts);
@@ -387,7 +389,7 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
                 PatternStats gone = st.patterns.remove(absorbed);
                 if (gone != null) {
                     ps.absorb(absorbed, gone);
-                    emitPattern(gone.toRow(absorbed, s.info, id));
+                    emitPattern(gone.toRow(absorbed, s.info, id), bucket + LogPatternOptions.ORDER_BUCKET_MILLIS - 1);
                 } else {
                     ps.absorb(absorbed, new PatternStats());
                 }
@@ -511,9 +513,14 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
         }
     }
 
-    /** Registers the idle-expiry timer of a stream that has none: at its last activity plus the idle timeout. */
+    /**
+     * Registers the idle-expiry timer of a stream that has none: at its last activity plus the idle
+     * timeout. Not in a batch run's timer callbacks: Flink would drop it there, and a batch run reaches
+     * every timer at the end of its input, which expires nothing anyway ({@link #expireIfIdle}).
+     */
     private void armExpiry(LogStreamInfo info) {
-        if (info.expiryTimerMillis == Long.MIN_VALUE && info.lastActivityMillis != Long.MIN_VALUE) {
+        if (info.expiryTimerMillis == Long.MIN_VALUE && info.lastActivityMillis != Long.MIN_VALUE
+                && !BatchTimers.ignoresNewTimers(timers)) {
             info.expiryTimerMillis = info.lastActivityMillis + options.streamIdleTimeoutMillis();
             timers.registerEventTimeTimer(VoidNamespace.INSTANCE, info.expiryTimerMillis);
         }
@@ -539,7 +546,7 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
             armExpiry(info);
             return;
         }
-        emitChangedPatterns(s);
+        emitChangedPatterns(s, ts);
         expired.inc();
         if (info.pending.isEmpty() && info.late.isEmpty()) {
             streams.remove(key);
@@ -550,8 +557,8 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
         }
     }
 
-    /** Emits the dictionary rows of every pattern changed since the last window end, in creation order. */
-    private void emitChangedPatterns(LogStreamCache.LogStream s) throws Exception {
+    /** Emits the dictionary rows of every pattern changed since the last window end, in creation order, as of {@code ts}. */
+    private void emitChangedPatterns(LogStreamCache.LogStream s, long ts) throws Exception {
         LogMinerState st = s.miner;
         if (st == null) {
             return;
@@ -560,7 +567,7 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
         for (Map.Entry<Long, PatternStats> e : st.patterns.entrySet()) {
             PatternStats ps = e.getValue();
             if (ps.dirty) {
-                emitPattern(ps.toRow(e.getKey(), s.info, null));
+                emitPattern(ps.toRow(e.getKey(), s.info, null), ts);
                 ps.dirty = false;
                 any = true;
             }
@@ -571,7 +578,9 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
         }
     }
 
-    private void emitPattern(LogPatternRow row) {
+    /** Emits a dictionary row as the snapshot of event time {@code ts} (timers fire in time order, so a later one is newer). */
+    private void emitPattern(LogPatternRow row, long ts) {
+        row.snapshotMillis = ts;
         patterns.inc();
         output.collect(PATTERNS, new StreamRecord<>(row, row.lastSeenMillis));
     }

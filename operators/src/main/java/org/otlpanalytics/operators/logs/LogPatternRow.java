@@ -27,6 +27,13 @@ public class LogPatternRow {
     public long[] aliases;
     /** The fingerprint this one was merged into, or null while it lives. */
     public Long mergedInto;
+    /**
+     * The event time of this snapshot: the fingerprinter's timer that emitted it (a mined second's
+     * or a window's last millisecond). A fingerprint's later snapshot has a later time whatever order
+     * its rows reach a sink in, so the sinks take pattern, aliases and merged-into from the row with
+     * the latest one (the other columns only widen).
+     */
+    public long snapshotMillis;
 
     public LogPatternRow() {}
 

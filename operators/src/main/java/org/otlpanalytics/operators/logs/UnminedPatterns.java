@@ -71,6 +71,7 @@ public final class UnminedPatterns {
         row.severityNumber = p.countError > 0 ? 17 : 0;
         row.severityText = p.countError > 0 ? "ERROR" : null;
         row.aliases = new long[0];
+        row.snapshotMillis = row.lastSeenMillis; // its text never changes
         return row;
     }
 

@@ -33,6 +33,7 @@ import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.otlpanalytics.operators.common.SeparatedKey;
+import org.otlpanalytics.operators.common.time.BatchTimers;
 import org.otlpanalytics.operators.common.time.WatermarkHorizon;
 import org.otlpanalytics.schemas.metrics.MetricPoint;
 
@@ -291,6 +292,7 @@ public class MetricDeltaConverter extends AbstractStreamOperator<MetricBatch>
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
         long ts = timer.getTimestamp();
+        runScansBatchDropped(ts);
         Session session = new Session();
         // the points due now (also those of the per-timestamp lists of earlier releases, whose
         // namespace is their own time and whose timer is at that time)
@@ -406,7 +408,7 @@ public class MetricDeltaConverter extends AbstractStreamOperator<MetricBatch>
             if (scan == null) {
                 long at = minuteCeil(s.lastTimeNanos() / 1_000_000L + options.seriesIdleTimeoutMillis());
                 nextScan.update(at);
-                timers.registerEventTimeTimer(VoidNamespace.INSTANCE, at);
+                registerScan(at);
                 scan = at;
             }
         }
@@ -449,7 +451,34 @@ public class MetricDeltaConverter extends AbstractStreamOperator<MetricBatch>
         seriesCount.update(left);
         long at = minuteCeil(oldestKept + options.seriesIdleTimeoutMillis());
         nextScan.update(at);
-        timers.registerEventTimeTimer(VoidNamespace.INSTANCE, at);
+        registerScan(at);
+    }
+
+    /** Registers the expiry scan's timer, unless Flink's batch execution would drop it ({@link #runScansBatchDropped}). */
+    private void registerScan(long at) {
+        if (!BatchTimers.ignoresNewTimers(timers)) {
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, at);
+        }
+    }
+
+    /**
+     * Runs, in a batch run, the expiry scans due before {@code ts}. Batch execution fires a key's
+     * timers at the end of its input and drops timers registered while they fire, and scans are
+     * registered there (when a minute is converted), so none ever fired: a series idle for longer
+     * than the timeout inside a batch backfill was not expired, and its next point gave a delta over
+     * the whole gap where the streaming run had started the series afresh. The scan a streaming run
+     * fires at {@code nextScan} comes after every minute due before it and before the ones after, as
+     * here. Never true in streaming mode, where the scan timer has fired (and moved on) by then.
+     */
+    private void runScansBatchDropped(long ts) throws Exception {
+        if (!BatchTimers.ignoresNewTimers(timers)) {
+            return;
+        }
+        Long scan = nextScan.value();
+        while (scan != null && scan < ts) {
+            expire(scan);
+            scan = nextScan.value();
+        }
     }
 
     static long minuteCeil(long millis) {

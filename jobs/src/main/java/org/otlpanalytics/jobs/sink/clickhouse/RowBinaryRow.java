@@ -287,8 +287,16 @@ public final class RowBinaryRow {
 
     /** The writer's version of this row. */
     public RowBinaryRow version() {
+        return version(version);
+    }
+
+    /**
+     * A version the row carries itself, instead of the writer's: for a table whose rows know which
+     * of them is newer (a snapshot time), when they may reach the writers in another order.
+     */
+    public RowBinaryRow version(long explicit) {
         expect(ChColumn.Kind.VERSION);
-        buf.i64(version);
+        buf.i64(explicit);
         return this;
     }
 }

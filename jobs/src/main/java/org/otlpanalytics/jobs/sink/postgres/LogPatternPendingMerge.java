@@ -6,18 +6,21 @@ import java.time.OffsetDateTime;
  * Two pending {@code log_pattern} parameter sets of one fingerprint made into one exactly as
  * {@link LogPatternRowMapper#UPSERT_PATTERN} merges a set into the stored row: first seen the
  * earliest, last seen the latest, the sample the earliest by (event time, partition, offset), the
- * highest severity with its text, and the pattern text, aliases and merged-into of the later set.
+ * highest severity with its text, and the pattern text, aliases and merged-into of the set with the
+ * newer snapshot (the later set on a tie).
  *
  * <p><b>Why.</b> The fingerprinter emits a pattern's row again at every window end where it
  * changed, each a snapshot of all seen so far. Rows of one fingerprint do not always reach the
  * sink in the order emitted (in a batch-mode replay Flink's exchange to the sink may hand them over
  * out of order), and a later set that simply replaced the pending one then dropped the widening:
- * a row emitted at 10:04 arriving after the one of 10:14 left {@code last_seen} at 10:04. Merged
- * like the upsert, the flush writes what upserting every set in turn would leave.
+ * a row emitted at 10:04 arriving after the one of 10:14 left {@code last_seen} at 10:04, and its
+ * older template. Merged like the upsert, the flush writes what upserting every set in turn would
+ * leave, and that is the same in any order.
  */
 final class LogPatternPendingMerge implements PendingMerge {
     private static final long serialVersionUID = 1L;
     // positions of the bound parameters (LogPatternRowMapper#map)
+    static final int PATTERN = 3;
     static final int SAMPLE = 4;
     static final int SAMPLE_TIME = 5;
     static final int SAMPLE_NANOS = 6;
@@ -27,13 +30,22 @@ final class LogPatternPendingMerge implements PendingMerge {
     static final int SEVERITY_TEXT = 10;
     static final int FIRST_SEEN = 11;
     static final int LAST_SEEN = 12;
+    static final int ALIASES = 13;
+    static final int MERGED_INTO = 14;
+    static final int SNAPSHOT_TIME = 15;
 
     @Override
     public Object[] merge(Object[] earlier, Object[] later) {
-        // identity and dimensions as stored first; pattern, aliases, merged-into as the later set has them
+        // identity and dimensions as stored first; pattern, aliases, merged-into as the newer snapshot has them
         Object[] m = later.clone();
         for (int i = 0; i < 3; i++) {
             m[i] = earlier[i];
+        }
+        if (((OffsetDateTime) later[SNAPSHOT_TIME]).isBefore((OffsetDateTime) earlier[SNAPSHOT_TIME])) {
+            m[PATTERN] = earlier[PATTERN];
+            m[ALIASES] = earlier[ALIASES];
+            m[MERGED_INTO] = earlier[MERGED_INTO];
+            m[SNAPSHOT_TIME] = earlier[SNAPSHOT_TIME];
         }
         if (!sampleBefore(later, earlier)) {
             for (int i = SAMPLE; i <= SAMPLE_OFFSET; i++) {

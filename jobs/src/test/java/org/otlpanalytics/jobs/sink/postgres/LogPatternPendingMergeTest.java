@@ -17,15 +17,18 @@ class LogPatternPendingMergeTest {
     /** The fingerprinter's three emissions of one pattern: each a snapshot of everything seen so far. */
     static List<LogPatternRow> emissions() {
         LogPatternRow r1 = row("Request GET <*> completed", T + 159_940, 2, 224, 9, "INFO", T + 159_940, T + 298_024);
+        r1.snapshotMillis = T + 299_999;
         LogPatternRow r2 = row("Request GET <*> completed", T + 159_940, 2, 224, 13, "WARN", T + 159_940, T + 597_002);
         r2.aliases = new long[] {7L};
+        r2.snapshotMillis = T + 599_999;
         LogPatternRow r3 = row("Request GET <*> completed in <*> ms", T + 159_940, 2, 224, 13, "WARN", T + 159_940, T + 899_653);
         r3.aliases = new long[] {7L, 8L};
+        r3.snapshotMillis = T + 899_999;
         return List.of(r1, r2, r3);
     }
 
     @Test
-    void rowsOfOneFingerprintOutOfOrderLeaveWhatTheyLeaveInOrderButForTheLaterSetsTexts() {
+    void rowsOfOneFingerprintOutOfOrderLeaveWhatTheyLeaveInOrder() {
         List<LogPatternRow> e = emissions();
         Object[] inOrder = pending(e.get(0), e.get(1), e.get(2));
         Object[] reordered = pending(e.get(2), e.get(0), e.get(1));
@@ -36,11 +39,24 @@ class LogPatternPendingMergeTest {
         assertThat(reordered[10]).isEqualTo("WARN").isEqualTo(inOrder[10]);
         assertThat(java.util.Arrays.copyOfRange(reordered, 0, 3)).isEqualTo(java.util.Arrays.copyOfRange(inOrder, 0, 3));
         assertThat(java.util.Arrays.copyOfRange(reordered, 4, 9)).isEqualTo(java.util.Arrays.copyOfRange(inOrder, 4, 9));
-        // pattern text, aliases and merged-into are the last set's, as the upsert's EXCLUDED
-        assertThat(inOrder[3]).isEqualTo("Request GET <*> completed in <*> ms");
-        assertThat((long[]) inOrder[13]).containsExactly(7L, 8L);
-        assertThat(reordered[3]).isEqualTo("Request GET <*> completed");
-        assertThat((long[]) reordered[13]).containsExactly(7L);
+        // pattern text, aliases, merged-into and snapshot time are the newest snapshot's, whatever came last
+        for (Object[] m : List.of(inOrder, reordered, pending(e.get(1), e.get(2), e.get(0)))) {
+            assertThat(m[3]).isEqualTo("Request GET <*> completed in <*> ms");
+            assertThat((long[]) m[13]).containsExactly(7L, 8L);
+            assertThat(m[14]).isNull();
+            assertThat(m[15]).isEqualTo(PgParams.ts(T + 899_999));
+        }
+    }
+
+    @Test
+    void aMergedIntoOfTheNewerSnapshotWinsOverAnOlderOneWithTheSameLastSeen() {
+        LogPatternRow live = row("Request GET <*> completed", T + 1_000, 0, 1, 9, "INFO", T + 1_000, T + 4_000);
+        live.snapshotMillis = T + 299_999;
+        LogPatternRow merged = row("Request GET <*> completed", T + 1_000, 0, 1, 9, "INFO", T + 1_000, T + 4_000);
+        merged.mergedInto = 42L;
+        merged.snapshotMillis = T + 305_999;
+        assertThat(pending(merged, live)[14]).isEqualTo(42L);
+        assertThat(pending(live, merged)[14]).isEqualTo(42L);
     }
 
     @Test
