@@ -17,6 +17,7 @@ import org.otlpanalytics.operators.limits.OverflowUseFilter;
 import org.otlpanalytics.operators.metrics.MetricBatch;
 import org.otlpanalytics.operators.metrics.MetricBatchSerializer;
 import org.otlpanalytics.operators.metrics.MetricDeltaConverter;
+import org.otlpanalytics.operators.metrics.MetricDeltaFolder;
 import org.otlpanalytics.operators.metrics.MetricLateDeadLetter;
 import org.otlpanalytics.operators.metrics.MetricMinuteAggregator;
 import org.otlpanalytics.operators.metrics.MetricMinuteSplitter;
@@ -31,7 +32,8 @@ import org.otlpanalytics.schemas.metrics.MetricPoint;
 /**
  * {@code metric_1m} and USE from decoded metric points: batches per resource (gauges and deltas
  * pre-aggregated per series and minute, chained to the source) → (tenant, resource) key →
- * cumulative-to-delta in event-time order → 1-minute aggregates per series and USE per resource.
+ * cumulative-to-delta in event-time order, the deltas folded per series and minute → 1-minute
+ * aggregates per series and USE per resource.
  * Wires only; computes nothing, and does not know the store: the job attaches the sinks to
  * {@link MetricsOutputs}.
  */
@@ -73,7 +75,11 @@ public final class MetricsJob {
         SingleOutputStreamOperator<MetricBatch> deltas = batches
                 .keyBy(MetricBatch::resourceKey)
                 .transform("metrics-cumulative-to-delta", MetricBatchSerializer.TYPE, new MetricDeltaConverter(options))
-                .uid("metrics-delta-converter");
+                .uid("metrics-delta-converter")
+                // chained: a series' deltas of a minute folded into one partial, so the shuffles
+                // behind (limits, aggregator) carry one record per series and minute, not per export
+                .transform("metrics-fold-deltas", MetricBatchSerializer.TYPE, new MetricDeltaFolder(options))
+                .uid("metrics-delta-folder");
         // the tenant and resource limits act on the deltas (never on cumulative series), per minute;
         // lateness is judged once, before their shuffles, by the splitter chained to the converter
         // (same watermark as the aggregator chained there without limits); a folded batch has a new

@@ -47,14 +47,14 @@ public final class MetricPointSerializer extends CodecSerializer<MetricPoint> {
     /** Writes {@code p} with its strings through {@code strings} (plain for state, a table on the wire). */
     static void write(MetricPoint p, DataOutput out, StringCodec strings) throws IOException {
         out.writeByte(VERSION);
-        strings.writeNullable(out, p.tenant);
-        strings.writeNullable(out, p.serviceName);
-        strings.writeNullable(out, p.serviceNamespace);
-        strings.writeNullable(out, p.serviceUrn);
-        strings.writeNullable(out, p.hostName);
-        strings.writeNullable(out, p.resourceUrn);
-        strings.writeNullable(out, p.name);
-        strings.writeNullable(out, p.unit);
+        strings.writeNullable(out, p.tenant, 0);
+        strings.writeNullable(out, p.serviceName, 1);
+        strings.writeNullable(out, p.serviceNamespace, 2);
+        strings.writeNullable(out, p.serviceUrn, 3);
+        strings.writeNullable(out, p.hostName, 4);
+        strings.writeNullable(out, p.resourceUrn, 5);
+        strings.writeNullable(out, p.name, 6);
+        strings.writeNullable(out, p.unit, 7);
         out.writeByte(p.type == null ? -1 : p.type.ordinal());
         out.writeByte(p.temporality == null ? -1 : p.temporality.ordinal());
         out.writeBoolean(p.monotonic);

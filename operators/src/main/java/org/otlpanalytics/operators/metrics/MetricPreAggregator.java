@@ -43,6 +43,7 @@ public class MetricPreAggregator extends AbstractStreamOperator<MetricBatch>
     private final int maxEntries;
     private transient EpochWindows minutes;
     private transient Map<ResourceRef, Builder> buffer;
+    private transient LastResource last;
     private transient int entries;
     private transient long watermark;
     /** The last millisecond of the earliest minute buffered: a watermark there flushes (MAX_VALUE: empty). */
@@ -91,7 +92,7 @@ public class MetricPreAggregator extends AbstractStreamOperator<MetricBatch>
     @Override
     public void processElement(StreamRecord<MetricPoint> element) {
         MetricPoint p = element.getValue();
-        Builder b = buffer.computeIfAbsent(new ResourceRef(p.tenant, p.resourceUrn), r -> new Builder(r.tenant, r.resourceUrn));
+        Builder b = builderOf(p);
         if (CumulativeToDelta.needsState(p)) {
             // a copy: the runtime reuses the input object (object reuse is on)
             b.batch.points.add(p.copy());
@@ -125,6 +126,23 @@ public class MetricPreAggregator extends AbstractStreamOperator<MetricBatch>
             flush();
         }
     }
+
+    /**
+     * The batch being filled for the point's tenant and resource. A message's points come one
+     * after another with the same tenant and resource objects (the decoder shares them), so the
+     * last builder is tried first, by identity, before the map.
+     */
+    private Builder builderOf(MetricPoint p) {
+        if (last != null && p.tenant == last.tenant && p.resourceUrn == last.resourceUrn) {
+            return last.builder;
+        }
+        Builder b = buffer.computeIfAbsent(new ResourceRef(p.tenant, p.resourceUrn), r -> new Builder(r.tenant, r.resourceUrn));
+        last = new LastResource(p.tenant, p.resourceUrn, b);
+        return b;
+    }
+
+    /** The tenant and resource objects of the last point and their builder. */
+    private record LastResource(String tenant, String resourceUrn, Builder builder) {}
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
@@ -166,6 +184,7 @@ public class MetricPreAggregator extends AbstractStreamOperator<MetricBatch>
             }
         }
         buffer.clear();
+        last = null;
         entries = 0;
         flushAt = Long.MAX_VALUE;
     }

@@ -55,6 +55,19 @@ abstract class StringCodec {
 
     abstract void writeNullable(DataOutput out, String s) throws IOException;
 
+    /**
+     * As {@link #writeNullable(DataOutput, String)}, for a field written once per point ({@code slot}
+     * names the field, below {@link #SLOTS}): the same bytes; a table remembers the string object
+     * each slot wrote last, so the tenant, resource and service that every point of a resource
+     * repeats (the same objects from the decoder) are found without a hash lookup.
+     */
+    void writeNullable(DataOutput out, String s, int slot) throws IOException {
+        writeNullable(out, s);
+    }
+
+    /** Fields a point writes through {@link #writeNullable(DataOutput, String, int)}, at most. */
+    static final int SLOTS = 8;
+
     abstract String readNullable(DataInput in) throws IOException;
 
     /** Writes a string that is never null. */
@@ -103,6 +116,9 @@ abstract class StringCodec {
     private static final class Table extends StringCodec {
         private final boolean sets;
         private Map<String, Integer> written;
+        /** Per slot, the string object it wrote last and that string's index. */
+        private String[] lastBySlot;
+        private int[] indexBySlot;
         private List<String> read;
         /** Labels hash to the index of the last set written with it. */
         private Map<Long, Integer> setByHash;
@@ -159,6 +175,23 @@ abstract class StringCodec {
             MetricPoint s = setsRead.get((int) (tag - 1));
             p.attributeKeys = s.attributeKeys;
             p.attributeValues = s.attributeValues;
+        }
+
+        @Override
+        void writeNullable(DataOutput out, String s, int slot) throws IOException {
+            if (s != null && lastBySlot != null && lastBySlot[slot] == s) {
+                VarInts.writeVarLong(out, indexBySlot[slot] + 2L);
+                return;
+            }
+            writeNullable(out, s);
+            if (s != null) {
+                if (lastBySlot == null) {
+                    lastBySlot = new String[SLOTS];
+                    indexBySlot = new int[SLOTS];
+                }
+                lastBySlot[slot] = s;
+                indexBySlot[slot] = written.get(s);
+            }
         }
 
         @Override

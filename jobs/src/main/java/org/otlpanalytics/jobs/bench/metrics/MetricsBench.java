@@ -43,8 +43,9 @@ import org.otlpanalytics.schemas.metrics.MetricPoint;
  * RocksDB's to the heap's in the same run (the figures least affected by the machine), the output
  * row counts and the peak heap of the process.
  *
- * <p>The default of 5,000,000 points keeps the decode-only round above ten seconds on a two-core
- * machine (at 700k points it lasted one to three, and the ratios spread from 0.22 to 0.60). Each
+ * <p>A round's decode-only baseline is repeated until it lasts about ten seconds (5,000,000 points
+ * decode in three to nine on a two-core machine; at 700k points one run lasted one to three, and
+ * the ratios spread from 0.22 to 0.60), its mean run taken as the round's. Each
  * round runs every variant once; its ratios are between its own runs and the median round is
  * printed beside every round's value ({@code _rounds}) and the ratio of process CPU time.
  * {@code --rocksdb false} leaves out the RocksDB variant (the slowest) to shorten a run.
@@ -92,15 +93,19 @@ public final class MetricsBench {
             JobOptions rocksdb = o.with(JobOptions.STATE_BACKEND, "rocksdb");
             // warm-up (JIT, page cache), then --rounds rounds, each running every variant once, one after the other:
             // a round's ratios are taken between its own runs (under the same load) and the median round is reported
-            run(heap, DECODE, pgc);
+            Run warmDecode = run(heap, DECODE, pgc);
             run(heap, METRICS, pgc);
+            // decoding alone is several times faster: repeated within a round until it lasts about
+            // MIN_BASELINE_SECONDS, so the baseline is not a few seconds of whatever else runs
+            int decodeRepeats = decodeRepeats(warmDecode.seconds());
+            System.out.println("decode_repeats_per_round=" + decodeRepeats);
             if (withRocksDb) {
                 run(rocksdb, METRICS, pgc);
             }
             HeapPeaks.reset();
             Run[][] runs = new Run[VARIANTS.length][rounds];
             for (int round = 0; round < rounds; round++) {
-                runs[DECODE][round] = run(heap, DECODE, pgc);
+                runs[DECODE][round] = repeated(heap, pgc, decodeRepeats);
                 runs[METRICS][round] = run(heap, METRICS, pgc);
                 runs[METRICS_ROCKSDB][round] = withRocksDb ? run(rocksdb, METRICS, pgc) : null;
                 runs[METRICS_PG][round] = run(heap, METRICS_PG, pgc);
@@ -171,6 +176,31 @@ public final class MetricsBench {
 
     /** One run: job runtime and the CPU time the whole process spent meanwhile, in seconds. */
     record Run(double seconds, double cpuSeconds) {}
+
+    /** How long a round's decode-only baseline should last, at least (its runs repeated to reach it). */
+    static final double MIN_BASELINE_SECONDS = 10;
+    /** Decode-only runs per round, at most. */
+    static final int MAX_DECODE_REPEATS = 8;
+
+    /** Runs of decoding per round for a baseline of at least {@link #MIN_BASELINE_SECONDS}, given one run's time. */
+    static int decodeRepeats(double oneRunSeconds) {
+        if (!(oneRunSeconds > 0)) {
+            return 1;
+        }
+        return (int) Math.max(1, Math.min(MAX_DECODE_REPEATS, Math.ceil(MIN_BASELINE_SECONDS / oneRunSeconds)));
+    }
+
+    /** {@code times} decode-only runs one after the other, as one run of their mean time and CPU. */
+    static Run repeated(JobOptions o, PostgresSinkConfig pgc, int times) throws Exception {
+        double seconds = 0;
+        double cpu = 0;
+        for (int i = 0; i < times; i++) {
+            Run r = run(o, DECODE, pgc);
+            seconds += r.seconds();
+            cpu += r.cpuSeconds();
+        }
+        return new Run(seconds / times, cpu / times);
+    }
 
     /** Per round, the baseline's time over the variant's (above 1 when the variant is the faster). */
     static double[] roundRatios(double[] baseline, double[] variant) {

@@ -2,7 +2,6 @@ package org.otlpanalytics.jobs.sink.postgres;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.HexFormat;
 
 /**
  * Parameter sets as rows of PostgreSQL's {@code COPY ... FROM STDIN} text format: the same
@@ -12,7 +11,7 @@ import java.util.HexFormat;
  * bound statement would get, and the writer then locates the row with bound statements.
  */
 final class PgCopyText {
-    private static final HexFormat HEX = HexFormat.of();
+    private static final char[] DIGITS = "0123456789abcdef".toCharArray();
 
     private PgCopyText() {}
 
@@ -41,7 +40,7 @@ final class PgCopyText {
         } else if (v instanceof PgParams.Json) {
             escaped(sb, ((PgParams.Json) v).text);
         } else if (v instanceof byte[]) {
-            sb.append("\\\\x").append(HEX.formatHex((byte[]) v));
+            hex(sb, (byte[]) v);
         } else if (v instanceof OffsetDateTime) {
             timestamp(sb, (OffsetDateTime) v);
         } else if (v instanceof Boolean) {
@@ -124,8 +123,23 @@ final class PgCopyText {
         sb.append(s);
     }
 
+    /** bytea in hex ({@code \\x} then two lowercase digits per byte), written straight into {@code sb}. */
+    private static void hex(StringBuilder sb, byte[] b) {
+        sb.append("\\\\x");
+        sb.ensureCapacity(sb.length() + 2 * b.length);
+        for (byte x : b) {
+            sb.append(DIGITS[(x >> 4) & 0xf]).append(DIGITS[x & 0xf]);
+        }
+    }
+
     private static void escaped(StringBuilder sb, String s) {
-        for (int i = 0; i < s.length(); i++) {
+        int first = firstSpecial(s);
+        if (first < 0) {
+            sb.append(s); // the usual case: nothing to escape, one bulk copy
+            return;
+        }
+        sb.append(s, 0, first);
+        for (int i = first; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
                 case '\\':
@@ -144,5 +158,16 @@ final class PgCopyText {
                     sb.append(c);
             }
         }
+    }
+
+    /** The index of the first backslash, tab, newline or carriage return in {@code s}, or -1. */
+    private static int firstSpecial(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' || c == '\t' || c == '\n' || c == '\r') {
+                return i;
+            }
+        }
+        return -1;
     }
 }

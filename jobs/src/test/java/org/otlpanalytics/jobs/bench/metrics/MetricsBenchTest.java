@@ -29,4 +29,13 @@ class MetricsBenchTest {
         assertThat(MetricsBench.seconds(runs)).containsExactly(2.5, 3.0);
         assertThat(MetricsBench.cpuSeconds(runs)).containsExactly(4.0, 5.5);
     }
+
+    @Test
+    void decodingIsRepeatedToLastTenSecondsWithinBounds() {
+        assertThat(MetricsBench.decodeRepeats(2.8)).isEqualTo(4); // 11.2 s
+        assertThat(MetricsBench.decodeRepeats(10)).isEqualTo(1);
+        assertThat(MetricsBench.decodeRepeats(25)).isEqualTo(1);
+        assertThat(MetricsBench.decodeRepeats(0.1)).isEqualTo(MetricsBench.MAX_DECODE_REPEATS);
+        assertThat(MetricsBench.decodeRepeats(0)).isEqualTo(1);
+    }
 }
