@@ -121,6 +121,39 @@ class AdmittedSlotCacheTest {
         restored.close();
     }
 
+    /** A rescale from a snapshot taken while every set had changes only on the heap: each subtask reads its scopes' whole sets. */
+    @Test
+    void shouldRestoreTheSetsOfTheLastCheckpointAtAnyParallelism() throws Exception {
+        var h = StateBackends.ROCKSDB.apply(new KeyedOneInputStreamOperatorTestHarness<String, String, String>(
+                new HorizonKeyedProcessOperator<>(new Admitter(1000)), s -> s.substring(0, s.indexOf('/')), Types.STRING, 128, 1, 0));
+        h.open();
+        String[] scopes = {"a", "b", "c", "d", "e", "f"};
+        for (String scope : scopes) {
+            for (int i = 0; i < 3; i++) {
+                h.processElement(new StreamRecord<>(scope + "/m" + i, 10));
+            }
+        }
+        OperatorSubtaskState snapshot = h.snapshot(1, 1);
+        h.close();
+        int restored = 0;
+        for (int subtask = 0; subtask < 2; subtask++) {
+            var r = StateBackends.ROCKSDB.apply(new KeyedOneInputStreamOperatorTestHarness<String, String, String>(
+                    new HorizonKeyedProcessOperator<>(new Admitter(1000)), s -> s.substring(0, s.indexOf('/')), Types.STRING,
+                    128, 2, subtask));
+            r.initializeState(org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness
+                    .repartitionOperatorState(snapshot, 128, 1, 2, subtask));
+            r.open();
+            for (String scope : scopes) {
+                if (org.apache.flink.runtime.state.KeyGroupRangeAssignment.assignKeyToParallelOperator(scope, 128, 2) == subtask) {
+                    assertThat(inState(r, scope).admitted.values()).as(scope).containsExactlyInAnyOrder("m0", "m1", "m2");
+                    restored++;
+                }
+            }
+            r.close();
+        }
+        assertThat(restored).isEqualTo(scopes.length);
+    }
+
     @Test
     void shouldWriteBackAndDropTheLeastRecentlyUsedSetsBeyondTheCap() throws Exception {
         var h = harness(StateBackends.ROCKSDB, 10, null);
