@@ -45,7 +45,9 @@ import org.otlpanalytics.schemas.logs.LogRecordFlat;
  * 5-minute counts ({@link LogsJob} with discarding sinks), the latter on the heap state backend and on
  * RocksDB (production's, where every state access serializes), and on the heap with the per-tenant
  * limits at 0 (their operators pass records on at once: the baseline of the limits' cost). Prints {@code name=value} lines:
- * records/s of each (best of three interleaved rounds after a warm-up), their ratios to decode-only
+ * records/s of each (median of three interleaved rounds after a warm-up; in a round each variant runs
+ * again until its runs last {@value #MIN_ROUND_SECONDS} s in all, and counts its mean run, so a short
+ * decode-only run's start-up and jitter weigh less), their ratios to decode-only
  * (the figures that compare across machines and loads): each round's ratio is taken between the runs
  * of that round, which follow each other under the same load, and the median of the rounds is
  * printed with every round's value ({@code _rounds}) so their agreement shows; the same for the CPU
@@ -59,6 +61,8 @@ public final class LogsBench {
     static final String DIR = "dir";
     static final String DEFAULT_DIR = "../shared/datasets/loghub-2k";
     static final int ROUNDS = 3;
+    /** A variant runs again within a round until its runs last this long in all. */
+    static final double MIN_ROUND_SECONDS = 10.0;
     static final int RECORDS_PER_MESSAGE = 100;
     static final long EVENT_TIME_SPAN_MILLIS = 3_600_000L;
     static final String HEAP = "hashmap";
@@ -97,43 +101,46 @@ public final class LogsBench {
             }
             run(o, 2, HEAP, checkpoints);
             HeapPeaks.reset();
-            double decode = 0;
-            double decodeCpu = Double.MAX_VALUE;
-            double limitsOff = 0;
-            double[] logs = new double[BACKENDS.length];
-            double[] logsCpu = new double[BACKENDS.length];
-            Arrays.fill(logsCpu, Double.MAX_VALUE);
+            double[] decodeRounds = new double[ROUNDS];
+            double[] decodeCpuRounds = new double[ROUNDS];
+            double[] limitsOffRounds = new double[ROUNDS];
+            double[][] logs = new double[BACKENDS.length][ROUNDS];
+            double[][] logsCpu = new double[BACKENDS.length][ROUNDS];
             double[][] ratios = new double[BACKENDS.length][ROUNDS];
             double[][] cpuRatios = new double[BACKENDS.length][ROUNDS];
             for (int round = 0; round < ROUNDS; round++) {
-                Run d = run(o, 0, HEAP, checkpoints);
-                decode = Math.max(decode, records / d.seconds());
-                decodeCpu = Math.min(decodeCpu, d.cpuSeconds());
-                limitsOff = Math.max(limitsOff, records / run(o, 2, HEAP, checkpoints).seconds());
+                Run d = runFor(o, 0, HEAP, checkpoints);
+                decodeRounds[round] = records / d.seconds();
+                decodeCpuRounds[round] = d.cpuSeconds();
+                limitsOffRounds[round] = records / runFor(o, 2, HEAP, checkpoints).seconds();
                 for (int b = 0; b < BACKENDS.length; b++) {
-                    Run l = run(o, 1, BACKENDS[b], checkpoints);
-                    logs[b] = Math.max(logs[b], records / l.seconds());
-                    logsCpu[b] = Math.min(logsCpu[b], l.cpuSeconds());
+                    Run l = runFor(o, 1, BACKENDS[b], checkpoints);
+                    logs[b][round] = records / l.seconds();
+                    logsCpu[b][round] = l.cpuSeconds();
                     ratios[b][round] = d.seconds() / l.seconds();
                     cpuRatios[b][round] = d.cpuSeconds() / l.cpuSeconds();
                 }
             }
-            deleteTree(checkpoints);
-            System.out.printf(Locale.ROOT, "decode_records_per_s=%.0f%n", decode);
-            System.out.printf(Locale.ROOT, "decode_cpu_us_per_record=%.2f%n", decodeCpu * 1e6 / records);
+            double[] logsMedian = new double[BACKENDS.length];
+            System.out.printf(Locale.ROOT, "decode_records_per_s=%.0f%n", RoundRatios.median(decodeRounds));
+            System.out.printf(Locale.ROOT, "decode_cpu_us_per_record=%.2f%n", RoundRatios.median(decodeCpuRounds) * 1e6 / records);
             for (int b = 0; b < BACKENDS.length; b++) {
                 String n = BACKENDS[b].equals(HEAP) ? "" : "_" + BACKENDS[b];
-                System.out.printf(Locale.ROOT, "logs%s_records_per_s=%.0f%n", n, logs[b]);
+                logsMedian[b] = RoundRatios.median(logs[b]);
+                System.out.printf(Locale.ROOT, "logs%s_records_per_s=%.0f%n", n, logsMedian[b]);
                 System.out.printf(Locale.ROOT, "logs%s_vs_decode_ratio=%.2f%n", n, RoundRatios.median(ratios[b]));
                 System.out.printf(Locale.ROOT, "logs%s_vs_decode_ratio_rounds=%s%n", n, RoundRatios.format(ratios[b]));
-                System.out.printf(Locale.ROOT, "logs%s_cpu_us_per_record=%.2f%n", n, logsCpu[b] * 1e6 / records);
+                System.out.printf(Locale.ROOT, "logs%s_cpu_us_per_record=%.2f%n", n, RoundRatios.median(logsCpu[b]) * 1e6 / records);
                 System.out.printf(Locale.ROOT, "logs%s_vs_decode_cpu_ratio=%.2f%n", n, RoundRatios.median(cpuRatios[b]));
                 System.out.printf(Locale.ROOT, "logs%s_vs_decode_cpu_ratio_rounds=%s%n", n, RoundRatios.format(cpuRatios[b]));
             }
-            System.out.printf(Locale.ROOT, "logs_rocksdb_vs_heap_ratio=%.2f%n", logs[1] / logs[0]);
+            double limitsOff = RoundRatios.median(limitsOffRounds);
+            System.out.printf(Locale.ROOT, "logs_rocksdb_vs_heap_ratio=%.2f%n", logsMedian[1] / logsMedian[0]);
             System.out.printf(Locale.ROOT, "logs_limits_off_records_per_s=%.0f%n", limitsOff);
-            System.out.printf(Locale.ROOT, "logs_limits_vs_limits_off_ratio=%.2f%n", logs[0] / limitsOff);
+            System.out.printf(Locale.ROOT, "logs_limits_vs_limits_off_ratio=%.2f%n", logsMedian[0] / limitsOff);
             System.out.printf(Locale.ROOT, "peak_heap_mb=%.0f%n", HeapPeaks.peakBytes() / 1048576.0);
+            System.out.flush();
+            deleteTree(checkpoints);
         }
         System.exit(0);
     }
@@ -209,6 +216,23 @@ public final class LogsBench {
     record Run(double seconds, double cpuSeconds) {}
 
     /**
+     * Runs a variant again until its runs last {@link #MIN_ROUND_SECONDS} in all; returns the mean run
+     * (runtime and CPU per run).
+     */
+    static Run runFor(JobOptions o, int variant, String backend, Path checkpoints) throws Exception {
+        double seconds = 0;
+        double cpu = 0;
+        int runs = 0;
+        do {
+            Run r = run(o, variant, backend, checkpoints);
+            seconds += r.seconds();
+            cpu += r.cpuSeconds();
+            runs++;
+        } while (seconds < MIN_ROUND_SECONDS);
+        return new Run(seconds / runs, cpu / runs);
+    }
+
+    /**
      * Runs one variant to the end of the topic on a state backend; returns its runtime and CPU time. Checkpoints go to a
      * temporary folder: the whole topic is readable at once, so one partition can run far ahead of the
      * watermark and the fingerprinter may buffer more than the MiniCluster's default in-memory
@@ -247,11 +271,21 @@ public final class LogsBench {
                 .getProcessCpuTime();
     }
 
-    static void deleteTree(Path root) throws IOException {
+    /**
+     * Deletes the checkpoint folder; what cannot be deleted stays (the cluster may still be removing
+     * checkpoints it subsumed while the walk runs, which once failed the whole benchmark after its last round).
+     */
+    static void deleteTree(Path root) {
         try (Stream<Path> files = Files.walk(root)) {
             for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
+                try {
+                    Files.deleteIfExists(f);
+                } catch (IOException e) {
+                    // a non-empty folder whose files another thread is deleting: left for the OS
+                }
             }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            System.err.println("bench-logs: checkpoints left in " + root + ": " + e);
         }
     }
 }

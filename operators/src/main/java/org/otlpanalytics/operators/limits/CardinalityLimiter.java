@@ -15,11 +15,16 @@ import org.apache.flink.api.java.typeutils.TupleTypeInfo;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.otlpanalytics.operators.common.CompositeKey;
 import org.otlpanalytics.operators.common.StableHash;
 import org.otlpanalytics.operators.common.time.EpochWindows;
+import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
 import org.otlpanalytics.operators.common.time.KeyedWindows;
 import org.otlpanalytics.operators.common.time.WatermarkHorizon;
 
@@ -45,9 +50,13 @@ import org.otlpanalytics.operators.common.time.WatermarkHorizon;
  * after this one judges (and dead-letters) them with their totals bounded. Run it in a
  * {@link org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator}.
  *
+ * <p>On RocksDB the admitted sets are kept on the heap between checkpoints ({@link AdmittedSlotCache}):
+ * a partial reads its member's admission there instead of deserializing its scope's whole set.
+ *
  * <p>A limit of 0 turns the limiter into a pass-through.
  */
-public class CardinalityLimiter<P> extends KeyedProcessFunction<String, P, P> implements WatermarkHorizon.Aware {
+public class CardinalityLimiter<P> extends KeyedProcessFunction<String, P, P>
+        implements WatermarkHorizon.Aware, HorizonKeyedProcessOperator.KeyContextAware, CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     // state names: never change, savepoints depend on them
     static final String SLOTS = "limiter-slots";
@@ -95,7 +104,10 @@ public class CardinalityLimiter<P> extends KeyedProcessFunction<String, P, P> im
     private final MapStateDescriptor<String, Tuple2<Integer, P>> heldMergedDescriptor;
     private final Merger<P> merger;
     private transient WatermarkHorizon horizon;
+    private transient KeyContext keys;
+    private transient boolean backendCopies;
     private transient KeyedWindows<AdmittedSlot> windows;
+    private transient AdmittedSlotCache slots;
     private transient MapState<String, List<P>> held;
     private transient MapState<String, P> heldRecords;
     private transient MapState<String, Integer> heldCounts;
@@ -165,9 +177,28 @@ public class CardinalityLimiter<P> extends KeyedProcessFunction<String, P, P> im
     }
 
     @Override
+    public void setKeyContext(KeyContext keys, boolean backendCopies) {
+        this.keys = keys;
+        this.backendCopies = backendCopies;
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) {
+        // keyed state only, read as needed
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        if (slots != null) {
+            slots.flush();
+        }
+    }
+
+    @Override
     public void open(OpenContext openContext) {
         windows = new KeyedWindows<>(new EpochWindows(slotMillis, allowedLatenessMillis),
                 getRuntimeContext().getMapState(slotsDescriptor), horizon);
+        slots = new AdmittedSlotCache(windows, keys, backendCopies, AdmittedSlotCache.DEFAULT_MAX_MEMBERS);
         // every layout reads the lists: what a savepoint of the LISTS layout held
         held = getRuntimeContext().getMapState(heldDescriptor);
         if (layout == Held.RECORDS) {
@@ -197,7 +228,8 @@ public class CardinalityLimiter<P> extends KeyedProcessFunction<String, P, P> im
             out.collect(p);
             return;
         }
-        AdmittedSlot w = windows.get(slot);
+        String scope = ctx.getCurrentKey();
+        AdmittedSlot w = slots.get(scope, slot);
         boolean created = w == null;
         if (created) {
             w = new AdmittedSlot();
@@ -236,14 +268,17 @@ public class CardinalityLimiter<P> extends KeyedProcessFunction<String, P, P> im
             hold(heldKey(slot, member), p);
         }
         if (created) {
-            windows.create(slot, w, ctx.timerService());
+            slots.create(scope, slot, w, ctx.timerService());
         } else if (changed) {
-            windows.update(slot, w);
+            slots.update(scope, slot, w);
         }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<P> out) throws Exception {
+        // the timer reads and writes the sets it fires and purges in keyed state
+        slots.writeBack(ctx.getCurrentKey(), windows.spec().firedAt(timestamp));
+        slots.writeBack(ctx.getCurrentKey(), windows.spec().purgedAt(timestamp));
         windows.onTimer(timestamp, (slot, w) -> {
             for (String member : w.admitted.values()) {
                 take(heldKey(slot, member), out::collect);

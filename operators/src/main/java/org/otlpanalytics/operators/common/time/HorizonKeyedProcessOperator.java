@@ -3,6 +3,7 @@ package org.otlpanalytics.operators.common.time;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 
@@ -10,7 +11,9 @@ import org.apache.flink.streaming.api.watermark.Watermark;
  * A {@link KeyedProcessOperator} that keeps a {@link WatermarkHorizon} in its checkpointed state
  * and hands it to its function when the function is {@link WatermarkHorizon.Aware}. Every
  * windowed operator of the project runs in one, so lateness after a restore is judged against
- * the watermark the failure-free run had reached, not against {@code Long.MIN_VALUE}.
+ * the watermark the failure-free run had reached, not against {@code Long.MIN_VALUE}. A function
+ * that is {@link KeyContextAware} is also given the operator's key context (to write keyed state of
+ * other keys than the current one, as a write-back cache does from its {@code snapshotState}).
  *
  * <pre>{@code
  * stream.keyBy(...).transform("red-1m", TypeInformation.of(RedRow.class),
@@ -33,6 +36,9 @@ public class HorizonKeyedProcessOperator<K, IN, OUT> extends KeyedProcessOperato
         if (userFunction instanceof WatermarkHorizon.Aware) {
             ((WatermarkHorizon.Aware) userFunction).setWatermarkHorizon(horizon);
         }
+        if (userFunction instanceof KeyContextAware) {
+            ((KeyContextAware) userFunction).setKeyContext(this, getKeyedStateBackend().isSafeToReuseKVState());
+        }
         super.initializeState(context);
     }
 
@@ -51,5 +57,15 @@ public class HorizonKeyedProcessOperator<K, IN, OUT> extends KeyedProcessOperato
     /** The operator's horizon (for tests). */
     public WatermarkHorizon horizon() {
         return horizon;
+    }
+
+    /** A function that reads or writes keyed state of other keys than the current one. */
+    public interface KeyContextAware {
+        /**
+         * @param keys the operator's key context
+         * @param backendCopies whether the keyed state backend serializes every access and hands out
+         *     copies ({@code isSafeToReuseKVState}: RocksDB), so objects read may be kept and changed
+         */
+        void setKeyContext(KeyContext keys, boolean backendCopies);
     }
 }
