@@ -16,22 +16,20 @@ import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerial
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.state.internal.InternalListState;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.Triggerable;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 import org.otlpanalytics.operators.common.KafkaRange;
 import org.otlpanalytics.operators.common.SeparatedKey;
 import org.otlpanalytics.operators.common.time.BatchTimers;
+import org.otlpanalytics.operators.common.time.HorizonStreamOperator;
 import org.otlpanalytics.operators.common.time.WatermarkHorizon;
 import org.otlpanalytics.schemas.logs.LogRecordFlat;
 
@@ -89,7 +87,7 @@ import org.otlpanalytics.schemas.logs.LogRecordFlat;
  * {@link LogPatternRow#aliases}. Counts already emitted under a merged id stay under it. No wall
  * clock is read anywhere: time comes from records and watermarks.
  */
-public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
+public class LogFingerprinter extends HorizonStreamOperator<LogPatternPartial>
         implements OneInputStreamOperator<LogRecordFlat, LogPatternPartial>, Triggerable<String, VoidNamespace> {
     private static final long serialVersionUID = 1L;
 
@@ -131,7 +129,6 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
     private transient ValueState<byte[]> minerIndex;
     private transient MapState<Long, byte[]> minerEntries;
     private transient InternalTimerService<VoidNamespace> timers;
-    private transient WatermarkHorizon horizon;
     private transient Counter mined;
     private transient Counter lateCount;
     private transient Counter lateUnmatched;
@@ -169,13 +166,6 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
     }
 
     @Override
-    public void initializeState(StateInitializationContext context) throws Exception {
-        super.initializeState(context);
-        horizon = new WatermarkHorizon();
-        horizon.initialize(context.getOperatorStateStore());
-    }
-
-    @Override
     @SuppressWarnings("unchecked")
     public void open() throws Exception {
         super.open();
@@ -205,7 +195,7 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
     public void processElement(StreamRecord<LogRecordFlat> element) throws Exception {
         LogRecordFlat r = element.getValue();
         long t = r.timeMillis();
-        long watermark = horizon.effective(timers.currentWatermark());
+        long watermark = horizon().effective(timers.currentWatermark());
         long window = LogPatternOptions.windowStart(t);
         long lastLateMillis = window + LogPatternOptions.WINDOW_MILLIS - 1 + options.allowedLatenessMillis();
         if (lastLateMillis <= watermark) {
@@ -253,16 +243,9 @@ public class LogFingerprinter extends AbstractStreamOperator<LogPatternPartial>
     }
 
     @Override
-    public void processWatermark(Watermark mark) throws Exception {
-        horizon.observe(mark.getTimestamp());
-        super.processWatermark(mark);
-    }
-
-    @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         streams.flush();
         super.snapshotState(context);
-        horizon.snapshot();
     }
 
     /**

@@ -20,20 +20,17 @@ import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.runtime.state.StateInitializationContext;
-import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.state.internal.InternalListState;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.Triggerable;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.otlpanalytics.operators.common.SeparatedKey;
 import org.otlpanalytics.operators.common.time.BatchTimers;
+import org.otlpanalytics.operators.common.time.HorizonStreamOperator;
 import org.otlpanalytics.operators.common.time.WatermarkHorizon;
 import org.otlpanalytics.schemas.metrics.MetricPoint;
 
@@ -71,7 +68,7 @@ import org.otlpanalytics.schemas.metrics.MetricPoint;
  * removed by a scan on whole minutes and counted ({@code seriesExpired}) — its next point is a
  * first point again.
  */
-public class MetricDeltaConverter extends AbstractStreamOperator<MetricBatch>
+public class MetricDeltaConverter extends HorizonStreamOperator<MetricBatch>
         implements OneInputStreamOperator<MetricBatch, MetricBatch>, Triggerable<String, VoidNamespace> {
     private static final long serialVersionUID = 1L;
     private static final String SERIES = "metric-series";
@@ -115,7 +112,6 @@ public class MetricDeltaConverter extends AbstractStreamOperator<MetricBatch>
     private transient InternalTimerService<VoidNamespace> timers;
     /** Per key, the last conversion time whose timer this subtask registered (not checkpointed). */
     private transient Map<Object, Long> registered;
-    private transient WatermarkHorizon horizon;
     private transient Counter passed;
     private transient Counter converted;
     private transient Counter firstRecorded;
@@ -168,19 +164,6 @@ public class MetricDeltaConverter extends AbstractStreamOperator<MetricBatch>
     }
 
     @Override
-    public void initializeState(StateInitializationContext context) throws Exception {
-        super.initializeState(context);
-        horizon = new WatermarkHorizon();
-        horizon.initialize(context.getOperatorStateStore());
-    }
-
-    @Override
-    public void snapshotState(StateSnapshotContext context) throws Exception {
-        super.snapshotState(context);
-        horizon.snapshot();
-    }
-
-    @Override
     @SuppressWarnings("unchecked")
     public void open() throws Exception {
         super.open();
@@ -208,16 +191,10 @@ public class MetricDeltaConverter extends AbstractStreamOperator<MetricBatch>
     }
 
     @Override
-    public void processWatermark(Watermark mark) throws Exception {
-        horizon.observe(mark.getTimestamp());
-        super.processWatermark(mark);
-    }
-
-    @Override
     public void processElement(StreamRecord<MetricBatch> element) throws Exception {
         MetricBatch in = element.getValue();
         MetricBatch out = new MetricBatch(in.tenant, in.resourceUrn, new ArrayList<>(), in.partials);
-        long behind = horizon.effective(timers.currentWatermark());
+        long behind = horizon().effective(timers.currentWatermark());
         Session late = null;
         // the batch's waiting points by the end of their minute: one append and one timer per minute
         long lastDue = Long.MIN_VALUE;

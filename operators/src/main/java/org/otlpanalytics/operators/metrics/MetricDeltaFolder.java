@@ -7,13 +7,10 @@ import java.util.Map;
 import java.util.Objects;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.runtime.state.StateInitializationContext;
-import org.apache.flink.runtime.state.StateSnapshotContext;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.otlpanalytics.operators.common.time.EpochWindows;
+import org.otlpanalytics.operators.common.time.HorizonStreamOperator;
 import org.otlpanalytics.operators.common.time.WatermarkHorizon;
 import org.otlpanalytics.schemas.metrics.MetricPoint;
 
@@ -34,15 +31,13 @@ import org.otlpanalytics.schemas.metrics.MetricPoint;
  * series' first point of the minute, or more than {@link MetricAccumulator#MAX_POINTS}) are
  * counted ({@code metricDeltaFolder.pointsIgnored}), as the aggregator counted them.
  */
-public class MetricDeltaFolder extends AbstractStreamOperator<MetricBatch>
+public class MetricDeltaFolder extends HorizonStreamOperator<MetricBatch>
         implements OneInputStreamOperator<MetricBatch, MetricBatch> {
     private static final long serialVersionUID = 1L;
     public static final String GROUP = "metricDeltaFolder";
 
     private final MetricOptions options;
     private transient EpochWindows minutes;
-    private transient WatermarkHorizon horizon;
-    private transient long watermark;
     private transient Counter folded;
     private transient Counter ignored;
 
@@ -51,33 +46,12 @@ public class MetricDeltaFolder extends AbstractStreamOperator<MetricBatch>
     }
 
     @Override
-    public void initializeState(StateInitializationContext context) throws Exception {
-        super.initializeState(context);
-        horizon = new WatermarkHorizon();
-        horizon.initialize(context.getOperatorStateStore());
-    }
-
-    @Override
-    public void snapshotState(StateSnapshotContext context) throws Exception {
-        super.snapshotState(context);
-        horizon.snapshot();
-    }
-
-    @Override
     public void open() throws Exception {
         super.open();
         minutes = new EpochWindows(MetricOptions.WINDOW_MILLIS, options.allowedLatenessMillis());
-        watermark = Long.MIN_VALUE;
         MetricGroup g = getMetricGroup().addGroup(GROUP);
         folded = g.counter(MetricPipelineMetrics.POINTS_AGGREGATED);
         ignored = g.counter(MetricPipelineMetrics.POINTS_IGNORED);
-    }
-
-    @Override
-    public void processWatermark(Watermark mark) throws Exception {
-        watermark = mark.getTimestamp();
-        horizon.observe(watermark);
-        super.processWatermark(mark);
     }
 
     @Override
@@ -87,7 +61,7 @@ public class MetricDeltaFolder extends AbstractStreamOperator<MetricBatch>
             output.collect(element);
             return;
         }
-        long behind = horizon.effective(watermark);
+        long behind = lateBehind();
         MetricBatch out = new MetricBatch(in.tenant, in.resourceUrn, new ArrayList<>(), new ArrayList<>(in.partials));
         Map<SeriesMinute, MetricPartial> partials = new HashMap<>();
         List<MetricPartial> added = new ArrayList<>();

@@ -2,13 +2,10 @@ package org.otlpanalytics.operators.metrics;
 
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.runtime.state.StateInitializationContext;
-import org.apache.flink.runtime.state.StateSnapshotContext;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.otlpanalytics.operators.common.time.EpochWindows;
+import org.otlpanalytics.operators.common.time.HorizonStreamOperator;
 import org.otlpanalytics.operators.common.time.WatermarkHorizon;
 import org.otlpanalytics.schemas.metrics.MetricPoint;
 
@@ -28,15 +25,13 @@ import org.otlpanalytics.schemas.metrics.MetricPoint;
  * restored). Judged here and not passed on, a record is never late further down: every operator
  * behind has a watermark and a restored {@link WatermarkHorizon} no larger than this one's.
  */
-public class MetricMinuteSplitter extends AbstractStreamOperator<MetricBatch>
+public class MetricMinuteSplitter extends HorizonStreamOperator<MetricBatch>
         implements OneInputStreamOperator<MetricBatch, MetricBatch> {
     private static final long serialVersionUID = 1L;
     public static final String GROUP = "metricMinuteSplitter";
 
     private final long allowedLatenessMillis;
     private transient EpochWindows minutes;
-    private transient WatermarkHorizon horizon;
-    private transient long watermark;
     private transient Counter late;
 
     public MetricMinuteSplitter(long allowedLatenessMillis) {
@@ -44,37 +39,16 @@ public class MetricMinuteSplitter extends AbstractStreamOperator<MetricBatch>
     }
 
     @Override
-    public void initializeState(StateInitializationContext context) throws Exception {
-        super.initializeState(context);
-        horizon = new WatermarkHorizon();
-        horizon.initialize(context.getOperatorStateStore());
-    }
-
-    @Override
-    public void snapshotState(StateSnapshotContext context) throws Exception {
-        super.snapshotState(context);
-        horizon.snapshot();
-    }
-
-    @Override
     public void open() throws Exception {
         super.open();
         minutes = new EpochWindows(MetricOptions.WINDOW_MILLIS, allowedLatenessMillis);
-        watermark = Long.MIN_VALUE;
         MetricGroup g = getMetricGroup().addGroup(GROUP);
         late = g.counter(MetricPipelineMetrics.POINTS_LATE_DROPPED);
     }
 
     @Override
-    public void processWatermark(Watermark mark) throws Exception {
-        watermark = mark.getTimestamp();
-        horizon.observe(watermark);
-        super.processWatermark(mark);
-    }
-
-    @Override
     public void processElement(StreamRecord<MetricBatch> element) {
-        long behind = horizon.effective(watermark);
+        long behind = lateBehind();
         for (MetricBatch b : element.getValue().byMinute()) {
             long minute = b.firstMinuteStartMillis();
             if (b.isEmpty() || !minutes.isLate(minute, behind)) {

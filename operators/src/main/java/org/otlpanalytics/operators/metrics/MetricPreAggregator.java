@@ -5,14 +5,11 @@ import java.util.Map;
 import java.util.Objects;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.runtime.state.StateInitializationContext;
-import org.apache.flink.runtime.state.StateSnapshotContext;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.otlpanalytics.operators.common.time.EpochWindows;
+import org.otlpanalytics.operators.common.time.HorizonStreamOperator;
 import org.otlpanalytics.operators.common.time.WatermarkHorizon;
 import org.otlpanalytics.schemas.metrics.MetricPoint;
 
@@ -33,7 +30,7 @@ import org.otlpanalytics.schemas.metrics.MetricPoint;
  * allowed lateness at this operator's horizon go to {@link MetricMinuteAggregator#LATE_POINTS}
  * as points (so they can be dead-lettered with their Kafka position).
  */
-public class MetricPreAggregator extends AbstractStreamOperator<MetricBatch>
+public class MetricPreAggregator extends HorizonStreamOperator<MetricBatch>
         implements OneInputStreamOperator<MetricPoint, MetricBatch>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
     /** Default of {@code maxEntries}. */
@@ -45,10 +42,8 @@ public class MetricPreAggregator extends AbstractStreamOperator<MetricBatch>
     private transient Map<ResourceRef, Builder> buffer;
     private transient LastResource last;
     private transient int entries;
-    private transient long watermark;
     /** The last millisecond of the earliest minute buffered: a watermark there flushes (MAX_VALUE: empty). */
     private transient long flushAt;
-    private transient WatermarkHorizon horizon;
     private transient Counter aggregated;
     private transient Counter late;
     private transient Counter ignored;
@@ -63,24 +58,10 @@ public class MetricPreAggregator extends AbstractStreamOperator<MetricBatch>
     }
 
     @Override
-    public void initializeState(StateInitializationContext context) throws Exception {
-        super.initializeState(context);
-        horizon = new WatermarkHorizon();
-        horizon.initialize(context.getOperatorStateStore());
-    }
-
-    @Override
-    public void snapshotState(StateSnapshotContext context) throws Exception {
-        super.snapshotState(context);
-        horizon.snapshot();
-    }
-
-    @Override
     public void open() throws Exception {
         super.open();
         minutes = new EpochWindows(MetricOptions.WINDOW_MILLIS, options.allowedLatenessMillis());
         buffer = new HashMap<>();
-        watermark = Long.MIN_VALUE;
         flushAt = Long.MAX_VALUE;
         MetricGroup g = getMetricGroup().addGroup(MetricPipelineMetrics.PRE_AGGREGATOR_GROUP);
         aggregated = g.counter(MetricPipelineMetrics.POINTS_AGGREGATED);
@@ -100,7 +81,7 @@ public class MetricPreAggregator extends AbstractStreamOperator<MetricBatch>
             flushAt = Math.min(flushAt, MetricDeltaConverter.dueAt(p.timeMillis()));
         } else {
             long ts = p.timeMillis();
-            if (minutes.isLate(ts, horizon.effective(watermark))) {
+            if (minutes.isLate(ts, lateBehind())) {
                 late.inc();
                 output.collect(MetricMinuteAggregator.LATE_POINTS, new StreamRecord<>(p, ts));
                 return;
@@ -145,13 +126,10 @@ public class MetricPreAggregator extends AbstractStreamOperator<MetricBatch>
     private record LastResource(String tenant, String resourceUrn, Builder builder) {}
 
     @Override
-    public void processWatermark(Watermark mark) throws Exception {
-        if (mark.getTimestamp() >= flushAt) {
+    protected void onWatermark(long watermark) throws Exception {
+        if (watermark >= flushAt) {
             flush();
         }
-        watermark = mark.getTimestamp();
-        horizon.observe(watermark);
-        super.processWatermark(mark);
     }
 
     @Override

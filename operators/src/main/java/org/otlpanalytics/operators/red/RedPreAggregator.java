@@ -4,14 +4,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.runtime.state.StateInitializationContext;
-import org.apache.flink.runtime.state.StateSnapshotContext;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.otlpanalytics.operators.common.KafkaRange;
+import org.otlpanalytics.operators.common.time.HorizonStreamOperator;
 import org.otlpanalytics.operators.common.time.WatermarkHorizon;
 import org.otlpanalytics.schemas.traces.SpanRecord;
 
@@ -30,15 +27,13 @@ import org.otlpanalytics.schemas.traces.SpanRecord;
  * lateness at this operator's horizon (its last watermark, kept across restores) go to
  * {@link RedAggregator#LATE_SPANS} as spans.
  */
-public class RedPreAggregator extends AbstractStreamOperator<RedPartial>
+public class RedPreAggregator extends HorizonStreamOperator<RedPartial>
         implements OneInputStreamOperator<SpanRecord, RedPartial>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
 
     private final RedOptions options;
     private final int maxEntries;
     private transient Map<Key, Entry> buffer;
-    private transient long watermark;
-    private transient WatermarkHorizon horizon;
     private transient Counter aggregated;
     private transient Counter late;
     private transient Counter flushed;
@@ -49,23 +44,9 @@ public class RedPreAggregator extends AbstractStreamOperator<RedPartial>
     }
 
     @Override
-    public void initializeState(StateInitializationContext context) throws Exception {
-        super.initializeState(context);
-        horizon = new WatermarkHorizon();
-        horizon.initialize(context.getOperatorStateStore());
-    }
-
-    @Override
-    public void snapshotState(StateSnapshotContext context) throws Exception {
-        super.snapshotState(context);
-        horizon.snapshot();
-    }
-
-    @Override
     public void open() throws Exception {
         super.open();
         buffer = new HashMap<>();
-        watermark = Long.MIN_VALUE;
         var g = getMetricGroup().addGroup(RedMetrics.GROUP);
         aggregated = g.counter(RedMetrics.SPANS_AGGREGATED);
         late = g.counter(RedMetrics.SPANS_LATE_DROPPED);
@@ -77,7 +58,7 @@ public class RedPreAggregator extends AbstractStreamOperator<RedPartial>
         SpanRecord s = element.getValue();
         long ts = s.startMillis();
         long bucket = Math.floorDiv(ts, RedOptions.WINDOW_MILLIS) * RedOptions.WINDOW_MILLIS;
-        if (bucket + RedOptions.WINDOW_MILLIS - 1 + options.allowedLatenessMillis() <= horizon.effective(watermark)) {
+        if (bucket + RedOptions.WINDOW_MILLIS - 1 + options.allowedLatenessMillis() <= lateBehind()) {
             late.inc();
             output.collect(RedAggregator.LATE_SPANS, new StreamRecord<>(s, ts));
             return;
@@ -100,11 +81,8 @@ public class RedPreAggregator extends AbstractStreamOperator<RedPartial>
     }
 
     @Override
-    public void processWatermark(Watermark mark) throws Exception {
-        flushClosedBy(mark.getTimestamp());
-        watermark = mark.getTimestamp();
-        horizon.observe(watermark);
-        super.processWatermark(mark);
+    protected void onWatermark(long watermark) throws Exception {
+        flushClosedBy(watermark);
     }
 
     @Override
