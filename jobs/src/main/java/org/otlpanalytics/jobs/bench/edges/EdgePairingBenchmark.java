@@ -33,6 +33,7 @@ import org.otlpanalytics.operators.edges.Edge;
 import org.otlpanalytics.operators.edges.EdgePairer;
 import org.otlpanalytics.operators.edges.EdgeStore;
 import org.otlpanalytics.operators.edges.EdgeStoreOptions;
+import org.otlpanalytics.operators.edges.LocalPairingBuffer;
 import org.otlpanalytics.operators.edges.OfferResult;
 import org.otlpanalytics.operators.edges.PairableSpanFilter;
 import org.otlpanalytics.operators.edges.PendingSpan;
@@ -82,6 +83,14 @@ public final class EdgePairingBenchmark {
     /** The watermark lag of the in-process run; the Flink runs use the same out-of-orderness. */
     static final long OUT_OF_ORDERNESS_MILLIS = 1_000L;
     static final int EXPIRE_EVERY = 1_000;
+    /** Source subtasks of the in-process local pairing (the Flink runs' parallelism) and their bound (the job's). */
+    static final int LOCAL_PARTITIONS = 2;
+    static final int LOCAL_MAX_HELD = 20_000;
+    /**
+     * Spans between two watermarks of the in-process local pairing: a source subtask's watermark
+     * comes every 200 ms, about 40,000 spans at 200,000 spans/s.
+     */
+    static final int LOCAL_WATERMARK_EVERY = 40_000;
     static final int SAMPLE_EVERY = 50_000;
     static final String HEAP = "hashmap";
     /** The Flink runs on the heap backend and on RocksDB (production's), with the same data. */
@@ -153,21 +162,41 @@ public final class EdgePairingBenchmark {
         long spans = decodeAll(d, messages, scratch); // and a warm-up
         System.out.println("inproc_spans=" + spans);
         pair(d, messages, null);
+        long[] shipped = new long[1];
+        pairLocally(d, messages, LOCAL_PARTITIONS, shipped);
         double decode = 0;
         double pairing = 0;
+        double local = 0;
+        double[] cpuNs = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         StateSample sample = new StateSample();
         for (int r = 0; r < rounds; r++) {
             long t0 = System.nanoTime();
+            long c0 = threads.getCurrentThreadCpuTime();
             decodeAll(d, messages, scratch);
             decode = Math.max(decode, spans / ((System.nanoTime() - t0) / 1e9));
+            cpuNs[0] = Math.min(cpuNs[0], (threads.getCurrentThreadCpuTime() - c0) / (double) spans);
             t0 = System.nanoTime();
+            c0 = threads.getCurrentThreadCpuTime();
             pair(d, messages, null);
             pairing = Math.max(pairing, spans / ((System.nanoTime() - t0) / 1e9));
+            cpuNs[1] = Math.min(cpuNs[1], (threads.getCurrentThreadCpuTime() - c0) / (double) spans);
+            t0 = System.nanoTime();
+            c0 = threads.getCurrentThreadCpuTime();
+            pairLocally(d, messages, LOCAL_PARTITIONS, shipped);
+            local = Math.max(local, spans / ((System.nanoTime() - t0) / 1e9));
+            cpuNs[2] = Math.min(cpuNs[2], (threads.getCurrentThreadCpuTime() - c0) / (double) spans);
         }
         EdgeStore store = pair(d, messages, sample);
         System.out.printf("inproc_decode_spans_per_s=%.0f%n", decode);
         System.out.printf("inproc_pairing_spans_per_s=%.0f%n", pairing);
         System.out.printf("inproc_pairing_vs_decode_ratio=%.2f%n", pairing / decode);
+        System.out.printf("inproc_local_pairing_spans_per_s=%.0f%n", local);
+        System.out.printf("inproc_local_pairing_vs_decode_ratio=%.2f%n", local / decode);
+        System.out.printf("inproc_decode_cpu_ns_per_span=%.0f%n", cpuNs[0]);
+        System.out.printf("inproc_pairing_cpu_ns_per_span=%.0f%n", cpuNs[1]);
+        System.out.printf("inproc_local_pairing_cpu_ns_per_span=%.0f%n", cpuNs[2]);
+        System.out.println("inproc_local_pairing_halves_shipped=" + shipped[0]);
         System.out.printf("traces_in_flight_avg=%.0f%n", sample.traces / (double) sample.samples);
         System.out.println("traces_in_flight_max=" + sample.maxTraces);
         System.out.printf("pending_halves_avg=%.0f%n", sample.halves / (double) sample.samples);
@@ -179,6 +208,68 @@ public final class EdgePairingBenchmark {
             System.out.println("outcome_" + o.metricName() + "=" + store.count(o));
         }
         System.out.println("outcome_edgesExpired=" + store.edgesExpired());
+    }
+
+    /**
+     * As {@link #pair}, with the messages spread over {@code partitions} source subtasks as the
+     * Flink runs spread them, each pairing locally first ({@link LocalPairingBuffer}, as the job's
+     * {@code edge-local-pairer}) and shipping the rest to the store before every watermark
+     * ({@link #LOCAL_WATERMARK_EVERY} spans apart); counts
+     * the halves shipped in {@code shipped[0]}. No serialization, as in {@link #pair}.
+     */
+    static EdgeStore pairLocally(SpanDecoder d, List<byte[]> messages, int partitions, long[] shipped) throws Exception {
+        EdgeStore store = new EdgeStore(EdgeStoreOptions.defaults());
+        long ttl = store.options().ttlMillis();
+        LocalPairingBuffer[] buffers = new LocalPairingBuffer[partitions];
+        for (int i = 0; i < partitions; i++) {
+            buffers[i] = new LocalPairingBuffer(LOCAL_MAX_HELD);
+        }
+        List<SpanRecord> spans = new ArrayList<>();
+        long[] sink = {0};
+        long watermark = Long.MIN_VALUE;
+        long maxStart = Long.MIN_VALUE;
+        long seen = 0;
+        shipped[0] = 0;
+        java.util.function.Consumer<PendingSpan> ship = p -> {
+            shipped[0]++;
+            sink[0] += store.offer(p).hasEdge() ? 1 : 0;
+            for (PendingSpan e : store.takeExpiredEarly()) {
+                sink[0] += PeerNamer.virtualEdge(e) == null ? 0 : 1;
+            }
+        };
+        for (int i = 0; i < messages.size(); i++) {
+            LocalPairingBuffer b = buffers[i % partitions];
+            spans.clear();
+            d.decode(messages.get(i), 0, i, spans);
+            for (int j = 0; j < spans.size(); j++) {
+                SpanRecord s = spans.get(j);
+                maxStart = Math.max(maxStart, s.startMillis());
+                if (PendingSpan.isPairable(s)) {
+                    if (b.isFull()) {
+                        b.drain(ship);
+                    }
+                    OfferResult r = b.offer(PendingSpan.of(s, PendingSpan.eventTimeMillis(s), ttl), watermark);
+                    sink[0] += r != null && r.hasEdge() ? 1 : 0;
+                }
+                if (++seen % LOCAL_WATERMARK_EVERY == 0) {
+                    for (LocalPairingBuffer all : buffers) {
+                        all.drain(ship);
+                    }
+                    watermark = maxStart - OUT_OF_ORDERNESS_MILLIS;
+                    for (PendingSpan p : store.expire(watermark)) {
+                        sink[0] += PeerNamer.virtualEdge(p) == null ? 0 : 1;
+                    }
+                }
+            }
+        }
+        for (LocalPairingBuffer all : buffers) {
+            all.drain(ship);
+        }
+        store.expire(Long.MAX_VALUE);
+        if (sink[0] < 0) {
+            throw new IllegalStateException("unreachable");
+        }
+        return store;
     }
 
     /** Decodes and pairs every message in order, expiring with a watermark 1 s behind the newest start. */
