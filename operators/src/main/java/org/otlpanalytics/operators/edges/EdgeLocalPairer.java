@@ -10,6 +10,7 @@ import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.util.OutputTag;
 import org.otlpanalytics.operators.common.time.WatermarkHorizon;
 
@@ -18,7 +19,8 @@ import org.otlpanalytics.operators.common.time.WatermarkHorizon;
  * ({@link LocalPairingBuffer} decides as {@link EdgePairer} would): the calls it pairs, and the
  * root spans it settles, leave as edges on {@link #LOCAL_EDGES} for a pre-aggregator chained
  * beside it; every other half goes on to the shuffle, in arrival order, before the next watermark
- * of this subtask is forwarded, before a checkpoint barrier, at a bound and at end of input. So it
+ * of this subtask is forwarded, before it is marked idle, before a checkpoint barrier, at a bound
+ * and at end of input. So it
  * keeps no state but its {@link WatermarkHorizon}, and a half reaches the pairing under the same
  * watermark as without it.
  *
@@ -104,6 +106,18 @@ public class EdgeLocalPairer extends AbstractStreamOperator<PendingSpan>
         watermark = mark.getTimestamp();
         horizon.observe(watermark);
         super.processWatermark(mark);
+    }
+
+    /**
+     * Ships what is held before the subtask is marked idle: the pairing's watermark then moves on
+     * without this subtask's, and a half held past it would arrive late there.
+     */
+    @Override
+    public void processWatermarkStatus(WatermarkStatus status) throws Exception {
+        if (status.isIdle()) {
+            ship();
+        }
+        super.processWatermarkStatus(status);
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.List;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -79,6 +80,10 @@ class EdgeLocalPairerTest {
         h.prepareSnapshotPreBarrier(1);
         assertThat(output(h)).containsExactly(a, b, c);
         h.snapshot(1, 1);
+        PendingSpan d = half(client("frontend", 4, 9));
+        add(h, d);
+        h.processWatermarkStatus(WatermarkStatus.IDLE);
+        assertThat(output(h)).as("shipped before the subtask is idle").containsExactly(a, b, c, d);
         h.close();
     }
 
