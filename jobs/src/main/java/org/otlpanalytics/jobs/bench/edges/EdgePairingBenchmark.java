@@ -368,7 +368,9 @@ public final class EdgePairingBenchmark {
                 p.flush();
             }
             messages.clear(); // in the topic now: the heap they took goes back to the runs (4 million spans are about a GB)
-            JobOptions o = given.with(JobOptions.BOOTSTRAP, kafka.bootstrapServers())
+            // checkpoints to files: the JobManager's in-memory storage refuses state of more than a few
+            // MB, which the pipeline's reaches on long inputs (each such checkpoint then failed)
+            JobOptions o = Environments.withLocalCheckpointDir(given).with(JobOptions.BOOTSTRAP, kafka.bootstrapServers())
                     .with(JobOptions.BOUNDED, "true").with(JobOptions.STARTING_OFFSETS, "earliest")
                     .with(JobOptions.SPANS_TOPIC, topic).with(JobOptions.DEAD_LETTER_TOPIC, "bench_deadletter")
                     .with(JobOptions.CHECKPOINT_INTERVAL, "10s").with(JobOptions.OUT_OF_ORDERNESS, "1s");
@@ -446,7 +448,9 @@ public final class EdgePairingBenchmark {
      * job: a bounded Kafka source restored by a global failover never finishes (its enumerator,
      * recreated from the checkpoint, finds no new partition and never signals "no more splits",
      * FLINK-31006), which is how a run of 4 million spans once read nothing for 27 minutes after
-     * a failed asynchronous checkpoint had restarted the job.
+     * a failed asynchronous checkpoint had restarted the job. The checkpoints failed because they
+     * went to the JobManager's in-memory storage (no checkpoint directory was given), whose limit
+     * of a few MB the pipeline's state passes on long inputs; they now go to a temporary directory.
      */
     static Measurement run(JobOptions o, int variant, String backend) throws Exception {
         o = o.with(JobOptions.STATE_BACKEND, backend).with(JobOptions.RESTART_STRATEGY, "none");
