@@ -71,9 +71,9 @@ public final class EdgePairingBenchmark {
     static final String RATE = "traces-per-second";
     static final String ROUNDS = "rounds";
     /**
-     * Enough spans that a decode-only round lasts about 10 s on a quiet 2-core machine (about a
-     * million spans a second), so that the rounds' ratios are not at the mercy of a second of
-     * noise. An earlier run of 4 million stalled after a restart: see {@link #run}.
+     * Enough spans that a decode-only round lasts seconds, not one (7 s at 1.4 million spans a
+     * second, load average 8 on 2 cores), so that the rounds' ratios are not at the mercy of a
+     * second of noise. An earlier run of 4 million stalled after a restart: see {@link #run}.
      */
     static final long DEFAULT_SPANS = 10_000_000L;
     /** The in-process runs (one thread, no noise from the cluster) take the first million spans only. */
