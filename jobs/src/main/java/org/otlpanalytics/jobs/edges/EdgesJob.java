@@ -13,6 +13,7 @@ import org.otlpanalytics.jobs.limits.LimitOptions;
 import org.otlpanalytics.jobs.limits.Limiters;
 import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
 import org.otlpanalytics.operators.edges.Edge;
+import org.otlpanalytics.operators.edges.EdgeLocalPairer;
 import org.otlpanalytics.operators.edges.EdgePairer;
 import org.otlpanalytics.operators.edges.EdgePartial;
 import org.otlpanalytics.operators.edges.EdgePartialSerializer;
@@ -47,6 +48,8 @@ public final class EdgesJob {
     public static final String JOB = "edges";
     /** Partials buffered per pre-aggregating subtask before an early flush. */
     static final int PREAGGREGATE_MAX_ENTRIES = 10_000;
+    /** Halves held per source subtask for local pairing before they are shipped early. */
+    static final int LOCAL_PAIRING_MAX_HELD = 20_000;
 
     private EdgesJob() {}
 
@@ -97,18 +100,27 @@ public final class EdgesJob {
                 .name("edge-pairable-spans").uid("edge-pairable-spans")
                 .map(new PendingSpanMapper(s.store())).returns(PendingSpanSerializer.TYPE)
                 .name("edge-halves").uid("edge-halves");
-        // the two halves of a call meet in their trace: paired, or named after a bounded wait
-        SingleOutputStreamOperator<Edge> edges = halves
+        // calls whose two halves this source subtask sees between two watermarks pair here, unshuffled
+        SingleOutputStreamOperator<PendingSpan> unpaired = halves
+                .transform("edge-local-pairer", PendingSpanSerializer.TYPE, new EdgeLocalPairer(LOCAL_PAIRING_MAX_HELD))
+                .uid("edge-local-pairer");
+        // the other halves meet in their trace: paired, or named after a bounded wait
+        SingleOutputStreamOperator<Edge> edges = unpaired
                 .keyBy(EdgePairer::traceKey, Types.LONG)
                 .transform("edge-pairer", TypeInformation.of(Edge.class), new EdgePairer(s.store()))
                 .uid("edge-pairer");
-        // per edge and slot, pre-aggregated next to the pairing; calls beyond the lateness leave here
+        // per edge and slot, pre-aggregated next to either pairing; calls beyond the lateness leave here
         long slot = topologyOptions.slotMillis();
         long lateness = topologyOptions.allowedLatenessMillis();
-        SingleOutputStreamOperator<EdgePartial> partials = edges
+        SingleOutputStreamOperator<EdgePartial> pairedPartials = edges
                 .transform("edge-preaggregate", EdgePartialSerializer.TYPE,
                         new EdgePreAggregator(slot, lateness, PREAGGREGATE_MAX_ENTRIES))
                 .uid("edge-preaggregate");
+        SingleOutputStreamOperator<EdgePartial> localPartials = unpaired.getSideOutput(EdgeLocalPairer.LOCAL_EDGES)
+                .transform("edge-local-preaggregate", EdgePartialSerializer.TYPE,
+                        new EdgePreAggregator(slot, lateness, PREAGGREGATE_MAX_ENTRIES))
+                .uid("edge-local-preaggregate");
+        DataStream<EdgePartial> partials = pairedPartials.union(localPartials);
         // bounded tenants, callers and callees per tenant: those with the smallest hashes are kept, the rest fold into one
         DataStream<EdgePartial> limited = Limiters.edges(partials, s.limits(), slot, lateness);
         // bounded peers per caller and slot: the peers with the smallest hashes are kept, the rest fold into one
@@ -134,7 +146,8 @@ public final class EdgesJob {
                         new HorizonKeyedProcessOperator<>(new EdgeTopologyTracker(topologyOptions)))
                 .uid("edge-topology");
         // calls later than the allowed lateness: counted, and kept in the dead-letter topic
-        DataStream<DeadLetter> lateCalls = partials.getSideOutput(EdgePreAggregator.LATE_EDGES)
+        DataStream<DeadLetter> lateCalls = pairedPartials.getSideOutput(EdgePreAggregator.LATE_EDGES)
+                .union(localPartials.getSideOutput(EdgePreAggregator.LATE_EDGES))
                 .map(e -> LateEdgeDeadLetter.of(e, topic, "edges")).name("edge-late-edges").uid("edge-late-edges");
         DataStream<DeadLetter> latePartials = toPeers.getSideOutput(VirtualPeerLimiter.LATE_PARTIALS)
                 .union(calls.getSideOutput(ServiceCallAggregator.LATE_PARTIALS),

@@ -35,22 +35,27 @@ public final class PendingSpanSerializer extends TypeSerializerSingleton<Pending
     private static final int MAX_STRING_BYTES = 1 << 20;
 
     public static void write(PendingSpan p, DataOutput out) throws IOException {
+        write(p, out, null);
+    }
+
+    /** Writes a half, taking its strings' encodings from {@code encodings} when it is not null (the same bytes). */
+    static void write(PendingSpan p, DataOutput out, Utf8Cache encodings) throws IOException {
         out.writeByte(VERSION);
         out.writeLong(p.traceIdHi());
         out.writeLong(p.traceIdLo());
         out.writeLong(p.spanId());
         out.writeLong(p.parentSpanId());
         out.writeByte((p.kind() & 0x7) | (p.statusCode() & 0x3) << 3 | (p.connectionType().code() & 0x3) << 5);
-        writeString(out, p.tenant());
-        writeString(out, p.serviceName());
-        writeString(out, p.serviceUrn());
+        writeString(out, p.tenant(), encodings);
+        writeString(out, p.serviceName(), encodings);
+        writeString(out, p.serviceUrn(), encodings);
         out.writeLong(p.startTimeNanos());
         writeVarLong(out, zigZag(p.durationNanos()));
         writeVarLong(out, zigZag(p.kafkaPartition()));
         writeVarLong(out, zigZag(p.kafkaOffset()));
         out.writeLong(p.deadlineMillis());
-        writeString(out, p.peerName());
-        writeString(out, p.peerUrn());
+        writeString(out, p.peerName(), encodings);
+        writeString(out, p.peerUrn(), encodings);
     }
 
     public static PendingSpan read(DataInput in) throws IOException {
@@ -89,11 +94,15 @@ public final class PendingSpanSerializer extends TypeSerializerSingleton<Pending
     }
 
     static void writeString(DataOutput out, String s) throws IOException {
+        writeString(out, s, null);
+    }
+
+    static void writeString(DataOutput out, String s, Utf8Cache encodings) throws IOException {
         if (s == null) {
             writeVarLong(out, 0);
             return;
         }
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        byte[] b = encodings != null ? encodings.encode(s) : s.getBytes(StandardCharsets.UTF_8);
         writeVarLong(out, b.length + 1L);
         out.write(b);
     }
@@ -208,11 +217,12 @@ public final class PendingSpanSerializer extends TypeSerializerSingleton<Pending
 
     /**
      * The serializer of the shuffle: this layout, with the strings of each thread's records read
-     * through a {@link StringCache}. Stateful, so {@link #duplicate} gives every thread its own.
+     * through a {@link StringCache} and written through a {@link Utf8Cache}. Stateful, so {@link #duplicate} gives every thread its own.
      */
     public static final class Wire extends org.apache.flink.api.common.typeutils.TypeSerializer<PendingSpan> {
         private static final long serialVersionUID = 1L;
         private transient StringCache strings;
+        private transient Utf8Cache encodings;
 
         private StringCache strings() {
             if (strings == null) {
@@ -253,7 +263,10 @@ public final class PendingSpanSerializer extends TypeSerializerSingleton<Pending
 
         @Override
         public void serialize(PendingSpan record, DataOutputView target) throws IOException {
-            write(record, target);
+            if (encodings == null) {
+                encodings = new Utf8Cache();
+            }
+            write(record, target, encodings);
         }
 
         @Override

@@ -33,6 +33,7 @@ import org.otlpanalytics.operators.edges.Edge;
 import org.otlpanalytics.operators.edges.EdgePairer;
 import org.otlpanalytics.operators.edges.EdgeStore;
 import org.otlpanalytics.operators.edges.EdgeStoreOptions;
+import org.otlpanalytics.operators.edges.LocalPairingBuffer;
 import org.otlpanalytics.operators.edges.OfferResult;
 import org.otlpanalytics.operators.edges.PairableSpanFilter;
 import org.otlpanalytics.operators.edges.PendingSpan;
@@ -61,7 +62,7 @@ import org.otlpanalytics.schemas.traces.SpanRecord;
  * {@code *_vs_decode_cpu_ratio} = decode-only CPU per span / pipeline CPU per span: the share of
  * decode-only throughput the pipeline reaches when it has the cores to itself, and a figure
  * that other load on the machine moves much less than wall time.
- * Prints {@code name=value} lines. Options: {@code --spans} (1000000),
+ * Prints {@code name=value} lines. Options: {@code --spans} (10000000; the in-process runs take the first million),
  * {@code --traces-per-second} (1400), {@code --parallelism} (2), {@code --rounds} (3),
  * {@code --backends} ({@code hashmap,rocksdb}).
  */
@@ -70,16 +71,26 @@ public final class EdgePairingBenchmark {
     static final String RATE = "traces-per-second";
     static final String ROUNDS = "rounds";
     /**
-     * A decode-only round lasts 3-5 s at 1 million on a loaded 2-core machine; 10 s would take 4
-     * million, but a run of 4 million stalled (a job restarted after a failed asynchronous
-     * checkpoint and then read nothing for 27 minutes), so the default stays at 1 million for now.
+     * Enough spans that a decode-only round lasts seconds, not one (7 s at 1.4 million spans a
+     * second, load average 8 on 2 cores), so that the rounds' ratios are not at the mercy of a
+     * second of noise. An earlier run of 4 million stalled after a restart: see {@link #run}.
      */
-    static final long DEFAULT_SPANS = 1_000_000L;
+    static final long DEFAULT_SPANS = 10_000_000L;
+    /** The in-process runs (one thread, no noise from the cluster) take the first million spans only. */
+    static final long IN_PROCESS_SPANS = 1_000_000L;
     /** Comma-separated state backends of the pipeline runs (default both); one backend alone is for profiling it. */
     static final String BACKENDS_OPTION = "backends";
     /** The watermark lag of the in-process run; the Flink runs use the same out-of-orderness. */
     static final long OUT_OF_ORDERNESS_MILLIS = 1_000L;
     static final int EXPIRE_EVERY = 1_000;
+    /** Source subtasks of the in-process local pairing (the Flink runs' parallelism) and their bound (the job's). */
+    static final int LOCAL_PARTITIONS = 2;
+    static final int LOCAL_MAX_HELD = 20_000;
+    /**
+     * Spans between two watermarks of the in-process local pairing: a source subtask's watermark
+     * comes every 200 ms, about 40,000 spans at 200,000 spans/s.
+     */
+    static final int LOCAL_WATERMARK_EVERY = 40_000;
     static final int SAMPLE_EVERY = 50_000;
     static final String HEAP = "hashmap";
     /** The Flink runs on the heap backend and on RocksDB (production's), with the same data. */
@@ -100,7 +111,7 @@ public final class EdgePairingBenchmark {
         System.out.printf("traces_per_s_event_time=%.0f%n", rate);
         System.out.println("edges_store_ttl_ms=" + EdgeStoreOptions.defaults().ttlMillis());
 
-        inProcess(decoder, messages, spans, rounds);
+        inProcess(decoder, firstSpans(decoder, messages, IN_PROCESS_SPANS), rounds);
         onMiniCluster(given, messages, spans, rounds);
         System.out.printf("peak_heap_mb=%.0f%n", HeapPeaks.peakBytes() / 1048576.0);
         System.exit(0);
@@ -123,6 +134,19 @@ public final class EdgePairingBenchmark {
         return out;
     }
 
+    /** The first messages holding at least {@code spans} spans (all of them when they hold fewer). */
+    static List<byte[]> firstSpans(SpanDecoder d, List<byte[]> messages, long spans) throws Exception {
+        List<SpanRecord> scratch = new ArrayList<>();
+        long n = 0;
+        int i = 0;
+        while (i < messages.size() && n < spans) {
+            scratch.clear();
+            n += d.decode(messages.get(i), 0, i, scratch);
+            i++;
+        }
+        return new ArrayList<>(messages.subList(0, i));
+    }
+
     static long decodeAll(SpanDecoder d, List<byte[]> messages, List<SpanRecord> out) throws Exception {
         long n = 0;
         for (int i = 0; i < messages.size(); i++) {
@@ -133,25 +157,46 @@ public final class EdgePairingBenchmark {
     }
 
     /** Decode-only and decode + pairing, best of {@code rounds}, plus what the pairing state holds. */
-    static void inProcess(SpanDecoder d, List<byte[]> messages, long spans, int rounds) throws Exception {
+    static void inProcess(SpanDecoder d, List<byte[]> messages, int rounds) throws Exception {
         List<SpanRecord> scratch = new ArrayList<>();
-        decodeAll(d, messages, scratch); // warm-up
+        long spans = decodeAll(d, messages, scratch); // and a warm-up
+        System.out.println("inproc_spans=" + spans);
         pair(d, messages, null);
+        long[] shipped = new long[1];
+        pairLocally(d, messages, LOCAL_PARTITIONS, shipped);
         double decode = 0;
         double pairing = 0;
+        double local = 0;
+        double[] cpuNs = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         StateSample sample = new StateSample();
         for (int r = 0; r < rounds; r++) {
             long t0 = System.nanoTime();
+            long c0 = threads.getCurrentThreadCpuTime();
             decodeAll(d, messages, scratch);
             decode = Math.max(decode, spans / ((System.nanoTime() - t0) / 1e9));
+            cpuNs[0] = Math.min(cpuNs[0], (threads.getCurrentThreadCpuTime() - c0) / (double) spans);
             t0 = System.nanoTime();
+            c0 = threads.getCurrentThreadCpuTime();
             pair(d, messages, null);
             pairing = Math.max(pairing, spans / ((System.nanoTime() - t0) / 1e9));
+            cpuNs[1] = Math.min(cpuNs[1], (threads.getCurrentThreadCpuTime() - c0) / (double) spans);
+            t0 = System.nanoTime();
+            c0 = threads.getCurrentThreadCpuTime();
+            pairLocally(d, messages, LOCAL_PARTITIONS, shipped);
+            local = Math.max(local, spans / ((System.nanoTime() - t0) / 1e9));
+            cpuNs[2] = Math.min(cpuNs[2], (threads.getCurrentThreadCpuTime() - c0) / (double) spans);
         }
         EdgeStore store = pair(d, messages, sample);
         System.out.printf("inproc_decode_spans_per_s=%.0f%n", decode);
         System.out.printf("inproc_pairing_spans_per_s=%.0f%n", pairing);
         System.out.printf("inproc_pairing_vs_decode_ratio=%.2f%n", pairing / decode);
+        System.out.printf("inproc_local_pairing_spans_per_s=%.0f%n", local);
+        System.out.printf("inproc_local_pairing_vs_decode_ratio=%.2f%n", local / decode);
+        System.out.printf("inproc_decode_cpu_ns_per_span=%.0f%n", cpuNs[0]);
+        System.out.printf("inproc_pairing_cpu_ns_per_span=%.0f%n", cpuNs[1]);
+        System.out.printf("inproc_local_pairing_cpu_ns_per_span=%.0f%n", cpuNs[2]);
+        System.out.println("inproc_local_pairing_halves_shipped=" + shipped[0]);
         System.out.printf("traces_in_flight_avg=%.0f%n", sample.traces / (double) sample.samples);
         System.out.println("traces_in_flight_max=" + sample.maxTraces);
         System.out.printf("pending_halves_avg=%.0f%n", sample.halves / (double) sample.samples);
@@ -163,6 +208,68 @@ public final class EdgePairingBenchmark {
             System.out.println("outcome_" + o.metricName() + "=" + store.count(o));
         }
         System.out.println("outcome_edgesExpired=" + store.edgesExpired());
+    }
+
+    /**
+     * As {@link #pair}, with the messages spread over {@code partitions} source subtasks as the
+     * Flink runs spread them, each pairing locally first ({@link LocalPairingBuffer}, as the job's
+     * {@code edge-local-pairer}) and shipping the rest to the store before every watermark
+     * ({@link #LOCAL_WATERMARK_EVERY} spans apart); counts
+     * the halves shipped in {@code shipped[0]}. No serialization, as in {@link #pair}.
+     */
+    static EdgeStore pairLocally(SpanDecoder d, List<byte[]> messages, int partitions, long[] shipped) throws Exception {
+        EdgeStore store = new EdgeStore(EdgeStoreOptions.defaults());
+        long ttl = store.options().ttlMillis();
+        LocalPairingBuffer[] buffers = new LocalPairingBuffer[partitions];
+        for (int i = 0; i < partitions; i++) {
+            buffers[i] = new LocalPairingBuffer(LOCAL_MAX_HELD);
+        }
+        List<SpanRecord> spans = new ArrayList<>();
+        long[] sink = {0};
+        long watermark = Long.MIN_VALUE;
+        long maxStart = Long.MIN_VALUE;
+        long seen = 0;
+        shipped[0] = 0;
+        java.util.function.Consumer<PendingSpan> ship = p -> {
+            shipped[0]++;
+            sink[0] += store.offer(p).hasEdge() ? 1 : 0;
+            for (PendingSpan e : store.takeExpiredEarly()) {
+                sink[0] += PeerNamer.virtualEdge(e) == null ? 0 : 1;
+            }
+        };
+        for (int i = 0; i < messages.size(); i++) {
+            LocalPairingBuffer b = buffers[i % partitions];
+            spans.clear();
+            d.decode(messages.get(i), 0, i, spans);
+            for (int j = 0; j < spans.size(); j++) {
+                SpanRecord s = spans.get(j);
+                maxStart = Math.max(maxStart, s.startMillis());
+                if (PendingSpan.isPairable(s)) {
+                    if (b.isFull()) {
+                        b.drain(ship);
+                    }
+                    OfferResult r = b.offer(PendingSpan.of(s, PendingSpan.eventTimeMillis(s), ttl), watermark);
+                    sink[0] += r != null && r.hasEdge() ? 1 : 0;
+                }
+                if (++seen % LOCAL_WATERMARK_EVERY == 0) {
+                    for (LocalPairingBuffer all : buffers) {
+                        all.drain(ship);
+                    }
+                    watermark = maxStart - OUT_OF_ORDERNESS_MILLIS;
+                    for (PendingSpan p : store.expire(watermark)) {
+                        sink[0] += PeerNamer.virtualEdge(p) == null ? 0 : 1;
+                    }
+                }
+            }
+        }
+        for (LocalPairingBuffer all : buffers) {
+            all.drain(ship);
+        }
+        store.expire(Long.MAX_VALUE);
+        if (sink[0] < 0) {
+            throw new IllegalStateException("unreachable");
+        }
+        return store;
     }
 
     /** Decodes and pairs every message in order, expiring with a watermark 1 s behind the newest start. */
@@ -261,7 +368,9 @@ public final class EdgePairingBenchmark {
                 p.flush();
             }
             messages.clear(); // in the topic now: the heap they took goes back to the runs (4 million spans are about a GB)
-            JobOptions o = given.with(JobOptions.BOOTSTRAP, kafka.bootstrapServers())
+            // checkpoints to files: the JobManager's in-memory storage refuses state of more than a few
+            // MB, which the pipeline's reaches on long inputs (each such checkpoint then failed)
+            JobOptions o = Environments.withLocalCheckpointDir(given).with(JobOptions.BOOTSTRAP, kafka.bootstrapServers())
                     .with(JobOptions.BOUNDED, "true").with(JobOptions.STARTING_OFFSETS, "earliest")
                     .with(JobOptions.SPANS_TOPIC, topic).with(JobOptions.DEAD_LETTER_TOPIC, "bench_deadletter")
                     .with(JobOptions.CHECKPOINT_INTERVAL, "10s").with(JobOptions.OUT_OF_ORDERNESS, "1s");
@@ -333,10 +442,21 @@ public final class EdgePairingBenchmark {
      * first span read to the end of the job. Job start-up (deploying the tasks, opening RocksDB)
      * is left out: it is a fixed cost that differs by variant and backend and, in runs of a few
      * seconds, would weigh more than the work measured.
+     *
+     * <p>A failed checkpoint is tolerated three times, as in {@code flink-conf/config.yaml}, and
+     * any failure ends the benchmark ({@code restart-strategy none}) instead of restarting the
+     * job: a bounded Kafka source restored by a global failover never finishes (its enumerator,
+     * recreated from the checkpoint, finds no new partition and never signals "no more splits",
+     * FLINK-31006), which is how a run of 4 million spans once read nothing for 27 minutes after
+     * a failed asynchronous checkpoint had restarted the job. The checkpoints failed because they
+     * went to the JobManager's in-memory storage (no checkpoint directory was given), whose limit
+     * of a few MB the pipeline's state passes on long inputs; they now go to a temporary directory.
      */
     static Measurement run(JobOptions o, int variant, String backend) throws Exception {
-        o = o.with(JobOptions.STATE_BACKEND, backend);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Environments.configuration(o));
+        o = o.with(JobOptions.STATE_BACKEND, backend).with(JobOptions.RESTART_STRATEGY, "none");
+        org.apache.flink.configuration.Configuration conf = Environments.configuration(o);
+        conf.set(org.apache.flink.configuration.CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, 3);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         Environments.configure(env, o);
         String topic = o.require(JobOptions.SPANS_TOPIC);
         IngestOptions in = IngestOptions.of(o).withGroupIdPrefix("bench-edges-" + variant + "-" + System.nanoTime());

@@ -1,0 +1,151 @@
+package org.otlpanalytics.operators.edges;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Pairs the halves of a call that meet in one source subtask between two of its watermarks, before
+ * the shuffle by trace, with the decisions {@link EdgeStore} would take; everything it cannot
+ * decide as the pairing would is held, in arrival order, and handed back by {@link #drain} for
+ * the shuffle. Plain Java; {@link EdgeLocalPairer} is the operator around it.
+ *
+ * <p><b>Why the answers are the pairing's.</b> A half {@code a} held here and its other half
+ * {@code b} arriving later in the same watermark interval would reach the pairing in that order
+ * on one channel, with no watermark of this channel between them, so the pairing's watermark
+ * when {@code b} arrives is at most {@code watermarkMillis} given to {@link #offer} (the pairing's
+ * is the smallest over all channels, and a restored horizon is the smallest over the subtasks on
+ * both sides). They pair here only when there, too, {@code a} would be waiting and {@code b}
+ * would find it: neither deadline reached by that watermark ({@link EdgeMatcher#hasExpired}),
+ * each starting before the other's deadline ({@link EdgeMatcher#staleOf}, the rule that makes
+ * pairing order-independent), opposite sides, and no other half of that call seen here in the
+ * interval (a redelivered or second child stays the pairing's to judge, against what waits
+ * there). A root SERVER/CONSUMER span is settled at once ({@link EdgeMatcher#settleAlone}), as
+ * the pairing would settle it, without state.
+ *
+ * <p>What the pairing cannot see from here is what waits there already: a third half of the same
+ * call from another partition (a duplicate or a second child). Which two of three halves pair
+ * then depends on arrival order in either design. Halves the pairing would have refused at
+ * {@code edges.store.max-items} pair here instead: fewer halves then wait there.
+ *
+ * <p>Not thread-safe: one instance per operator subtask or test.
+ */
+public final class LocalPairingBuffer {
+    private final int maxHeld;
+    private final HashMap<Key, Slot> byKey = new HashMap<>();
+    /** Held halves in arrival order; a paired one stays here, marked, until {@link #drain}. */
+    private final List<Slot> order = new ArrayList<>();
+    private int held;
+
+    /** @param maxHeld halves held before {@link #isFull} asks for a {@link #drain} */
+    public LocalPairingBuffer(int maxHeld) {
+        if (maxHeld < 1) {
+            throw new IllegalArgumentException("maxHeld must be >= 1, got " + maxHeld);
+        }
+        this.maxHeld = maxHeld;
+    }
+
+    /**
+     * Offers a half, judged against {@code watermarkMillis}, the effective watermark the half
+     * came after (at least the pairing's when it would arrive there). Returns the outcome when
+     * the half was settled here ({@code PAIRED} and {@code VIRTUAL} with their edge,
+     * {@code SAME_SERVICE}, {@code ORPHANED}), or null when it is held for the shuffle.
+     */
+    public OfferResult offer(PendingSpan incoming, long watermarkMillis) {
+        OfferResult settled = EdgeMatcher.settleAlone(incoming);
+        if (settled != null) {
+            return settled;
+        }
+        Key key = new Key(incoming.traceIdHi(), incoming.traceIdLo(), incoming.pairingSpanId());
+        Slot s = byKey.get(key);
+        if (s != null && s.pairable(incoming, watermarkMillis)) {
+            OfferResult matched = EdgeMatcher.match(s.span, incoming);
+            s.span = null;
+            held--;
+            byKey.remove(key);
+            return matched;
+        }
+        Slot added = new Slot(incoming);
+        if (s == null) {
+            byKey.put(key, added);
+        } else {
+            // another half of this call was seen here: the pairing decides, against what waits there
+            s.ambiguous = true;
+        }
+        order.add(added);
+        held++;
+        return null;
+    }
+
+    /** True when {@code maxHeld} halves are held: the caller drains before the next offer. */
+    public boolean isFull() {
+        return held >= maxHeld;
+    }
+
+    /** Halves held now. */
+    public int size() {
+        return held;
+    }
+
+    /** Hands every held half to {@code shipper}, in arrival order, and forgets them. */
+    public void drain(Consumer<PendingSpan> shipper) {
+        for (Slot s : order) {
+            if (s.span != null) {
+                shipper.accept(s.span);
+            }
+        }
+        order.clear();
+        byKey.clear();
+        held = 0;
+    }
+
+    /** The call both halves share: trace and pairing span id (a plain class: records' equals is slow here). */
+    private static final class Key {
+        final long traceIdHi;
+        final long traceIdLo;
+        final long spanId;
+
+        Key(long traceIdHi, long traceIdLo, long spanId) {
+            this.traceIdHi = traceIdHi;
+            this.traceIdLo = traceIdLo;
+            this.spanId = spanId;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof Key)) {
+                return false;
+            }
+            Key k = (Key) o;
+            return spanId == k.spanId && traceIdLo == k.traceIdLo && traceIdHi == k.traceIdHi;
+        }
+
+        @Override
+        public int hashCode() {
+            long h = traceIdLo * 0x9E3779B97F4A7C15L ^ traceIdHi ^ spanId * 0xC2B2AE3D27D4EB4FL;
+            return (int) (h ^ (h >>> 32));
+        }
+    }
+
+    /** A held half; {@code span} turns null once paired here. */
+    private static final class Slot {
+        PendingSpan span;
+        /** Another half of the call came while this one was held: never paired here. */
+        boolean ambiguous;
+
+        Slot(PendingSpan span) {
+            this.span = span;
+        }
+
+        /** The pairing would pair these two: see the class comment. */
+        boolean pairable(PendingSpan incoming, long watermarkMillis) {
+            return span != null
+                    && !ambiguous
+                    && span.isCaller() != incoming.isCaller()
+                    && !EdgeMatcher.hasExpired(span, watermarkMillis)
+                    && !EdgeMatcher.hasExpired(incoming, watermarkMillis)
+                    && EdgeMatcher.staleOf(span, incoming) == null;
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package org.otlpanalytics.operators.edges;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.otlpanalytics.operators.edges.TestSpans.T0;
+import static org.otlpanalytics.operators.edges.TestSpans.client;
+import static org.otlpanalytics.operators.edges.TestSpans.server;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+class EdgeLocalPairerTest {
+    private static final long TTL = 10_000L;
+
+    private static PendingSpan half(TestSpans s) {
+        var span = s.build();
+        return PendingSpan.of(span, PendingSpan.eventTimeMillis(span), TTL);
+    }
+
+    private static OneInputStreamOperatorTestHarness<PendingSpan, PendingSpan> harness(OperatorSubtaskState restore, int maxHeld)
+            throws Exception {
+        var h = new OneInputStreamOperatorTestHarness<PendingSpan, PendingSpan>(new EdgeLocalPairer(maxHeld));
+        if (restore != null) {
+            h.initializeState(restore);
+        }
+        h.open();
+        return h;
+    }
+
+    private static void add(OneInputStreamOperatorTestHarness<PendingSpan, PendingSpan> h, PendingSpan p) throws Exception {
+        h.processElement(new StreamRecord<>(p, EdgeMatcher.startMillis(p)));
+    }
+
+    /** The output in order: halves, and watermarks as "wm:<time>". */
+    private static List<Object> output(OneInputStreamOperatorTestHarness<PendingSpan, PendingSpan> h) {
+        List<Object> out = new ArrayList<>();
+        for (Object o : h.getOutput()) {
+            if (o instanceof StreamRecord<?> r) {
+                out.add(r.getValue());
+            } else if (o instanceof Watermark w) {
+                out.add("wm:" + w.getTimestamp());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void shouldEmitACallPairedInTheSubtaskAsAnEdgeAndShipTheRestBeforeTheWatermark() throws Exception {
+        var h = harness(null, 100);
+        PendingSpan c = half(client("frontend", 1, 9).times(T0, 20));
+        PendingSpan s = half(server("cart", 2, 1).times(T0 + 1, 10));
+        PendingSpan db = half(client("cart", 3, 2).times(T0 + 2, 1).db("redis", "0"));
+        add(h, c);
+        add(h, db);
+        add(h, s);
+        assertThat(output(h)).as("held until the next watermark").isEmpty();
+        h.processWatermark(new Watermark(T0 - 1_000));
+        assertThat(output(h)).containsExactly(db, "wm:" + (T0 - 1_000));
+        assertThat(h.getSideOutput(EdgeLocalPairer.LOCAL_EDGES)).extracting(StreamRecord::getValue)
+                .containsExactly(EdgeMatcher.match(c, s).edge());
+        assertThat(((EdgeLocalPairer) h.getOperator()).heldCount()).isZero();
+        h.close();
+    }
+
+    @Test
+    void shouldShipEverythingHeldBeforeACheckpointBarrierAndAtABound() throws Exception {
+        var h = harness(null, 2);
+        PendingSpan a = half(client("frontend", 1, 9));
+        PendingSpan b = half(client("frontend", 2, 9));
+        PendingSpan c = half(client("frontend", 3, 9));
+        add(h, a);
+        add(h, b);
+        add(h, c);
+        assertThat(output(h)).as("the bound of 2 shipped the first two").containsExactly(a, b);
+        h.prepareSnapshotPreBarrier(1);
+        assertThat(output(h)).containsExactly(a, b, c);
+        h.snapshot(1, 1);
+        PendingSpan d = half(client("frontend", 4, 9));
+        add(h, d);
+        h.processWatermarkStatus(WatermarkStatus.IDLE);
+        assertThat(output(h)).as("shipped before the subtask is idle").containsExactly(a, b, c, d);
+        h.close();
+    }
+
+    @Test
+    void shouldJudgeDeadlinesAgainstTheRestoredHorizon() throws Exception {
+        var before = harness(null, 100);
+        PendingSpan c = half(client("frontend", 1, 9).times(T0, 20));
+        before.processWatermark(new Watermark(c.deadlineMillis()));
+        OperatorSubtaskState checkpoint = before.snapshot(1, 1);
+        before.close();
+        // after the restore no watermark came yet, but the pairing's horizon is past the caller's deadline
+        var after = harness(checkpoint, 100);
+        PendingSpan s = half(server("cart", 2, 1).times(T0 + 1, 10));
+        add(after, c);
+        add(after, s);
+        after.endInput();
+        assertThat(output(after)).containsExactly(c, s);
+        assertThat(after.getSideOutput(EdgeLocalPairer.LOCAL_EDGES)).isNull();
+        after.close();
+    }
+
+    @Test
+    void shouldPairNothingAfterARestoreWithoutAHorizon() throws Exception {
+        var before = harness(null, 100);
+        OperatorSubtaskState checkpoint = before.snapshot(1, 1); // no watermark seen: no horizon
+        before.close();
+        var after = harness(checkpoint, 100);
+        PendingSpan c = half(client("frontend", 1, 9).times(T0, 20));
+        PendingSpan s = half(server("cart", 2, 1).times(T0 + 1, 10));
+        add(after, c);
+        add(after, s);
+        assertThat(output(after)).containsExactly(c, s);
+        after.close();
+    }
+}
