@@ -4,14 +4,12 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.StateInitializationContext;
-import org.apache.flink.runtime.state.StateSnapshotContext;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.util.OutputTag;
+import org.otlpanalytics.operators.common.time.HorizonStreamOperator;
 import org.otlpanalytics.operators.common.time.WatermarkHorizon;
 
 /**
@@ -32,15 +30,13 @@ import org.otlpanalytics.operators.common.time.WatermarkHorizon;
  * <p>After a restore from a checkpoint without this operator's horizon (an older savepoint) it
  * pairs nothing locally in that run: it cannot know the horizon the pairing then judges against.
  */
-public class EdgeLocalPairer extends AbstractStreamOperator<PendingSpan>
+public class EdgeLocalPairer extends HorizonStreamOperator<PendingSpan>
         implements OneInputStreamOperator<PendingSpan, PendingSpan>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
     public static final OutputTag<Edge> LOCAL_EDGES = new OutputTag<>("edge-local-edges", TypeInformation.of(Edge.class));
 
     private final int maxHeld;
     private transient LocalPairingBuffer buffer;
-    private transient WatermarkHorizon horizon;
-    private transient long watermark;
     private transient boolean enabled;
     private transient Counter[] outcomes;
     private transient Counter unnamed;
@@ -56,16 +52,13 @@ public class EdgeLocalPairer extends AbstractStreamOperator<PendingSpan>
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        horizon = new WatermarkHorizon();
-        horizon.initialize(context.getOperatorStateStore());
-        enabled = !context.isRestored() || horizon.restored() != Long.MIN_VALUE;
+        enabled = !context.isRestored() || horizon().restored() != Long.MIN_VALUE;
     }
 
     @Override
     public void open() throws Exception {
         super.open();
         buffer = new LocalPairingBuffer(maxHeld);
-        watermark = Long.MIN_VALUE;
         MetricGroup g = getMetricGroup().addGroup(EdgePairerMetrics.GROUP);
         outcomes = new Counter[OfferResult.Outcome.values().length];
         for (OfferResult.Outcome o : new OfferResult.Outcome[] {OfferResult.Outcome.PAIRED,
@@ -85,7 +78,7 @@ public class EdgeLocalPairer extends AbstractStreamOperator<PendingSpan>
         if (buffer.isFull()) {
             ship();
         }
-        OfferResult r = buffer.offer(half, horizon.effective(watermark));
+        OfferResult r = buffer.offer(half, lateBehind());
         if (r == null) {
             return;
         }
@@ -101,11 +94,8 @@ public class EdgeLocalPairer extends AbstractStreamOperator<PendingSpan>
 
     /** Ships what is held, then forwards the watermark: a held half never falls behind it. */
     @Override
-    public void processWatermark(Watermark mark) throws Exception {
+    protected void onWatermark(long watermark) {
         ship();
-        watermark = mark.getTimestamp();
-        horizon.observe(watermark);
-        super.processWatermark(mark);
     }
 
     /**
@@ -124,12 +114,6 @@ public class EdgeLocalPairer extends AbstractStreamOperator<PendingSpan>
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         ship();
         super.prepareSnapshotPreBarrier(checkpointId);
-    }
-
-    @Override
-    public void snapshotState(StateSnapshotContext context) throws Exception {
-        super.snapshotState(context);
-        horizon.snapshot();
     }
 
     @Override

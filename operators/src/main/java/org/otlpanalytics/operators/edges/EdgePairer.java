@@ -18,10 +18,9 @@ import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.otlpanalytics.operators.common.time.HorizonStreamOperator;
 import org.otlpanalytics.operators.common.time.WatermarkHorizon;
 
 /**
@@ -55,7 +54,7 @@ import org.otlpanalytics.operators.common.time.WatermarkHorizon;
  * <p>Input are {@link PendingSpan}s ({@link PendingSpanMapper} reduces the spans before the
  * shuffle, which then carries about 110 bytes per half with {@link PendingSpanSerializer}).
  */
-public class EdgePairer extends AbstractStreamOperator<Edge> implements OneInputStreamOperator<PendingSpan, Edge> {
+public class EdgePairer extends HorizonStreamOperator<Edge> implements OneInputStreamOperator<PendingSpan, Edge> {
     private static final long serialVersionUID = 1L;
     static final String PENDING_SPANS = "edge-pending-spans";
 
@@ -63,8 +62,6 @@ public class EdgePairer extends AbstractStreamOperator<Edge> implements OneInput
     private final MapStateDescriptor<Long, PendingSpan> pendingDescriptor;
 
     private transient EdgeStore store;
-    private transient WatermarkHorizon horizon;
-    private transient long watermark;
     /** What keyed state holds since the last checkpoint, by (trace key, pairing span id). */
     private transient Map<MirrorKey, PendingSpan> mirrored;
     private transient MapState<Long, PendingSpan> pending;
@@ -89,8 +86,6 @@ public class EdgePairer extends AbstractStreamOperator<Edge> implements OneInput
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        horizon = new WatermarkHorizon();
-        horizon.initialize(context.getOperatorStateStore());
         store = new EdgeStore(options);
         mirrored = new HashMap<>();
         pending = getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, pendingDescriptor);
@@ -116,13 +111,12 @@ public class EdgePairer extends AbstractStreamOperator<Edge> implements OneInput
             }
         }
         // judge from the restored horizon on; halves past it are handed back at the first watermark
-        store.observeWatermark(horizon.current());
+        store.observeWatermark(horizon().current());
     }
 
     @Override
     public void open() throws Exception {
         super.open();
-        watermark = Long.MIN_VALUE;
         MetricGroup g = getMetricGroup().addGroup(EdgePairerMetrics.GROUP);
         outcomes = new Counter[OfferResult.Outcome.values().length];
         for (OfferResult.Outcome o : OfferResult.Outcome.values()) {
@@ -154,13 +148,10 @@ public class EdgePairer extends AbstractStreamOperator<Edge> implements OneInput
         }
     }
 
-    /** Ends the waits the watermark is past, earliest deadline first, then forwards it. */
+    /** Ends the waits the watermark is past, earliest deadline first (before it is forwarded). */
     @Override
-    public void processWatermark(Watermark mark) throws Exception {
-        watermark = mark.getTimestamp();
-        horizon.observe(watermark);
-        nameUnpaired(store.expire(horizon.effective(watermark)));
-        super.processWatermark(mark);
+    protected void onWatermark(long watermark) {
+        nameUnpaired(store.expire(horizon().effective(watermark)));
     }
 
     /** Edges to or from the virtual nodes the halves whose waits ended name; orphans counted. */
@@ -181,7 +172,6 @@ public class EdgePairer extends AbstractStreamOperator<Edge> implements OneInput
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        horizon.snapshot();
         Map<MirrorKey, PendingSpan> now = new HashMap<>(Math.max(16, store.size() * 2));
         store.forEachPending(p -> now.put(new MirrorKey(traceKey(p), p.pairingSpanId()), p));
         for (Map.Entry<MirrorKey, PendingSpan> e : mirrored.entrySet()) {

@@ -7,15 +7,12 @@ import java.util.Objects;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.runtime.state.StateInitializationContext;
-import org.apache.flink.runtime.state.StateSnapshotContext;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 import org.otlpanalytics.operators.common.time.EpochWindows;
+import org.otlpanalytics.operators.common.time.HorizonStreamOperator;
 import org.otlpanalytics.operators.common.time.WatermarkHorizon;
 
 /**
@@ -37,7 +34,7 @@ import org.otlpanalytics.operators.common.time.WatermarkHorizon;
  * (the watermark moves every second of event time): on RocksDB each partial costs a few state
  * reads and writes in every keyed stage after this one.
  */
-public class EdgePreAggregator extends AbstractStreamOperator<EdgePartial>
+public class EdgePreAggregator extends HorizonStreamOperator<EdgePartial>
         implements OneInputStreamOperator<Edge, EdgePartial>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
     public static final OutputTag<Edge> LATE_EDGES = new OutputTag<>("edge-late-edges", TypeInformation.of(Edge.class));
@@ -45,8 +42,6 @@ public class EdgePreAggregator extends AbstractStreamOperator<EdgePartial>
     private final EpochWindows slots;
     private final int maxEntries;
     private transient Map<Key, EdgePartial> buffer;
-    private transient long watermark;
-    private transient WatermarkHorizon horizon;
     private transient Counter aggregated;
     private transient Counter late;
     private transient Counter emitted;
@@ -64,23 +59,9 @@ public class EdgePreAggregator extends AbstractStreamOperator<EdgePartial>
     }
 
     @Override
-    public void initializeState(StateInitializationContext context) throws Exception {
-        super.initializeState(context);
-        horizon = new WatermarkHorizon();
-        horizon.initialize(context.getOperatorStateStore());
-    }
-
-    @Override
-    public void snapshotState(StateSnapshotContext context) throws Exception {
-        super.snapshotState(context);
-        horizon.snapshot();
-    }
-
-    @Override
     public void open() throws Exception {
         super.open();
         buffer = new HashMap<>();
-        watermark = Long.MIN_VALUE;
         MetricGroup g = getMetricGroup().addGroup(EdgePairerMetrics.PRE_AGGREGATOR_GROUP);
         aggregated = g.counter(EdgePairerMetrics.EDGES_AGGREGATED);
         late = g.counter(EdgePairerMetrics.EDGES_LATE_DROPPED);
@@ -91,7 +72,7 @@ public class EdgePreAggregator extends AbstractStreamOperator<EdgePartial>
     public void processElement(StreamRecord<Edge> element) {
         Edge e = element.getValue();
         long t = e.eventTimeMillis();
-        if (slots.isLate(t, horizon.effective(watermark))) {
+        if (slots.isLate(t, lateBehind())) {
             late.inc();
             output.collect(LATE_EDGES, new StreamRecord<>(e, t));
             return;
@@ -111,11 +92,8 @@ public class EdgePreAggregator extends AbstractStreamOperator<EdgePartial>
     }
 
     @Override
-    public void processWatermark(Watermark mark) throws Exception {
-        flushEndedBy(mark.getTimestamp());
-        watermark = mark.getTimestamp();
-        horizon.observe(watermark);
-        super.processWatermark(mark);
+    protected void onWatermark(long watermark) throws Exception {
+        flushEndedBy(watermark);
     }
 
     @Override
