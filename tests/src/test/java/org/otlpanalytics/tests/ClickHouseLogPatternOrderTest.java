@@ -3,7 +3,6 @@ package org.otlpanalytics.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonElement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.connector.sink2.SinkWriter;
@@ -16,6 +15,7 @@ import org.otlpanalytics.jobs.sink.clickhouse.LogPatternRowMapper;
 import org.otlpanalytics.operators.logs.LogPatternRow;
 import org.otlpanalytics.tests.support.ClickHouseService;
 import org.otlpanalytics.tests.support.CountingMetricGroup;
+import org.otlpanalytics.tests.support.LogPatternSnapshots;
 
 /**
  * The ClickHouse {@code log_pattern} twin on a real server: a fingerprint's snapshots written out of
@@ -76,35 +76,12 @@ class ClickHouseLogPatternOrderTest {
      * after it, when the pattern was merged into another without a new record (same last_seen).
      */
     private static List<LogPatternRow> emissions(long fingerprint) {
-        LogPatternRow r1 = row(fingerprint, "GET <*> completed", T + 159_940, 2, 224, 9, "INFO", T + 298_024, T + 299_999);
-        LogPatternRow r2 = row(fingerprint, "GET <*> completed", T + 150_000, 0, 17, 17, "ERROR", T + 597_002, T + 599_999);
-        r2.aliases = new long[] {7L};
-        LogPatternRow r3 = row(fingerprint, "GET <*> completed in <*> ms", T + 150_000, 0, 17, 17, "ERROR", T + 899_653, T + 899_999);
-        r3.aliases = new long[] {7L, 8L};
-        LogPatternRow r4 = row(fingerprint, "GET <*> completed in <*> ms", T + 150_000, 0, 17, 17, "ERROR", T + 899_653, T + 905_999);
+        List<LogPatternRow> rows = LogPatternSnapshots.three(fingerprint, T);
+        LogPatternRow r4 = LogPatternSnapshots.snapshot(fingerprint, "GET <*> completed in <*> ms", T + 150_000, 0, 17, 17, "ERROR",
+                T + 899_653, T + 905_999);
         r4.aliases = new long[] {7L, 8L};
         r4.mergedInto = 99L;
-        return new ArrayList<>(List.of(r1, r2, r3, r4));
-    }
-
-    private static LogPatternRow row(long fingerprint, String pattern, long sampleMillis, int partition, long offset, int severity,
-            String severityText, long lastSeen, long snapshot) {
-        LogPatternRow r = new LogPatternRow();
-        r.fingerprintId = fingerprint;
-        r.tenant = "default";
-        r.serviceName = "frontend";
-        r.serviceNamespace = "shop";
-        r.serviceUrn = "urn:svc:shop/frontend";
-        r.pattern = pattern;
-        r.sample = "sample at " + sampleMillis;
-        r.sampleTimeNanos = sampleMillis * 1_000_000L;
-        r.samplePartition = partition;
-        r.sampleOffset = offset;
-        r.severityNumber = severity;
-        r.severityText = severityText;
-        r.firstSeenMillis = sampleMillis;
-        r.lastSeenMillis = lastSeen;
-        r.snapshotMillis = snapshot;
-        return r;
+        rows.add(r4);
+        return rows;
     }
 }

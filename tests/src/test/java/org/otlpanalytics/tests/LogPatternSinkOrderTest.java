@@ -13,6 +13,7 @@ import org.otlpanalytics.jobs.sink.postgres.SchemaMigrator;
 import org.otlpanalytics.jobs.sink.rejected.RejectedRowTarget;
 import org.otlpanalytics.operators.logs.LogPatternRow;
 import org.otlpanalytics.tests.support.CountingMetricGroup;
+import org.otlpanalytics.tests.support.LogPatternSnapshots;
 import org.otlpanalytics.tests.support.Pipelines;
 import org.otlpanalytics.tests.support.Services;
 
@@ -75,32 +76,6 @@ class LogPatternSinkOrderTest {
     }
 
     private static List<LogPatternRow> emissions(long fingerprint) {
-        LogPatternRow r1 = row(fingerprint, "GET <*> completed", T + 159_940, 2, 224, 9, "INFO", T + 298_024, T + 299_999);
-        LogPatternRow r2 = row(fingerprint, "GET <*> completed", T + 150_000, 0, 17, 17, "ERROR", T + 597_002, T + 599_999);
-        r2.aliases = new long[] {7L};
-        LogPatternRow r3 = row(fingerprint, "GET <*> completed in <*> ms", T + 150_000, 0, 17, 17, "ERROR", T + 899_653, T + 899_999);
-        r3.aliases = new long[] {7L, 8L};
-        return List.of(r1, r2, r3);
-    }
-
-    private static LogPatternRow row(long fingerprint, String pattern, long sampleMillis, int partition, long offset, int severity,
-            String severityText, long lastSeen, long snapshot) {
-        LogPatternRow r = new LogPatternRow();
-        r.fingerprintId = fingerprint;
-        r.tenant = "default";
-        r.serviceName = "frontend";
-        r.serviceNamespace = "shop";
-        r.serviceUrn = "urn:svc:shop/frontend";
-        r.pattern = pattern;
-        r.sample = "sample at " + sampleMillis;
-        r.sampleTimeNanos = sampleMillis * 1_000_000L;
-        r.samplePartition = partition;
-        r.sampleOffset = offset;
-        r.severityNumber = severity;
-        r.severityText = severityText;
-        r.firstSeenMillis = sampleMillis;
-        r.lastSeenMillis = lastSeen;
-        r.snapshotMillis = snapshot;
-        return r;
+        return LogPatternSnapshots.three(fingerprint, T);
     }
 }
