@@ -92,7 +92,7 @@ public final class EdgeStore {
         if (settled != null) {
             return count(settled);
         }
-        PairingKey key = new PairingKey(incoming.traceIdHi(), incoming.traceIdLo(), incoming.pairingSpanId());
+        PairingKey key = PairingKey.of(incoming);
         Waiting w = waiting.get(key);
         if (w != null && EdgeMatcher.hasExpired(w.span, watermarkMillis)) {
             // its wait ended when the watermark passed its deadline
@@ -219,7 +219,7 @@ public final class EdgeStore {
      * Returns false when another half already waits under its pairing id (it is then ignored).
      */
     public boolean restore(PendingSpan p) {
-        PairingKey key = new PairingKey(p.traceIdHi(), p.traceIdLo(), p.pairingSpanId());
+        PairingKey key = PairingKey.of(p);
         if (waiting.containsKey(key)) {
             return false;
         }
@@ -310,37 +310,6 @@ public final class EdgeStore {
         byDeadline = new PriorityQueue<>(all);
         young.clear();
         staleEntries = 0;
-    }
-
-    /**
-     * Where a half waits: the trace and the span id both halves of one call share. A plain class,
-     * not a record: a record's equals goes through an invokedynamic bootstrap, slow on this path.
-     */
-    private static final class PairingKey {
-        final long traceIdHi;
-        final long traceIdLo;
-        final long spanId;
-
-        PairingKey(long traceIdHi, long traceIdLo, long spanId) {
-            this.traceIdHi = traceIdHi;
-            this.traceIdLo = traceIdLo;
-            this.spanId = spanId;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            if (!(o instanceof PairingKey)) {
-                return false;
-            }
-            PairingKey k = (PairingKey) o;
-            return spanId == k.spanId && traceIdLo == k.traceIdLo && traceIdHi == k.traceIdHi;
-        }
-
-        @Override
-        public int hashCode() {
-            long h = traceIdLo * 0x9E3779B97F4A7C15L ^ traceIdHi ^ spanId * 0xC2B2AE3D27D4EB4FL;
-            return (int) (h ^ (h >>> 32));
-        }
     }
 
     /**

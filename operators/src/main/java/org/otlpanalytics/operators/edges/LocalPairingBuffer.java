@@ -33,7 +33,7 @@ import java.util.function.Consumer;
  */
 public final class LocalPairingBuffer {
     private final int maxHeld;
-    private final HashMap<Key, Slot> byKey = new HashMap<>();
+    private final HashMap<PairingKey, Slot> byKey = new HashMap<>();
     /** Held halves in arrival order; a paired one stays here, marked, until {@link #drain}. */
     private final List<Slot> order = new ArrayList<>();
     private int held;
@@ -57,7 +57,7 @@ public final class LocalPairingBuffer {
         if (settled != null) {
             return settled;
         }
-        Key key = new Key(incoming.traceIdHi(), incoming.traceIdLo(), incoming.pairingSpanId());
+        PairingKey key = PairingKey.of(incoming);
         Slot s = byKey.get(key);
         if (s != null && s.pairable(incoming, watermarkMillis)) {
             OfferResult matched = EdgeMatcher.match(s.span, incoming);
@@ -98,34 +98,6 @@ public final class LocalPairingBuffer {
         order.clear();
         byKey.clear();
         held = 0;
-    }
-
-    /** The call both halves share: trace and pairing span id (a plain class: records' equals is slow here). */
-    private static final class Key {
-        final long traceIdHi;
-        final long traceIdLo;
-        final long spanId;
-
-        Key(long traceIdHi, long traceIdLo, long spanId) {
-            this.traceIdHi = traceIdHi;
-            this.traceIdLo = traceIdLo;
-            this.spanId = spanId;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            if (!(o instanceof Key)) {
-                return false;
-            }
-            Key k = (Key) o;
-            return spanId == k.spanId && traceIdLo == k.traceIdLo && traceIdHi == k.traceIdHi;
-        }
-
-        @Override
-        public int hashCode() {
-            long h = traceIdLo * 0x9E3779B97F4A7C15L ^ traceIdHi ^ spanId * 0xC2B2AE3D27D4EB4FL;
-            return (int) (h ^ (h >>> 32));
-        }
     }
 
     /** A held half; {@code span} turns null once paired here. */
