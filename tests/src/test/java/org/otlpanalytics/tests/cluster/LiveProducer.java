@@ -83,6 +83,14 @@ public final class LiveProducer implements AutoCloseable {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "16777216");
+        // One request in flight per connection, and a patient request timeout. A loaded machine once let
+        // a request time out after the broker had appended it and the four behind it; the producer then
+        // re-sent the first batch (sequence 0), older than the five batches a broker remembers per
+        // producer and partition, and the broker answered OutOfOrderSequenceException until the delivery
+        // timeout (CI: "89 of 3554 records were not written"). With one batch in flight a re-sent batch is
+        // always the last one appended, which the broker recognises as a duplicate.
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "120000");
         // ride out a broker restart: keep retrying, and let send() wait for metadata meanwhile
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000");
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "300000");
