@@ -233,7 +233,10 @@ public class TenantAdmission extends KeyedProcessFunction<String, TenantMark, Te
             for (String tenant : finalTenants(w)) {
                 AdmittedSlot s = services.get(key(minute, tenant));
                 if (s != null) {
-                    kept.put(tenant, s);
+                    // a copy: the state's own object grows with late admissions
+                    AdmittedSlot copy = new AdmittedSlot();
+                    copy.admitted.putAll(s.admitted);
+                    kept.put(tenant, copy);
                 }
             }
             out.collect(new TenantDecision(minute, tenants, kept));
