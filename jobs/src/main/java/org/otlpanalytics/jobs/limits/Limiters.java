@@ -5,6 +5,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.util.Collector;
 import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
 import org.otlpanalytics.operators.common.time.SlotWatermarkKeyedProcessOperator;
@@ -17,7 +18,12 @@ import org.otlpanalytics.operators.limits.LogLimitSubjects;
 import org.otlpanalytics.operators.limits.MetricLimitSubjects;
 import org.otlpanalytics.operators.limits.RedLimitSubjects;
 import org.otlpanalytics.operators.limits.RestoredLimiterDrain;
-import org.otlpanalytics.operators.limits.TenantResourceLimiter;
+import org.otlpanalytics.operators.limits.LimitSubjects;
+import org.otlpanalytics.operators.limits.RestoredTenantLimitDrain;
+import org.otlpanalytics.operators.limits.TenantAdmission;
+import org.otlpanalytics.operators.limits.TenantDecision;
+import org.otlpanalytics.operators.limits.TenantMarker;
+import org.otlpanalytics.operators.limits.TenantRecordLimiter;
 import org.otlpanalytics.operators.logs.LogPatternOptions;
 import org.otlpanalytics.operators.logs.LogPatternPartial;
 import org.otlpanalytics.operators.metrics.MetricBatch;
@@ -30,7 +36,7 @@ import org.otlpanalytics.schemas.logs.LogRecordFlat;
 /**
  * Wires the tenant, resource and series limits into a pipeline's stream of partials, between its
  * pre-aggregation and its aggregation: tenants first (one scope for the job), then resources per
- * tenant, then series per tenant (the log records' tenant and resource limits in one operator). Each limit is a {@link CardinalityLimiter} with its own uid and
+ * tenant, then series per tenant (the log records' tenant and resource limits decided together). Each limit is a {@link CardinalityLimiter} with its own uid and
  * metric group. Each pipeline decides on its own keys: a tenant may have up to the limit's
  * resources in each pipeline.
  */
@@ -78,14 +84,21 @@ public final class Limiters {
     }
 
     /**
-     * Log records through the tenant and service limits, per minute, before the fingerprinter, in one
-     * operator ({@link TenantResourceLimiter}: one shuffle and one held copy of each record for both
-     * limits; uid {@code log-tenant-limit}, the tenant limit's, whose state it reads). The watermark
-     * goes on only at minute ends ({@link SlotWatermarkKeyedProcessOperator}), so the records held for
-     * their minute reach the fingerprinter before any watermark inside it. Their lateness runs to the
-     * end of their 5-minute window's, so a record the fingerprinter still counts is never folded for
-     * being late here. Held records are one state entry each: an append costs the same whatever a
-     * tenant's count.
+     * Log records through the tenant and service limits, per minute, before the fingerprinter,
+     * decided in one place and applied where the records are. A {@link TenantMarker} chained behind
+     * the records' source sends a small mark per tenant and minute (and per service among the
+     * tenant's smallest hashes) to {@link TenantAdmission} (one subtask, uid {@code log-tenant-admission}),
+     * which decides each minute's tenants and services bottom-k and broadcasts the decision before
+     * the watermark that closes the minute; {@link TenantRecordLimiter} (uid {@code log-tenant-records})
+     * holds the records keyed by tenant and service on every subtask and applies the decision at the
+     * minute's end. The watermark goes on only at minute ends, so the held records reach the
+     * fingerprinter before any watermark inside their minute. Their lateness runs to the end of their
+     * 5-minute window's, so a record the fingerprinter still counts is never folded for being late here.
+     *
+     * <p>The uids of the former one-subtask layout stay on drains fed only the decisions' watermarks
+     * ({@link RestoredTenantLimitDrain} {@code log-tenant-limit}, {@link RestoredLimiterDrain}
+     * {@code log-resource-limit}): a savepoint of that layout restores, and the records it held come
+     * out at their minute's end, decided as it decided them.
      */
     public static DataStream<LogRecordFlat> logRecords(DataStream<LogRecordFlat> records, LimitOptions o,
             long allowedLatenessMillis) {
@@ -94,17 +107,40 @@ public final class Limiters {
         long lateness = allowedLatenessMillis + LogPatternOptions.WINDOW_MILLIS - slot;
         LimitSubject<LogRecordFlat> tenants = LogLimitSubjects.tenants();
         LimitSubject<LogRecordFlat> resources = LogLimitSubjects.resources();
-        DataStream<LogRecordFlat> limited = byScope(records, tenants)
-                .transform("log-tenant-resource-limit", type, new SlotWatermarkKeyedProcessOperator<>(
-                        new TenantResourceLimiter<>(tenants, resources, type, o.maxTenants(), o.maxResourcesPerTenant(),
+        SingleOutputStreamOperator<LogRecordFlat> marked = records
+                .process(new TenantMarker<>(tenants, resources, o.maxResourcesPerTenant(), slot, lateness)).returns(type)
+                .name("log-tenant-marks").uid("log-tenant-marks");
+        SingleOutputStreamOperator<TenantDecision> decisions = marked.getSideOutput(TenantMarker.MARKS)
+                .keyBy(m -> LimitSubjects.ALL_TENANTS, Types.STRING)
+                .transform("log-tenant-admission", TenantDecision.TYPE, new HorizonKeyedProcessOperator<>(
+                        new TenantAdmission(o.maxTenants(), o.maxResourcesPerTenant(), slot, lateness, LOG_TENANTS, LOG_RESOURCES)))
+                .uid("log-tenant-admission").setParallelism(1);
+        DataStream<LogRecordFlat> limited = byTenantAndService(marked, tenants, resources)
+                .connect(decisions.broadcast())
+                .transform("log-tenant-resource-limit", type, new TenantRecordLimiter<>(tenants, resources, type, o.maxTenants(),
+                        o.maxResourcesPerTenant(), slot, lateness, LOG_TENANTS, LOG_RESOURCES))
+                .uid("log-tenant-records");
+        // the former layout's uids: drains that emit what a savepoint of it held, fed the decisions' watermarks only
+        DataStream<LogRecordFlat> watermarks = decisions
+                .flatMap((TenantDecision d, Collector<LogRecordFlat> out) -> { }).returns(type)
+                .name("log-tenant-limit-watermarks").uid("log-tenant-limit-watermarks").setParallelism(1);
+        DataStream<LogRecordFlat> restored = byScope(watermarks, tenants)
+                .transform("log-tenant-limit-drain", type, new SlotWatermarkKeyedProcessOperator<>(
+                        new RestoredTenantLimitDrain<>(tenants, resources, type, o.maxTenants(), o.maxResourcesPerTenant(),
                                 slot, lateness, LOG_TENANTS, LOG_RESOURCES), slot))
                 .uid("log-tenant-limit");
-        // where the separate service limit was: chained, passes records on, and emits what a savepoint of it held
-        return alreadyByScope(limited, tenants)
+        DataStream<LogRecordFlat> drained = alreadyByScope(restored, tenants)
                 .transform("log-resource-limit-drain", type, new SlotWatermarkKeyedProcessOperator<>(
                         new RestoredLimiterDrain<>(resources, type, o.maxResourcesPerTenant(), slot, lateness, LOG_RESOURCES,
                                 CardinalityLimiter.Held.RECORDS), slot))
                 .uid("log-resource-limit");
+        return limited.union(drained);
+    }
+
+    /** Log records keyed by tenant and service ({@link TenantRecordLimiter#key}). */
+    private static <P> KeyedStream<P, String> byTenantAndService(DataStream<P> in, LimitSubject<P> tenants,
+            LimitSubject<P> resources) {
+        return in.keyBy(p -> TenantRecordLimiter.key(tenants, resources, p), Types.STRING);
     }
 
     /**

@@ -45,6 +45,10 @@ import org.otlpanalytics.operators.common.time.WatermarkHorizon;
  * {@code limiter-held-counts}) are the tenant {@link CardinalityLimiter}'s, under the same keys, so
  * its savepoints restore here; the resource slots per slot and tenant are {@code limiter-resource-slots}.
  * Run it in a {@link org.otlpanalytics.operators.common.time.SlotWatermarkKeyedProcessOperator}.
+ *
+ * <p>The logs pipeline no longer runs it (one subtask held every record of a minute): the limits are
+ * decided by {@link TenantAdmission} and applied by {@link TenantRecordLimiter}; it stays as the oracle of
+ * their tests and as {@link RestoredTenantLimitDrain}, which emits what a savepoint of it held.
  */
 public class TenantResourceLimiter<P> extends KeyedProcessFunction<String, P, P> implements WatermarkHorizon.Aware {
     private static final long serialVersionUID = 1L;

@@ -48,12 +48,12 @@ public class SlotWatermarkKeyedProcessOperator<K, IN, OUT> extends HorizonKeyedP
     }
 
     /** Passes everything on, watermarks aligned to slot ends and only when they advance. */
-    static final class SlotAlignedOutput<T> implements Output<StreamRecord<T>> {
+    public static final class SlotAlignedOutput<T> implements Output<StreamRecord<T>> {
         private final Output<StreamRecord<T>> out;
         private final long slotMillis;
         private long emitted = Long.MIN_VALUE;
 
-        SlotAlignedOutput(Output<StreamRecord<T>> out, long slotMillis) {
+        public SlotAlignedOutput(Output<StreamRecord<T>> out, long slotMillis) {
             this.out = out;
             this.slotMillis = slotMillis;
         }

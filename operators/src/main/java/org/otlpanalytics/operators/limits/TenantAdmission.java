@@ -1,0 +1,263 @@
+package org.otlpanalytics.operators.limits;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.api.common.typeutils.base.StringSerializer;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.otlpanalytics.operators.common.CompositeKey;
+import org.otlpanalytics.operators.common.StableHash;
+import org.otlpanalytics.operators.common.time.EpochWindows;
+import org.otlpanalytics.operators.common.time.KeyedWindows;
+import org.otlpanalytics.operators.common.time.WatermarkHorizon;
+
+/**
+ * The tenant limit of the log records, decided from {@link TenantMark}s instead of the records:
+ * one subtask (keyed by one constant) admits per minute the {@code maxTenants} tenants with the
+ * smallest stable hash, as {@link CardinalityLimiter} and {@link TenantResourceLimiter} do (a
+ * smaller hash at the limit pushes out the largest, counted in {@code membersEvicted}), and per final
+ * tenant the {@code maxServices} services with the smallest hash (the overflow tenant's over the
+ * services of every tenant not admitted and of the tenant {@code overflow}). When the watermark passes the minute's end it emits the
+ * {@link TenantDecision}, before that watermark goes on, so a {@link TenantRecordLimiter} has it
+ * when its own watermark (the smaller of the records' and this one's) reaches the minute's end.
+ *
+ * <p>A mark after the minute's end, within the lateness, is decided as {@link TenantResourceLimiter}
+ * decides a late record: its tenant is admitted when the minute has room, else it is the overflow
+ * tenant's; its service is admitted when its final tenant's services have room. What that added is
+ * sent as a delta of the decision.
+ *
+ * <p>State per minute: the admitted tenants ({@code admission-tenants}, the window) and each final
+ * tenant's at most {@code maxServices} smallest services ({@code admission-services}; a pushed-out
+ * tenant's go to the overflow tenant's). A limit of 0 is none: without a tenant limit every tenant
+ * is admitted, without a service limit no service is kept.
+ * Run it in a {@link org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator} at
+ * parallelism 1.
+ */
+public class TenantAdmission extends KeyedProcessFunction<String, TenantMark, TenantDecision> implements WatermarkHorizon.Aware {
+    private static final long serialVersionUID = 1L;
+    // state names: never change, savepoints depend on them
+    static final String TENANTS = "admission-tenants";
+    static final String SERVICES = "admission-services";
+
+    private final int maxTenants;
+    private final int maxServices;
+    private final long slotMillis;
+    private final long allowedLatenessMillis;
+    private final String tenantGroup;
+    private final String resourceGroup;
+    private transient WatermarkHorizon horizon;
+    private transient KeyedWindows<AdmittedSlot> windows;
+    private transient MapState<String, AdmittedSlot> services;
+    private transient Counter tenantsEvicted;
+    private transient Counter servicesEvicted;
+
+    public TenantAdmission(int maxTenants, int maxServices, long slotMillis, long allowedLatenessMillis, String tenantGroup,
+            String resourceGroup) {
+        if (maxTenants < 0 || maxServices < 0) {
+            throw new IllegalArgumentException("a cardinality limit must be >= 0 (0 = none), got " + maxTenants + " and "
+                    + maxServices);
+        }
+        this.maxTenants = maxTenants;
+        this.maxServices = maxServices;
+        this.slotMillis = slotMillis;
+        this.allowedLatenessMillis = allowedLatenessMillis;
+        this.tenantGroup = tenantGroup;
+        this.resourceGroup = resourceGroup;
+    }
+
+    @Override
+    public void setWatermarkHorizon(WatermarkHorizon horizon) {
+        this.horizon = horizon;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        windows = new KeyedWindows<>(new EpochWindows(slotMillis, allowedLatenessMillis),
+                getRuntimeContext().getMapState(new MapStateDescriptor<>(TENANTS, LongSerializer.INSTANCE, new AdmittedSlot.Serializer())),
+                horizon);
+        services = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>(SERVICES, StringSerializer.INSTANCE, new AdmittedSlot.Serializer()));
+        MetricGroup g = getRuntimeContext().getMetricGroup();
+        tenantsEvicted = g.addGroup(tenantGroup).counter(LimiterMetrics.MEMBERS_EVICTED);
+        servicesEvicted = g.addGroup(resourceGroup).counter(LimiterMetrics.MEMBERS_EVICTED);
+    }
+
+    @Override
+    public void processElement(TenantMark m, Context ctx, Collector<TenantDecision> out) throws Exception {
+        long minute = windows.assign(m.minute, ctx.timerService());
+        if (minute == KeyedWindows.LATE) {
+            return;
+        }
+        AdmittedSlot w = windows.get(minute);
+        boolean created = w == null;
+        if (created) {
+            w = new AdmittedSlot();
+        }
+        boolean changed;
+        if (w.fired) {
+            TenantDecision delta = admitLate(minute, w, m);
+            changed = delta != null;
+            if (delta != null) {
+                out.collect(delta);
+            }
+        } else {
+            changed = admit(minute, w, m);
+        }
+        if (created) {
+            windows.create(minute, w, ctx.timerService());
+        } else if (changed) {
+            windows.update(minute, w);
+        }
+    }
+
+    /** Before the minute's end: bottom-k of tenants, and the services each brings. Returns whether {@code w} changed. */
+    private boolean admit(long minute, AdmittedSlot w, TenantMark m) throws Exception {
+        if (maxTenants == 0 || Overflow.TENANT.equals(m.tenant)) {
+            // no tenant limit: every tenant is kept (so that the minute's end finds its services)
+            boolean changed = maxTenants == 0 && w.admitted.putIfAbsent(StableHash.of(m.tenant), m.tenant) == null;
+            addService(minute, m.tenant, m.service);
+            return changed;
+        }
+        long h = StableHash.of(m.tenant);
+        String known = w.admitted.get(h);
+        if (known != null) {
+            // a 64-bit collision of two tenants is treated as one: the other one's records fold
+            boolean same = known.equals(m.tenant);
+            addService(minute, same ? m.tenant : Overflow.TENANT, m.service);
+            return false;
+        }
+        if (w.admitted.size() < maxTenants) {
+            w.admitted.put(h, m.tenant);
+            addService(minute, m.tenant, m.service);
+            return true;
+        }
+        if (h < w.admitted.lastKey()) {
+            // a smaller hash at the limit: the admitted tenant with the largest hash is pushed out, its services to overflow
+            Map.Entry<Long, String> last = w.admitted.pollLastEntry();
+            w.admitted.put(h, m.tenant);
+            tenantsEvicted.inc();
+            String key = key(minute, last.getValue());
+            AdmittedSlot moved = services.get(key);
+            if (moved != null) {
+                services.remove(key);
+                for (String s : moved.admitted.values()) {
+                    addService(minute, Overflow.TENANT, s);
+                }
+            }
+            addService(minute, m.tenant, m.service);
+            return true;
+        }
+        addService(minute, Overflow.TENANT, m.service);
+        return false;
+    }
+
+    /**
+     * After the minute's end, as the limiter decided a late record: the tenant is admitted when the
+     * minute has room, else it is the overflow tenant's; then its service is admitted into its final
+     * tenant's services when they have room. Returns what was admitted, or null.
+     */
+    private TenantDecision admitLate(long minute, AdmittedSlot w, TenantMark m) throws Exception {
+        TenantDecision delta = new TenantDecision(minute, new AdmittedSlot(), new TreeMap<>());
+        String tenant = m.tenant;
+        if (maxTenants == 0) {
+            w.admitted.putIfAbsent(StableHash.of(tenant), tenant);
+        } else if (!Overflow.TENANT.equals(tenant)) {
+            long h = StableHash.of(tenant);
+            String known = w.admitted.get(h);
+            if (known == null && w.admitted.size() < maxTenants) {
+                w.admitted.put(h, tenant);
+                delta.tenants.admitted.put(h, tenant);
+            } else if (known == null || !known.equals(tenant)) {
+                tenant = Overflow.TENANT;
+            }
+        }
+        if (maxServices > 0 && m.service != null) {
+            String key = key(minute, tenant);
+            AdmittedSlot s = services.get(key);
+            if (s == null) {
+                s = new AdmittedSlot();
+            }
+            long h = StableHash.of(m.service);
+            if (!s.admitted.containsKey(h) && s.admitted.size() < maxServices) {
+                s.admitted.put(h, m.service);
+                services.put(key, s);
+                AdmittedSlot added = new AdmittedSlot();
+                added.admitted.put(h, m.service);
+                delta.services.put(tenant, added);
+            }
+        }
+        return delta.tenants.admitted.isEmpty() && delta.services.isEmpty() ? null : delta;
+    }
+
+    /** Adds a service to a tenant's bottom-k of the minute (a pushout is counted in {@code membersEvicted}). */
+    private void addService(long minute, String tenant, String service) throws Exception {
+        if (maxServices == 0 || service == null) {
+            return;
+        }
+        String key = key(minute, tenant);
+        AdmittedSlot s = services.get(key);
+        if (s == null) {
+            s = new AdmittedSlot();
+        }
+        long h = StableHash.of(service);
+        if (s.admitted.containsKey(h)) {
+            return;
+        }
+        if (s.admitted.size() < maxServices) {
+            s.admitted.put(h, service);
+        } else if (h < s.admitted.lastKey()) {
+            s.admitted.pollLastEntry();
+            s.admitted.put(h, service);
+            servicesEvicted.inc();
+        } else {
+            return;
+        }
+        services.put(key, s);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<TenantDecision> out) throws Exception {
+        windows.onTimer(timestamp, (minute, w) -> {
+            AdmittedSlot tenants = new AdmittedSlot();
+            tenants.admitted.putAll(w.admitted);
+            tenants.fired = true;
+            Map<String, AdmittedSlot> kept = new TreeMap<>();
+            for (String tenant : finalTenants(w)) {
+                AdmittedSlot s = services.get(key(minute, tenant));
+                if (s != null) {
+                    // a copy: the state's own object grows with late admissions
+                    AdmittedSlot copy = new AdmittedSlot();
+                    copy.admitted.putAll(s.admitted);
+                    kept.put(tenant, copy);
+                }
+            }
+            out.collect(new TenantDecision(minute, tenants, kept));
+        }, (minute, w) -> {
+            for (String tenant : finalTenants(w)) {
+                services.remove(key(minute, tenant));
+            }
+            if (services.isEmpty()) {
+                services.clear(); // the heap backend keeps an emptied map as an entry of the key
+            }
+        });
+    }
+
+    /** The tenants a minute may keep services of: the admitted ones and the overflow tenant. */
+    private static List<String> finalTenants(AdmittedSlot w) {
+        List<String> out = new ArrayList<>(w.admitted.values());
+        out.add(Overflow.TENANT);
+        return out;
+    }
+
+    private static String key(long minute, String tenant) {
+        return CompositeKey.of(Long.toString(minute), tenant);
+    }
+}

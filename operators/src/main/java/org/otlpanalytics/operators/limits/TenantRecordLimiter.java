@@ -1,0 +1,412 @@
+package org.otlpanalytics.operators.limits;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.SimpleTimerService;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.otlpanalytics.operators.common.CompositeKey;
+import org.otlpanalytics.operators.common.StableHash;
+import org.otlpanalytics.operators.common.time.EpochWindows;
+import org.otlpanalytics.operators.common.time.KeyedWindows;
+import org.otlpanalytics.operators.common.time.SlotWatermarkKeyedProcessOperator;
+import org.otlpanalytics.operators.common.time.WatermarkHorizon;
+
+/**
+ * The log records' tenant and service limits applied where the records are: keyed by (tenant,
+ * service), so a minute's records are held spread over every subtask, and decided by the
+ * {@link TenantDecision}s of {@link TenantAdmission}, broadcast on the second input. At the end of
+ * a minute (the watermark is the smaller of the records' and the decisions', so the minute's decision
+ * has come) a key's held records go on, its tenant folded into {@code overflow} when the decision did
+ * not admit it and its service into the overflow service when its final tenant's services do not
+ * hold it: the records and counters of {@link TenantResourceLimiter}, which decided the same from one
+ * subtask holding every record. The watermark goes on only at minute ends, after the records
+ * ({@link SlotWatermarkKeyedProcessOperator.SlotAlignedOutput}).
+ *
+ * <p>A record after its minute's end within the lateness passes at once when the decision tells
+ * (admitted, or folded because the set is full); when the set still has room, {@link TenantAdmission}
+ * decides its mark as a late record and sends what it admitted, and the record waits for that
+ * ({@code record-limit-awaiting}), as do a minute's records whose decision is not there at its end
+ * (a mark that came after the admission's minute end). Later than the lateness it is folded into
+ * both overflows and passed on, as before. Decisions are dropped once their minute's lateness has passed.
+ *
+ * <p>State: per key the minute windows ({@code record-limit-slots}), held records one entry each
+ * ({@code record-limit-held}, {@code record-limit-held-counts}), the minutes waiting for a decision
+ * ({@code record-limit-awaiting}); per subtask the decisions ({@code record-limit-decisions},
+ * broadcast state) and the watermark horizon.
+ */
+public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
+        implements TwoInputStreamOperator<P, TenantDecision, P>, Triggerable<String, VoidNamespace> {
+    private static final long serialVersionUID = 1L;
+    /** A take of more held records than this reads them in one pass. */
+    static final int POINT_READS_MAX = 256;
+    // state names: never change, savepoints depend on them
+    static final String SLOTS = "record-limit-slots";
+    static final String HELD = "record-limit-held";
+    static final String HELD_COUNTS = "record-limit-held-counts";
+    static final String AWAITING = "record-limit-awaiting";
+    static final String DECISIONS = "record-limit-decisions";
+    /** Decisions per minute, broadcast state: the same on every subtask. */
+    public static final MapStateDescriptor<Long, TenantDecision> DECISIONS_STATE =
+            new MapStateDescriptor<>(DECISIONS, LongSerializer.INSTANCE, new TenantDecision.Serializer());
+
+    private final LimitSubject<P> tenants;
+    private final LimitSubject<P> resources;
+    private final TypeInformation<P> type;
+    private final int maxTenants;
+    private final int maxResources;
+    private final long slotMillis;
+    private final EpochWindows spec;
+    private final String tenantGroup;
+    private final String resourceGroup;
+    private transient WatermarkHorizon horizon;
+    private transient SimpleTimerService timers;
+    private transient KeyedWindows<AdmittedSlot> windows;
+    private transient MapState<String, P> held;
+    private transient MapState<Long, Integer> heldCounts;
+    private transient MapState<Long, Boolean> awaiting;
+    private transient BroadcastState<Long, TenantDecision> decisions;
+    private transient Counter tenantsFolded;
+    private transient Counter tenantsLate;
+    private transient Counter resourcesFolded;
+    private transient Counter resourcesLate;
+
+    /**
+     * @param tenants the tenant limit ({@link LimitSubject#member}: the tenant); {@code maxTenants} 0 = none
+     * @param resources the service limit per tenant; {@code maxResources} 0 = none
+     */
+    public TenantRecordLimiter(LimitSubject<P> tenants, LimitSubject<P> resources, TypeInformation<P> type, int maxTenants,
+            int maxResources, long slotMillis, long allowedLatenessMillis, String tenantGroup, String resourceGroup) {
+        if (maxTenants < 0 || maxResources < 0) {
+            throw new IllegalArgumentException("a cardinality limit must be >= 0 (0 = none), got " + maxTenants + " and "
+                    + maxResources);
+        }
+        this.tenants = tenants;
+        this.resources = resources;
+        this.type = type;
+        this.maxTenants = maxTenants;
+        this.maxResources = maxResources;
+        this.slotMillis = slotMillis;
+        this.spec = new EpochWindows(slotMillis, allowedLatenessMillis);
+        this.tenantGroup = tenantGroup;
+        this.resourceGroup = resourceGroup;
+    }
+
+    /** The key of a record: its tenant and service, so that a tenant's services spread over the subtasks. */
+    public static <P> String key(LimitSubject<P> tenants, LimitSubject<P> resources, P p) {
+        return CompositeKey.of(tenants.member(p), resources.member(p));
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        horizon = new WatermarkHorizon();
+        horizon.initialize(context.getOperatorStateStore());
+        super.initializeState(context);
+        output = new SlotWatermarkKeyedProcessOperator.SlotAlignedOutput<>(output, slotMillis);
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        timers = new SimpleTimerService(getInternalTimerService("record-limit-timers", VoidNamespaceSerializer.INSTANCE, this));
+        windows = new KeyedWindows<>(spec, getKeyedStateStore().getMapState(
+                new MapStateDescriptor<>(SLOTS, LongSerializer.INSTANCE, new AdmittedSlot.Serializer())), horizon);
+        held = getKeyedStateStore().getMapState(new MapStateDescriptor<>(HELD, Types.STRING, type));
+        heldCounts = getKeyedStateStore().getMapState(new MapStateDescriptor<>(HELD_COUNTS, Types.LONG, Types.INT));
+        awaiting = getKeyedStateStore().getMapState(new MapStateDescriptor<>(AWAITING, Types.LONG, Types.BOOLEAN));
+        decisions = getOperatorStateBackend().getBroadcastState(DECISIONS_STATE);
+        MetricGroup t = getMetricGroup().addGroup(tenantGroup);
+        tenantsFolded = t.counter(LimiterMetrics.PARTIALS_FOLDED);
+        tenantsLate = t.counter(LimiterMetrics.PARTIALS_LATE_FOLDED);
+        MetricGroup r = getMetricGroup().addGroup(resourceGroup);
+        resourcesFolded = r.counter(LimiterMetrics.PARTIALS_FOLDED);
+        resourcesLate = r.counter(LimiterMetrics.PARTIALS_LATE_FOLDED);
+    }
+
+    @Override
+    public void processElement1(StreamRecord<P> element) throws Exception {
+        P p = element.getValue();
+        if (maxTenants == 0 && maxResources == 0) {
+            output.collect(element);
+            return;
+        }
+        long minute = windows.assign(tenants.slotStartMillis(p), timers);
+        if (minute == KeyedWindows.LATE) {
+            if (maxTenants > 0 && !tenants.isOverflow(p)) {
+                tenantsLate.inc();
+                tenants.fold(p);
+            }
+            if (maxResources > 0 && !resources.isOverflow(p)) {
+                resourcesLate.inc();
+                resources.fold(p);
+            }
+            output.collect(element);
+            return;
+        }
+        AdmittedSlot w = windows.get(minute);
+        if (w == null) {
+            w = new AdmittedSlot();
+            // a key's first record of a minute that has ended: decided as a late one (the minute's decision may be here)
+            w.fired = spec.maxTimestamp(minute) <= horizon.effective(timers.currentWatermark());
+            windows.create(minute, w, timers);
+        }
+        if (w.fired && !awaiting.contains(minute)) {
+            // within the lateness after the minute's end: passes at once when the decision tells
+            Outcome o = outcome(p, decisions.get(minute));
+            if (o != null) {
+                output.collect(element.replace(o.apply(p)));
+                return;
+            }
+            awaiting.put(minute, true);
+        }
+        hold(minute, p);
+    }
+
+    @Override
+    public void processElement2(StreamRecord<TenantDecision> element) throws Exception {
+        TenantDecision d = element.getValue();
+        TenantDecision known = decisions.get(d.minute);
+        if (known == null) {
+            known = d;
+        } else {
+            known.merge(d);
+        }
+        decisions.put(d.minute, known);
+        // the keys whose records wait for a decision (few: marks that came after their minute's end)
+        List<String> keys;
+        try (Stream<String> s = this.<String>getKeyedStateBackend().getKeys(AWAITING, VoidNamespace.INSTANCE)) {
+            keys = s.collect(Collectors.toList());
+        }
+        for (String k : keys) {
+            setCurrentKey(k);
+            if (awaiting.contains(d.minute)) {
+                release(d.minute, known, Long.MIN_VALUE);
+            }
+        }
+    }
+
+    @Override
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        windows.onTimer(timer.getTimestamp(), (minute, w) -> {
+            if (!release(minute, decisions.get(minute), timer.getTimestamp())) {
+                awaiting.put(minute, true);
+            }
+        }, (minute, w) -> {
+            if (awaiting.contains(minute)) {
+                // never expected (every mark is decided within the lateness): bounded, folded into both overflows
+                for (P p : take(minute)) {
+                    foldLate(p);
+                    output.collect(new StreamRecord<>(p, timer.getTimestamp()));
+                }
+                awaiting.remove(minute);
+            }
+            if (awaiting.isEmpty()) {
+                awaiting.clear();
+            }
+            if (heldCounts.isEmpty()) {
+                heldCounts.clear();
+            }
+            if (held.isEmpty()) {
+                held.clear(); // the heap backend keeps an emptied map as an entry of the key
+            }
+        });
+    }
+
+    @Override
+    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {
+        // no processing-time timers
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        horizon.observe(mark.getTimestamp());
+        super.processWatermark(mark);
+        // decisions of minutes whose lateness has passed are needed no more
+        for (Iterator<Map.Entry<Long, TenantDecision>> it = decisions.iterator(); it.hasNext(); ) {
+            if (spec.isLate(it.next().getKey(), horizon.current())) {
+                it.remove();
+            }
+        }
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        horizon.snapshot();
+    }
+
+    /** The operator's horizon (for tests). */
+    public WatermarkHorizon horizon() {
+        return horizon;
+    }
+
+    /**
+     * Emits the current key's held records of {@code minute} when {@code d} decides them (at
+     * {@code timestamp}, else at each record's time); returns false, holding them, when it cannot yet.
+     */
+    private boolean release(long minute, TenantDecision d, long timestamp) throws Exception {
+        Integer n = heldCounts.get(minute);
+        if (n == null) {
+            forgetAwaiting(minute);
+            return true;
+        }
+        P first = held.get(heldKey(minute, 0));
+        Outcome o = outcome(first, d);
+        if (o == null) {
+            return false;
+        }
+        long at = timestamp == Long.MIN_VALUE ? spec.maxTimestamp(minute) : timestamp;
+        for (P p : take(minute)) {
+            output.collect(new StreamRecord<>(o.apply(p), at));
+        }
+        forgetAwaiting(minute);
+        return true;
+    }
+
+    private void forgetAwaiting(long minute) throws Exception {
+        awaiting.remove(minute);
+        if (awaiting.isEmpty()) {
+            awaiting.clear(); // the heap backend keeps an emptied map as an entry of the key
+        }
+    }
+
+    /** What the decision makes of a record of the current key, or null when it cannot tell yet. */
+    private Outcome outcome(P p, TenantDecision d) {
+        String tenant = tenants.member(p);
+        boolean foldTenant = false;
+        if (maxTenants > 0 && !tenants.isOverflow(p)) {
+            if (d == null) {
+                return null;
+            }
+            String known = d.tenants.admitted.get(StableHash.of(tenant));
+            if (known != null && known.equals(tenant)) {
+                foldTenant = false;
+            } else if (known != null || d.tenants.admitted.size() >= maxTenants) {
+                foldTenant = true;
+                tenant = Overflow.TENANT;
+            } else {
+                return null;
+            }
+        }
+        boolean foldService = false;
+        if (maxResources > 0 && !resources.isOverflow(p)) {
+            if (d == null) {
+                return null;
+            }
+            AdmittedSlot kept = d.services.get(tenant);
+            String service = resources.member(p);
+            String known = kept == null ? null : kept.admitted.get(StableHash.of(service));
+            if (known != null && known.equals(service)) {
+                foldService = false;
+            } else if (known != null || (kept != null && kept.admitted.size() >= maxResources)) {
+                foldService = true;
+            } else {
+                return null;
+            }
+        }
+        return new Outcome(foldTenant, foldService);
+    }
+
+    /** Whether a record's tenant and service fold. */
+    private final class Outcome {
+        final boolean foldTenant;
+        final boolean foldService;
+
+        Outcome(boolean foldTenant, boolean foldService) {
+            this.foldTenant = foldTenant;
+            this.foldService = foldService;
+        }
+
+        P apply(P p) {
+            if (foldTenant) {
+                tenantsFolded.inc();
+                tenants.fold(p);
+            }
+            if (foldService) {
+                resourcesFolded.inc();
+                resources.fold(p);
+            }
+            return p;
+        }
+    }
+
+    private void foldLate(P p) {
+        if (maxTenants > 0 && !tenants.isOverflow(p)) {
+            tenantsLate.inc();
+            tenants.fold(p);
+        }
+        if (maxResources > 0 && !resources.isOverflow(p)) {
+            resourcesLate.inc();
+            resources.fold(p);
+        }
+    }
+
+    /** Holds {@code p} for {@code minute}: one entry per record. */
+    private void hold(long minute, P p) throws Exception {
+        Integer n = heldCounts.get(minute);
+        int i = n == null ? 0 : n;
+        held.put(heldKey(minute, i), p);
+        heldCounts.put(minute, i + 1);
+    }
+
+    /**
+     * Removes and returns what the current key holds for {@code minute}, in the order it came. More
+     * than {@value #POINT_READS_MAX} records are read in one pass over the key's held records (on
+     * RocksDB a read per record is a point lookup; a pass reads on in key order).
+     */
+    private List<P> take(long minute) throws Exception {
+        Integer n = heldCounts.get(minute);
+        if (n == null) {
+            return List.of();
+        }
+        Object[] records = new Object[n];
+        if (n > POINT_READS_MAX) {
+            String prefix = Long.toString(minute);
+            for (Iterator<Map.Entry<String, P>> it = held.iterator(); it.hasNext(); ) {
+                Map.Entry<String, P> e = it.next();
+                TenantResourceLimiter.HeldKey k = TenantResourceLimiter.HeldKey.parse(e.getKey());
+                if (k != null && k.key().equals(prefix) && k.index() < n && records[k.index()] == null) {
+                    records[k.index()] = e.getValue();
+                    it.remove();
+                }
+            }
+        }
+        List<P> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            if (records[i] == null) {
+                String k = heldKey(minute, i);
+                records[i] = held.get(k);
+                held.remove(k);
+            }
+            @SuppressWarnings("unchecked")
+            P p = (P) records[i];
+            out.add(p);
+        }
+        heldCounts.remove(minute);
+        return out;
+    }
+
+    private static String heldKey(long minute, int i) {
+        return CompositeKey.of(Long.toString(minute), Integer.toString(i));
+    }
+}

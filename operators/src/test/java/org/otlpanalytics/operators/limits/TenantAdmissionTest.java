@@ -1,0 +1,119 @@
+package org.otlpanalytics.operators.limits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+import org.otlpanalytics.operators.common.StableHash;
+import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
+
+/**
+ * The tenant admission on marks: per minute the tenants with the smallest stable hashes and per
+ * final tenant its services, whatever the order, emitted before the watermark at the minute's end;
+ * after it, a mark is admitted into room and sent as a delta.
+ */
+class TenantAdmissionTest {
+    static final long MIN = 60_000L;
+    static final long LATENESS = 120_000L;
+
+    static KeyedOneInputStreamOperatorTestHarness<String, TenantMark, TenantDecision> harness(int tenants, int services)
+            throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new HorizonKeyedProcessOperator<>(
+                new TenantAdmission(tenants, services, MIN, LATENESS, "tenantLimiter", "resourceLimiter")),
+                (TenantMark m) -> LimitSubjects.ALL_TENANTS, Types.STRING);
+        h.open();
+        return h;
+    }
+
+    static void mark(KeyedOneInputStreamOperatorTestHarness<String, TenantMark, TenantDecision> h, String tenant, String service)
+            throws Exception {
+        h.processElement(new StreamRecord<>(new TenantMark(0, tenant, service), 0));
+    }
+
+    static List<String> smallest(List<String> members, int k) {
+        List<String> sorted = new ArrayList<>(members);
+        sorted.sort(Comparator.comparingLong(StableHash::of));
+        List<String> out = new ArrayList<>(sorted.subList(0, Math.min(k, sorted.size())));
+        out.sort(Comparator.comparingLong(StableHash::of));
+        return out;
+    }
+
+    @Test
+    void shouldDecideTheSmallestHashesWhateverTheOrderBeforeTheWatermark() throws Exception {
+        List<String[]> marks = new ArrayList<>();
+        List<String> tenants = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            tenants.add("t-" + t);
+            for (int s = 0; s < 4; s++) {
+                marks.add(new String[] {"t-" + t, "t-" + t + "/s-" + s});
+            }
+        }
+        marks.add(new String[] {Overflow.TENANT, "native"});
+        List<String> admitted = smallest(tenants, 3);
+        List<String> overflowServices = new ArrayList<>(List.of("native"));
+        for (String[] m : marks) {
+            if (!m[0].equals(Overflow.TENANT) && !admitted.contains(m[0])) {
+                overflowServices.add(m[1]);
+            }
+        }
+        String expected = null;
+        for (int round = 0; round < 3; round++) {
+            List<String[]> order = new ArrayList<>(marks);
+            Collections.shuffle(order, new Random(round));
+            var h = harness(3, 2);
+            for (String[] m : order) {
+                mark(h, m[0], m[1]);
+            }
+            assertThat(h.getOutput()).as("nothing before the minute's end").isEmpty();
+            h.processWatermark(new Watermark(MIN));
+            List<Object> out = new ArrayList<>(h.getOutput());
+            assertThat(out).hasSize(2);
+            assertThat(out.get(1)).as("the decision before the watermark").isEqualTo(new Watermark(MIN));
+            TenantDecision d = (TenantDecision) ((StreamRecord<?>) out.get(0)).getValue();
+            assertThat(new ArrayList<>(d.tenants.admitted.values())).isEqualTo(admitted);
+            assertThat(new ArrayList<>(d.services.get(Overflow.TENANT).admitted.values())).isEqualTo(smallest(overflowServices, 2));
+            for (String t : admitted) {
+                assertThat(new ArrayList<>(d.services.get(t).admitted.values()))
+                        .isEqualTo(smallest(List.of(t + "/s-0", t + "/s-1", t + "/s-2", t + "/s-3"), 2));
+            }
+            if (expected != null) {
+                assertThat(d.toString()).isEqualTo(expected);
+            }
+            expected = d.toString();
+            h.processWatermark(new Watermark(MIN + LATENESS));
+            assertThat(h.numKeyedStateEntries()).as("no state after the lateness").isZero();
+            h.close();
+        }
+    }
+
+    @Test
+    void shouldAdmitLateMarksIntoRoomAndSendWhatWasAdded() throws Exception {
+        var h = harness(2, 1);
+        mark(h, "a", "api");
+        h.processWatermark(new Watermark(MIN));
+        h.getOutput().clear();
+        mark(h, "a", "web"); // a's services are full
+        assertThat(h.getOutput()).isEmpty();
+        mark(h, "b", "api"); // room for a tenant, and b has no service yet
+        assertThat(h.getOutput()).hasSize(1);
+        TenantDecision delta = (TenantDecision) ((StreamRecord<?>) h.getOutput().poll()).getValue();
+        assertThat(delta.tenants.admitted.values()).containsExactly("b");
+        assertThat(delta.services.keySet()).containsExactly("b");
+        assertThat(delta.services.get("b").admitted.values()).containsExactly("api");
+        mark(h, "c", "db"); // no room: the overflow tenant's, whose services have room
+        delta = (TenantDecision) ((StreamRecord<?>) h.getOutput().poll()).getValue();
+        assertThat(delta.tenants.admitted).isEmpty();
+        assertThat(delta.services.get(Overflow.TENANT).admitted.values()).containsExactly("db");
+        mark(h, "d", "queue");
+        assertThat(h.getOutput()).as("nothing more admitted").isEmpty();
+        h.close();
+    }
+}

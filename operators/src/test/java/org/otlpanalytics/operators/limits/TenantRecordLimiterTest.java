@@ -1,0 +1,324 @@
+package org.otlpanalytics.operators.limits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.otlpanalytics.operators.limits.TenantResourceLimiterTest.LATENESS;
+import static org.otlpanalytics.operators.limits.TenantResourceLimiterTest.MAX_SERVICES;
+import static org.otlpanalytics.operators.limits.TenantResourceLimiterTest.MAX_TENANTS;
+import static org.otlpanalytics.operators.limits.TenantResourceLimiterTest.MIN;
+import static org.otlpanalytics.operators.limits.TenantResourceLimiterTest.copy;
+import static org.otlpanalytics.operators.limits.TenantResourceLimiterTest.expected;
+import static org.otlpanalytics.operators.limits.TenantResourceLimiterTest.input;
+import static org.otlpanalytics.operators.limits.TenantResourceLimiterTest.record;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.streaming.api.operators.ProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
+import org.otlpanalytics.operators.logs.LogRecordFlatSerializer;
+import org.otlpanalytics.operators.testing.StateBackends;
+import org.otlpanalytics.schemas.logs.LogRecordFlat;
+
+/**
+ * The log records' limits decided on marks ({@link TenantMarker} to {@link TenantAdmission}) and
+ * applied where the records are held ({@link TenantRecordLimiter}): the records
+ * {@link TenantResourceLimiter} gives on one subtask, on one and on two subtasks, whatever the order,
+ * across a restore and a rescale from 1 to 2, late records included (the old limiter on the same
+ * input is the oracle there).
+ */
+class TenantRecordLimiterTest {
+    static final int MAX_PARALLELISM = 128;
+
+    /** The three operators wired as the job wires them, the limiter on {@code parallelism} subtasks. */
+    static final class Path implements AutoCloseable {
+        final StateBackends backend;
+        final int tenants;
+        final int services;
+        final OneInputStreamOperatorTestHarness<LogRecordFlat, LogRecordFlat> marker;
+        final KeyedOneInputStreamOperatorTestHarness<String, TenantMark, TenantDecision> admission;
+        final List<KeyedTwoInputStreamOperatorTestHarness<String, LogRecordFlat, TenantDecision, LogRecordFlat>> limiters = new ArrayList<>();
+        final List<String> emitted = new ArrayList<>();
+
+        Path(StateBackends backend, int tenants, int services, int parallelism, OperatorSubtaskState admissionState,
+                OperatorSubtaskState limiterState, int limiterStateParallelism) throws Exception {
+            this.backend = backend;
+            this.tenants = tenants;
+            this.services = services;
+            marker = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new TenantMarker<>(LogLimitSubjects.tenants(),
+                    LogLimitSubjects.resources(), services, MIN, LATENESS)));
+            marker.open();
+            admission = backend.apply(new KeyedOneInputStreamOperatorTestHarness<>(new HorizonKeyedProcessOperator<>(
+                    new TenantAdmission(tenants, services, MIN, LATENESS, "tenantLimiter", "resourceLimiter")),
+                    m -> LimitSubjects.ALL_TENANTS, Types.STRING));
+            if (admissionState != null) {
+                admission.initializeState(admissionState);
+            }
+            admission.open();
+            for (int i = 0; i < parallelism; i++) {
+                var h = backend.apply(new KeyedTwoInputStreamOperatorTestHarness<String, LogRecordFlat, TenantDecision, LogRecordFlat>(
+                        limiter(tenants, services), Path::key, null, Types.STRING, MAX_PARALLELISM, parallelism, i));
+                if (limiterState != null) {
+                    h.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(limiterState, MAX_PARALLELISM,
+                            limiterStateParallelism, parallelism, i));
+                }
+                h.open();
+                limiters.add(h);
+            }
+        }
+
+        static TenantRecordLimiter<LogRecordFlat> limiter(int tenants, int services) {
+            return new TenantRecordLimiter<>(LogLimitSubjects.tenants(), LogLimitSubjects.resources(), LogRecordFlatSerializer.TYPE,
+                    tenants, services, MIN, LATENESS, "tenantLimiter", "resourceLimiter");
+        }
+
+        static String key(LogRecordFlat r) {
+            return TenantRecordLimiter.key(LogLimitSubjects.tenants(), LogLimitSubjects.resources(), r);
+        }
+
+        /** A record through the marker; its marks to the admission before ({@code marksFirst}) or after the record reaches its limiter. */
+        void add(LogRecordFlat r, boolean marksFirst) throws Exception {
+            marker.processElement(new StreamRecord<>(copy(r), r.timeMillis()));
+            marker.getOutput().clear();
+            List<TenantMark> marks = new ArrayList<>();
+            for (StreamRecord<TenantMark> m : marker.getSideOutput(TenantMarker.MARKS)) {
+                marks.add(m.getValue());
+            }
+            marker.getSideOutput(TenantMarker.MARKS).clear();
+            if (marksFirst) {
+                mark(marks);
+            }
+            String k = key(r);
+            int subtask = KeyGroupRangeAssignment.assignKeyToParallelOperator(k, MAX_PARALLELISM, limiters.size());
+            limiters.get(subtask).processElement1(new StreamRecord<>(copy(r), r.timeMillis()));
+            if (!marksFirst) {
+                mark(marks);
+            }
+            collect();
+        }
+
+        void mark(List<TenantMark> marks) throws Exception {
+            for (TenantMark m : marks) {
+                admission.processElement(new StreamRecord<>(m, m.minute));
+            }
+            broadcast();
+        }
+
+        /** The admission's decisions to every limiter. */
+        void broadcast() throws Exception {
+            for (Object o : new ArrayList<>(admission.getOutput())) {
+                if (o instanceof StreamRecord) {
+                    TenantDecision d = (TenantDecision) ((StreamRecord<?>) o).getValue();
+                    for (var h : limiters) {
+                        h.processElement2(new StreamRecord<>(new TenantDecision.Serializer().copy(d)));
+                    }
+                }
+            }
+            admission.getOutput().clear();
+        }
+
+        void watermark(long w) throws Exception {
+            marker.processWatermark(new Watermark(w));
+            admission.processWatermark(new Watermark(w));
+            broadcast();
+            for (var h : limiters) {
+                h.processWatermark1(new Watermark(w));
+                h.processWatermark2(new Watermark(w));
+            }
+            collect();
+        }
+
+        private void collect() {
+            for (var h : limiters) {
+                for (Object o : h.getOutput()) {
+                    if (o instanceof StreamRecord) {
+                        LogRecordFlat r = (LogRecordFlat) ((StreamRecord<?>) o).getValue();
+                        emitted.add(r.kafkaOffset + " " + r.tenant + " " + r.serviceUrn);
+                    }
+                }
+                h.getOutput().clear();
+            }
+        }
+
+        List<String> emitted() {
+            List<String> out = new ArrayList<>(emitted);
+            out.sort(null);
+            return out;
+        }
+
+        int keyedStateEntries() {
+            int n = admission.numKeyedStateEntries();
+            for (var h : limiters) {
+                n += h.numKeyedStateEntries();
+            }
+            return n;
+        }
+
+        @Override
+        public void close() throws Exception {
+            marker.close();
+            admission.close();
+            for (var h : limiters) {
+                h.close();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(StateBackends.class)
+    void shouldGiveWhatTheOneSubtaskLimiterGivesOnOneAndTwoSubtasksWhateverTheOrder(StateBackends backend) throws Exception {
+        List<LogRecordFlat> in = input(3);
+        List<String> expected = expected(in, MAX_TENANTS, MAX_SERVICES);
+        for (int parallelism = 1; parallelism <= 2; parallelism++) {
+            for (int round = 0; round < 3; round++) {
+                List<LogRecordFlat> order = new ArrayList<>(in);
+                if (round > 0) {
+                    Collections.shuffle(order, new Random(round));
+                }
+                try (Path p = new Path(backend, MAX_TENANTS, MAX_SERVICES, parallelism, null, null, 0)) {
+                    for (LogRecordFlat r : order) {
+                        p.add(r, round != 2);
+                    }
+                    assertThat(p.emitted()).as("everything waits for its minute's end").isEmpty();
+                    p.watermark(3 * MIN + LATENESS);
+                    assertThat(p.emitted()).as("parallelism %d, order %d", parallelism, round).isEqualTo(expected);
+                    if (backend == StateBackends.HEAP) {
+                        assertThat(p.keyedStateEntries()).as("no state after the lateness").isZero();
+                    }
+                    for (var h : p.limiters) {
+                        assertThat(h.getOperator().getOperatorStateBackend().getBroadcastState(TenantRecordLimiter.DECISIONS_STATE)
+                                .entries()).as("no decision after the lateness").isEmpty();
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(StateBackends.class)
+    void shouldGiveTheSameAfterARestoreMidMinuteRescaledFromOneToTwo(StateBackends backend) throws Exception {
+        List<LogRecordFlat> in = input(5);
+        List<String> emitted = new ArrayList<>();
+        OperatorSubtaskState admission;
+        OperatorSubtaskState limiter;
+        try (Path p = new Path(backend, MAX_TENANTS, MAX_SERVICES, 1, null, null, 0)) {
+            for (int i = 0; i < 300; i++) {
+                p.add(in.get(i), true);
+            }
+            // the first minute's end on the way: the second and third are held
+            p.watermark(MIN + 10_000);
+            admission = p.admission.snapshot(1, 1);
+            limiter = p.limiters.get(0).snapshot(1, 1);
+            emitted.addAll(p.emitted);
+        }
+        try (Path p = new Path(backend, MAX_TENANTS, MAX_SERVICES, 2, admission, limiter, 1)) {
+            for (int i = 300; i < in.size(); i++) {
+                p.add(in.get(i), true);
+            }
+            p.watermark(3 * MIN + LATENESS);
+            emitted.addAll(p.emitted);
+        }
+        // records of the first minute after its end are late: the oracle is the one-subtask limiter on the same sequence
+        var old = TenantResourceLimiterTest.harness(backend, MAX_TENANTS, MAX_SERVICES, null);
+        for (int i = 0; i < 300; i++) {
+            TenantResourceLimiterTest.add(old, in.get(i));
+        }
+        old.processWatermark(new Watermark(MIN + 10_000));
+        for (int i = 300; i < in.size(); i++) {
+            TenantResourceLimiterTest.add(old, in.get(i));
+        }
+        old.processWatermark(new Watermark(3 * MIN + LATENESS));
+        emitted.sort(null);
+        assertThat(emitted).hasSize(in.size()).isEqualTo(TenantResourceLimiterTest.emitted(old));
+        old.close();
+    }
+
+    /**
+     * After its minute's end a record passes at once when the decision tells, and when there is room
+     * it waits for the admission's answer (which may come before or after it): as the one-subtask
+     * limiter decides late records. After the lateness it folds.
+     */
+    @ParameterizedTest
+    @EnumSource(StateBackends.class)
+    void shouldDecideLateRecordsAsTheOneSubtaskLimiter(StateBackends backend) throws Exception {
+        List<LogRecordFlat> late = List.of(record("a", "api", 2_000, 2), record("a", "web", 3_000, 3), record("b", "api", 4_000, 4),
+                record("b", "web", 5_000, 5), record("c", "db", 6_000, 6));
+        for (int tenants = 1; tenants <= 3; tenants += 2) {
+            var old = TenantResourceLimiterTest.harness(backend, tenants, 1, null);
+            TenantResourceLimiterTest.add(old, record("a", "api", 1_000, 1));
+            old.processWatermark(new Watermark(MIN));
+            for (LogRecordFlat r : late) {
+                TenantResourceLimiterTest.add(old, r);
+            }
+            old.processWatermark(new Watermark(MIN + LATENESS));
+            TenantResourceLimiterTest.add(old, record("a", "api", 7_000, 7));
+            List<String> expected = TenantResourceLimiterTest.emitted(old);
+            old.close();
+            for (boolean marksFirst : new boolean[] {true, false}) {
+                try (Path p = new Path(backend, tenants, 1, 2, null, null, 0)) {
+                    p.add(record("a", "api", 1_000, 1), true);
+                    p.watermark(MIN);
+                    assertThat(p.emitted()).containsExactly("1 a urn:svc:ns/api");
+                    for (LogRecordFlat r : late) {
+                        p.add(r, marksFirst);
+                    }
+                    assertThat(p.emitted()).as("late records pass before the next watermark").hasSize(1 + late.size());
+                    p.watermark(MIN + LATENESS);
+                    p.add(record("a", "api", 7_000, 7), marksFirst);
+                    assertThat(p.emitted()).as("%d tenants, marks first %s", tenants, marksFirst).isEqualTo(expected);
+                }
+            }
+        }
+    }
+
+    /** A minute whose marks reached the admission only after its end: its records wait for the decision. */
+    @Test
+    void shouldHoldAMinuteUntilItsDecisionComes() throws Exception {
+        try (Path p = new Path(StateBackends.HEAP, MAX_TENANTS, MAX_SERVICES, 2, null, null, 0)) {
+            LogRecordFlat r = record("a", "api", 1_000, 1);
+            p.marker.processElement(new StreamRecord<>(copy(r), r.timeMillis()));
+            List<TenantMark> marks = new ArrayList<>();
+            p.marker.getSideOutput(TenantMarker.MARKS).forEach(m -> marks.add(m.getValue()));
+            int subtask = KeyGroupRangeAssignment.assignKeyToParallelOperator(Path.key(r), MAX_PARALLELISM, 2);
+            p.limiters.get(subtask).processElement1(new StreamRecord<>(copy(r), r.timeMillis()));
+            // the limiter's watermark passes the minute's end; the admission has not had the mark yet
+            for (var h : p.limiters) {
+                h.processWatermark1(new Watermark(MIN));
+                h.processWatermark2(new Watermark(MIN));
+            }
+            p.collect();
+            assertThat(p.emitted()).as("no decision yet").isEmpty();
+            p.admission.processWatermark(new Watermark(MIN));
+            p.mark(marks);
+            p.watermark(MIN + 1_000);
+            assertThat(p.emitted()).containsExactly("1 a urn:svc:ns/api");
+        }
+    }
+
+    @Test
+    void shouldPassEverythingAtOnceWithoutLimitsAndLimitServicesAloneWithoutATenantLimit() throws Exception {
+        try (Path p = new Path(StateBackends.HEAP, 0, 0, 1, null, null, 0)) {
+            p.add(record("a", "api", 1_000, 1), true);
+            assertThat(p.emitted()).containsExactly("1 a urn:svc:ns/api");
+        }
+        try (Path p = new Path(StateBackends.HEAP, 0, 1, 2, null, null, 0)) {
+            for (LogRecordFlat r : input(4)) {
+                p.add(r, true);
+            }
+            p.watermark(3 * MIN + LATENESS);
+            assertThat(p.emitted()).isEqualTo(expected(input(4), 0, 1));
+        }
+    }
+}
