@@ -1,6 +1,5 @@
 package org.otlpanalytics.operators.edges;
 
-import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -13,6 +12,7 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.otlpanalytics.operators.common.CompositeKey;
 import org.otlpanalytics.operators.common.StableHash;
+import org.otlpanalytics.operators.limits.BottomK;
 import org.otlpanalytics.operators.common.time.EpochWindows;
 import org.otlpanalytics.operators.common.time.KeyedWindows;
 import org.otlpanalytics.operators.common.time.WatermarkHorizon;
@@ -115,22 +115,13 @@ public class VirtualPeerLimiter extends KeyedProcessFunction<String, EdgePartial
         if (created) {
             w = new PeerSlot();
         }
-        boolean changed = created;
-        long h = StableHash.of(p.calleeUrn);
-        String known = w.admitted.get(h);
-        boolean admitted;
-        if (known != null) {
-            // a 64-bit collision of two names is treated as the same peer slot: the newcomer folds
-            admitted = known.equals(p.calleeUrn);
-        } else if (w.admitted.size() < maxPeers) {
-            w.admitted.put(h, p.calleeUrn);
-            admitted = true;
-            changed = true;
-        } else if (!w.fired && h < w.admitted.lastKey()) {
+        // a 64-bit collision of two names is treated as the same peer slot: the newcomer folds
+        BottomK.Offer offer = BottomK.offer(w.admitted, StableHash.of(p.calleeUrn), p.calleeUrn, maxPeers, !w.fired);
+        boolean admitted = offer.admitted();
+        boolean changed = created || offer.changed();
+        if (offer.pushedOut != null) {
             // a smaller hash at the cap: the admitted peer with the largest hash is pushed out
-            Map.Entry<Long, String> last = w.admitted.pollLastEntry();
-            w.admitted.put(h, p.calleeUrn);
-            String lastKey = peerKey(slot, last.getValue());
+            String lastKey = peerKey(slot, offer.pushedOut);
             EdgePartial pushedOut = partials.get(lastKey);
             if (pushedOut != null) {
                 folded.inc(pushedOut.calls.calls());
@@ -138,10 +129,6 @@ public class VirtualPeerLimiter extends KeyedProcessFunction<String, EdgePartial
                 partials.remove(lastKey);
             }
             evicted.inc();
-            admitted = true;
-            changed = true;
-        } else {
-            admitted = false;
         }
         if (!admitted) {
             folded.inc(p.calls.calls());

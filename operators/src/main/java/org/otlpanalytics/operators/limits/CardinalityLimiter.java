@@ -3,7 +3,6 @@ package org.otlpanalytics.operators.limits;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -234,28 +233,14 @@ public class CardinalityLimiter<P> extends KeyedProcessFunction<String, P, P>
         if (created) {
             w = new AdmittedSlot();
         }
-        boolean changed = false;
         String member = subject.member(p);
-        long h = StableHash.of(member);
-        String known = w.admitted.get(h);
-        boolean admitted;
-        if (known != null) {
-            // a 64-bit collision of two members is treated as one slot: the newcomer folds
-            admitted = known.equals(member);
-        } else if (w.admitted.size() < limit) {
-            w.admitted.put(h, member);
-            admitted = true;
-            changed = true;
-        } else if (!w.fired && h < w.admitted.lastKey()) {
-            // a smaller hash at the limit: the admitted member with the largest hash is pushed out
-            Map.Entry<Long, String> last = w.admitted.pollLastEntry();
-            w.admitted.put(h, member);
-            foldHeld(slot, last.getValue(), out);
+        // a 64-bit collision of two members is treated as one slot: the newcomer folds
+        BottomK.Offer offer = BottomK.offer(w.admitted, StableHash.of(member), member, limit, !w.fired);
+        boolean admitted = offer.admitted();
+        boolean changed = offer.changed();
+        if (offer.pushedOut != null) {
+            foldHeld(slot, offer.pushedOut, out);
             evicted.inc();
-            admitted = true;
-            changed = true;
-        } else {
-            admitted = false;
         }
         if (!admitted) {
             folded.inc();

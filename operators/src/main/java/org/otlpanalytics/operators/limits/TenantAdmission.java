@@ -126,25 +126,12 @@ public class TenantAdmission extends KeyedProcessFunction<String, TenantMark, Te
             addService(minute, m.tenant, m.service);
             return changed;
         }
-        long h = StableHash.of(m.tenant);
-        String known = w.admitted.get(h);
-        if (known != null) {
-            // a 64-bit collision of two tenants is treated as one: the other one's records fold
-            boolean same = known.equals(m.tenant);
-            addService(minute, same ? m.tenant : Overflow.TENANT, m.service);
-            return false;
-        }
-        if (w.admitted.size() < maxTenants) {
-            w.admitted.put(h, m.tenant);
-            addService(minute, m.tenant, m.service);
-            return true;
-        }
-        if (h < w.admitted.lastKey()) {
+        // a 64-bit collision of two tenants is treated as one: the other one's records fold
+        BottomK.Offer offer = BottomK.offer(w.admitted, StableHash.of(m.tenant), m.tenant, maxTenants, true);
+        if (offer.pushedOut != null) {
             // a smaller hash at the limit: the admitted tenant with the largest hash is pushed out, its services to overflow
-            Map.Entry<Long, String> last = w.admitted.pollLastEntry();
-            w.admitted.put(h, m.tenant);
             tenantsEvicted.inc();
-            String key = key(minute, last.getValue());
+            String key = key(minute, offer.pushedOut);
             AdmittedSlot moved = services.get(key);
             if (moved != null) {
                 services.remove(key);
@@ -152,11 +139,9 @@ public class TenantAdmission extends KeyedProcessFunction<String, TenantMark, Te
                     addService(minute, Overflow.TENANT, s);
                 }
             }
-            addService(minute, m.tenant, m.service);
-            return true;
         }
-        addService(minute, Overflow.TENANT, m.service);
-        return false;
+        addService(minute, offer.admitted() ? m.tenant : Overflow.TENANT, m.service);
+        return offer.changed();
     }
 
     /**
@@ -171,11 +156,10 @@ public class TenantAdmission extends KeyedProcessFunction<String, TenantMark, Te
             w.admitted.putIfAbsent(StableHash.of(tenant), tenant);
         } else if (!Overflow.TENANT.equals(tenant)) {
             long h = StableHash.of(tenant);
-            String known = w.admitted.get(h);
-            if (known == null && w.admitted.size() < maxTenants) {
-                w.admitted.put(h, tenant);
+            BottomK.Offer offer = BottomK.offer(w.admitted, h, tenant, maxTenants, false);
+            if (offer.changed()) {
                 delta.tenants.admitted.put(h, tenant);
-            } else if (known == null || !known.equals(tenant)) {
+            } else if (!offer.admitted()) {
                 tenant = Overflow.TENANT;
             }
         }
@@ -186,8 +170,7 @@ public class TenantAdmission extends KeyedProcessFunction<String, TenantMark, Te
                 s = new AdmittedSlot();
             }
             long h = StableHash.of(m.service);
-            if (!s.admitted.containsKey(h) && s.admitted.size() < maxServices) {
-                s.admitted.put(h, m.service);
+            if (BottomK.offer(s.admitted, h, m.service, maxServices, false).changed()) {
                 services.put(key, s);
                 AdmittedSlot added = new AdmittedSlot();
                 added.admitted.put(h, m.service);
@@ -207,20 +190,13 @@ public class TenantAdmission extends KeyedProcessFunction<String, TenantMark, Te
         if (s == null) {
             s = new AdmittedSlot();
         }
-        long h = StableHash.of(service);
-        if (s.admitted.containsKey(h)) {
-            return;
-        }
-        if (s.admitted.size() < maxServices) {
-            s.admitted.put(h, service);
-        } else if (h < s.admitted.lastKey()) {
-            s.admitted.pollLastEntry();
-            s.admitted.put(h, service);
+        BottomK.Offer offer = BottomK.offer(s.admitted, StableHash.of(service), service, maxServices, true);
+        if (offer.pushedOut != null) {
             servicesEvicted.inc();
-        } else {
-            return;
         }
-        services.put(key, s);
+        if (offer.changed()) {
+            services.put(key, s);
+        }
     }
 
     @Override

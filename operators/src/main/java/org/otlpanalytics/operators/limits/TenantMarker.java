@@ -63,15 +63,8 @@ public class TenantMarker<P> extends ProcessFunction<P, P> {
         }
         String service = maxServices == 0 || resources.isOverflow(p) ? null : resources.member(p);
         if (service != null) {
-            long h = StableHash.of(service);
-            if (services.containsKey(h)) {
-                service = null;
-            } else if (services.size() < maxServices) {
-                services.put(h, service);
-            } else if (h < services.lastKey()) {
-                services.pollLastEntry();
-                services.put(h, service);
-            } else {
+            // a mark only for a service that enters this subtask's bottom-k (a collision shares its place)
+            if (!BottomK.offer(services, StableHash.of(service), service, maxServices, true).changed()) {
                 service = null;
             }
         }

@@ -181,30 +181,18 @@ public class TenantResourceLimiter<P> extends KeyedProcessFunction<String, P, P>
             // no tenant limit: every tenant is kept, so that the slot's end finds its held records
             return w.admitted.putIfAbsent(h, member) == null;
         }
-        String known = w.admitted.get(h);
-        if (known != null) {
-            // a 64-bit collision of two tenants is treated as one: the newcomer folds
-            if (!known.equals(member)) {
-                tenantsFolded.inc();
-                tenants.fold(p);
-            }
-            return false;
-        }
-        if (w.admitted.size() < maxTenants) {
-            w.admitted.put(h, member);
-            return true;
-        }
-        if (!w.fired && h < w.admitted.lastKey()) {
+        // a 64-bit collision of two tenants is treated as one: the newcomer folds
+        BottomK.Offer offer = BottomK.offer(w.admitted, h, member, maxTenants, !w.fired);
+        if (offer.pushedOut != null) {
             // a smaller hash at the limit: the admitted tenant with the largest hash is pushed out
-            Map.Entry<Long, String> last = w.admitted.pollLastEntry();
-            w.admitted.put(h, member);
             tenantsEvicted.inc();
-            evictTenant(slot, last.getValue());
-            return true;
+            evictTenant(slot, offer.pushedOut);
         }
-        tenantsFolded.inc();
-        tenants.fold(p);
-        return false;
+        if (!offer.admitted()) {
+            tenantsFolded.inc();
+            tenants.fold(p);
+        }
+        return offer.changed();
     }
 
     /** Moves the held records of a tenant pushed out of {@code slot} to the overflow tenant, folded. */
@@ -229,15 +217,7 @@ public class TenantResourceLimiter<P> extends KeyedProcessFunction<String, P, P>
                 continue;
             }
             String member = resources.member(p);
-            long h = StableHash.of(member);
-            if (r.admitted.containsKey(h)) {
-                continue;
-            }
-            if (r.admitted.size() < maxResources) {
-                r.admitted.put(h, member);
-            } else if (h < r.admitted.lastKey()) {
-                r.admitted.pollLastEntry();
-                r.admitted.put(h, member);
+            if (BottomK.offer(r.admitted, StableHash.of(member), member, maxResources, true).pushedOut != null) {
                 resourcesEvicted.inc();
             }
         }
@@ -252,13 +232,11 @@ public class TenantResourceLimiter<P> extends KeyedProcessFunction<String, P, P>
         String tenant = resources.scope(p);
         AdmittedSlot r = resourceSlot(slot, tenant);
         String member = resources.member(p);
-        long h = StableHash.of(member);
-        String known = r.admitted.get(h);
-        if (known == null && r.admitted.size() < maxResources) {
-            r.admitted.put(h, member);
+        BottomK.Offer offer = BottomK.offer(r.admitted, StableHash.of(member), member, maxResources, false);
+        if (offer.changed()) {
             r.fired = true;
             resourceSlots.put(resourceKey(slot, tenant), r);
-        } else if (known == null || !known.equals(member)) {
+        } else if (!offer.admitted()) {
             resourcesFolded.inc();
             resources.fold(p);
         }
