@@ -46,6 +46,7 @@ public class TenantAdmission extends KeyedProcessFunction<String, TenantMark, Te
     // state names: never change, savepoints depend on them
     static final String TENANTS = "admission-tenants";
     static final String SERVICES = "admission-services";
+    static final String LATE_SERVICES = "admission-late-services";
 
     private final int maxTenants;
     private final int maxServices;
@@ -53,9 +54,12 @@ public class TenantAdmission extends KeyedProcessFunction<String, TenantMark, Te
     private final long allowedLatenessMillis;
     private final String tenantGroup;
     private final String resourceGroup;
+    private boolean lateServiceSetsBottomK;
     private transient WatermarkHorizon horizon;
     private transient KeyedWindows<AdmittedSlot> windows;
     private transient MapState<String, AdmittedSlot> services;
+    /** minute -> the service sets of final tenants first seen after the minute's end, not yet sent. */
+    private transient MapState<Long, TenantDecision> lateServices;
     private transient Counter tenantsEvicted;
     private transient Counter servicesEvicted;
 
@@ -73,6 +77,19 @@ public class TenantAdmission extends KeyedProcessFunction<String, TenantMark, Te
         this.resourceGroup = resourceGroup;
     }
 
+    /**
+     * Decides a final tenant's services first marked after the minute's end (no set of its own in the
+     * decision yet) as a {@link CardinalityLimiter} of services per tenant decides a scope whose
+     * window opens after the slot's end: bottom-k over the marks that come until the next watermark,
+     * sent then as one delta ({@code admission-late-services} until then); later marks are admitted
+     * into room as before. What the metrics' former layout, a tenant and a resource limiter in a row,
+     * did; without it such a set admits in arrival order, as {@link TenantResourceLimiter} (the logs').
+     */
+    public TenantAdmission lateServiceSetsBottomK() {
+        lateServiceSetsBottomK = true;
+        return this;
+    }
+
     @Override
     public void setWatermarkHorizon(WatermarkHorizon horizon) {
         this.horizon = horizon;
@@ -85,6 +102,10 @@ public class TenantAdmission extends KeyedProcessFunction<String, TenantMark, Te
                 horizon);
         services = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>(SERVICES, StringSerializer.INSTANCE, new AdmittedSlot.Serializer()));
+        if (lateServiceSetsBottomK) {
+            lateServices = getRuntimeContext().getMapState(
+                    new MapStateDescriptor<>(LATE_SERVICES, LongSerializer.INSTANCE, new TenantDecision.Serializer()));
+        }
         MetricGroup g = getRuntimeContext().getMetricGroup();
         tenantsEvicted = g.addGroup(tenantGroup).counter(LimiterMetrics.MEMBERS_EVICTED);
         servicesEvicted = g.addGroup(resourceGroup).counter(LimiterMetrics.MEMBERS_EVICTED);
@@ -103,7 +124,7 @@ public class TenantAdmission extends KeyedProcessFunction<String, TenantMark, Te
         }
         boolean changed;
         if (w.fired) {
-            TenantDecision delta = admitLate(minute, w, m);
+            TenantDecision delta = admitLate(minute, w, m, ctx);
             changed = delta != null;
             if (delta != null) {
                 out.collect(delta);
@@ -164,7 +185,7 @@ public class TenantAdmission extends KeyedProcessFunction<String, TenantMark, Te
      * minute has room, else it is the overflow tenant's; then its service is admitted into its final
      * tenant's services when they have room. Returns what was admitted, or null.
      */
-    private TenantDecision admitLate(long minute, AdmittedSlot w, TenantMark m) throws Exception {
+    private TenantDecision admitLate(long minute, AdmittedSlot w, TenantMark m, Context ctx) throws Exception {
         TenantDecision delta = new TenantDecision(minute, new AdmittedSlot(), new TreeMap<>());
         String tenant = m.tenant;
         if (maxTenants == 0) {
@@ -182,6 +203,10 @@ public class TenantAdmission extends KeyedProcessFunction<String, TenantMark, Te
         if (maxServices > 0 && m.service != null) {
             String key = key(minute, tenant);
             AdmittedSlot s = services.get(key);
+            if (s == null && lateServiceSetsBottomK) {
+                addLateService(minute, tenant, m.service, ctx);
+                return delta.tenants.admitted.isEmpty() ? null : delta;
+            }
             if (s == null) {
                 s = new AdmittedSlot();
             }
@@ -207,9 +232,29 @@ public class TenantAdmission extends KeyedProcessFunction<String, TenantMark, Te
         if (s == null) {
             s = new AdmittedSlot();
         }
+        if (addBottomK(s, service)) {
+            services.put(key, s);
+        }
+    }
+
+    /** Adds a service to a set first seen after the minute's end ({@link #lateServiceSetsBottomK}), sent at the next watermark. */
+    private void addLateService(long minute, String tenant, String service, Context ctx) throws Exception {
+        TenantDecision pending = lateServices.get(minute);
+        if (pending == null) {
+            pending = new TenantDecision(minute, new AdmittedSlot(), new TreeMap<>());
+            // a time the watermark has passed: the timer fires at the next watermark
+            ctx.timerService().registerEventTimeTimer(windows.spec().maxTimestamp(minute));
+        }
+        if (addBottomK(pending.services.computeIfAbsent(tenant, t -> new AdmittedSlot()), service)) {
+            lateServices.put(minute, pending);
+        }
+    }
+
+    /** Bottom-k: adds {@code service} to {@code s} when there is room or its hash is smaller than the largest; whether {@code s} changed. */
+    private boolean addBottomK(AdmittedSlot s, String service) {
         long h = StableHash.of(service);
         if (s.admitted.containsKey(h)) {
-            return;
+            return false;
         }
         if (s.admitted.size() < maxServices) {
             s.admitted.put(h, service);
@@ -218,13 +263,38 @@ public class TenantAdmission extends KeyedProcessFunction<String, TenantMark, Te
             s.admitted.put(h, service);
             servicesEvicted.inc();
         } else {
-            return;
+            return false;
         }
-        services.put(key, s);
+        return true;
+    }
+
+    /** Sends the late-opened service sets of minutes that ended by {@code timestamp}, and keeps them as the minute's sets. */
+    private void sendLateServices(long timestamp, Collector<TenantDecision> out) throws Exception {
+        List<TenantDecision> due = new ArrayList<>();
+        for (Map.Entry<Long, TenantDecision> e : lateServices.entries()) {
+            if (windows.spec().maxTimestamp(e.getKey()) <= timestamp) {
+                due.add(e.getValue());
+            }
+        }
+        for (TenantDecision d : due) {
+            lateServices.remove(d.minute);
+            for (Map.Entry<String, AdmittedSlot> e : d.services.entrySet()) {
+                AdmittedSlot copy = new AdmittedSlot();
+                copy.admitted.putAll(e.getValue().admitted);
+                services.put(key(d.minute, e.getKey()), copy);
+            }
+            out.collect(d);
+        }
+        if (lateServices.isEmpty()) {
+            lateServices.clear(); // the heap backend keeps an emptied map as an entry of the key
+        }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<TenantDecision> out) throws Exception {
+        if (lateServiceSetsBottomK) {
+            sendLateServices(timestamp, out);
+        }
         windows.onTimer(timestamp, (minute, w) -> {
             AdmittedSlot tenants = new AdmittedSlot();
             tenants.admitted.putAll(w.admitted);

@@ -79,6 +79,7 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
     private final EpochWindows spec;
     private final String tenantGroup;
     private final String resourceGroup;
+    private boolean foldLate = true;
     private transient WatermarkHorizon horizon;
     private transient SimpleTimerService timers;
     private transient KeyedWindows<AdmittedSlot> windows;
@@ -110,6 +111,16 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
         this.spec = new EpochWindows(slotMillis, allowedLatenessMillis);
         this.tenantGroup = tenantGroup;
         this.resourceGroup = resourceGroup;
+    }
+
+    /**
+     * Passes records after their minute's lateness on unchanged (still counted in
+     * {@code partialsLateFolded}) instead of folding them, as {@link CardinalityLimiter#passLateUnfolded}:
+     * for an aggregator behind that dead-letters late input under its own key (metrics).
+     */
+    public TenantRecordLimiter<P> passLateUnfolded() {
+        foldLate = false;
+        return this;
     }
 
     /** The key of a record: its tenant and service, so that a tenant's services spread over the subtasks. */
@@ -152,14 +163,7 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
         }
         long minute = windows.assign(tenants.slotStartMillis(p), timers);
         if (minute == KeyedWindows.LATE) {
-            if (maxTenants > 0 && !tenants.isOverflow(p)) {
-                tenantsLate.inc();
-                tenants.fold(p);
-            }
-            if (maxResources > 0 && !resources.isOverflow(p)) {
-                resourcesLate.inc();
-                resources.fold(p);
-            }
+            foldLate(p);
             output.collect(element);
             return;
         }
@@ -350,13 +354,20 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
         }
     }
 
+    /** Counts a record after its minute's lateness, and folds it into both overflows unless {@link #passLateUnfolded}. */
     private void foldLate(P p) {
-        if (maxTenants > 0 && !tenants.isOverflow(p)) {
+        boolean foldTenant = maxTenants > 0 && !tenants.isOverflow(p);
+        boolean foldResource = maxResources > 0 && !resources.isOverflow(p);
+        if (foldTenant) {
             tenantsLate.inc();
+        }
+        if (foldResource) {
+            resourcesLate.inc();
+        }
+        if (foldTenant && foldLate) {
             tenants.fold(p);
         }
-        if (maxResources > 0 && !resources.isOverflow(p)) {
-            resourcesLate.inc();
+        if (foldResource && foldLate) {
             resources.fold(p);
         }
     }
