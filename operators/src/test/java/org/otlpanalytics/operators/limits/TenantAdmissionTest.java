@@ -116,4 +116,41 @@ class TenantAdmissionTest {
         assertThat(h.getOutput()).as("nothing more admitted").isEmpty();
         h.close();
     }
+
+    /**
+     * With {@link TenantAdmission#lateServiceSetsBottomK}, a final tenant's services first marked after
+     * the minute's end are kept bottom-k until the next watermark and sent then, once, as a delta;
+     * later marks are admitted into room.
+     */
+    @Test
+    void shouldKeepLateOpenedServiceSetsBottomKUntilTheNextWatermark() throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new HorizonKeyedProcessOperator<>(
+                new TenantAdmission(2, 2, MIN, LATENESS, "tenantLimiter", "resourceLimiter").lateServiceSetsBottomK()),
+                (TenantMark m) -> LimitSubjects.ALL_TENANTS, Types.STRING);
+        h.open();
+        mark(h, "a", "api");
+        h.processWatermark(new Watermark(MIN));
+        h.getOutput().clear();
+        List<String> late = List.of("b/s-0", "b/s-1", "b/s-2", "b/s-3", "b/s-4");
+        for (String s : late) {
+            mark(h, "b", s);
+        }
+        TenantDecision delta = (TenantDecision) ((StreamRecord<?>) h.getOutput().poll()).getValue();
+        assertThat(delta.tenants.admitted.values()).as("the tenant into room, at once").containsExactly("b");
+        assertThat(delta.services).as("its services wait for the next watermark").isEmpty();
+        assertThat(h.getOutput()).isEmpty();
+        h.processWatermark(new Watermark(MIN + 1_000));
+        delta = (TenantDecision) ((StreamRecord<?>) h.getOutput().poll()).getValue();
+        assertThat(delta.services.keySet()).containsExactly("b");
+        assertThat(new ArrayList<>(delta.services.get("b").admitted.values())).isEqualTo(smallest(late, 2));
+        assertThat(h.getOutput().poll()).isEqualTo(new Watermark(MIN + 1_000));
+        mark(h, "b", "b/s-9");
+        assertThat(h.getOutput()).as("the set is full: nothing more").isEmpty();
+        mark(h, "a", "web");
+        delta = (TenantDecision) ((StreamRecord<?>) h.getOutput().poll()).getValue();
+        assertThat(delta.services.get("a").admitted.values()).as("a set the minute had: room").containsExactly("web");
+        h.processWatermark(new Watermark(MIN + LATENESS));
+        assertThat(h.numKeyedStateEntries()).as("no state after the lateness").isZero();
+        h.close();
+    }
 }
