@@ -11,11 +11,16 @@ import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.otlpanalytics.operators.common.CompositeKey;
 import org.otlpanalytics.operators.common.StableHash;
 import org.otlpanalytics.operators.common.time.EpochWindows;
+import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
 import org.otlpanalytics.operators.common.time.KeyedWindows;
 import org.otlpanalytics.operators.common.time.WatermarkHorizon;
 
@@ -41,7 +46,8 @@ import org.otlpanalytics.operators.common.time.WatermarkHorizon;
  * Run it in a {@link org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator} at
  * parallelism 1.
  */
-public class TenantAdmission extends KeyedProcessFunction<String, TenantMark, TenantDecision> implements WatermarkHorizon.Aware {
+public class TenantAdmission extends KeyedProcessFunction<String, TenantMark, TenantDecision>
+        implements WatermarkHorizon.Aware, HorizonKeyedProcessOperator.KeyContextAware, CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     // state names: never change, savepoints depend on them
     static final String TENANTS = "admission-tenants";
@@ -57,7 +63,11 @@ public class TenantAdmission extends KeyedProcessFunction<String, TenantMark, Te
     private boolean lateServiceSetsBottomK;
     private transient WatermarkHorizon horizon;
     private transient KeyedWindows<AdmittedSlot> windows;
-    private transient MapState<String, AdmittedSlot> services;
+    private transient ServiceSetCache services;
+    private transient KeyContext keys;
+    private transient boolean backendCopies;
+    /** The one key the admission runs under (for writing the cached sets at a checkpoint). */
+    private transient String lastKey;
     /** minute -> the service sets of final tenants first seen after the minute's end, not yet sent. */
     private transient MapState<Long, TenantDecision> lateServices;
     private transient Counter tenantsEvicted;
@@ -96,12 +106,32 @@ public class TenantAdmission extends KeyedProcessFunction<String, TenantMark, Te
     }
 
     @Override
+    public void setKeyContext(KeyContext keys, boolean backendCopies) {
+        this.keys = keys;
+        this.backendCopies = backendCopies;
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) {
+        // keyed state only, read as needed
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        if (services != null && lastKey != null) {
+            keys.setCurrentKey(lastKey);
+            services.flush();
+        }
+    }
+
+    @Override
     public void open(OpenContext openContext) {
         windows = new KeyedWindows<>(new EpochWindows(slotMillis, allowedLatenessMillis),
                 getRuntimeContext().getMapState(new MapStateDescriptor<>(TENANTS, LongSerializer.INSTANCE, new AdmittedSlot.Serializer())),
                 horizon);
-        services = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>(SERVICES, StringSerializer.INSTANCE, new AdmittedSlot.Serializer()));
+        services = new ServiceSetCache(getRuntimeContext().getMapState(
+                new MapStateDescriptor<>(SERVICES, StringSerializer.INSTANCE, new AdmittedSlot.Serializer())),
+                backendCopies && keys != null, AdmittedSlotCache.DEFAULT_MAX_MEMBERS);
         if (lateServiceSetsBottomK) {
             lateServices = getRuntimeContext().getMapState(
                     new MapStateDescriptor<>(LATE_SERVICES, LongSerializer.INSTANCE, new TenantDecision.Serializer()));
@@ -113,6 +143,7 @@ public class TenantAdmission extends KeyedProcessFunction<String, TenantMark, Te
 
     @Override
     public void processElement(TenantMark m, Context ctx, Collector<TenantDecision> out) throws Exception {
+        lastKey = ctx.getCurrentKey();
         long minute = windows.assign(m.minute, ctx.timerService());
         if (minute == KeyedWindows.LATE) {
             return;
@@ -292,6 +323,7 @@ public class TenantAdmission extends KeyedProcessFunction<String, TenantMark, Te
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<TenantDecision> out) throws Exception {
+        lastKey = ctx.getCurrentKey();
         if (lateServiceSetsBottomK) {
             sendLateServices(timestamp, out);
         }
@@ -314,9 +346,7 @@ public class TenantAdmission extends KeyedProcessFunction<String, TenantMark, Te
             for (String tenant : finalTenants(w)) {
                 services.remove(key(minute, tenant));
             }
-            if (services.isEmpty()) {
-                services.clear(); // the heap backend keeps an emptied map as an entry of the key
-            }
+            services.clearIfEmpty();
         });
     }
 

@@ -11,7 +11,11 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.otlpanalytics.operators.testing.StateBackends;
 import org.otlpanalytics.operators.common.StableHash;
 import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
 
@@ -152,5 +156,54 @@ class TenantAdmissionTest {
         h.processWatermark(new Watermark(MIN + LATENESS));
         assertThat(h.numKeyedStateEntries()).as("no state after the lateness").isZero();
         h.close();
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, TenantMark, TenantDecision> harness(StateBackends backend,
+            OperatorSubtaskState state) throws Exception {
+        var h = backend.apply(new KeyedOneInputStreamOperatorTestHarness<>(new HorizonKeyedProcessOperator<>(
+                new TenantAdmission(3, 2, MIN, LATENESS, "tenantLimiter", "resourceLimiter")),
+                (TenantMark m) -> LimitSubjects.ALL_TENANTS, Types.STRING));
+        if (state != null) {
+            h.initializeState(state);
+        }
+        h.open();
+        return h;
+    }
+
+    /**
+     * The service sets written at a checkpoint (on RocksDB they stay on the heap between checkpoints,
+     * {@link ServiceSetCache}) restore: a run restored mid-minute decides what a run without the
+     * restore decides.
+     */
+    @ParameterizedTest
+    @EnumSource(StateBackends.class)
+    void shouldDecideTheSameAfterARestoreMidMinute(StateBackends backend) throws Exception {
+        List<String[]> marks = new ArrayList<>();
+        for (int t = 0; t < 6; t++) {
+            for (int s = 0; s < 5; s++) {
+                marks.add(new String[] {"t-" + t, "t-" + t + "/s-" + s});
+            }
+        }
+        Collections.shuffle(marks, new Random(7));
+        var whole = harness(backend, null);
+        for (String[] m : marks) {
+            mark(whole, m[0], m[1]);
+        }
+        whole.processWatermark(new Watermark(MIN));
+        String expected = ((StreamRecord<?>) whole.getOutput().poll()).getValue().toString();
+        whole.close();
+        var first = harness(backend, null);
+        for (String[] m : marks.subList(0, 17)) {
+            mark(first, m[0], m[1]);
+        }
+        OperatorSubtaskState state = first.snapshot(1, 1);
+        first.close();
+        var restored = harness(backend, state);
+        for (String[] m : marks.subList(17, marks.size())) {
+            mark(restored, m[0], m[1]);
+        }
+        restored.processWatermark(new Watermark(MIN));
+        assertThat(((StreamRecord<?>) restored.getOutput().poll()).getValue().toString()).isEqualTo(expected);
+        restored.close();
     }
 }
