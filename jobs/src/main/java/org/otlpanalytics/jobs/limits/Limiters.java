@@ -36,7 +36,7 @@ import org.otlpanalytics.schemas.logs.LogRecordFlat;
 /**
  * Wires the tenant, resource and series limits into a pipeline's stream of partials, between its
  * pre-aggregation and its aggregation: tenants first (one scope for the job), then resources per
- * tenant, then series per tenant (the log records' tenant and resource limits decided together). Each limit is a {@link CardinalityLimiter} with its own uid and
+ * tenant, then series per tenant (the log records' and the metric batches' tenant and resource limits decided together, on marks). Each limit is a {@link CardinalityLimiter} with its own uid and
  * metric group. Each pipeline decides on its own keys: a tenant may have up to the limit's
  * resources in each pipeline.
  */
@@ -195,7 +195,8 @@ public final class Limiters {
      * without a shuffle (a forward edge: {@code minutes} must be partitioned by that key, as the
      * converter's chain is). The same tenants and resources are kept and folded as by the two
      * {@link CardinalityLimiter}s in a row before (tenants in one scope, one subtask holding every
-     * batch, then resources per tenant), with the same counters. Then the series limit (off by
+     * batch, then resources per tenant), with the same counters, late batches within the lateness
+     * included ({@link TenantAdmission#lateServiceSetsBottomK}). Then the series limit (off by
      * default), one record per series. The result is not keyed by resource: key it again by
      * {@link MetricBatch#resourceKey} (a folded batch has a new resource). Lateness is judged before,
      * by the splitter; a batch late here (never, see the splitter) passes unfolded, so the aggregator
