@@ -36,7 +36,7 @@ import org.otlpanalytics.schemas.logs.LogRecordFlat;
 /**
  * Wires the tenant, resource and series limits into a pipeline's stream of partials, between its
  * pre-aggregation and its aggregation: tenants first (one scope for the job), then resources per
- * tenant, then series per tenant (the log records' tenant and resource limits decided together). Each limit is a {@link CardinalityLimiter} with its own uid and
+ * tenant, then series per tenant (the log records' and the metric batches' tenant and resource limits decided together, on marks). Each limit is a {@link CardinalityLimiter} with its own uid and
  * metric group. Each pipeline decides on its own keys: a tenant may have up to the limit's
  * resources in each pipeline.
  */
@@ -55,6 +55,9 @@ public final class Limiters {
     public static final String METRIC_TENANTS = "metricTenantLimiter";
     public static final String METRIC_RESOURCES = "metricResourceLimiter";
     public static final String METRIC_SERIES = "metricSeriesLimiter";
+    /** The groups of the drains that emit what a savepoint of the metrics' former two-limiter layout held. */
+    public static final String METRIC_TENANTS_RESTORED = "metricTenantLimiterRestored";
+    public static final String METRIC_RESOURCES_RESTORED = "metricResourceLimiterRestored";
 
     private Limiters() {}
 
@@ -183,24 +186,59 @@ public final class Limiters {
     /**
      * Metric batches of one minute each ({@code MetricMinuteSplitter}, after the cumulative-to-delta
      * conversion: folding cumulative series before it would corrupt their deltas) through the
-     * tenant, resource and series limits per minute (series: one record per series behind the
-     * resource limit). The result is keyed by the limiter's scope, not by
-     * resource: key it again by {@link MetricBatch#resourceKey} (a folded batch has a new resource).
-     * Lateness is judged before, by the splitter; a batch late here (never, see the splitter) passes
-     * unfolded, so the aggregator dead-letters it under its own key. Held batches are one state
-     * entry each ({@link CardinalityLimiter.Held#RECORDS}): a tenant has many batches per minute,
-     * and a whole-list rewrite per append made the tenant limiter (one key) the pipeline's
-     * bottleneck on RocksDB.
+     * tenant and resource limits per minute, decided on marks as the log records' are
+     * ({@link #logRecords}): a {@link TenantMarker} chained behind the splitter sends a small mark per
+     * tenant and minute (and per resource among the tenant's smallest hashes) to one
+     * {@link TenantAdmission} (uid {@code metric-tenant-admission}, parallelism 1), whose decisions are
+     * broadcast to a {@link TenantRecordLimiter} (uid {@code metric-tenant-records}) that holds the
+     * batches keyed by {@link MetricBatch#resourceKey}, the converter's key, so the batches reach it
+     * without a shuffle (a forward edge: {@code minutes} must be partitioned by that key, as the
+     * converter's chain is). The same tenants and resources are kept and folded as by the two
+     * {@link CardinalityLimiter}s in a row before (tenants in one scope, one subtask holding every
+     * batch, then resources per tenant), with the same counters, late batches within the lateness
+     * included ({@link TenantAdmission#lateServiceSetsBottomK}). Then the series limit (off by
+     * default), one record per series. The result is not keyed by resource: key it again by
+     * {@link MetricBatch#resourceKey} (a folded batch has a new resource). Lateness is judged before,
+     * by the splitter; a batch late here (never, see the splitter) passes unfolded, so the aggregator
+     * dead-letters it under its own key.
+     *
+     * <p>The uids of the former layout stay on drains fed only the decisions' watermarks: a savepoint
+     * of it restores, and the batches it held come out at their minute's end, decided as it decided
+     * them ({@link RestoredLimiterDrain} {@code metric-tenant-limit}, then {@code metric-resource-limit},
+     * a {@link CardinalityLimiter} that sees only those batches). Their counters are in their own
+     * groups ({@link #METRIC_TENANTS_RESTORED}, {@link #METRIC_RESOURCES_RESTORED}).
      */
     public static DataStream<MetricBatch> metrics(DataStream<MetricBatch> minutes, LimitOptions o, long allowedLatenessMillis) {
         TypeInformation<MetricBatch> type = MetricBatchSerializer.TYPE;
-        DataStream<MetricBatch> t = limit(minutes, new CardinalityLimiter<>(MetricLimitSubjects.tenants(), type,
-                o.maxTenants(), MetricOptions.WINDOW_MILLIS, allowedLatenessMillis, METRIC_TENANTS, CardinalityLimiter.Held.RECORDS)
-                .passLateUnfolded(),
-                MetricLimitSubjects.tenants(), type, "metric-tenant-limit");
-        DataStream<MetricBatch> r = limit(t, new CardinalityLimiter<>(MetricLimitSubjects.resources(), type, o.maxResourcesPerTenant(),
-                MetricOptions.WINDOW_MILLIS, allowedLatenessMillis, METRIC_RESOURCES, CardinalityLimiter.Held.RECORDS).passLateUnfolded(),
-                MetricLimitSubjects.resources(), type, "metric-resource-limit");
+        long slot = MetricOptions.WINDOW_MILLIS;
+        LimitSubject<MetricBatch> tenants = MetricLimitSubjects.tenants();
+        LimitSubject<MetricBatch> resources = MetricLimitSubjects.resources();
+        SingleOutputStreamOperator<MetricBatch> marked = minutes
+                .process(new TenantMarker<>(tenants, resources, o.maxResourcesPerTenant(), slot, allowedLatenessMillis))
+                .returns(type).name("metric-tenant-marks").uid("metric-tenant-marks");
+        SingleOutputStreamOperator<TenantDecision> decisions = marked.getSideOutput(TenantMarker.MARKS)
+                .keyBy(m -> LimitSubjects.ALL_TENANTS, Types.STRING)
+                .transform("metric-tenant-admission", TenantDecision.TYPE, new HorizonKeyedProcessOperator<>(
+                        new TenantAdmission(o.maxTenants(), o.maxResourcesPerTenant(), slot, allowedLatenessMillis,
+                                METRIC_TENANTS, METRIC_RESOURCES).lateServiceSetsBottomK()))
+                .uid("metric-tenant-admission").setParallelism(1);
+        DataStream<MetricBatch> limited = DataStreamUtils.reinterpretAsKeyedStream(marked, MetricBatch::resourceKey, Types.STRING)
+                .connect(decisions.broadcast())
+                .transform("metric-tenant-resource-limit", type, new TenantRecordLimiter<>(tenants, resources, type,
+                        o.maxTenants(), o.maxResourcesPerTenant(), slot, allowedLatenessMillis, METRIC_TENANTS, METRIC_RESOURCES)
+                        .passLateUnfolded())
+                .uid("metric-tenant-records");
+        // the former layout's uids: drains that emit what a savepoint of it held, fed the decisions' watermarks only
+        DataStream<MetricBatch> watermarks = decisions
+                .flatMap((TenantDecision d, Collector<MetricBatch> out) -> { }).returns(type)
+                .name("metric-tenant-limit-watermarks").uid("metric-tenant-limit-watermarks").setParallelism(1);
+        DataStream<MetricBatch> restoredTenants = limit(watermarks, new RestoredLimiterDrain<>(tenants, type, o.maxTenants(), slot,
+                allowedLatenessMillis, METRIC_TENANTS_RESTORED, CardinalityLimiter.Held.RECORDS).passLateUnfolded(),
+                tenants, type, "metric-tenant-limit");
+        DataStream<MetricBatch> restored = limit(restoredTenants, new CardinalityLimiter<>(resources, type, o.maxResourcesPerTenant(),
+                slot, allowedLatenessMillis, METRIC_RESOURCES_RESTORED, CardinalityLimiter.Held.RECORDS).passLateUnfolded(),
+                resources, type, "metric-resource-limit");
+        DataStream<MetricBatch> r = limited.union(restored);
         if (o.maxMetricSeriesPerTenant() == 0) {
             // off by default: one record per series and minute, and each admission rewriting the
             // tenant's admitted set, cost 27x on RocksDB at 6,200 series per tenant and minute

@@ -80,8 +80,9 @@ public final class MetricsJob {
                 // behind (limits, aggregator) carry one record per series and minute, not per export
                 .transform("metrics-fold-deltas", MetricBatchSerializer.TYPE, new MetricDeltaFolder(options))
                 .uid("metrics-delta-folder");
-        // the tenant and resource limits act on the deltas (never on cumulative series), per minute;
-        // lateness is judged once, before their shuffles, by the splitter chained to the converter
+        // the tenant and resource limits act on the deltas (never on cumulative series), per minute,
+        // decided on marks and applied to the batches where the converter left them (same key);
+        // lateness is judged once, before any shuffle, by the splitter chained to the converter
         // (same watermark as the aggregator chained there without limits); a folded batch has a new
         // key, so the minute aggregator is keyed again behind them
         List<DataStream<MetricPoint>> latePoints = new ArrayList<>(List.of(batches.getSideOutput(MetricMinuteAggregator.LATE_POINTS)));

@@ -11,11 +11,16 @@ import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.otlpanalytics.operators.common.CompositeKey;
 import org.otlpanalytics.operators.common.StableHash;
 import org.otlpanalytics.operators.common.time.EpochWindows;
+import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
 import org.otlpanalytics.operators.common.time.KeyedWindows;
 import org.otlpanalytics.operators.common.time.WatermarkHorizon;
 
@@ -41,11 +46,13 @@ import org.otlpanalytics.operators.common.time.WatermarkHorizon;
  * Run it in a {@link org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator} at
  * parallelism 1.
  */
-public class TenantAdmission extends KeyedProcessFunction<String, TenantMark, TenantDecision> implements WatermarkHorizon.Aware {
+public class TenantAdmission extends KeyedProcessFunction<String, TenantMark, TenantDecision>
+        implements WatermarkHorizon.Aware, HorizonKeyedProcessOperator.KeyContextAware, CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     // state names: never change, savepoints depend on them
     static final String TENANTS = "admission-tenants";
     static final String SERVICES = "admission-services";
+    static final String LATE_SERVICES = "admission-late-services";
 
     private final int maxTenants;
     private final int maxServices;
@@ -53,9 +60,16 @@ public class TenantAdmission extends KeyedProcessFunction<String, TenantMark, Te
     private final long allowedLatenessMillis;
     private final String tenantGroup;
     private final String resourceGroup;
+    private boolean lateServiceSetsBottomK;
     private transient WatermarkHorizon horizon;
     private transient KeyedWindows<AdmittedSlot> windows;
-    private transient MapState<String, AdmittedSlot> services;
+    private transient ServiceSetCache services;
+    private transient KeyContext keys;
+    private transient boolean backendCopies;
+    /** The one key the admission runs under (for writing the cached sets at a checkpoint). */
+    private transient String lastKey;
+    /** minute -> the service sets of final tenants first seen after the minute's end, not yet sent. */
+    private transient MapState<Long, TenantDecision> lateServices;
     private transient Counter tenantsEvicted;
     private transient Counter servicesEvicted;
 
@@ -73,9 +87,41 @@ public class TenantAdmission extends KeyedProcessFunction<String, TenantMark, Te
         this.resourceGroup = resourceGroup;
     }
 
+    /**
+     * Decides a final tenant's services first marked after the minute's end (no set of its own in the
+     * decision yet) as a {@link CardinalityLimiter} of services per tenant decides a scope whose
+     * window opens after the slot's end: bottom-k over the marks that come until the next watermark,
+     * sent then as one delta ({@code admission-late-services} until then); later marks are admitted
+     * into room as before. What the metrics' former layout, a tenant and a resource limiter in a row,
+     * did; without it such a set admits in arrival order, as {@link TenantResourceLimiter} (the logs').
+     */
+    public TenantAdmission lateServiceSetsBottomK() {
+        lateServiceSetsBottomK = true;
+        return this;
+    }
+
     @Override
     public void setWatermarkHorizon(WatermarkHorizon horizon) {
         this.horizon = horizon;
+    }
+
+    @Override
+    public void setKeyContext(KeyContext keys, boolean backendCopies) {
+        this.keys = keys;
+        this.backendCopies = backendCopies;
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) {
+        // keyed state only, read as needed
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        if (services != null && lastKey != null) {
+            keys.setCurrentKey(lastKey);
+            services.flush();
+        }
     }
 
     @Override
@@ -83,8 +129,13 @@ public class TenantAdmission extends KeyedProcessFunction<String, TenantMark, Te
         windows = new KeyedWindows<>(new EpochWindows(slotMillis, allowedLatenessMillis),
                 getRuntimeContext().getMapState(new MapStateDescriptor<>(TENANTS, LongSerializer.INSTANCE, new AdmittedSlot.Serializer())),
                 horizon);
-        services = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>(SERVICES, StringSerializer.INSTANCE, new AdmittedSlot.Serializer()));
+        services = new ServiceSetCache(getRuntimeContext().getMapState(
+                new MapStateDescriptor<>(SERVICES, StringSerializer.INSTANCE, new AdmittedSlot.Serializer())),
+                backendCopies && keys != null, AdmittedSlotCache.DEFAULT_MAX_MEMBERS);
+        if (lateServiceSetsBottomK) {
+            lateServices = getRuntimeContext().getMapState(
+                    new MapStateDescriptor<>(LATE_SERVICES, LongSerializer.INSTANCE, new TenantDecision.Serializer()));
+        }
         MetricGroup g = getRuntimeContext().getMetricGroup();
         tenantsEvicted = g.addGroup(tenantGroup).counter(LimiterMetrics.MEMBERS_EVICTED);
         servicesEvicted = g.addGroup(resourceGroup).counter(LimiterMetrics.MEMBERS_EVICTED);
@@ -92,6 +143,7 @@ public class TenantAdmission extends KeyedProcessFunction<String, TenantMark, Te
 
     @Override
     public void processElement(TenantMark m, Context ctx, Collector<TenantDecision> out) throws Exception {
+        lastKey = ctx.getCurrentKey();
         long minute = windows.assign(m.minute, ctx.timerService());
         if (minute == KeyedWindows.LATE) {
             return;
@@ -103,7 +155,7 @@ public class TenantAdmission extends KeyedProcessFunction<String, TenantMark, Te
         }
         boolean changed;
         if (w.fired) {
-            TenantDecision delta = admitLate(minute, w, m);
+            TenantDecision delta = admitLate(minute, w, m, ctx);
             changed = delta != null;
             if (delta != null) {
                 out.collect(delta);
@@ -149,7 +201,7 @@ public class TenantAdmission extends KeyedProcessFunction<String, TenantMark, Te
      * minute has room, else it is the overflow tenant's; then its service is admitted into its final
      * tenant's services when they have room. Returns what was admitted, or null.
      */
-    private TenantDecision admitLate(long minute, AdmittedSlot w, TenantMark m) throws Exception {
+    private TenantDecision admitLate(long minute, AdmittedSlot w, TenantMark m, Context ctx) throws Exception {
         TenantDecision delta = new TenantDecision(minute, new AdmittedSlot(), new TreeMap<>());
         String tenant = m.tenant;
         if (maxTenants == 0) {
@@ -166,6 +218,10 @@ public class TenantAdmission extends KeyedProcessFunction<String, TenantMark, Te
         if (maxServices > 0 && m.service != null) {
             String key = key(minute, tenant);
             AdmittedSlot s = services.get(key);
+            if (s == null && lateServiceSetsBottomK) {
+                addLateService(minute, tenant, m.service, ctx);
+                return delta.tenants.admitted.isEmpty() ? null : delta;
+            }
             if (s == null) {
                 s = new AdmittedSlot();
             }
@@ -190,17 +246,61 @@ public class TenantAdmission extends KeyedProcessFunction<String, TenantMark, Te
         if (s == null) {
             s = new AdmittedSlot();
         }
+        if (addBottomK(s, service)) {
+            services.put(key, s);
+        }
+    }
+
+    /** Adds a service to a set first seen after the minute's end ({@link #lateServiceSetsBottomK}), sent at the next watermark. */
+    private void addLateService(long minute, String tenant, String service, Context ctx) throws Exception {
+        TenantDecision pending = lateServices.get(minute);
+        if (pending == null) {
+            pending = new TenantDecision(minute, new AdmittedSlot(), new TreeMap<>());
+            // a time the watermark has passed: the timer fires at the next watermark
+            ctx.timerService().registerEventTimeTimer(windows.spec().maxTimestamp(minute));
+        }
+        if (addBottomK(pending.services.computeIfAbsent(tenant, t -> new AdmittedSlot()), service)) {
+            lateServices.put(minute, pending);
+        }
+    }
+
+    /** Bottom-k: adds {@code service} to {@code s} when there is room or its hash is smaller than the largest; whether {@code s} changed. */
+    private boolean addBottomK(AdmittedSlot s, String service) {
         BottomK.Offer offer = BottomK.offer(s.admitted, StableHash.of(service), service, maxServices, true);
         if (offer.pushedOut != null) {
             servicesEvicted.inc();
         }
-        if (offer.changed()) {
-            services.put(key, s);
+        return offer.changed();
+    }
+
+    /** Sends the late-opened service sets of minutes that ended by {@code timestamp}, and keeps them as the minute's sets. */
+    private void sendLateServices(long timestamp, Collector<TenantDecision> out) throws Exception {
+        List<TenantDecision> due = new ArrayList<>();
+        for (Map.Entry<Long, TenantDecision> e : lateServices.entries()) {
+            if (windows.spec().maxTimestamp(e.getKey()) <= timestamp) {
+                due.add(e.getValue());
+            }
+        }
+        for (TenantDecision d : due) {
+            lateServices.remove(d.minute);
+            for (Map.Entry<String, AdmittedSlot> e : d.services.entrySet()) {
+                AdmittedSlot copy = new AdmittedSlot();
+                copy.admitted.putAll(e.getValue().admitted);
+                services.put(key(d.minute, e.getKey()), copy);
+            }
+            out.collect(d);
+        }
+        if (lateServices.isEmpty()) {
+            lateServices.clear(); // the heap backend keeps an emptied map as an entry of the key
         }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<TenantDecision> out) throws Exception {
+        lastKey = ctx.getCurrentKey();
+        if (lateServiceSetsBottomK) {
+            sendLateServices(timestamp, out);
+        }
         windows.onTimer(timestamp, (minute, w) -> {
             AdmittedSlot tenants = new AdmittedSlot();
             tenants.admitted.putAll(w.admitted);
@@ -220,9 +320,7 @@ public class TenantAdmission extends KeyedProcessFunction<String, TenantMark, Te
             for (String tenant : finalTenants(w)) {
                 services.remove(key(minute, tenant));
             }
-            if (services.isEmpty()) {
-                services.clear(); // the heap backend keeps an emptied map as an entry of the key
-            }
+            services.clearIfEmpty();
         });
     }
 

@@ -11,7 +11,11 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.otlpanalytics.operators.testing.StateBackends;
 import org.otlpanalytics.operators.common.StableHash;
 import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
 
@@ -115,5 +119,91 @@ class TenantAdmissionTest {
         mark(h, "d", "queue");
         assertThat(h.getOutput()).as("nothing more admitted").isEmpty();
         h.close();
+    }
+
+    /**
+     * With {@link TenantAdmission#lateServiceSetsBottomK}, a final tenant's services first marked after
+     * the minute's end are kept bottom-k until the next watermark and sent then, once, as a delta;
+     * later marks are admitted into room.
+     */
+    @Test
+    void shouldKeepLateOpenedServiceSetsBottomKUntilTheNextWatermark() throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new HorizonKeyedProcessOperator<>(
+                new TenantAdmission(2, 2, MIN, LATENESS, "tenantLimiter", "resourceLimiter").lateServiceSetsBottomK()),
+                (TenantMark m) -> LimitSubjects.ALL_TENANTS, Types.STRING);
+        h.open();
+        mark(h, "a", "api");
+        h.processWatermark(new Watermark(MIN));
+        h.getOutput().clear();
+        List<String> late = List.of("b/s-0", "b/s-1", "b/s-2", "b/s-3", "b/s-4");
+        for (String s : late) {
+            mark(h, "b", s);
+        }
+        TenantDecision delta = (TenantDecision) ((StreamRecord<?>) h.getOutput().poll()).getValue();
+        assertThat(delta.tenants.admitted.values()).as("the tenant into room, at once").containsExactly("b");
+        assertThat(delta.services).as("its services wait for the next watermark").isEmpty();
+        assertThat(h.getOutput()).isEmpty();
+        h.processWatermark(new Watermark(MIN + 1_000));
+        delta = (TenantDecision) ((StreamRecord<?>) h.getOutput().poll()).getValue();
+        assertThat(delta.services.keySet()).containsExactly("b");
+        assertThat(new ArrayList<>(delta.services.get("b").admitted.values())).isEqualTo(smallest(late, 2));
+        assertThat(h.getOutput().poll()).isEqualTo(new Watermark(MIN + 1_000));
+        mark(h, "b", "b/s-9");
+        assertThat(h.getOutput()).as("the set is full: nothing more").isEmpty();
+        mark(h, "a", "web");
+        delta = (TenantDecision) ((StreamRecord<?>) h.getOutput().poll()).getValue();
+        assertThat(delta.services.get("a").admitted.values()).as("a set the minute had: room").containsExactly("web");
+        h.processWatermark(new Watermark(MIN + LATENESS));
+        assertThat(h.numKeyedStateEntries()).as("no state after the lateness").isZero();
+        h.close();
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, TenantMark, TenantDecision> harness(StateBackends backend,
+            OperatorSubtaskState state) throws Exception {
+        var h = backend.apply(new KeyedOneInputStreamOperatorTestHarness<>(new HorizonKeyedProcessOperator<>(
+                new TenantAdmission(3, 2, MIN, LATENESS, "tenantLimiter", "resourceLimiter")),
+                (TenantMark m) -> LimitSubjects.ALL_TENANTS, Types.STRING));
+        if (state != null) {
+            h.initializeState(state);
+        }
+        h.open();
+        return h;
+    }
+
+    /**
+     * The service sets written at a checkpoint (on RocksDB they stay on the heap between checkpoints,
+     * {@link ServiceSetCache}) restore: a run restored mid-minute decides what a run without the
+     * restore decides.
+     */
+    @ParameterizedTest
+    @EnumSource(StateBackends.class)
+    void shouldDecideTheSameAfterARestoreMidMinute(StateBackends backend) throws Exception {
+        List<String[]> marks = new ArrayList<>();
+        for (int t = 0; t < 6; t++) {
+            for (int s = 0; s < 5; s++) {
+                marks.add(new String[] {"t-" + t, "t-" + t + "/s-" + s});
+            }
+        }
+        Collections.shuffle(marks, new Random(7));
+        var whole = harness(backend, null);
+        for (String[] m : marks) {
+            mark(whole, m[0], m[1]);
+        }
+        whole.processWatermark(new Watermark(MIN));
+        String expected = ((StreamRecord<?>) whole.getOutput().poll()).getValue().toString();
+        whole.close();
+        var first = harness(backend, null);
+        for (String[] m : marks.subList(0, 17)) {
+            mark(first, m[0], m[1]);
+        }
+        OperatorSubtaskState state = first.snapshot(1, 1);
+        first.close();
+        var restored = harness(backend, state);
+        for (String[] m : marks.subList(17, marks.size())) {
+            mark(restored, m[0], m[1]);
+        }
+        restored.processWatermark(new Watermark(MIN));
+        assertThat(((StreamRecord<?>) restored.getOutput().poll()).getValue().toString()).isEqualTo(expected);
+        restored.close();
     }
 }
