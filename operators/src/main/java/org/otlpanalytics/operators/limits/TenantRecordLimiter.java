@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -18,6 +20,7 @@ import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.runtime.state.internal.InternalListState;
 import org.apache.flink.streaming.api.SimpleTimerService;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.InternalTimer;
@@ -27,6 +30,7 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.otlpanalytics.operators.common.CompositeKey;
 import org.otlpanalytics.operators.common.StableHash;
+import org.otlpanalytics.operators.common.state.BatchedListState;
 import org.otlpanalytics.operators.common.time.EpochWindows;
 import org.otlpanalytics.operators.common.time.KeyedWindows;
 import org.otlpanalytics.operators.common.time.SlotWatermarkKeyedProcessOperator;
@@ -50,10 +54,13 @@ import org.otlpanalytics.operators.common.time.WatermarkHorizon;
  * (a mark that came after the admission's minute end). Later than the lateness it is folded into
  * both overflows and passed on, as before. Decisions are dropped once their minute's lateness has passed.
  *
- * <p>State: per key the minute windows ({@code record-limit-slots}), held records one entry each
- * ({@code record-limit-held}, {@code record-limit-held-counts}), the minutes waiting for a decision
- * ({@code record-limit-awaiting}); per subtask the decisions ({@code record-limit-decisions},
- * broadcast state) and the watermark horizon.
+ * <p>State: per key the minute windows ({@code record-limit-slots}), held records as a list per
+ * minute ({@code record-limit-batches}; on RocksDB on the heap between checkpoints and written as one
+ * batch per key and minute at a checkpoint, {@link BatchedListState}), the minutes waiting for a
+ * decision ({@code record-limit-awaiting}); per subtask the decisions ({@code record-limit-decisions},
+ * broadcast state) and the watermark horizon. Held records of the former layout, one entry each
+ * ({@code record-limit-held}, {@code record-limit-held-counts}), are still read after a restore and
+ * come first; nothing new is written there.
  */
 public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
         implements TwoInputStreamOperator<P, TenantDecision, P>, Triggerable<String, VoidNamespace> {
@@ -62,7 +69,9 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
     static final int POINT_READS_MAX = 256;
     // state names: never change, savepoints depend on them
     static final String SLOTS = "record-limit-slots";
+    /** Up to the batched layout: one entry per held record, read and emptied at its minute's end. */
     static final String HELD = "record-limit-held";
+    static final String BATCHES = "record-limit-batches";
     static final String HELD_COUNTS = "record-limit-held-counts";
     static final String AWAITING = "record-limit-awaiting";
     static final String DECISIONS = "record-limit-decisions";
@@ -86,6 +95,7 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
     private transient SimpleTimerService timers;
     private transient KeyedWindows<AdmittedSlot> windows;
     private transient MapState<String, P> held;
+    private transient BatchedListState<P> batches;
     private transient MapState<Long, Integer> heldCounts;
     private transient MapState<Long, Boolean> awaiting;
     private transient BroadcastState<Long, TenantDecision> decisions;
@@ -148,6 +158,11 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
         windows = new KeyedWindows<>(spec, getKeyedStateStore().getMapState(
                 new MapStateDescriptor<>(SLOTS, LongSerializer.INSTANCE, new AdmittedSlot.Serializer())), horizon, heapBackend);
         held = getKeyedStateStore().getMapState(new MapStateDescriptor<>(HELD, Types.STRING, type));
+        @SuppressWarnings("unchecked")
+        InternalListState<String, Long, P> list = (InternalListState<String, Long, P>) getOrCreateKeyedState(
+                LongSerializer.INSTANCE, new ListStateDescriptor<>(BATCHES, type));
+        batches = new BatchedListState<>(list, this, getKeyedStateBackend().isSafeToReuseKVState(),
+                BatchedListState.DEFAULT_MAX_ON_HEAP);
         heldCounts = getKeyedStateStore().getMapState(new MapStateDescriptor<>(HELD_COUNTS, Types.LONG, Types.INT));
         awaiting = getKeyedStateStore().getMapState(new MapStateDescriptor<>(AWAITING, Types.LONG, Types.BOOLEAN));
         decisions = getOperatorStateBackend().getBroadcastState(DECISIONS_STATE);
@@ -167,6 +182,11 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
             return;
         }
         long minute = windows.assign(tenants.slotStartMillis(p), timers);
+        if (minute != KeyedWindows.LATE && batches.hasOnHeap(minute)) {
+            // the minute holds records of this key already (open, or fired and awaiting its decision): held too
+            batches.add(minute, p);
+            return;
+        }
         if (minute == KeyedWindows.LATE) {
             foldLate(p);
             output.collect(element);
@@ -263,6 +283,7 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
 
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
+        batches.flush(); // keyed state is the truth at every snapshot
         super.snapshotState(context);
         horizon.snapshot();
     }
@@ -277,18 +298,21 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
      * {@code timestamp}, else at each record's time); returns false, holding them, when it cannot yet.
      */
     private boolean release(long minute, TenantDecision d, long timestamp) throws Exception {
-        Integer n = heldCounts.get(minute);
-        if (n == null) {
+        List<P> records = take(minute);
+        if (records.isEmpty()) {
             forgetAwaiting(minute);
             return true;
         }
-        P first = held.get(heldKey(minute, 0));
-        Outcome o = outcome(first, d);
+        Outcome o = outcome(records.get(0), d);
         if (o == null) {
+            // held on, in the same order (the key's records all have its tenant and service: one outcome)
+            for (P p : records) {
+                batches.add(minute, p);
+            }
             return false;
         }
         long at = timestamp == Long.MIN_VALUE ? spec.maxTimestamp(minute) : timestamp;
-        for (P p : take(minute)) {
+        for (P p : records) {
             output.collect(new StreamRecord<>(o.apply(p), at));
         }
         forgetAwaiting(minute);
@@ -380,20 +404,32 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
         }
     }
 
-    /** Holds {@code p} for {@code minute}: one entry per record. */
+    /** Holds {@code p} for {@code minute}. */
     private void hold(long minute, P p) throws Exception {
-        Integer n = heldCounts.get(minute);
-        int i = n == null ? 0 : n;
-        held.put(heldKey(minute, i), p);
-        heldCounts.put(minute, i + 1);
+        batches.add(minute, p);
     }
 
     /**
-     * Removes and returns what the current key holds for {@code minute}, in the order it came. More
-     * than {@value #POINT_READS_MAX} records are read in one pass over the key's held records (on
-     * RocksDB a read per record is a point lookup; a pass reads on in key order).
+     * Removes and returns what the current key holds for {@code minute}, in the order it came: a
+     * restored savepoint's records of the former layout first, then the batches.
      */
     private List<P> take(long minute) throws Exception {
+        List<P> formerLayout = takeFormerLayout(minute);
+        List<P> batched = batches.take(minute);
+        if (formerLayout.isEmpty()) {
+            return batched;
+        }
+        List<P> out = new ArrayList<>(formerLayout);
+        out.addAll(batched);
+        return out;
+    }
+
+    /**
+     * Removes and returns the records of the former layout (one entry each) the current key holds for
+     * {@code minute}. More than {@value #POINT_READS_MAX} records are read in one pass over the key's
+     * held records (on RocksDB a read per record is a point lookup; a pass reads on in key order).
+     */
+    private List<P> takeFormerLayout(long minute) throws Exception {
         Integer n = heldCounts.get(minute);
         if (n == null) {
             return List.of();
@@ -423,6 +459,21 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
         }
         heldCounts.remove(minute);
         return out;
+    }
+
+    /** Holds {@code p} for {@code minute} as the former layout did (one entry per record): for the tests that restore it. */
+    @VisibleForTesting
+    void holdInFormerLayout(long minute, P p) throws Exception {
+        Integer n = heldCounts.get(minute);
+        int i = n == null ? 0 : n;
+        held.put(heldKey(minute, i), p);
+        heldCounts.put(minute, i + 1);
+    }
+
+    /** The held records' batches (for tests). */
+    @VisibleForTesting
+    BatchedListState<P> batches() {
+        return batches;
     }
 
     private static String heldKey(long minute, int i) {

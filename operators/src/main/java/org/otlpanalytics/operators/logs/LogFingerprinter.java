@@ -28,6 +28,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 import org.otlpanalytics.operators.common.KafkaRange;
 import org.otlpanalytics.operators.common.SeparatedKey;
+import org.otlpanalytics.operators.common.state.BatchedListState;
 import org.otlpanalytics.operators.common.time.BatchTimers;
 import org.otlpanalytics.operators.common.time.HorizonStreamOperator;
 import org.otlpanalytics.operators.common.time.WatermarkHorizon;
@@ -73,6 +74,8 @@ import org.otlpanalytics.schemas.logs.LogRecordFlat;
  *
  * <p><b>State.</b> Buffered records are a list state per bucket (namespace), so an append is O(1) on
  * every state backend; that is why this is a raw operator rather than a {@code KeyedProcessFunction}.
+ * On RocksDB a bucket's records wait on the heap between checkpoints and go in as one batch at a
+ * checkpoint ({@link BatchedListState}), so a second mined between two checkpoints never touches it.
  * A stream's tree, dictionary and info live on the heap in a {@link LogStreamCache} and reach keyed
  * state at checkpoints (only those changed), so on RocksDB a mined second does not serialize the tree;
  * the tree and dictionary are kept as an index and one map entry per fingerprint ({@link LogMinerEntries}),
@@ -123,7 +126,7 @@ public class LogFingerprinter extends HorizonStreamOperator<LogPatternPartial>
     private final ValueStateDescriptor<byte[]> minerIndexDescriptor;
     private final MapStateDescriptor<Long, byte[]> minerEntriesDescriptor;
 
-    private transient InternalListState<String, Long, BufferedLog> pending;
+    private transient BatchedListState<BufferedLog> pending;
     private transient InternalListState<String, Long, BufferedLog> late;
     private transient LogStreamCache streams;
     private transient ValueState<byte[]> minerIndex;
@@ -169,7 +172,8 @@ public class LogFingerprinter extends HorizonStreamOperator<LogPatternPartial>
     @SuppressWarnings("unchecked")
     public void open() throws Exception {
         super.open();
-        pending = (InternalListState<String, Long, BufferedLog>) getOrCreateKeyedState(LongSerializer.INSTANCE, pendingDescriptor);
+        pending = new BatchedListState<>((InternalListState<String, Long, BufferedLog>) getOrCreateKeyedState(LongSerializer.INSTANCE,
+                pendingDescriptor), this, getKeyedStateBackend().isSafeToReuseKVState(), BatchedListState.DEFAULT_MAX_ON_HEAP);
         late = (InternalListState<String, Long, BufferedLog>) getOrCreateKeyedState(LongSerializer.INSTANCE, lateDescriptor);
         timers = getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
         MetricGroup g = getMetricGroup().addGroup(LogPatternMetrics.FINGERPRINTER_GROUP);
@@ -229,8 +233,7 @@ public class LogFingerprinter extends HorizonStreamOperator<LogPatternPartial>
                 armWindowEnd(s.info, bucket);
             }
             if (second.admit(r.kafkaPartition, options.secondMaxRecords())) {
-                pending.setCurrentNamespace(bucket);
-                pending.add(b);
+                pending.add(bucket, b);
             } else {
                 second.overCap(b, options.sampleMaxChars());
                 folded.inc();
@@ -244,6 +247,7 @@ public class LogFingerprinter extends HorizonStreamOperator<LogPatternPartial>
 
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
+        pending.flush();
         streams.flush();
         super.snapshotState(context);
     }
@@ -351,7 +355,8 @@ public class LogFingerprinter extends HorizonStreamOperator<LogPatternPartial>
 
     /** Mines one second in the deterministic order, folds in its over-cap counts, and emits its partial counts. */
     private void mineSecond(LogStreamCache.LogStream s, long bucket) throws Exception {
-        List<BufferedLog> batch = take(pending, bucket);
+        List<BufferedLog> batch = pending.take(bucket);
+        batch.sort(BufferedLog.ORDER);
         LogStreamInfo.PendingSecond second = s.info.pending.remove(bucket);
         LogMinerState st = minerOf(s);
         DrainTree tree = st.tree;

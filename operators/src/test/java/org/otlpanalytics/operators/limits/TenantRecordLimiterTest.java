@@ -90,6 +90,12 @@ class TenantRecordLimiterTest {
 
         /** A record through the marker; its marks to the admission before ({@code marksFirst}) or after the record reaches its limiter. */
         void add(LogRecordFlat r, boolean marksFirst) throws Exception {
+            add(r, marksFirst, false);
+        }
+
+        /** As {@link #add(LogRecordFlat, boolean)}; {@code formerLayout}: held as a build before the batches held it. */
+        @SuppressWarnings("unchecked")
+        void add(LogRecordFlat r, boolean marksFirst, boolean formerLayout) throws Exception {
             marker.processElement(new StreamRecord<>(copy(r), r.timeMillis()));
             marker.getOutput().clear();
             List<TenantMark> marks = new ArrayList<>();
@@ -102,7 +108,13 @@ class TenantRecordLimiterTest {
             }
             String k = key(r);
             int subtask = KeyGroupRangeAssignment.assignKeyToParallelOperator(k, MAX_PARALLELISM, limiters.size());
-            limiters.get(subtask).processElement1(new StreamRecord<>(copy(r), r.timeMillis()));
+            if (formerLayout) {
+                var op = (TenantRecordLimiter<LogRecordFlat>) limiters.get(subtask).getOperator();
+                op.setCurrentKey(k);
+                op.holdInFormerLayout(LogLimitSubjects.tenants().slotStartMillis(r), copy(r));
+            } else {
+                limiters.get(subtask).processElement1(new StreamRecord<>(copy(r), r.timeMillis()));
+            }
             if (!marksFirst) {
                 mark(marks);
             }
@@ -243,6 +255,45 @@ class TenantRecordLimiterTest {
         emitted.sort(null);
         assertThat(emitted).hasSize(in.size()).isEqualTo(TenantResourceLimiterTest.emitted(old));
         old.close();
+    }
+
+    /**
+     * A savepoint of the former layout (one state entry per held record) restores: its records come
+     * out at their minute's end with those held since, rescaled from 1 to 2 subtasks, as the
+     * one-subtask limiter decides them.
+     */
+    @ParameterizedTest
+    @EnumSource(StateBackends.class)
+    void shouldReleaseRecordsHeldInTheFormerLayoutAfterARestoreRescaledFromOneToTwo(StateBackends backend) throws Exception {
+        List<LogRecordFlat> in = input(6);
+        java.util.Set<String> windowed = new java.util.HashSet<>();
+        OperatorSubtaskState admission;
+        OperatorSubtaskState limiter;
+        List<String> emitted = new ArrayList<>();
+        try (Path p = new Path(backend, MAX_TENANTS, MAX_SERVICES, 1, null, null, 0)) {
+            for (int i = 0; i < 400; i++) {
+                LogRecordFlat r = in.get(i);
+                // a key's first record of a minute opens its window; every other one of the first 400 in the former layout
+                boolean first = windowed.add(Path.key(r) + " " + LogLimitSubjects.tenants().slotStartMillis(r));
+                p.add(r, true, !first && i % 2 == 0);
+            }
+            admission = p.admission.snapshot(1, 1);
+            limiter = p.limiters.get(0).snapshot(1, 1);
+            emitted.addAll(p.emitted);
+        }
+        assertThat(emitted).as("nothing released before the restore").isEmpty();
+        try (Path p = new Path(backend, MAX_TENANTS, MAX_SERVICES, 2, admission, limiter, 1)) {
+            for (int i = 400; i < in.size(); i++) {
+                p.add(in.get(i), true);
+            }
+            p.watermark(3 * MIN + LATENESS);
+            emitted.addAll(p.emitted);
+            if (backend == StateBackends.HEAP) {
+                assertThat(p.keyedStateEntries()).as("no state after the lateness").isZero();
+            }
+        }
+        emitted.sort(null);
+        assertThat(emitted).hasSize(in.size()).isEqualTo(expected(in, MAX_TENANTS, MAX_SERVICES));
     }
 
     /**
