@@ -156,120 +156,49 @@ class MetricTenantRecordLimiterTest {
     }
 
     /** The new layout as {@code Limiters.metrics} wires it, the limiter on {@code parallelism} subtasks keyed by resource. */
-    static final class Path implements AutoCloseable {
-        final OneInputStreamOperatorTestHarness<MetricBatch, MetricBatch> marker;
-        final KeyedOneInputStreamOperatorTestHarness<String, TenantMark, TenantDecision> admission;
-        final List<KeyedTwoInputStreamOperatorTestHarness<String, MetricBatch, TenantDecision, MetricBatch>> limiters = new ArrayList<>();
-        final List<String> emitted = new ArrayList<>();
+    static final class Path extends TenantLimitPath<MetricBatch> {
+        static final Wiring<MetricBatch> METRICS = new Wiring<>() {
+            @Override
+            public TenantMarker<MetricBatch> marker(int services) {
+                return new TenantMarker<>(MetricLimitSubjects.tenants(), MetricLimitSubjects.resources(), services, MIN, LATENESS);
+            }
+
+            @Override
+            public TenantAdmission admission(int tenants, int services) {
+                return new TenantAdmission(tenants, services, MIN, LATENESS, "tenantLimiter", "resourceLimiter")
+                        .lateServiceSetsBottomK();
+            }
+
+            @Override
+            public TenantRecordLimiter<MetricBatch> limiter(int tenants, int services) {
+                return new TenantRecordLimiter<>(MetricLimitSubjects.tenants(), MetricLimitSubjects.resources(), MetricBatchSerializer.TYPE,
+                        tenants, services, MIN, LATENESS, "tenantLimiter", "resourceLimiter").passLateUnfolded();
+            }
+
+            @Override
+            public String key(MetricBatch b) {
+                return b.resourceKey();
+            }
+
+            @Override
+            public MetricBatch copy(MetricBatch b) {
+                return MetricTenantRecordLimiterTest.copy(b);
+            }
+
+            @Override
+            public long time(MetricBatch b) {
+                return MetricTenantRecordLimiterTest.time(b);
+            }
+
+            @Override
+            public String describe(MetricBatch b) {
+                return MetricTenantRecordLimiterTest.describe(b);
+            }
+        };
 
         Path(StateBackends backend, int maxTenants, int maxResources, int parallelism, OperatorSubtaskState admissionState,
                 OperatorSubtaskState limiterState, int limiterStateParallelism) throws Exception {
-            marker = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new TenantMarker<>(MetricLimitSubjects.tenants(),
-                    MetricLimitSubjects.resources(), maxResources, MIN, LATENESS)));
-            marker.open();
-            admission = backend.apply(new KeyedOneInputStreamOperatorTestHarness<>(new HorizonKeyedProcessOperator<>(
-                    new TenantAdmission(maxTenants, maxResources, MIN, LATENESS, "tenantLimiter", "resourceLimiter")
-                            .lateServiceSetsBottomK()),
-                    m -> LimitSubjects.ALL_TENANTS, Types.STRING));
-            if (admissionState != null) {
-                admission.initializeState(admissionState);
-            }
-            admission.open();
-            for (int i = 0; i < parallelism; i++) {
-                var h = backend.apply(new KeyedTwoInputStreamOperatorTestHarness<String, MetricBatch, TenantDecision, MetricBatch>(
-                        new TenantRecordLimiter<>(MetricLimitSubjects.tenants(), MetricLimitSubjects.resources(), MetricBatchSerializer.TYPE,
-                                maxTenants, maxResources, MIN, LATENESS, "tenantLimiter", "resourceLimiter").passLateUnfolded(),
-                        MetricBatch::resourceKey, null, Types.STRING, MAX_PARALLELISM, parallelism, i));
-                if (limiterState != null) {
-                    h.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(limiterState, MAX_PARALLELISM,
-                            limiterStateParallelism, parallelism, i));
-                }
-                h.open();
-                limiters.add(h);
-            }
-        }
-
-        /** A batch through the marker; its marks to the admission before ({@code marksFirst}) or after it reaches its limiter. */
-        void add(MetricBatch b, boolean marksFirst) throws Exception {
-            marker.processElement(new StreamRecord<>(copy(b), time(b)));
-            marker.getOutput().clear();
-            List<TenantMark> marks = new ArrayList<>();
-            for (StreamRecord<TenantMark> m : marker.getSideOutput(TenantMarker.MARKS)) {
-                marks.add(m.getValue());
-            }
-            marker.getSideOutput(TenantMarker.MARKS).clear();
-            if (marksFirst) {
-                mark(marks);
-            }
-            int subtask = KeyGroupRangeAssignment.assignKeyToParallelOperator(b.resourceKey(), MAX_PARALLELISM, limiters.size());
-            limiters.get(subtask).processElement1(new StreamRecord<>(copy(b), time(b)));
-            if (!marksFirst) {
-                mark(marks);
-            }
-            collect();
-        }
-
-        void mark(List<TenantMark> marks) throws Exception {
-            for (TenantMark m : marks) {
-                admission.processElement(new StreamRecord<>(m, m.minute));
-            }
-            broadcast();
-        }
-
-        void broadcast() throws Exception {
-            for (Object o : new ArrayList<>(admission.getOutput())) {
-                if (o instanceof StreamRecord<?> r) {
-                    for (var h : limiters) {
-                        h.processElement2(new StreamRecord<>(new TenantDecision.Serializer().copy((TenantDecision) r.getValue())));
-                    }
-                }
-            }
-            admission.getOutput().clear();
-        }
-
-        void watermark(long w) throws Exception {
-            marker.processWatermark(new Watermark(w));
-            admission.processWatermark(new Watermark(w));
-            broadcast();
-            for (var h : limiters) {
-                h.processWatermark1(new Watermark(w));
-                h.processWatermark2(new Watermark(w));
-            }
-            collect();
-        }
-
-        void collect() {
-            for (var h : limiters) {
-                for (Object o : h.getOutput()) {
-                    if (o instanceof StreamRecord<?> r) {
-                        emitted.add(describe((MetricBatch) r.getValue()));
-                    }
-                }
-                h.getOutput().clear();
-            }
-        }
-
-        List<String> emitted() {
-            List<String> out = new ArrayList<>(emitted);
-            out.sort(null);
-            return out;
-        }
-
-        int keyedStateEntries() {
-            int n = admission.numKeyedStateEntries();
-            for (var h : limiters) {
-                n += h.numKeyedStateEntries();
-            }
-            return n;
-        }
-
-        @Override
-        public void close() throws Exception {
-            marker.close();
-            admission.close();
-            for (var h : limiters) {
-                h.close();
-            }
+            super(METRICS, backend, maxTenants, maxResources, parallelism, admissionState, limiterState, limiterStateParallelism);
         }
     }
 

@@ -42,41 +42,48 @@ import org.otlpanalytics.schemas.logs.LogRecordFlat;
 class TenantRecordLimiterTest {
     static final int MAX_PARALLELISM = 128;
 
-    /** The three operators wired as the job wires them, the limiter on {@code parallelism} subtasks. */
-    static final class Path implements AutoCloseable {
-        final StateBackends backend;
-        final int tenants;
-        final int services;
-        final OneInputStreamOperatorTestHarness<LogRecordFlat, LogRecordFlat> marker;
-        final KeyedOneInputStreamOperatorTestHarness<String, TenantMark, TenantDecision> admission;
-        final List<KeyedTwoInputStreamOperatorTestHarness<String, LogRecordFlat, TenantDecision, LogRecordFlat>> limiters = new ArrayList<>();
-        final List<String> emitted = new ArrayList<>();
+    /** The three operators wired as the job wires them for log records, the limiter on {@code parallelism} subtasks. */
+    static final class Path extends TenantLimitPath<LogRecordFlat> {
+        static final Wiring<LogRecordFlat> LOGS = new Wiring<>() {
+            @Override
+            public TenantMarker<LogRecordFlat> marker(int services) {
+                return new TenantMarker<>(LogLimitSubjects.tenants(), LogLimitSubjects.resources(), services, MIN, LATENESS);
+            }
+
+            @Override
+            public TenantAdmission admission(int tenants, int services) {
+                return new TenantAdmission(tenants, services, MIN, LATENESS, "tenantLimiter", "resourceLimiter");
+            }
+
+            @Override
+            public TenantRecordLimiter<LogRecordFlat> limiter(int tenants, int services) {
+                return Path.limiter(tenants, services);
+            }
+
+            @Override
+            public String key(LogRecordFlat r) {
+                return Path.key(r);
+            }
+
+            @Override
+            public LogRecordFlat copy(LogRecordFlat r) {
+                return TenantResourceLimiterTest.copy(r);
+            }
+
+            @Override
+            public long time(LogRecordFlat r) {
+                return r.timeMillis();
+            }
+
+            @Override
+            public String describe(LogRecordFlat r) {
+                return r.kafkaOffset + " " + r.tenant + " " + r.serviceUrn;
+            }
+        };
 
         Path(StateBackends backend, int tenants, int services, int parallelism, OperatorSubtaskState admissionState,
                 OperatorSubtaskState limiterState, int limiterStateParallelism) throws Exception {
-            this.backend = backend;
-            this.tenants = tenants;
-            this.services = services;
-            marker = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new TenantMarker<>(LogLimitSubjects.tenants(),
-                    LogLimitSubjects.resources(), services, MIN, LATENESS)));
-            marker.open();
-            admission = backend.apply(new KeyedOneInputStreamOperatorTestHarness<>(new HorizonKeyedProcessOperator<>(
-                    new TenantAdmission(tenants, services, MIN, LATENESS, "tenantLimiter", "resourceLimiter")),
-                    m -> LimitSubjects.ALL_TENANTS, Types.STRING));
-            if (admissionState != null) {
-                admission.initializeState(admissionState);
-            }
-            admission.open();
-            for (int i = 0; i < parallelism; i++) {
-                var h = backend.apply(new KeyedTwoInputStreamOperatorTestHarness<String, LogRecordFlat, TenantDecision, LogRecordFlat>(
-                        limiter(tenants, services), Path::key, null, Types.STRING, MAX_PARALLELISM, parallelism, i));
-                if (limiterState != null) {
-                    h.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(limiterState, MAX_PARALLELISM,
-                            limiterStateParallelism, parallelism, i));
-                }
-                h.open();
-                limiters.add(h);
-            }
+            super(LOGS, backend, tenants, services, parallelism, admissionState, limiterState, limiterStateParallelism);
         }
 
         static TenantRecordLimiter<LogRecordFlat> limiter(int tenants, int services) {
@@ -88,103 +95,10 @@ class TenantRecordLimiterTest {
             return TenantRecordLimiter.key(LogLimitSubjects.tenants(), LogLimitSubjects.resources(), r);
         }
 
-        /** A record through the marker; its marks to the admission before ({@code marksFirst}) or after the record reaches its limiter. */
-        void add(LogRecordFlat r, boolean marksFirst) throws Exception {
-            add(r, marksFirst, false);
-        }
-
-        /** As {@link #add(LogRecordFlat, boolean)}; {@code formerLayout}: held as a build before the batches held it. */
-        @SuppressWarnings("unchecked")
+        /** As {@link #add(Object, boolean)}; {@code formerLayout}: held as a build before the batches held it. */
         void add(LogRecordFlat r, boolean marksFirst, boolean formerLayout) throws Exception {
-            marker.processElement(new StreamRecord<>(copy(r), r.timeMillis()));
-            marker.getOutput().clear();
-            List<TenantMark> marks = new ArrayList<>();
-            for (StreamRecord<TenantMark> m : marker.getSideOutput(TenantMarker.MARKS)) {
-                marks.add(m.getValue());
-            }
-            marker.getSideOutput(TenantMarker.MARKS).clear();
-            if (marksFirst) {
-                mark(marks);
-            }
-            String k = key(r);
-            int subtask = KeyGroupRangeAssignment.assignKeyToParallelOperator(k, MAX_PARALLELISM, limiters.size());
-            if (formerLayout) {
-                var op = (TenantRecordLimiter<LogRecordFlat>) limiters.get(subtask).getOperator();
-                op.setCurrentKey(k);
-                op.holdInFormerLayout(LogLimitSubjects.tenants().slotStartMillis(r), copy(r));
-            } else {
-                limiters.get(subtask).processElement1(new StreamRecord<>(copy(r), r.timeMillis()));
-            }
-            if (!marksFirst) {
-                mark(marks);
-            }
-            collect();
-        }
-
-        void mark(List<TenantMark> marks) throws Exception {
-            for (TenantMark m : marks) {
-                admission.processElement(new StreamRecord<>(m, m.minute));
-            }
-            broadcast();
-        }
-
-        /** The admission's decisions to every limiter. */
-        void broadcast() throws Exception {
-            for (Object o : new ArrayList<>(admission.getOutput())) {
-                if (o instanceof StreamRecord) {
-                    TenantDecision d = (TenantDecision) ((StreamRecord<?>) o).getValue();
-                    for (var h : limiters) {
-                        h.processElement2(new StreamRecord<>(new TenantDecision.Serializer().copy(d)));
-                    }
-                }
-            }
-            admission.getOutput().clear();
-        }
-
-        void watermark(long w) throws Exception {
-            marker.processWatermark(new Watermark(w));
-            admission.processWatermark(new Watermark(w));
-            broadcast();
-            for (var h : limiters) {
-                h.processWatermark1(new Watermark(w));
-                h.processWatermark2(new Watermark(w));
-            }
-            collect();
-        }
-
-        private void collect() {
-            for (var h : limiters) {
-                for (Object o : h.getOutput()) {
-                    if (o instanceof StreamRecord) {
-                        LogRecordFlat r = (LogRecordFlat) ((StreamRecord<?>) o).getValue();
-                        emitted.add(r.kafkaOffset + " " + r.tenant + " " + r.serviceUrn);
-                    }
-                }
-                h.getOutput().clear();
-            }
-        }
-
-        List<String> emitted() {
-            List<String> out = new ArrayList<>(emitted);
-            out.sort(null);
-            return out;
-        }
-
-        int keyedStateEntries() {
-            int n = admission.numKeyedStateEntries();
-            for (var h : limiters) {
-                n += h.numKeyedStateEntries();
-            }
-            return n;
-        }
-
-        @Override
-        public void close() throws Exception {
-            marker.close();
-            admission.close();
-            for (var h : limiters) {
-                h.close();
-            }
+            add(r, marksFirst, formerLayout
+                    ? (op, held) -> op.holdInFormerLayout(LogLimitSubjects.tenants().slotStartMillis(held), held) : null);
         }
     }
 
