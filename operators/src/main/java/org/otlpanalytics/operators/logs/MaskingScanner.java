@@ -47,7 +47,6 @@ final class MaskingScanner {
     private static final boolean[] JOINER = new boolean[128];
     private static final boolean[] LEADING_CHAR = new boolean[128];
     private static final boolean[] TRAILING_CHAR = new boolean[128];
-    private static final boolean[] WHITESPACE = new boolean[128];
     /** The capitals month and weekday names start with (an ASCII token can only be a name starting so). */
     private static final boolean[] NAME_START = new boolean[128];
 
@@ -58,7 +57,6 @@ final class MaskingScanner {
             JOINER[c] = JOINERS.indexOf(c) >= 0;
             LEADING_CHAR[c] = LEADING.indexOf(c) >= 0;
             TRAILING_CHAR[c] = TRAILING.indexOf(c) >= 0;
-            WHITESPACE[c] = Character.isWhitespace(c);
         }
         for (String[] names : new String[][] {MONTHS, WEEKDAYS}) {
             for (String name : names) {
@@ -73,10 +71,8 @@ final class MaskingScanner {
      * Masked tokens of {@code s}: of its first non-blank line, followed by one {@code <*>} when
      * non-blank lines follow (see {@link LogMasker#tokenize(String)}).
      */
-    static String[] scan(String body) {
-        // one copy of the characters: plain array reads in the loops below instead of String.charAt's checks
-        char[] s = body.toCharArray();
-        int n = s.length;
+    static String[] scan(String s) {
+        int n = s.length();
         List<String> out = new ArrayList<>(16);
         // Per output token: did the raw token end in a digit (a number that a unit may follow)?
         boolean[] numericEnd = new boolean[16];
@@ -86,10 +82,10 @@ final class MaskingScanner {
         int nameCount = 0;
         int i = 0;
         while (i < n) {
-            while (i < n && isWhitespace(s[i])) {
-                if (s[i] == '\n' && !out.isEmpty()) {
+            while (i < n && Character.isWhitespace(s.charAt(i))) {
+                if (s.charAt(i) == '\n' && !out.isEmpty()) {
                     // the first line is the statement; whatever follows is one value
-                    if (!isBlank(s, i, n)) {
+                    if (!s.substring(i).isBlank()) {
                         out.add(TemplateTokens.WILDCARD);
                     }
                     i = n;
@@ -103,8 +99,8 @@ final class MaskingScanner {
             int start = i;
             boolean quoted = false;
             int bracket = -1;
-            while (i < n && !isWhitespace(s[i])) {
-                char c = s[i];
+            while (i < n && !Character.isWhitespace(s.charAt(i))) {
+                char c = s.charAt(i);
                 quoted |= c == '"';
                 if (bracket < 0 && (c == '[' || c == '{')) {
                     bracket = i;
@@ -116,15 +112,15 @@ final class MaskingScanner {
             int listEnd = bracket < 0 ? -1 : listEnd(s, bracket);
             if (listEnd > 0) {
                 i = listEnd;
-                while (i < n && !isWhitespace(s[i])) {
+                while (i < n && !Character.isWhitespace(s.charAt(i))) {
                     i++;
                 }
-                token = str(s, start, bracket + 1) + TemplateTokens.WILDCARD + str(s, listEnd - 1, i);
+                token = s.substring(start, bracket + 1) + TemplateTokens.WILDCARD + s.substring(listEnd - 1, i);
                 if (out.size() == numericEnd.length) {
                     numericEnd = java.util.Arrays.copyOf(numericEnd, numericEnd.length * 2);
                 }
                 numericEnd[out.size()] = false;
-                if (mayStartName(s[start])) {
+                if (mayStartName(s.charAt(start))) {
                     names = addIndex(names, nameCount++, out.size());
                 }
                 out.add(token);
@@ -137,15 +133,15 @@ final class MaskingScanner {
             }
             int last = out.size() - 1;
             if (last >= 0 && numericEnd[last] && isSizeUnit(s, start, end) && out.get(last).endsWith(TemplateTokens.WILDCARD)) {
-                out.set(last, out.get(last) + str(s, coreEnd(s, start, end), end));
+                out.set(last, out.get(last) + s.substring(coreEnd(s, start, end), end));
                 numericEnd[last] = false;
                 continue;
             }
             if (out.size() == numericEnd.length) {
                 numericEnd = java.util.Arrays.copyOf(numericEnd, numericEnd.length * 2);
             }
-            numericEnd[out.size()] = Character.isDigit(s[end - 1]) && TemplateTokens.hasVariable(token);
-            if (mayStartName(s[start])) {
+            numericEnd[out.size()] = Character.isDigit(s.charAt(end - 1)) && TemplateTokens.hasVariable(token);
+            if (mayStartName(s.charAt(start))) {
                 names = addIndex(names, nameCount++, out.size());
             }
             out.add(token);
@@ -162,26 +158,26 @@ final class MaskingScanner {
      * brackets, no JSON key, whitespace only after commas), else -1. A list is one value whatever its length, so a
      * statement printing one keeps one token count.
      */
-    private static int listEnd(char[] s, int open) {
-        char close = s[open] == '[' ? ']' : '}';
+    private static int listEnd(String s, int open) {
+        char close = s.charAt(open) == '[' ? ']' : '}';
         boolean comma = false;
-        for (int k = open + 1; k < s.length; k++) {
-            char c = s[k];
+        for (int k = open + 1; k < s.length(); k++) {
+            char c = s.charAt(k);
             if (c == close) {
                 return comma && k > open + 1 ? k + 1 : -1;
             }
             if (c == '[' || c == ']' || c == '{' || c == '}' || c == '\n' || c == '\r'
-                    || (c == '"' && k + 1 < s.length && s[k + 1] == ':')) {
+                    || (c == '"' && k + 1 < s.length() && s.charAt(k + 1) == ':')) {
                 return -1; // nested, or a JSON object: its keys are structure
             }
             if (c == ',') {
                 comma = true;
             } else if (Character.isWhitespace(c)) {
                 int p = k - 1;
-                while (p > open && s[p] == ' ') {
+                while (p > open && s.charAt(p) == ' ') {
                     p--;
                 }
-                if (s[p] != ',') {
+                if (s.charAt(p) != ',') {
                     return -1;
                 }
             }
@@ -191,14 +187,14 @@ final class MaskingScanner {
 
     // ---- one token ---------------------------------------------------------------------------
 
-    static String maskToken(char[] s, int a, int b) {
+    static String maskToken(String s, int a, int b) {
         boolean digit = false;
         boolean special = false;
         boolean literal = false;
         int eq = -1;
         int run = a;
         for (int k = a; k < b; k++) {
-            char c = s[k];
+            char c = s.charAt(k);
             if (c >= '0' && c <= '9') {
                 digit = true;
             } else if (!isWordChar(c)) {
@@ -215,31 +211,31 @@ final class MaskingScanner {
         if (special && eq > a && eq + 1 < b && isKey(s, a, eq)) {
             // key=value: the value is masked as a token of its own (key=/var/x, to=bob@example.com)
             String value = maskToken(s, eq + 1, b);
-            return TemplateTokens.isWildcard(value) ? str(s, a, eq + 1) + TemplateTokens.WILDCARD : str(s, a, eq + 1) + value;
+            return TemplateTokens.isWildcard(value) ? s.substring(a, eq + 1) + TemplateTokens.WILDCARD : s.substring(a, eq + 1) + value;
         }
         if (!digit && !special) {
-            return literal ? maskLiterals(s, a, b) : str(s, a, b);
+            return literal ? maskLiterals(s, a, b) : s.substring(a, b);
         }
         int ca = a;
-        while (ca < b && isLeading(s[ca])) {
+        while (ca < b && isLeading(s.charAt(ca))) {
             ca++;
         }
         int cb = b;
-        while (cb > ca && isTrailing(s[cb - 1])) {
+        while (cb > ca && isTrailing(s.charAt(cb - 1))) {
             cb--;
         }
         if (ca == cb) {
-            return str(s, a, b);
+            return s.substring(a, b);
         }
         if (special) {
             int scheme = indexOf(s, "://", ca, cb);
             if (scheme > ca) {
                 int st = scheme;
-                while (st > ca && isSchemeChar(s[st - 1])) {
+                while (st > ca && isSchemeChar(s.charAt(st - 1))) {
                     st--;
                 }
-                if (st < scheme && Character.isLetter(s[st])) {
-                    return str(s, a, scheme + 3) + TemplateTokens.WILDCARD + str(s, cb, b);
+                if (st < scheme && Character.isLetter(s.charAt(st))) {
+                    return s.substring(a, scheme + 3) + TemplateTokens.WILDCARD + s.substring(cb, b);
                 }
             }
             if (isPath(s, ca, cb) || isEmail(s, ca, cb)) {
@@ -247,7 +243,7 @@ final class MaskingScanner {
             }
         }
         if (!digit) {
-            return literal ? maskLiterals(s, a, b) : str(s, a, b);
+            return literal ? maskLiterals(s, a, b) : s.substring(a, b);
         }
         if (isUuid(s, ca, cb) || isIpv6(s, ca, cb)) {
             return wrap(s, a, ca, cb, b);
@@ -255,15 +251,15 @@ final class MaskingScanner {
         return maskRuns(s, a, ca, cb, b);
     }
 
-    private static String wrap(char[] s, int a, int ca, int cb, int b) {
+    private static String wrap(String s, int a, int ca, int cb, int b) {
         if (a == ca && cb == b) {
             return TemplateTokens.WILDCARD;
         }
-        return str(s, a, ca) + TemplateTokens.WILDCARD + str(s, cb, b);
+        return s.substring(a, ca) + TemplateTokens.WILDCARD + s.substring(cb, b);
     }
 
     /** The number rule: alphanumeric runs classified and glued as described in the class comment. */
-    private static String maskRuns(char[] s, int a, int ca, int cb, int b) {
+    private static String maskRuns(String s, int a, int ca, int cb, int b) {
         int cap = 8;
         int[] rs = new int[cap];
         int[] re = new int[cap];
@@ -271,14 +267,14 @@ final class MaskingScanner {
         int runs = 0;
         int k = ca;
         while (k < cb) {
-            if (!isAlnum(s[k])) {
+            if (!isAlnum(s.charAt(k))) {
                 k++;
                 continue;
             }
             int st = k;
             int digits = 0;
-            while (k < cb && isAlnum(s[k])) {
-                if (Character.isDigit(s[k])) {
+            while (k < cb && isAlnum(s.charAt(k))) {
+                if (Character.isDigit(s.charAt(k))) {
                     digits++;
                 }
                 k++;
@@ -291,7 +287,7 @@ final class MaskingScanner {
             }
             rs[runs] = st;
             re[runs] = k;
-            kind[runs] = (byte) (Character.isDigit(s[st]) || digits >= 2 || isLiteral(s, st, k)
+            kind[runs] = (byte) (Character.isDigit(s.charAt(st)) || digits >= 2 || isLiteral(s, st, k)
                     || (digits == 1 && isUpperId(s, st, k)) ? 2 : digits == 1 ? 1 : 0);
             runs++;
         }
@@ -303,7 +299,7 @@ final class MaskingScanner {
             }
         }
         StringBuilder sb = new StringBuilder(b - a + 4);
-        sb.append(s, a, ca - a);
+        sb.append(s, a, ca);
         int prevEnd = ca;
         boolean prevVar = false;
         for (int r = 0; r < runs; r++) {
@@ -314,21 +310,21 @@ final class MaskingScanner {
                 prevEnd = re[r];
                 continue;
             }
-            if (var && gapEnd > gapStart && isSign(s[gapEnd - 1])
-                    && Character.isDigit(s[rs[r]])
-                    && (gapEnd - 1 == ca || !isAlnum(s[gapEnd - 2]))) {
+            if (var && gapEnd > gapStart && isSign(s.charAt(gapEnd - 1))
+                    && Character.isDigit(s.charAt(rs[r]))
+                    && (gapEnd - 1 == ca || !isAlnum(s.charAt(gapEnd - 2)))) {
                 gapEnd--;
             }
-            sb.append(s, gapStart, gapEnd - gapStart);
+            sb.append(s, gapStart, gapEnd);
             if (var) {
                 sb.append(TemplateTokens.WILDCARD);
             } else {
-                sb.append(s, rs[r], re[r] - rs[r]);
+                sb.append(s, rs[r], re[r]);
             }
             prevVar = var;
             prevEnd = re[r];
         }
-        sb.append(s, prevEnd, b - prevEnd);
+        sb.append(s, prevEnd, b);
         return sb.length() == 3 && TemplateTokens.WILDCARD.contentEquals(sb) ? TemplateTokens.WILDCARD : sb.toString();
     }
 
@@ -337,9 +333,9 @@ final class MaskingScanner {
      * content becomes {@code <*>}; a quote that does not close within the token (multi-word text such
      * as {@code "GET /a HTTP/1.1"}) leaves the words to the other rules, so constants inside stay.
      */
-    private static String maskQuoted(char[] s, int start, int end) {
-        int open = indexOfQuote(s, start);
-        int close = open < 0 ? -1 : indexOfQuote(s, open + 1);
+    private static String maskQuoted(String s, int start, int end) {
+        int open = s.indexOf('"', start);
+        int close = open < 0 ? -1 : s.indexOf('"', open + 1);
         if (close < 0 || close >= end) {
             return maskToken(s, start, end);
         }
@@ -347,21 +343,21 @@ final class MaskingScanner {
         int k = start;
         while (open >= 0 && close >= 0 && close < end) {
             appendMasked(sb, s, k, open);
-            if (close + 1 < end && s[close + 1] == ':') {
-                sb.append(s, open, (close + 1) - open); // a key ("name":), part of the structure
+            if (close + 1 < end && s.charAt(close + 1) == ':') {
+                sb.append(s, open, close + 1); // a key ("name":), part of the structure
             } else {
                 sb.append('"').append(TemplateTokens.WILDCARD).append('"');
             }
             k = close + 1;
-            open = indexOfQuote(s, k);
-            close = open < 0 || open >= end ? -1 : indexOfQuote(s, open + 1);
+            open = s.indexOf('"', k);
+            close = open < 0 || open >= end ? -1 : s.indexOf('"', open + 1);
         }
         appendMasked(sb, s, k, end);
         return sb.toString();
     }
 
     /** Text between quoted parts ({@code :12,} in {@code "n":12,"m":"x"}) masked as a token of its own. */
-    private static void appendMasked(StringBuilder sb, char[] s, int a, int b) {
+    private static void appendMasked(StringBuilder sb, String s, int a, int b) {
         if (a < b) {
             String masked = maskToken(s, a, b);
             sb.append(masked);
@@ -372,37 +368,37 @@ final class MaskingScanner {
      * The token with every boolean or null literal ({@code true}, {@code False}, {@code null},
      * {@code None}, ...) standing alone or as a {@code key=value} value replaced by {@code <*>}.
      */
-    private static String maskLiterals(char[] s, int a, int b) {
+    private static String maskLiterals(String s, int a, int b) {
         StringBuilder sb = null;
         int copied = a;
         int k = a;
         while (k < b) {
-            if (!isWordChar(s[k])) {
+            if (!isWordChar(s.charAt(k))) {
                 k++;
                 continue;
             }
             int st = k;
-            while (k < b && isWordChar(s[k])) {
+            while (k < b && isWordChar(s.charAt(k))) {
                 k++;
             }
             if (isLiteral(s, st, k)) {
                 if (sb == null) {
                     sb = new StringBuilder(b - a);
                 }
-                sb.append(s, copied, st - copied).append(TemplateTokens.WILDCARD);
+                sb.append(s, copied, st).append(TemplateTokens.WILDCARD);
                 copied = k;
             }
         }
         if (sb == null) {
-            return str(s, a, b);
+            return s.substring(a, b);
         }
-        sb.append(s, copied, b - copied);
+        sb.append(s, copied, b);
         return sb.length() == 3 ? TemplateTokens.WILDCARD : sb.toString();
     }
 
-    private static boolean isKey(char[] s, int a, int b) {
+    private static boolean isKey(String s, int a, int b) {
         for (int k = a; k < b; k++) {
-            char c = s[k];
+            char c = s.charAt(k);
             if (!isWordChar(c) && c != '.' && c != '-') {
                 return false;
             }
@@ -415,23 +411,23 @@ final class MaskingScanner {
     }
 
     /** Cheap pre-check of {@link #isLiteral}: length 3 to 5 and the first letter of one. */
-    private static boolean mayBeLiteral(char[] s, int a, int b) {
+    private static boolean mayBeLiteral(String s, int a, int b) {
         int len = b - a;
         if (len < 3 || len > 5) {
             return false;
         }
-        char c = s[a];
+        char c = s.charAt(a);
         return c == 't' || c == 'f' || c == 'n' || c == 'T' || c == 'F' || c == 'N';
     }
 
     /** Whether [a, b) is a whole boolean or null literal (a run not continued by a letter, digit or _). */
-    private static boolean isLiteral(char[] s, int a, int b) {
+    private static boolean isLiteral(String s, int a, int b) {
         int len = b - a;
-        if (len < 3 || len > 5 || (a > 0 && isWordChar(s[a - 1])) || (b < s.length && isWordChar(s[b]))) {
+        if (len < 3 || len > 5 || (a > 0 && isWordChar(s.charAt(a - 1))) || (b < s.length() && isWordChar(s.charAt(b)))) {
             return false;
         }
         for (String literal : LITERALS) {
-            if (literal.length() == len && regionMatches(s, a, literal)) {
+            if (literal.length() == len && s.startsWith(literal, a)) {
                 return true;
             }
         }
@@ -442,12 +438,12 @@ final class MaskingScanner {
      * Whether [a, b) is a generated identifier: six or more upper-case letters and digits (the digits
      * already counted by the caller), as in {@code OLJCESPC7Z}; words do not mix capitals and digits so.
      */
-    private static boolean isUpperId(char[] s, int a, int b) {
+    private static boolean isUpperId(String s, int a, int b) {
         if (b - a < 6) {
             return false;
         }
         for (int k = a; k < b; k++) {
-            char c = s[k];
+            char c = s.charAt(k);
             if (!(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9')) {
                 return false;
             }
@@ -457,24 +453,24 @@ final class MaskingScanner {
 
     // ---- classifiers -------------------------------------------------------------------------
 
-    private static boolean isPath(char[] s, int a, int b) {
-        char c0 = s[a];
+    private static boolean isPath(String s, int a, int b) {
+        char c0 = s.charAt(a);
         int len = b - a;
         if (c0 == '/') {
-            return len >= 2 && s[a + 1] != '/';
+            return len >= 2 && s.charAt(a + 1) != '/';
         }
-        if ((c0 == '~' && len >= 3 && s[a + 1] == '/')
-                || (c0 == '.' && len >= 3 && (s[a + 1] == '/' || (s[a + 1] == '.' && s[a + 2] == '/')))) {
+        if ((c0 == '~' && len >= 3 && s.charAt(a + 1) == '/')
+                || (c0 == '.' && len >= 3 && (s.charAt(a + 1) == '/' || (s.charAt(a + 1) == '.' && s.charAt(a + 2) == '/')))) {
             return true;
         }
-        if (len >= 4 && Character.isLetter(c0) && s[a + 1] == ':' && s[a + 2] == '\\') {
+        if (len >= 4 && Character.isLetter(c0) && s.charAt(a + 1) == ':' && s.charAt(a + 2) == '\\') {
             return true;
         }
         int slashes = 0;
         for (int k = a; k < b; k++) {
-            char c = s[k];
+            char c = s.charAt(k);
             if (c == '/') {
-                if (k == a || s[k - 1] == '/') {
+                if (k == a || s.charAt(k - 1) == '/') {
                     return false;
                 }
                 slashes++;
@@ -485,20 +481,20 @@ final class MaskingScanner {
         return slashes >= 2;
     }
 
-    private static boolean isEmail(char[] s, int a, int b) {
+    private static boolean isEmail(String s, int a, int b) {
         int at = indexOf(s, "@", a, b);
         if (at <= a || at >= b - 3) {
             return false;
         }
         for (int k = a; k < at; k++) {
-            char c = s[k];
+            char c = s.charAt(k);
             if (!isAlnum(c) && c != '.' && c != '_' && c != '%' && c != '+' && c != '-') {
                 return false;
             }
         }
         boolean dot = false;
         for (int k = at + 1; k < b; k++) {
-            char c = s[k];
+            char c = s.charAt(k);
             if (c == '.') {
                 if (k == at + 1 || k == b - 1) {
                     return false;
@@ -511,12 +507,12 @@ final class MaskingScanner {
         return dot;
     }
 
-    private static boolean isUuid(char[] s, int a, int b) {
+    private static boolean isUuid(String s, int a, int b) {
         if (b - a != 36) {
             return false;
         }
         for (int k = 0; k < 36; k++) {
-            char c = s[a + k];
+            char c = s.charAt(a + k);
             if (k == 8 || k == 13 || k == 18 || k == 23) {
                 if (c != '-') {
                     return false;
@@ -528,10 +524,10 @@ final class MaskingScanner {
         return true;
     }
 
-    private static boolean isIpv6(char[] s, int a, int b) {
+    private static boolean isIpv6(String s, int a, int b) {
         int colons = 0;
         for (int k = a; k < b; k++) {
-            char c = s[k];
+            char c = s.charAt(k);
             if (c == ':') {
                 colons++;
             } else if (Character.digit(c, 16) < 0 && c != '.') {
@@ -541,89 +537,44 @@ final class MaskingScanner {
         return colons >= 2;
     }
 
-    private static boolean isSizeUnit(char[] s, int start, int end) {
+    private static boolean isSizeUnit(String s, int start, int end) {
         int cb = coreEnd(s, start, end);
         int len = cb - start;
         if (len < 1 || len > 3) {
             return false;
         }
         for (String unit : SIZE_UNITS) {
-            if (unit.length() == len && regionMatches(s, start, unit)) {
+            if (unit.length() == len && s.startsWith(unit, start)) {
                 return true;
             }
         }
         return false;
     }
 
-    private static int coreEnd(char[] s, int start, int end) {
+    private static int coreEnd(String s, int start, int end) {
         int cb = end;
-        while (cb > start && isTrailing(s[cb - 1])) {
+        while (cb > start && isTrailing(s.charAt(cb - 1))) {
             cb--;
         }
         return cb;
     }
 
     /** First index of {@code needle} starting in [from, to) and ending by {@code to}, or -1. */
-    private static int indexOf(char[] s, String needle, int from, int to) {
+    private static int indexOf(String s, String needle, int from, int to) {
         for (int k = from; k + needle.length() <= to; k++) {
-            if (regionMatches(s, k, needle)) {
+            if (s.startsWith(needle, k)) {
                 return k;
             }
         }
         return -1;
     }
 
-    /** Whether {@code s} holds {@code text} at {@code at}. */
-    private static boolean regionMatches(char[] s, int at, String text) {
-        if (at < 0 || at + text.length() > s.length) {
-            return false;
-        }
-        for (int k = 0; k < text.length(); k++) {
-            if (s[at + k] != text.charAt(k)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The first {@code "} at or after {@code from}, or -1. */
-    private static int indexOfQuote(char[] s, int from) {
-        for (int k = Math.max(from, 0); k < s.length; k++) {
-            if (s[k] == '"') {
-                return k;
-            }
-        }
-        return -1;
-    }
-
-    private static String str(char[] s, int from, int to) {
-        return new String(s, from, to - from);
-    }
-
-    /** {@link Character#isWhitespace(char)}, by table for ASCII. */
-    private static boolean isWhitespace(char c) {
-        return c < 128 ? WHITESPACE[c] : Character.isWhitespace(c);
-    }
-
-    /**
-     * Whether [from, to) holds only whitespace, as {@link String#isBlank()} of that range: no whitespace
-     * code point lies outside the basic plane, so a surrogate is never whitespace.
-     */
-    private static boolean isBlank(char[] s, int from, int to) {
-        for (int k = from; k < to; k++) {
-            if (!isWhitespace(s[k])) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean allJoiners(char[] s, int from, int to) {
+    private static boolean allJoiners(String s, int from, int to) {
         if (from >= to) {
             return false;
         }
         for (int k = from; k < to; k++) {
-            char c = s[k];
+            char c = s.charAt(k);
             if (c >= 128 || !JOINER[c]) {
                 return false;
             }
@@ -662,7 +613,7 @@ final class MaskingScanner {
         for (int c = 0; c < count; c++) {
             int k = names[c];
             if (!mayBeName(out.get(k))) {
-                continue; // the cheap test first: most tokens are no name
+                continue;
             }
             boolean before = k > 0 && TemplateTokens.isWildcard(out.get(k - 1));
             boolean after = k + 1 < size && isWildcardIgnoringPunctuation(out.get(k + 1));

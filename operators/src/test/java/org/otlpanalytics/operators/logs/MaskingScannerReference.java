@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@link MaskingScanner} as it was before it read a copy of the body's characters (commit a7ffcaf), kept
+ * {@link MaskingScanner} as it was at commit a7ffcaf, before its month and weekday pass was narrowed, kept
  * unchanged as the oracle of {@link MaskingScannerEquivalenceTest}: the scanner must give exactly these
  * tokens for every body.
  */
