@@ -47,6 +47,8 @@ final class MaskingScanner {
     private static final boolean[] JOINER = new boolean[128];
     private static final boolean[] LEADING_CHAR = new boolean[128];
     private static final boolean[] TRAILING_CHAR = new boolean[128];
+    /** The capitals month and weekday names start with (an ASCII token can only be a name starting so). */
+    private static final boolean[] NAME_START = new boolean[128];
 
     static {
         for (char c = 0; c < 128; c++) {
@@ -55,6 +57,11 @@ final class MaskingScanner {
             JOINER[c] = JOINERS.indexOf(c) >= 0;
             LEADING_CHAR[c] = LEADING.indexOf(c) >= 0;
             TRAILING_CHAR[c] = TRAILING.indexOf(c) >= 0;
+        }
+        for (String[] names : new String[][] {MONTHS, WEEKDAYS}) {
+            for (String name : names) {
+                NAME_START[Character.toUpperCase(name.charAt(0))] = true;
+            }
         }
     }
 
@@ -69,6 +76,10 @@ final class MaskingScanner {
         List<String> out = new ArrayList<>(16);
         // Per output token: did the raw token end in a digit (a number that a unit may follow)?
         boolean[] numericEnd = new boolean[16];
+        // Indexes of the tokens that may be a month or weekday name: a token starts with its raw first
+        // character or with <*>, so only a raw token starting with such a name's capital can be one
+        int[] names = null;
+        int nameCount = 0;
         int i = 0;
         while (i < n) {
             while (i < n && Character.isWhitespace(s.charAt(i))) {
@@ -109,6 +120,9 @@ final class MaskingScanner {
                     numericEnd = java.util.Arrays.copyOf(numericEnd, numericEnd.length * 2);
                 }
                 numericEnd[out.size()] = false;
+                if (mayStartName(s.charAt(start))) {
+                    names = addIndex(names, nameCount++, out.size());
+                }
                 out.add(token);
                 continue;
             }
@@ -127,9 +141,14 @@ final class MaskingScanner {
                 numericEnd = java.util.Arrays.copyOf(numericEnd, numericEnd.length * 2);
             }
             numericEnd[out.size()] = Character.isDigit(s.charAt(end - 1)) && TemplateTokens.hasVariable(token);
+            if (mayStartName(s.charAt(start))) {
+                names = addIndex(names, nameCount++, out.size());
+            }
             out.add(token);
         }
-        maskDates(out);
+        if (nameCount > 0) {
+            maskDates(out, names, nameCount);
+        }
         return collapse(out);
     }
 
@@ -585,10 +604,17 @@ final class MaskingScanner {
 
     // ---- across tokens -----------------------------------------------------------------------
 
-    /** Month names next to a masked number, then weekday names before a masked month or number. */
-    private static void maskDates(List<String> out) {
+    /**
+     * Month names next to a masked number, then weekday names before a masked month or number; only
+     * the tokens at {@code names[0..count)} (ascending) may be names.
+     */
+    private static void maskDates(List<String> out, int[] names, int count) {
         int size = out.size();
-        for (int k = 0; k < size; k++) {
+        for (int c = 0; c < count; c++) {
+            int k = names[c];
+            if (!mayBeName(out.get(k))) {
+                continue;
+            }
             boolean before = k > 0 && TemplateTokens.isWildcard(out.get(k - 1));
             boolean after = k + 1 < size && isWildcardIgnoringPunctuation(out.get(k + 1));
             if ((before || after) && isName(out.get(k), MONTHS)) {
@@ -596,8 +622,9 @@ final class MaskingScanner {
                 out.set(k, TemplateTokens.WILDCARD + t.substring(nameLength(t)));
             }
         }
-        for (int k = 0; k + 1 < size; k++) {
-            if (isWildcardIgnoringPunctuation(out.get(k + 1)) && isName(out.get(k), WEEKDAYS)) {
+        for (int c = 0; c < count && names[c] + 1 < size; c++) {
+            int k = names[c];
+            if (mayBeName(out.get(k)) && isWildcardIgnoringPunctuation(out.get(k + 1)) && isName(out.get(k), WEEKDAYS)) {
                 String t = out.get(k);
                 out.set(k, TemplateTokens.WILDCARD + t.substring(nameLength(t)));
             }
@@ -606,6 +633,22 @@ final class MaskingScanner {
 
     private static boolean isWildcardIgnoringPunctuation(String t) {
         return t.startsWith(TemplateTokens.WILDCARD) && (t.length() == 3 || strippedLength(t) == 3);
+    }
+
+    /** Whether a token starting with {@code c} may be a month or weekday name (see {@link #isName}). */
+    private static boolean mayStartName(char c) {
+        return c < 128 ? NAME_START[c] : Character.isUpperCase(c);
+    }
+
+    private static int[] addIndex(int[] indexes, int count, int index) {
+        int[] a = indexes == null ? new int[8] : count == indexes.length ? java.util.Arrays.copyOf(indexes, count * 2) : indexes;
+        a[count] = index;
+        return a;
+    }
+
+    /** A necessary condition of {@link #isName}: three characters or more, the first upper case. */
+    private static boolean mayBeName(String t) {
+        return t.length() >= 3 && Character.isUpperCase(t.charAt(0));
     }
 
     private static boolean isName(String t, String[] names) {
