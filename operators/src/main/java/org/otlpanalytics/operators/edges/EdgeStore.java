@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.function.Consumer;
 import org.otlpanalytics.schemas.traces.SpanRecord;
 
@@ -41,11 +40,14 @@ public final class EdgeStore {
     private static final long ENTRY_OVERHEAD_BYTES = 144;
     /** Slack of stale queue entries (halves paired before their deadline) before a rebuild. */
     private static final int STALE_SLACK = 1024;
+    /** Width of a deadline bucket of {@link #byDeadline}; a power of two, about 80 buckets for the default TTL. */
+    static final long DEADLINE_BUCKET_MILLIS = 128;
 
     private final EdgeStoreOptions options;
     private final HashMap<PairingKey, Waiting> waiting = new HashMap<>();
     /** Waiting halves by deadline; paired halves stay here, marked dead, until polled or rebuilt. */
-    private PriorityQueue<Waiting> byDeadline = new PriorityQueue<>();
+    private final DeadlineBuckets<Waiting> byDeadline =
+            new DeadlineBuckets<>(DEADLINE_BUCKET_MILLIS, w -> w.deadline, Waiting::compareTo);
     /** Halves added since the last {@link #expire}, not yet in {@link #byDeadline} ({@link #addYoung}). */
     private final List<Waiting> young = new ArrayList<>();
     private int staleEntries;
@@ -161,20 +163,18 @@ public final class EdgeStore {
             }
         }
         young.clear();
-        while (!byDeadline.isEmpty() && byDeadline.peek().deadline <= watermarkMillis) {
-            Waiting w = byDeadline.poll();
+        List<PendingSpan> ended = out == null ? new ArrayList<>() : out;
+        byDeadline.pollUpTo(watermarkMillis, w -> {
             w.inQueue = false;
             if (!w.live) {
                 staleEntries--;
-                continue;
+                return;
             }
             waiting.remove(w.key);
             forget(w);
-            if (out == null) {
-                out = new ArrayList<>();
-            }
-            out.add(w.span);
-        }
+            ended.add(w.span);
+        });
+        out = ended.isEmpty() ? null : ended;
         if (out == null) {
             return Collections.emptyList();
         }
@@ -303,12 +303,7 @@ public final class EdgeStore {
 
     /** Drops dead queue entries; amortised O(1) per pairing since it runs after STALE_SLACK of them. */
     private void rebuildQueue() {
-        List<Waiting> all = new ArrayList<>(waiting.values());
-        for (Waiting w : all) {
-            w.inQueue = true;
-        }
-        byDeadline = new PriorityQueue<>(all);
-        young.clear();
+        byDeadline.removeIf(w -> !w.live);
         staleEntries = 0;
     }
 

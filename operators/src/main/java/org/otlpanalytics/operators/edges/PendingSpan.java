@@ -90,6 +90,11 @@ public final class PendingSpan {
      * @throws IllegalArgumentException when {@link #isPairable} is false
      */
     public static PendingSpan of(SpanRecord s, long eventTimeMillis, long ttlMillis) {
+        return of(s, eventTimeMillis, ttlMillis, null);
+    }
+
+    /** As {@link #of(SpanRecord, long, long)}, its strings taken from {@code strings} when it is not null. */
+    static PendingSpan of(SpanRecord s, long eventTimeMillis, long ttlMillis, CanonicalStrings strings) {
         if (!isPairable(s)) {
             throw new IllegalArgumentException("not a pairable span: " + s);
         }
@@ -99,11 +104,19 @@ public final class PendingSpan {
         String urn = s.serviceUrn != null
                 ? s.serviceUrn
                 : ResourceInfo.serviceUrn(orDefault(s.serviceNamespace, ResourceInfo.DEFAULT_NAMESPACE), service);
+        String peerName = peer == null ? null : peer.name();
+        String peerUrn = peer == null ? null : peer.urn();
+        if (strings != null) {
+            tenant = strings.of(tenant);
+            service = strings.of(service);
+            urn = strings.of(urn);
+            peerName = strings.of(peerName);
+            peerUrn = strings.of(peerUrn);
+        }
         return new PendingSpan(s.traceIdHi, s.traceIdLo, s.spanId, s.parentSpanId, s.kind, s.statusCode,
                 peer != null ? peer.type() : PeerNamer.connectionTypeOf(s), tenant, service, urn,
                 s.startTimeNanos, s.durationNanos(), s.kafkaPartition, s.kafkaOffset,
-                saturatedAdd(eventTimeMillis, ttlMillis),
-                peer == null ? null : peer.name(), peer == null ? null : peer.urn());
+                saturatedAdd(eventTimeMillis, ttlMillis), peerName, peerUrn);
     }
 
     static boolean isCallerKind(int kind) {

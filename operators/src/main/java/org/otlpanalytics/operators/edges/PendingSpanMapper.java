@@ -12,6 +12,8 @@ public class PendingSpanMapper implements MapFunction<SpanRecord, PendingSpan> {
     private static final long serialVersionUID = 1L;
 
     private final long ttlMillis;
+    /** The subtask's halves share their strings ({@link CanonicalStrings}: cheaper to ship, smaller to hold). */
+    private transient CanonicalStrings strings;
 
     public PendingSpanMapper(EdgeStoreOptions options) {
         this.ttlMillis = options.ttlMillis();
@@ -19,6 +21,9 @@ public class PendingSpanMapper implements MapFunction<SpanRecord, PendingSpan> {
 
     @Override
     public PendingSpan map(SpanRecord s) {
-        return PendingSpan.of(s, PendingSpan.eventTimeMillis(s), ttlMillis);
+        if (strings == null) {
+            strings = new CanonicalStrings();
+        }
+        return PendingSpan.of(s, PendingSpan.eventTimeMillis(s), ttlMillis, strings);
     }
 }

@@ -250,6 +250,63 @@ class EdgePairerTest {
     }
 
     /**
+     * Halves still waiting on the heap at a checkpoint, with deadlines spread over many of the
+     * store's deadline buckets, restored at parallelism 2: each subtask names every half it got
+     * exactly when the watermark reaches the half's deadline, never a millisecond before, earliest
+     * deadline first, and the two subtasks together name each half once.
+     */
+    @ParameterizedTest
+    @EnumSource(StateBackends.class)
+    void bufferedHalvesRestoredAtParallelismTwoExpireExactlyAtTheirDeadlines(StateBackends backend) throws Exception {
+        EdgePairer pairer = new EdgePairer(EdgeStoreOptions.defaults());
+        var h = backend.apply(new KeyedOneInputStreamOperatorTestHarness<Long, PendingSpan, Edge>(pairer,
+                EdgePairer::traceKey, Types.LONG, 128, 1, 0));
+        h.open();
+        int halves = 60;
+        for (int i = 0; i < halves; i++) { // database calls ending 97 ms apart: 60 deadlines over 46 buckets
+            add(h, client("frontend", 0xA00 + i, 0x1).trace(i + 1, i + 1).times(T0 + 97L * i, 3)
+                    .db("postgresql", "db-" + i).build());
+        }
+        h.processWatermark(new Watermark(T0)); // they wait in the store's queue, not only among the young
+        OperatorSubtaskState snap = h.snapshot(1, 1);
+        h.close();
+
+        List<String> named = new ArrayList<>();
+        for (int subtask = 0; subtask < 2; subtask++) {
+            EdgePairer part = new EdgePairer(EdgeStoreOptions.defaults());
+            var r = backend.apply(new KeyedOneInputStreamOperatorTestHarness<Long, PendingSpan, Edge>(part,
+                    EdgePairer::traceKey, Types.LONG, 128, 2, subtask));
+            r.initializeState(org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness
+                    .repartitionOperatorState(snap, 128, 1, 2, subtask));
+            r.open();
+            long mine = part.pendingCount();
+            assertThat(mine).as("subtask %d gets some of the traces", subtask).isBetween(1L, halves - 1L);
+            int seen = 0;
+            for (int i = 0; i < halves; i++) {
+                long deadline = T0 + 97L * i + 3 + TTL;
+                r.processWatermark(new Watermark(deadline - 1));
+                assertThat(edges(r)).as("none before its deadline").hasSize(seen);
+                r.processWatermark(new Watermark(deadline));
+                List<Edge> out = edges(r);
+                if (out.size() > seen) {
+                    assertThat(out).hasSize(seen + 1);
+                    assertThat(out.get(seen).calleeUrn).isEqualTo("urn:peer:postgresql/db-" + i);
+                    named.add(out.get(seen).calleeUrn);
+                    seen++;
+                }
+            }
+            assertThat(seen).isEqualTo(mine);
+            assertThat(part.pendingCount()).isZero();
+            r.close();
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < halves; i++) {
+            expected.add("urn:peer:postgresql/db-" + i);
+        }
+        assertThat(named).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    /**
      * The review's case for the pairing: halves behind the watermark, re-read right after a
      * restore. The failure-free run had its watermark move on between them (its timers fired);
      * the restored operator sees them before any watermark. Both must draw the same edges: a
