@@ -164,7 +164,9 @@ public final class Environments {
             env.getCheckpointConfig().setMinPauseBetweenCheckpoints(
                     Math.min(1000L, o.getDuration(JobOptions.CHECKPOINT_INTERVAL).toMillis() / 2));
         }
-        // operators never keep references to their input records, so Flink need not copy them
+        // no operator changes a record after emitting it (each emits new objects), so the operators
+        // that keep input records (the heap backend's lists, BatchedListState between checkpoints)
+        // may keep the very objects they were given, and Flink need not copy them between chained operators
         env.getConfig().enableObjectReuse();
         env.getConfig().setAutoWatermarkInterval(200);
         return env;
