@@ -164,9 +164,9 @@ public final class Environments {
             env.getCheckpointConfig().setMinPauseBetweenCheckpoints(
                     Math.min(1000L, o.getDuration(JobOptions.CHECKPOINT_INTERVAL).toMillis() / 2));
         }
-        // no operator changes a record after emitting it (each emits new objects), so the operators
-        // that keep input records (the heap backend's lists, BatchedListState between checkpoints)
-        // may keep the very objects they were given, and Flink need not copy them between chained operators
+        // Flink need not copy records between chained operators: the rule every operator keeps is that it
+        // does not change a record after emitting it, since the operators that keep input records (the heap
+        // backend's lists, BatchedListState between checkpoints) keep the very objects they were given
         env.getConfig().enableObjectReuse();
         env.getConfig().setAutoWatermarkInterval(200);
         return env;
