@@ -332,16 +332,8 @@ public class LogFingerprinter extends HorizonStreamOperator<LogPatternPartial>
         return LogPatternOptions.windowStart(t) + LogPatternOptions.WINDOW_MILLIS - 1;
     }
 
-    private static List<BufferedLog> take(InternalListState<String, Long, BufferedLog> list, long namespace) throws Exception {
-        list.setCurrentNamespace(namespace);
-        List<BufferedLog> batch = new ArrayList<>();
-        Iterable<BufferedLog> it = list.get();
-        if (it != null) {
-            for (BufferedLog b : it) {
-                batch.add(b);
-            }
-        }
-        list.clear();
+    /** A bucket's records sorted, in place, into the deterministic order the tree is fed in. */
+    private static List<BufferedLog> sorted(List<BufferedLog> batch) {
         batch.sort(BufferedLog.ORDER); // stable: records restored from version 1 keep their order in a message
         return batch;
     }
@@ -355,8 +347,7 @@ public class LogFingerprinter extends HorizonStreamOperator<LogPatternPartial>
 
     /** Mines one second in the deterministic order, folds in its over-cap counts, and emits its partial counts. */
     private void mineSecond(LogStreamCache.LogStream s, long bucket) throws Exception {
-        List<BufferedLog> batch = pending.take(bucket);
-        batch.sort(BufferedLog.ORDER);
+        List<BufferedLog> batch = sorted(pending.take(bucket));
         LogStreamInfo.PendingSecond second = s.info.pending.remove(bucket);
         LogMinerState st = minerOf(s);
         DrainTree tree = st.tree;
@@ -407,7 +398,7 @@ public class LogFingerprinter extends HorizonStreamOperator<LogPatternPartial>
 
     /** Matches the late records due at {@code matchAt} read-only against the tree, and emits their partial counts. */
     private void matchLate(LogStreamCache.LogStream s, long matchAt) throws Exception {
-        List<BufferedLog> batch = take(late, matchAt);
+        List<BufferedLog> batch = sorted(BatchedListState.takeStored(late, matchAt));
         s.info.late.remove(matchAt);
         LogMinerState st = minerOf(s);
         LateLogMatcher matcher = new LateLogMatcher(st.tree);

@@ -77,6 +77,19 @@ public final class BatchedListState<T> {
 
     /** Removes and returns the current key's list of {@code namespace}, in the order it was added. */
     public List<T> take(long namespace) throws Exception {
+        List<T> out = takeStored(state, namespace);
+        if (enabled) {
+            ArrayList<T> b = buffers.remove(new Slot(keys.getCurrentKey(), namespace));
+            if (b != null) {
+                out.addAll(b);
+                onHeap -= b.size();
+            }
+        }
+        return out;
+    }
+
+    /** Removes and returns the current key's list of {@code namespace} as {@code state} holds it (nothing on the heap). */
+    public static <T> List<T> takeStored(InternalListState<?, Long, T> state, long namespace) throws Exception {
         state.setCurrentNamespace(namespace);
         List<T> out = new ArrayList<>();
         Iterable<T> stored = state.get();
@@ -85,13 +98,6 @@ public final class BatchedListState<T> {
                 out.add(t);
             }
             state.clear();
-        }
-        if (enabled) {
-            ArrayList<T> b = buffers.remove(new Slot(keys.getCurrentKey(), namespace));
-            if (b != null) {
-                out.addAll(b);
-                onHeap -= b.size();
-            }
         }
         return out;
     }
