@@ -156,7 +156,7 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
         // key's deleted entries: 61% of this operator's time there in bench-metrics
         heapBackend = !getKeyedStateBackend().isSafeToReuseKVState();
         windows = new KeyedWindows<>(spec, getKeyedStateStore().getMapState(
-                new MapStateDescriptor<>(SLOTS, LongSerializer.INSTANCE, new AdmittedSlot.Serializer())), horizon, heapBackend);
+                new MapStateDescriptor<>(SLOTS, LongSerializer.INSTANCE, new AdmittedSlot.Serializer())), horizon);
         held = getKeyedStateStore().getMapState(new MapStateDescriptor<>(HELD, Types.STRING, type));
         @SuppressWarnings("unchecked")
         InternalListState<String, Long, P> list = (InternalListState<String, Long, P>) getOrCreateKeyedState(

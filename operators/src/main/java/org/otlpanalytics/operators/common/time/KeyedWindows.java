@@ -31,25 +31,14 @@ public final class KeyedWindows<W extends KeyedWindows.Window> {
     private final EpochWindows spec;
     private final MapState<Long, W> windows;
     private final WatermarkHorizon horizon;
-    private final boolean clearEmptied;
 
     public KeyedWindows(EpochWindows spec, MapState<Long, W> windows, WatermarkHorizon horizon) {
-        this(spec, windows, horizon, true);
-    }
-
-    /**
-     * As above; {@code clearEmptied} false leaves out the {@code isEmpty()}/{@code clear()} after a
-     * purge, which only the heap backend needs (it keeps an emptied map as an entry of its key) and
-     * which on RocksDB are iterator seeks over the key's deleted entries.
-     */
-    public KeyedWindows(EpochWindows spec, MapState<Long, W> windows, WatermarkHorizon horizon, boolean clearEmptied) {
         if (horizon == null) {
             throw new IllegalStateException("no watermark horizon: run the function in a HorizonKeyedProcessOperator");
         }
         this.spec = spec;
         this.windows = windows;
         this.horizon = horizon;
-        this.clearEmptied = clearEmptied;
     }
 
     public EpochWindows spec() {
@@ -95,10 +84,9 @@ public final class KeyedWindows<W extends KeyedWindows.Window> {
             if (purge != null) {
                 purge.apply(p, old);
             }
+            // no isEmpty()/clear() after it: the heap's map state drops a map its remove() empties,
+            // RocksDB keeps nothing, and there isEmpty() is an iterator seek over deleted entries
             windows.remove(p);
-            if (clearEmptied && windows.isEmpty()) {
-                windows.clear(); // the heap backend keeps an emptied map as an entry of the key
-            }
         }
     }
 
