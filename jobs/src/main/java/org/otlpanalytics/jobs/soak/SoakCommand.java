@@ -166,12 +166,34 @@ public final class SoakCommand {
         private final TaskManagerProcess tm;
         private final SoakLoad load;
         private final SoakObserver obs;
+        private final MachineCpu cpu;
+        /** The machine's CPU and the records processed where the judged part began (after the warm-up, or the step). */
+        private MachineCpu.Reading judgedCpu;
+        private long judgedRecords;
 
         Soak(SoakSettings s, TaskManagerProcess tm, SoakLoad load) {
             this.s = s;
             this.tm = tm;
             this.load = load;
             this.obs = new SoakObserver(load);
+            this.cpu = MachineCpu.of(tm.pid());
+        }
+
+        /** Records the job has decoded so far, every signal (0 before the first sample). */
+        private long processedRecords() {
+            ProbeLine p = obs.last();
+            long n = 0;
+            if (p != null) {
+                for (String sig : SoakLoad.SIGNALS) {
+                    n += p.getLong("in_" + sig);
+                }
+            }
+            return n;
+        }
+
+        private void judgeFromHere() {
+            judgedCpu = cpu.read();
+            judgedRecords = processedRecords();
         }
 
         SoakSummary run() throws Exception {
@@ -191,6 +213,9 @@ public final class SoakCommand {
             String limitedBy = "none";
             String stepReason = "";
             int steps = 0;
+            judgeFromHere();
+            boolean warmedUp = false;
+            MachineCpu.Reading stepCpu = judgedCpu;
             while (System.currentTimeMillis() < end) {
                 ProbeLine p = tm.next(250);
                 if (p != null) {
@@ -202,6 +227,10 @@ public final class SoakCommand {
                     break;
                 }
                 long now = System.currentTimeMillis();
+                if (!s.findMax && !warmedUp && now >= start + s.warmup.toMillis()) {
+                    warmedUp = true;
+                    judgeFromHere();
+                }
                 if (now >= nextReport) {
                     out.println(report.line(now));
                     nextReport += s.reportInterval.toMillis();
@@ -215,9 +244,12 @@ public final class SoakCommand {
                     SustainedRule rule = new SustainedRule(s.maxLagSeconds, s.maxLagGrowth, Math.min(30_000, s.step.toMillis() / 4));
                     SustainedRule.Verdict v = rule.judge(obs.lags().subList(lagsAtStep, obs.lags().size()), stepStart, obs.failed());
                     String shortOf = shortOfTarget(asked, stepRecords, (now - stepStart) / 1000.0);
-                    out.printf(Locale.ROOT, "step %d: %s spans/s %s logs/s %s points/s -> %s (max lag %.1f s, growth %.3f s/s)%s%n", steps,
+                    MachineCpu.Reading cpuNow = cpu.read();
+                    out.printf(Locale.ROOT, "step %d: %s spans/s %s logs/s %s points/s -> %s (max lag %.1f s, growth %.3f s/s)%s%s%n", steps,
                             count(asked.spans()), count(asked.logs()), count(asked.points()), v.sustained() ? "sustained" : "not sustained: " + v.reason(),
-                            v.maxLagSeconds(), v.lagGrowth(), shortOf.isEmpty() ? "" : "; generator short: " + shortOf);
+                            v.maxLagSeconds(), v.lagGrowth(), shortOf.isEmpty() ? "" : "; generator short: " + shortOf,
+                            cpuText(cpuNow.sharesSince(stepCpu)));
+                    stepCpu = cpuNow;
                     if (!shortOf.isEmpty()) {
                         limitedBy = "generator";
                         stepReason = "the generator offered less than asked: " + shortOf;
@@ -233,18 +265,38 @@ public final class SoakCommand {
                     load.rates(s.rates.times(scale));
                     stepStart = now;
                     stepEnd = now + s.step.toMillis();
+                    judgeFromHere();
                     stepRecords = recordsNow();
                     lagsAtStep = obs.lags().size();
                 }
             }
             load.stop();
+            MachineCpu.Reading cpuAtStop = cpu.read();
             generator.join(30_000);
             long stopped = System.currentTimeMillis();
             drain();
             out.println(report.line(System.currentTimeMillis()) + " (end)");
             // the tasks' load over the judged part: after the warm-up, or the last step of --find-max
             long tasksFrom = s.findMax ? stepStart : start + s.warmup.toMillis();
-            return summary(start, stopped, best, limitedBy, stepReason, steps, tasksFrom);
+            SoakSummary sum = summary(start, stopped, best, limitedBy, stepReason, steps, tasksFrom);
+            putCpu(sum, cpuAtStop);
+            return sum;
+        }
+
+        /**
+         * Where the machine's CPU went over the judged part (after the warm-up, or the last step of
+         * {@code --find-max}), and the TaskManager's CPU per record the job decoded in it.
+         */
+        private void putCpu(SoakSummary sum, MachineCpu.Reading end) {
+            Map<String, Double> shares = end.sharesSince(judgedCpu);
+            if (shares.isEmpty()) {
+                return;
+            }
+            shares.forEach((g, v) -> sum.put("cpu_" + g + "_share", v, 2));
+            long records = processedRecords() - judgedRecords;
+            double tmSeconds = end.secondsSince(judgedCpu, MachineCpu.TASKMANAGER);
+            sum.put("taskmanager_cpu_s", tmSeconds, 1);
+            sum.put("taskmanager_cpu_us_per_record", records <= 0 ? 0 : tmSeconds * 1e6 / records, 2);
         }
 
         /** The probes already written (the sample after the end of the load). */
@@ -363,6 +415,7 @@ public final class SoakCommand {
             private long prevAt;
             private final Map<String, Long> prevOffered = new LinkedHashMap<>();
             private ProbeLine prevSample;
+            private MachineCpu.Reading prevCpu = cpu.read();
 
             Report(long start) {
                 this.start = start;
@@ -406,6 +459,9 @@ public final class SoakCommand {
                         sb.append("; most back-pressured ").append(bp.describe());
                     }
                 }
+                MachineCpu.Reading cpuNow = cpu.read();
+                sb.append(cpuText(cpuNow.sharesSince(prevCpu)));
+                prevCpu = cpuNow;
                 prevAt = now;
                 if (sample != null) {
                     prevSample = sample;
@@ -443,6 +499,16 @@ public final class SoakCommand {
             }
         }
         return rows;
+    }
+
+    /** {@code " | cpu taskmanager 55% launcher 20% ..."}, the machine's CPU by group ("" when not measured). */
+    static String cpuText(Map<String, Double> shares) {
+        if (shares.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(" | cpu");
+        shares.forEach((g, v) -> sb.append(' ').append(g).append(' ').append(Math.round(v * 100)).append('%'));
+        return sb.toString();
     }
 
     static String count(double perSecond) {

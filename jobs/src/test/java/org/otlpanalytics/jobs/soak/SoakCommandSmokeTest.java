@@ -42,6 +42,12 @@ class SoakCommandSmokeTest {
         assertThat(Long.parseLong(summary.get("rows_red_1m"))).isPositive();
         assertThat(Long.parseLong(summary.get("rows_metric_1m"))).isPositive();
         assertThat(out).contains(" | spans ").contains(" | checkpoint #").contains(" | heap after GC ").contains(" | busiest ");
+        // the machine's CPU by group, each line and over the judged part: the TaskManager worked, and the shares add up
+        assertThat(out).contains(" | cpu taskmanager ");
+        assertThat(Double.parseDouble(summary.get("cpu_taskmanager_share"))).isPositive();
+        assertThat(Double.parseDouble(summary.get("taskmanager_cpu_us_per_record"))).isPositive();
+        assertThat(MachineCpu.GROUPS.stream().mapToDouble(g -> Double.parseDouble(summary.get("cpu_" + g + "_share"))).sum())
+                .isBetween(0.95, 1.05);
         // Flink's task metrics name the busiest task (a chain of the job's operators)
         assertThat(summary.get("busiest_task")).matches("[^ =]+");
         assertThat(Double.parseDouble(summary.get("busiest_task_busy_ms_per_s"))).isBetween(0.0, 1000.0);
