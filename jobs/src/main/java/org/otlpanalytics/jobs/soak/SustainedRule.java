@@ -6,9 +6,9 @@ import java.util.Locale;
 
 /**
  * Whether a run kept up: after a warm-up, the consumer lag (seconds, the worst signal) never
- * passed {@code maxLagSeconds}, and it did not grow: the mean lag of the last quarter of the
- * samples minus that of the first quarter, over the time between them, is at most
- * {@code maxGrowth} seconds of lag per second (a job processing 95 % of what is offered
+ * passed {@code maxLagSeconds}, and it did not grow: the lowest lag of the second half of the
+ * samples minus the lowest of the first half, over the time between them ({@link #growth}), is at
+ * most {@code maxGrowth} seconds of lag per second (a job processing 95 % of what is offered
  * falls behind by 0.05 s every second, without bound). A failed or restarted job never
  * sustained anything.
  */
@@ -64,24 +64,31 @@ final class SustainedRule {
         return new Verdict(true, maxLag, growth, "");
     }
 
-    /** Lag growth in seconds per second between the first and the last quarter of the samples (0 for fewer than 2). */
+    /**
+     * Lag growth in seconds per second: the lowest lag of the second half of the samples minus the
+     * lowest of the first half, over the time between the halves' mean times (0 for fewer than 2).
+     * The lowest, not the mean: windows close at minute ends, so the lag rises for a few seconds
+     * every minute (a held minute of log records released at once) and falls back; a job that keeps
+     * up returns to its floor, one that falls behind raises the floor. A mean over a part of a step
+     * that happens to hold one such rise would read as growth.
+     */
     static double growth(List<LagSample> s) {
         if (s.size() < 2) {
             return 0;
         }
-        int q = Math.max(1, s.size() / 4);
-        List<LagSample> first = s.subList(0, q);
-        List<LagSample> last = s.subList(s.size() - q, s.size());
+        int h = s.size() / 2;
+        List<LagSample> first = s.subList(0, h);
+        List<LagSample> last = s.subList(s.size() - h, s.size());
         double dt = (meanTime(last) - meanTime(first)) / 1000.0;
-        return dt <= 0 ? 0 : (meanLag(last) - meanLag(first)) / dt;
+        return dt <= 0 ? 0 : (minLag(last) - minLag(first)) / dt;
     }
 
     private static double meanTime(List<LagSample> s) {
         return s.stream().mapToDouble(LagSample::atMillis).average().orElse(0);
     }
 
-    private static double meanLag(List<LagSample> s) {
-        return s.stream().mapToDouble(LagSample::lagSeconds).average().orElse(0);
+    private static double minLag(List<LagSample> s) {
+        return s.stream().mapToDouble(LagSample::lagSeconds).min().orElse(0);
     }
 
     /** The nearest-rank percentile {@code p} (0..1] of {@code values}; 0 when empty. */

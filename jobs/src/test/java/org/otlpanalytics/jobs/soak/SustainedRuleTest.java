@@ -35,12 +35,31 @@ class SustainedRuleTest {
 
     @Test
     void failsALagThatGrowsEvenBelowTheLimit() {
-        // samples at 10..45 s growing 1 s per 5 s: first quarter (10, 15 s) mean 1.5 at 12.5 s,
-        // last quarter (40, 45 s) mean 7.5 at 42.5 s: 6 s of lag in 30 s = 0.2 s/s
+        // samples at 10..45 s growing 1 s per 5 s: first half (10..25 s) lowest 1, mean time 17.5 s;
+        // second half (30..45 s) lowest 5, mean time 37.5 s: 4 s of lag in 20 s = 0.2 s/s
         SustainedRule.Verdict v = rule.judge(every5s(0, 1, 2, 3, 4, 5, 6, 7, 8), 0, false);
         assertThat(v.sustained()).isFalse();
         assertThat(v.lagGrowth()).isEqualTo(0.2);
         assertThat(v.reason()).isEqualTo("lag grows 0.200 s per s (limit 0.050)");
+    }
+
+    @Test
+    void sustainsALagThatRisesAtAMinuteEndAndFallsBack() {
+        // the held minute of log records released at the minute's end: a rise in the last samples of a
+        // step, from and back to the floor (means over the first and last quarters would read 0.079 s/s of growth)
+        SustainedRule.Verdict v = rule.judge(every5s(9, 0, 0, 0, 0, 0, 0, 0, 5.3, 0.2), 0, false);
+        assertThat(v.sustained()).isTrue();
+        assertThat(v.maxLagSeconds()).isEqualTo(5.3);
+        assertThat(v.lagGrowth()).isEqualTo(0.0);
+    }
+
+    @Test
+    void failsAFloorThatRisesUnderTheRises() {
+        // the same rises every minute, but the lag never falls back as far: the floor grows 1 s per 10 s
+        SustainedRule.Verdict v = rule.judge(every5s(0, 0, 1, 6, 2, 7, 3, 8, 4, 9), 0, false);
+        assertThat(v.sustained()).isFalse();
+        // judged 10..50 s: first half (10..25 s) lowest 0 at mean 17.5 s, second half (35..50 s) lowest 3 at 42.5 s
+        assertThat(v.lagGrowth()).isCloseTo(3.0 / 25, org.assertj.core.api.Assertions.within(1e-9));
     }
 
     @Test
