@@ -50,6 +50,9 @@ public final class Main {
             return;
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        // a benchmark ends with where the machine's CPU went meanwhile: "other" is what disturbed it
+        org.otlpanalytics.jobs.bench.MachineCpu cpu = org.otlpanalytics.jobs.bench.MachineCpu.of(-1);
+        org.otlpanalytics.jobs.bench.MachineCpu.Reading before = args[0].startsWith("bench") ? cpu.read() : null;
         try {
             switch (args[0]) {
                 case "demo":
@@ -97,6 +100,14 @@ public final class Main {
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(2);
+        }
+        if (before != null) {
+            cpu.read().sharesSince(before).forEach((group, share) -> {
+                if (!group.equals(org.otlpanalytics.jobs.bench.MachineCpu.TASKMANAGER)) { // a soak's, not a benchmark's
+                    System.out.printf(java.util.Locale.ROOT, "machine_cpu_%s_share=%.2f%n",
+                            group.equals(org.otlpanalytics.jobs.bench.MachineCpu.LAUNCHER) ? "benchmark" : group, share);
+                }
+            });
         }
         System.exit(0);
     }

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.otlpanalytics.jobs.AnalyticsJob;
+import org.otlpanalytics.jobs.bench.MachineCpu;
 import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.embedded.EmbeddedKafka;
 import org.otlpanalytics.jobs.embedded.PostgresServer;

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.otlpanalytics.jobs.bench.MachineCpu;
 import org.otlpanalytics.jobs.embedded.ClickHouseServer;
 
 /**

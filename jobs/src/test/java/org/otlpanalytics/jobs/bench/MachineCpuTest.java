@@ -1,4 +1,4 @@
-package org.otlpanalytics.jobs.soak;
+package org.otlpanalytics.jobs.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;

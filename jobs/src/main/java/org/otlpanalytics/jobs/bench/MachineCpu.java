@@ -1,4 +1,4 @@
-package org.otlpanalytics.jobs.soak;
+package org.otlpanalytics.jobs.bench;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -10,53 +10,55 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where the machine's CPU went during a soak, from Linux's {@code /proc}: the TaskManager process,
- * the launcher's JVM (the generator and the embedded Kafka broker), PostgreSQL and ClickHouse (their
+ * Where the machine's CPU went during a soak or a benchmark, from Linux's {@code /proc}: the
+ * TaskManager process (the soak's), the launcher's JVM (this one: the soak's generator and embedded
+ * Kafka broker, or a benchmark with its MiniCluster), PostgreSQL and ClickHouse (their
  * processes by name, every one on the machine, whoever started them), everything else, and idle — each as a share of all
  * the machine's cores between two {@link Reading}s. A soak that is not sustained on a small machine
  * says here whether the job or its neighbours took the CPU, and the TaskManager's CPU per record is
- * a capacity figure that does not depend on what else runs beside it.
+ * a capacity figure that does not depend on what else runs beside it; a benchmark's "other" share
+ * says how much of the machine something else took while it measured.
  *
  * <p>A process not named so is the TaskManager's or the launcher's when it or an ancestor is; "other" is every
  * busy tick the named groups did not take (other processes, the kernel). What a named process used
  * between two readings before it ended counts as other. Off Linux (no {@code /proc/stat}) nothing is
  * measured and {@link #available()} is false.
  */
-final class MachineCpu {
-    static final String TASKMANAGER = "taskmanager";
-    static final String LAUNCHER = "launcher";
-    static final String POSTGRES = "postgres";
-    static final String CLICKHOUSE = "clickhouse";
-    static final String OTHER = "other";
-    static final String IDLE = "idle";
+public final class MachineCpu {
+    public static final String TASKMANAGER = "taskmanager";
+    public static final String LAUNCHER = "launcher";
+    public static final String POSTGRES = "postgres";
+    public static final String CLICKHOUSE = "clickhouse";
+    public static final String OTHER = "other";
+    public static final String IDLE = "idle";
     /** The groups in print order; the shares of a reading pair add up to 1 over these. */
-    static final List<String> GROUPS = List.of(TASKMANAGER, LAUNCHER, POSTGRES, CLICKHOUSE, OTHER, IDLE);
+    public static final List<String> GROUPS = List.of(TASKMANAGER, LAUNCHER, POSTGRES, CLICKHOUSE, OTHER, IDLE);
     /** Linux's clock ticks per second in {@code /proc} ({@code USER_HZ}), 100 on every common build. */
-    static final long TICKS_PER_SECOND = 100;
+    public static final long TICKS_PER_SECOND = 100;
     /** Shares over less machine time than this (one core for a second) are noise, and not given. */
-    static final long MIN_TICKS = TICKS_PER_SECOND;
+    public static final long MIN_TICKS = TICKS_PER_SECOND;
 
     private final Path proc;
     private final long taskManagerPid;
     private final long launcherPid;
 
-    MachineCpu(Path proc, long taskManagerPid, long launcherPid) {
+    public MachineCpu(Path proc, long taskManagerPid, long launcherPid) {
         this.proc = proc;
         this.taskManagerPid = taskManagerPid;
         this.launcherPid = launcherPid;
     }
 
     /** On this machine's {@code /proc}, this JVM being the launcher. */
-    static MachineCpu of(long taskManagerPid) {
+    public static MachineCpu of(long taskManagerPid) {
         return new MachineCpu(Path.of("/proc"), taskManagerPid, ProcessHandle.current().pid());
     }
 
-    boolean available() {
+    public boolean available() {
         return Files.isReadable(proc.resolve("stat"));
     }
 
     /** The machine's CPU ticks so far, and every named group's process's (empty when unavailable). */
-    Reading read() {
+    public Reading read() {
         if (!available()) {
             return Reading.NONE;
         }
@@ -117,10 +119,10 @@ final class MachineCpu {
     }
 
     /** A process of a named group and its CPU ticks so far. */
-    record Owned(String group, long ticks) {}
+    public record Owned(String group, long ticks) {}
 
     /** CPU ticks of the machine (all, idle) and of each named group's processes at one moment. */
-    record Reading(long totalTicks, long idleTicks, Map<Long, Owned> processes) {
+    public record Reading(long totalTicks, long idleTicks, Map<Long, Owned> processes) {
         static final Reading NONE = new Reading(0, 0, Map.of());
 
         /**
@@ -128,7 +130,7 @@ final class MachineCpu {
          * process new since then counts whole), idle's, and "other" all the busy ticks left (other
          * processes, the kernel, and what named processes that ended in between had used).
          */
-        Map<String, Long> ticksSince(Reading earlier) {
+        public Map<String, Long> ticksSince(Reading earlier) {
             Map<String, Long> ticks = new LinkedHashMap<>();
             GROUPS.forEach(g -> ticks.put(g, 0L));
             long named = 0;
@@ -146,7 +148,7 @@ final class MachineCpu {
         }
 
         /** Each group's share of all cores from {@code earlier} to this reading (empty when not measurable). */
-        Map<String, Double> sharesSince(Reading earlier) {
+        public Map<String, Double> sharesSince(Reading earlier) {
             Map<String, Double> shares = new LinkedHashMap<>();
             long total = totalTicks - earlier.totalTicks;
             if (total < MIN_TICKS || earlier.totalTicks == 0) {
@@ -157,7 +159,7 @@ final class MachineCpu {
         }
 
         /** A group's CPU seconds from {@code earlier} to this reading ({@link #TICKS_PER_SECOND}). */
-        double secondsSince(Reading earlier, String group) {
+        public double secondsSince(Reading earlier, String group) {
             return ticksSince(earlier).get(group) / (double) TICKS_PER_SECOND;
         }
     }
