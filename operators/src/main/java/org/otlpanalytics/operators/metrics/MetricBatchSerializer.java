@@ -67,9 +67,9 @@ public final class MetricBatchSerializer extends CodecSerializer<MetricBatch> {
         VarInts.writeVarLong(out, b.partials.size());
         for (MetricPartial q : b.partials) {
             out.writeLong(q.minuteStartMillis);
-            strings.writeNullable(out, q.serviceUrn);
-            strings.writeNullable(out, q.serviceName);
-            strings.writeNullable(out, q.serviceNamespace);
+            strings.writeNullable(out, q.serviceUrn, 3);
+            strings.writeNullable(out, q.serviceName, 1);
+            strings.writeNullable(out, q.serviceNamespace, 2);
             ACCUMULATORS.serialize(q.accumulator, out, strings);
         }
     }
