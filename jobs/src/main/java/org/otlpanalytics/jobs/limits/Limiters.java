@@ -226,7 +226,7 @@ public final class Limiters {
                 .connect(decisions.broadcast())
                 .transform("metric-tenant-resource-limit", type, new TenantRecordLimiter<>(tenants, resources, type,
                         o.maxTenants(), o.maxResourcesPerTenant(), slot, allowedLatenessMillis, METRIC_TENANTS, METRIC_RESOURCES)
-                        .passLateUnfolded())
+                        .passLateUnfolded().combiningReleased(MetricBatch::combine))
                 .uid("metric-tenant-records");
         // the former layout's uids: drains that emit what a savepoint of it held, fed the decisions' watermarks only
         DataStream<MetricBatch> watermarks = decisions
