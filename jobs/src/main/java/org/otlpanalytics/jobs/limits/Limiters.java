@@ -193,7 +193,8 @@ public final class Limiters {
      * broadcast to a {@link TenantRecordLimiter} (uid {@code metric-tenant-records}) that holds the
      * batches keyed by {@link MetricBatch#resourceKey}, the converter's key, so the batches reach it
      * without a shuffle (a forward edge: {@code minutes} must be partitioned by that key, as the
-     * converter's chain is). The same tenants and resources are kept and folded as by the two
+     * converter's chain is) and releases a resource's batches of a minute as one ({@link MetricBatch#combine}:
+     * one record per resource and minute to the aggregator). The same tenants and resources are kept and folded as by the two
      * {@link CardinalityLimiter}s in a row before (tenants in one scope, one subtask holding every
      * batch, then resources per tenant), with the same counters, late batches within the lateness
      * included ({@link TenantAdmission#lateServiceSetsBottomK}). Then the series limit (off by
@@ -226,7 +227,7 @@ public final class Limiters {
                 .connect(decisions.broadcast())
                 .transform("metric-tenant-resource-limit", type, new TenantRecordLimiter<>(tenants, resources, type,
                         o.maxTenants(), o.maxResourcesPerTenant(), slot, allowedLatenessMillis, METRIC_TENANTS, METRIC_RESOURCES)
-                        .passLateUnfolded())
+                        .passLateUnfolded().combiningReleased(MetricBatch::combine))
                 .uid("metric-tenant-records");
         // the former layout's uids: drains that emit what a savepoint of it held, fed the decisions' watermarks only
         DataStream<MetricBatch> watermarks = decisions

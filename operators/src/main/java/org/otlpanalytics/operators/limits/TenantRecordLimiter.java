@@ -28,6 +28,7 @@ import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.function.SerializableFunction;
 import org.otlpanalytics.operators.common.CompositeKey;
 import org.otlpanalytics.operators.common.StableHash;
 import org.otlpanalytics.operators.common.state.BatchedListState;
@@ -89,6 +90,8 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
     private final String tenantGroup;
     private final String resourceGroup;
     private boolean foldLate = true;
+    /** Combines the records of one key released together, or null: each goes on as it came ({@link #combiningReleased}). */
+    private SerializableFunction<List<P>, List<P>> releaseCombiner;
     /** Whether the keyed state is on the heap, which keeps an emptied map as an entry of its key (RocksDB does not). */
     private transient boolean heapBackend;
     private transient WatermarkHorizon horizon;
@@ -132,6 +135,17 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
      */
     public TenantRecordLimiter<P> passLateUnfolded() {
         foldLate = false;
+        return this;
+    }
+
+    /**
+     * Combines the records a key releases together at its minute's end (after the decision was applied
+     * to each, so every counter counts records as before) into the list {@code combiner} returns, for a
+     * record type where several records of one key and minute are worth fewer on the way on (metrics:
+     * one batch per resource and minute instead of one per converter output). Off by default.
+     */
+    public TenantRecordLimiter<P> combiningReleased(SerializableFunction<List<P>, List<P>> combiner) {
+        this.releaseCombiner = combiner;
         return this;
     }
 
@@ -312,6 +326,17 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
             return false;
         }
         long at = timestamp == Long.MIN_VALUE ? spec.maxTimestamp(minute) : timestamp;
+        if (releaseCombiner != null && records.size() > 1) {
+            List<P> decided = new ArrayList<>(records.size());
+            for (P p : records) {
+                decided.add(o.apply(p));
+            }
+            for (P p : releaseCombiner.apply(decided)) {
+                output.collect(new StreamRecord<>(p, at));
+            }
+            forgetAwaiting(minute);
+            return true;
+        }
         for (P p : records) {
             output.collect(new StreamRecord<>(o.apply(p), at));
         }

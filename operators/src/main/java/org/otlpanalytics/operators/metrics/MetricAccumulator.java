@@ -213,6 +213,50 @@ public final class MetricAccumulator {
         summaryMax = maxIgnoringNaN(summaryMax, o.summaryMax);
     }
 
+    /**
+     * A deep copy, field by field: what {@link MetricAccumulatorSerializer#copy} gives through the
+     * serialized form (checked in {@code MetricAccumulatorTest}), without writing and reading it (the
+     * minute aggregator copies a batch's partial before merging a second one of its series into it).
+     */
+    MetricAccumulator copy() {
+        MetricAccumulator c = new MetricAccumulator(kllK, range.copy());
+        c.ignored = ignored;
+        if (kind == null) {
+            return c;
+        }
+        c.tenant = tenant;
+        c.resourceUrn = resourceUrn;
+        c.metric = metric;
+        c.unit = unit;
+        c.type = type;
+        c.kind = kind;
+        c.labelsHash = labelsHash;
+        c.attributeKeys = attributeKeys.clone();
+        c.attributeValues = attributeValues.clone();
+        c.points = points;
+        c.samples = samples.copy();
+        c.sampleMin = sampleMin;
+        c.sampleMax = sampleMax;
+        c.last = last;
+        c.lastTimeNanos = lastTimeNanos;
+        c.deltas = deltas.copy();
+        c.intervalNanos = intervalNanos;
+        c.count = count;
+        c.sums = sums.copy();
+        c.min = min;
+        c.max = max;
+        if (layouts != null) {
+            c.layouts = new ArrayList<>(layouts.size());
+            for (ExplicitLayout l : layouts) {
+                c.layouts.add(l.copy());
+            }
+        }
+        c.exp = exp == null ? null : exp.copy();
+        c.summaryP95 = summaryP95;
+        c.summaryMax = summaryMax;
+        return c;
+    }
+
     private void identify(MetricPoint p, AggregateKind k) {
         tenant = p.tenant;
         resourceUrn = p.resourceUrn;

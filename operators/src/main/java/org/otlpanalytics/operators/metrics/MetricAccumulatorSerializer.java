@@ -52,10 +52,12 @@ public final class MetricAccumulatorSerializer {
         if (a.kind == null) {
             return;
         }
-        strings.writeNullable(out, a.tenant);
-        strings.writeNullable(out, a.resourceUrn);
-        strings.writeNullable(out, a.metric);
-        strings.writeNullable(out, a.unit);
+        // through the point fields' slots (same bytes): a batch's partials repeat the same tenant and
+        // resource objects, found by identity instead of a hash lookup
+        strings.writeNullable(out, a.tenant, 0);
+        strings.writeNullable(out, a.resourceUrn, 5);
+        strings.writeNullable(out, a.metric, 6);
+        strings.writeNullable(out, a.unit, 7);
         out.writeByte(a.type.ordinal());
         out.writeLong(a.labelsHash);
         VarInts.writeVarLong(out, a.attributeKeys.length);

@@ -90,6 +90,32 @@ public final class MetricBatch {
         return new ArrayList<>(m.values());
     }
 
+    /**
+     * The batches of one tenant and resource as one batch (points, then partials, in the order given);
+     * batches of another tenant or resource than the first's stay apart. What the tenant and resource
+     * limit releases for a resource and minute at once: the aggregator behind then reads, groups and
+     * writes the minute's series once, whatever number of converter outputs they came in (its numbers do
+     * not depend on how points and partials are batched: {@link MetricAccumulator} merges are order-free).
+     */
+    public static List<MetricBatch> combine(List<MetricBatch> batches) {
+        if (batches.size() <= 1) {
+            return batches;
+        }
+        List<MetricBatch> out = new ArrayList<>(1);
+        MetricBatch into = null;
+        for (MetricBatch b : batches) {
+            if (into != null && java.util.Objects.equals(into.tenant, b.tenant)
+                    && java.util.Objects.equals(into.resourceUrn, b.resourceUrn)) {
+                into.points.addAll(b.points);
+                into.partials.addAll(b.partials);
+                continue;
+            }
+            into = new MetricBatch(b.tenant, b.resourceUrn, new ArrayList<>(b.points), new ArrayList<>(b.partials));
+            out.add(into);
+        }
+        return out;
+    }
+
     /** The start of the minute of the batch's earliest point or partial ({@link Long#MIN_VALUE} when empty). */
     public long firstMinuteStartMillis() {
         long t = Long.MAX_VALUE;

@@ -3,6 +3,8 @@ package org.otlpanalytics.operators.metrics;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.Objects;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
@@ -47,6 +49,12 @@ public final class MetricPointSerializer extends CodecSerializer<MetricPoint> {
     /** Writes {@code p} with its strings through {@code strings} (plain for state, a table on the wire). */
     static void write(MetricPoint p, DataOutput out, StringCodec strings) throws IOException {
         out.writeByte(VERSION);
+        writeIdentity(p, out, strings);
+        writeValues(p, out);
+    }
+
+    /** The series part of a point (resource, metric, kind, attributes, labels hash): the first half of format 1. */
+    static void writeIdentity(MetricPoint p, DataOutput out, StringCodec strings) throws IOException {
         strings.writeNullable(out, p.tenant, 0);
         strings.writeNullable(out, p.serviceName, 1);
         strings.writeNullable(out, p.serviceNamespace, 2);
@@ -61,6 +69,10 @@ public final class MetricPointSerializer extends CodecSerializer<MetricPoint> {
         strings.writeAttributes(out, p);
         VarInts.writeVarLong(out, p.attributesDropped);
         out.writeLong(p.labelsHash);
+    }
+
+    /** The point's own part (times, values, Kafka position): the second half of format 1. */
+    static void writeValues(MetricPoint p, DataOutput out) throws IOException {
         out.writeLong(p.startTimeNanos);
         out.writeLong(p.timeNanos);
         out.writeDouble(p.value);
@@ -91,6 +103,13 @@ public final class MetricPointSerializer extends CodecSerializer<MetricPoint> {
             throw new IOException("unknown MetricPoint format version " + version);
         }
         MetricPoint p = new MetricPoint();
+        readIdentity(in, strings, p);
+        readValues(in, p);
+        return p;
+    }
+
+    /** Reads what {@link #writeIdentity} wrote into {@code p}. */
+    static void readIdentity(DataInput in, StringCodec strings, MetricPoint p) throws IOException {
         p.tenant = strings.readNullable(in);
         p.serviceName = strings.readNullable(in);
         p.serviceNamespace = strings.readNullable(in);
@@ -107,6 +126,10 @@ public final class MetricPointSerializer extends CodecSerializer<MetricPoint> {
         strings.readAttributes(in, p);
         p.attributesDropped = (int) VarInts.readVarLong(in);
         p.labelsHash = in.readLong();
+    }
+
+    /** Reads what {@link #writeValues} wrote into {@code p}. */
+    static void readValues(DataInput in, MetricPoint p) throws IOException {
         p.startTimeNanos = in.readLong();
         p.timeNanos = in.readLong();
         p.value = in.readDouble();
@@ -129,7 +152,36 @@ public final class MetricPointSerializer extends CodecSerializer<MetricPoint> {
         p.quantileValues = VarInts.readDoubles(in);
         p.kafkaPartition = (int) VarInts.readVarLong(in);
         p.kafkaOffset = in.readLong();
-        return p;
+    }
+
+    /** Whether {@code a} and {@code b} have the same {@link #writeIdentity series part}, field for field. */
+    static boolean sameIdentity(MetricPoint a, MetricPoint b) {
+        return a.labelsHash == b.labelsHash && a.type == b.type && a.temporality == b.temporality
+                && a.monotonic == b.monotonic && a.attributesDropped == b.attributesDropped
+                && Objects.equals(a.name, b.name) && Objects.equals(a.resourceUrn, b.resourceUrn)
+                && Objects.equals(a.tenant, b.tenant) && Objects.equals(a.serviceUrn, b.serviceUrn)
+                && Objects.equals(a.serviceName, b.serviceName) && Objects.equals(a.serviceNamespace, b.serviceNamespace)
+                && Objects.equals(a.hostName, b.hostName) && Objects.equals(a.unit, b.unit)
+                && Arrays.equals(a.attributeKeys, b.attributeKeys) && Arrays.equals(a.attributeValues, b.attributeValues);
+    }
+
+    /** Sets {@code p}'s series part to {@code template}'s (strings and attribute arrays shared: never modified in place). */
+    static void copyIdentity(MetricPoint template, MetricPoint p) {
+        p.tenant = template.tenant;
+        p.serviceName = template.serviceName;
+        p.serviceNamespace = template.serviceNamespace;
+        p.serviceUrn = template.serviceUrn;
+        p.hostName = template.hostName;
+        p.resourceUrn = template.resourceUrn;
+        p.name = template.name;
+        p.unit = template.unit;
+        p.type = template.type;
+        p.temporality = template.temporality;
+        p.monotonic = template.monotonic;
+        p.attributeKeys = template.attributeKeys;
+        p.attributeValues = template.attributeValues;
+        p.attributesDropped = template.attributesDropped;
+        p.labelsHash = template.labelsHash;
     }
 
     @Override

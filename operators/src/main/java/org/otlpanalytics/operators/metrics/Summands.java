@@ -63,6 +63,15 @@ final class Summands {
         }
     }
 
+    /** A copy holding the same values. */
+    Summands copy() {
+        Summands c = new Summands();
+        c.values = size == 0 ? NONE : Arrays.copyOf(values, size);
+        c.size = size;
+        c.ascending = ascending;
+        return c;
+    }
+
     void write(DataOutput out) throws IOException {
         VarInts.writeVarLong(out, size);
         for (int i = 0; i < size; i++) {

@@ -6,6 +6,9 @@ import java.io.IOException;
 
 /** Variable-length encoding (protobuf style) for the counts in metrics state: most are small. */
 final class VarInts {
+    private static final long[] NO_LONGS = new long[0];
+    private static final double[] NO_DOUBLES = new double[0];
+
     private VarInts() {}
 
     /** Unsigned LEB128; negative values take 10 bytes but still round-trip. */
@@ -47,7 +50,11 @@ final class VarInts {
     }
 
     static long[] readCounts(DataInput in) throws IOException {
-        long[] c = new long[length(in)];
+        int n = length(in);
+        if (n == 0) {
+            return NO_LONGS; // shared: an empty array cannot change
+        }
+        long[] c = new long[n];
         for (int i = 0; i < c.length; i++) {
             c[i] = readVarLong(in);
         }
@@ -62,7 +69,11 @@ final class VarInts {
     }
 
     static double[] readDoubles(DataInput in) throws IOException {
-        double[] d = new double[length(in)];
+        int n = length(in);
+        if (n == 0) {
+            return NO_DOUBLES; // shared: an empty array cannot change
+        }
+        double[] d = new double[n];
         for (int i = 0; i < d.length; i++) {
             d[i] = in.readDouble();
         }

@@ -21,6 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
 import org.otlpanalytics.operators.metrics.MetricBatch;
 import org.otlpanalytics.operators.metrics.MetricBatchSerializer;
+import org.otlpanalytics.operators.limits.TenantLimitPath.Wiring;
 import org.otlpanalytics.operators.testing.StateBackends;
 import org.otlpanalytics.schemas.metrics.MetricPoint;
 
@@ -278,6 +279,97 @@ class MetricTenantRecordLimiterTest {
                     p.watermark(2 * MIN + LATENESS);
                     assertThat(p.emitted()).as("%d tenants, marks first %s", tenants, marksFirst).isEqualTo(expected);
                 }
+            }
+        }
+    }
+
+    /** As {@link Path#METRICS}, with a key's batches released together combined ({@code Limiters.metrics}' wiring). */
+    static final Wiring<MetricBatch> COMBINING = new Wiring<>() {
+        @Override
+        public TenantMarker<MetricBatch> marker(int services) {
+            return Path.METRICS.marker(services);
+        }
+
+        @Override
+        public TenantAdmission admission(int tenants, int services) {
+            return Path.METRICS.admission(tenants, services);
+        }
+
+        @Override
+        public TenantRecordLimiter<MetricBatch> limiter(int tenants, int services) {
+            return Path.METRICS.limiter(tenants, services).combiningReleased(MetricBatch::combine);
+        }
+
+        @Override
+        public String key(MetricBatch b) {
+            return b.resourceKey();
+        }
+
+        @Override
+        public MetricBatch copy(MetricBatch b) {
+            return MetricTenantRecordLimiterTest.copy(b);
+        }
+
+        @Override
+        public long time(MetricBatch b) {
+            return MetricTenantRecordLimiterTest.time(b);
+        }
+
+        /** Every point of the batch, as {@link #describe} of a one-point batch, joined by '|'. */
+        @Override
+        public String describe(MetricBatch b) {
+            List<String> d = new ArrayList<>();
+            for (MetricPoint p : b.points) {
+                d.add((long) p.value + " " + b.tenant + " " + b.resourceUrn + " " + p.tenant + " " + p.serviceUrn);
+            }
+            return String.join("|", d);
+        }
+    };
+
+    /** Each point's description in what a path emitted, sorted. */
+    static List<String> points(List<String> emitted) {
+        List<String> out = new ArrayList<>();
+        for (String e : emitted) {
+            out.addAll(List.of(e.split("\\|")));
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /**
+     * Batches of a resource and minute released together go on as one batch (fewer records to the
+     * aggregator), with the same points decided the same way: the tenant and resource of every point
+     * as without combining, on one and two subtasks, with late batches after the minute's end.
+     */
+    @ParameterizedTest
+    @EnumSource(StateBackends.class)
+    void shouldReleaseAResourcesBatchesOfAMinuteAsOneDecidedAsEachAlone(StateBackends backend) throws Exception {
+        List<MetricBatch> in = input(11, 400);
+        for (int parallelism = 1; parallelism <= 2; parallelism++) {
+            List<String> expected;
+            try (Path p = new Path(backend, MAX_TENANTS, MAX_RESOURCES, parallelism, null, null, 0)) {
+                for (MetricBatch b : in) {
+                    p.add(b, true);
+                }
+                p.watermark(MIN + 5_000);
+                for (int i = 0; i < 40; i++) {
+                    p.add(batch("t" + i % 5, "s" + i % 3, 30_000 + i, 1000 + i), true); // late, within the lateness
+                }
+                p.watermark(3 * MIN + LATENESS);
+                expected = p.emitted();
+            }
+            try (TenantLimitPath<MetricBatch> c = new TenantLimitPath<>(COMBINING, backend, MAX_TENANTS, MAX_RESOURCES,
+                    parallelism, null, null, 0)) {
+                for (MetricBatch b : in) {
+                    c.add(b, true);
+                }
+                c.watermark(MIN + 5_000);
+                for (int i = 0; i < 40; i++) {
+                    c.add(batch("t" + i % 5, "s" + i % 3, 30_000 + i, 1000 + i), true);
+                }
+                c.watermark(3 * MIN + LATENESS);
+                assertThat(points(c.emitted())).as("parallelism %d", parallelism).hasSize(in.size() + 40).isEqualTo(expected);
+                assertThat(c.emitted()).as("batches combined").hasSizeLessThan(in.size() / 2);
             }
         }
     }

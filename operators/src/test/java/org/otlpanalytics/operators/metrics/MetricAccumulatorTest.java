@@ -380,4 +380,36 @@ class MetricAccumulatorTest {
         assertThat(r.attributes()).containsOnlyKeys("b", "q");
         assertThat(r.labelsJson()).isEqualTo("{\"b\":\"1\",\"q\":\"a\\\"b\\\\c\\n\"}");
     }
+
+    /** {@link MetricAccumulator#copy} is the serializer's copy, field for field, for every kind (and the empty one). */
+    @Test
+    void copyIsTheSerializedRoundTripForEveryKind() throws Exception {
+        List<List<MetricPoint>> series = List.of(
+                List.of(),
+                List.of(Points.gauge("g", 1, 0.5), Points.gauge("g", 11, -2)),
+                List.of(Points.offset(Points.deltaSum("d", 0, 10, 3), 1, 7), Points.offset(Points.deltaSum("d", 10, 20, 4), 0, 9)),
+                List.of(Points.histogram(Temporality.DELTA, 0, 30, new double[] {1, 2}, new long[] {1, 2, 3}, 9, 0.5, 3),
+                        Points.histogram(Temporality.DELTA, 30, 60, new double[] {1}, new long[] {4, 0}, 2, 0.5, 0.5)),
+                List.of(Points.exponential(Temporality.DELTA, 0, 30, -2, 1, -3, new long[] {1, 2}, 2, new long[] {4}, -10, -6, 1)),
+                List.of(Points.summary(Temporality.DELTA, 0, 30, 3, 6, new double[] {0.5, 1.0}, new double[] {2, 4})));
+        MetricAccumulatorSerializer ser = new MetricAccumulatorSerializer();
+        for (List<MetricPoint> points : series) {
+            MetricAccumulator a = new MetricAccumulator(64);
+            points.forEach(a::add);
+            a.add(Points.summary(Temporality.DELTA, 0, 1, 1, 1, new double[0], new double[0])); // refused unless a summary: ignored
+            MetricAccumulator c = a.copy();
+            assertThat(bytes(ser, c)).as("%s", points).isEqualTo(bytes(ser, ser.copy(a))).isEqualTo(bytes(ser, a));
+            assertThat(c.toRow(0)).usingRecursiveComparison().isEqualTo(a.toRow(0));
+            if (!points.isEmpty()) {
+                c.merge(c.copy());
+                assertThat(a.points()).as("the copy is apart from the original").isLessThan(c.points());
+            }
+        }
+    }
+
+    private static byte[] bytes(MetricAccumulatorSerializer ser, MetricAccumulator a) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ser.serialize(a, new DataOutputStream(out));
+        return out.toByteArray();
+    }
 }

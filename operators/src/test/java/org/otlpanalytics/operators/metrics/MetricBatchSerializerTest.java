@@ -142,6 +142,81 @@ class MetricBatchSerializerTest {
         assertThat(back.partials).isEmpty();
     }
 
+    /** Format 2 (every point's series part again, through the table) is still read: waiting points in state were written in it. */
+    @Test
+    void format2BatchesAreStillRead() throws Exception {
+        MetricBatch b = batch();
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        // format 2: version, tenant, resource, each point whole (its own version byte, strings through the table), no partials
+        StringCodec strings = StringCodec.table();
+        out.writeByte(2);
+        strings.writeNullable(out, b.tenant);
+        strings.writeNullable(out, b.resourceUrn);
+        VarInts.writeVarLong(out, b.points.size());
+        for (MetricPoint p : b.points) {
+            MetricPointSerializer.write(p, out, strings);
+        }
+        VarInts.writeVarLong(out, 0);
+        MetricBatch back = new MetricBatchSerializer().deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertThat(back.points).usingRecursiveComparison().withEqualsForType(BITS, Double.class).isEqualTo(b.points);
+        assertThat(back.partials).isEmpty();
+    }
+
+    /**
+     * A series' further points in a batch cost a reference and their own values only (format 3): each point
+     * past the first of one series adds exactly one byte plus {@link MetricPointSerializer#writeValues}'s
+     * bytes, whatever its strings; read back, they share the first point's strings and attribute arrays.
+     */
+    @Test
+    void aSeriesPartIsWrittenOncePerBatchAndSharedWhenRead() throws Exception {
+        int[] sizes = new int[2];
+        int[] counts = {10, 30};
+        MetricBatch last = null;
+        for (int k = 0; k < 2; k++) {
+            MetricBatch b = new MetricBatch("acme", "urn:host:h1");
+            for (int i = 0; i < counts[k]; i++) {
+                // two series interleaved, fresh strings for every point, as the decoder gives them
+                MetricPoint p = Points.with(Points.counter(0, 10 + i, i), new String("cpu"), "cpu" + i % 2, new String("state"), "user");
+                p.name = new String("system.cpu.time");
+                b.points.add(p);
+            }
+            DataOutputSerializer out = new DataOutputSerializer(256);
+            new MetricBatchSerializer().serialize(b, out);
+            sizes[k] = out.length();
+            last = b;
+        }
+        DataOutputSerializer values = new DataOutputSerializer(64);
+        MetricPointSerializer.writeValues(last.points.get(5), values);
+        assertThat(sizes[1] - sizes[0]).isEqualTo((counts[1] - counts[0]) * (1 + values.length()));
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        new MetricBatchSerializer().serialize(last, out);
+        MetricBatch back = new MetricBatchSerializer().deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertThat(back.points).usingRecursiveComparison().withEqualsForType(BITS, Double.class).isEqualTo(last.points);
+        assertThat(back.points.get(4).name).isSameAs(back.points.get(0).name);
+        assertThat(back.points.get(5).attributeValues).isSameAs(back.points.get(1).attributeValues);
+        assertThat(back.points.get(5).attributeValues).isNotSameAs(back.points.get(0).attributeValues);
+    }
+
+    /** Points alike in metric name and labels hash but not in another field of their series part are written whole. */
+    @Test
+    void pointsDifferingOnlyOutsideNameAndLabelsKeepTheirOwnSeriesPart() throws Exception {
+        MetricBatch b = new MetricBatch("acme", "urn:host:h1");
+        for (int i = 0; i < 12; i++) {
+            MetricPoint p = Points.with(Points.counter(0, 10 + i, i), "cpu", "cpu0");
+            switch (i % 4) {
+                case 1 -> p.unit = "s";
+                case 2 -> p.serviceUrn = "urn:svc:shop/other";
+                case 3 -> p.monotonic = false;
+                default -> { }
+            }
+            b.points.add(p);
+        }
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        new MetricBatchSerializer().serialize(b, out);
+        MetricBatch back = new MetricBatchSerializer().deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertThat(back.points).usingRecursiveComparison().withEqualsForType(BITS, Double.class).isEqualTo(b.points);
+    }
+
     /** Bytes of the plain form up to and including the attributes. */
     private static int plainPrefixLength(MetricPoint p) throws Exception {
         DataOutputSerializer o = new DataOutputSerializer(64);

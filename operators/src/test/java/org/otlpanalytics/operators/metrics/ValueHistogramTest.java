@@ -168,4 +168,35 @@ class ValueHistogramTest {
         assertThat(summary.toRow(60_000).valueIdx).isEmpty();
         assertThat(summary.toRow(60_000).valueCnt).isEmpty();
     }
+
+    @Test
+    void countsEqualATreeMapOfIndexesInValueOrderWhateverTheOrderAndInterleavingOfReads() {
+        Random rnd = new Random(23);
+        for (int trial = 0; trial < 500; trial++) {
+            ValueHistogram h = new ValueHistogram();
+            java.util.TreeMap<Integer, Long> oracle = new java.util.TreeMap<>(
+                    java.util.Comparator.comparingInt(i -> i == LogHistogram.ZERO_INDEX ? ValueHistogram.ZERO_ORDER : i));
+            int n = rnd.nextInt(40);
+            for (int i = 0; i < n; i++) {
+                double v = switch (rnd.nextInt(5)) {
+                    case 0 -> 0.0;
+                    case 1 -> -Math.pow(10, rnd.nextDouble() * 6 - 3);
+                    case 2 -> Math.pow(10, rnd.nextDouble() * 6 - 3);
+                    case 3 -> rnd.nextInt(4); // repeats
+                    default -> rnd.nextBoolean() ? Double.NaN : 1e-9;
+                };
+                long c = rnd.nextInt(3);
+                h.add(v, c);
+                if (Double.isFinite(v) && c > 0) {
+                    oracle.merge(ValueHistogram.index(v), c, Long::sum);
+                }
+                if (rnd.nextInt(8) == 0) {
+                    h.sparseIndexes(); // a read in between, then more adds
+                }
+            }
+            assertThat(h.sparseIndexes()).containsExactly(oracle.keySet().stream().mapToInt(Integer::intValue).toArray());
+            assertThat(h.sparseCounts()).containsExactly(oracle.values().stream().mapToLong(Long::longValue).toArray());
+            assertThat(h.count()).isEqualTo(oracle.values().stream().mapToLong(Long::longValue).sum());
+        }
+    }
 }

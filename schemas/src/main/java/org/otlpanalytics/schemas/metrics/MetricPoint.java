@@ -132,7 +132,11 @@ public class MetricPoint {
         return timeNanos / 1_000_000L;
     }
 
-    /** A copy that shares the (immutable) strings and copies every array. */
+    /**
+     * A copy that shares the (immutable) strings and copies every non-empty array; empty arrays
+     * are shared (nothing in them can change), so copying a sum or gauge point clones only its
+     * attributes, not seven empty arrays.
+     */
     public MetricPoint copy() {
         MetricPoint c = new MetricPoint();
         c.tenant = tenant;
@@ -146,8 +150,8 @@ public class MetricPoint {
         c.type = type;
         c.temporality = temporality;
         c.monotonic = monotonic;
-        c.attributeKeys = attributeKeys.clone();
-        c.attributeValues = attributeValues.clone();
+        c.attributeKeys = copyOf(attributeKeys);
+        c.attributeValues = copyOf(attributeValues);
         c.attributesDropped = attributesDropped;
         c.labelsHash = labelsHash;
         c.startTimeNanos = startTimeNanos;
@@ -159,20 +163,32 @@ public class MetricPoint {
         c.sum = sum;
         c.min = min;
         c.max = max;
-        c.explicitBounds = explicitBounds.clone();
-        c.bucketCounts = bucketCounts.clone();
+        c.explicitBounds = copyOf(explicitBounds);
+        c.bucketCounts = copyOf(bucketCounts);
         c.scale = scale;
         c.zeroCount = zeroCount;
         c.zeroThreshold = zeroThreshold;
         c.positiveOffset = positiveOffset;
-        c.positiveBucketCounts = positiveBucketCounts.clone();
+        c.positiveBucketCounts = copyOf(positiveBucketCounts);
         c.negativeOffset = negativeOffset;
-        c.negativeBucketCounts = negativeBucketCounts.clone();
-        c.quantiles = quantiles.clone();
-        c.quantileValues = quantileValues.clone();
+        c.negativeBucketCounts = copyOf(negativeBucketCounts);
+        c.quantiles = copyOf(quantiles);
+        c.quantileValues = copyOf(quantileValues);
         c.kafkaPartition = kafkaPartition;
         c.kafkaOffset = kafkaOffset;
         return c;
+    }
+
+    private static String[] copyOf(String[] a) {
+        return a.length == 0 ? a : a.clone();
+    }
+
+    private static long[] copyOf(long[] a) {
+        return a.length == 0 ? a : a.clone();
+    }
+
+    private static double[] copyOf(double[] a) {
+        return a.length == 0 ? a : a.clone();
     }
 
     @Override
