@@ -22,8 +22,11 @@ import org.otlpanalytics.operators.limits.LimitSubjects;
 import org.otlpanalytics.operators.limits.RestoredTenantLimitDrain;
 import org.otlpanalytics.operators.limits.TenantAdmission;
 import org.otlpanalytics.operators.limits.TenantDecision;
+import org.otlpanalytics.operators.limits.TenantMark;
 import org.otlpanalytics.operators.limits.TenantMarker;
+import org.otlpanalytics.operators.limits.LimitedLogRouter;
 import org.otlpanalytics.operators.limits.TenantRecordLimiter;
+import org.otlpanalytics.operators.logs.LogFingerprinter;
 import org.otlpanalytics.operators.logs.LogPatternOptions;
 import org.otlpanalytics.operators.logs.LogPatternPartial;
 import org.otlpanalytics.operators.metrics.MetricBatch;
@@ -93,15 +96,20 @@ public final class Limiters {
      * tenant's smallest hashes) to {@link TenantAdmission} (one subtask, uid {@code log-tenant-admission}),
      * which decides each minute's tenants and services bottom-k and broadcasts the decision before
      * the watermark that closes the minute; {@link TenantRecordLimiter} (uid {@code log-tenant-records})
-     * holds the records keyed by tenant and service on every subtask and applies the decision at the
-     * minute's end. The watermark goes on only at minute ends, so the held records reach the
-     * fingerprinter before any watermark inside their minute. Their lateness runs to the end of their
-     * 5-minute window's, so a record the fingerprinter still counts is never folded for being late here.
+     * holds the records keyed by the fingerprinter's key ({@link LogFingerprinter#serviceKey}: tenant
+     * and service) on every subtask and applies the decision at the minute's end, so a kept record
+     * leaves it on the subtask that mines its stream ({@link LimitedLogRouter}: the fingerprinter is
+     * chained behind, no second shuffle). The watermark goes on only at minute ends, so the held
+     * records reach the fingerprinter before any watermark inside their minute. Their lateness runs
+     * to the end of their 5-minute window's, so a record the fingerprinter still counts is never
+     * folded for being late here.
      *
-     * <p>The uids of the former one-subtask layout stay on drains fed only the decisions' watermarks
+     * <p>The uids of the former one-subtask layout stay on drains fed only the marks' watermarks
      * ({@link RestoredTenantLimitDrain} {@code log-tenant-limit}, {@link RestoredLimiterDrain}
      * {@code log-resource-limit}): a savepoint of that layout restores, and the records it held come
-     * out at their minute's end, decided as it decided them.
+     * out at their minute's end, decided as it decided them, and go through the limit once more
+     * (marked by a marker of their own, uid {@code log-tenant-marks-restored}), which keeps what was
+     * kept, so that they reach their stream's fingerprinter like any record.
      */
     public static DataStream<LogRecordFlat> logRecords(DataStream<LogRecordFlat> records, LimitOptions o,
             long allowedLatenessMillis) {
@@ -113,37 +121,34 @@ public final class Limiters {
         SingleOutputStreamOperator<LogRecordFlat> marked = records
                 .process(new TenantMarker<>(tenants, resources, o.maxResourcesPerTenant(), slot, lateness)).returns(type)
                 .name("log-tenant-marks").uid("log-tenant-marks");
-        SingleOutputStreamOperator<TenantDecision> decisions = marked.getSideOutput(TenantMarker.MARKS)
-                .keyBy(m -> LimitSubjects.ALL_TENANTS, Types.STRING)
-                .transform("log-tenant-admission", TenantDecision.TYPE, new HorizonKeyedProcessOperator<>(
-                        new TenantAdmission(o.maxTenants(), o.maxResourcesPerTenant(), slot, lateness, LOG_TENANTS, LOG_RESOURCES)))
-                .uid("log-tenant-admission").setParallelism(1);
-        DataStream<LogRecordFlat> limited = byTenantAndService(marked, tenants, resources)
-                .connect(decisions.broadcast())
-                .transform("log-tenant-resource-limit", type, new TenantRecordLimiter<>(tenants, resources, type, o.maxTenants(),
-                        o.maxResourcesPerTenant(), slot, lateness, LOG_TENANTS, LOG_RESOURCES))
-                .uid("log-tenant-records");
-        // the former layout's uids: drains that emit what a savepoint of it held, fed the decisions' watermarks only
-        DataStream<LogRecordFlat> watermarks = decisions
-                .flatMap((TenantDecision d, Collector<LogRecordFlat> out) -> { }).returns(type)
+        // the former layout's uids: drains that emit what a savepoint of it held, fed the marks' watermarks only
+        DataStream<LogRecordFlat> watermarks = marked.getSideOutput(TenantMarker.MARKS)
+                .flatMap((TenantMark m, Collector<LogRecordFlat> out) -> { }).returns(type)
                 .name("log-tenant-limit-watermarks").uid("log-tenant-limit-watermarks").setParallelism(1);
         DataStream<LogRecordFlat> restored = byScope(watermarks, tenants)
                 .transform("log-tenant-limit-drain", type, new SlotWatermarkKeyedProcessOperator<>(
                         new RestoredTenantLimitDrain<>(tenants, resources, type, o.maxTenants(), o.maxResourcesPerTenant(),
                                 slot, lateness, LOG_TENANTS, LOG_RESOURCES), slot))
                 .uid("log-tenant-limit");
-        DataStream<LogRecordFlat> drained = alreadyByScope(restored, tenants)
+        SingleOutputStreamOperator<LogRecordFlat> drained = alreadyByScope(restored, tenants)
                 .transform("log-resource-limit-drain", type, new SlotWatermarkKeyedProcessOperator<>(
                         new RestoredLimiterDrain<>(resources, type, o.maxResourcesPerTenant(), slot, lateness, LOG_RESOURCES,
                                 CardinalityLimiter.Held.RECORDS), slot))
-                .uid("log-resource-limit");
-        return limited.union(drained);
-    }
-
-    /** Log records keyed by tenant and service ({@link TenantRecordLimiter#key}). */
-    private static <P> KeyedStream<P, String> byTenantAndService(DataStream<P> in, LimitSubject<P> tenants,
-            LimitSubject<P> resources) {
-        return in.keyBy(p -> TenantRecordLimiter.key(tenants, resources, p), Types.STRING);
+                .uid("log-resource-limit")
+                .process(new TenantMarker<>(tenants, resources, o.maxResourcesPerTenant(), slot, lateness)).returns(type)
+                .name("log-tenant-marks-restored").uid("log-tenant-marks-restored");
+        SingleOutputStreamOperator<TenantDecision> decisions = marked.getSideOutput(TenantMarker.MARKS)
+                .union(drained.getSideOutput(TenantMarker.MARKS))
+                .keyBy(m -> LimitSubjects.ALL_TENANTS, Types.STRING)
+                .transform("log-tenant-admission", TenantDecision.TYPE, new HorizonKeyedProcessOperator<>(
+                        new TenantAdmission(o.maxTenants(), o.maxResourcesPerTenant(), slot, lateness, LOG_TENANTS, LOG_RESOURCES)))
+                .uid("log-tenant-admission").setParallelism(1);
+        return marked.union(drained)
+                .keyBy(LogFingerprinter::serviceKey, Types.STRING)
+                .connect(decisions.broadcast())
+                .transform("log-tenant-resource-limit", type, new TenantRecordLimiter<>(tenants, resources, type, o.maxTenants(),
+                        o.maxResourcesPerTenant(), slot, lateness, LOG_TENANTS, LOG_RESOURCES))
+                .uid("log-tenant-records");
     }
 
     /**

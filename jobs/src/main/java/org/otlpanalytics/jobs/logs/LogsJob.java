@@ -2,13 +2,16 @@ package org.otlpanalytics.jobs.logs;
 
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.config.ReplayRange;
 import org.otlpanalytics.jobs.ingest.DeadLetterStream;
 import org.otlpanalytics.jobs.limits.LimitOptions;
 import org.otlpanalytics.jobs.limits.Limiters;
+import org.otlpanalytics.operators.limits.LimitedLogRouter;
 import org.otlpanalytics.operators.limits.LogLimitSubjects;
 import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
 import org.otlpanalytics.operators.logs.DrainOptions;
@@ -18,13 +21,15 @@ import org.otlpanalytics.operators.logs.LogPatternOptions;
 import org.otlpanalytics.operators.logs.LogPatternPartial;
 import org.otlpanalytics.operators.logs.LogPatternRow;
 import org.otlpanalytics.operators.logs.LogPatternWindowRow;
+import org.otlpanalytics.operators.logs.LogRecordFlatSerializer;
 import org.otlpanalytics.operators.logs.UnminedPatterns;
 import org.otlpanalytics.schemas.kafka.DeadLetter;
 import org.otlpanalytics.schemas.logs.LogRecordFlat;
 
 /**
- * Log fingerprints from decoded log records: tenant and service limits ({@link Limiters#logRecords}) → (tenant, service) key → Drain mining in watermark
- * order ({@link LogFingerprinter}) → (tenant, service, fingerprint) key → 5-minute counts
+ * Log fingerprints from decoded log records: (tenant, service) key → tenant and service limits ({@link Limiters#logRecords}) → Drain mining in watermark
+ * order ({@link LogFingerprinter}, chained: a kept record is on its stream's subtask; the overflow streams' records
+ * shuffled to a fingerprinter of their own, {@link LimitedLogRouter}) → (tenant, service, fingerprint) key → 5-minute counts
  * behind the pattern limit ({@link Limiters#logPatterns}) ({@link LogPatternAggregator}) for {@code log_pattern_5m}; the fingerprinter's dictionary rows
  * for {@code log_pattern}. Wires only; computes nothing, and does not know the store: the job
  * attaches the sinks to {@link LogsOutputs}.
@@ -65,22 +70,32 @@ public final class LogsJob {
         String topic = s.topic();
         LogPatternOptions options = s.options();
         // tenants, then services per tenant, limited per minute: a folded one mines and counts in overflow's tree
-        DataStream<LogRecordFlat> limited = Limiters.logRecords(logs, s.limits(), options.allowedLatenessMillis());
-        // one Drain tree per tenant and service, fed in (event time, partition, offset) order at the watermark
-        SingleOutputStreamOperator<LogPatternPartial> partials = limited
-                .keyBy(LogFingerprinter::serviceKey)
+        SingleOutputStreamOperator<LogRecordFlat> routed = Limiters.logRecords(logs, s.limits(), options.allowedLatenessMillis())
+                .process(new LimitedLogRouter()).returns(LogRecordFlatSerializer.TYPE)
+                .name("log-fingerprinter-route").uid("log-fingerprinter-route");
+        // one Drain tree per tenant and service, fed in (event time, partition, offset) order at the watermark:
+        // a kept record is on its stream's subtask already (the limit's key), so the fingerprinter is chained
+        SingleOutputStreamOperator<LogPatternPartial> kept = DataStreamUtils
+                .reinterpretAsKeyedStream(routed, LogFingerprinter::serviceKey, Types.STRING)
                 .transform("log-fingerprinter", TypeInformation.of(LogPatternPartial.class), new LogFingerprinter(options))
                 .uid("log-fingerprinter");
+        // the overflow streams, whose records come from every subtask, in a fingerprinter of their own
+        SingleOutputStreamOperator<LogPatternPartial> overflow = routed.getSideOutput(LimitedLogRouter.REKEYED)
+                .keyBy(LogFingerprinter::serviceKey, Types.STRING)
+                .transform("log-overflow-fingerprinter", TypeInformation.of(LogPatternPartial.class), new LogFingerprinter(options))
+                .uid("log-overflow-fingerprinter");
+        DataStream<LogPatternPartial> partials = kept.union(overflow);
         // 5-minute counts per fingerprint
         // patterns (service, fingerprint) per tenant and window; past the limit, the service's over-limit pattern
-        DataStream<LogPatternPartial> kept = Limiters.logPatterns(partials, s.limits(), options.allowedLatenessMillis());
-        SingleOutputStreamOperator<LogPatternWindowRow> windows = kept
+        DataStream<LogPatternPartial> limitedPatterns = Limiters.logPatterns(partials, s.limits(), options.allowedLatenessMillis());
+        SingleOutputStreamOperator<LogPatternWindowRow> windows = limitedPatterns
                 .keyBy(LogPatternAggregator::seriesKey)
                 .transform("log-pattern-5m", TypeInformation.of(LogPatternWindowRow.class),
                         new HorizonKeyedProcessOperator<>(new LogPatternAggregator(options)))
                 .uid("log-pattern-aggregator");
         // records later than the allowed lateness: counted, and kept in the dead-letter topic
-        DataStream<DeadLetter> lateLogs = partials.getSideOutput(LogFingerprinter.LATE_LOGS)
+        DataStream<DeadLetter> lateLogs = kept.getSideOutput(LogFingerprinter.LATE_LOGS)
+                .union(overflow.getSideOutput(LogFingerprinter.LATE_LOGS))
                 .map(r -> LateLogDeadLetter.ofLog(r, topic))
                 .name("log-late-records").uid("log-late-records");
         DataStream<DeadLetter> latePartials = windows.getSideOutput(LogPatternAggregator.LATE_PARTIALS)
@@ -88,12 +103,13 @@ public final class LogsJob {
                 .name("log-late-partials").uid("log-late-partials");
         // the pattern dictionary, and a replay rewrites only the whole windows inside [--from, --to)
         // the dictionary rows of the over-limit patterns, so their counts join like any pattern's
-        DataStream<LogPatternRow> overLimit = kept.filter(LogLimitSubjects::isOverLimit)
+        DataStream<LogPatternRow> overLimit = limitedPatterns.filter(LogLimitSubjects::isOverLimit)
                 .name("log-pattern-over-limit").uid("log-pattern-over-limit")
                 .map(UnminedPatterns::overLimitRow).returns(LogFingerprinter.PATTERNS.getTypeInfo())
                 .name("log-pattern-over-limit-rows").uid("log-pattern-over-limit-rows");
-        return new LogsOutputs(partials.getSideOutput(LogFingerprinter.PATTERNS).union(overLimit), replayFilter(windows, s.replay()),
-                partials.getSideOutput(LogFingerprinter.FINGERPRINTED_LOGS),
+        return new LogsOutputs(kept.getSideOutput(LogFingerprinter.PATTERNS).union(overflow.getSideOutput(LogFingerprinter.PATTERNS), overLimit),
+                replayFilter(windows, s.replay()),
+                kept.getSideOutput(LogFingerprinter.FINGERPRINTED_LOGS).union(overflow.getSideOutput(LogFingerprinter.FINGERPRINTED_LOGS)),
                 List.of(new DeadLetterStream("log-late-dead-letters", lateLogs),
                         new DeadLetterStream("log-late-partial-dead-letters", latePartials)));
     }
