@@ -42,11 +42,13 @@ public final class MetricRowMapper implements PgRowMapper<MetricRow> {
 
     @Override
     public void map(MetricRow r, PgBatch b) {
-        long tenantId = DimensionRows.tenant(b, r.tenant);
+        // a resource's rows of a minute come together: their ids are hashed once (DimensionMemo)
+        DimensionMemo dims = b.dimensions();
+        long tenantId = dims.tenant(b, r.tenant);
         long resourceId = resource(b, tenantId, r.resourceUrn);
         Long serviceId = r.serviceUrn == null ? null
-                : DimensionRows.resource(b, tenantId, r.serviceUrn, r.serviceName, r.serviceNamespace);
-        Long locator = DimensionRows.locator(b, topic, r.kafkaRange, "metric_1m", r.tenant, r.resourceUrn,
+                : dims.service(b, tenantId, r.serviceUrn, r.serviceName, r.serviceNamespace);
+        Long locator = dims.locator(b, topic, r.kafkaRange, "metric_1m", r.tenant, r.resourceUrn,
                 Long.toString(r.bucketStartMillis));
         List<Object> key = List.of(r.bucketStartMillis, tenantId, resourceId, r.metric, r.labelsHash);
         b.add(METRIC, key, PgParams.ts(r.bucketStartMillis), tenantId, resourceId, r.metric, r.labelsHash,
@@ -68,7 +70,7 @@ public final class MetricRowMapper implements PgRowMapper<MetricRow> {
             namespace = urn.substring("urn:svc:".length(), urn.indexOf('/'));
             name = urn.substring(urn.indexOf('/') + 1);
         }
-        return DimensionRows.resource(b, tenantId, urn, name, namespace);
+        return b.dimensions().resource(b, tenantId, urn, name, namespace);
     }
 
     private static String lower(Enum<?> e) {
