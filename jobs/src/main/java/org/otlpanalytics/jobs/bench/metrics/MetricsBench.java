@@ -1,6 +1,7 @@
 package org.otlpanalytics.jobs.bench.metrics;
 
 import org.otlpanalytics.jobs.bench.HeapPeaks;
+import org.otlpanalytics.jobs.bench.PgServerCpu;
 import java.time.Instant;
 import java.util.Locale;
 import org.otlpanalytics.jobs.bench.RoundRatios;
@@ -49,6 +50,12 @@ import org.otlpanalytics.schemas.metrics.MetricPoint;
  * round runs every variant once; its ratios are between its own runs and the median round is
  * printed beside every round's value ({@code _rounds}) and the ratio of process CPU time.
  * {@code --rocksdb false} leaves out the RocksDB variant (the slowest) to shorten a run.
+ *
+ * <p>Every PostgreSQL run (warm-up included) starts from empty {@code metric_1m}, {@code use_1m}
+ * and {@code kafka_locator} tables, so that it inserts its minutes as a live job does (a later run
+ * into the same rows would measure a replay's rewrites). The server's CPU time during those runs
+ * ({@link PgServerCpu}, the embedded server's processes) is printed beside the JVM's, and so are the
+ * rows written per point and how many of them rewrote a row the same run had written.
  */
 public final class MetricsBench {
     static final String POINTS = "points";
@@ -89,12 +96,16 @@ public final class MetricsBench {
                     .with(JobOptions.CHECKPOINT_INTERVAL, "10s");
             PostgresSinkConfig pgc = PostgresSinkConfig.builder().jdbcUrl(pg.jdbcUrl()).batchSize(2000).build();
             SchemaMigrator.migrate(pgc);
+            try (var c = pg.connect()) {
+                server = PgServerCpu.of(c);
+            }
             JobOptions heap = o.with(JobOptions.STATE_BACKEND, "hashmap");
             JobOptions rocksdb = o.with(JobOptions.STATE_BACKEND, "rocksdb");
             // warm-up (JIT, page cache), then --rounds rounds, each running every variant once, one after the other:
             // a round's ratios are taken between its own runs (under the same load) and the median round is reported
             Run warmDecode = run(heap, DECODE, pgc);
             run(heap, METRICS, pgc);
+            run(heap, METRICS_PG, pgc);
             // decoding alone is several times faster: repeated within a round until it lasts about
             // MIN_BASELINE_SECONDS, so the baseline is not a few seconds of whatever else runs
             int decodeRepeats = decodeRepeats(warmDecode.seconds());
@@ -120,6 +131,15 @@ public final class MetricsBench {
                 System.out.printf(Locale.ROOT, "%s_cpu_us_per_point=%.2f%n", n,
                         RoundRatios.median(cpuSeconds(runs[v])) * 1e6 / points);
             }
+            double[] serverCpu = serverCpuSeconds(runs[METRICS_PG]);
+            System.out.printf(Locale.ROOT, "metrics_pg_server_cpu_us_per_point=%.2f%n", RoundRatios.median(serverCpu) * 1e6 / points);
+            double[] withServer = new double[rounds];
+            for (int round = 0; round < rounds; round++) {
+                withServer[round] = runs[DECODE][round].cpuSeconds()
+                        / (runs[METRICS_PG][round].cpuSeconds() + runs[METRICS_PG][round].serverCpuSeconds());
+            }
+            System.out.printf(Locale.ROOT, "metrics_pg_with_server_vs_decode_cpu_ratio=%.2f%n", RoundRatios.median(withServer));
+            System.out.printf(Locale.ROOT, "metrics_pg_with_server_vs_decode_cpu_ratio_rounds=%s%n", RoundRatios.format(withServer));
             for (int v = METRICS; v < VARIANTS.length; v++) {
                 if (v == METRICS_ROCKSDB && !withRocksDb) {
                     continue;
@@ -141,10 +161,21 @@ public final class MetricsBench {
             System.out.printf(Locale.ROOT, "load_average_end=%.1f%n",
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             try (var c = pg.connect(); var s = c.createStatement()) {
-                for (String table : new String[] {"metric_1m", "use_1m"}) {
+                for (String table : new String[] {"metric_1m", "use_1m", "kafka_locator"}) {
                     try (var rs = s.executeQuery("SELECT count(*) FROM " + table)) {
                         rs.next();
                         System.out.println(table + "_rows=" + rs.getLong(1));
+                    }
+                }
+                // rows each PostgreSQL run wrote: inserts, and updates of a row the same run had written
+                // (every run starts from empty tables); the servers' statistics, once the sinks' sessions ended
+                Thread.sleep(2000);
+                int pgRuns = rounds + 1;
+                try (var rs = s.executeQuery("SELECT relname, n_tup_ins, n_tup_upd FROM pg_stat_user_tables "
+                        + "WHERE relname IN ('metric_1m', 'use_1m', 'kafka_locator') ORDER BY relname")) {
+                    while (rs.next()) {
+                        System.out.printf(Locale.ROOT, "%s_inserts_per_run=%d%n", rs.getString(1), rs.getLong(2) / pgRuns);
+                        System.out.printf(Locale.ROOT, "%s_rewrites_per_run=%d%n", rs.getString(1), rs.getLong(3) / pgRuns);
                     }
                 }
             }
@@ -174,8 +205,18 @@ public final class MetricsBench {
         return points;
     }
 
-    /** One run: job runtime and the CPU time the whole process spent meanwhile, in seconds. */
-    record Run(double seconds, double cpuSeconds) {}
+    /**
+     * One run: job runtime and the CPU time the whole process spent meanwhile, in seconds, and the
+     * PostgreSQL server's (NaN for the runs without it).
+     */
+    record Run(double seconds, double cpuSeconds, double serverCpuSeconds) {
+        Run(double seconds, double cpuSeconds) {
+            this(seconds, cpuSeconds, Double.NaN);
+        }
+    }
+
+    /** The embedded PostgreSQL server's CPU time (set once it runs). */
+    private static PgServerCpu server = PgServerCpu.none();
 
     /** How long a round's decode-only baseline should last, at least (its runs repeated to reach it). */
     static final double MIN_BASELINE_SECONDS = 10;
@@ -222,6 +263,10 @@ public final class MetricsBench {
         return java.util.Arrays.stream(runs).mapToDouble(Run::cpuSeconds).toArray();
     }
 
+    static double[] serverCpuSeconds(Run[] runs) {
+        return java.util.Arrays.stream(runs).mapToDouble(Run::serverCpuSeconds).toArray();
+    }
+
     /** Runs one variant to the end of the topic; returns its runtime and the process CPU time it took. */
     static Run run(JobOptions o, int variant, PostgresSinkConfig pgc) throws Exception {
         Configuration conf = Environments.configuration(o);
@@ -244,10 +289,16 @@ public final class MetricsBench {
             MetricsOutputs out = MetricsJob.buildPipeline(points, MetricsJob.Settings.of(o));
             out.metrics().sinkTo(new PostgresUpsertSink<>(pgc, new MetricRowMapper(topic))).name("metric-1m-sink");
             out.use().sinkTo(new PostgresUpsertSink<>(pgc, new UseRowMapper())).name("use-1m-sink");
+            // new minutes, as a live job writes them (not a replay's rewrites of the last run's rows)
+            try (var c = pgc.connect(); var s = c.createStatement()) {
+                s.execute("TRUNCATE metric_1m, use_1m, kafka_locator");
+            }
         }
+        double server0 = variant == METRICS_PG ? server.seconds() : Double.NaN;
         long cpu0 = processCpuNanos();
         JobExecutionResult r = env.execute("bench-metrics variant " + variant);
-        return new Run(r.getNetRuntime() / 1000.0, (processCpuNanos() - cpu0) / 1e9);
+        double cpu = (processCpuNanos() - cpu0) / 1e9;
+        return new Run(r.getNetRuntime() / 1000.0, cpu, variant == METRICS_PG ? server.seconds() - server0 : Double.NaN);
     }
 
     static long processCpuNanos() {

@@ -56,9 +56,17 @@ public final class DimensionRows {
      */
     public static long resource(PgBatch b, long tenantId, String urn, String name, String namespace) {
         long id = resourceId(tenantId, urn);
+        queueResource(b, id, tenantId, urn, name, namespace);
+        return id;
+    }
+
+    /** Queues the resource row of id {@code id} (its {@link #resourceId}). */
+    static void queueResource(PgBatch b, long id, long tenantId, String urn, String name, String namespace) {
+        if (b.isPending(RESOURCE, id)) {
+            return; // queued already: the row is the same (DO NOTHING), and so is the kind read from the URN
+        }
         String kind = urn.startsWith("urn:") && urn.indexOf(':', 4) > 0 ? urn.substring(4, urn.indexOf(':', 4)) : "other";
         b.addIfAbsent(RESOURCE, id, id, urn, kind, name, namespace, tenantId);
-        return id;
     }
 
     /** Queues a locator row for {@code range} of {@code topic}; returns its id (null when the range is empty). */
@@ -66,9 +74,20 @@ public final class DimensionRows {
         if (range == null || range.isEmpty()) {
             return null;
         }
+        long id = locatorId(topic, identity);
+        queueLocator(b, id, topic, range);
+        return id;
+    }
+
+    /** The id of the locator of {@code identity} in {@code topic}. */
+    static long locatorId(String topic, String... identity) {
         String[] parts = Arrays.copyOf(identity, identity.length + 1);
         parts[identity.length] = topic;
-        long id = StableHash.positiveId(parts);
+        return StableHash.positiveId(parts);
+    }
+
+    /** Queues the locator row of id {@code id} for a non-empty {@code range}. */
+    static void queueLocator(PgBatch b, long id, String topic, KafkaRange range) {
         int n = 0;
         for (long f : range.from) {
             if (f >= 0) {
@@ -88,6 +107,5 @@ public final class DimensionRows {
             }
         }
         b.add(LOCATOR, id, id, topic, partitions, from, to, PgParams.ts(range.timeFromMillis), PgParams.ts(range.timeToMillis));
-        return id;
     }
 }

@@ -12,6 +12,10 @@ public final class MetricRowMapper implements PgRowMapper<MetricRow> {
     private static final long serialVersionUID = 1L;
     private static final int METRIC = DimensionRows.STATEMENTS.size();
 
+    /** The columns an upsert of a row sets (all but the key). */
+    private static final String[] SET = {"labels", "service_resource_id", "unit", "metric_type", "kind", "points", "avg",
+            "min", "max", "p95", "last", "total", "rate", "count", "sum", "value_kll", "buckets", "sample_ref", "value_idx",
+            "value_cnt"};
     static final String UPSERT_METRIC = "INSERT INTO metric_1m (bucket, tenant_id, resource_id, metric, labels_hash, "
             + "labels, service_resource_id, unit, metric_type, kind, points, avg, min, max, p95, last, total, rate, "
             + "count, sum, value_kll, buckets, sample_ref, value_idx, value_cnt) "
@@ -22,7 +26,10 @@ public final class MetricRowMapper implements PgRowMapper<MetricRow> {
             + "min = EXCLUDED.min, max = EXCLUDED.max, p95 = EXCLUDED.p95, last = EXCLUDED.last, "
             + "total = EXCLUDED.total, rate = EXCLUDED.rate, count = EXCLUDED.count, sum = EXCLUDED.sum, "
             + "value_kll = EXCLUDED.value_kll, buckets = EXCLUDED.buckets, sample_ref = EXCLUDED.sample_ref, "
-            + "value_idx = EXCLUDED.value_idx, value_cnt = EXCLUDED.value_cnt";
+            + "value_idx = EXCLUDED.value_idx, value_cnt = EXCLUDED.value_cnt "
+            // a replay (or a restart from a checkpoint) rewrites rows with the values they hold: such a
+            // row is left as it is, rather than written again as a new row version with new index entries
+            + "WHERE (" + changed("metric_1m") + ") IS DISTINCT FROM (" + changed("EXCLUDED") + ")";
 
     private static final int[] NO_INTS = new int[0];
     private static final long[] NO_LONGS = new long[0];
@@ -42,11 +49,13 @@ public final class MetricRowMapper implements PgRowMapper<MetricRow> {
 
     @Override
     public void map(MetricRow r, PgBatch b) {
-        long tenantId = DimensionRows.tenant(b, r.tenant);
+        // a resource's rows of a minute come together: their ids are hashed once (DimensionMemo)
+        DimensionMemo dims = b.dimensions();
+        long tenantId = dims.tenant(b, r.tenant);
         long resourceId = resource(b, tenantId, r.resourceUrn);
         Long serviceId = r.serviceUrn == null ? null
-                : DimensionRows.resource(b, tenantId, r.serviceUrn, r.serviceName, r.serviceNamespace);
-        Long locator = DimensionRows.locator(b, topic, r.kafkaRange, "metric_1m", r.tenant, r.resourceUrn,
+                : dims.service(b, tenantId, r.serviceUrn, r.serviceName, r.serviceNamespace);
+        Long locator = dims.locator(b, topic, r.kafkaRange, "metric_1m", r.tenant, r.resourceUrn,
                 Long.toString(r.bucketStartMillis));
         List<Object> key = List.of(r.bucketStartMillis, tenantId, resourceId, r.metric, r.labelsHash);
         b.add(METRIC, key, PgParams.ts(r.bucketStartMillis), tenantId, resourceId, r.metric, r.labelsHash,
@@ -68,7 +77,16 @@ public final class MetricRowMapper implements PgRowMapper<MetricRow> {
             namespace = urn.substring("urn:svc:".length(), urn.indexOf('/'));
             name = urn.substring(urn.indexOf('/') + 1);
         }
-        return DimensionRows.resource(b, tenantId, urn, name, namespace);
+        return b.dimensions().resource(b, tenantId, urn, name, namespace);
+    }
+
+    /** The set columns of {@code row} ({@code metric_1m} or {@code EXCLUDED}), comma-separated. */
+    private static String changed(String row) {
+        StringBuilder sb = new StringBuilder();
+        for (String c : SET) {
+            sb.append(sb.length() > 0 ? ", " : "").append(row).append('.').append(c);
+        }
+        return sb.toString();
     }
 
     private static String lower(Enum<?> e) {

@@ -21,6 +21,7 @@ public final class PgBatch {
     private final List<HashMap<Object, KafkaOrigin>> origins;
     private KafkaOrigin current;
     private int size;
+    private final DimensionMemo dimensions = new DimensionMemo();
 
     /** A batch for {@code statements} statements whose later sets replace earlier ones of the same key. */
     PgBatch(int statements) {
@@ -85,6 +86,16 @@ public final class PgBatch {
 
     int size() {
         return size;
+    }
+
+    /** True when a set with {@code key} is pending for statement {@code index}. */
+    boolean isPending(int index, Object key) {
+        return pending.get(index).containsKey(key);
+    }
+
+    /** The dimension ids the mapper computed last for this writer (kept across flushes: ids never change). */
+    public DimensionMemo dimensions() {
+        return dimensions;
     }
 
     Map<Object, Object[]> forStatement(int index) {

@@ -25,7 +25,8 @@ import org.otlpanalytics.jobs.sink.rejected.RejectedRowPublisher;
  * error (an outage) fails the flush as before: the job restarts from its last checkpoint.
  *
  * <p>Statements marked {@link PgStatement#bulk} write {@link #BULK_MIN_ROWS} or more rows with
- * {@link PgBulkUpsert} (COPY into a staging table, one upsert from it) in the same transaction;
+ * {@link PgBulkUpsert} (COPY, binary where the column types allow, into a staging table, one
+ * upsert from it) in the same transaction;
  * when that fails on data the flush is rolled back and isolated as above, with bound statements.
  */
 final class PostgresUpsertWriter<T> implements SinkWriter<T> {
@@ -35,6 +36,8 @@ final class PostgresUpsertWriter<T> implements SinkWriter<T> {
     static final int BULK_MIN_ROWS = 64;
     /** Counter: rows of committed flushes written through {@link PgBulkUpsert} (included in {@code rowsWritten}). */
     public static final String ROWS_COPIED = "rowsCopied";
+    /** Counter: rows of {@link #ROWS_COPIED} that went in COPY's binary format ({@link PgCopyBinary}). */
+    public static final String ROWS_COPIED_BINARY = "rowsCopiedBinary";
     /** Counter: flushes written again on a new connection because the one kept since the last flush had died. */
     public static final String RECONNECTS = "reconnects";
 
@@ -45,13 +48,15 @@ final class PostgresUpsertWriter<T> implements SinkWriter<T> {
     private final Counter rowsWritten;
     private final Counter commits;
     private final Counter rowsCopied;
+    private final Counter rowsCopiedBinary;
     private final Counter reconnects;
     private final RejectedRowPublisher rejected;
     /** The bulk forms of the statements (null where a statement has none). */
     private final PgBulkUpsert[] bulk;
     private Connection connection;
-    /** Rows the current flush copied (set by {@link #writeAll}). */
+    /** Rows the current flush copied, and of them in binary (set by {@link #writeAll}). */
     private long copied;
+    private long copiedBinary;
 
     PostgresUpsertWriter(PostgresSinkConfig config, PgRowMapper<T> mapper, MetricGroup metrics) {
         this.config = config;
@@ -62,6 +67,7 @@ final class PostgresUpsertWriter<T> implements SinkWriter<T> {
         this.rowsWritten = g.counter("rowsWritten");
         this.commits = g.counter("commits");
         this.rowsCopied = g.counter(ROWS_COPIED);
+        this.rowsCopiedBinary = g.counter(ROWS_COPIED_BINARY);
         this.reconnects = g.counter(RECONNECTS);
         this.rejected = new RejectedRowPublisher(config.deadLetters(), g);
         this.bulk = new PgBulkUpsert[statements.size()];
@@ -119,6 +125,7 @@ final class PostgresUpsertWriter<T> implements SinkWriter<T> {
         c.commit();
         rowsWritten.inc(written);
         rowsCopied.inc(copied);
+        rowsCopiedBinary.inc(copiedBinary);
         commits.inc();
     }
 
@@ -126,6 +133,7 @@ final class PostgresUpsertWriter<T> implements SinkWriter<T> {
     private long writeAll(Connection c, boolean isolating) throws SQLException {
         long written = 0;
         copied = 0;
+        copiedBinary = 0;
         for (int i = 0; i < statements.size(); i++) {
             Map<Object, Object[]> rows = batch.forStatement(i);
             if (rows.isEmpty()) {
@@ -139,6 +147,7 @@ final class PostgresUpsertWriter<T> implements SinkWriter<T> {
                 bulk[i].execute(c, ordered);
                 written += ordered.size();
                 copied += ordered.size();
+                copiedBinary += bulk[i].isBinary() ? ordered.size() : 0;
             } else {
                 execute(c, statements.get(i).sql, ordered);
                 written += ordered.size();

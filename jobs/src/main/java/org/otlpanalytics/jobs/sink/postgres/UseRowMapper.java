@@ -26,7 +26,7 @@ public final class UseRowMapper implements PgRowMapper<UseRow> {
 
     @Override
     public void map(UseRow u, PgBatch b) {
-        long tenantId = DimensionRows.tenant(b, u.tenant);
+        long tenantId = b.dimensions().tenant(b, u.tenant);
         long resourceId = MetricRowMapper.resource(b, tenantId, u.resourceUrn);
         List<Object> key = List.of(u.bucketStartMillis, tenantId, resourceId);
         b.add(USE, key, PgParams.ts(u.bucketStartMillis), tenantId, resourceId, u.utilization, u.utilizationComponent,
