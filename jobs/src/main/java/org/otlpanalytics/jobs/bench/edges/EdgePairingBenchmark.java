@@ -97,6 +97,8 @@ public final class EdgePairingBenchmark {
      */
     static final int LOCAL_WATERMARK_EVERY = 40_000;
     static final int SAMPLE_EVERY = 50_000;
+    /** A round's decode-only and whole-pipeline runs are repeated until they last this long in all ({@link #runFor}). */
+    static final double MIN_ROUND_SECONDS = 10.0;
     static final String HEAP = "hashmap";
     /** The Flink runs on the heap backend and on RocksDB (production's), with the same data. */
     static final String[] BACKENDS = {HEAP, "rocksdb"};
@@ -410,13 +412,13 @@ public final class EdgePairingBenchmark {
             double[] decodeShare = new double[rounds];
             double[][] fullShare = new double[backends.length][rounds];
             for (int r = 0; r < rounds; r++) {
-                Measurement d = run(o, 0, HEAP);
+                Measurement d = runFor(o, 0, HEAP);
                 decode[r] = spans / d.seconds();
                 decodeCpu[r] = d.cpuSeconds();
                 decodeShare[r] = d.coreShare();
                 for (int b = 0; b < backends.length; b++) {
                     pairing[b][r] = spans / run(o, 1, backends[b]).seconds();
-                    Measurement f = run(o, 2, backends[b]);
+                    Measurement f = runFor(o, 2, backends[b]);
                     full[b][r] = spans / f.seconds();
                     fullCpu[b][r] = f.cpuSeconds();
                     fullShare[b][r] = f.coreShare();
@@ -460,6 +462,25 @@ public final class EdgePairingBenchmark {
             us[i] = cpuSeconds[i] * 1e6 / spans;
         }
         return RoundRatios.format(us);
+    }
+
+    /**
+     * Runs a variant again until its runs last {@link #MIN_ROUND_SECONDS} in all, and returns their
+     * mean. Why: a decode-only run of 10 million spans lasts 3 to 4 s, and each round's ratios are
+     * taken against it, so one burst of other load in those seconds moved every ratio of the round
+     * (one run of 6 December, by round: heap 0.35, 0.97, 0.56, RocksDB 0.29, 1.06, 0.25).
+     */
+    static Measurement runFor(JobOptions o, int variant, String backend) throws Exception {
+        double seconds = 0;
+        double cpu = 0;
+        int runs = 0;
+        while (seconds < MIN_ROUND_SECONDS) {
+            Measurement m = run(o, variant, backend);
+            seconds += m.seconds();
+            cpu += m.cpuSeconds();
+            runs++;
+        }
+        return new Measurement(seconds / runs, cpu / runs);
     }
 
     /**
