@@ -61,7 +61,13 @@ public final class SoakTaskManager {
 
     public static void main(String[] args) throws Exception {
         JobOptions o = JobOptions.parse(args, MANAGED_MEMORY, SAMPLE_INTERVAL, WORK_DIR);
-        new SoakTaskManager().run(o);
+        try {
+            new SoakTaskManager().run(o);
+        } catch (Throwable t) {
+            // a cluster that failed half-started keeps non-daemon threads: exit, so the launcher sees it at once
+            t.printStackTrace();
+            System.exit(1);
+        }
     }
 
     /** The cluster configuration: the production file's state and checkpoint settings, one TaskManager. */
@@ -80,6 +86,9 @@ public final class SoakTaskManager {
             c.set(org.apache.flink.configuration.CoreOptions.TMP_DIRS, o.get(WORK_DIR));
         }
         c.set(TaskManagerOptions.NUM_TASK_SLOTS, o.getInt(JobOptions.PARALLELISM));
+        // the soak reads the cluster through its own metrics reporter, not REST: any free port, so a Flink
+        // (or another soak) on 8081 does not stop it
+        c.set(org.apache.flink.configuration.RestOptions.BIND_PORT, "0");
         c.setString("metrics.reporter." + StatusMetrics.REPORTER + ".factory.class", StatusMetrics.Factory.class.getName());
         c.setString("metrics.reporter." + StatusMetrics.REPORTER + "." + StatusMetrics.RUN_ID, runId);
         return c;
