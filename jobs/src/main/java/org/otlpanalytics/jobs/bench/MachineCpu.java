@@ -76,44 +76,44 @@ public final class MachineCpu {
         } catch (IOException | RuntimeException e) {
             return Reading.NONE;
         }
-        Map<Long, Stat> stats = new HashMap<>();
+        Map<Long, ProcStat> stats = new HashMap<>();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(proc, p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
             for (Path d : dirs) {
-                Stat s = Stat.parse(d.resolve("stat"));
+                ProcStat s = ProcStat.read(d.resolve("stat"));
                 if (s != null) {
-                    stats.put(s.pid, s);
+                    stats.put(s.pid(), s);
                 }
             }
         } catch (IOException e) {
             return Reading.NONE;
         }
         Map<Long, Owned> named = new HashMap<>();
-        for (Stat s : stats.values()) {
+        for (ProcStat s : stats.values()) {
             String g = group(s, stats);
             if (!g.equals(OTHER)) {
-                named.put(s.pid, new Owned(g, s.ticks));
+                named.put(s.pid(), new Owned(g, s.ticks()));
             }
         }
         return new Reading(total, idle, named);
     }
 
-    private String group(Stat s, Map<Long, Stat> stats) {
+    private String group(ProcStat s, Map<Long, ProcStat> stats) {
         // by name first: the launcher starts the ClickHouse server (and PostgreSQL's) as its children
-        if (s.name.equals("postgres")) {
+        if (s.name().equals("postgres")) {
             return POSTGRES;
         }
-        if (s.name.startsWith("clickhouse")) {
+        if (s.name().startsWith("clickhouse")) {
             return CLICKHOUSE;
         }
-        Stat at = s;
+        ProcStat at = s;
         for (int depth = 0; at != null && depth < 64; depth++) {
-            if (at.pid == taskManagerPid) {
+            if (at.pid() == taskManagerPid) {
                 return TASKMANAGER;
             }
-            if (at.pid == launcherPid) {
+            if (at.pid() == launcherPid) {
                 return LAUNCHER;
             }
-            at = at.ppid == at.pid ? null : stats.get(at.ppid);
+            at = at.ppid() == at.pid() ? null : stats.get(at.ppid());
         }
         return OTHER;
     }
@@ -161,34 +161,6 @@ public final class MachineCpu {
         /** A group's CPU seconds from {@code earlier} to this reading ({@link #TICKS_PER_SECOND}). */
         public double secondsSince(Reading earlier, String group) {
             return ticksSince(earlier).get(group) / (double) TICKS_PER_SECOND;
-        }
-    }
-
-    /** The fields of {@code /proc/<pid>/stat} this needs. */
-    private record Stat(long pid, long ppid, String name, long ticks) {
-        static Stat parse(Path file) {
-            String line;
-            try {
-                line = Files.readString(file);
-            } catch (IOException | RuntimeException e) {
-                return null; // gone since the listing
-            }
-            // pid (comm) state ppid ... utime(14) stime(15); comm may hold spaces and parentheses
-            int open = line.indexOf('(');
-            int close = line.lastIndexOf(')');
-            if (open < 0 || close < open) {
-                return null;
-            }
-            String[] f = line.substring(close + 1).trim().split("\\s+");
-            if (f.length < 13) {
-                return null;
-            }
-            try {
-                return new Stat(Long.parseLong(line.substring(0, open).trim()), Long.parseLong(f[1]), line.substring(open + 1, close),
-                        Long.parseLong(f[11]) + Long.parseLong(f[12]));
-            } catch (NumberFormatException e) {
-                return null;
-            }
         }
     }
 }

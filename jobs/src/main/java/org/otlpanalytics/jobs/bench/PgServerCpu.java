@@ -19,11 +19,9 @@ import java.sql.Statement;
 public final class PgServerCpu {
     private static final Path PROC = Path.of("/proc");
     private final long postmaster;
-    private final double ticksPerSecond;
 
-    private PgServerCpu(long postmaster, double ticksPerSecond) {
+    private PgServerCpu(long postmaster) {
         this.postmaster = postmaster;
-        this.ticksPerSecond = ticksPerSecond;
     }
 
     /** The server of {@code c}: the parent of its backend, if that is a local postgres process. */
@@ -33,10 +31,10 @@ public final class PgServerCpu {
             rs.next();
             backend = rs.getLong(1);
         }
+        ProcStat b = ProcStat.read(PROC, backend);
         try {
-            long parent = Long.parseLong(stat(backend)[1]);
-            String exe = Files.readSymbolicLink(PROC.resolve(Long.toString(parent)).resolve("exe")).getFileName().toString();
-            return exe.equals("postgres") ? new PgServerCpu(parent, 100.0) : none();
+            String exe = b == null ? "" : Files.readSymbolicLink(PROC.resolve(Long.toString(b.ppid())).resolve("exe")).getFileName().toString();
+            return exe.equals("postgres") ? new PgServerCpu(b.ppid()) : none();
         } catch (IOException | RuntimeException e) {
             return none();
         }
@@ -44,7 +42,7 @@ public final class PgServerCpu {
 
     /** No server to read: {@link #seconds} is NaN. */
     public static PgServerCpu none() {
-        return new PgServerCpu(-1, 100.0);
+        return new PgServerCpu(-1);
     }
 
     /** CPU seconds the server has used so far (NaN when unknown). */
@@ -52,32 +50,22 @@ public final class PgServerCpu {
         if (postmaster < 0) {
             return Double.NaN;
         }
-        try {
-            String[] pm = stat(postmaster);
-            // fields after the command: 0 state, 1 ppid, ... 11 utime, 12 stime, 13 cutime, 14 cstime (clock ticks)
-            long ticks = Long.parseLong(pm[11]) + Long.parseLong(pm[12]) + Long.parseLong(pm[13]) + Long.parseLong(pm[14]);
-            String parent = Long.toString(postmaster);
-            try (DirectoryStream<Path> procs = Files.newDirectoryStream(PROC, p -> p.getFileName().toString().matches("\\d+"))) {
-                for (Path p : procs) {
-                    try {
-                        String[] f = stat(Long.parseLong(p.getFileName().toString()));
-                        if (f[1].equals(parent)) {
-                            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
-                        }
-                    } catch (IOException | RuntimeException gone) {
-                        // the process ended meanwhile: the postmaster's cutime has it now
-                    }
+        ProcStat pm = ProcStat.read(PROC, postmaster);
+        if (pm == null) {
+            return Double.NaN;
+        }
+        long ticks = pm.ticks() + pm.childTicks();
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(PROC, p -> p.getFileName().toString().matches("\\d+"))) {
+            for (Path p : procs) {
+                // a process that ended meanwhile is gone (null): the postmaster's reaped children's time has it now
+                ProcStat f = ProcStat.read(p.resolve("stat"));
+                if (f != null && f.ppid() == postmaster) {
+                    ticks += f.ticks();
                 }
             }
-            return ticks / ticksPerSecond;
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }
-    }
-
-    /** {@code /proc/<pid>/stat}'s fields after the command name (which may hold spaces). */
-    static String[] stat(long pid) throws IOException {
-        String s = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"));
-        return s.substring(s.lastIndexOf(')') + 2).trim().split(" ");
+        return ticks / (double) MachineCpu.TICKS_PER_SECOND;
     }
 }
