@@ -63,13 +63,6 @@ final class ServiceSetCache {
         state.remove(key);
     }
 
-    /** The heap backend keeps an emptied map as an entry of the key: dropped (on RocksDB nothing is left, and isEmpty() is a seek). */
-    void clearIfEmpty() throws Exception {
-        if (!enabled && state.isEmpty()) {
-            state.clear();
-        }
-    }
-
     /** Writes the changed sets to the state (the current key must be the admission's one). */
     void flush() throws Exception {
         for (String key : dirty) {

@@ -290,9 +290,6 @@ public class TenantAdmission extends KeyedProcessFunction<String, TenantMark, Te
             }
             out.collect(d);
         }
-        if (lateServices.isEmpty()) {
-            lateServices.clear(); // the heap backend keeps an emptied map as an entry of the key
-        }
     }
 
     @Override
@@ -320,7 +317,6 @@ public class TenantAdmission extends KeyedProcessFunction<String, TenantMark, Te
             for (String tenant : finalTenants(w)) {
                 services.remove(key(minute, tenant));
             }
-            services.clearIfEmpty();
         });
     }
 

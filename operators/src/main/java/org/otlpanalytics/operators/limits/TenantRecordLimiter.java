@@ -92,7 +92,7 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
     private boolean foldLate = true;
     /** Combines the records of one key released together, or null: each goes on as it came ({@link #combiningReleased}). */
     private SerializableFunction<List<P>, List<P>> releaseCombiner;
-    /** Whether the keyed state is on the heap, which keeps an emptied map as an entry of its key (RocksDB does not). */
+    /** Whether the keyed state is on the heap, which keeps a map emptied through its iterator as an entry of its key (RocksDB does not). */
     private transient boolean heapBackend;
     private transient WatermarkHorizon horizon;
     private transient SimpleTimerService timers;
@@ -266,14 +266,8 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
             if (!heapBackend) {
                 return;
             }
-            if (awaiting.isEmpty()) {
-                awaiting.clear();
-            }
-            if (heldCounts.isEmpty()) {
-                heldCounts.clear();
-            }
             if (held.isEmpty()) {
-                held.clear(); // the heap backend keeps an emptied map as an entry of the key
+                held.clear(); // emptied through its iterator (a large take): the heap keeps it as an entry of the key
             }
         });
     }
@@ -345,10 +339,7 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
     }
 
     private void forgetAwaiting(long minute) throws Exception {
-        awaiting.remove(minute);
-        if (heapBackend && awaiting.isEmpty()) {
-            awaiting.clear(); // the heap backend keeps an emptied map as an entry of the key
-        }
+        awaiting.remove(minute); // remove() leaves no emptied map behind, on either backend
     }
 
     /** What the decision makes of a record of the current key, or null when it cannot tell yet. */

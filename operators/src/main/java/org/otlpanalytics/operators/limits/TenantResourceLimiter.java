@@ -277,13 +277,8 @@ public class TenantResourceLimiter<P> extends KeyedProcessFunction<String, P, P>
             for (String tenant : tenantsOf(w)) {
                 resourceSlots.remove(resourceKey(slot, tenant));
             }
-            // the heap backend keeps an emptied map as an entry of the key; clear() drops it
-            if (resourceSlots.isEmpty()) {
-                resourceSlots.clear();
-            }
-            if (heldCounts.isEmpty()) {
-                heldCounts.clear();
-            }
+            // remove() leaves no emptied map behind on either backend, but the heap keeps a map emptied
+            // through its iterator (a large take) as an entry of the key; clear() drops it
             if (heldRecords.isEmpty()) {
                 heldRecords.clear();
             }

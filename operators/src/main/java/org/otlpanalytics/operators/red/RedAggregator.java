@@ -213,13 +213,10 @@ public class RedAggregator extends KeyedProcessFunction<String, RedPartial, RedR
                     it.remove();
                 }
             }
-            admitted.remove(start);
-            // the heap backend keeps an emptied map as an entry of the key; clear() drops it
+            admitted.remove(start); // remove() leaves no emptied map behind, on either backend
+            // but the heap keeps a map emptied through its iterator as an entry of the key; clear() drops it
             if (series.isEmpty()) {
                 series.clear();
-            }
-            if (admitted.isEmpty()) {
-                admitted.clear();
             }
         });
     }
