@@ -27,16 +27,22 @@ import org.otlpanalytics.operators.common.time.WatermarkHorizon;
  * more than decoding; the two halves of most calls are in the same export batch or the next, and
  * a call paired here costs a hash map insertion and removal.
  *
+ * <p>The halves it ships leave in batches, one per key group of the pairing's keyBy
+ * ({@link PendingSpanBatcher}, with this subtask's max parallelism, which is the pairing's: the job
+ * gives both one parallelism, so both take the same default, and a restore gives both theirs from
+ * the savepoint; {@link EdgeBatchPairer} refuses a half of a key group not its own).
+ *
  * <p>After a restore from a checkpoint without this operator's horizon (an older savepoint) it
  * pairs nothing locally in that run: it cannot know the horizon the pairing then judges against.
  */
-public class EdgeLocalPairer extends HorizonStreamOperator<PendingSpan>
-        implements OneInputStreamOperator<PendingSpan, PendingSpan>, BoundedOneInput {
+public class EdgeLocalPairer extends HorizonStreamOperator<PendingSpanBatch>
+        implements OneInputStreamOperator<PendingSpan, PendingSpanBatch>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
     public static final OutputTag<Edge> LOCAL_EDGES = new OutputTag<>("edge-local-edges", TypeInformation.of(Edge.class));
 
     private final int maxHeld;
     private transient LocalPairingBuffer buffer;
+    private transient PendingSpanBatcher batcher;
     private transient boolean enabled;
     private transient Counter[] outcomes;
     private transient Counter unnamed;
@@ -59,6 +65,7 @@ public class EdgeLocalPairer extends HorizonStreamOperator<PendingSpan>
     public void open() throws Exception {
         super.open();
         buffer = new LocalPairingBuffer(maxHeld);
+        batcher = new PendingSpanBatcher(getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks());
         MetricGroup g = getMetricGroup().addGroup(EdgePairerMetrics.GROUP);
         outcomes = new Counter[OfferResult.Outcome.values().length];
         for (OfferResult.Outcome o : new OfferResult.Outcome[] {OfferResult.Outcome.PAIRED,
@@ -72,7 +79,7 @@ public class EdgeLocalPairer extends HorizonStreamOperator<PendingSpan>
     public void processElement(StreamRecord<PendingSpan> element) {
         PendingSpan half = element.getValue();
         if (!enabled) {
-            output.collect(element);
+            output.collect(new StreamRecord<>(PendingSpanBatch.of(half), EdgeMatcher.startMillis(half)));
             return;
         }
         if (buffer.isFull()) {
@@ -134,7 +141,8 @@ public class EdgeLocalPairer extends HorizonStreamOperator<PendingSpan>
 
     private void ship() {
         if (buffer != null && buffer.size() > 0) {
-            buffer.drain(p -> output.collect(new StreamRecord<>(p, EdgeMatcher.startMillis(p))));
+            buffer.drain(batcher::add);
+            batcher.drain(b -> output.collect(new StreamRecord<>(b, b.minStartMillis())));
         }
     }
 }

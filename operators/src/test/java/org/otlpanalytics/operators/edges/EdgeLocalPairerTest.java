@@ -22,9 +22,9 @@ class EdgeLocalPairerTest {
         return PendingSpan.of(span, PendingSpan.eventTimeMillis(span), TTL);
     }
 
-    private static OneInputStreamOperatorTestHarness<PendingSpan, PendingSpan> harness(OperatorSubtaskState restore, int maxHeld)
+    private static OneInputStreamOperatorTestHarness<PendingSpan, PendingSpanBatch> harness(OperatorSubtaskState restore, int maxHeld)
             throws Exception {
-        var h = new OneInputStreamOperatorTestHarness<PendingSpan, PendingSpan>(new EdgeLocalPairer(maxHeld));
+        var h = new OneInputStreamOperatorTestHarness<PendingSpan, PendingSpanBatch>(new EdgeLocalPairer(maxHeld));
         if (restore != null) {
             h.initializeState(restore);
         }
@@ -32,16 +32,16 @@ class EdgeLocalPairerTest {
         return h;
     }
 
-    private static void add(OneInputStreamOperatorTestHarness<PendingSpan, PendingSpan> h, PendingSpan p) throws Exception {
+    private static void add(OneInputStreamOperatorTestHarness<PendingSpan, PendingSpanBatch> h, PendingSpan p) throws Exception {
         h.processElement(new StreamRecord<>(p, EdgeMatcher.startMillis(p)));
     }
 
-    /** The output in order: halves, and watermarks as "wm:<time>". */
-    private static List<Object> output(OneInputStreamOperatorTestHarness<PendingSpan, PendingSpan> h) {
+    /** The output in order: the batches' halves, and watermarks as "wm:<time>". */
+    private static List<Object> output(OneInputStreamOperatorTestHarness<PendingSpan, PendingSpanBatch> h) {
         List<Object> out = new ArrayList<>();
         for (Object o : h.getOutput()) {
             if (o instanceof StreamRecord<?> r) {
-                out.add(r.getValue());
+                out.addAll(((PendingSpanBatch) r.getValue()).halves());
             } else if (o instanceof Watermark w) {
                 out.add("wm:" + w.getTimestamp());
             }
@@ -117,5 +117,43 @@ class EdgeLocalPairerTest {
         add(after, s);
         assertThat(output(after)).containsExactly(c, s);
         after.close();
+    }
+
+    @Test
+    void shouldShipOneBatchPerKeyGroupOfThePairingWithEachTracesHalvesInOrder() throws Exception {
+        var h = new OneInputStreamOperatorTestHarness<PendingSpan, PendingSpanBatch>(new EdgeLocalPairer(1_000), 128, 1, 0);
+        h.open();
+        List<PendingSpan> in = new ArrayList<>();
+        for (int t = 1; t <= 300; t++) {
+            in.add(half(client("frontend", t * 10L, 9).trace(t, t).times(T0 + t, 5)));
+            in.add(half(client("cart", t * 10L + 1, 8).trace(t, t).times(T0 + t, 2).db("redis", "0")));
+        }
+        for (PendingSpan p : in) {
+            add(h, p);
+        }
+        h.processWatermark(new Watermark(T0));
+        List<PendingSpanBatch> batches = new ArrayList<>();
+        for (Object o : h.getOutput()) {
+            if (o instanceof StreamRecord<?> r) {
+                batches.add((PendingSpanBatch) r.getValue());
+            }
+        }
+        java.util.Set<Integer> groups = new java.util.HashSet<>();
+        List<PendingSpan> shipped = new ArrayList<>();
+        for (PendingSpanBatch b : batches) {
+            int g = org.apache.flink.runtime.state.KeyGroupRangeAssignment.assignToKeyGroup(PendingSpanBatch.key(b), 128);
+            assertThat(groups.add(g)).as("one batch per key group").isTrue();
+            for (PendingSpan p : b.halves()) {
+                assertThat(org.apache.flink.runtime.state.KeyGroupRangeAssignment.assignToKeyGroup(EdgePairingOperator.traceKey(p), 128))
+                        .isEqualTo(g);
+            }
+            shipped.addAll(b.halves());
+        }
+        assertThat(batches).as("fewer records than halves").hasSizeLessThanOrEqualTo(128);
+        assertThat(shipped).containsExactlyInAnyOrderElementsOf(in);
+        for (int t = 0; t < in.size(); t += 2) {
+            assertThat(shipped.indexOf(in.get(t))).as("a trace's halves keep their order").isLessThan(shipped.indexOf(in.get(t + 1)));
+        }
+        h.close();
     }
 }
