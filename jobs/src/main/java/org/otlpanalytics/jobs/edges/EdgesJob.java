@@ -102,10 +102,13 @@ public final class EdgesJob {
                 .name("edge-pairable-spans").uid("edge-pairable-spans")
                 .map(new PendingSpanMapper(s.store())).returns(PendingSpanSerializer.TYPE)
                 .name("edge-halves").uid("edge-halves");
-        // calls whose two halves this source subtask sees between two watermarks pair here, unshuffled;
-        // the other halves leave in batches, one per key group of the pairing
+        long slot = topologyOptions.slotMillis();
+        long lateness = topologyOptions.allowedLatenessMillis();
+        // calls whose two halves this source subtask sees between two watermarks pair here, unshuffled, and halves
+        // late on their partition are named here; the other halves leave in batches, one per key group of the pairing
         SingleOutputStreamOperator<PendingSpanBatch> unpaired = halves
-                .transform("edge-local-pairer", PendingSpanBatchSerializer.TYPE, new EdgeLocalPairer(LOCAL_PAIRING_MAX_HELD))
+                .transform("edge-local-pairer", PendingSpanBatchSerializer.TYPE,
+                        new EdgeLocalPairer(LOCAL_PAIRING_MAX_HELD, slot, lateness))
                 .uid("edge-local-pairer");
         // the other halves meet in their trace: paired, or named after a bounded wait
         SingleOutputStreamOperator<Edge> edges = unpaired
@@ -113,8 +116,6 @@ public final class EdgesJob {
                 .transform("edge-pairer", TypeInformation.of(Edge.class), new EdgeBatchPairer(s.store()))
                 .uid("edge-pairer");
         // per edge and slot, pre-aggregated next to either pairing; calls beyond the lateness leave here
-        long slot = topologyOptions.slotMillis();
-        long lateness = topologyOptions.allowedLatenessMillis();
         SingleOutputStreamOperator<EdgePartial> pairedPartials = edges
                 .transform("edge-preaggregate", EdgePartialSerializer.TYPE,
                         new EdgePreAggregator(slot, lateness, PREAGGREGATE_MAX_ENTRIES))

@@ -16,6 +16,9 @@ import org.junit.jupiter.api.Test;
 
 class EdgeLocalPairerTest {
     private static final long TTL = 10_000L;
+    /** The job's defaults: 1-minute slots, 2 minutes of allowed lateness. */
+    private static final long SLOT = 60_000L;
+    private static final long LATENESS = 120_000L;
 
     private static PendingSpan half(TestSpans s) {
         var span = s.build();
@@ -24,7 +27,7 @@ class EdgeLocalPairerTest {
 
     private static OneInputStreamOperatorTestHarness<PendingSpan, PendingSpanBatch> harness(OperatorSubtaskState restore, int maxHeld)
             throws Exception {
-        var h = new OneInputStreamOperatorTestHarness<PendingSpan, PendingSpanBatch>(new EdgeLocalPairer(maxHeld));
+        var h = new OneInputStreamOperatorTestHarness<PendingSpan, PendingSpanBatch>(new EdgeLocalPairer(maxHeld, SLOT, LATENESS));
         if (restore != null) {
             h.initializeState(restore);
         }
@@ -65,6 +68,50 @@ class EdgeLocalPairerTest {
                 .containsExactly(EdgeMatcher.match(c, s).edge());
         assertThat(((EdgeLocalPairer) h.getOperator()).heldCount()).isZero();
         h.close();
+    }
+
+    @Test
+    void shouldNameAHalfLateOnItsPartitionAtOnceInsteadOfShippingIt() throws Exception {
+        var h = harness(null, 100);
+        // T0's slot is purged (late) once the watermark reaches its last millisecond plus the lateness
+        long slotStart = Math.floorDiv(T0, SLOT) * SLOT;
+        long purge = slotStart + SLOT - 1 + LATENESS;
+        h.processWatermark(new Watermark(purge));
+        PendingSpan caller = half(client("cart", 1, 9).times(T0, 2).db("redis", "0"));
+        PendingSpan callee = half(server("cart", 2, 1).times(T0 + 1, 1));
+        PendingSpan root = half(server("frontend", 3, 0).times(T0, 5));
+        PendingSpan nextSlot = half(client("cart", 4, 9).times(slotStart + SLOT, 2).serverAddress("api.example.com"));
+        PendingSpan nextSlotCallee = half(server("shop", 5, 4).times(slotStart + SLOT + 1, 1));
+        add(h, caller);
+        add(h, callee);
+        add(h, root);
+        add(h, nextSlot);
+        h.processWatermark(new Watermark(purge + 1));
+        add(h, nextSlotCallee);
+        h.endInput();
+        // the late ones never reach the shuffle: named here (the callee, without a virtual caller, only counted)
+        assertThat(output(h)).containsExactly("wm:" + purge, nextSlot, "wm:" + (purge + 1), nextSlotCallee);
+        assertThat(h.getSideOutput(EdgeLocalPairer.LOCAL_EDGES)).extracting(StreamRecord::getValue)
+                .containsExactly(PeerNamer.virtualEdge(caller), PeerNamer.virtualEdge(root));
+        assertThat(h.getSideOutput(EdgeLocalPairer.LOCAL_EDGES)).extracting(StreamRecord::getTimestamp).containsExactly(T0, T0);
+        h.close();
+    }
+
+    @Test
+    void shouldNameLateHalvesAfterARestoreWithoutAHorizonToo() throws Exception {
+        var before = harness(null, 100);
+        OperatorSubtaskState checkpoint = before.snapshot(1, 1); // no watermark seen: no horizon, no local pairing
+        before.close();
+        var after = harness(checkpoint, 100);
+        after.processWatermark(new Watermark(T0 + 10 * SLOT));
+        PendingSpan late = half(client("frontend", 1, 9).times(T0, 20).peerService("cart"));
+        PendingSpan onTime = half(client("frontend", 2, 9).times(T0 + 10 * SLOT + 1, 20));
+        add(after, late);
+        add(after, onTime);
+        assertThat(output(after)).containsExactly("wm:" + (T0 + 10 * SLOT), onTime);
+        assertThat(after.getSideOutput(EdgeLocalPairer.LOCAL_EDGES)).extracting(StreamRecord::getValue)
+                .containsExactly(PeerNamer.virtualEdge(late));
+        after.close();
     }
 
     @Test
@@ -121,7 +168,7 @@ class EdgeLocalPairerTest {
 
     @Test
     void shouldShipOneBatchPerKeyGroupOfThePairingWithEachTracesHalvesInOrder() throws Exception {
-        var h = new OneInputStreamOperatorTestHarness<PendingSpan, PendingSpanBatch>(new EdgeLocalPairer(1_000), 128, 1, 0);
+        var h = new OneInputStreamOperatorTestHarness<PendingSpan, PendingSpanBatch>(new EdgeLocalPairer(1_000, SLOT, LATENESS), 128, 1, 0);
         h.open();
         List<PendingSpan> in = new ArrayList<>();
         for (int t = 1; t <= 300; t++) {
