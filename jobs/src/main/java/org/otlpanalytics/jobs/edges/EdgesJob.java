@@ -14,11 +14,13 @@ import org.otlpanalytics.jobs.limits.Limiters;
 import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
 import org.otlpanalytics.operators.edges.Edge;
 import org.otlpanalytics.operators.edges.EdgeLocalPairer;
-import org.otlpanalytics.operators.edges.EdgePairer;
+import org.otlpanalytics.operators.edges.EdgeBatchPairer;
 import org.otlpanalytics.operators.edges.EdgePartial;
 import org.otlpanalytics.operators.edges.EdgePartialSerializer;
 import org.otlpanalytics.operators.edges.EdgePreAggregator;
 import org.otlpanalytics.operators.edges.PendingSpan;
+import org.otlpanalytics.operators.edges.PendingSpanBatch;
+import org.otlpanalytics.operators.edges.PendingSpanBatchSerializer;
 import org.otlpanalytics.operators.edges.PendingSpanMapper;
 import org.otlpanalytics.operators.edges.PendingSpanSerializer;
 import org.otlpanalytics.operators.edges.EdgeStoreOptions;
@@ -100,18 +102,20 @@ public final class EdgesJob {
                 .name("edge-pairable-spans").uid("edge-pairable-spans")
                 .map(new PendingSpanMapper(s.store())).returns(PendingSpanSerializer.TYPE)
                 .name("edge-halves").uid("edge-halves");
-        // calls whose two halves this source subtask sees between two watermarks pair here, unshuffled
-        SingleOutputStreamOperator<PendingSpan> unpaired = halves
-                .transform("edge-local-pairer", PendingSpanSerializer.TYPE, new EdgeLocalPairer(LOCAL_PAIRING_MAX_HELD))
+        long slot = topologyOptions.slotMillis();
+        long lateness = topologyOptions.allowedLatenessMillis();
+        // calls whose two halves this source subtask sees between two watermarks pair here, unshuffled, and halves
+        // late on their partition are named here; the other halves leave in batches, one per key group of the pairing
+        SingleOutputStreamOperator<PendingSpanBatch> unpaired = halves
+                .transform("edge-local-pairer", PendingSpanBatchSerializer.TYPE,
+                        new EdgeLocalPairer(LOCAL_PAIRING_MAX_HELD, slot, lateness))
                 .uid("edge-local-pairer");
         // the other halves meet in their trace: paired, or named after a bounded wait
         SingleOutputStreamOperator<Edge> edges = unpaired
-                .keyBy(EdgePairer::traceKey, Types.LONG)
-                .transform("edge-pairer", TypeInformation.of(Edge.class), new EdgePairer(s.store()))
+                .keyBy(PendingSpanBatch::key, Types.LONG)
+                .transform("edge-pairer", TypeInformation.of(Edge.class), new EdgeBatchPairer(s.store()))
                 .uid("edge-pairer");
         // per edge and slot, pre-aggregated next to either pairing; calls beyond the lateness leave here
-        long slot = topologyOptions.slotMillis();
-        long lateness = topologyOptions.allowedLatenessMillis();
         SingleOutputStreamOperator<EdgePartial> pairedPartials = edges
                 .transform("edge-preaggregate", EdgePartialSerializer.TYPE,
                         new EdgePreAggregator(slot, lateness, PREAGGREGATE_MAX_ENTRIES))

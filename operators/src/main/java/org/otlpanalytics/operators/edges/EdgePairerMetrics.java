@@ -20,6 +20,11 @@ public final class EdgePairerMetrics {
 
     // expiry: each expired half is counted here, then as a virtual edge or an orphan
     public static final String EDGES_EXPIRED = "edgesExpired";
+    /**
+     * Halves late on their own partition, named before the shuffle ({@link EdgeLocalPairer}); each is
+     * also counted as a virtual edge (which leaves as a late edge) or an orphan.
+     */
+    public static final String HALVES_LATE = "halvesLate";
     /** Virtual edges whose callee is the {@code unknown} peer (a subset of virtualEdgesEmitted). */
     public static final String PEERS_UNNAMED = "peersUnnamed";
 
