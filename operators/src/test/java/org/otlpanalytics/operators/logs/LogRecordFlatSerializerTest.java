@@ -82,4 +82,54 @@ class LogRecordFlatSerializerTest {
         assertThatThrownBy(() -> new LogRecordFlatSerializer().deserialize(in)).isInstanceOf(IOException.class)
                 .hasMessageContaining("version 9");
     }
+
+    @Test
+    void maskedTokensComeBackAndCostAFewBytes() throws Exception {
+        TypeSerializer<LogRecordFlat> s = LogRecordFlatSerializer.TYPE.createSerializer(new SerializerConfigImpl());
+        LogRecordFlat r = full();
+        r.body = "Connection closed by 10.0.0.7 port 51234 [preauth]";
+        DataOutputSerializer without = new DataOutputSerializer(64);
+        s.serialize(r, without);
+        r.bodyTokens = LogMasker.defaults().tokenize(r.body);
+        LogRecordFlat back = roundTrip(s, r);
+        assertThat(back).usingRecursiveComparison().isEqualTo(r);
+        assertThat(back.bodyTokens).containsExactly("Connection", "closed", "by", "<*>", "port", "<*>", "[preauth]");
+        assertThat(s.copy(r).bodyTokens).containsExactly(r.bodyTokens);
+        DataOutputSerializer with = new DataOutputSerializer(64);
+        s.serialize(r, with);
+        assertThat(with.length() - without.length()).as("one byte per token and the count").isEqualTo(8);
+    }
+
+    /** What version 1 wrote (before the tokens): a record the limit held in a savepoint of then. */
+    @Test
+    void readsVersionOneAsARecordWithoutTokens() throws Exception {
+        LogRecordFlat r = full();
+        r.attributes = null;
+        DataOutputSerializer v1 = new DataOutputSerializer(64);
+        v1.writeByte(1);
+        v1.writeShort(128 | 256);
+        for (String f : new String[] {r.tenant, r.serviceName, r.serviceNamespace, r.serviceUrn, r.hostName}) {
+            writeString(v1, f);
+        }
+        v1.writeLong(r.timeNanos);
+        v1.writeInt(r.severityNumber);
+        writeString(v1, r.severityText);
+        writeString(v1, r.body);
+        v1.writeLong(r.traceIdHi);
+        v1.writeLong(r.traceIdLo);
+        v1.writeLong(r.spanId);
+        v1.writeInt(r.kafkaPartition);
+        v1.writeLong(r.kafkaOffset);
+        v1.writeInt(r.indexInMessage);
+        r.resourceAttributes = null;
+        LogRecordFlat back = new LogRecordFlatSerializer().deserialize(new DataInputDeserializer(v1.getCopyOfBuffer()));
+        assertThat(back).usingRecursiveComparison().isEqualTo(r);
+        assertThat(back.bodyTokens).isNull();
+    }
+
+    private static void writeString(DataOutputSerializer out, String s) throws IOException {
+        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
 }
