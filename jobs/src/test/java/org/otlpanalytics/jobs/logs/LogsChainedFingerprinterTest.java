@@ -30,12 +30,10 @@ import org.otlpanalytics.operators.logs.LogRecordFlatSerializer;
 import org.otlpanalytics.schemas.logs.LogRecordFlat;
 
 /**
- * The logs pipeline, whose bodies are masked in the source's chain and cross the shuffle with their
- * tokens, whose kept records reach their fingerprinter in the limit's task and whose
+ * The logs pipeline, whose kept records reach their fingerprinter in the limit's task and whose
  * overflow streams are mined by a fingerprinter of their own, writes the very rows of the wiring it
- * replaced (the oracle: no masking before the shuffle, the same limit, then every record shuffled by
- * its stream's key to one fingerprinter that masks each body itself, then the same pattern limit and
- * 5-minute counts), on both state backends: each
+ * replaced (the oracle: the same limit, then every record shuffled by its stream's key to one
+ * fingerprinter, then the same pattern limit and 5-minute counts), on both state backends: each
  * Drain tree, the overflow streams' included, saw the same records. The input folds tenants and
  * services (limits 3 and 4 on 5 tenants of 7 services), and its bodies make order-sensitive
  * templates, so a tree fed other records, or in another order, names patterns differently.
