@@ -15,7 +15,6 @@ import org.otlpanalytics.operators.limits.LimitedLogRouter;
 import org.otlpanalytics.operators.limits.LogLimitSubjects;
 import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
 import org.otlpanalytics.operators.logs.DrainOptions;
-import org.otlpanalytics.operators.logs.LogBodyMasker;
 import org.otlpanalytics.operators.logs.LogFingerprinter;
 import org.otlpanalytics.operators.logs.LogPatternAggregator;
 import org.otlpanalytics.operators.logs.LogPatternOptions;
@@ -28,7 +27,7 @@ import org.otlpanalytics.schemas.kafka.DeadLetter;
 import org.otlpanalytics.schemas.logs.LogRecordFlat;
 
 /**
- * Log fingerprints from decoded log records: bodies masked in the source's chain ({@link LogBodyMasker}) → (tenant, service) key → tenant and service limits ({@link Limiters#logRecords}) → Drain mining in watermark
+ * Log fingerprints from decoded log records: (tenant, service) key → tenant and service limits ({@link Limiters#logRecords}) → Drain mining in watermark
  * order ({@link LogFingerprinter}, chained: a kept record is on its stream's subtask; the overflow streams' records
  * shuffled to a fingerprinter of their own, {@link LimitedLogRouter}) → (tenant, service, fingerprint) key → 5-minute counts
  * behind the pattern limit ({@link Limiters#logPatterns}) ({@link LogPatternAggregator}) for {@code log_pattern_5m}; the fingerprinter's dictionary rows
@@ -70,11 +69,8 @@ public final class LogsJob {
     public static LogsOutputs buildPipeline(DataStream<LogRecordFlat> logs, Settings s) {
         String topic = s.topic();
         LogPatternOptions options = s.options();
-        // masking, the fingerprinter's per-record work, where the records are spread by Kafka partition (chained to the source)
-        DataStream<LogRecordFlat> masked = logs.map(new LogBodyMasker(options.masker())).returns(LogRecordFlatSerializer.TYPE)
-                .name("log-body-masking").uid("log-body-masking");
         // tenants, then services per tenant, limited per minute: a folded one mines and counts in overflow's tree
-        SingleOutputStreamOperator<LogRecordFlat> routed = Limiters.logRecords(masked, s.limits(), options.allowedLatenessMillis())
+        SingleOutputStreamOperator<LogRecordFlat> routed = Limiters.logRecords(logs, s.limits(), options.allowedLatenessMillis())
                 .process(new LimitedLogRouter()).returns(LogRecordFlatSerializer.TYPE)
                 .name("log-fingerprinter-route").uid("log-fingerprinter-route");
         // one Drain tree per tenant and service, fed in (event time, partition, offset) order at the watermark:

@@ -41,12 +41,6 @@ public final class BufferedLog {
     private final long spanId;
     private final Map<String, String> attributes;
     private final Map<String, String> resourceAttributes;
-    /**
-     * The body's masked tokens as masked before the shuffle ({@link LogRecordFlat#bodyTokens}), or null;
-     * derived from the body, so not part of the checkpoint form nor of equality: a record restored
-     * from a checkpoint is masked again, to the same tokens.
-     */
-    private final String[] maskedTokens;
 
     /** A record with what mining needs only. */
     public BufferedLog(long timeNanos, int partition, long offset, int severityNumber, String severityText, boolean error, String body) {
@@ -56,14 +50,6 @@ public final class BufferedLog {
     BufferedLog(long timeNanos, int partition, long offset, int indexInMessage, int severityNumber, String severityText,
             boolean error, String body, boolean full, String hostName, long traceIdHi, long traceIdLo, long spanId,
             Map<String, String> attributes, Map<String, String> resourceAttributes) {
-        this(timeNanos, partition, offset, indexInMessage, severityNumber, severityText, error, body, full, hostName, traceIdHi,
-                traceIdLo, spanId, attributes, resourceAttributes, null);
-    }
-
-    private BufferedLog(long timeNanos, int partition, long offset, int indexInMessage, int severityNumber, String severityText,
-            boolean error, String body, boolean full, String hostName, long traceIdHi, long traceIdLo, long spanId,
-            Map<String, String> attributes, Map<String, String> resourceAttributes, String[] maskedTokens) {
-        this.maskedTokens = maskedTokens;
         this.timeNanos = timeNanos;
         this.partition = partition;
         this.offset = offset;
@@ -87,23 +73,12 @@ public final class BufferedLog {
      * new map per record and nothing changes it afterwards.
      */
     public static BufferedLog of(LogRecordFlat r, boolean full) {
-        String[] tokens = r.bodyTokens == null ? null : r.bodyTokens.clone(); // the tree may keep and change its array
         if (!full) {
             return new BufferedLog(r.timeNanos, r.kafkaPartition, r.kafkaOffset, r.indexInMessage, r.severityNumber,
-                    r.severityText, r.isError(), r.body, false, null, 0, 0, 0, null, null, tokens);
+                    r.severityText, r.isError(), r.body, false, null, 0, 0, 0, null, null);
         }
         return new BufferedLog(r.timeNanos, r.kafkaPartition, r.kafkaOffset, r.indexInMessage, r.severityNumber, r.severityText,
-                r.isError(), r.body, true, r.hostName, r.traceIdHi, r.traceIdLo, r.spanId, r.attributes, r.resourceAttributes, tokens);
-    }
-
-    /**
-     * The body's masked tokens: those computed before the shuffle, else {@code masker}'s. The same
-     * masker masked them there ({@link LogBodyMasker} gets the fingerprinter's options), and masking
-     * is a pure function of the body, so either way they are the same tokens. For one use only:
-     * the tree may keep and change the array.
-     */
-    public String[] tokens(LogMasker masker) {
-        return maskedTokens != null ? maskedTokens : masker.tokenize(body);
+                r.isError(), r.body, true, r.hostName, r.traceIdHi, r.traceIdLo, r.spanId, r.attributes, r.resourceAttributes);
     }
 
     /**

@@ -354,10 +354,10 @@ public class LogFingerprinter extends HorizonStreamOperator<LogPatternPartial>
         long created0 = tree.clustersCreated();
         long evicted0 = tree.clustersEvicted();
         long merged0 = tree.clustersMerged();
-        LogMasker masker = options.masker();
+        LogTemplateMiner m = new LogTemplateMiner(options.masker(), tree);
         Map<Slot, LogPatternPartial> counts = new LinkedHashMap<>();
         for (BufferedLog r : batch) {
-            TemplateMatch tm = tree.add(r.tokens(masker));
+            TemplateMatch tm = m.mine(r.body());
             long id = tm.fingerprintId();
             PatternStats ps = tm.change() == ClusterChange.CREATED ? null : st.patterns.get(id);
             if (ps == null) {
@@ -405,7 +405,7 @@ public class LogFingerprinter extends HorizonStreamOperator<LogPatternPartial>
         long unmatchedId = UnminedPatterns.lateUnmatchedId(s.info.tenant, s.info.serviceUrn);
         Map<Slot, LogPatternPartial> counts = new LinkedHashMap<>();
         for (BufferedLog r : batch) {
-            LogCluster c = matcher.match(r.tokens(options.masker()));
+            LogCluster c = matcher.match(options.masker().tokenize(r.body()));
             long id = c == null ? unmatchedId : c.id();
             if (c == null) {
                 lateUnmatched.inc();

@@ -27,19 +27,13 @@ import org.otlpanalytics.schemas.logs.LogRecordFlat;
  * namespace, URN, host; time; severity number; severity text; body; trace id hi, lo; span id;
  * attribute maps (count, then key/value pairs); Kafka partition, offset, index in message. Change it
  * only with a new version number and a reader for the old one (unaligned checkpoints keep in-flight
- * records in this form, and the tenant and service limit its held records, {@code log-tenant-records}).
- *
- * <p>Version 2 (written since the body is masked before the shuffle) adds {@link LogRecordFlat#bodyTokens}:
- * a null-mask bit, and after the body the tokens as references into it ({@link MaskedTokensCodec}, a
- * byte for most tokens). Version 1 is still read, as a record whose tokens were not computed.
+ * records in this form).
  */
 public final class LogRecordFlatSerializer extends CodecSerializer<LogRecordFlat> {
     private static final long serialVersionUID = 1L;
     /** The type of decoded log record streams. */
     public static final TypeInformation<LogRecordFlat> TYPE = new SerializerTypeInfo<>(LogRecordFlat.class, new LogRecordFlatSerializer());
-    static final int VERSION_1 = 1;
-    private static final int VERSION = 2;
-    private static final int NO_TOKENS = 512;
+    private static final int VERSION = 1;
     private static final int REPEATED_FIELDS = 6;
 
     /** The last string read per repeating field, and its bytes; per instance, so per thread. */
@@ -69,7 +63,6 @@ public final class LogRecordFlatSerializer extends CodecSerializer<LogRecordFlat
         r.severityNumber = from.severityNumber;
         r.severityText = from.severityText;
         r.body = from.body;
-        r.bodyTokens = from.bodyTokens; // never changed once set
         r.traceIdHi = from.traceIdHi;
         r.traceIdLo = from.traceIdLo;
         r.spanId = from.spanId;
@@ -86,8 +79,7 @@ public final class LogRecordFlatSerializer extends CodecSerializer<LogRecordFlat
         out.writeByte(VERSION);
         int nulls = (r.tenant == null ? 1 : 0) | (r.serviceName == null ? 2 : 0) | (r.serviceNamespace == null ? 4 : 0)
                 | (r.serviceUrn == null ? 8 : 0) | (r.hostName == null ? 16 : 0) | (r.severityText == null ? 32 : 0)
-                | (r.body == null ? 64 : 0) | (r.attributes == null ? 128 : 0) | (r.resourceAttributes == null ? 256 : 0)
-                | (r.bodyTokens == null ? NO_TOKENS : 0);
+                | (r.body == null ? 64 : 0) | (r.attributes == null ? 128 : 0) | (r.resourceAttributes == null ? 256 : 0);
         out.writeShort(nulls);
         writeString(out, r.tenant);
         writeString(out, r.serviceName);
@@ -98,9 +90,6 @@ public final class LogRecordFlatSerializer extends CodecSerializer<LogRecordFlat
         out.writeInt(r.severityNumber);
         writeString(out, r.severityText);
         writeString(out, r.body);
-        if (r.bodyTokens != null) {
-            MaskedTokensCodec.write(out, r.body, r.bodyTokens);
-        }
         out.writeLong(r.traceIdHi);
         out.writeLong(r.traceIdLo);
         out.writeLong(r.spanId);
@@ -114,10 +103,10 @@ public final class LogRecordFlatSerializer extends CodecSerializer<LogRecordFlat
     @Override
     protected LogRecordFlat read(DataInputView in) throws IOException {
         int version = in.readByte();
-        if (version != VERSION && version != VERSION_1) {
+        if (version != VERSION) {
             throw new IOException("unknown LogRecordFlat wire version " + version);
         }
-        int nulls = in.readUnsignedShort() | (version == VERSION_1 ? NO_TOKENS : 0);
+        int nulls = in.readUnsignedShort();
         LogRecordFlat r = new LogRecordFlat();
         r.tenant = (nulls & 1) != 0 ? null : readRepeated(in, 0);
         r.serviceName = (nulls & 2) != 0 ? null : readRepeated(in, 1);
@@ -128,7 +117,6 @@ public final class LogRecordFlatSerializer extends CodecSerializer<LogRecordFlat
         r.severityNumber = in.readInt();
         r.severityText = (nulls & 32) != 0 ? null : readRepeated(in, 5);
         r.body = (nulls & 64) != 0 ? null : readString(in);
-        r.bodyTokens = (nulls & NO_TOKENS) != 0 ? null : MaskedTokensCodec.read(in, r.body);
         r.traceIdHi = in.readLong();
         r.traceIdLo = in.readLong();
         r.spanId = in.readLong();

@@ -76,7 +76,7 @@ class MaskingScannerEquivalenceTest {
         return actual;
     }
 
-    static String randomBody(Random random, int maxPieces) {
+    private static String randomBody(Random random, int maxPieces) {
         StringBuilder sb = new StringBuilder();
         int n = random.nextInt(maxPieces + 1);
         for (int k = 0; k < n; k++) {

@@ -31,14 +31,6 @@ public class LogRecordFlat {
     public java.util.Map<String, String> attributes;
     public java.util.Map<String, String> resourceAttributes;
 
-    /**
-     * The body's masked tokens, when the logs pipeline masked it before its shuffle (so that the
-     * per-record masking runs where the records are spread evenly, not on the subtask of their
-     * service); null when not computed, and then the fingerprinter masks the body itself. Never
-     * changed once set: the Drain tree gets a copy.
-     */
-    public String[] bodyTokens;
-
     public int kafkaPartition;
     public long kafkaOffset;
     /** Index of the record within its Kafka message (with partition and offset, a unique record id). */
