@@ -5,7 +5,6 @@ import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
-import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.config.ReplayRange;
@@ -13,6 +12,8 @@ import org.otlpanalytics.jobs.ingest.DeadLetterStream;
 import org.otlpanalytics.jobs.limits.LimitOptions;
 import org.otlpanalytics.jobs.limits.Limiters;
 import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
+import org.otlpanalytics.operators.limits.LimitedMetricAggregatorOperator;
+import org.otlpanalytics.operators.limits.LimitedMetricRouter;
 import org.otlpanalytics.operators.limits.OverflowUseFilter;
 import org.otlpanalytics.operators.metrics.MetricBatch;
 import org.otlpanalytics.operators.metrics.MetricBatchSerializer;
@@ -87,25 +88,59 @@ public final class MetricsJob {
         // key, so the minute aggregator is keyed again behind them
         List<DataStream<MetricPoint>> latePoints = new ArrayList<>(List.of(batches.getSideOutput(MetricMinuteAggregator.LATE_POINTS)));
         List<DataStream<MetricPartial>> latePartialStreams = new ArrayList<>();
-        KeyedStream<MetricBatch, String> toAggregate;
-        if (Limiters.limitsMetrics(s.limits())) {
+        List<SingleOutputStreamOperator<MetricRow>> aggregators = new ArrayList<>();
+        if (!Limiters.limitsMetrics(s.limits())) {
+            // same key, same partitioning: the minute aggregator is chained without another shuffle
+            aggregators.add(DataStreamUtils.reinterpretAsKeyedStream(deltas, MetricBatch::resourceKey)
+                    .transform("metric-1m-and-use", TypeInformation.of(MetricRow.class),
+                            new HorizonKeyedProcessOperator<>(new MetricMinuteAggregator(options)))
+                    .uid("metric-minute-aggregator"));
+        } else {
             SingleOutputStreamOperator<MetricBatch> minutes = deltas
                     .transform("metric-minute-splitter", MetricBatchSerializer.TYPE,
                             new MetricMinuteSplitter(options.allowedLatenessMillis()))
                     .uid("metric-minute-splitter");
             latePoints.add(minutes.getSideOutput(MetricMinuteAggregator.LATE_POINTS));
             latePartialStreams.add(minutes.getSideOutput(MetricMinuteAggregator.LATE_PARTIALS));
-            toAggregate = Limiters.metrics(minutes, s.limits(), options.allowedLatenessMillis()).keyBy(MetricBatch::resourceKey);
-        } else {
-            // same key, same partitioning: the minute aggregator is chained without another shuffle
-            toAggregate = DataStreamUtils.reinterpretAsKeyedStream(deltas, MetricBatch::resourceKey);
+            DataStream<MetricBatch> limited = Limiters.metrics(minutes, s.limits(), options.allowedLatenessMillis());
+            if (s.limits().maxMetricSeriesPerTenant() > 0) {
+                // the series limit emits per series, keyed by series: keyed by resource again
+                aggregators.add(limited.keyBy(MetricBatch::resourceKey)
+                        .transform("metric-1m-and-use", TypeInformation.of(MetricRow.class),
+                                new HorizonKeyedProcessOperator<>(new MetricMinuteAggregator(options)))
+                        .uid("metric-minute-aggregator"));
+            } else {
+                // a kept resource's batch leaves the limiter on its resource's subtask: its minutes are
+                // aggregated in the limiter's task, chained; the overflow resources' batches (from every
+                // subtask) are shuffled to an aggregator of their own
+                SingleOutputStreamOperator<MetricBatch> routed = limited
+                        .process(new LimitedMetricRouter()).returns(MetricBatchSerializer.TYPE)
+                        .name("metric-aggregator-route").uid("metric-aggregator-route");
+                SingleOutputStreamOperator<MetricRow> kept = DataStreamUtils
+                        .reinterpretAsKeyedStream(routed, MetricBatch::resourceKey)
+                        .transform("metric-1m-and-use", TypeInformation.of(MetricRow.class),
+                                new LimitedMetricAggregatorOperator(new MetricMinuteAggregator(options)))
+                        .uid("metric-minute-aggregator");
+                // with the minutes of overflow resources that a savepoint of the former wiring held in the kept one
+                aggregators.add(kept);
+                aggregators.add(routed.getSideOutput(LimitedMetricRouter.REKEYED)
+                        .union(kept.getSideOutput(LimitedMetricAggregatorOperator.RESTORED_ELSEWHERE))
+                        .keyBy(MetricBatch::resourceKey)
+                        .transform("metric-overflow-1m-and-use", TypeInformation.of(MetricRow.class),
+                                new HorizonKeyedProcessOperator<>(new MetricMinuteAggregator(options)))
+                        .uid("metric-overflow-aggregator"));
+            }
         }
-        SingleOutputStreamOperator<MetricRow> rows = toAggregate
-                .transform("metric-1m-and-use", TypeInformation.of(MetricRow.class),
-                        new HorizonKeyedProcessOperator<>(new MetricMinuteAggregator(options)))
-                .uid("metric-minute-aggregator");
-        latePoints.add(rows.getSideOutput(MetricMinuteAggregator.LATE_POINTS));
-        latePartialStreams.add(rows.getSideOutput(MetricMinuteAggregator.LATE_PARTIALS));
+        DataStream<MetricRow> rows = aggregators.get(0);
+        DataStream<UseRow> useRows = aggregators.get(0).getSideOutput(MetricMinuteAggregator.USE_ROWS);
+        for (SingleOutputStreamOperator<MetricRow> a : aggregators) {
+            latePoints.add(a.getSideOutput(MetricMinuteAggregator.LATE_POINTS));
+            latePartialStreams.add(a.getSideOutput(MetricMinuteAggregator.LATE_PARTIALS));
+            if (a != aggregators.get(0)) {
+                rows = rows.union(a);
+                useRows = useRows.union(a.getSideOutput(MetricMinuteAggregator.USE_ROWS));
+            }
+        }
         // points later than the allowed lateness: counted, and kept in the dead-letter topic
         DataStream<DeadLetter> late = union(latePoints)
                 .map(p -> MetricLateDeadLetter.of(p, topic))
@@ -118,7 +153,7 @@ public final class MetricsJob {
         DataStream<MetricRow> metrics = rows
                 .filter(r -> replay.containsWindow(r.bucketStartMillis, MetricOptions.WINDOW_MILLIS))
                 .name("metric-1m-replay-range").uid("metric-1m-replay-range");
-        DataStream<UseRow> use = rows.getSideOutput(MetricMinuteAggregator.USE_ROWS)
+        DataStream<UseRow> use = useRows
                 .filter(u -> replay.containsWindow(u.bucketStartMillis, MetricOptions.WINDOW_MILLIS))
                 .name("use-1m-replay-range").uid("use-1m-replay-range")
                 // the overflow resource's series are many resources merged: no USE row for it
