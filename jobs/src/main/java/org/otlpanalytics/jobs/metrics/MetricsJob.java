@@ -33,8 +33,14 @@ import org.otlpanalytics.schemas.metrics.MetricPoint;
 /**
  * {@code metric_1m} and USE from decoded metric points: batches per resource (gauges and deltas
  * pre-aggregated per series and minute, chained to the source) → (tenant, resource) key →
- * cumulative-to-delta in event-time order, the deltas folded per series and minute → 1-minute
- * aggregates per series and USE per resource.
+ * cumulative-to-delta in event-time order, the deltas folded per series and minute → tenant and
+ * resource limits ({@link Limiters#metrics}, held where the converter left the batches) → 1-minute
+ * aggregates per series and USE per resource. A kept resource's batches are aggregated in the
+ * limit's task ({@link LimitedMetricRouter}, uid {@code metric-minute-aggregator} chained: one
+ * shuffle after the source's, none behind it); the overflow resources' batches, from every subtask,
+ * by an aggregator of their own behind a shuffle (uid {@code metric-overflow-aggregator}). With the
+ * series limit on, every batch is keyed again to {@code metric-minute-aggregator}; with no limit, it
+ * is chained to the converter.
  * Wires only; computes nothing, and does not know the store: the job attaches the sinks to
  * {@link MetricsOutputs}.
  */
