@@ -137,15 +137,9 @@ public final class MetricsJob {
                         .uid("metric-overflow-aggregator"));
             }
         }
-        DataStream<MetricRow> rows = aggregators.get(0);
-        DataStream<UseRow> useRows = aggregators.get(0).getSideOutput(MetricMinuteAggregator.USE_ROWS);
         for (SingleOutputStreamOperator<MetricRow> a : aggregators) {
             latePoints.add(a.getSideOutput(MetricMinuteAggregator.LATE_POINTS));
             latePartialStreams.add(a.getSideOutput(MetricMinuteAggregator.LATE_PARTIALS));
-            if (a != aggregators.get(0)) {
-                rows = rows.union(a);
-                useRows = useRows.union(a.getSideOutput(MetricMinuteAggregator.USE_ROWS));
-            }
         }
         // points later than the allowed lateness: counted, and kept in the dead-letter topic
         DataStream<DeadLetter> late = union(latePoints)
@@ -154,17 +148,24 @@ public final class MetricsJob {
         DataStream<DeadLetter> latePartials = union(latePartialStreams)
                 .map(q -> MetricLateDeadLetter.ofPartial(q, topic))
                 .name("metrics-late-partials").uid("metrics-late-partials");
-        // a replay rewrites only the whole minutes inside [--from, --to)
+        // a replay rewrites only the whole minutes inside [--from, --to); each aggregator's rows filtered
+        // in its own task (the kept resources' one chained to its sink: no network step for the rows)
         ReplayRange replay = s.replay();
-        DataStream<MetricRow> metrics = rows
-                .filter(r -> replay.containsWindow(r.bucketStartMillis, MetricOptions.WINDOW_MILLIS))
-                .name("metric-1m-replay-range").uid("metric-1m-replay-range");
-        DataStream<UseRow> use = useRows
-                .filter(u -> replay.containsWindow(u.bucketStartMillis, MetricOptions.WINDOW_MILLIS))
-                .name("use-1m-replay-range").uid("use-1m-replay-range")
-                // the overflow resource's series are many resources merged: no USE row for it
-                .filter(new OverflowUseFilter(Limiters.METRIC_RESOURCES))
-                .name("use-1m-no-overflow").uid("use-1m-no-overflow");
+        List<DataStream<MetricRow>> metrics = new ArrayList<>();
+        List<DataStream<UseRow>> use = new ArrayList<>();
+        for (int i = 0; i < aggregators.size(); i++) {
+            SingleOutputStreamOperator<MetricRow> rows = aggregators.get(i);
+            String part = i == 0 ? "" : "-overflow";
+            metrics.add(rows
+                    .filter(r -> replay.containsWindow(r.bucketStartMillis, MetricOptions.WINDOW_MILLIS))
+                    .name("metric-1m-replay-range" + part).uid("metric-1m-replay-range" + part));
+            use.add(rows.getSideOutput(MetricMinuteAggregator.USE_ROWS)
+                    .filter(u -> replay.containsWindow(u.bucketStartMillis, MetricOptions.WINDOW_MILLIS))
+                    .name("use-1m-replay-range" + part).uid("use-1m-replay-range" + part)
+                    // the overflow resource's series are many resources merged: no USE row for it
+                    .filter(new OverflowUseFilter(Limiters.METRIC_RESOURCES))
+                    .name("use-1m-no-overflow" + part).uid("use-1m-no-overflow" + part));
+        }
         return new MetricsOutputs(metrics, use, List.of(
                 new DeadLetterStream("metrics-late-dead-letters", late),
                 new DeadLetterStream("metrics-late-partial-dead-letters", latePartials)));

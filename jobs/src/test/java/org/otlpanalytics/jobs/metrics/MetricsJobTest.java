@@ -20,7 +20,8 @@ class MetricsJobTest {
         AnalyticsJob.build(env, o.with(JobOptions.JDBC_URL, "jdbc:postgresql://localhost:5432/otlp").with(JobOptions.JOBS, "metrics"));
         JobGraph g = env.getStreamGraph().getJobGraph();
         return StreamSupport.stream(g.getVertices().spliterator(), false).map(JobVertex::getName)
-                .map(n -> Arrays.stream(n.split(" -> ")).map(String::trim).toList()).toList();
+                // "a -> (b -> c, d)": the operators of a task in chain order, its branches flattened
+                .map(n -> Arrays.stream(n.split(" -> |, ")).map(op -> op.replaceAll("^\\(+|\\)+$", "").trim()).toList()).toList();
     }
 
     private static List<String> chainOf(List<List<String>> chains, String operator) {
@@ -31,8 +32,11 @@ class MetricsJobTest {
     @Test
     void keptResourcesReachTheMinuteAggregatorInTheLimitsTaskWithoutASecondShuffle() {
         List<List<String>> chains = chains(JobOptions.defaults());
-        assertThat(chainOf(chains, "metric-tenant-resource-limit"))
-                .startsWith("metric-tenant-resource-limit", "metric-aggregator-route", "metric-1m-and-use");
+        assertThat(chainOf(chains, "metric-tenant-resource-limit")).as("the aggregator and its sinks in the limit's task")
+                .startsWith("metric-tenant-resource-limit", "metric-aggregator-route", "metric-1m-and-use")
+                .contains("metric-1m-replay-range", "metric-1m-sink: Writer", "use-1m-no-overflow", "use-1m-sink: Writer");
+        assertThat(chainOf(chains, "metric-overflow-1m-and-use")).as("the overflow aggregator with sinks of its own")
+                .contains("metric-1m-replay-range-overflow", "metric-1m-sink-overflow: Writer", "use-1m-sink-overflow: Writer");
         assertThat(chainOf(chains, "metric-overflow-1m-and-use")).as("the overflow resources' aggregator, behind a shuffle")
                 .doesNotContain("metric-tenant-resource-limit").startsWith("metric-overflow-1m-and-use");
         assertThat(chainOf(chains, "metric-tenant-marks-restored")).as("the former layout's drains, marked again for the limit")
@@ -53,6 +57,6 @@ class MetricsJobTest {
         List<List<String>> chains = chains(JobOptions.defaults().with(JobOptions.LIMITS_MAX_TENANTS, "0")
                 .with(JobOptions.LIMITS_MAX_RESOURCES_PER_TENANT, "0"));
         assertThat(chainOf(chains, "metric-1m-and-use")).startsWith("metrics-cumulative-to-delta", "metrics-fold-deltas",
-                "metric-1m-and-use");
+                "metric-1m-and-use").contains("metric-1m-sink: Writer");
     }
 }
