@@ -168,8 +168,10 @@ public final class ClickHouseSinks {
 
     /** {@code metric_1m} and {@code use_1m}. */
     public void metrics(MetricsOutputs out) {
-        out.metrics().sinkTo(new ClickHouseSink<>(config, new MetricRowMapper(metricsTopic)))
-                .name("metric-1m-clickhouse-sink").uid("metric-1m-clickhouse-sink");
-        out.use().sinkTo(new ClickHouseSink<>(config, new UseRowMapper())).name("use-1m-clickhouse-sink").uid("use-1m-clickhouse-sink");
+        // a sink per aggregator, chained to it (MetricsOutputs#eachPart)
+        MetricsOutputs.eachPart(out.metricParts(), "metric-1m-clickhouse-sink", (rows, uid) -> rows
+                .sinkTo(new ClickHouseSink<>(config, new MetricRowMapper(metricsTopic))).name(uid).uid(uid));
+        MetricsOutputs.eachPart(out.useParts(), "use-1m-clickhouse-sink", (rows, uid) -> rows
+                .sinkTo(new ClickHouseSink<>(config, new UseRowMapper())).name(uid).uid(uid));
     }
 }

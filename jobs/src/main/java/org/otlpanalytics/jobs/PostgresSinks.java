@@ -110,9 +110,10 @@ public final class PostgresSinks {
 
     /** {@code metric_1m} and {@code use_1m}. */
     public void metrics(MetricsOutputs out) {
-        out.metrics().sinkTo(new PostgresUpsertSink<>(config, new MetricRowMapper(metricsTopic)))
-                .name("metric-1m-sink").uid("metric-1m-sink");
-        out.use().sinkTo(new PostgresUpsertSink<>(config, new UseRowMapper()))
-                .name("use-1m-sink").uid("use-1m-sink");
+        // a sink per aggregator, chained to it (MetricsOutputs#eachPart)
+        MetricsOutputs.eachPart(out.metricParts(), "metric-1m-sink", (rows, uid) -> rows
+                .sinkTo(new PostgresUpsertSink<>(config, new MetricRowMapper(metricsTopic))).name(uid).uid(uid));
+        MetricsOutputs.eachPart(out.useParts(), "use-1m-sink", (rows, uid) -> rows
+                .sinkTo(new PostgresUpsertSink<>(config, new UseRowMapper())).name(uid).uid(uid));
     }
 }

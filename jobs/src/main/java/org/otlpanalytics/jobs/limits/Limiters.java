@@ -203,16 +203,23 @@ public final class Limiters {
      * {@link CardinalityLimiter}s in a row before (tenants in one scope, one subtask holding every
      * batch, then resources per tenant), with the same counters, late batches within the lateness
      * included ({@link TenantAdmission#lateServiceSetsBottomK}). Then the series limit (off by
-     * default), one record per series. The result is not keyed by resource: key it again by
-     * {@link MetricBatch#resourceKey} (a folded batch has a new resource). Lateness is judged before,
+     * default), one record per series. Without the series limit each batch leaves the limiter on
+     * the subtask of its key as held, so a kept resource's batches may be aggregated in the limiter's
+     * task ({@code LimitedMetricRouter}); a folded batch has a new resource, and with the series limit
+     * the result is not keyed by resource: key those again by {@link MetricBatch#resourceKey}. Lateness is judged before,
      * by the splitter; a batch late here (never, see the splitter) passes unfolded, so the aggregator
      * dead-letters it under its own key.
      *
-     * <p>The uids of the former layout stay on drains fed only the decisions' watermarks: a savepoint
+     * <p>The uids of the former layout stay on drains fed only the marks' watermarks: a savepoint
      * of it restores, and the batches it held come out at their minute's end, decided as it decided
      * them ({@link RestoredLimiterDrain} {@code metric-tenant-limit}, then {@code metric-resource-limit},
-     * a {@link CardinalityLimiter} that sees only those batches). Their counters are in their own
-     * groups ({@link #METRIC_TENANTS_RESTORED}, {@link #METRIC_RESOURCES_RESTORED}).
+     * a {@link CardinalityLimiter} that sees only those batches; their counters are in their own
+     * groups, {@link #METRIC_TENANTS_RESTORED}, {@link #METRIC_RESOURCES_RESTORED}), and go through
+     * the limit once more, as the log records' do: keyed by {@link MetricBatch#resourceKey} by a step of
+     * their own (uid {@code metric-restored-rekeyed}, so that the limiter's forward input holds them
+     * on their key's subtask too) and marked by a marker of their own (uid {@code metric-tenant-marks-restored}),
+     * which keeps what was kept. So they meet the batches of the same resource and minute read after
+     * the restore in one aggregator, wherever it is.
      */
     public static DataStream<MetricBatch> metrics(DataStream<MetricBatch> minutes, LimitOptions o, long allowedLatenessMillis) {
         TypeInformation<MetricBatch> type = MetricBatchSerializer.TYPE;
@@ -222,21 +229,9 @@ public final class Limiters {
         SingleOutputStreamOperator<MetricBatch> marked = minutes
                 .process(new TenantMarker<>(tenants, resources, o.maxResourcesPerTenant(), slot, allowedLatenessMillis))
                 .returns(type).name("metric-tenant-marks").uid("metric-tenant-marks");
-        SingleOutputStreamOperator<TenantDecision> decisions = marked.getSideOutput(TenantMarker.MARKS)
-                .keyBy(m -> LimitSubjects.ALL_TENANTS, Types.STRING)
-                .transform("metric-tenant-admission", TenantDecision.TYPE, new HorizonKeyedProcessOperator<>(
-                        new TenantAdmission(o.maxTenants(), o.maxResourcesPerTenant(), slot, allowedLatenessMillis,
-                                METRIC_TENANTS, METRIC_RESOURCES).lateServiceSetsBottomK()))
-                .uid("metric-tenant-admission").setParallelism(1);
-        DataStream<MetricBatch> limited = DataStreamUtils.reinterpretAsKeyedStream(marked, MetricBatch::resourceKey, Types.STRING)
-                .connect(decisions.broadcast())
-                .transform("metric-tenant-resource-limit", type, new TenantRecordLimiter<>(tenants, resources, type,
-                        o.maxTenants(), o.maxResourcesPerTenant(), slot, allowedLatenessMillis, METRIC_TENANTS, METRIC_RESOURCES)
-                        .passLateUnfolded().combiningReleased(MetricBatch::combine))
-                .uid("metric-tenant-records");
-        // the former layout's uids: drains that emit what a savepoint of it held, fed the decisions' watermarks only
-        DataStream<MetricBatch> watermarks = decisions
-                .flatMap((TenantDecision d, Collector<MetricBatch> out) -> { }).returns(type)
+        // the former layout's uids: drains that emit what a savepoint of it held, fed the marks' watermarks only
+        DataStream<MetricBatch> watermarks = marked.getSideOutput(TenantMarker.MARKS)
+                .flatMap((TenantMark m, Collector<MetricBatch> out) -> { }).returns(type)
                 .name("metric-tenant-limit-watermarks").uid("metric-tenant-limit-watermarks").setParallelism(1);
         DataStream<MetricBatch> restoredTenants = limit(watermarks, new RestoredLimiterDrain<>(tenants, type, o.maxTenants(), slot,
                 allowedLatenessMillis, METRIC_TENANTS_RESTORED, CardinalityLimiter.Held.RECORDS).passLateUnfolded(),
@@ -244,7 +239,28 @@ public final class Limiters {
         DataStream<MetricBatch> restored = limit(restoredTenants, new CardinalityLimiter<>(resources, type, o.maxResourcesPerTenant(),
                 slot, allowedLatenessMillis, METRIC_RESOURCES_RESTORED, CardinalityLimiter.Held.RECORDS).passLateUnfolded(),
                 resources, type, "metric-resource-limit");
-        DataStream<MetricBatch> r = limited.union(restored);
+        // what they emit goes through the limit once more, which keeps what was kept, so that it reaches its
+        // resource's subtask like any batch: keyed by the limit's key by a step of its own (the limit's input
+        // is a forward edge, which then holds for these too), and marked by a marker of its own
+        SingleOutputStreamOperator<MetricBatch> remarked = restored
+                .keyBy(MetricBatch::resourceKey, Types.STRING)
+                .map(b -> b).returns(type).name("metric-restored-rekeyed").uid("metric-restored-rekeyed")
+                .process(new TenantMarker<>(tenants, resources, o.maxResourcesPerTenant(), slot, allowedLatenessMillis))
+                .returns(type).name("metric-tenant-marks-restored").uid("metric-tenant-marks-restored");
+        SingleOutputStreamOperator<TenantDecision> decisions = marked.getSideOutput(TenantMarker.MARKS)
+                .union(remarked.getSideOutput(TenantMarker.MARKS))
+                .keyBy(m -> LimitSubjects.ALL_TENANTS, Types.STRING)
+                .transform("metric-tenant-admission", TenantDecision.TYPE, new HorizonKeyedProcessOperator<>(
+                        new TenantAdmission(o.maxTenants(), o.maxResourcesPerTenant(), slot, allowedLatenessMillis,
+                                METRIC_TENANTS, METRIC_RESOURCES).lateServiceSetsBottomK()))
+                .uid("metric-tenant-admission").setParallelism(1);
+        SingleOutputStreamOperator<MetricBatch> r = DataStreamUtils
+                .reinterpretAsKeyedStream(marked.union(remarked), MetricBatch::resourceKey, Types.STRING)
+                .connect(decisions.broadcast())
+                .transform("metric-tenant-resource-limit", type, new TenantRecordLimiter<>(tenants, resources, type,
+                        o.maxTenants(), o.maxResourcesPerTenant(), slot, allowedLatenessMillis, METRIC_TENANTS, METRIC_RESOURCES)
+                        .passLateUnfolded().combiningReleased(MetricBatch::combine))
+                .uid("metric-tenant-records");
         if (o.maxMetricSeriesPerTenant() == 0) {
             // off by default: one record per series and minute, and each admission rewriting the
             // tenant's admitted set, cost 27x on RocksDB at 6,200 series per tenant and minute

@@ -5,7 +5,6 @@ import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
-import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.otlpanalytics.jobs.config.JobOptions;
 import org.otlpanalytics.jobs.config.ReplayRange;
@@ -13,6 +12,8 @@ import org.otlpanalytics.jobs.ingest.DeadLetterStream;
 import org.otlpanalytics.jobs.limits.LimitOptions;
 import org.otlpanalytics.jobs.limits.Limiters;
 import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
+import org.otlpanalytics.operators.limits.LimitedMetricAggregatorOperator;
+import org.otlpanalytics.operators.limits.LimitedMetricRouter;
 import org.otlpanalytics.operators.limits.OverflowUseFilter;
 import org.otlpanalytics.operators.metrics.MetricBatch;
 import org.otlpanalytics.operators.metrics.MetricBatchSerializer;
@@ -32,8 +33,14 @@ import org.otlpanalytics.schemas.metrics.MetricPoint;
 /**
  * {@code metric_1m} and USE from decoded metric points: batches per resource (gauges and deltas
  * pre-aggregated per series and minute, chained to the source) → (tenant, resource) key →
- * cumulative-to-delta in event-time order, the deltas folded per series and minute → 1-minute
- * aggregates per series and USE per resource.
+ * cumulative-to-delta in event-time order, the deltas folded per series and minute → tenant and
+ * resource limits ({@link Limiters#metrics}, held where the converter left the batches) → 1-minute
+ * aggregates per series and USE per resource. A kept resource's batches are aggregated in the
+ * limit's task ({@link LimitedMetricRouter}, uid {@code metric-minute-aggregator} chained: one
+ * shuffle after the source's, none behind it); the overflow resources' batches, from every subtask,
+ * by an aggregator of their own behind a shuffle (uid {@code metric-overflow-aggregator}). With the
+ * series limit on, every batch is keyed again to {@code metric-minute-aggregator}; with no limit, it
+ * is chained to the converter.
  * Wires only; computes nothing, and does not know the store: the job attaches the sinks to
  * {@link MetricsOutputs}.
  */
@@ -87,25 +94,53 @@ public final class MetricsJob {
         // key, so the minute aggregator is keyed again behind them
         List<DataStream<MetricPoint>> latePoints = new ArrayList<>(List.of(batches.getSideOutput(MetricMinuteAggregator.LATE_POINTS)));
         List<DataStream<MetricPartial>> latePartialStreams = new ArrayList<>();
-        KeyedStream<MetricBatch, String> toAggregate;
-        if (Limiters.limitsMetrics(s.limits())) {
+        List<SingleOutputStreamOperator<MetricRow>> aggregators = new ArrayList<>();
+        if (!Limiters.limitsMetrics(s.limits())) {
+            // same key, same partitioning: the minute aggregator is chained without another shuffle
+            aggregators.add(DataStreamUtils.reinterpretAsKeyedStream(deltas, MetricBatch::resourceKey)
+                    .transform("metric-1m-and-use", TypeInformation.of(MetricRow.class),
+                            new HorizonKeyedProcessOperator<>(new MetricMinuteAggregator(options)))
+                    .uid("metric-minute-aggregator"));
+        } else {
             SingleOutputStreamOperator<MetricBatch> minutes = deltas
                     .transform("metric-minute-splitter", MetricBatchSerializer.TYPE,
                             new MetricMinuteSplitter(options.allowedLatenessMillis()))
                     .uid("metric-minute-splitter");
             latePoints.add(minutes.getSideOutput(MetricMinuteAggregator.LATE_POINTS));
             latePartialStreams.add(minutes.getSideOutput(MetricMinuteAggregator.LATE_PARTIALS));
-            toAggregate = Limiters.metrics(minutes, s.limits(), options.allowedLatenessMillis()).keyBy(MetricBatch::resourceKey);
-        } else {
-            // same key, same partitioning: the minute aggregator is chained without another shuffle
-            toAggregate = DataStreamUtils.reinterpretAsKeyedStream(deltas, MetricBatch::resourceKey);
+            DataStream<MetricBatch> limited = Limiters.metrics(minutes, s.limits(), options.allowedLatenessMillis());
+            if (s.limits().maxMetricSeriesPerTenant() > 0) {
+                // the series limit emits per series, keyed by series: keyed by resource again
+                aggregators.add(limited.keyBy(MetricBatch::resourceKey)
+                        .transform("metric-1m-and-use", TypeInformation.of(MetricRow.class),
+                                new HorizonKeyedProcessOperator<>(new MetricMinuteAggregator(options)))
+                        .uid("metric-minute-aggregator"));
+            } else {
+                // a kept resource's batch leaves the limiter on its resource's subtask: its minutes are
+                // aggregated in the limiter's task, chained; the overflow resources' batches (from every
+                // subtask) are shuffled to an aggregator of their own
+                SingleOutputStreamOperator<MetricBatch> routed = limited
+                        .process(new LimitedMetricRouter()).returns(MetricBatchSerializer.TYPE)
+                        .name("metric-aggregator-route").uid("metric-aggregator-route");
+                SingleOutputStreamOperator<MetricRow> kept = DataStreamUtils
+                        .reinterpretAsKeyedStream(routed, MetricBatch::resourceKey)
+                        .transform("metric-1m-and-use", TypeInformation.of(MetricRow.class),
+                                new LimitedMetricAggregatorOperator(new MetricMinuteAggregator(options)))
+                        .uid("metric-minute-aggregator");
+                // with the minutes of overflow resources that a savepoint of the former wiring held in the kept one
+                aggregators.add(kept);
+                aggregators.add(routed.getSideOutput(LimitedMetricRouter.REKEYED)
+                        .union(kept.getSideOutput(LimitedMetricAggregatorOperator.RESTORED_ELSEWHERE))
+                        .keyBy(MetricBatch::resourceKey)
+                        .transform("metric-overflow-1m-and-use", TypeInformation.of(MetricRow.class),
+                                new HorizonKeyedProcessOperator<>(new MetricMinuteAggregator(options)))
+                        .uid("metric-overflow-aggregator"));
+            }
         }
-        SingleOutputStreamOperator<MetricRow> rows = toAggregate
-                .transform("metric-1m-and-use", TypeInformation.of(MetricRow.class),
-                        new HorizonKeyedProcessOperator<>(new MetricMinuteAggregator(options)))
-                .uid("metric-minute-aggregator");
-        latePoints.add(rows.getSideOutput(MetricMinuteAggregator.LATE_POINTS));
-        latePartialStreams.add(rows.getSideOutput(MetricMinuteAggregator.LATE_PARTIALS));
+        for (SingleOutputStreamOperator<MetricRow> a : aggregators) {
+            latePoints.add(a.getSideOutput(MetricMinuteAggregator.LATE_POINTS));
+            latePartialStreams.add(a.getSideOutput(MetricMinuteAggregator.LATE_PARTIALS));
+        }
         // points later than the allowed lateness: counted, and kept in the dead-letter topic
         DataStream<DeadLetter> late = union(latePoints)
                 .map(p -> MetricLateDeadLetter.of(p, topic))
@@ -113,17 +148,24 @@ public final class MetricsJob {
         DataStream<DeadLetter> latePartials = union(latePartialStreams)
                 .map(q -> MetricLateDeadLetter.ofPartial(q, topic))
                 .name("metrics-late-partials").uid("metrics-late-partials");
-        // a replay rewrites only the whole minutes inside [--from, --to)
+        // a replay rewrites only the whole minutes inside [--from, --to); each aggregator's rows filtered
+        // in its own task (the kept resources' one chained to its sink: no network step for the rows)
         ReplayRange replay = s.replay();
-        DataStream<MetricRow> metrics = rows
-                .filter(r -> replay.containsWindow(r.bucketStartMillis, MetricOptions.WINDOW_MILLIS))
-                .name("metric-1m-replay-range").uid("metric-1m-replay-range");
-        DataStream<UseRow> use = rows.getSideOutput(MetricMinuteAggregator.USE_ROWS)
-                .filter(u -> replay.containsWindow(u.bucketStartMillis, MetricOptions.WINDOW_MILLIS))
-                .name("use-1m-replay-range").uid("use-1m-replay-range")
-                // the overflow resource's series are many resources merged: no USE row for it
-                .filter(new OverflowUseFilter(Limiters.METRIC_RESOURCES))
-                .name("use-1m-no-overflow").uid("use-1m-no-overflow");
+        List<DataStream<MetricRow>> metrics = new ArrayList<>();
+        List<DataStream<UseRow>> use = new ArrayList<>();
+        for (int i = 0; i < aggregators.size(); i++) {
+            SingleOutputStreamOperator<MetricRow> rows = aggregators.get(i);
+            String part = i == 0 ? "" : "-overflow";
+            metrics.add(rows
+                    .filter(r -> replay.containsWindow(r.bucketStartMillis, MetricOptions.WINDOW_MILLIS))
+                    .name("metric-1m-replay-range" + part).uid("metric-1m-replay-range" + part));
+            use.add(rows.getSideOutput(MetricMinuteAggregator.USE_ROWS)
+                    .filter(u -> replay.containsWindow(u.bucketStartMillis, MetricOptions.WINDOW_MILLIS))
+                    .name("use-1m-replay-range" + part).uid("use-1m-replay-range" + part)
+                    // the overflow resource's series are many resources merged: no USE row for it
+                    .filter(new OverflowUseFilter(Limiters.METRIC_RESOURCES))
+                    .name("use-1m-no-overflow" + part).uid("use-1m-no-overflow" + part));
+        }
         return new MetricsOutputs(metrics, use, List.of(
                 new DeadLetterStream("metrics-late-dead-letters", late),
                 new DeadLetterStream("metrics-late-partial-dead-letters", latePartials)));

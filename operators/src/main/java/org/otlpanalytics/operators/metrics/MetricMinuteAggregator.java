@@ -59,10 +59,11 @@ public class MetricMinuteAggregator extends KeyedProcessFunction<String, MetricB
     /** Pre-aggregated minutes late at this operator (rare: partials never overtake watermarks; counted). */
     public static final OutputTag<MetricPartial> LATE_PARTIALS =
             new OutputTag<>("metric-late-partials", TypeInformation.of(MetricPartial.class));
-    private static final String WINDOWS = "metric-windows";
+    /** State names: never change, savepoints depend on them. */
+    public static final String WINDOWS = "metric-windows";
     private static final String SERIES = "metric-series-minutes";
     /** The whole-minute buckets of releases before the per-series state (0.1.0): migrated at their minute's first touch. */
-    private static final String LEGACY_BUCKETS = "metric-buckets";
+    public static final String LEGACY_BUCKETS = "metric-buckets";
     private static final Comparator<MetricAccumulator> ROW_ORDER =
             Comparator.<MetricAccumulator, String>comparing(a -> a.metric).thenComparingLong(a -> a.labelsHash);
 
@@ -72,6 +73,8 @@ public class MetricMinuteAggregator extends KeyedProcessFunction<String, MetricB
     private final MapStateDescriptor<Long, MetricBucket> legacyDescriptor;
     private transient WatermarkHorizon horizon;
     private transient KeyedWindows<MetricWindow> windows;
+    /** The windows' map itself (what {@link #windows} stores), to take a key's minutes out whole. */
+    private transient MapState<Long, MetricWindow> windowState;
     private transient MapState<SeriesSlot, MetricAccumulator> series;
     private transient MapState<Long, MetricBucket> legacyBuckets;
     private transient UseCalculator use;
@@ -107,8 +110,9 @@ public class MetricMinuteAggregator extends KeyedProcessFunction<String, MetricB
 
     @Override
     public void open(OpenContext openContext) {
+        windowState = getRuntimeContext().getMapState(windowsDescriptor);
         windows = new KeyedWindows<>(new EpochWindows(MetricOptions.WINDOW_MILLIS, options.allowedLatenessMillis()),
-                getRuntimeContext().getMapState(windowsDescriptor), horizon);
+                windowState, horizon);
         series = getRuntimeContext().getMapState(seriesDescriptor);
         legacyBuckets = getRuntimeContext().getMapState(legacyDescriptor);
         use = new UseCalculator();
@@ -344,6 +348,62 @@ public class MetricMinuteAggregator extends KeyedProcessFunction<String, MetricB
         } else {
             windows.update(minute, w);
         }
+    }
+
+    /**
+     * Takes every minute the current key holds out of this aggregator's state, as one batch of
+     * partials (each series' accumulator of a minute, with the minute's service; a 0.1.0 bucket's
+     * series with its own), when {@code elsewhere} says the batch's resource is aggregated by another
+     * aggregator now; else leaves the state as it is and returns null. The key is left without state,
+     * so its timers find nothing. For a restored key whose batches are routed elsewhere since: its
+     * minutes then meet theirs there, and one row per series and minute is written, not two.
+     */
+    public MetricBatch takeAllIf(java.util.function.Predicate<MetricBatch> elsewhere) throws Exception {
+        MetricBatch b = new MetricBatch();
+        List<Long> minutes = new ArrayList<>();
+        for (Map.Entry<Long, MetricWindow> e : windowState.entries()) {
+            MetricWindow w = e.getValue();
+            b.tenant = w.tenant;
+            b.resourceUrn = w.resourceUrn;
+            minutes.add(e.getKey());
+        }
+        List<Long> legacyMinutes = new ArrayList<>();
+        for (Map.Entry<Long, MetricBucket> e : legacyBuckets.entries()) {
+            b.tenant = e.getValue().tenant;
+            b.resourceUrn = e.getValue().resourceUrn;
+            legacyMinutes.add(e.getKey());
+        }
+        if (minutes.isEmpty() && legacyMinutes.isEmpty() || !elsewhere.test(b)) {
+            return null;
+        }
+        List<SeriesSlot> slots = new ArrayList<>();
+        for (Map.Entry<SeriesSlot, MetricAccumulator> e : series.entries()) {
+            MetricWindow w = windowState.get(e.getKey().minuteStartMillis);
+            MetricPartial q = new MetricPartial(e.getKey().minuteStartMillis, e.getValue());
+            if (w != null) {
+                q.observeService(w.serviceUrn, w.serviceName, w.serviceNamespace);
+            }
+            b.partials.add(q);
+            slots.add(e.getKey());
+        }
+        for (long minute : legacyMinutes) {
+            MetricBucket bucket = legacyBuckets.get(minute);
+            for (MetricAccumulator a : bucket.series.values()) {
+                MetricPartial q = new MetricPartial(minute, a);
+                q.observeService(bucket.serviceUrn, bucket.serviceName, bucket.serviceNamespace);
+                b.partials.add(q);
+            }
+        }
+        for (SeriesSlot s : slots) {
+            series.remove(s);
+        }
+        for (long minute : minutes) {
+            windowState.remove(minute);
+        }
+        for (long minute : legacyMinutes) {
+            legacyBuckets.remove(minute);
+        }
+        return b;
     }
 
     /** The series of a minute in row order (only those of USE metrics when {@code useOnly}). */

@@ -283,12 +283,15 @@ public final class MetricsBench {
             points.sinkTo(new DiscardingSink<>()).name("discard");
         } else if (variant == METRICS) {
             MetricsOutputs out = MetricsJob.buildPipeline(points, MetricsJob.Settings.of(o));
-            out.metrics().sinkTo(new DiscardingSink<>()).name("discard-metrics");
-            out.use().sinkTo(new DiscardingSink<>()).name("discard-use");
+            // a sink per aggregator, chained to it, as the job's (MetricsOutputs#eachPart)
+            MetricsOutputs.eachPart(out.metricParts(), "discard-metrics", (rows, uid) -> rows.sinkTo(new DiscardingSink<>()).name(uid));
+            MetricsOutputs.eachPart(out.useParts(), "discard-use", (rows, uid) -> rows.sinkTo(new DiscardingSink<>()).name(uid));
         } else {
             MetricsOutputs out = MetricsJob.buildPipeline(points, MetricsJob.Settings.of(o));
-            out.metrics().sinkTo(new PostgresUpsertSink<>(pgc, new MetricRowMapper(topic))).name("metric-1m-sink");
-            out.use().sinkTo(new PostgresUpsertSink<>(pgc, new UseRowMapper())).name("use-1m-sink");
+            MetricsOutputs.eachPart(out.metricParts(), "metric-1m-sink",
+                    (rows, uid) -> rows.sinkTo(new PostgresUpsertSink<>(pgc, new MetricRowMapper(topic))).name(uid));
+            MetricsOutputs.eachPart(out.useParts(), "use-1m-sink",
+                    (rows, uid) -> rows.sinkTo(new PostgresUpsertSink<>(pgc, new UseRowMapper())).name(uid));
             // new minutes, as a live job writes them (not a replay's rewrites of the last run's rows)
             try (var c = pgc.connect(); var s = c.createStatement()) {
                 s.execute("TRUNCATE metric_1m, use_1m, kafka_locator");

@@ -1,0 +1,80 @@
+package org.otlpanalytics.operators.limits;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
+import org.otlpanalytics.operators.metrics.MetricBatch;
+import org.otlpanalytics.operators.metrics.MetricBatchSerializer;
+import org.otlpanalytics.operators.metrics.MetricMinuteAggregator;
+import org.otlpanalytics.operators.metrics.MetricRow;
+
+/**
+ * The minute aggregator chained behind the metric limit and {@link LimitedMetricRouter}, which sees
+ * only kept resources. A savepoint of the former wiring (every batch shuffled to this aggregator, uid
+ * {@code metric-minute-aggregator}) may hold minutes of overflow resources here, whose batches now go
+ * to the overflow aggregator: two aggregators writing rows of the same resource and minute would
+ * overwrite each other's (the sinks upsert). So after a restore, at the first watermark (before it
+ * goes on, so before any aggregator behind fires a minute it ends), each overflow resource's minutes
+ * are taken out of the state whole ({@link MetricMinuteAggregator#takeAllIf}) and sent as one batch
+ * of partials to {@link #RESTORED_ELSEWHERE}, to be shuffled to the overflow aggregator with its
+ * other batches; a minute that had fired is written again there, whole.
+ */
+public class LimitedMetricAggregatorOperator extends HorizonKeyedProcessOperator<String, MetricBatch, MetricRow> {
+    private static final long serialVersionUID = 1L;
+    /** Restored minutes of resources aggregated elsewhere now, as partials. */
+    public static final OutputTag<MetricBatch> RESTORED_ELSEWHERE =
+            new OutputTag<>("metric-restored-elsewhere", MetricBatchSerializer.TYPE);
+
+    private final MetricMinuteAggregator aggregator;
+    private transient boolean handOverPending;
+
+    public LimitedMetricAggregatorOperator(MetricMinuteAggregator aggregator) {
+        super(aggregator);
+        this.aggregator = aggregator;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        handOverPending = context.isRestored();
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        if (handOverPending) {
+            handOverPending = false;
+            handOverElsewhere();
+        }
+        super.processWatermark(mark);
+    }
+
+    /** Sends the restored minutes of every overflow resource to {@link #RESTORED_ELSEWHERE}; returns how many resources. */
+    int handOverElsewhere() throws Exception {
+        Set<String> keys = new LinkedHashSet<>();
+        for (String state : List.of(MetricMinuteAggregator.WINDOWS, MetricMinuteAggregator.LEGACY_BUCKETS)) {
+            try (Stream<String> s = this.<String>getKeyedStateBackend().getKeys(state, VoidNamespace.INSTANCE)) {
+                s.forEach(keys::add);
+            }
+        }
+        List<MetricBatch> taken = new ArrayList<>();
+        for (String key : keys) {
+            setCurrentKey(key);
+            MetricBatch b = aggregator.takeAllIf(x -> LimitedMetricRouter.isOverflowResource(x.tenant, x.resourceUrn));
+            if (b != null) {
+                taken.add(b);
+            }
+        }
+        for (MetricBatch b : taken) {
+            output.collect(RESTORED_ELSEWHERE, new StreamRecord<>(b));
+        }
+        return taken.size();
+    }
+}
