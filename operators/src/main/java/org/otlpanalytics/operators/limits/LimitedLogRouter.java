@@ -1,11 +1,5 @@
 package org.otlpanalytics.operators.limits;
 
-import java.util.Objects;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.TaskInfo;
-import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
-import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.otlpanalytics.operators.logs.LogFingerprinter;
 import org.otlpanalytics.operators.logs.LogRecordFlatSerializer;
@@ -23,55 +17,31 @@ import org.otlpanalytics.schemas.logs.LogRecordFlat;
  * overflow tree sees all of its records, from every limiter subtask, as one tree did before. So does
  * a record held under another key, which only a savepoint of the limiter's former key encoding
  * ({@link org.otlpanalytics.operators.common.CompositeKey}) releases: its stream's subtask is
- * elsewhere, and a keyed operator must never see a key outside its key groups.
+ * elsewhere, and a keyed operator must never see a key outside its key groups. The routing is
+ * {@link LimitedRouter}'s.
  */
-public class LimitedLogRouter extends ProcessFunction<LogRecordFlat, LogRecordFlat> {
+public class LimitedLogRouter extends LimitedRouter<LogRecordFlat> {
     private static final long serialVersionUID = 1L;
     /** Records for the overflow fingerprinter: overflow streams, and records held on another stream's subtask. */
     public static final OutputTag<LogRecordFlat> REKEYED = new OutputTag<>("log-records-rekeyed", LogRecordFlatSerializer.TYPE);
 
-    private transient int maxParallelism;
-    private transient int parallelism;
-    private transient int subtask;
-    /** The last record's stream and where it went: a limiter releases a key's records one after the other. */
-    private transient String lastTenant;
-    private transient String lastServiceUrn;
-    private transient boolean lastLocal;
-
     @Override
-    public void open(OpenContext openContext) {
-        TaskInfo task = getRuntimeContext().getTaskInfo();
-        maxParallelism = task.getMaxNumberOfParallelSubtasks();
-        parallelism = task.getNumberOfParallelSubtasks();
-        subtask = task.getIndexOfThisSubtask();
-        lastTenant = null;
-        lastServiceUrn = null;
+    public OutputTag<LogRecordFlat> rekeyed() {
+        return REKEYED;
     }
 
     @Override
-    public void processElement(LogRecordFlat r, Context ctx, Collector<LogRecordFlat> out) {
-        if (isLocal(r)) {
-            out.collect(r);
-        } else {
-            ctx.output(REKEYED, r);
-        }
+    protected String tenant(LogRecordFlat r) {
+        return r.tenant;
     }
 
-    /** Whether {@code r} is mined by the fingerprinter chained on this subtask. */
-    boolean isLocal(LogRecordFlat r) {
-        if (lastTenant != null && lastTenant.equals(r.tenant) && Objects.equals(lastServiceUrn, r.serviceUrn)) {
-            return lastLocal;
-        }
-        boolean local = !isOverflowStream(r) && KeyGroupRangeAssignment.assignKeyToParallelOperator(
-                LogFingerprinter.serviceKey(r), maxParallelism, parallelism) == subtask;
-        lastTenant = r.tenant;
-        lastServiceUrn = r.serviceUrn;
-        lastLocal = local;
-        return local;
+    @Override
+    protected String resource(LogRecordFlat r) {
+        return r.serviceUrn;
     }
 
-    /** Whether {@code r}'s stream is one that records from every subtask fold into. */
-    public static boolean isOverflowStream(LogRecordFlat r) {
-        return Overflow.TENANT.equals(r.tenant) || Overflow.SERVICE_URN.equals(r.serviceUrn);
+    @Override
+    protected String key(LogRecordFlat r) {
+        return LogFingerprinter.serviceKey(r);
     }
 }

@@ -1,11 +1,5 @@
 package org.otlpanalytics.operators.limits;
 
-import java.util.Objects;
-import org.apache.flink.api.common.TaskInfo;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
-import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.otlpanalytics.operators.metrics.MetricBatch;
 import org.otlpanalytics.operators.metrics.MetricBatchSerializer;
@@ -21,54 +15,35 @@ import org.otlpanalytics.operators.metrics.MetricBatchSerializer;
  * aggregator of the overflow resources, so that each overflow resource's minute is aggregated from
  * the batches of every limiter subtask in one place. So does a batch held under a key of another
  * subtask (none is expected; a keyed operator must never see a key outside its key groups).
+ * The routing is {@link LimitedRouter}'s.
  */
-public class LimitedMetricRouter extends ProcessFunction<MetricBatch, MetricBatch> {
+public class LimitedMetricRouter extends LimitedRouter<MetricBatch> {
     private static final long serialVersionUID = 1L;
     /** Batches for the overflow aggregator: overflow resources, and batches held on another resource's subtask. */
     public static final OutputTag<MetricBatch> REKEYED = new OutputTag<>("metric-batches-rekeyed", MetricBatchSerializer.TYPE);
 
-    private transient int maxParallelism;
-    private transient int parallelism;
-    private transient int subtask;
-    /** The last batch's resource and where it went: the limiter releases a key's batches one after the other. */
-    private transient String lastTenant;
-    private transient String lastResourceUrn;
-    private transient boolean lastLocal;
-
     @Override
-    public void open(OpenContext openContext) {
-        TaskInfo task = getRuntimeContext().getTaskInfo();
-        maxParallelism = task.getMaxNumberOfParallelSubtasks();
-        parallelism = task.getNumberOfParallelSubtasks();
-        subtask = task.getIndexOfThisSubtask();
-        lastTenant = null;
-        lastResourceUrn = null;
+    public OutputTag<MetricBatch> rekeyed() {
+        return REKEYED;
     }
 
     @Override
-    public void processElement(MetricBatch b, Context ctx, Collector<MetricBatch> out) {
-        if (isLocal(b)) {
-            out.collect(b);
-        } else {
-            ctx.output(REKEYED, b);
-        }
+    protected String tenant(MetricBatch b) {
+        return b.tenant;
     }
 
-    /** Whether {@code b} is aggregated by the aggregator chained on this subtask. */
-    boolean isLocal(MetricBatch b) {
-        if (lastTenant != null && lastTenant.equals(b.tenant) && Objects.equals(lastResourceUrn, b.resourceUrn)) {
-            return lastLocal;
-        }
-        boolean local = !isOverflowResource(b.tenant, b.resourceUrn)
-                && KeyGroupRangeAssignment.assignKeyToParallelOperator(b.resourceKey(), maxParallelism, parallelism) == subtask;
-        lastTenant = b.tenant;
-        lastResourceUrn = b.resourceUrn;
-        lastLocal = local;
-        return local;
+    @Override
+    protected String resource(MetricBatch b) {
+        return b.resourceUrn;
+    }
+
+    @Override
+    protected String key(MetricBatch b) {
+        return b.resourceKey();
     }
 
     /** Whether the resource is one that batches from every subtask fold into. */
     public static boolean isOverflowResource(String tenant, String resourceUrn) {
-        return Overflow.TENANT.equals(tenant) || Overflow.SERVICE_URN.equals(resourceUrn);
+        return isOverflow(tenant, resourceUrn);
     }
 }
