@@ -53,6 +53,10 @@ public final class Main {
         // a benchmark ends with where the machine's CPU went meanwhile: "other" is what disturbed it
         org.otlpanalytics.jobs.bench.MachineCpu cpu = org.otlpanalytics.jobs.bench.MachineCpu.of(-1);
         org.otlpanalytics.jobs.bench.MachineCpu.Reading before = args[0].startsWith("bench") ? cpu.read() : null;
+        if (before != null) {
+            // at exit: the benchmarks end with System.exit (their brokers' and clusters' threads linger)
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> printMachineCpu(cpu, before), "machine-cpu"));
+        }
         try {
             switch (args[0]) {
                 case "demo":
@@ -101,14 +105,17 @@ public final class Main {
             System.err.println("error: " + e.getMessage());
             System.exit(2);
         }
-        if (before != null) {
-            cpu.read().sharesSince(before).forEach((group, share) -> {
-                if (!group.equals(org.otlpanalytics.jobs.bench.MachineCpu.TASKMANAGER)) { // a soak's, not a benchmark's
-                    System.out.printf(java.util.Locale.ROOT, "machine_cpu_%s_share=%.2f%n",
-                            group.equals(org.otlpanalytics.jobs.bench.MachineCpu.LAUNCHER) ? "benchmark" : group, share);
-                }
-            });
-        }
         System.exit(0);
+    }
+
+    /** Where the machine's CPU went since {@code before}, as {@code machine_cpu_<group>_share} lines ("other" disturbed the benchmark). */
+    static void printMachineCpu(org.otlpanalytics.jobs.bench.MachineCpu cpu, org.otlpanalytics.jobs.bench.MachineCpu.Reading before) {
+        cpu.read().sharesSince(before).forEach((group, share) -> {
+            if (!group.equals(org.otlpanalytics.jobs.bench.MachineCpu.TASKMANAGER)) { // a soak's, not a benchmark's
+                System.out.printf(java.util.Locale.ROOT, "machine_cpu_%s_share=%.2f%n",
+                        group.equals(org.otlpanalytics.jobs.bench.MachineCpu.LAUNCHER) ? "benchmark" : group, share);
+            }
+        });
+        System.out.flush();
     }
 }
