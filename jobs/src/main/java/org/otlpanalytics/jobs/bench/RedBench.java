@@ -71,7 +71,6 @@ public final class RedBench {
             System.out.printf("red_pg_vs_decode_ratio=%.2f%n", redPg / decode);
             System.out.printf("peak_heap_mb=%.0f%n", HeapPeaks.peakBytes() / 1048576.0);
         }
-        System.exit(0);
     }
 
     /** Generates shop traffic until {@code target} spans are in the topic; returns the exact span count. */

@@ -54,7 +54,8 @@ public final class Main {
         org.otlpanalytics.jobs.bench.MachineCpu cpu = org.otlpanalytics.jobs.bench.MachineCpu.of(-1);
         org.otlpanalytics.jobs.bench.MachineCpu.Reading before = args[0].startsWith("bench") ? cpu.read() : null;
         if (before != null) {
-            // at exit: the benchmarks end with System.exit (their brokers' and clusters' threads linger)
+            // at exit: every benchmark returns here and main ends with System.exit (their brokers' and clusters'
+            // threads linger); a hook, so they are printed also when a benchmark fails
             Runtime.getRuntime().addShutdownHook(new Thread(() -> printMachineCpu(cpu, before), "machine-cpu"));
         }
         try {

@@ -15,10 +15,11 @@ import org.otlpanalytics.jobs.bench.MachineCpu;
 /**
  * A {@code bench*} command, run as a user runs it (its own JVM, through {@link Main}), ends with
  * where the machine's CPU went meanwhile: one {@code machine_cpu_<group>_share} line per group, the
- * launcher's JVM named {@code benchmark}. They are printed by a shutdown hook, so also after the
- * benchmarks that end the JVM themselves with {@code System.exit} (bench, bench-edges, bench-logs,
- * bench-metrics, bench-clickhouse: before the hook they never printed them); this one, the quickest,
- * returns to {@link Main}, which exits.
+ * launcher's JVM named {@code benchmark}. They are printed by a shutdown hook when {@link Main} ends
+ * the JVM with {@code System.exit}. Every benchmark returns to {@link Main} (none calls
+ * {@code System.exit} itself any more: bench, bench-edges, bench-logs, bench-metrics and
+ * bench-clickhouse did, before {@link Main} printed the lines, so they never appeared), so this one,
+ * the quickest, takes the same way out as the others; {@link #noBenchmarkEndsTheJvmItself} keeps it so.
  */
 class BenchMachineCpuLinesTest {
     @Test
@@ -49,5 +50,21 @@ class BenchMachineCpuLinesTest {
         // the benchmark's own JVM did work, and the shares of all groups cover the machine (two decimals each)
         assertThat(Double.parseDouble(printed.get(0).substring(printed.get(0).indexOf('=') + 1))).isPositive();
         assertThat(sum).isBetween(0.95, 1.05);
+    }
+
+    /** A benchmark that called {@code System.exit} itself would end before {@link Main}'s lines were printed. */
+    @Test
+    void noBenchmarkEndsTheJvmItself() throws Exception {
+        Path sources = Path.of("src/main/java/org/otlpanalytics/jobs");
+        Assumptions.assumeTrue(Files.isDirectory(sources), "skipped: run from the jobs module's folder");
+        List<String> exiting = new ArrayList<>();
+        for (String benchmark : List.of("bench/RedBench.java", "bench/edges/EdgePairingBenchmark.java",
+                "bench/clickhouse/ClickHouseBench.java", "bench/metrics/MetricsBench.java",
+                "bench/state/StateCostBench.java", "logs/LogsBench.java")) {
+            if (Files.readString(sources.resolve(benchmark)).contains("System.exit(0)")) {
+                exiting.add(benchmark);
+            }
+        }
+        assertThat(exiting).isEmpty();
     }
 }

@@ -108,7 +108,6 @@ public final class ClickHouseBench {
         } finally {
             deleteTree(checkpoints);
         }
-        System.exit(0);
     }
 
     /** What one bounded job does. */

@@ -121,7 +121,6 @@ public final class EdgePairingBenchmark {
         inProcess(decoder, firstSpans(decoder, messages, IN_PROCESS_SPANS), rounds);
         onMiniCluster(given, messages, spans, rounds);
         System.out.printf("peak_heap_mb=%.0f%n", HeapPeaks.peakBytes() / 1048576.0);
-        System.exit(0);
     }
 
     static List<byte[]> generate(long targetSpans, double rate) throws Exception {

@@ -180,7 +180,6 @@ public final class MetricsBench {
                 }
             }
         }
-        System.exit(0);
     }
 
     /** Writes exports of every host, 10 s apart, until {@code target} points are in the topic; returns the exact count. */
