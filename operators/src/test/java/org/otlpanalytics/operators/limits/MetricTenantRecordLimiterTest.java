@@ -158,44 +158,7 @@ class MetricTenantRecordLimiterTest {
 
     /** The new layout as {@code Limiters.metrics} wires it, the limiter on {@code parallelism} subtasks keyed by resource. */
     static final class Path extends TenantLimitPath<MetricBatch> {
-        static final Wiring<MetricBatch> METRICS = new Wiring<>() {
-            @Override
-            public TenantMarker<MetricBatch> marker(int services) {
-                return new TenantMarker<>(MetricLimitSubjects.tenants(), MetricLimitSubjects.resources(), services, MIN, LATENESS);
-            }
-
-            @Override
-            public TenantAdmission admission(int tenants, int services) {
-                return new TenantAdmission(tenants, services, MIN, LATENESS, "tenantLimiter", "resourceLimiter")
-                        .lateServiceSetsBottomK();
-            }
-
-            @Override
-            public TenantRecordLimiter<MetricBatch> limiter(int tenants, int services) {
-                return new TenantRecordLimiter<>(MetricLimitSubjects.tenants(), MetricLimitSubjects.resources(), MetricBatchSerializer.TYPE,
-                        tenants, services, MIN, LATENESS, "tenantLimiter", "resourceLimiter").passLateUnfolded();
-            }
-
-            @Override
-            public String key(MetricBatch b) {
-                return b.resourceKey();
-            }
-
-            @Override
-            public MetricBatch copy(MetricBatch b) {
-                return MetricTenantRecordLimiterTest.copy(b);
-            }
-
-            @Override
-            public long time(MetricBatch b) {
-                return MetricTenantRecordLimiterTest.time(b);
-            }
-
-            @Override
-            public String describe(MetricBatch b) {
-                return MetricTenantRecordLimiterTest.describe(b);
-            }
-        };
+        static final Wiring<MetricBatch> METRICS = new MetricsWiring();
 
         Path(StateBackends backend, int maxTenants, int maxResources, int parallelism, OperatorSubtaskState admissionState,
                 OperatorSubtaskState limiterState, int limiterStateParallelism) throws Exception {
@@ -283,21 +246,25 @@ class MetricTenantRecordLimiterTest {
         }
     }
 
-    /** As {@link Path#METRICS}, with a key's batches released together combined ({@code Limiters.metrics}' wiring). */
-    static final Wiring<MetricBatch> COMBINING = new Wiring<>() {
+    /** {@code Limiters.metrics}' limit without the combining of released batches. */
+    static class MetricsWiring implements Wiring<MetricBatch> {
+        private static final long serialVersionUID = 1L;
+
         @Override
         public TenantMarker<MetricBatch> marker(int services) {
-            return Path.METRICS.marker(services);
+            return new TenantMarker<>(MetricLimitSubjects.tenants(), MetricLimitSubjects.resources(), services, MIN, LATENESS);
         }
 
         @Override
         public TenantAdmission admission(int tenants, int services) {
-            return Path.METRICS.admission(tenants, services);
+            return new TenantAdmission(tenants, services, MIN, LATENESS, "tenantLimiter", "resourceLimiter")
+                    .lateServiceSetsBottomK();
         }
 
         @Override
         public TenantRecordLimiter<MetricBatch> limiter(int tenants, int services) {
-            return Path.METRICS.limiter(tenants, services).combiningReleased(MetricBatch::combine);
+            return new TenantRecordLimiter<>(MetricLimitSubjects.tenants(), MetricLimitSubjects.resources(), MetricBatchSerializer.TYPE,
+                    tenants, services, MIN, LATENESS, "tenantLimiter", "resourceLimiter").passLateUnfolded();
         }
 
         @Override
@@ -313,6 +280,21 @@ class MetricTenantRecordLimiterTest {
         @Override
         public long time(MetricBatch b) {
             return MetricTenantRecordLimiterTest.time(b);
+        }
+
+        @Override
+        public String describe(MetricBatch b) {
+            return MetricTenantRecordLimiterTest.describe(b);
+        }
+    }
+
+    /** As {@link Path#METRICS}, with a key's batches released together combined ({@code Limiters.metrics}' wiring). */
+    static final Wiring<MetricBatch> COMBINING = new MetricsWiring() {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public TenantRecordLimiter<MetricBatch> limiter(int tenants, int services) {
+            return super.limiter(tenants, services).combiningReleased(MetricBatch::combine);
         }
 
         /** Every point of the batch, as {@link #describe} of a one-point batch, joined by '|'. */
