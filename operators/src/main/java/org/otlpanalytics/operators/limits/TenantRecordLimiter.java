@@ -185,7 +185,6 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
         InternalListState<String, Long, P> list = (InternalListState<String, Long, P>) getOrCreateKeyedState(
                 LongSerializer.INSTANCE, new ListStateDescriptor<>(BATCHES, type));
         batches = new BatchedListState<>(list, this, getKeyedStateBackend().isSafeToReuseKVState(), maxOnHeap);
-        batches.readStoredSlots(getKeyedStateBackend(), BATCHES, getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks());
         heldCounts = getKeyedStateStore().getMapState(new MapStateDescriptor<>(HELD_COUNTS, Types.LONG, Types.INT));
         awaiting = getKeyedStateStore().getMapState(new MapStateDescriptor<>(AWAITING, Types.LONG, Types.BOOLEAN));
         decisions = getOperatorStateBackend().getBroadcastState(DECISIONS_STATE);

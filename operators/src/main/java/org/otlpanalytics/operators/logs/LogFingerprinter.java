@@ -174,7 +174,6 @@ public class LogFingerprinter extends HorizonStreamOperator<LogPatternPartial>
         super.open();
         pending = new BatchedListState<>((InternalListState<String, Long, BufferedLog>) getOrCreateKeyedState(LongSerializer.INSTANCE,
                 pendingDescriptor), this, getKeyedStateBackend().isSafeToReuseKVState(), BatchedListState.DEFAULT_MAX_ON_HEAP);
-        pending.readStoredSlots(getKeyedStateBackend(), PENDING_LOGS, getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks());
         late = (InternalListState<String, Long, BufferedLog>) getOrCreateKeyedState(LongSerializer.INSTANCE, lateDescriptor);
         timers = getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
         MetricGroup g = getMetricGroup().addGroup(LogPatternMetrics.FINGERPRINTER_GROUP);

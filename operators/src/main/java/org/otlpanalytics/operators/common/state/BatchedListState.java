@@ -2,16 +2,8 @@ package org.otlpanalytics.operators.common.state;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Stream;
-import org.apache.flink.api.java.tuple.Tuple2;
-import org.apache.flink.runtime.state.CheckpointableKeyedStateBackend;
-import org.apache.flink.runtime.state.KeyGroupRange;
-import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
-import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.internal.InternalListState;
 import org.apache.flink.streaming.api.operators.KeyContext;
 
@@ -34,12 +26,6 @@ import org.apache.flink.streaming.api.operators.KeyContext;
  * whole heap, the namespace about to be released included, whenever a minute's records passed the
  * bound; a spill writes only what does not fit, and what will wait longest.
  *
- * <p><b>Reads only what is there.</b> Once told what keyed state holds at the start
- * ({@link #readStoredSlots}, from the operator's {@code open}: nothing, or what a restore brought),
- * it knows every key and namespace it wrote since (spills, checkpoints), and a {@link #take} of one
- * it never wrote does not read the backend: on RocksDB that read of an absent list was a lookup per
- * key and namespace released (the fingerprinter's every key and second), most of them for nothing.
- *
  * <p><b>Heap and batch backends:</b> off ({@code backendCopies} false). There an {@code add} is a
  * list append on the heap already, and the heap backend snapshots asynchronously the lists it keeps;
  * Flink's batch backend clears a key's state when the input moves on to the next key, so a flush of
@@ -57,12 +43,8 @@ public final class BatchedListState<T> {
     private final boolean enabled;
     private final int maxOnHeap;
     private final Map<Slot, ArrayList<T>> buffers = new HashMap<>();
-    /** Key and namespace pairs keyed state may hold a list for, when {@link #storedKnown}. */
-    private final Set<Slot> stored = new HashSet<>();
-    private boolean storedKnown;
     private int onHeap;
     private long flushes;
-    private long reads;
     private long spills;
     private long spilled;
 
@@ -99,44 +81,15 @@ public final class BatchedListState<T> {
         return enabled && buffers.containsKey(new Slot(keys.getCurrentKey(), namespace));
     }
 
-    /**
-     * Notes the key and namespace pairs keyed state holds for this state ({@code stateName}) now, those of
-     * the subtask's key groups: from then on a {@link #take} reads the backend only for those and for
-     * what this instance wrote. Call it once from the operator's {@code open}, after a restore or not.
-     * Until called, and when off, every take reads the backend.
-     */
-    public void readStoredSlots(KeyedStateBackend<?> backend, String stateName, int maxParallelism) {
-        if (!enabled) {
-            return;
-        }
-        KeyGroupRange mine = backend instanceof CheckpointableKeyedStateBackend<?> c ? c.getKeyGroupRange() : null;
-        try (Stream<? extends Tuple2<?, Long>> slots = backend.<Long>getKeysAndNamespaces(stateName)) {
-            slots.forEach(t -> {
-                if (mine == null || mine.contains(KeyGroupRangeAssignment.assignToKeyGroup(t.f0, maxParallelism))) {
-                    stored.add(new Slot(t.f0, t.f1));
-                }
-            });
-        }
-        storedKnown = true;
-    }
-
     /** Removes and returns the current key's list of {@code namespace}, in the order it was added. */
     public List<T> take(long namespace) throws Exception {
-        if (!enabled) {
-            return takeStored(state, namespace);
-        }
-        Slot slot = new Slot(keys.getCurrentKey(), namespace);
-        List<T> out;
-        if (!storedKnown || stored.remove(slot)) {
-            reads++;
-            out = takeStored(state, namespace);
-        } else {
-            out = new ArrayList<>();
-        }
-        ArrayList<T> b = buffers.remove(slot);
-        if (b != null) {
-            out.addAll(b);
-            onHeap -= b.size();
+        List<T> out = takeStored(state, namespace);
+        if (enabled) {
+            ArrayList<T> b = buffers.remove(new Slot(keys.getCurrentKey(), namespace));
+            if (b != null) {
+                out.addAll(b);
+                onHeap -= b.size();
+            }
         }
         return out;
     }
@@ -165,7 +118,6 @@ public final class BatchedListState<T> {
             keys.setCurrentKey(e.getKey().key());
             state.setCurrentNamespace(e.getKey().namespace());
             state.addAll(e.getValue());
-            stored.add(e.getKey());
         }
         buffers.clear();
         onHeap = 0;
@@ -196,7 +148,6 @@ public final class BatchedListState<T> {
             keys.setCurrentKey(e.getKey().key());
             state.setCurrentNamespace(e.getKey().namespace());
             state.addAll(e.getValue());
-            stored.add(e.getKey());
             buffers.remove(e.getKey());
             onHeap -= e.getValue().size();
             spilled += e.getValue().size();
@@ -215,11 +166,6 @@ public final class BatchedListState<T> {
     /** Flushes that wrote something, since the start (for tests and benchmarks). */
     public long flushes() {
         return flushes;
-    }
-
-    /** Takes that read the backend, since the start (for tests and benchmarks). */
-    public long reads() {
-        return reads;
     }
 
     /** Spills past the heap bound, since the start (for tests and benchmarks). */
