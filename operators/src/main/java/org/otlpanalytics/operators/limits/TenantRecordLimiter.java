@@ -92,8 +92,6 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
     private boolean foldLate = true;
     /** Combines the records of one key released together, or null: each goes on as it came ({@link #combiningReleased}). */
     private SerializableFunction<List<P>, List<P>> releaseCombiner;
-    /** Held records on the heap per subtask between checkpoints (on backends that serialize every access). */
-    private int maxOnHeap = BatchedListState.DEFAULT_MAX_ON_HEAP;
     /** Whether the keyed state is on the heap, which keeps a map emptied through its iterator as an entry of its key (RocksDB does not). */
     private transient boolean heapBackend;
     private transient WatermarkHorizon horizon;
@@ -151,13 +149,6 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
         return this;
     }
 
-    /** Holds at most {@code maxOnHeap} records on the heap between checkpoints ({@link BatchedListState}); for tests that spill. */
-    @VisibleForTesting
-    TenantRecordLimiter<P> holdingOnHeap(int maxOnHeap) {
-        this.maxOnHeap = maxOnHeap;
-        return this;
-    }
-
     /** The key of a record: its tenant and service, so that a tenant's services spread over the subtasks. */
     public static <P> String key(LimitSubject<P> tenants, LimitSubject<P> resources, P p) {
         return CompositeKey.of(tenants.member(p), resources.member(p));
@@ -184,7 +175,8 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
         @SuppressWarnings("unchecked")
         InternalListState<String, Long, P> list = (InternalListState<String, Long, P>) getOrCreateKeyedState(
                 LongSerializer.INSTANCE, new ListStateDescriptor<>(BATCHES, type));
-        batches = new BatchedListState<>(list, this, getKeyedStateBackend().isSafeToReuseKVState(), maxOnHeap);
+        batches = new BatchedListState<>(list, this, getKeyedStateBackend().isSafeToReuseKVState(),
+                BatchedListState.DEFAULT_MAX_ON_HEAP);
         heldCounts = getKeyedStateStore().getMapState(new MapStateDescriptor<>(HELD_COUNTS, Types.LONG, Types.INT));
         awaiting = getKeyedStateStore().getMapState(new MapStateDescriptor<>(AWAITING, Types.LONG, Types.BOOLEAN));
         decisions = getOperatorStateBackend().getBroadcastState(DECISIONS_STATE);

@@ -81,58 +81,9 @@ class TenantRecordLimiterTest {
             }
         };
 
-        /** As {@link #LOGS}, the limiter holding at most {@value #SMALL_HEAP} records on the heap: it spills mid-minute. */
-        static final int SMALL_HEAP = 7;
-        static final Wiring<LogRecordFlat> LOGS_SMALL_HEAP = new Wiring<>() {
-            @Override
-            public TenantMarker<LogRecordFlat> marker(int services) {
-                return LOGS.marker(services);
-            }
-
-            @Override
-            public TenantAdmission admission(int tenants, int services) {
-                return LOGS.admission(tenants, services);
-            }
-
-            @Override
-            public TenantRecordLimiter<LogRecordFlat> limiter(int tenants, int services) {
-                return Path.limiter(tenants, services).holdingOnHeap(SMALL_HEAP);
-            }
-
-            @Override
-            public String key(LogRecordFlat r) {
-                return LOGS.key(r);
-            }
-
-            @Override
-            public LogRecordFlat copy(LogRecordFlat r) {
-                return LOGS.copy(r);
-            }
-
-            @Override
-            public long time(LogRecordFlat r) {
-                return LOGS.time(r);
-            }
-
-            @Override
-            public String describe(LogRecordFlat r) {
-                return LOGS.describe(r);
-            }
-        };
-
         Path(StateBackends backend, int tenants, int services, int parallelism, OperatorSubtaskState admissionState,
                 OperatorSubtaskState limiterState, int limiterStateParallelism) throws Exception {
-            this(LOGS, backend, tenants, services, parallelism, admissionState, limiterState, limiterStateParallelism);
-        }
-
-        Path(Wiring<LogRecordFlat> wiring, StateBackends backend, int tenants, int services, int parallelism,
-                OperatorSubtaskState admissionState, OperatorSubtaskState limiterState, int limiterStateParallelism) throws Exception {
-            super(wiring, backend, tenants, services, parallelism, admissionState, limiterState, limiterStateParallelism);
-        }
-
-        /** Records the limiters wrote to keyed state past their heap bound, in all. */
-        long spilled() {
-            return limiters.stream().mapToLong(h -> ((TenantRecordLimiter<?>) h.getOperator()).batches().spilled()).sum();
+            super(LOGS, backend, tenants, services, parallelism, admissionState, limiterState, limiterStateParallelism);
         }
 
         static TenantRecordLimiter<LogRecordFlat> limiter(int tenants, int services) {
@@ -181,76 +132,24 @@ class TenantRecordLimiterTest {
         }
     }
 
-    /**
-     * Past the heap bound ({@value Path#SMALL_HEAP} records) held records are spilled to state mid-minute,
-     * the latest minutes first: the same records as the one-subtask limiter, on one and two subtasks,
-     * whatever the order (on RocksDB; the heap backend holds in its lists, nothing to spill).
-     */
-    @ParameterizedTest
-    @EnumSource(StateBackends.class)
-    void shouldGiveWhatTheOneSubtaskLimiterGivesWhenHeldRecordsSpillPastTheHeapBound(StateBackends backend) throws Exception {
-        List<LogRecordFlat> in = input(3);
-        List<String> expected = expected(in, MAX_TENANTS, MAX_SERVICES);
-        for (int parallelism = 1; parallelism <= 2; parallelism++) {
-            for (int round = 0; round < 2; round++) {
-                List<LogRecordFlat> order = new ArrayList<>(in);
-                if (round > 0) {
-                    Collections.shuffle(order, new Random(round));
-                }
-                try (Path p = new Path(Path.LOGS_SMALL_HEAP, backend, MAX_TENANTS, MAX_SERVICES, parallelism, null, null, 0)) {
-                    for (LogRecordFlat r : order) {
-                        p.add(r, true);
-                    }
-                    long spilled = p.spilled();
-                    if (backend == StateBackends.ROCKSDB) {
-                        assertThat(spilled).as("spilled").isGreaterThan(in.size() / 2);
-                        for (var h : p.limiters) {
-                            assertThat(((TenantRecordLimiter<?>) h.getOperator()).batches().onHeap()).isLessThanOrEqualTo(Path.SMALL_HEAP);
-                        }
-                    } else {
-                        assertThat(spilled).isZero();
-                    }
-                    p.watermark(3 * MIN + LATENESS);
-                    assertThat(p.emitted()).as("parallelism %d, order %d", parallelism, round).isEqualTo(expected);
-                }
-            }
-        }
-    }
-
     @ParameterizedTest
     @EnumSource(StateBackends.class)
     void shouldGiveTheSameAfterARestoreMidMinuteRescaledFromOneToTwo(StateBackends backend) throws Exception {
-        restoreMidMinuteRescaledFromOneToTwo(Path.LOGS, backend);
-    }
-
-    /** As above, held records spilled past a heap bound of {@value Path#SMALL_HEAP} before and after the restore. */
-    @ParameterizedTest
-    @EnumSource(StateBackends.class)
-    void shouldGiveTheSameAfterARestoreMidMinuteWhenHeldRecordsSpilled(StateBackends backend) throws Exception {
-        restoreMidMinuteRescaledFromOneToTwo(Path.LOGS_SMALL_HEAP, backend);
-    }
-
-    private static void restoreMidMinuteRescaledFromOneToTwo(TenantLimitPath.Wiring<LogRecordFlat> wiring, StateBackends backend)
-            throws Exception {
         List<LogRecordFlat> in = input(5);
         List<String> emitted = new ArrayList<>();
         OperatorSubtaskState admission;
         OperatorSubtaskState limiter;
-        try (Path p = new Path(wiring, backend, MAX_TENANTS, MAX_SERVICES, 1, null, null, 0)) {
+        try (Path p = new Path(backend, MAX_TENANTS, MAX_SERVICES, 1, null, null, 0)) {
             for (int i = 0; i < 300; i++) {
                 p.add(in.get(i), true);
             }
             // the first minute's end on the way: the second and third are held
             p.watermark(MIN + 10_000);
-            if (wiring == Path.LOGS_SMALL_HEAP && backend == StateBackends.ROCKSDB) {
-                assertThat(p.spilled()).as("spilled before the snapshot").isPositive();
-                assertThat(((TenantRecordLimiter<?>) p.limiters.get(0).getOperator()).batches().onHeap()).as("held on the heap at the snapshot").isPositive();
-            }
             admission = p.admission.snapshot(1, 1);
             limiter = p.limiters.get(0).snapshot(1, 1);
             emitted.addAll(p.emitted);
         }
-        try (Path p = new Path(wiring, backend, MAX_TENANTS, MAX_SERVICES, 2, admission, limiter, 1)) {
+        try (Path p = new Path(backend, MAX_TENANTS, MAX_SERVICES, 2, admission, limiter, 1)) {
             for (int i = 300; i < in.size(); i++) {
                 p.add(in.get(i), true);
             }

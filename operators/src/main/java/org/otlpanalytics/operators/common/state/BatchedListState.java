@@ -20,11 +20,7 @@ import org.apache.flink.streaming.api.operators.KeyContext;
  * starts with empty buffers and finds everything in state. {@link #take} returns the state's part
  * first (it came first), then the heap's, so the order of arrival is kept.
  *
- * <p><b>Bounded:</b> past {@code maxOnHeap} records on the heap in all, buffers are spilled to keyed
- * state whole, those of the latest namespaces first (released last), until at most three quarters of
- * the bound remain on the heap (a spill). Flushing every buffer there wrote and read back the
- * whole heap, the namespace about to be released included, whenever a minute's records passed the
- * bound; a spill writes only what does not fit, and what will wait longest.
+ * <p><b>Bounded:</b> past {@code maxOnHeap} records on the heap in all, every buffer is flushed.
  *
  * <p><b>Heap and batch backends:</b> off ({@code backendCopies} false). There an {@code add} is a
  * list append on the heap already, and the heap backend snapshots asynchronously the lists it keeps;
@@ -45,8 +41,6 @@ public final class BatchedListState<T> {
     private final Map<Slot, ArrayList<T>> buffers = new HashMap<>();
     private int onHeap;
     private long flushes;
-    private long spills;
-    private long spilled;
 
     /**
      * @param state the keyed list state, its namespace the slot (minute, second)
@@ -72,7 +66,7 @@ public final class BatchedListState<T> {
         }
         buffers.computeIfAbsent(new Slot(keys.getCurrentKey(), namespace), s -> new ArrayList<>()).add(value);
         if (++onHeap > maxOnHeap) {
-            spill();
+            flush();
         }
     }
 
@@ -127,37 +121,6 @@ public final class BatchedListState<T> {
         }
     }
 
-    /**
-     * Writes whole buffers to keyed state, those of the latest namespace first (of one namespace, the
-     * largest first), until at most {@code maxOnHeap - maxOnHeap / 4} records remain on the heap. A
-     * buffer spilled is gone from the heap: the key's next records of that namespace start a new one,
-     * and {@link #take} returns the state's part first, so the order of arrival is kept.
-     */
-    private void spill() throws Exception {
-        int keep = maxOnHeap - maxOnHeap / 4;
-        List<Map.Entry<Slot, ArrayList<T>>> order = new ArrayList<>(buffers.entrySet());
-        order.sort((a, b) -> {
-            int c = Long.compare(b.getKey().namespace(), a.getKey().namespace());
-            return c != 0 ? c : Integer.compare(b.getValue().size(), a.getValue().size());
-        });
-        Object current = keys.getCurrentKey();
-        for (Map.Entry<Slot, ArrayList<T>> e : order) {
-            if (onHeap <= keep) {
-                break;
-            }
-            keys.setCurrentKey(e.getKey().key());
-            state.setCurrentNamespace(e.getKey().namespace());
-            state.addAll(e.getValue());
-            buffers.remove(e.getKey());
-            onHeap -= e.getValue().size();
-            spilled += e.getValue().size();
-        }
-        spills++;
-        if (current != null) {
-            keys.setCurrentKey(current);
-        }
-    }
-
     /** Records on the heap now. */
     public int onHeap() {
         return onHeap;
@@ -166,16 +129,6 @@ public final class BatchedListState<T> {
     /** Flushes that wrote something, since the start (for tests and benchmarks). */
     public long flushes() {
         return flushes;
-    }
-
-    /** Spills past the heap bound, since the start (for tests and benchmarks). */
-    public long spills() {
-        return spills;
-    }
-
-    /** Records written to state by spills past the heap bound, since the start (for tests and benchmarks). */
-    public long spilled() {
-        return spilled;
     }
 
     /** One key's namespace. */

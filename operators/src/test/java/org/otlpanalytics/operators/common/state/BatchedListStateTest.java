@@ -32,7 +32,7 @@ import org.otlpanalytics.operators.testing.StateBackends;
  * {@link BatchedListState} in an operator that holds records per key and minute and emits them at
  * the minute's end, as the log limiter and the fingerprinter do: the same records in the same order
  * whether they spent the minute on the heap, in keyed state or both, across a snapshot, a restore
- * rescaled from 1 to 2 subtasks and spills past the heap bound, on both backends.
+ * rescaled from 1 to 2 subtasks and a flush past the heap bound, on both backends.
  */
 class BatchedListStateTest {
     static final long MIN = 60_000L;
@@ -76,23 +76,6 @@ class BatchedListStateTest {
         @Override
         public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {
             // none
-        }
-
-        /** Records of {@code key} and {@code minute} in keyed state (not on the heap), read without taking them. */
-        @SuppressWarnings("unchecked")
-        int stored(String key, long minute) throws Exception {
-            setCurrentKey(key);
-            InternalListState<String, Long, String> s = (InternalListState<String, Long, String>) getOrCreateKeyedState(
-                    LongSerializer.INSTANCE, new ListStateDescriptor<>("held", StringSerializer.INSTANCE));
-            s.setCurrentNamespace(minute);
-            int n = 0;
-            Iterable<String> stored = s.get();
-            if (stored != null) {
-                for (String ignored : stored) {
-                    n++;
-                }
-            }
-            return n;
         }
 
         @Override
@@ -230,119 +213,20 @@ class BatchedListStateTest {
     }
 
     @Test
-    void shouldSpillPastTheHeapBoundAndKeepTheOrder() throws Exception {
+    void shouldFlushEveryBufferPastTheHeapBoundAndKeepTheOrder() throws Exception {
         List<StreamRecord<String>> in = input();
         try (var h = harness(StateBackends.ROCKSDB, 7, 1, 0, null, 0)) {
             Holder op = (Holder) h.getOperator();
             for (int i = 0; i < 60; i++) {
                 h.processElement(in.get(i));
                 assertThat(op.held.onHeap()).isLessThanOrEqualTo(7);
-                assertThat(op.held.spilled() + op.held.onHeap()).as("every record on the heap or in state").isEqualTo(i + 1);
             }
-            assertThat(op.held.spills()).isPositive();
-            assertThat(op.held.flushes()).as("no flush but the checkpoint's").isZero();
+            assertThat(op.held.flushes()).isEqualTo(60 / 8);
             h.processWatermark(new Watermark(MIN - 1));
             List<String> out = emitted(h);
             for (String k : List.of("k0", "k1", "k2")) {
                 assertThat(ofKey(out, k)).as(k).isEqualTo(expected(in.subList(0, 60), k));
             }
-            assertThat(op.held.onHeap()).isZero();
-        }
-    }
-
-    /**
-     * Past the bound the latest minute's buffers go to state first, the largest first, down to three
-     * quarters of the bound: the minute released next stays on the heap and never touches the backend.
-     */
-    @Test
-    void shouldSpillTheLatestMinuteFirstAndKeepTheNextOnTheHeap() throws Exception {
-        // two records per key of minute 0, then 30 of minute 1 (keys k0, k1, k2 in turn)
-        List<StreamRecord<String>> in = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            in.add(new StreamRecord<>("k" + (i % 3) + ":a" + i, i * 1_000L));
-        }
-        for (int i = 0; i < 30; i++) {
-            in.add(new StreamRecord<>("k" + (i % 3) + ":b" + i, MIN + i * 1_000L));
-        }
-        try (var h = harness(StateBackends.ROCKSDB, 10, 1, 0, null, 0)) {
-            Holder op = (Holder) h.getOperator();
-            for (int i = 0; i < in.size(); i++) {
-                h.processElement(in.get(i));
-                if (i == 10) {
-                    // 11 on the heap (6 of minute 0, 5 of minute 1: 2, 2, 1 per key): the two buffers of 2 go, 7 stay
-                    assertThat(op.held.spills()).isEqualTo(1);
-                    assertThat(op.held.spilled()).isEqualTo(4);
-                    assertThat(op.held.onHeap()).isEqualTo(7);
-                }
-            }
-            for (String k : List.of("k0", "k1", "k2")) {
-                assertThat(op.stored(k, 0)).as("minute 0 of %s in state", k).isZero();
-                assertThat(op.stored(k, MIN)).as("minute 1 of %s in state", k).isPositive();
-            }
-            assertThat(op.held.spilled() + op.held.onHeap()).isEqualTo(in.size());
-            h.processWatermark(new Watermark(MIN - 1));
-            List<String> first = emitted(h);
-            h.processWatermark(new Watermark(2 * MIN - 1));
-            List<String> second = emitted(h);
-            for (String k : List.of("k0", "k1", "k2")) {
-                assertThat(ofKey(first, k)).as(k).isEqualTo(expected(in.subList(0, 6), k));
-                assertThat(ofKey(second, k)).as(k).isEqualTo(expected(in.subList(6, in.size()), k));
-            }
-            for (String k : List.of("k0", "k1", "k2")) {
-                assertThat(op.stored(k, MIN)).as("minute 1 of %s in state after its release", k).isZero();
-            }
-        }
-    }
-
-    /** As the rescale above, with a heap bound of 5: records spilled before the snapshot and after the restore. */
-    @ParameterizedTest
-    @EnumSource(StateBackends.class)
-    void shouldGiveTheFailureFreeOutputAfterARestoreMidMinuteWhenSpilled(StateBackends backend) throws Exception {
-        List<StreamRecord<String>> in = input();
-        List<String> failureFree;
-        try (var h = harness(backend, BatchedListState.DEFAULT_MAX_ON_HEAP, 1, 0, null, 0)) {
-            for (StreamRecord<String> r : in) {
-                h.processElement(r);
-            }
-            h.processWatermark(new Watermark(2 * MIN - 1));
-            failureFree = emitted(h);
-        }
-        OperatorSubtaskState snapshot;
-        List<String> out = new ArrayList<>();
-        try (var h = harness(backend, 5, 1, 0, null, 0)) {
-            Holder op = (Holder) h.getOperator();
-            for (int i = 0; i < 70; i++) {
-                h.processElement(in.get(i));
-                if (i == 50) {
-                    h.processWatermark(new Watermark(MIN - 1));
-                    out.addAll(emitted(h));
-                }
-            }
-            if (backend == StateBackends.ROCKSDB) {
-                assertThat(op.held.spilled()).isPositive();
-                assertThat(op.held.onHeap()).as("on the heap at the snapshot").isPositive();
-            }
-            snapshot = h.snapshot(1, 1);
-            for (int i = 70; i < 90; i++) {
-                h.processElement(in.get(i));
-            }
-        }
-        List<KeyedOneInputStreamOperatorTestHarness<String, String, String>> subtasks = new ArrayList<>();
-        for (int s = 0; s < 2; s++) {
-            subtasks.add(harness(backend, 5, 2, s, snapshot, 1));
-        }
-        for (int i = 70; i < in.size(); i++) {
-            String k = key(in.get(i).getValue());
-            subtasks.get(KeyGroupRangeAssignment.assignKeyToParallelOperator(k, MAX_PARALLELISM, 2)).processElement(in.get(i));
-        }
-        for (var h : subtasks) {
-            h.processWatermark(new Watermark(2 * MIN - 1));
-            out.addAll(emitted(h));
-            h.close();
-        }
-        assertThat(out).hasSameSizeAs(failureFree);
-        for (String k : List.of("k0", "k1", "k2")) {
-            assertThat(ofKey(out, k)).as(k).isEqualTo(ofKey(failureFree, k));
         }
     }
 
