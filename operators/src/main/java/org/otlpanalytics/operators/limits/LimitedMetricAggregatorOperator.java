@@ -5,6 +5,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -26,12 +29,23 @@ import org.otlpanalytics.operators.metrics.MetricRow;
  * are taken out of the state whole ({@link MetricMinuteAggregator#takeAllIf}) and sent as one batch
  * of partials to {@link #RESTORED_ELSEWHERE}, to be shuffled to the overflow aggregator with its
  * other batches; a minute that had fired is written again there, whole.
+ *
+ * <p>That hand-over reads every key of the state once. A checkpoint of this operator holds no
+ * overflow resource (their batches never reach it), so it carries a marker in operator state,
+ * {@link #WIRING_STATE}, and a restore that finds it skips the hand-over; a savepoint of the former
+ * wiring has none and is handed over as above.
  */
 public class LimitedMetricAggregatorOperator extends HorizonKeyedProcessOperator<String, MetricBatch, MetricRow> {
     private static final long serialVersionUID = 1L;
     /** Restored minutes of resources aggregated elsewhere now, as partials. */
     public static final OutputTag<MetricBatch> RESTORED_ELSEWHERE =
             new OutputTag<>("metric-restored-elsewhere", MetricBatchSerializer.TYPE);
+
+    /**
+     * Operator state (a union list, so every subtask of a rescaled restore sees it): present in
+     * checkpoints taken by this operator, absent from those of the former wiring.
+     */
+    public static final String WIRING_STATE = "metric-aggregator-chained-wiring";
 
     private final MetricMinuteAggregator aggregator;
     private transient boolean handOverPending;
@@ -44,7 +58,16 @@ public class LimitedMetricAggregatorOperator extends HorizonKeyedProcessOperator
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        handOverPending = context.isRestored();
+        ListState<Boolean> wiring = context.getOperatorStateStore()
+                .getUnionListState(new ListStateDescriptor<>(WIRING_STATE, Types.BOOLEAN));
+        boolean ownCheckpoint = wiring.get().iterator().hasNext();
+        handOverPending = context.isRestored() && !ownCheckpoint;
+        wiring.update(List.of(Boolean.TRUE));
+    }
+
+    /** True until the first watermark after a restore from a checkpoint without {@link #WIRING_STATE}. */
+    boolean isHandOverPending() {
+        return handOverPending;
     }
 
     @Override
