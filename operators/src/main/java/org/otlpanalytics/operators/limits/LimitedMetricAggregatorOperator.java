@@ -42,13 +42,16 @@ public class LimitedMetricAggregatorOperator extends HorizonKeyedProcessOperator
             new OutputTag<>("metric-restored-elsewhere", MetricBatchSerializer.TYPE);
 
     /**
-     * Operator state (a union list, so every subtask of a rescaled restore sees it): present in
-     * checkpoints taken by this operator, absent from those of the former wiring.
+     * Operator state (a union list, so every subtask of a rescaled restore sees every entry): one
+     * entry per subtask in checkpoints taken by this operator, true once that subtask holds no minute to
+     * hand over (false between a restore from the former wiring and its first watermark); absent from
+     * the former wiring's. A restore skips the hand-over only when every entry is true.
      */
     public static final String WIRING_STATE = "metric-aggregator-chained-wiring";
 
     private final MetricMinuteAggregator aggregator;
     private transient boolean handOverPending;
+    private transient ListState<Boolean> wiring;
 
     public LimitedMetricAggregatorOperator(MetricMinuteAggregator aggregator) {
         super(aggregator);
@@ -58,11 +61,16 @@ public class LimitedMetricAggregatorOperator extends HorizonKeyedProcessOperator
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        ListState<Boolean> wiring = context.getOperatorStateStore()
-                .getUnionListState(new ListStateDescriptor<>(WIRING_STATE, Types.BOOLEAN));
-        boolean ownCheckpoint = wiring.get().iterator().hasNext();
-        handOverPending = context.isRestored() && !ownCheckpoint;
-        wiring.update(List.of(Boolean.TRUE));
+        wiring = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>(WIRING_STATE, Types.BOOLEAN));
+        // every subtask of the checkpoint wrote one entry: true once it held no minute to hand over
+        boolean any = false;
+        boolean all = true;
+        for (Boolean done : wiring.get()) {
+            any = true;
+            all &= done;
+        }
+        handOverPending = context.isRestored() && !(any && all);
+        wiring.update(List.of(!handOverPending));
     }
 
     /** True until the first watermark after a restore from a checkpoint without {@link #WIRING_STATE}. */
@@ -75,6 +83,7 @@ public class LimitedMetricAggregatorOperator extends HorizonKeyedProcessOperator
         if (handOverPending) {
             handOverPending = false;
             handOverElsewhere();
+            wiring.update(List.of(Boolean.TRUE));
         }
         super.processWatermark(mark);
     }

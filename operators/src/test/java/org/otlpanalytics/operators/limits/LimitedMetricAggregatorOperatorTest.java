@@ -210,9 +210,17 @@ class LimitedMetricAggregatorOperatorTest {
         LimitedMetricAggregatorOperator op3 = new LimitedMetricAggregatorOperator(new MetricMinuteAggregator(OPTIONS));
         var fromFormer = harness(op3, backend, formerSnapshot);
         assertThat(op3.isHandOverPending()).isTrue();
+        // a checkpoint taken before that first watermark still holds the overflow minute: not marked done
+        OperatorSubtaskState beforeHandOver = fromFormer.snapshot(2, 2);
         fromFormer.processWatermark(new Watermark(M + 10 * 60_000));
         assertThat(fromFormer.getSideOutput(LimitedMetricAggregatorOperator.RESTORED_ELSEWHERE)).hasSize(1);
         fromFormer.close();
+        LimitedMetricAggregatorOperator op4 = new LimitedMetricAggregatorOperator(new MetricMinuteAggregator(OPTIONS));
+        var fromEarly = harness(op4, backend, beforeHandOver);
+        assertThat(op4.isHandOverPending()).isTrue();
+        fromEarly.processWatermark(new Watermark(M + 10 * 60_000));
+        assertThat(fromEarly.getSideOutput(LimitedMetricAggregatorOperator.RESTORED_ELSEWHERE)).hasSize(1);
+        fromEarly.close();
     }
 
     @ParameterizedTest
