@@ -5,6 +5,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -26,6 +29,11 @@ import org.otlpanalytics.operators.metrics.MetricRow;
  * are taken out of the state whole ({@link MetricMinuteAggregator#takeAllIf}) and sent as one batch
  * of partials to {@link #RESTORED_ELSEWHERE}, to be shuffled to the overflow aggregator with its
  * other batches; a minute that had fired is written again there, whole.
+ *
+ * <p>That hand-over reads every key of the state once. A checkpoint of this operator holds no
+ * overflow resource (their batches never reach it), so it carries a marker in operator state,
+ * {@link #WIRING_STATE}, and a restore that finds it skips the hand-over; a savepoint of the former
+ * wiring has none and is handed over as above.
  */
 public class LimitedMetricAggregatorOperator extends HorizonKeyedProcessOperator<String, MetricBatch, MetricRow> {
     private static final long serialVersionUID = 1L;
@@ -33,8 +41,17 @@ public class LimitedMetricAggregatorOperator extends HorizonKeyedProcessOperator
     public static final OutputTag<MetricBatch> RESTORED_ELSEWHERE =
             new OutputTag<>("metric-restored-elsewhere", MetricBatchSerializer.TYPE);
 
+    /**
+     * Operator state (a union list, so every subtask of a rescaled restore sees every entry): one
+     * entry per subtask in checkpoints taken by this operator, true once that subtask holds no minute to
+     * hand over (false between a restore from the former wiring and its first watermark); absent from
+     * the former wiring's. A restore skips the hand-over only when every entry is true.
+     */
+    public static final String WIRING_STATE = "metric-aggregator-chained-wiring";
+
     private final MetricMinuteAggregator aggregator;
     private transient boolean handOverPending;
+    private transient ListState<Boolean> wiring;
 
     public LimitedMetricAggregatorOperator(MetricMinuteAggregator aggregator) {
         super(aggregator);
@@ -44,7 +61,21 @@ public class LimitedMetricAggregatorOperator extends HorizonKeyedProcessOperator
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        handOverPending = context.isRestored();
+        wiring = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>(WIRING_STATE, Types.BOOLEAN));
+        // every subtask of the checkpoint wrote one entry: true once it held no minute to hand over
+        boolean any = false;
+        boolean all = true;
+        for (Boolean done : wiring.get()) {
+            any = true;
+            all &= done;
+        }
+        handOverPending = context.isRestored() && !(any && all);
+        wiring.update(List.of(!handOverPending));
+    }
+
+    /** True until the first watermark after a restore from a checkpoint without {@link #WIRING_STATE}. */
+    boolean isHandOverPending() {
+        return handOverPending;
     }
 
     @Override
@@ -52,6 +83,7 @@ public class LimitedMetricAggregatorOperator extends HorizonKeyedProcessOperator
         if (handOverPending) {
             handOverPending = false;
             handOverElsewhere();
+            wiring.update(List.of(Boolean.TRUE));
         }
         super.processWatermark(mark);
     }

@@ -173,6 +173,56 @@ class LimitedMetricAggregatorOperatorTest {
         clean.close();
     }
 
+    /**
+     * A checkpoint of the chained aggregator itself carries the marker: its restore skips the scan of
+     * every key. Shown with an overflow resource's minute put in its state by hand (the router never
+     * sends one there), which stays and fires in place, where a former-wiring savepoint's is handed over.
+     */
+    @ParameterizedTest
+    @MethodSource("org.otlpanalytics.operators.testing.StateBackends#all")
+    void aCheckpointOfTheChainedAggregatorIsRestoredWithoutTheHandOver(StateBackends backend) throws Exception {
+        var first = harness(new LimitedMetricAggregatorOperator(new MetricMinuteAggregator(OPTIONS)), backend, null);
+        feed(first, afterKept());
+        feed(first, List.of(batch("acme", Overflow.SERVICE_URN, M, 5, 30)));
+        OperatorSubtaskState snapshot = first.snapshot(1, 1);
+        first.close();
+
+        LimitedMetricAggregatorOperator op = new LimitedMetricAggregatorOperator(new MetricMinuteAggregator(OPTIONS));
+        var restored = harness(op, backend, snapshot);
+        assertThat(op.isHandOverPending()).isFalse();
+        restored.processWatermark(new Watermark(M + 10 * 60_000));
+        assertThat(restored.getSideOutput(LimitedMetricAggregatorOperator.RESTORED_ELSEWHERE)).isNullOrEmpty();
+        assertThat(restored.extractOutputValues()).as("both minutes fire where they were").hasSize(4)
+                .anyMatch(LimitedMetricAggregatorOperatorTest::isOverflow);
+        // and its own checkpoint again (a second restore) keeps the marker
+        OperatorSubtaskState again = restored.snapshot(2, 2);
+        restored.close();
+        LimitedMetricAggregatorOperator op2 = new LimitedMetricAggregatorOperator(new MetricMinuteAggregator(OPTIONS));
+        harness(op2, backend, again).close();
+        assertThat(op2.isHandOverPending()).isFalse();
+
+        // the former wiring's savepoint of the same state: handed over
+        var former = harness(aggregator(), backend, null);
+        feed(former, afterKept());
+        feed(former, List.of(batch("acme", Overflow.SERVICE_URN, M, 5, 30)));
+        OperatorSubtaskState formerSnapshot = former.snapshot(1, 1);
+        former.close();
+        LimitedMetricAggregatorOperator op3 = new LimitedMetricAggregatorOperator(new MetricMinuteAggregator(OPTIONS));
+        var fromFormer = harness(op3, backend, formerSnapshot);
+        assertThat(op3.isHandOverPending()).isTrue();
+        // a checkpoint taken before that first watermark still holds the overflow minute: not marked done
+        OperatorSubtaskState beforeHandOver = fromFormer.snapshot(2, 2);
+        fromFormer.processWatermark(new Watermark(M + 10 * 60_000));
+        assertThat(fromFormer.getSideOutput(LimitedMetricAggregatorOperator.RESTORED_ELSEWHERE)).hasSize(1);
+        fromFormer.close();
+        LimitedMetricAggregatorOperator op4 = new LimitedMetricAggregatorOperator(new MetricMinuteAggregator(OPTIONS));
+        var fromEarly = harness(op4, backend, beforeHandOver);
+        assertThat(op4.isHandOverPending()).isTrue();
+        fromEarly.processWatermark(new Watermark(M + 10 * 60_000));
+        assertThat(fromEarly.getSideOutput(LimitedMetricAggregatorOperator.RESTORED_ELSEWHERE)).hasSize(1);
+        fromEarly.close();
+    }
+
     @ParameterizedTest
     @MethodSource("org.otlpanalytics.operators.testing.StateBackends#all")
     void aStartWithoutStateHandsNothingOver(StateBackends backend) throws Exception {

@@ -17,6 +17,8 @@ public final class DimensionMemo {
     private String locatorTopic;
     private String[] locatorIdentity;
     private long locatorId;
+    /** A copy of the range of the locator row queued last (null: none queued yet). */
+    private KafkaRange locatorRange;
 
     /** One remembered resource: its tenant and URN, and what its row is made of. */
     private static final class Resource {
@@ -64,8 +66,14 @@ public final class DimensionMemo {
             locatorId = DimensionRows.locatorId(topic, identity);
             locatorTopic = topic;
             locatorIdentity = identity;
+            locatorRange = null;
+        } else if (range.equals(locatorRange) && b.isPending(DimensionRows.LOCATOR, locatorId)) {
+            // the set pending for this id is the one queued last, from an equal range: queuing it again
+            // would replace it with the same values (a resource's minute: one locator for all its rows)
+            return locatorId;
         }
         DimensionRows.queueLocator(b, locatorId, topic, range);
+        locatorRange = range.copy(); // a copy: the caller's range may change after this call
         return locatorId;
     }
 }

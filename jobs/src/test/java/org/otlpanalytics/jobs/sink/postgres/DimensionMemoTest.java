@@ -45,6 +45,42 @@ class DimensionMemoTest {
         assertThat(memo.locator(memoBatch, "topic", new KafkaRange(), "x")).isNull();
     }
 
+    /**
+     * A resource's minute: its rows share one locator, queued once while it is pending, again after a
+     * flush, and again when the range changes, also when the caller changes the same range object.
+     */
+    @Test
+    void locatorOfRowsWithEqualRangesIsQueuedAsWithoutTheMemo() {
+        PgBatch memoBatch = new PgBatch(DimensionRows.STATEMENTS.size());
+        DimensionMemo memo = memoBatch.dimensions();
+        PgBatch plain = new PgBatch(DimensionRows.STATEMENTS.size());
+        KafkaRange shared = new KafkaRange();
+        shared.add(0, 10, 1_000L);
+        int queuedByTheMemo = 0;
+        for (int step = 0; step < 60; step++) {
+            String minute = Long.toString(60_000L * (step / 10));
+            if (step % 10 == 7) {
+                shared.add(1, 20 + step, 2_000L + step); // the same object, widened: a new set for this minute
+            }
+            KafkaRange range = step % 10 < 5 ? shared : shared.copy();
+            Object[] before = memoBatch.forStatement(DimensionRows.LOCATOR).get(
+                    DimensionRows.locatorId("topic", "metric_1m", "acme", "urn:host:h1", minute));
+            assertThat(memo.locator(memoBatch, "topic", range, "metric_1m", "acme", "urn:host:h1", minute))
+                    .isEqualTo(DimensionRows.locator(plain, "topic", range, "metric_1m", "acme", "urn:host:h1", minute));
+            Object[] after = memoBatch.forStatement(DimensionRows.LOCATOR).get(
+                    DimensionRows.locatorId("topic", "metric_1m", "acme", "urn:host:h1", minute));
+            queuedByTheMemo += before == after ? 0 : 1;
+            assertThat(rows(memoBatch.forStatement(DimensionRows.LOCATOR)))
+                    .isEqualTo(rows(plain.forStatement(DimensionRows.LOCATOR)));
+            if (step == 33) {
+                memoBatch.clear();
+                plain.clear();
+            }
+        }
+        // per minute of ten rows: the first row and the widened range (step 7); after the flush at 33, step 34
+        assertThat(queuedByTheMemo).isEqualTo(6 * 2 + 1);
+    }
+
     private static List<String> rows(Map<Object, Object[]> pending) {
         List<String> out = new ArrayList<>();
         for (Map.Entry<Object, Object[]> e : pending.entrySet()) {
