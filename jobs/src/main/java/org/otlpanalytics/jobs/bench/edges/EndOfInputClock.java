@@ -1,0 +1,47 @@
+package org.otlpanalytics.jobs.bench.edges;
+
+import org.apache.flink.api.common.accumulators.LongMaximum;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+/**
+ * Passes records through and records, per subtask, the wall-clock time and the process CPU time
+ * at which its input ended (the latest subtask wins): placed in front of every sink of a bounded
+ * benchmark run, it marks when the last result was delivered.
+ *
+ * <p>Why not the end of the job: with checkpointing on, every task of a bounded job that has
+ * delivered all its records then waits for a final checkpoint ({@code
+ * execution.checkpointing.checkpoints-after-tasks-finish}), which the coordinator only triggers
+ * at its next periodic slot, so a job ends up to one checkpoint interval after its work (up to
+ * 10 s in {@code bench-edges}, where a run lasts 7 to 25 s). That idle tail fell at random on
+ * each run and counted as work.
+ */
+final class EndOfInputClock<T> extends AbstractStreamOperator<T> implements OneInputStreamOperator<T, T>, BoundedOneInput {
+    private static final long serialVersionUID = 1L;
+    static final String WALL_ACCUMULATOR = "end-of-input-wall-ms";
+    static final String CPU_ACCUMULATOR = "end-of-input-process-cpu-ns";
+    private transient LongMaximum wall;
+    private transient LongMaximum cpu;
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        wall = new LongMaximum();
+        cpu = new LongMaximum();
+        getRuntimeContext().addAccumulator(WALL_ACCUMULATOR, wall);
+        getRuntimeContext().addAccumulator(CPU_ACCUMULATOR, cpu);
+    }
+
+    @Override
+    public void processElement(StreamRecord<T> element) {
+        output.collect(element);
+    }
+
+    @Override
+    public void endInput() {
+        wall.add(System.currentTimeMillis());
+        cpu.add(EdgePairingBenchmark.processCpuNanos());
+    }
+}
