@@ -415,12 +415,18 @@ public final class EdgePairingBenchmark {
             // the seconds each job took after its last result (the final checkpoint's wait), left out of its time
             double[] decodeTail = new double[rounds];
             double[][] fullTail = new double[backends.length][rounds];
+            double[] decodeJit = new double[rounds];
+            double[] decodeGc = new double[rounds];
+            double[][] fullJit = new double[backends.length][rounds];
+            double[][] fullGc = new double[backends.length][rounds];
             for (int r = 0; r < rounds; r++) {
                 Measurement d = runFor(o, 0, HEAP);
                 decode[r] = spans / d.seconds();
                 decodeCpu[r] = d.cpuSeconds();
                 decodeShare[r] = d.coreShare();
                 decodeTail[r] = d.tailSeconds();
+                decodeJit[r] = d.jitSeconds();
+                decodeGc[r] = d.gcSeconds();
                 for (int b = 0; b < backends.length; b++) {
                     pairing[b][r] = spans / run(o, 1, backends[b]).seconds();
                     Measurement f = runFor(o, 2, backends[b]);
@@ -428,6 +434,8 @@ public final class EdgePairingBenchmark {
                     fullCpu[b][r] = f.cpuSeconds();
                     fullShare[b][r] = f.coreShare();
                     fullTail[b][r] = f.tailSeconds();
+                    fullJit[b][r] = f.jitSeconds();
+                    fullGc[b][r] = f.gcSeconds();
                     pairingRatio[b][r] = pairing[b][r] / decode[r];
                     fullRatio[b][r] = full[b][r] / decode[r];
                     cpuRatio[b][r] = decodeCpu[r] / fullCpu[b][r];
@@ -441,6 +449,8 @@ public final class EdgePairingBenchmark {
             System.out.println("flink_decode_cpu_us_per_span_rounds=" + perSpan(decodeCpu, spans));
             System.out.println("flink_decode_core_share_rounds=" + RoundRatios.format(decodeShare));
             System.out.println("flink_decode_tail_seconds_rounds=" + RoundRatios.format(decodeTail));
+            System.out.println("flink_decode_jit_seconds_rounds=" + RoundRatios.format(decodeJit));
+            System.out.println("flink_decode_gc_seconds_rounds=" + RoundRatios.format(decodeGc));
             for (int b = 0; b < backends.length; b++) {
                 String n = backends[b].equals(HEAP) ? "" : "_" + backends[b];
                 System.out.printf("flink_pairing%s_spans_per_s=%.0f%n", n, RoundRatios.median(pairing[b]));
@@ -453,6 +463,8 @@ public final class EdgePairingBenchmark {
                 System.out.println("flink_edges_pipeline" + n + "_cpu_us_per_span_rounds=" + perSpan(fullCpu[b], spans));
                 System.out.println("flink_edges_pipeline" + n + "_core_share_rounds=" + RoundRatios.format(fullShare[b]));
                 System.out.println("flink_edges_pipeline" + n + "_tail_seconds_rounds=" + RoundRatios.format(fullTail[b]));
+                System.out.println("flink_edges_pipeline" + n + "_jit_seconds_rounds=" + RoundRatios.format(fullJit[b]));
+                System.out.println("flink_edges_pipeline" + n + "_gc_seconds_rounds=" + RoundRatios.format(fullGc[b]));
                 System.out.printf("flink_edges_pipeline%s_vs_decode_cpu_ratio=%.2f%n", n, RoundRatios.median(cpuRatio[b]));
                 System.out.println("flink_edges_pipeline" + n + "_vs_decode_cpu_ratio_rounds=" + RoundRatios.format(cpuRatio[b]));
             }
@@ -482,15 +494,19 @@ public final class EdgePairingBenchmark {
         double seconds = 0;
         double cpu = 0;
         double tail = 0;
+        double jit = 0;
+        double gc = 0;
         int runs = 0;
         while (seconds < MIN_ROUND_SECONDS) {
             Measurement m = run(o, variant, backend);
             seconds += m.seconds();
             cpu += m.cpuSeconds();
             tail += m.tailSeconds();
+            jit += m.jitSeconds();
+            gc += m.gcSeconds();
             runs++;
         }
-        return new Measurement(seconds / runs, cpu / runs, tail / runs);
+        return new Measurement(seconds / runs, cpu / runs, tail / runs, jit / runs, gc / runs);
     }
 
     /**
@@ -535,25 +551,44 @@ public final class EdgePairingBenchmark {
             discard(out.topology(), "discard-topology");
             out.liveEdges().ifPresent(live -> discard(live, "discard-live"));
         }
+        long jit0 = jitMillis();
+        long gc0 = gcMillis();
         JobExecutionResult r = env.execute("bench-edges variant " + variant);
         long jobEnd = System.currentTimeMillis();
+        double jit = (jitMillis() - jit0) / 1000.0;
+        double gc = (gcMillis() - gc0) / 1000.0;
         long cpuJobEnd = processCpuNanos();
         Long first = r.getAccumulatorResult(FirstRecordClock.ACCUMULATOR);
         Long cpuFirst = r.getAccumulatorResult(FirstRecordClock.CPU_ACCUMULATOR);
-        Long end = r.getAccumulatorResult(EndOfInputClock.WALL_ACCUMULATOR);
-        Long cpuEnd = r.getAccumulatorResult(EndOfInputClock.CPU_ACCUMULATOR);
+        Long end = EndOfInputClock.latest(r.getAllAccumulatorResults(), EndOfInputClock.WALL_ACCUMULATOR);
+        Long cpuEnd = EndOfInputClock.latest(r.getAllAccumulatorResults(), EndOfInputClock.CPU_ACCUMULATOR);
         if (first == null || end == null) {
             // no span read: nothing to time but the job
-            return new Measurement(r.getNetRuntime() / 1000.0, Double.NaN, 0);
+            return new Measurement(r.getNetRuntime() / 1000.0, Double.NaN, 0, jit, gc);
         }
         return new Measurement((end - first) / 1000.0,
                 cpuFirst == null || cpuEnd == null ? Double.NaN : (cpuEnd - cpuFirst) / 1e9,
-                (jobEnd - end) / 1000.0);
+                (jobEnd - end) / 1000.0, jit, gc);
+    }
+
+    /** Time the JIT compilers spent so far, all compiler threads summed (the JVM's own count). */
+    static long jitMillis() {
+        java.lang.management.CompilationMXBean c = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return c == null || !c.isCompilationTimeMonitoringSupported() ? 0 : c.getTotalCompilationTime();
+    }
+
+    /** Time the garbage collectors' collections took so far (G1's young and mixed pauses and full collections). */
+    static long gcMillis() {
+        long ms = 0;
+        for (java.lang.management.GarbageCollectorMXBean g : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            ms += Math.max(0, g.getCollectionTime());
+        }
+        return ms;
     }
 
     /** Sends a result stream to a discarding sink behind an {@link EndOfInputClock}, which marks when its last record came. */
     static <T> void discard(DataStream<T> results, String name) {
-        results.transform("end-of-input-clock", results.getType(), new EndOfInputClock<T>())
+        results.transform("end-of-input-clock", results.getType(), new EndOfInputClock<T>(name))
                 .name(name + "-end-of-input-clock")
                 .sinkTo(new DiscardingSink<>()).name(name);
     }
@@ -561,9 +596,11 @@ public final class EdgePairingBenchmark {
     /**
      * One run: wall-clock seconds and CPU seconds of the whole process, both from the first span
      * read to the last result delivered (the end of input at the last sink), and the seconds the
-     * job took after that (its wait for a final checkpoint, see {@link EndOfInputClock}), left out.
+     * job took after that (its wait for a final checkpoint, see {@link EndOfInputClock}), left out;
+     * beside them the JIT compilers' and the collectors' seconds over the whole job (start and
+     * tail included), which a variant's change of the shared code's profiles or its garbage raise.
      */
-    record Measurement(double seconds, double cpuSeconds, double tailSeconds) {
+    record Measurement(double seconds, double cpuSeconds, double tailSeconds, double jitSeconds, double gcSeconds) {
         /** Process CPU over wall time and cores: 1.00 when the run had every core to itself. */
         double coreShare() {
             return cpuSeconds / (seconds * Runtime.getRuntime().availableProcessors());

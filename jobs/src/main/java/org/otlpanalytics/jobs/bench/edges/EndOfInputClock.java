@@ -22,16 +22,34 @@ final class EndOfInputClock<T> extends AbstractStreamOperator<T> implements OneI
     private static final long serialVersionUID = 1L;
     static final String WALL_ACCUMULATOR = "end-of-input-wall-ms";
     static final String CPU_ACCUMULATOR = "end-of-input-process-cpu-ns";
+    /** Told apart per clock (two sinks chained in one task would share their accumulators' names): the latest wins. */
+    private final String sink;
     private transient LongMaximum wall;
     private transient LongMaximum cpu;
+
+    /** @param sink the sink it is in front of (one clock per sink) */
+    EndOfInputClock(String sink) {
+        this.sink = sink;
+    }
 
     @Override
     public void open() throws Exception {
         super.open();
         wall = new LongMaximum();
         cpu = new LongMaximum();
-        getRuntimeContext().addAccumulator(WALL_ACCUMULATOR, wall);
-        getRuntimeContext().addAccumulator(CPU_ACCUMULATOR, cpu);
+        getRuntimeContext().addAccumulator(WALL_ACCUMULATOR + "/" + sink, wall);
+        getRuntimeContext().addAccumulator(CPU_ACCUMULATOR + "/" + sink, cpu);
+    }
+
+    /** The latest of the clocks' values of {@code accumulator} in a job's results, or null when none ran. */
+    static Long latest(java.util.Map<String, Object> results, String accumulator) {
+        Long latest = null;
+        for (java.util.Map.Entry<String, Object> e : results.entrySet()) {
+            if (e.getKey().startsWith(accumulator + "/") && e.getValue() instanceof Long v) {
+                latest = latest == null ? v : Math.max(latest, v);
+            }
+        }
+        return latest;
     }
 
     @Override

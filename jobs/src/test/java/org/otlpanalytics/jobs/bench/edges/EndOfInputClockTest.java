@@ -21,14 +21,18 @@ class EndOfInputClockTest {
         env.setParallelism(2);
         long before = System.currentTimeMillis();
         long cpuBefore = EdgePairingBenchmark.processCpuNanos();
-        env.fromData(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L)).returns(Types.LONG)
-                .transform("clock", Types.LONG, new EndOfInputClock<Long>())
+        var numbers = env.fromData(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L)).returns(Types.LONG);
+        numbers.transform("clock", Types.LONG, new EndOfInputClock<Long>("counted"))
                 .map(new Counting()).returns(Types.LONG)
                 .sinkTo(new DiscardingSink<>());
+        // a second clock chained in the same tasks: its own accumulators
+        numbers.transform("clock-2", Types.LONG, new EndOfInputClock<Long>("other")).sinkTo(new DiscardingSink<>());
         JobExecutionResult r = env.execute("end-of-input-clock");
         long after = System.currentTimeMillis();
-        Long end = r.getAccumulatorResult(EndOfInputClock.WALL_ACCUMULATOR);
-        Long cpu = r.getAccumulatorResult(EndOfInputClock.CPU_ACCUMULATOR);
+        Long end = EndOfInputClock.latest(r.getAllAccumulatorResults(), EndOfInputClock.WALL_ACCUMULATOR);
+        Long cpu = EndOfInputClock.latest(r.getAllAccumulatorResults(), EndOfInputClock.CPU_ACCUMULATOR);
+        assertThat(r.getAllAccumulatorResults()).containsKeys(EndOfInputClock.WALL_ACCUMULATOR + "/counted",
+                EndOfInputClock.WALL_ACCUMULATOR + "/other");
         Long passed = r.getAccumulatorResult(Counting.ACCUMULATOR);
         assertThat(passed).isEqualTo(7L);
         assertThat(end).isBetween(before, after);
