@@ -46,11 +46,10 @@ public final class EdgeStore {
     private final PairingTable<Waiting> waiting = new PairingTable<>();
     /** Waiting halves by deadline; paired halves stay here, marked dead, until polled or rebuilt. */
     private final DeadlineBuckets<Waiting> byDeadline =
-            new DeadlineBuckets<>(DEADLINE_BUCKET_MILLIS, w -> w.deadline, Waiting::compareTo);
+            new DeadlineBuckets<>(DEADLINE_BUCKET_MILLIS, w -> w.deadline);
     /** Halves added since the last {@link #expire}, not yet in {@link #byDeadline} ({@link #addYoung}). */
     private final List<Waiting> young = new ArrayList<>();
     private int staleEntries;
-    private long sequence;
     private long watermarkMillis = Long.MIN_VALUE;
     private long heldBytes;
     private final long[] outcomeCounts = new long[OfferResult.Outcome.values().length];
@@ -134,7 +133,7 @@ public final class EdgeStore {
         if (waiting.size() >= options.maxItems()) {
             return count(OfferResult.rejected(incoming));
         }
-        Waiting added = new Waiting(incoming, sequence++);
+        Waiting added = new Waiting(incoming);
         waiting.add(added);
         addYoung(added);
         heldBytes += incoming.approxHeapBytes();
@@ -217,11 +216,10 @@ public final class EdgeStore {
      * Returns false when another half already waits under its pairing id (it is then ignored).
      */
     public boolean restore(PendingSpan p) {
-        Waiting added = new Waiting(p, sequence);
+        Waiting added = new Waiting(p);
         if (!waiting.add(added)) {
             return false;
         }
-        sequence++;
         addYoung(added);
         heldBytes += p.approxHeapBytes();
         return true;
@@ -305,27 +303,21 @@ public final class EdgeStore {
     /**
      * A waiting half with its queue position; {@code live} turns false once it left the map. The
      * deadline is copied here: the queue compares it on every move, and reading it through the
-     * half cost a cache miss each time (a quarter of the pairing thread in a profile).
+     * half cost a cache miss each time (a quarter of the pairing thread in a profile). Halves
+     * enter the queue in the order they came ({@link #addYoung}, then {@link #expire}), so the
+     * queue's ties (one deadline) go in arrival order, as the sequence number a heap compared gave.
      */
-    private static final class Waiting extends PairingTable.Entry implements Comparable<Waiting> {
+    private static final class Waiting extends PairingTable.Entry {
         final PendingSpan span;
         final long deadline;
-        final long seq;
         boolean live = true;
         /** In {@code byDeadline} (else in {@code young}, or in neither once polled). */
         boolean inQueue;
 
-        Waiting(PendingSpan span, long seq) {
+        Waiting(PendingSpan span) {
             super(span.traceIdHi(), span.traceIdLo(), span.pairingSpanId());
             this.span = span;
             this.deadline = span.deadlineMillis();
-            this.seq = seq;
-        }
-
-        @Override
-        public int compareTo(Waiting o) {
-            int c = Long.compare(deadline, o.deadline);
-            return c != 0 ? c : Long.compare(seq, o.seq);
         }
     }
 }
