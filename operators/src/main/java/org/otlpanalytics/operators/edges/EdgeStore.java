@@ -2,7 +2,6 @@ package org.otlpanalytics.operators.edges;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.function.Consumer;
 import org.otlpanalytics.schemas.traces.SpanRecord;
@@ -36,22 +35,21 @@ import org.otlpanalytics.schemas.traces.SpanRecord;
  * <p>Not thread-safe: one instance belongs to one operator subtask or one test.
  */
 public final class EdgeStore {
-    /** HashMap node, key, queue entry and their slots, per waiting half (approximate). */
-    private static final long ENTRY_OVERHEAD_BYTES = 144;
+    /** The entry (its key and deadline inside), its table slot and its queue slot, per waiting half (approximate). */
+    private static final long ENTRY_OVERHEAD_BYTES = 88;
     /** Slack of stale queue entries (halves paired before their deadline) before a rebuild. */
     private static final int STALE_SLACK = 1024;
     /** Width of a deadline bucket of {@link #byDeadline}; a power of two, about 80 buckets for the default TTL. */
     static final long DEADLINE_BUCKET_MILLIS = 128;
 
     private final EdgeStoreOptions options;
-    private final HashMap<PairingKey, Waiting> waiting = new HashMap<>();
+    private final PairingTable<Waiting> waiting = new PairingTable<>();
     /** Waiting halves by deadline; paired halves stay here, marked dead, until polled or rebuilt. */
     private final DeadlineBuckets<Waiting> byDeadline =
-            new DeadlineBuckets<>(DEADLINE_BUCKET_MILLIS, w -> w.deadline, Waiting::compareTo);
+            new DeadlineBuckets<>(DEADLINE_BUCKET_MILLIS, w -> w.deadline);
     /** Halves added since the last {@link #expire}, not yet in {@link #byDeadline} ({@link #addYoung}). */
     private final List<Waiting> young = new ArrayList<>();
     private int staleEntries;
-    private long sequence;
     private long watermarkMillis = Long.MIN_VALUE;
     private long heldBytes;
     private final long[] outcomeCounts = new long[OfferResult.Outcome.values().length];
@@ -94,11 +92,10 @@ public final class EdgeStore {
         if (settled != null) {
             return count(settled);
         }
-        PairingKey key = PairingKey.of(incoming);
-        Waiting w = waiting.get(key);
+        Waiting w = waiting.get(incoming);
         if (w != null && EdgeMatcher.hasExpired(w.span, watermarkMillis)) {
             // its wait ended when the watermark passed its deadline
-            waiting.remove(key);
+            waiting.remove(w);
             forget(w);
             expiredEarly.add(w.span);
             w = null;
@@ -111,7 +108,7 @@ public final class EdgeStore {
                 return count(OfferResult.pending(incoming));
             }
             if (stale == w.span) {
-                waiting.remove(key);
+                waiting.remove(w);
                 forget(w);
                 expiredEarly.add(w.span);
                 w = null;
@@ -120,7 +117,7 @@ public final class EdgeStore {
         if (w != null) {
             OfferResult matched = EdgeMatcher.match(w.span, incoming);
             if (EdgeMatcher.consumesWaiting(matched)) {
-                waiting.remove(key);
+                waiting.remove(w);
                 forget(w);
                 if (staleEntries > waiting.size() + STALE_SLACK) {
                     rebuildQueue();
@@ -136,8 +133,8 @@ public final class EdgeStore {
         if (waiting.size() >= options.maxItems()) {
             return count(OfferResult.rejected(incoming));
         }
-        Waiting added = new Waiting(key, incoming, sequence++);
-        waiting.put(key, added);
+        Waiting added = new Waiting(incoming);
+        waiting.add(added);
         addYoung(added);
         heldBytes += incoming.approxHeapBytes();
         return count(OfferResult.pending(incoming));
@@ -170,7 +167,7 @@ public final class EdgeStore {
                 staleEntries--;
                 return;
             }
-            waiting.remove(w.key);
+            waiting.remove(w);
             forget(w);
             ended.add(w.span);
         });
@@ -219,12 +216,10 @@ public final class EdgeStore {
      * Returns false when another half already waits under its pairing id (it is then ignored).
      */
     public boolean restore(PendingSpan p) {
-        PairingKey key = PairingKey.of(p);
-        if (waiting.containsKey(key)) {
+        Waiting added = new Waiting(p);
+        if (!waiting.add(added)) {
             return false;
         }
-        Waiting added = new Waiting(key, p, sequence++);
-        waiting.put(key, added);
         addYoung(added);
         heldBytes += p.approxHeapBytes();
         return true;
@@ -270,9 +265,7 @@ public final class EdgeStore {
 
     /** Visits every waiting half, in no particular order (for state-size measurements). */
     public void forEachPending(Consumer<PendingSpan> visitor) {
-        for (Waiting w : waiting.values()) {
-            visitor.accept(w.span);
-        }
+        waiting.forEach(w -> visitor.accept(w.span));
     }
 
     private OfferResult count(OfferResult r) {
@@ -310,28 +303,21 @@ public final class EdgeStore {
     /**
      * A waiting half with its queue position; {@code live} turns false once it left the map. The
      * deadline is copied here: the queue compares it on every move, and reading it through the
-     * half cost a cache miss each time (a quarter of the pairing thread in a profile).
+     * half cost a cache miss each time (a quarter of the pairing thread in a profile). Halves
+     * enter the queue in the order they came ({@link #addYoung}, then {@link #expire}), so the
+     * queue's ties (one deadline) go in arrival order, as the sequence number a heap compared gave.
      */
-    private static final class Waiting implements Comparable<Waiting> {
-        final PairingKey key;
+    private static final class Waiting extends PairingTable.Entry {
         final PendingSpan span;
         final long deadline;
-        final long seq;
         boolean live = true;
         /** In {@code byDeadline} (else in {@code young}, or in neither once polled). */
         boolean inQueue;
 
-        Waiting(PairingKey key, PendingSpan span, long seq) {
-            this.key = key;
+        Waiting(PendingSpan span) {
+            super(span.traceIdHi(), span.traceIdLo(), span.pairingSpanId());
             this.span = span;
             this.deadline = span.deadlineMillis();
-            this.seq = seq;
-        }
-
-        @Override
-        public int compareTo(Waiting o) {
-            int c = Long.compare(deadline, o.deadline);
-            return c != 0 ? c : Long.compare(seq, o.seq);
         }
     }
 }

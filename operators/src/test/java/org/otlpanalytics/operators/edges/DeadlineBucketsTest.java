@@ -11,13 +11,13 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class DeadlineBucketsTest {
-    /** An element: a deadline and a sequence number breaking ties, as EdgeStore's waiting halves. */
+    /** An element: a deadline and its place in the order of adds (the oracle's tie-break), as EdgeStore's waiting halves. */
     record Item(long deadline, long seq) {}
 
     static final Comparator<Item> ORDER = Comparator.comparingLong(Item::deadline).thenComparingLong(Item::seq);
 
     static DeadlineBuckets<Item> buckets(long width) {
-        return new DeadlineBuckets<>(width, Item::deadline, ORDER);
+        return new DeadlineBuckets<>(width, Item::deadline);
     }
 
     static List<Item> poll(DeadlineBuckets<Item> b, long watermark) {
@@ -29,9 +29,9 @@ class DeadlineBucketsTest {
     @Test
     void shouldHandBackOnlyWhatTheWatermarkReachedEarliestDeadlineFirst() {
         DeadlineBuckets<Item> b = buckets(128);
-        b.add(new Item(1_000, 2));
-        b.add(new Item(300, 1));
         b.add(new Item(1_000, 0));
+        b.add(new Item(300, 1));
+        b.add(new Item(1_000, 2));
         b.add(new Item(1_127, 3));
         assertThat(poll(b, 299)).isEmpty();
         assertThat(poll(b, 300)).containsExactly(new Item(300, 1));
@@ -85,6 +85,17 @@ class DeadlineBucketsTest {
                 assertThat(b.size()).isEqualTo(oracle.size());
             }
         }
+    }
+
+    @Test
+    void shouldHandBackOneDeadlineInTheOrderOfAddsAfterSortingABucket() {
+        DeadlineBuckets<Item> b = buckets(256);
+        for (int i = 0; i < 100; i++) {
+            // deadlines 10 apart, descending, each twice: the sort must move every element, and keep the pairs' order
+            b.add(new Item(2_000 + 10 * (49 - i / 2), i));
+        }
+        List<Item> out = poll(b, Long.MAX_VALUE);
+        assertThat(out).hasSize(100).isSortedAccordingTo(ORDER);
     }
 
     @Test

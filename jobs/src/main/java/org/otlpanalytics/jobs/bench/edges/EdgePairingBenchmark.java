@@ -58,7 +58,8 @@ import org.otlpanalytics.schemas.traces.SpanRecord;
  * Flink rounds interleave the variants (decode only, then the others on both backends); each
  * variant's ratio to decode-only is taken within its round (under the same load) and the median
  * of the rounds' ratios is printed, with the per-round ratios and CPU per span beside it. Runs are
- * timed from the first span read to the end of the job (start-up left out). Beside the throughput (wall time) each run's CPU time is measured, and
+ * timed from the first span read to the last result delivered ({@link EndOfInputClock}: start-up and the
+ * final checkpoint's wait left out, the latter printed as {@code *_tail_seconds_rounds}). Beside the throughput (wall time) each run's CPU time is measured, and
  * {@code *_vs_decode_cpu_ratio} = decode-only CPU per span / pipeline CPU per span: the share of
  * decode-only throughput the pipeline reaches when it has the cores to itself, and a figure
  * that other load on the machine moves much less than wall time.
@@ -410,17 +411,30 @@ public final class EdgePairingBenchmark {
             // the share of the machine's cores the process had during a run: what other load left it
             double[] decodeShare = new double[rounds];
             double[][] fullShare = new double[backends.length][rounds];
+            // the seconds each job took after its last result (the final checkpoint's wait), left out of its time
+            double[] decodeTail = new double[rounds];
+            double[][] fullTail = new double[backends.length][rounds];
+            double[] decodeJit = new double[rounds];
+            double[] decodeGc = new double[rounds];
+            double[][] fullJit = new double[backends.length][rounds];
+            double[][] fullGc = new double[backends.length][rounds];
             for (int r = 0; r < rounds; r++) {
                 Measurement d = runFor(o, 0, HEAP);
                 decode[r] = spans / d.seconds();
                 decodeCpu[r] = d.cpuSeconds();
                 decodeShare[r] = d.coreShare();
+                decodeTail[r] = d.tailSeconds();
+                decodeJit[r] = d.jitSeconds();
+                decodeGc[r] = d.gcSeconds();
                 for (int b = 0; b < backends.length; b++) {
                     pairing[b][r] = spans / run(o, 1, backends[b]).seconds();
                     Measurement f = runFor(o, 2, backends[b]);
                     full[b][r] = spans / f.seconds();
                     fullCpu[b][r] = f.cpuSeconds();
                     fullShare[b][r] = f.coreShare();
+                    fullTail[b][r] = f.tailSeconds();
+                    fullJit[b][r] = f.jitSeconds();
+                    fullGc[b][r] = f.gcSeconds();
                     pairingRatio[b][r] = pairing[b][r] / decode[r];
                     fullRatio[b][r] = full[b][r] / decode[r];
                     cpuRatio[b][r] = decodeCpu[r] / fullCpu[b][r];
@@ -433,6 +447,9 @@ public final class EdgePairingBenchmark {
             System.out.printf("flink_decode_cpu_us_per_span=%.2f%n", RoundRatios.median(decodeCpu) * 1e6 / spans);
             System.out.println("flink_decode_cpu_us_per_span_rounds=" + perSpan(decodeCpu, spans));
             System.out.println("flink_decode_core_share_rounds=" + RoundRatios.format(decodeShare));
+            System.out.println("flink_decode_tail_seconds_rounds=" + RoundRatios.format(decodeTail));
+            System.out.println("flink_decode_jit_seconds_rounds=" + RoundRatios.format(decodeJit));
+            System.out.println("flink_decode_gc_seconds_rounds=" + RoundRatios.format(decodeGc));
             for (int b = 0; b < backends.length; b++) {
                 String n = backends[b].equals(HEAP) ? "" : "_" + backends[b];
                 System.out.printf("flink_pairing%s_spans_per_s=%.0f%n", n, RoundRatios.median(pairing[b]));
@@ -444,6 +461,9 @@ public final class EdgePairingBenchmark {
                 System.out.printf("flink_edges_pipeline%s_cpu_us_per_span=%.2f%n", n, RoundRatios.median(fullCpu[b]) * 1e6 / spans);
                 System.out.println("flink_edges_pipeline" + n + "_cpu_us_per_span_rounds=" + perSpan(fullCpu[b], spans));
                 System.out.println("flink_edges_pipeline" + n + "_core_share_rounds=" + RoundRatios.format(fullShare[b]));
+                System.out.println("flink_edges_pipeline" + n + "_tail_seconds_rounds=" + RoundRatios.format(fullTail[b]));
+                System.out.println("flink_edges_pipeline" + n + "_jit_seconds_rounds=" + RoundRatios.format(fullJit[b]));
+                System.out.println("flink_edges_pipeline" + n + "_gc_seconds_rounds=" + RoundRatios.format(fullGc[b]));
                 System.out.printf("flink_edges_pipeline%s_vs_decode_cpu_ratio=%.2f%n", n, RoundRatios.median(cpuRatio[b]));
                 System.out.println("flink_edges_pipeline" + n + "_vs_decode_cpu_ratio_rounds=" + RoundRatios.format(cpuRatio[b]));
             }
@@ -472,21 +492,28 @@ public final class EdgePairingBenchmark {
     static Measurement runFor(JobOptions o, int variant, String backend) throws Exception {
         double seconds = 0;
         double cpu = 0;
+        double tail = 0;
+        double jit = 0;
+        double gc = 0;
         int runs = 0;
         while (seconds < MIN_ROUND_SECONDS) {
             Measurement m = run(o, variant, backend);
             seconds += m.seconds();
             cpu += m.cpuSeconds();
+            tail += m.tailSeconds();
+            jit += m.jitSeconds();
+            gc += m.gcSeconds();
             runs++;
         }
-        return new Measurement(seconds / runs, cpu / runs);
+        return new Measurement(seconds / runs, cpu / runs, tail / runs, jit / runs, gc / runs);
     }
 
     /**
      * Runs one variant to the end of the topic on a state backend; returns the seconds from the
-     * first span read to the end of the job. Job start-up (deploying the tasks, opening RocksDB)
+     * first span read to the last result delivered. Job start-up (deploying the tasks, opening RocksDB)
      * is left out: it is a fixed cost that differs by variant and backend and, in runs of a few
-     * seconds, would weigh more than the work measured.
+     * seconds, would weigh more than the work measured. So is the job's wait for its final
+     * checkpoint after the last result ({@link EndOfInputClock}), 0.1 to 1.6 s measured.
      *
      * <p>A failed checkpoint is tolerated three times, as in {@code flink-conf/config.yaml}, and
      * any failure ends the benchmark ({@code restart-strategy none}) instead of restarting the
@@ -509,32 +536,70 @@ public final class EdgePairingBenchmark {
                 TypeInformation.of(SpanRecord.class), "spans", "edge-spans").records()
                 .map(new FirstRecordClock<>()).name("first-record-clock");
         if (variant == 0) {
-            spans.sinkTo(new DiscardingSink<>()).name("discard");
+            discard(spans, "discard");
         } else if (variant == 1) {
-            spans.filter(new PairableSpanFilter()).name("edge-pairable-spans")
+            discard(spans.filter(new PairableSpanFilter()).name("edge-pairable-spans")
                     .map(new PendingSpanMapper(EdgeStoreOptions.defaults())).returns(PendingSpanSerializer.TYPE)
                     .name("edge-halves")
                     .keyBy(EdgePairer::traceKey, Types.LONG)
                     .transform("edge-pairer", TypeInformation.of(Edge.class),
-                            new EdgePairer(EdgeStoreOptions.defaults()))
-                    .sinkTo(new DiscardingSink<>()).name("discard");
+                            new EdgePairer(EdgeStoreOptions.defaults())), "discard");
         } else {
             EdgesOutputs out = EdgesJob.buildPipeline(spans, EdgesJob.Settings.of(o));
-            out.serviceCalls().sinkTo(new DiscardingSink<>()).name("discard-calls");
-            out.topology().sinkTo(new DiscardingSink<>()).name("discard-topology");
-            out.liveEdges().ifPresent(live -> live.sinkTo(new DiscardingSink<>()).name("discard-live"));
+            discard(out.serviceCalls(), "discard-calls");
+            discard(out.topology(), "discard-topology");
+            out.liveEdges().ifPresent(live -> discard(live, "discard-live"));
         }
+        long jit0 = jitMillis();
+        long gc0 = gcMillis();
         JobExecutionResult r = env.execute("bench-edges variant " + variant);
-        long end = System.currentTimeMillis();
-        long cpuEnd = processCpuNanos();
+        long jobEnd = System.currentTimeMillis();
+        double jit = (jitMillis() - jit0) / 1000.0;
+        double gc = (gcMillis() - gc0) / 1000.0;
+        long cpuJobEnd = processCpuNanos();
         Long first = r.getAccumulatorResult(FirstRecordClock.ACCUMULATOR);
         Long cpuFirst = r.getAccumulatorResult(FirstRecordClock.CPU_ACCUMULATOR);
-        return new Measurement(first == null ? r.getNetRuntime() / 1000.0 : (end - first) / 1000.0,
-                cpuFirst == null ? Double.NaN : (cpuEnd - cpuFirst) / 1e9);
+        Long end = EndOfInputClock.latest(r.getAllAccumulatorResults(), EndOfInputClock.WALL_ACCUMULATOR);
+        Long cpuEnd = EndOfInputClock.latest(r.getAllAccumulatorResults(), EndOfInputClock.CPU_ACCUMULATOR);
+        if (first == null || end == null) {
+            // no span read: nothing to time but the job
+            return new Measurement(r.getNetRuntime() / 1000.0, Double.NaN, 0, jit, gc);
+        }
+        return new Measurement((end - first) / 1000.0,
+                cpuFirst == null || cpuEnd == null ? Double.NaN : (cpuEnd - cpuFirst) / 1e9,
+                (jobEnd - end) / 1000.0, jit, gc);
     }
 
-    /** One run: wall-clock seconds and CPU seconds of the whole process, both from the first span read to the end. */
-    record Measurement(double seconds, double cpuSeconds) {
+    /** Time the JIT compilers spent so far, all compiler threads summed (the JVM's own count). */
+    static long jitMillis() {
+        java.lang.management.CompilationMXBean c = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return c == null || !c.isCompilationTimeMonitoringSupported() ? 0 : c.getTotalCompilationTime();
+    }
+
+    /** Time the garbage collectors' collections took so far (G1's young and mixed pauses and full collections). */
+    static long gcMillis() {
+        long ms = 0;
+        for (java.lang.management.GarbageCollectorMXBean g : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            ms += Math.max(0, g.getCollectionTime());
+        }
+        return ms;
+    }
+
+    /** Sends a result stream to a discarding sink behind an {@link EndOfInputClock}, which marks when its last record came. */
+    static <T> void discard(DataStream<T> results, String name) {
+        results.transform("end-of-input-clock", results.getType(), new EndOfInputClock<T>(name))
+                .name(name + "-end-of-input-clock")
+                .sinkTo(new DiscardingSink<>()).name(name);
+    }
+
+    /**
+     * One run: wall-clock seconds and CPU seconds of the whole process, both from the first span
+     * read to the last result delivered (the end of input at the last sink), and the seconds the
+     * job took after that (its wait for a final checkpoint, see {@link EndOfInputClock}), left out;
+     * beside them the JIT compilers' and the collectors' seconds over the whole job (start and
+     * tail included), which a variant's change of the shared code's profiles or its garbage raise.
+     */
+    record Measurement(double seconds, double cpuSeconds, double tailSeconds, double jitSeconds, double gcSeconds) {
         /** Process CPU over wall time and cores: 1.00 when the run had every core to itself. */
         double coreShare() {
             return cpuSeconds / (seconds * Runtime.getRuntime().availableProcessors());
