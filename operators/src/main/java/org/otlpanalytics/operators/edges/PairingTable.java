@@ -1,5 +1,6 @@
 package org.otlpanalytics.operators.edges;
 
+import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
@@ -12,7 +13,8 @@ import java.util.function.Consumer;
  * the node, the key and then the value, each a cache miss on a loaded machine. Here a lookup reads
  * the table and the entry (which it needed anyway), and an offer allocates no key and no node.
  * Linear probing at most half full; a removal shifts the entries behind it back, so no
- * tombstones accumulate.
+ * tombstones accumulate. Also {@link LocalPairingBuffer}'s index of the halves it holds, emptied
+ * at every watermark ({@link #clear}).
  *
  * <p>Not thread-safe.
  */
@@ -119,6 +121,16 @@ final class PairingTable<E extends PairingTable.Entry> {
 
     int size() {
         return size;
+    }
+
+    /** Removes every entry; keeps the capacity, unless it is more than the entries removed needed. */
+    void clear() {
+        if (slots.length > MIN_CAPACITY && size * 8 < slots.length) {
+            slots = new Entry[Math.max(MIN_CAPACITY, Integer.highestOneBit(Math.max(1, size) * 4))];
+        } else {
+            Arrays.fill(slots, null);
+        }
+        size = 0;
     }
 
     /** Visits every entry, in no particular order; the visitor must not change the table. */
