@@ -1,7 +1,6 @@
 package org.otlpanalytics.operators.edges;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -29,11 +28,17 @@ import java.util.function.Consumer;
  * then depends on arrival order in either design. Halves the pairing would have refused at
  * {@code edges.store.max-items} pair here instead: fewer halves then wait there.
  *
+ * <p>The first held half of each call is found in a {@link PairingTable} of the held slots
+ * themselves, as in {@link EdgeStore}: an offer allocates its slot only, no {@link PairingKey} and
+ * no {@code HashMap} node (in a profile of {@code bench-edges} the local pairing was a tenth of the
+ * source threads' own work beside decoding, most of it in {@code HashMap}).
+ *
  * <p>Not thread-safe: one instance per operator subtask or test.
  */
 public final class LocalPairingBuffer {
     private final int maxHeld;
-    private final HashMap<PairingKey, Slot> byKey = new HashMap<>();
+    /** The first held half of each call seen in this interval, until it pairs or is drained. */
+    private final PairingTable<Slot> byKey = new PairingTable<>();
     /** Held halves in arrival order; a paired one stays here, marked, until {@link #drain}. */
     private final List<Slot> order = new ArrayList<>();
     private int held;
@@ -57,18 +62,17 @@ public final class LocalPairingBuffer {
         if (settled != null) {
             return settled;
         }
-        PairingKey key = PairingKey.of(incoming);
-        Slot s = byKey.get(key);
+        Slot s = byKey.get(incoming);
         if (s != null && s.pairable(incoming, watermarkMillis)) {
             OfferResult matched = EdgeMatcher.match(s.span, incoming);
             s.span = null;
             held--;
-            byKey.remove(key);
+            byKey.remove(s);
             return matched;
         }
         Slot added = new Slot(incoming);
         if (s == null) {
-            byKey.put(key, added);
+            byKey.add(added);
         } else {
             // another half of this call was seen here: the pairing decides, against what waits there
             s.ambiguous = true;
@@ -100,13 +104,14 @@ public final class LocalPairingBuffer {
         held = 0;
     }
 
-    /** A held half; {@code span} turns null once paired here. */
-    private static final class Slot {
+    /** A held half, found by its call; {@code span} turns null once paired here. */
+    private static final class Slot extends PairingTable.Entry {
         PendingSpan span;
         /** Another half of the call came while this one was held: never paired here. */
         boolean ambiguous;
 
         Slot(PendingSpan span) {
+            super(span.traceIdHi(), span.traceIdLo(), span.pairingSpanId());
             this.span = span;
         }
 

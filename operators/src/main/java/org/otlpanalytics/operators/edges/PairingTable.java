@@ -1,5 +1,6 @@
 package org.otlpanalytics.operators.edges;
 
+import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
@@ -12,13 +13,22 @@ import java.util.function.Consumer;
  * the node, the key and then the value, each a cache miss on a loaded machine. Here a lookup reads
  * the table and the entry (which it needed anyway), and an offer allocates no key and no node.
  * Linear probing at most half full; a removal shifts the entries behind it back, so no
- * tombstones accumulate.
+ * tombstones accumulate. Also {@link LocalPairingBuffer}'s index of the halves it holds, emptied
+ * at every watermark ({@link #clear}).
  *
  * <p>Not thread-safe.
  */
 final class PairingTable<E extends PairingTable.Entry> {
     private static final int MIN_CAPACITY = 16;
     private Entry[] slots = new Entry[MIN_CAPACITY];
+    /**
+     * Each slot's entry's {@link Entry#hash} (0 when empty, meaningless then): a probe compares it
+     * first and reads an entry only when the hashes agree, and a removal finds the homes of the
+     * entries it shifts here. Why: in a profile of {@code bench-edges} the pairing thread's lookups
+     * spent half their time in {@link Entry#is} on entries that were not the one sought, each a
+     * cache miss when the table holds tens of thousands of halves.
+     */
+    private int[] hashes = new int[MIN_CAPACITY];
     private int size;
 
     /** An element of the table: the key it is found by, fixed at construction. */
@@ -56,13 +66,15 @@ final class PairingTable<E extends PairingTable.Entry> {
     @SuppressWarnings("unchecked")
     E get(long hi, long lo, long id) {
         Entry[] t = slots;
+        int[] hs = hashes;
         int mask = t.length - 1;
-        for (int i = hash(hi, lo, id) & mask; ; i = (i + 1) & mask) {
+        int h = hash(hi, lo, id);
+        for (int i = h & mask; ; i = (i + 1) & mask) {
             Entry e = t[i];
             if (e == null) {
                 return null;
             }
-            if (e.is(hi, lo, id)) {
+            if (hs[i] == h && e.is(hi, lo, id)) {
                 return (E) e;
             }
         }
@@ -71,14 +83,17 @@ final class PairingTable<E extends PairingTable.Entry> {
     /** Adds {@code e}; false (and nothing changed) when an entry with its key is there already. */
     boolean add(E e) {
         Entry[] t = slots;
+        int[] hs = hashes;
         int mask = t.length - 1;
-        int i = e.hash & mask;
+        int h = e.hash;
+        int i = h & mask;
         for (Entry x; (x = t[i]) != null; i = (i + 1) & mask) {
-            if (x.is(e.traceIdHi, e.traceIdLo, e.pairingSpanId)) {
+            if (hs[i] == h && x.is(e.traceIdHi, e.traceIdLo, e.pairingSpanId)) {
                 return false;
             }
         }
         t[i] = e;
+        hs[i] = h;
         if (++size * 2 > t.length) {
             resize(t.length * 2);
         }
@@ -88,6 +103,7 @@ final class PairingTable<E extends PairingTable.Entry> {
     /** Removes {@code e} itself (not another entry of its key); false when it is not here. */
     boolean remove(E e) {
         Entry[] t = slots;
+        int[] hs = hashes;
         int mask = t.length - 1;
         int i = e.hash & mask;
         for (Entry x; (x = t[i]) != e; i = (i + 1) & mask) {
@@ -102,10 +118,11 @@ final class PairingTable<E extends PairingTable.Entry> {
             if (x == null) {
                 break;
             }
-            int home = x.hash & mask;
+            int home = hs[j] & mask;
             // x may fill the gap unless its home lies cyclically in (gap, j]
             if (((j - home) & mask) >= ((j - gap) & mask)) {
                 t[gap] = x;
+                hs[gap] = hs[j];
                 gap = j;
             }
         }
@@ -121,6 +138,18 @@ final class PairingTable<E extends PairingTable.Entry> {
         return size;
     }
 
+    /** Removes every entry; keeps the capacity, unless it is more than the entries removed needed. */
+    void clear() {
+        if (slots.length > MIN_CAPACITY && size * 8 < slots.length) {
+            int capacity = Math.max(MIN_CAPACITY, Integer.highestOneBit(Math.max(1, size) * 4));
+            slots = new Entry[capacity];
+            hashes = new int[capacity];
+        } else {
+            Arrays.fill(slots, null);
+        }
+        size = 0;
+    }
+
     /** Visits every entry, in no particular order; the visitor must not change the table. */
     @SuppressWarnings("unchecked")
     void forEach(Consumer<E> visitor) {
@@ -133,17 +162,23 @@ final class PairingTable<E extends PairingTable.Entry> {
 
     private void resize(int capacity) {
         Entry[] old = slots;
+        int[] oldHashes = hashes;
         Entry[] t = new Entry[capacity];
+        int[] hs = new int[capacity];
         int mask = capacity - 1;
-        for (Entry e : old) {
+        for (int j = 0; j < old.length; j++) {
+            Entry e = old[j];
             if (e != null) {
-                int i = e.hash & mask;
+                int h = oldHashes[j];
+                int i = h & mask;
                 while (t[i] != null) {
                     i = (i + 1) & mask;
                 }
                 t[i] = e;
+                hs[i] = h;
             }
         }
         slots = t;
+        hashes = hs;
     }
 }

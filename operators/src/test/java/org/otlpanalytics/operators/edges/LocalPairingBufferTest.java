@@ -7,6 +7,7 @@ import static org.otlpanalytics.operators.edges.TestSpans.server;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Objects;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -126,6 +127,160 @@ class LocalPairingBufferTest {
         OfferResult r = b.offer(c, WM);
         assertThat(r.edge().calleeOffset).isEqualTo(2);
         assertThat(shipped).containsExactly(early);
+    }
+
+    /**
+     * The buffer on {@link PairingTable} against the {@code HashMap<PairingKey, Slot>} it replaced
+     * ({@link HashMapBuffer}, kept verbatim as the oracle): every offer's outcome, edge and span, every
+     * drain's halves (the same objects, in the same order) and every size agree, over streams with
+     * many halves per call (duplicates of one side, second children, roots, halves near and past
+     * their deadlines, watermarks moving) and drains at random points, the table growing past
+     * thousands of held halves and emptied again.
+     */
+    @Test
+    void shouldDecideExactlyAsTheHashMapBufferItReplaced() {
+        Random random = new Random(17);
+        long offers = 0;
+        long paired = 0;
+        long shipped = 0;
+        for (int round = 0; round < 40; round++) {
+            int maxHeld = round % 4 == 0 ? 5_000 : 1 + random.nextInt(200);
+            LocalPairingBuffer table = new LocalPairingBuffer(maxHeld);
+            HashMapBuffer oracle = new HashMapBuffer(maxHeld);
+            long watermark = Long.MIN_VALUE;
+            int traces = 1 + random.nextInt(round % 4 == 0 ? 3_000 : 60);
+            for (int step = 0; step < 6_000; step++) {
+                int what = random.nextInt(100);
+                if (what < 2) {
+                    watermark = T0 + random.nextInt(traces * 10 + 15_000) - 5_000;
+                }
+                if (what < 4 || table.isFull()) {
+                    assertThat(table.isFull()).isEqualTo(oracle.isFull());
+                    List<PendingSpan> a = new ArrayList<>();
+                    List<PendingSpan> b = new ArrayList<>();
+                    table.drain(a::add);
+                    oracle.drain(b::add);
+                    assertThat(a).as("round %d step %d drain", round, step).containsExactlyElementsOf(b);
+                    shipped += a.size();
+                    continue;
+                }
+                PendingSpan h = randomHalf(random, traces);
+                OfferResult x = table.offer(h, watermark);
+                OfferResult y = oracle.offer(h, watermark);
+                offers++;
+                if (x == null || y == null) {
+                    assertThat(x).as("round %d step %d", round, step).isSameAs(y);
+                } else {
+                    assertThat(x.outcome()).as("round %d step %d", round, step).isEqualTo(y.outcome());
+                    assertThat(Objects.equals(x.edge(), y.edge())).as("round %d step %d edge", round, step).isTrue();
+                    assertThat(x.span()).isSameAs(y.span());
+                    if (x.outcome() == OfferResult.Outcome.PAIRED) {
+                        paired++;
+                    }
+                }
+                assertThat(table.size()).isEqualTo(oracle.size());
+            }
+        }
+        // the streams exercised both paths: pairs made here and halves left for the shuffle
+        assertThat(offers).isGreaterThan(200_000);
+        assertThat(paired).isGreaterThan(offers / 50);
+        assertThat(shipped).isGreaterThan(offers / 5);
+    }
+
+    /**
+     * A half of one of few calls: either side, sometimes a root or a second half of a side; a
+     * call's halves start close together, a callee's sometimes past the caller's deadline.
+     */
+    private static PendingSpan randomHalf(Random random, int traces) {
+        long traceLo = random.nextInt(traces);
+        long caller = 1 + random.nextInt(3);
+        long t = T0 + traceLo * 10 + caller;
+        int shape = random.nextInt(20);
+        if (shape == 0) {
+            return half(server("front", caller, 0).trace(1, traceLo).times(t, 5));
+        }
+        long hi = random.nextInt(8) == 0 ? 2 : 1;
+        if (shape < 10) {
+            TestSpans c = client("svc" + random.nextInt(3), caller, 100).trace(hi, traceLo).times(t, 20);
+            return half(random.nextBoolean() ? c : c.kafka(0, random.nextInt(3)));
+        }
+        long delay = random.nextInt(10) == 0 ? TTL + random.nextInt(3_000) : random.nextInt(15);
+        return half(server("svc" + random.nextInt(3), 10 + random.nextInt(5), caller)
+                .trace(hi, traceLo).times(t + delay, 3));
+    }
+
+    /** The buffer as it was before {@link PairingTable}: the first held half of each call in a HashMap. */
+    private static final class HashMapBuffer {
+        private final int maxHeld;
+        private final HashMap<PairingKey, Slot> byKey = new HashMap<>();
+        private final List<Slot> order = new ArrayList<>();
+        private int held;
+
+        HashMapBuffer(int maxHeld) {
+            this.maxHeld = maxHeld;
+        }
+
+        OfferResult offer(PendingSpan incoming, long watermarkMillis) {
+            OfferResult settled = EdgeMatcher.settleAlone(incoming);
+            if (settled != null) {
+                return settled;
+            }
+            PairingKey key = PairingKey.of(incoming);
+            Slot s = byKey.get(key);
+            if (s != null && s.pairable(incoming, watermarkMillis)) {
+                OfferResult matched = EdgeMatcher.match(s.span, incoming);
+                s.span = null;
+                held--;
+                byKey.remove(key);
+                return matched;
+            }
+            Slot added = new Slot(incoming);
+            if (s == null) {
+                byKey.put(key, added);
+            } else {
+                s.ambiguous = true;
+            }
+            order.add(added);
+            held++;
+            return null;
+        }
+
+        boolean isFull() {
+            return held >= maxHeld;
+        }
+
+        int size() {
+            return held;
+        }
+
+        void drain(java.util.function.Consumer<PendingSpan> shipper) {
+            for (Slot s : order) {
+                if (s.span != null) {
+                    shipper.accept(s.span);
+                }
+            }
+            order.clear();
+            byKey.clear();
+            held = 0;
+        }
+
+        private static final class Slot {
+            PendingSpan span;
+            boolean ambiguous;
+
+            Slot(PendingSpan span) {
+                this.span = span;
+            }
+
+            boolean pairable(PendingSpan incoming, long watermarkMillis) {
+                return span != null
+                        && !ambiguous
+                        && span.isCaller() != incoming.isCaller()
+                        && !EdgeMatcher.hasExpired(span, watermarkMillis)
+                        && !EdgeMatcher.hasExpired(incoming, watermarkMillis)
+                        && EdgeMatcher.staleOf(span, incoming) == null;
+            }
+        }
     }
 
     private static List<Object> stream(Random random) {

@@ -92,6 +92,32 @@ class PairingTableTest {
         assertThat(largest).as("entries at the end of the growing phase").isGreaterThan(10_000);
     }
 
+    /** Cleared, small or large, the table holds nothing and takes new entries of the old keys. */
+    @Test
+    void shouldHoldNothingAfterClearAndTakeEntriesAgain() {
+        PairingTable<Item> t = new PairingTable<>();
+        for (int n : new int[] {3, 5_000, 40, 0, 70_000}) {
+            for (int i = 0; i < n; i++) {
+                assertThat(t.add(new Item(1, i, 7, i))).isTrue();
+            }
+            // pair off some, as the local buffer does between two watermarks
+            for (int i = 0; i < n; i += 3) {
+                assertThat(t.remove(t.get(1, i, 7))).isTrue();
+            }
+            t.clear();
+            assertThat(t.size()).isZero();
+            List<Item> visited = new ArrayList<>();
+            t.forEach(visited::add);
+            assertThat(visited).isEmpty();
+            for (int i = 0; i < n; i++) {
+                assertThat(t.get(1, i, 7)).isNull();
+            }
+        }
+        Item again = new Item(1, 4, 7, 99);
+        assertThat(t.add(again)).isTrue();
+        assertThat(t.get(1, 4, 7)).isSameAs(again);
+    }
+
     private static List<Long> key(Item i) {
         return List.of(i.traceIdHi, i.traceIdLo, i.pairingSpanId);
     }

@@ -417,6 +417,8 @@ public final class EdgePairingBenchmark {
             double[] decodeJit = new double[rounds];
             double[] decodeGc = new double[rounds];
             double[][] fullJit = new double[backends.length][rounds];
+            double[] decodeJitCpu = new double[rounds];
+            double[][] fullJitCpu = new double[backends.length][rounds];
             double[][] fullGc = new double[backends.length][rounds];
             for (int r = 0; r < rounds; r++) {
                 Measurement d = runFor(o, 0, HEAP);
@@ -425,6 +427,7 @@ public final class EdgePairingBenchmark {
                 decodeShare[r] = d.coreShare();
                 decodeTail[r] = d.tailSeconds();
                 decodeJit[r] = d.jitSeconds();
+                decodeJitCpu[r] = d.jitCpuSeconds();
                 decodeGc[r] = d.gcSeconds();
                 for (int b = 0; b < backends.length; b++) {
                     pairing[b][r] = spans / run(o, 1, backends[b]).seconds();
@@ -434,6 +437,7 @@ public final class EdgePairingBenchmark {
                     fullShare[b][r] = f.coreShare();
                     fullTail[b][r] = f.tailSeconds();
                     fullJit[b][r] = f.jitSeconds();
+                    fullJitCpu[b][r] = f.jitCpuSeconds();
                     fullGc[b][r] = f.gcSeconds();
                     pairingRatio[b][r] = pairing[b][r] / decode[r];
                     fullRatio[b][r] = full[b][r] / decode[r];
@@ -449,6 +453,7 @@ public final class EdgePairingBenchmark {
             System.out.println("flink_decode_core_share_rounds=" + RoundRatios.format(decodeShare));
             System.out.println("flink_decode_tail_seconds_rounds=" + RoundRatios.format(decodeTail));
             System.out.println("flink_decode_jit_seconds_rounds=" + RoundRatios.format(decodeJit));
+            System.out.println("flink_decode_jit_cpu_seconds_rounds=" + RoundRatios.format(decodeJitCpu));
             System.out.println("flink_decode_gc_seconds_rounds=" + RoundRatios.format(decodeGc));
             for (int b = 0; b < backends.length; b++) {
                 String n = backends[b].equals(HEAP) ? "" : "_" + backends[b];
@@ -463,6 +468,7 @@ public final class EdgePairingBenchmark {
                 System.out.println("flink_edges_pipeline" + n + "_core_share_rounds=" + RoundRatios.format(fullShare[b]));
                 System.out.println("flink_edges_pipeline" + n + "_tail_seconds_rounds=" + RoundRatios.format(fullTail[b]));
                 System.out.println("flink_edges_pipeline" + n + "_jit_seconds_rounds=" + RoundRatios.format(fullJit[b]));
+                System.out.println("flink_edges_pipeline" + n + "_jit_cpu_seconds_rounds=" + RoundRatios.format(fullJitCpu[b]));
                 System.out.println("flink_edges_pipeline" + n + "_gc_seconds_rounds=" + RoundRatios.format(fullGc[b]));
                 System.out.printf("flink_edges_pipeline%s_vs_decode_cpu_ratio=%.2f%n", n, RoundRatios.median(cpuRatio[b]));
                 System.out.println("flink_edges_pipeline" + n + "_vs_decode_cpu_ratio_rounds=" + RoundRatios.format(cpuRatio[b]));
@@ -494,6 +500,7 @@ public final class EdgePairingBenchmark {
         double cpu = 0;
         double tail = 0;
         double jit = 0;
+        double jitCpu = 0;
         double gc = 0;
         int runs = 0;
         while (seconds < MIN_ROUND_SECONDS) {
@@ -502,10 +509,11 @@ public final class EdgePairingBenchmark {
             cpu += m.cpuSeconds();
             tail += m.tailSeconds();
             jit += m.jitSeconds();
+            jitCpu += m.jitCpuSeconds();
             gc += m.gcSeconds();
             runs++;
         }
-        return new Measurement(seconds / runs, cpu / runs, tail / runs, jit / runs, gc / runs);
+        return new Measurement(seconds / runs, cpu / runs, tail / runs, jit / runs, jitCpu / runs, gc / runs);
     }
 
     /**
@@ -551,10 +559,13 @@ public final class EdgePairingBenchmark {
             out.liveEdges().ifPresent(live -> discard(live, "discard-live"));
         }
         long jit0 = jitMillis();
+        long jitCpu0 = CompilerThreadsCpu.nanos();
         long gc0 = gcMillis();
         JobExecutionResult r = env.execute("bench-edges variant " + variant);
         long jobEnd = System.currentTimeMillis();
         double jit = (jitMillis() - jit0) / 1000.0;
+        long jitCpu1 = CompilerThreadsCpu.nanos();
+        double jitCpu = jitCpu0 < 0 || jitCpu1 < 0 ? Double.NaN : (jitCpu1 - jitCpu0) / 1e9;
         double gc = (gcMillis() - gc0) / 1000.0;
         long cpuJobEnd = processCpuNanos();
         Long first = r.getAccumulatorResult(FirstRecordClock.ACCUMULATOR);
@@ -563,14 +574,17 @@ public final class EdgePairingBenchmark {
         Long cpuEnd = EndOfInputClock.latest(r.getAllAccumulatorResults(), EndOfInputClock.CPU_ACCUMULATOR);
         if (first == null || end == null) {
             // no span read: nothing to time but the job
-            return new Measurement(r.getNetRuntime() / 1000.0, Double.NaN, 0, jit, gc);
+            return new Measurement(r.getNetRuntime() / 1000.0, Double.NaN, 0, jit, jitCpu, gc);
         }
         return new Measurement((end - first) / 1000.0,
                 cpuFirst == null || cpuEnd == null ? Double.NaN : (cpuEnd - cpuFirst) / 1e9,
-                (jobEnd - end) / 1000.0, jit, gc);
+                (jobEnd - end) / 1000.0, jit, jitCpu, gc);
     }
 
-    /** Time the JIT compilers spent so far, all compiler threads summed (the JVM's own count). */
+    /**
+     * Time the JIT compilers spent so far, all compiler threads summed (the JVM's own count): elapsed
+     * time, so it includes a compiler thread's waits for a core; {@link CompilerThreadsCpu} is their CPU.
+     */
     static long jitMillis() {
         java.lang.management.CompilationMXBean c = java.lang.management.ManagementFactory.getCompilationMXBean();
         return c == null || !c.isCompilationTimeMonitoringSupported() ? 0 : c.getTotalCompilationTime();
@@ -599,7 +613,8 @@ public final class EdgePairingBenchmark {
      * beside them the JIT compilers' and the collectors' seconds over the whole job (start and
      * tail included), which a variant's change of the shared code's profiles or its garbage raise.
      */
-    record Measurement(double seconds, double cpuSeconds, double tailSeconds, double jitSeconds, double gcSeconds) {
+    record Measurement(double seconds, double cpuSeconds, double tailSeconds, double jitSeconds, double jitCpuSeconds,
+            double gcSeconds) {
         /** Process CPU over wall time and cores: 1.00 when the run had every core to itself. */
         double coreShare() {
             return cpuSeconds / (seconds * Runtime.getRuntime().availableProcessors());
