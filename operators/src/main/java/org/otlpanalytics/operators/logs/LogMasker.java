@@ -173,8 +173,14 @@ public final class LogMasker implements Serializable {
     public static final class Builder {
         private final List<MaskingRule> userRules = new ArrayList<>();
         private final List<MaskingRule> tailRules = new ArrayList<>(MaskingRule.defaults());
-        /** Per masker; each Flink subtask deserializes its own masker, so per subtask. */
-        static final int DEFAULT_CACHED_BODIES = 4096;
+        /**
+         * Per masker; each Flink subtask deserializes its own masker, so per subtask. 16,384: a subtask
+         * that mines several services sees thousands of distinct repeating bodies (the benchmark's busier
+         * subtask 7,320, 4 Loghub data sets), which 4,096 bodies could not hold (a hit was then rare and
+         * every miss paid the cache's put besides masking); about 1 KB per body of typical length (114
+         * characters, 13 tokens), so about 16 MB per subtask when full (at most about 3 KB per body: {@link MaskedBodyCache#MAX_TOKENS}).
+         */
+        static final int DEFAULT_CACHED_BODIES = 16_384;
 
         private boolean scanner = true;
         private int cachedBodies = DEFAULT_CACHED_BODIES;
@@ -183,8 +189,8 @@ public final class LogMasker implements Serializable {
 
         /**
          * How many recent bodies of at most {@value MaskedBodyCache#MAX_BODY_CHARS} characters keep their
-         * masked tokens (default {@value #DEFAULT_CACHED_BODIES}, about 1 KB each at most), so an exact
-         * repeat is not masked again; 0 masks every body.
+         * masked tokens (default {@value #DEFAULT_CACHED_BODIES}, about 1 KB each for a typical body), so an
+         * exact repeat is not masked again; 0 masks every body.
          */
         public Builder cachedBodies(int cachedBodies) {
             this.cachedBodies = cachedBodies;

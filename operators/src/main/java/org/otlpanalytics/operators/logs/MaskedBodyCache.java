@@ -10,7 +10,7 @@ import java.util.function.Function;
  * what masking would. Only the tokens are kept, never a cluster: the tree still matches every record.
  *
  * <p>Bounded whatever the input: at most {@code maxEntries} bodies of at most {@link #MAX_BODY_CHARS}
- * characters each (longer ones are masked every time and never stored). Caffeine's W-TinyLFU admission
+ * characters and {@link #MAX_TOKENS} masked tokens each (others are masked every time and never stored). Caffeine's W-TinyLFU admission
  * keeps the frequent bodies when a stream of one-off bodies (timestamps or ids in the text, a hostile
  * sender) passes through, so such a stream costs a lookup per record and evicts little.
  *
@@ -19,6 +19,11 @@ import java.util.function.Function;
 final class MaskedBodyCache {
     /** Longer bodies are not cached: they rarely repeat exactly and would make the bound a matter of size. */
     static final int MAX_BODY_CHARS = 256;
+    /**
+     * Bodies masked into more tokens are not stored: each token is a string of its own, so this bounds
+     * an entry at about 3 KB (a 256-character body of one-character words would otherwise hold 128).
+     */
+    static final int MAX_TOKENS = 32;
 
     private final Cache<String, String[]> cache;
 
@@ -38,6 +43,9 @@ final class MaskedBodyCache {
         String[] tokens = cache.getIfPresent(body);
         if (tokens == null) {
             tokens = masking.apply(body);
+            if (tokens.length > MAX_TOKENS) {
+                return tokens;
+            }
             cache.put(body, tokens);
         }
         return tokens.clone();

@@ -148,7 +148,7 @@ class LogMaskerTest {
             "user \"bob\" has 3 keys", "GET /api/v1/items?id=42 200 12ms", "first line\n  at a.B(C.java:1)", ""
         };
 
-        assertThat(cached.cachedBodies()).isEqualTo(4096);
+        assertThat(cached.cachedBodies()).isEqualTo(16_384);
         assertThat(uncached.cachedBodies()).isZero();
         assertThat(uncached.usesScanner()).isTrue();
         for (int round = 0; round < 3; round++) {

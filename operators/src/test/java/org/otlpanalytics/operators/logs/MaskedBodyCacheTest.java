@@ -48,6 +48,26 @@ class MaskedBodyCacheTest {
     }
 
     @Test
+    void masksBodiesOfManyTokensEveryTimeWithoutStoringThem() {
+        MaskedBodyCache cache = new MaskedBodyCache(16);
+        StringBuilder words = new StringBuilder("start");
+        for (int i = 0; i < MaskedBodyCache.MAX_TOKENS; i++) {
+            words.append(' ').append((char) ('a' + i % 26));
+        }
+        String many = words.toString();
+        String few = "user 42 logged in";
+
+        String[] first = cache.tokens(many, masking);
+        String[] second = cache.tokens(many, masking);
+        cache.tokens(few, masking);
+        cache.tokens(few, masking);
+
+        assertThat(first).hasSize(MaskedBodyCache.MAX_TOKENS + 1).containsExactly(second);
+        assertThat(maskings).hasValue(3);
+        assertThat(cache.size()).isOne();
+    }
+
+    @Test
     void staysWithinItsBoundUnderAStreamOfDistinctBodies() {
         MaskedBodyCache cache = new MaskedBodyCache(100);
         for (int i = 0; i < 20_000; i++) {
