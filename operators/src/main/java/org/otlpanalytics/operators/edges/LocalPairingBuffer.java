@@ -29,7 +29,7 @@ import java.util.function.Consumer;
  * {@code edges.store.max-items} pair here instead: fewer halves then wait there.
  *
  * <p>The first held half of each call is found in a {@link PairingTable} of the held slots
- * themselves, as in {@link EdgeStore}: an offer allocates its slot only, no {@link PairingKey} and
+ * themselves, as in {@link EdgeStore}: an offer allocates its slot only, no key object and
  * no {@code HashMap} node (in a profile of {@code bench-edges} the local pairing was a tenth of the
  * source threads' own work beside decoding, most of it in {@code HashMap}).
  *

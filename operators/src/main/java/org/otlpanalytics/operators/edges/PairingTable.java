@@ -5,10 +5,10 @@ import java.util.function.Consumer;
 
 /**
  * The halves waiting for their other half, found by the call they share (trace id, pairing span
- * id; {@link PairingKey}'s identity): an open-addressing table of the entries themselves, each
+ * id): an open-addressing table of the entries themselves, each
  * holding its own key. Plain Java; {@link EdgeStore}'s waiting map.
  *
- * <p>Why not a {@code HashMap<PairingKey, V>}: in a profile of {@code bench-edges} the pairing
+ * <p>Why not a {@code HashMap} keyed by a (trace id, span id) object: in a profile of {@code bench-edges} the pairing
  * thread spent two fifths of its time in {@code HashMap.getNode}, a lookup that reads the table,
  * the node, the key and then the value, each a cache miss on a loaded machine. Here a lookup reads
  * the table and the entry (which it needed anyway), and an offer allocates no key and no node.

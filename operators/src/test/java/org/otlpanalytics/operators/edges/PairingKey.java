@@ -2,9 +2,9 @@ package org.otlpanalytics.operators.edges;
 
 /**
  * The call both halves of a client/server pair share: the trace and the pairing span id (the
- * client span's id). Where a half waits, in the pairing ({@link EdgeStore}) and before the shuffle
- * ({@link LocalPairingBuffer}). A plain class, not a record: a record's equals goes through an
- * invokedynamic bootstrap, slow on this path.
+ * client span's id), as a key object: the tests' {@code HashMap} oracles key by it where
+ * {@link EdgeStore} and {@link LocalPairingBuffer} find a call in a {@link PairingTable} (which
+ * the main code used to key this way).
  */
 final class PairingKey {
     final long traceIdHi;
