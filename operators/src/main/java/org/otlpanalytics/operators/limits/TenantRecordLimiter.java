@@ -8,12 +8,15 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.api.java.typeutils.TupleTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.StateInitializationContext;
@@ -62,6 +65,13 @@ import org.otlpanalytics.operators.common.time.WatermarkHorizon;
  * broadcast state) and the watermark horizon. Held records of the former layout, one entry each
  * ({@code record-limit-held}, {@code record-limit-held-counts}), are still read after a restore and
  * come first; nothing new is written there.
+ *
+ * <p>A minute's end releases in steps ({@link PacedRelease}): one step passes at least
+ * {@link #pacedRelease releaseMinRecordsPerStep} records and runs at least {@code releaseStepMillis};
+ * the rest wait, in order, for the next steps, each after a pause of {@code releasePauseMillis} in
+ * which the input is read again; the watermark goes on after the last. Records waiting at a snapshot
+ * are operator state ({@code record-limit-releasing}), given out first after a restore (on a rescale a
+ * record may then come out of another subtask than its key's: the router behind shuffles it on).
  */
 public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
         implements TwoInputStreamOperator<P, TenantDecision, P>, Triggerable<String, VoidNamespace> {
@@ -76,6 +86,10 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
     static final String HELD_COUNTS = "record-limit-held-counts";
     static final String AWAITING = "record-limit-awaiting";
     static final String DECISIONS = "record-limit-decisions";
+    /** Released records not yet passed on at a snapshot (operator state), with their timestamps. */
+    static final String RELEASING = "record-limit-releasing";
+    /** A record without a timestamp, in {@link #RELEASING}. */
+    private static final long NO_TIMESTAMP = Long.MIN_VALUE;
     /** Decisions per minute, broadcast state: the same on every subtask. */
     public static final MapStateDescriptor<Long, TenantDecision> DECISIONS_STATE =
             new MapStateDescriptor<>(DECISIONS, LongSerializer.INSTANCE, new TenantDecision.Serializer());
@@ -92,6 +106,9 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
     private boolean foldLate = true;
     /** Combines the records of one key released together, or null: each goes on as it came ({@link #combiningReleased}). */
     private SerializableFunction<List<P>, List<P>> releaseCombiner;
+    private int releaseMinRecordsPerStep = 1_000;
+    private long releaseStepMillis = 20;
+    private long releasePauseMillis = 10;
     /** Whether the keyed state is on the heap, which keeps a map emptied through its iterator as an entry of its key (RocksDB does not). */
     private transient boolean heapBackend;
     private transient WatermarkHorizon horizon;
@@ -106,6 +123,9 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
     private transient Counter tenantsLate;
     private transient Counter resourcesFolded;
     private transient Counter resourcesLate;
+    private transient PacedRelease<P> paced;
+    private transient ListState<Tuple2<Long, P>> releasing;
+    private transient boolean drainScheduled;
 
     /**
      * @param tenants the tenant limit ({@link LimitSubject#member}: the tenant); {@code maxTenants} 0 = none
@@ -149,6 +169,22 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
         return this;
     }
 
+    /**
+     * How a minute's end releases: steps of at least {@code minRecordsPerStep} records and
+     * {@code stepMillis}, {@code pauseMillis} apart (the input is read in the pauses). Defaults 1,000
+     * records, 20 ms and 10 ms; {@code Integer.MAX_VALUE} records releases everything at once.
+     */
+    public TenantRecordLimiter<P> pacedRelease(int minRecordsPerStep, long stepMillis, long pauseMillis) {
+        if (minRecordsPerStep < 1 || stepMillis < 0 || pauseMillis < 0) {
+            throw new IllegalArgumentException("a release step passes >= 1 record in >= 0 ms, >= 0 ms apart, got "
+                    + minRecordsPerStep + ", " + stepMillis + " and " + pauseMillis);
+        }
+        this.releaseMinRecordsPerStep = minRecordsPerStep;
+        this.releaseStepMillis = stepMillis;
+        this.releasePauseMillis = pauseMillis;
+        return this;
+    }
+
     /** The key of a record: its tenant and service, so that a tenant's services spread over the subtasks. */
     public static <P> String key(LimitSubject<P> tenants, LimitSubject<P> resources, P p) {
         return CompositeKey.of(tenants.member(p), resources.member(p));
@@ -159,7 +195,18 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
         horizon = new WatermarkHorizon();
         horizon.initialize(context.getOperatorStateStore());
         super.initializeState(context);
-        output = new SlotWatermarkKeyedProcessOperator.SlotAlignedOutput<>(output, slotMillis);
+        paced = new PacedRelease<>(new SlotWatermarkKeyedProcessOperator.SlotAlignedOutput<>(output, slotMillis),
+                releaseMinRecordsPerStep, releaseStepMillis * 1_000_000L, System::nanoTime);
+        output = paced;
+        releasing = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>(RELEASING, new TupleTypeInfo<>(Types.LONG, type)));
+        if (context.isRestored()) {
+            List<StreamRecord<P>> restored = new ArrayList<>();
+            for (Tuple2<Long, P> t : releasing.get()) {
+                restored.add(t.f0 == NO_TIMESTAMP ? new StreamRecord<>(t.f1) : new StreamRecord<>(t.f1, t.f0));
+            }
+            paced.restore(restored);
+        }
     }
 
     @Override
@@ -186,10 +233,41 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
         MetricGroup r = getMetricGroup().addGroup(resourceGroup);
         resourcesFolded = r.counter(LimiterMetrics.PARTIALS_FOLDED);
         resourcesLate = r.counter(LimiterMetrics.PARTIALS_LATE_FOLDED);
+        getMetricGroup().gauge("releaseRecordsQueuedTotal", () -> paced.queuedTotal());
+        afterStep();
+    }
+
+    /** After a step: the next step of a paced release, after a pause in which the input is read. */
+    private void afterStep() {
+        if (drainScheduled || !paced.hasQueued()) {
+            return;
+        }
+        drainScheduled = true;
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        getProcessingTimeService().registerTimer(now + releasePauseMillis, t -> {
+            drainScheduled = false;
+            paced.drainStep();
+            afterStep();
+        });
+    }
+
+    @Override
+    public void finish() throws Exception {
+        paced.drainAll(); // the end of input: everything released goes on, then the held watermark
+        super.finish();
     }
 
     @Override
     public void processElement1(StreamRecord<P> element) throws Exception {
+        paced.beginStep();
+        try {
+            processRecord(element);
+        } finally {
+            afterStep();
+        }
+    }
+
+    private void processRecord(StreamRecord<P> element) throws Exception {
         P p = element.getValue();
         if (maxTenants == 0 && maxResources == 0) {
             output.collect(element);
@@ -227,7 +305,15 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
 
     @Override
     public void processElement2(StreamRecord<TenantDecision> element) throws Exception {
-        TenantDecision d = element.getValue();
+        paced.beginStep();
+        try {
+            decide(element.getValue());
+        } finally {
+            afterStep();
+        }
+    }
+
+    private void decide(TenantDecision d) throws Exception {
         TenantDecision known = decisions.get(d.minute);
         if (known == null) {
             known = d;
@@ -279,6 +365,15 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
+        paced.beginStep();
+        try {
+            advance(mark);
+        } finally {
+            afterStep();
+        }
+    }
+
+    private void advance(Watermark mark) throws Exception {
         horizon.observe(mark.getTimestamp());
         super.processWatermark(mark);
         // decisions of minutes whose lateness has passed are needed no more
@@ -292,6 +387,11 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         batches.flush(); // keyed state is the truth at every snapshot
+        List<Tuple2<Long, P>> waiting = new ArrayList<>();
+        for (StreamRecord<P> r : paced.queued()) {
+            waiting.add(Tuple2.of(r.hasTimestamp() ? r.getTimestamp() : NO_TIMESTAMP, r.getValue()));
+        }
+        releasing.update(waiting);
         super.snapshotState(context);
         horizon.snapshot();
     }
@@ -484,6 +584,12 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
         int i = n == null ? 0 : n;
         held.put(heldKey(minute, i), p);
         heldCounts.put(minute, i + 1);
+    }
+
+    /** Whether released records wait for a later step (for tests). */
+    @VisibleForTesting
+    boolean releasing() {
+        return paced.hasQueued();
     }
 
     /** The held records' batches (for tests). */
