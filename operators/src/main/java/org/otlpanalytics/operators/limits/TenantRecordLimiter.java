@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.annotation.VisibleForTesting;
+import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -15,10 +16,12 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.api.java.typeutils.TupleTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -70,8 +73,8 @@ import org.otlpanalytics.operators.common.time.WatermarkHorizon;
  * {@link #pacedRelease releaseMinRecordsPerStep} records and runs at least {@code releaseStepMillis};
  * the rest wait, in order, for the next steps, each after a pause of {@code releasePauseMillis} in
  * which the input is read again; the watermark goes on after the last. Records waiting at a snapshot
- * are operator state ({@code record-limit-releasing}), given out first after a restore (on a rescale a
- * record may then come out of another subtask than its key's: the router behind shuffles it on).
+ * are operator state ({@code record-limit-releasing}, union: after a rescale each subtask keeps those of
+ * its key groups, by the key of the record as released), given out first after a restore.
  */
 public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
         implements TwoInputStreamOperator<P, TenantDecision, P>, Triggerable<String, VoidNamespace> {
@@ -198,12 +201,20 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
         paced = new PacedRelease<>(new SlotWatermarkKeyedProcessOperator.SlotAlignedOutput<>(output, slotMillis),
                 releaseMinRecordsPerStep, releaseStepMillis * 1_000_000L, System::nanoTime);
         output = paced;
-        releasing = context.getOperatorStateStore().getListState(
+        // union: every subtask reads every waiting record and keeps those of its key groups, so after a
+        // rescale a record still comes out where the operator chained behind holds its key
+        releasing = context.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>(RELEASING, new TupleTypeInfo<>(Types.LONG, type)));
         if (context.isRestored()) {
+            @SuppressWarnings("unchecked")
+            KeySelector<P, Object> keys = (KeySelector<P, Object>) getStateKeySelector1();
+            TaskInfo task = getRuntimeContext().getTaskInfo();
             List<StreamRecord<P>> restored = new ArrayList<>();
             for (Tuple2<Long, P> t : releasing.get()) {
-                restored.add(t.f0 == NO_TIMESTAMP ? new StreamRecord<>(t.f1) : new StreamRecord<>(t.f1, t.f0));
+                if (KeyGroupRangeAssignment.assignKeyToParallelOperator(keys.getKey(t.f1), task.getMaxNumberOfParallelSubtasks(),
+                        task.getNumberOfParallelSubtasks()) == task.getIndexOfThisSubtask()) {
+                    restored.add(t.f0 == NO_TIMESTAMP ? new StreamRecord<>(t.f1) : new StreamRecord<>(t.f1, t.f0));
+                }
             }
             paced.restore(restored);
         }

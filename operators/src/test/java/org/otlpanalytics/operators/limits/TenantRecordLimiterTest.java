@@ -415,6 +415,21 @@ class TenantRecordLimiterTest {
             emitted.addAll(p.emitted);
         }
         try (var p = new TenantLimitPath<>(paced(7), backend, MAX_TENANTS, MAX_SERVICES, 2, admission, limiter, 1)) {
+            // each waiting record is given out by the subtask of its key (as released: folded ones by the overflow key's)
+            for (int i = 0; i < 2; i++) {
+                var h = p.limiters.get(i);
+                while (((TenantRecordLimiter<LogRecordFlat>) h.getOperator()).releasing()) {
+                    h.setProcessingTime(h.getProcessingTime() + 10);
+                }
+                for (Object o : h.getOutput()) {
+                    if (o instanceof StreamRecord<?> r) {
+                        assertThat(KeyGroupRangeAssignment.assignKeyToParallelOperator(Path.key((LogRecordFlat) r.getValue()),
+                                MAX_PARALLELISM, 2)).as("the subtask of %s", r.getValue()).isEqualTo(i);
+                    }
+                }
+            }
+            p.collect();
+            assertThat(p.emitted).as("the waiting records, each once").hasSize(in.size() - emitted.size());
             watermarkAndRelease(p, 3 * MIN + LATENESS);
             emitted.addAll(p.emitted);
         }
