@@ -15,25 +15,35 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * An operator's output that releases a burst in steps: a step (one input record, one watermark, one
- * drain step) passes records on until it has passed {@code minRecordsPerStep} and spent
- * {@code stepNanos}; what comes after waits in a queue, in order, for the next steps, and every
- * record and watermark behind it waits too, so the order downstream is the order given. The
- * operator runs a step of the queue ({@link #drainStep}) after a pause in which its input is read
- * again: a limiter releasing a minute of held records no longer stops reading its input for as long
- * as the operators chained behind it take to process them (the source behind it stays unblocked and
- * its barriers pass), and the watermark goes on when the minute's last record has.
+ * drain step) passes records on and runs releases ({@link #release}) until it has passed
+ * {@code minRecordsPerStep} records and spent {@code stepNanos}; what comes after waits in a queue, in
+ * order, for the next steps, and every record and watermark behind it waits too, so the order
+ * downstream is the order given. A queued release is a {@link Deferred}: what it takes from state is
+ * taken only when the drain reaches it, so the heap holds one release's records at a time, not a whole
+ * minute's. The operator runs a step of the queue ({@link #drainStep}) after a pause in which its input
+ * is read again: a limiter releasing a minute of held records no longer stops reading its input for as
+ * long as the operators chained behind it take to process them (the source behind it stays unblocked
+ * and its barriers pass), and the watermark goes on when the minute's last record has.
  *
- * <p>The queue is state: the operator snapshots {@link #queued()} and gives it back with
- * {@link #restore}. Not thread-safe (the task's thread only).
+ * <p>The queue is state: the operator snapshots {@link #queued()} (records and its own
+ * {@link Deferred}s) and gives it back with {@link #restore}. Not thread-safe (the task's thread only).
  *
  * @param <T> the records
  */
 final class PacedRelease<T> implements Output<StreamRecord<T>> {
+    /** A release run when the drain reaches it; the records it collects pass at once (it is the queue's head). */
+    interface Deferred {
+        void run() throws Exception;
+    }
+
     private final Output<StreamRecord<T>> out;
     private final int minRecordsPerStep;
     private final long stepNanos;
     private final LongSupplier nanoClock;
-    private final ArrayDeque<StreamRecord<T>> queue = new ArrayDeque<>();
+    /** {@link StreamRecord}s and {@link Deferred}s, in order. */
+    private final ArrayDeque<Object> queue = new ArrayDeque<>();
+    /** A release is running: what it collects is the queue's head and passes. */
+    private boolean running;
     /** The latest watermark given while records were queued, or null. */
     private Watermark heldWatermark;
     private int passedInStep;
@@ -61,49 +71,82 @@ final class PacedRelease<T> implements Output<StreamRecord<T>> {
         return !queue.isEmpty();
     }
 
-    /** Records that ever waited (a counter: how often a release was paced). */
+    /** Records and releases that ever waited (a counter: how often a release was paced). */
     long queuedTotal() {
         return queuedTotal;
     }
 
-    /** Passes queued records on until the step's budget is spent; the held watermark follows the last. Returns whether some still wait. */
-    boolean drainStep() {
+    /** Runs {@code release} now when nothing waits and the step's budget lasts, else queues it behind what waits. */
+    void release(Deferred release) throws Exception {
+        if (running || (queue.isEmpty() && !spent())) {
+            run(release);
+            return;
+        }
+        queue.add(release);
+        queuedTotal++;
+    }
+
+    /** Passes queued records on and runs queued releases until the step's budget is spent; the held watermark follows the last. Returns whether some still wait. */
+    boolean drainStep() throws Exception {
         beginStep();
         while (!queue.isEmpty() && !spent()) {
-            out.collect(queue.poll());
+            passHead();
+        }
+        emitHeldWatermarkIfDrained();
+        return !queue.isEmpty();
+    }
+
+    /** Passes everything queued and the held watermark on (at the end of input). */
+    void drainAll() throws Exception {
+        while (!queue.isEmpty()) {
+            passHead();
+        }
+        emitHeldWatermarkIfDrained();
+    }
+
+    /** The records ({@link StreamRecord}) and releases ({@link Deferred}) waiting, in order (for a snapshot). */
+    List<Object> queued() {
+        return new ArrayList<>(queue);
+    }
+
+    /** Puts a snapshot's waiting records and releases back in front, in order. */
+    void restore(List<?> waiting) {
+        for (int i = waiting.size() - 1; i >= 0; i--) {
+            Object o = waiting.get(i);
+            if (!(o instanceof StreamRecord) && !(o instanceof Deferred)) {
+                throw new IllegalArgumentException("neither a record nor a release: " + o);
+            }
+            queue.addFirst(o);
+        }
+        queuedTotal += waiting.size();
+    }
+
+    @SuppressWarnings("unchecked")
+    private void passHead() throws Exception {
+        Object head = queue.poll();
+        if (head instanceof Deferred) {
+            run((Deferred) head);
+        } else {
+            out.collect((StreamRecord<T>) head);
             passedInStep++;
         }
+    }
+
+    private void run(Deferred release) throws Exception {
+        running = true;
+        try {
+            release.run();
+        } finally {
+            running = false;
+        }
+    }
+
+    private void emitHeldWatermarkIfDrained() {
         if (queue.isEmpty() && heldWatermark != null) {
             Watermark w = heldWatermark;
             heldWatermark = null;
             out.emitWatermark(w);
         }
-        return !queue.isEmpty();
-    }
-
-    /** Passes every queued record and the held watermark on (at the end of input). */
-    void drainAll() {
-        while (!queue.isEmpty()) {
-            out.collect(queue.poll());
-        }
-        if (heldWatermark != null) {
-            Watermark w = heldWatermark;
-            heldWatermark = null;
-            out.emitWatermark(w);
-        }
-    }
-
-    /** The records waiting, in order (for a snapshot). */
-    List<StreamRecord<T>> queued() {
-        return new ArrayList<>(queue);
-    }
-
-    /** Puts a snapshot's waiting records back in front, in order. */
-    void restore(List<StreamRecord<T>> records) {
-        for (int i = records.size() - 1; i >= 0; i--) {
-            queue.addFirst(records.get(i));
-        }
-        queuedTotal += records.size();
     }
 
     private boolean spent() {
@@ -112,7 +155,7 @@ final class PacedRelease<T> implements Output<StreamRecord<T>> {
 
     @Override
     public void collect(StreamRecord<T> record) {
-        if (queue.isEmpty() && !spent()) {
+        if (running || (queue.isEmpty() && !spent())) {
             out.collect(record);
             passedInStep++;
             return;

@@ -1,6 +1,8 @@
 package org.otlpanalytics.operators.limits;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +20,8 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.api.java.tuple.Tuple3;
+import org.apache.flink.api.java.tuple.Tuple4;
 import org.apache.flink.api.java.typeutils.TupleTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -71,10 +75,13 @@ import org.otlpanalytics.operators.common.time.WatermarkHorizon;
  *
  * <p>A minute's end releases in steps ({@link PacedRelease}): one step passes at least
  * {@link #pacedRelease releaseMinRecordsPerStep} records and runs at least {@code releaseStepMillis};
- * the rest wait, in order, for the next steps, each after a pause of {@code releasePauseMillis} in
- * which the input is read again; the watermark goes on after the last. Records waiting at a snapshot
- * are operator state ({@code record-limit-releasing}, union: after a rescale each subtask keeps those of
- * its key groups, by the key of the record as released), given out first after a restore.
+ * the keys' releases after it wait, in order, for the next steps, each after a pause of
+ * {@code releasePauseMillis} in which the input is read again, and a key's held records are taken only
+ * when its release runs (the heap holds one key's minute at a time); records passed on while releases
+ * wait go behind them, and the watermark after the last. What waits at a snapshot is operator state
+ * (union, with its position in the queue: the records in {@code record-limit-releasing}, the releases as
+ * key, minute and time in {@code record-limit-release-tasks}, their records being still held in keyed
+ * state); after a rescale each subtask keeps those of its key groups and runs them first.
  */
 public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
         implements TwoInputStreamOperator<P, TenantDecision, P>, Triggerable<String, VoidNamespace> {
@@ -89,8 +96,10 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
     static final String HELD_COUNTS = "record-limit-held-counts";
     static final String AWAITING = "record-limit-awaiting";
     static final String DECISIONS = "record-limit-decisions";
-    /** Released records not yet passed on at a snapshot (operator state), with their timestamps. */
+    /** Released records not yet passed on at a snapshot (operator state): position in the queue, timestamp, record. */
     static final String RELEASING = "record-limit-releasing";
+    /** Keys' minute-end releases not yet run at a snapshot (operator state): position in the queue, key, minute, timestamp. */
+    static final String RELEASE_TASKS = "record-limit-release-tasks";
     /** A record without a timestamp, in {@link #RELEASING}. */
     private static final long NO_TIMESTAMP = Long.MIN_VALUE;
     /** Decisions per minute, broadcast state: the same on every subtask. */
@@ -127,8 +136,11 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
     private transient Counter resourcesFolded;
     private transient Counter resourcesLate;
     private transient PacedRelease<P> paced;
-    private transient ListState<Tuple2<Long, P>> releasing;
+    private transient ListState<Tuple3<Long, Long, P>> releasing;
+    private transient ListState<Tuple4<Long, String, Long, Long>> releaseTasks;
     private transient boolean drainScheduled;
+    /** Per minute, its keys' releases that have not run yet: its decision stays until they have. */
+    private transient Map<Long, Integer> releasesWaiting;
 
     /**
      * @param tenants the tenant limit ({@link LimitSubject#member}: the tenant); {@code maxTenants} 0 = none
@@ -197,27 +209,43 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
     public void initializeState(StateInitializationContext context) throws Exception {
         horizon = new WatermarkHorizon();
         horizon.initialize(context.getOperatorStateStore());
+        releasesWaiting = new HashMap<>();
         super.initializeState(context);
         paced = new PacedRelease<>(new SlotWatermarkKeyedProcessOperator.SlotAlignedOutput<>(output, slotMillis),
                 releaseMinRecordsPerStep, releaseStepMillis * 1_000_000L, System::nanoTime);
         output = paced;
-        // union: every subtask reads every waiting record and keeps those of its key groups, so after a
-        // rescale a record still comes out where the operator chained behind holds its key
+        // union: every subtask reads everything waiting and keeps what belongs to its key groups, so after a
+        // rescale a record still comes out where the operator chained behind holds its key, and a release
+        // runs where its key's held records are
         releasing = context.getOperatorStateStore().getUnionListState(
-                new ListStateDescriptor<>(RELEASING, new TupleTypeInfo<>(Types.LONG, type)));
+                new ListStateDescriptor<>(RELEASING, new TupleTypeInfo<>(Types.LONG, Types.LONG, type)));
+        releaseTasks = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>(RELEASE_TASKS, new TupleTypeInfo<>(Types.LONG, Types.STRING, Types.LONG, Types.LONG)));
         if (context.isRestored()) {
             @SuppressWarnings("unchecked")
             KeySelector<P, Object> keys = (KeySelector<P, Object>) getStateKeySelector1();
-            TaskInfo task = getRuntimeContext().getTaskInfo();
-            List<StreamRecord<P>> restored = new ArrayList<>();
-            for (Tuple2<Long, P> t : releasing.get()) {
-                if (KeyGroupRangeAssignment.assignKeyToParallelOperator(keys.getKey(t.f1), task.getMaxNumberOfParallelSubtasks(),
-                        task.getNumberOfParallelSubtasks()) == task.getIndexOfThisSubtask()) {
-                    restored.add(t.f0 == NO_TIMESTAMP ? new StreamRecord<>(t.f1) : new StreamRecord<>(t.f1, t.f0));
+            List<Tuple2<Long, Object>> mine = new ArrayList<>();
+            for (Tuple3<Long, Long, P> t : releasing.get()) {
+                if (isMine(keys.getKey(t.f2))) {
+                    mine.add(Tuple2.of(t.f0, t.f1 == NO_TIMESTAMP ? new StreamRecord<>(t.f2) : new StreamRecord<>(t.f2, t.f1)));
                 }
             }
-            paced.restore(restored);
+            for (Tuple4<Long, String, Long, Long> t : releaseTasks.get()) {
+                if (isMine(t.f1)) {
+                    mine.add(Tuple2.of(t.f0, new ReleaseTask(t.f1, t.f2, t.f3)));
+                }
+            }
+            // a key's entries all come from the subtask that held it, numbered in its order: a stable sort keeps it
+            mine.sort(Comparator.comparingLong(t -> t.f0));
+            paced.restore(mine.stream().map(t -> t.f1).collect(Collectors.toList()));
         }
+    }
+
+    /** Whether {@code key} belongs to this subtask's key groups. */
+    private boolean isMine(Object key) {
+        TaskInfo task = getRuntimeContext().getTaskInfo();
+        return KeyGroupRangeAssignment.assignKeyToParallelOperator(key, task.getMaxNumberOfParallelSubtasks(),
+                task.getNumberOfParallelSubtasks()) == task.getIndexOfThisSubtask();
     }
 
     @Override
@@ -347,11 +375,8 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
 
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-        windows.onTimer(timer.getTimestamp(), (minute, w) -> {
-            if (!release(minute, decisions.get(minute), timer.getTimestamp())) {
-                awaiting.put(minute, true);
-            }
-        }, (minute, w) -> {
+        windows.onTimer(timer.getTimestamp(), (minute, w) -> paced.release(new ReleaseTask(timer.getKey(), minute,
+                timer.getTimestamp())), (minute, w) -> {
             if (awaiting.contains(minute)) {
                 // never expected (every mark is decided within the lateness): bounded, folded into both overflows
                 for (P p : take(minute)) {
@@ -367,6 +392,41 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
                 held.clear(); // emptied through its iterator (a large take): the heap keeps it as an entry of the key
             }
         });
+    }
+
+    /**
+     * A key's release at its minute's end, run when the paced release reaches it: only then are its held
+     * records taken, so the heap holds one key's minute at a time.
+     */
+    private final class ReleaseTask implements PacedRelease.Deferred {
+        final String key;
+        final long minute;
+        final long timestamp;
+
+        ReleaseTask(String key, long minute, long timestamp) {
+            this.key = key;
+            this.minute = minute;
+            this.timestamp = timestamp;
+            releasesWaiting.merge(minute, 1, Integer::sum);
+        }
+
+        @Override
+        public void run() throws Exception {
+            releasesWaiting.computeIfPresent(minute, (m, n) -> n == 1 ? null : n - 1);
+            setCurrentKey(key);
+            if (release(minute, decisions.get(minute), timestamp)) {
+                return;
+            }
+            if (!spec.isLate(minute, horizon.current())) {
+                awaiting.put(minute, true); // the minute's decision has not come: released when it does
+                return;
+            }
+            // reached after the minute's lateness (its purge has passed and its decision is gone): as the purge does
+            for (P p : take(minute)) {
+                foldLate(p);
+                output.collect(new StreamRecord<>(p, timestamp));
+            }
+        }
     }
 
     @Override
@@ -387,9 +447,10 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
     private void advance(Watermark mark) throws Exception {
         horizon.observe(mark.getTimestamp());
         super.processWatermark(mark);
-        // decisions of minutes whose lateness has passed are needed no more
+        // decisions of minutes whose lateness has passed are needed no more, once their releases have run
         for (Iterator<Map.Entry<Long, TenantDecision>> it = decisions.iterator(); it.hasNext(); ) {
-            if (spec.isLate(it.next().getKey(), horizon.current())) {
+            long minute = it.next().getKey();
+            if (spec.isLate(minute, horizon.current()) && !releasesWaiting.containsKey(minute)) {
                 it.remove();
             }
         }
@@ -398,11 +459,21 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         batches.flush(); // keyed state is the truth at every snapshot
-        List<Tuple2<Long, P>> waiting = new ArrayList<>();
-        for (StreamRecord<P> r : paced.queued()) {
-            waiting.add(Tuple2.of(r.hasTimestamp() ? r.getTimestamp() : NO_TIMESTAMP, r.getValue()));
+        List<Tuple3<Long, Long, P>> records = new ArrayList<>();
+        List<Tuple4<Long, String, Long, Long>> tasks = new ArrayList<>();
+        long position = 0;
+        for (Object o : paced.queued()) {
+            if (o instanceof TenantRecordLimiter<?>.ReleaseTask) {
+                TenantRecordLimiter<?>.ReleaseTask t = (TenantRecordLimiter<?>.ReleaseTask) o;
+                tasks.add(Tuple4.of(position++, t.key, t.minute, t.timestamp));
+            } else {
+                @SuppressWarnings("unchecked")
+                StreamRecord<P> r = (StreamRecord<P>) o;
+                records.add(Tuple3.of(position++, r.hasTimestamp() ? r.getTimestamp() : NO_TIMESTAMP, r.getValue()));
+            }
         }
-        releasing.update(waiting);
+        releasing.update(records);
+        releaseTasks.update(tasks);
         super.snapshotState(context);
         horizon.snapshot();
     }
@@ -597,10 +668,16 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
         heldCounts.put(minute, i + 1);
     }
 
-    /** Whether released records wait for a later step (for tests). */
+    /** Whether released records or keys' releases wait for a later step (for tests). */
     @VisibleForTesting
     boolean releasing() {
         return paced.hasQueued();
+    }
+
+    /** How many records (not keys' releases, whose records are still held) wait for a later step (for tests). */
+    @VisibleForTesting
+    long recordsWaiting() {
+        return paced.queued().stream().filter(o -> o instanceof StreamRecord).count();
     }
 
     /** The held records' batches (for tests). */

@@ -52,7 +52,7 @@ class PacedReleaseTest {
     }
 
     @Test
-    void shouldPassAStepsBudgetAtOnceAndTheRestInLaterStepsInOrderTheWatermarkLast() {
+    void shouldPassAStepsBudgetAtOnceAndTheRestInLaterStepsInOrderTheWatermarkLast() throws Exception {
         Recorded out = new Recorded();
         AtomicLong clock = new AtomicLong();
         PacedRelease<Integer> paced = new PacedRelease<>(out, 3, 0, clock::get);
@@ -83,7 +83,7 @@ class PacedReleaseTest {
     }
 
     @Test
-    void shouldEndAStepOnlyWhenBothItsRecordsAndItsTimeAreSpent() {
+    void shouldEndAStepOnlyWhenBothItsRecordsAndItsTimeAreSpent() throws Exception {
         Recorded out = new Recorded();
         AtomicLong clock = new AtomicLong();
         PacedRelease<Integer> paced = new PacedRelease<>(out, 2, 1_000, clock::get);
@@ -104,18 +104,73 @@ class PacedReleaseTest {
     }
 
     @Test
-    void shouldPutRestoredRecordsInFrontAndGiveTheSnapshotInOrder() {
+    void shouldPutRestoredRecordsInFrontAndGiveTheSnapshotInOrder() throws Exception {
         Recorded out = new Recorded();
         PacedRelease<Integer> paced = new PacedRelease<>(out, 1, 0, () -> 0L);
         paced.beginStep();
         paced.collect(new StreamRecord<>(3, 3));
         paced.collect(new StreamRecord<>(4, 4));
         paced.restore(List.of(new StreamRecord<>(1, 1), new StreamRecord<>(2)));
-        assertThat(paced.queued()).extracting(StreamRecord::getValue).containsExactly(1, 2, 4);
+        assertThat(paced.queued()).extracting(o -> (Object) ((StreamRecord<?>) o).getValue()).containsExactly(1, 2, 4);
         paced.emitWatermark(new Watermark(9));
         paced.drainAll();
         assertThat(out.seen).containsExactly("r3@3", "r1@1", "r2", "r4@4", "w9");
         assertThat(paced.hasQueued()).isFalse();
+    }
+
+    /** A release that collects {@code values} when it runs, and notes that it ran. */
+    static PacedRelease.Deferred releaseOf(PacedRelease<Integer> paced, List<String> ran, String name, int... values) {
+        return () -> {
+            ran.add(name);
+            for (int v : values) {
+                paced.collect(new StreamRecord<>(v));
+            }
+        };
+    }
+
+    /**
+     * A release given while nothing waits and the budget lasts runs at once; after that it waits, in
+     * order with records, and runs only when the drain reaches it: what it collects then passes in its
+     * turn (even past the step's budget), and what came after it waits behind it.
+     */
+    @Test
+    void shouldRunAReleaseOnlyWhenTheDrainReachesItItsRecordsInItsTurn() throws Exception {
+        Recorded out = new Recorded();
+        List<String> ran = new ArrayList<>();
+        PacedRelease<Integer> paced = new PacedRelease<>(out, 2, 0, () -> 0L);
+        paced.beginStep();
+        paced.release(releaseOf(paced, ran, "a", 1, 2, 3));
+        assertThat(ran).containsExactly("a");
+        assertThat(out.seen).as("a running release passes all it collects").containsExactly("r1", "r2", "r3");
+        paced.release(releaseOf(paced, ran, "b", 4, 5));
+        paced.collect(new StreamRecord<>(6));
+        paced.release(releaseOf(paced, ran, "c", 7));
+        paced.emitWatermark(new Watermark(60));
+        assertThat(ran).as("budget spent: later releases wait").containsExactly("a");
+        assertThat(paced.queued()).hasSize(3);
+        assertThat(paced.drainStep()).isTrue();
+        assertThat(ran).containsExactly("a", "b");
+        assertThat(out.seen).containsExactly("r1", "r2", "r3", "r4", "r5");
+        assertThat(paced.drainStep()).isFalse();
+        assertThat(ran).containsExactly("a", "b", "c");
+        assertThat(out.seen).containsExactly("r1", "r2", "r3", "r4", "r5", "r6", "r7", "w60");
+        assertThat(paced.queuedTotal()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldPutRestoredReleasesInFrontAndRejectAnythingElse() throws Exception {
+        Recorded out = new Recorded();
+        List<String> ran = new ArrayList<>();
+        PacedRelease<Integer> paced = new PacedRelease<>(out, 1, 0, () -> 0L);
+        paced.beginStep();
+        paced.collect(new StreamRecord<>(9));
+        paced.collect(new StreamRecord<>(10));
+        paced.restore(List.of(releaseOf(paced, ran, "x", 1), new StreamRecord<>(2)));
+        assertThat(paced.queued()).hasSize(3);
+        paced.drainAll();
+        assertThat(out.seen).containsExactly("r9", "r1", "r2", "r10");
+        assertThat(ran).containsExactly("x");
+        assertThatThrownBy(() -> paced.restore(List.of("neither"))).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -12,7 +12,9 @@ import static org.otlpanalytics.operators.limits.TenantResourceLimiterTest.recor
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -407,6 +409,8 @@ class TenantRecordLimiterTest {
             h.setProcessingTime(h.getProcessingTime() + 10);
             h.setProcessingTime(h.getProcessingTime() + 10);
             assertThat(((TenantRecordLimiter<LogRecordFlat>) h.getOperator()).releasing()).as("mid-release").isTrue();
+            assertThat(((TenantRecordLimiter<LogRecordFlat>) h.getOperator()).recordsWaiting())
+                    .as("keys' releases wait, their records still held in keyed state").isZero();
             assertThat(h.getOutput()).noneMatch(o -> o instanceof Watermark && ((Watermark) o).getTimestamp() > 2 * MIN);
             p.collect();
             assertThat(p.emitted).hasSizeBetween(1, in.size() - 1);
@@ -415,7 +419,11 @@ class TenantRecordLimiterTest {
             emitted.addAll(p.emitted);
         }
         try (var p = new TenantLimitPath<>(paced(7), backend, MAX_TENANTS, MAX_SERVICES, 2, admission, limiter, 1)) {
-            // each waiting record is given out by the subtask of its key (as released: folded ones by the overflow key's)
+            // each waiting release runs on the subtask of its key (the key it was held under, before any folding)
+            Map<Long, String> heldUnder = new HashMap<>();
+            for (LogRecordFlat r : in) {
+                heldUnder.put(r.kafkaOffset, Path.key(r));
+            }
             for (int i = 0; i < 2; i++) {
                 var h = p.limiters.get(i);
                 while (((TenantRecordLimiter<LogRecordFlat>) h.getOperator()).releasing()) {
@@ -423,8 +431,9 @@ class TenantRecordLimiterTest {
                 }
                 for (Object o : h.getOutput()) {
                     if (o instanceof StreamRecord<?> r) {
-                        assertThat(KeyGroupRangeAssignment.assignKeyToParallelOperator(Path.key((LogRecordFlat) r.getValue()),
-                                MAX_PARALLELISM, 2)).as("the subtask of %s", r.getValue()).isEqualTo(i);
+                        assertThat(KeyGroupRangeAssignment.assignKeyToParallelOperator(
+                                heldUnder.get(((LogRecordFlat) r.getValue()).kafkaOffset), MAX_PARALLELISM, 2))
+                                .as("the subtask of %s", r.getValue()).isEqualTo(i);
                     }
                 }
             }
