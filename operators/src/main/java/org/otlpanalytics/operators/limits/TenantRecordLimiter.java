@@ -272,7 +272,7 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
         MetricGroup r = getMetricGroup().addGroup(resourceGroup);
         resourcesFolded = r.counter(LimiterMetrics.PARTIALS_FOLDED);
         resourcesLate = r.counter(LimiterMetrics.PARTIALS_LATE_FOLDED);
-        getMetricGroup().gauge("releaseRecordsQueuedTotal", () -> paced.queuedTotal());
+        getMetricGroup().gauge("releaseQueuedTotal", () -> paced.queuedTotal());
         afterStep();
     }
 
