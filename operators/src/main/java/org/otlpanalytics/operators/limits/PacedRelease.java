@@ -19,8 +19,9 @@ import org.apache.flink.util.OutputTag;
  * {@code minRecordsPerStep} records and spent {@code stepNanos}; what comes after waits in a queue, in
  * order, for the next steps, and every record and watermark behind it waits too, so the order
  * downstream is the order given. A queued release is a {@link Deferred}: what it takes from state is
- * taken only when the drain reaches it, so the heap holds one release's records at a time, not a whole
- * minute's. The operator runs a step of the queue ({@link #drainStep}) after a pause in which its input
+ * taken only when the drain reaches it, and what it collects past the step's budget goes to the queue's
+ * head for the next steps, so the heap holds one release's records at a time, not a whole minute's, and a
+ * large release does not stop the input for longer than a step either. The operator runs a step of the queue ({@link #drainStep}) after a pause in which its input
  * is read again: a limiter releasing a minute of held records no longer stops reading its input for as
  * long as the operators chained behind it take to process them (the source behind it stays unblocked
  * and its barriers pass), and the watermark goes on when the minute's last record has.
@@ -31,7 +32,7 @@ import org.apache.flink.util.OutputTag;
  * @param <T> the records
  */
 final class PacedRelease<T> implements Output<StreamRecord<T>> {
-    /** A release run when the drain reaches it; the records it collects pass at once (it is the queue's head). */
+    /** A release run when the drain reaches it; the records it collects pass in its turn (within the step's budget, the rest first in the next steps). */
     interface Deferred {
         void run() throws Exception;
     }
@@ -42,8 +43,8 @@ final class PacedRelease<T> implements Output<StreamRecord<T>> {
     private final LongSupplier nanoClock;
     /** {@link StreamRecord}s and {@link Deferred}s, in order. */
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
-    /** A release is running: what it collects is the queue's head and passes. */
-    private boolean running;
+    /** A release is running: what it collects is the queue's head; what it collects past the budget, in order, or null. */
+    private ArrayList<StreamRecord<T>> pastBudget;
     /** The latest watermark given while records were queued, or null. */
     private Watermark heldWatermark;
     private int passedInStep;
@@ -78,7 +79,7 @@ final class PacedRelease<T> implements Output<StreamRecord<T>> {
 
     /** Runs {@code release} now when nothing waits and the step's budget lasts, else queues it behind what waits. */
     void release(Deferred release) throws Exception {
-        if (running || (queue.isEmpty() && !spent())) {
+        if (pastBudget != null || (queue.isEmpty() && !spent())) {
             run(release);
             return;
         }
@@ -132,12 +133,25 @@ final class PacedRelease<T> implements Output<StreamRecord<T>> {
         }
     }
 
+    /**
+     * Runs a release at the queue's head: what it collects passes while the step's budget lasts, and the
+     * rest goes to the queue's head, in order, for the next steps (the heap holds one release's records).
+     */
     private void run(Deferred release) throws Exception {
-        running = true;
+        if (pastBudget != null) {
+            release.run(); // within a running release: its records take the same way
+            return;
+        }
+        pastBudget = new ArrayList<>();
         try {
             release.run();
         } finally {
-            running = false;
+            ArrayList<StreamRecord<T>> rest = pastBudget;
+            pastBudget = null;
+            for (int i = rest.size() - 1; i >= 0; i--) {
+                queue.addFirst(rest.get(i));
+            }
+            queuedTotal += rest.size();
         }
     }
 
@@ -155,7 +169,16 @@ final class PacedRelease<T> implements Output<StreamRecord<T>> {
 
     @Override
     public void collect(StreamRecord<T> record) {
-        if (running || (queue.isEmpty() && !spent())) {
+        if (pastBudget != null) {
+            if (pastBudget.isEmpty() && !spent()) {
+                out.collect(record);
+                passedInStep++;
+            } else {
+                pastBudget.add(record.copy(record.getValue()));
+            }
+            return;
+        }
+        if (queue.isEmpty() && !spent()) {
             out.collect(record);
             passedInStep++;
             return;

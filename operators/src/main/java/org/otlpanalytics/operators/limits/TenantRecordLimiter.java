@@ -680,6 +680,12 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
         return paced.queued().stream().filter(o -> o instanceof StreamRecord).count();
     }
 
+    /** How many keys' releases wait for a later step (for tests). */
+    @VisibleForTesting
+    long releasesWaiting() {
+        return paced.queued().stream().filter(o -> !(o instanceof StreamRecord)).count();
+    }
+
     /** The held records' batches (for tests). */
     @VisibleForTesting
     BatchedListState<P> batches() {

@@ -130,8 +130,8 @@ class PacedReleaseTest {
 
     /**
      * A release given while nothing waits and the budget lasts runs at once; after that it waits, in
-     * order with records, and runs only when the drain reaches it: what it collects then passes in its
-     * turn (even past the step's budget), and what came after it waits behind it.
+     * order with records, and runs only when the drain reaches it: what it collects then passes within
+     * the step's budget and the rest goes first in the next steps, before what came after it.
      */
     @Test
     void shouldRunAReleaseOnlyWhenTheDrainReachesItItsRecordsInItsTurn() throws Exception {
@@ -141,20 +141,23 @@ class PacedReleaseTest {
         paced.beginStep();
         paced.release(releaseOf(paced, ran, "a", 1, 2, 3));
         assertThat(ran).containsExactly("a");
-        assertThat(out.seen).as("a running release passes all it collects").containsExactly("r1", "r2", "r3");
+        assertThat(out.seen).as("a release passes the step's budget, the rest waits").containsExactly("r1", "r2");
         paced.release(releaseOf(paced, ran, "b", 4, 5));
         paced.collect(new StreamRecord<>(6));
         paced.release(releaseOf(paced, ran, "c", 7));
         paced.emitWatermark(new Watermark(60));
         assertThat(ran).as("budget spent: later releases wait").containsExactly("a");
-        assertThat(paced.queued()).hasSize(3);
+        assertThat(paced.queued()).as("a's last record first").hasSize(4).first().isInstanceOf(StreamRecord.class);
         assertThat(paced.drainStep()).isTrue();
         assertThat(ran).containsExactly("a", "b");
-        assertThat(out.seen).containsExactly("r1", "r2", "r3", "r4", "r5");
+        assertThat(out.seen).containsExactly("r1", "r2", "r3", "r4");
+        assertThat(paced.drainStep()).isTrue();
+        assertThat(ran).as("b's rest before what came after b").containsExactly("a", "b");
+        assertThat(out.seen).containsExactly("r1", "r2", "r3", "r4", "r5", "r6");
         assertThat(paced.drainStep()).isFalse();
         assertThat(ran).containsExactly("a", "b", "c");
         assertThat(out.seen).containsExactly("r1", "r2", "r3", "r4", "r5", "r6", "r7", "w60");
-        assertThat(paced.queuedTotal()).isEqualTo(3);
+        assertThat(paced.queuedTotal()).as("b, 6, c and the records a and b passed the budget with").isEqualTo(5);
     }
 
     @Test
