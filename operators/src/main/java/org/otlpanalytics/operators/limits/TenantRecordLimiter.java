@@ -1,21 +1,31 @@
 package org.otlpanalytics.operators.limits;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.annotation.VisibleForTesting;
+import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.api.java.tuple.Tuple3;
+import org.apache.flink.api.java.tuple.Tuple4;
+import org.apache.flink.api.java.typeutils.TupleTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -62,6 +72,16 @@ import org.otlpanalytics.operators.common.time.WatermarkHorizon;
  * broadcast state) and the watermark horizon. Held records of the former layout, one entry each
  * ({@code record-limit-held}, {@code record-limit-held-counts}), are still read after a restore and
  * come first; nothing new is written there.
+ *
+ * <p>A minute's end releases in steps ({@link PacedRelease}): one step passes at least
+ * {@link #pacedRelease releaseMinRecordsPerStep} records and runs at least {@code releaseStepMillis};
+ * the keys' releases after it wait, in order, for the next steps, each after a pause of
+ * {@code releasePauseMillis} in which the input is read again, and a key's held records are taken only
+ * when its release runs (the heap holds one key's minute at a time); records passed on while releases
+ * wait go behind them, and the watermark after the last. What waits at a snapshot is operator state
+ * (union, with its position in the queue: the records in {@code record-limit-releasing}, the releases as
+ * key, minute and time in {@code record-limit-release-tasks}, their records being still held in keyed
+ * state); after a rescale each subtask keeps those of its key groups and runs them first.
  */
 public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
         implements TwoInputStreamOperator<P, TenantDecision, P>, Triggerable<String, VoidNamespace> {
@@ -76,6 +96,12 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
     static final String HELD_COUNTS = "record-limit-held-counts";
     static final String AWAITING = "record-limit-awaiting";
     static final String DECISIONS = "record-limit-decisions";
+    /** Released records not yet passed on at a snapshot (operator state): position in the queue, timestamp, record. */
+    static final String RELEASING = "record-limit-releasing";
+    /** Keys' minute-end releases not yet run at a snapshot (operator state): position in the queue, key, minute, timestamp. */
+    static final String RELEASE_TASKS = "record-limit-release-tasks";
+    /** A record without a timestamp, in {@link #RELEASING}. */
+    private static final long NO_TIMESTAMP = Long.MIN_VALUE;
     /** Decisions per minute, broadcast state: the same on every subtask. */
     public static final MapStateDescriptor<Long, TenantDecision> DECISIONS_STATE =
             new MapStateDescriptor<>(DECISIONS, LongSerializer.INSTANCE, new TenantDecision.Serializer());
@@ -92,6 +118,9 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
     private boolean foldLate = true;
     /** Combines the records of one key released together, or null: each goes on as it came ({@link #combiningReleased}). */
     private SerializableFunction<List<P>, List<P>> releaseCombiner;
+    private int releaseMinRecordsPerStep = 1_000;
+    private long releaseStepMillis = 20;
+    private long releasePauseMillis = 10;
     /** Whether the keyed state is on the heap, which keeps a map emptied through its iterator as an entry of its key (RocksDB does not). */
     private transient boolean heapBackend;
     private transient WatermarkHorizon horizon;
@@ -106,6 +135,12 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
     private transient Counter tenantsLate;
     private transient Counter resourcesFolded;
     private transient Counter resourcesLate;
+    private transient PacedRelease<P> paced;
+    private transient ListState<Tuple3<Long, Long, P>> releasing;
+    private transient ListState<Tuple4<Long, String, Long, Long>> releaseTasks;
+    private transient boolean drainScheduled;
+    /** Per minute, its keys' releases that have not run yet: its decision stays until they have. */
+    private transient Map<Long, Integer> releasesWaiting;
 
     /**
      * @param tenants the tenant limit ({@link LimitSubject#member}: the tenant); {@code maxTenants} 0 = none
@@ -149,6 +184,22 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
         return this;
     }
 
+    /**
+     * How a minute's end releases: steps of at least {@code minRecordsPerStep} records and
+     * {@code stepMillis}, {@code pauseMillis} apart (the input is read in the pauses). Defaults 1,000
+     * records, 20 ms and 10 ms; {@code Integer.MAX_VALUE} records releases everything at once.
+     */
+    public TenantRecordLimiter<P> pacedRelease(int minRecordsPerStep, long stepMillis, long pauseMillis) {
+        if (minRecordsPerStep < 1 || stepMillis < 0 || pauseMillis < 0) {
+            throw new IllegalArgumentException("a release step passes >= 1 record in >= 0 ms, >= 0 ms apart, got "
+                    + minRecordsPerStep + ", " + stepMillis + " and " + pauseMillis);
+        }
+        this.releaseMinRecordsPerStep = minRecordsPerStep;
+        this.releaseStepMillis = stepMillis;
+        this.releasePauseMillis = pauseMillis;
+        return this;
+    }
+
     /** The key of a record: its tenant and service, so that a tenant's services spread over the subtasks. */
     public static <P> String key(LimitSubject<P> tenants, LimitSubject<P> resources, P p) {
         return CompositeKey.of(tenants.member(p), resources.member(p));
@@ -158,8 +209,43 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
     public void initializeState(StateInitializationContext context) throws Exception {
         horizon = new WatermarkHorizon();
         horizon.initialize(context.getOperatorStateStore());
+        releasesWaiting = new HashMap<>();
         super.initializeState(context);
-        output = new SlotWatermarkKeyedProcessOperator.SlotAlignedOutput<>(output, slotMillis);
+        paced = new PacedRelease<>(new SlotWatermarkKeyedProcessOperator.SlotAlignedOutput<>(output, slotMillis),
+                releaseMinRecordsPerStep, releaseStepMillis * 1_000_000L, System::nanoTime);
+        output = paced;
+        // union: every subtask reads everything waiting and keeps what belongs to its key groups, so after a
+        // rescale a record still comes out where the operator chained behind holds its key, and a release
+        // runs where its key's held records are
+        releasing = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>(RELEASING, new TupleTypeInfo<>(Types.LONG, Types.LONG, type)));
+        releaseTasks = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>(RELEASE_TASKS, new TupleTypeInfo<>(Types.LONG, Types.STRING, Types.LONG, Types.LONG)));
+        if (context.isRestored()) {
+            @SuppressWarnings("unchecked")
+            KeySelector<P, Object> keys = (KeySelector<P, Object>) getStateKeySelector1();
+            List<Tuple2<Long, Object>> mine = new ArrayList<>();
+            for (Tuple3<Long, Long, P> t : releasing.get()) {
+                if (isMine(keys.getKey(t.f2))) {
+                    mine.add(Tuple2.of(t.f0, t.f1 == NO_TIMESTAMP ? new StreamRecord<>(t.f2) : new StreamRecord<>(t.f2, t.f1)));
+                }
+            }
+            for (Tuple4<Long, String, Long, Long> t : releaseTasks.get()) {
+                if (isMine(t.f1)) {
+                    mine.add(Tuple2.of(t.f0, new ReleaseTask(t.f1, t.f2, t.f3)));
+                }
+            }
+            // a key's entries all come from the subtask that held it, numbered in its order: a stable sort keeps it
+            mine.sort(Comparator.comparingLong(t -> t.f0));
+            paced.restore(mine.stream().map(t -> t.f1).collect(Collectors.toList()));
+        }
+    }
+
+    /** Whether {@code key} belongs to this subtask's key groups. */
+    private boolean isMine(Object key) {
+        TaskInfo task = getRuntimeContext().getTaskInfo();
+        return KeyGroupRangeAssignment.assignKeyToParallelOperator(key, task.getMaxNumberOfParallelSubtasks(),
+                task.getNumberOfParallelSubtasks()) == task.getIndexOfThisSubtask();
     }
 
     @Override
@@ -186,10 +272,41 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
         MetricGroup r = getMetricGroup().addGroup(resourceGroup);
         resourcesFolded = r.counter(LimiterMetrics.PARTIALS_FOLDED);
         resourcesLate = r.counter(LimiterMetrics.PARTIALS_LATE_FOLDED);
+        getMetricGroup().gauge("releaseQueuedTotal", () -> paced.queuedTotal());
+        afterStep();
+    }
+
+    /** After a step: the next step of a paced release, after a pause in which the input is read. */
+    private void afterStep() {
+        if (drainScheduled || !paced.hasQueued()) {
+            return;
+        }
+        drainScheduled = true;
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        getProcessingTimeService().registerTimer(now + releasePauseMillis, t -> {
+            drainScheduled = false;
+            paced.drainStep();
+            afterStep();
+        });
+    }
+
+    @Override
+    public void finish() throws Exception {
+        paced.drainAll(); // the end of input: everything released goes on, then the held watermark
+        super.finish();
     }
 
     @Override
     public void processElement1(StreamRecord<P> element) throws Exception {
+        paced.beginStep();
+        try {
+            processRecord(element);
+        } finally {
+            afterStep();
+        }
+    }
+
+    private void processRecord(StreamRecord<P> element) throws Exception {
         P p = element.getValue();
         if (maxTenants == 0 && maxResources == 0) {
             output.collect(element);
@@ -227,7 +344,15 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
 
     @Override
     public void processElement2(StreamRecord<TenantDecision> element) throws Exception {
-        TenantDecision d = element.getValue();
+        paced.beginStep();
+        try {
+            decide(element.getValue());
+        } finally {
+            afterStep();
+        }
+    }
+
+    private void decide(TenantDecision d) throws Exception {
         TenantDecision known = decisions.get(d.minute);
         if (known == null) {
             known = d;
@@ -250,11 +375,8 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
 
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-        windows.onTimer(timer.getTimestamp(), (minute, w) -> {
-            if (!release(minute, decisions.get(minute), timer.getTimestamp())) {
-                awaiting.put(minute, true);
-            }
-        }, (minute, w) -> {
+        windows.onTimer(timer.getTimestamp(), (minute, w) -> paced.release(new ReleaseTask(timer.getKey(), minute,
+                timer.getTimestamp())), (minute, w) -> {
             if (awaiting.contains(minute)) {
                 // never expected (every mark is decided within the lateness): bounded, folded into both overflows
                 for (P p : take(minute)) {
@@ -272,6 +394,41 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
         });
     }
 
+    /**
+     * A key's release at its minute's end, run when the paced release reaches it: only then are its held
+     * records taken, so the heap holds one key's minute at a time.
+     */
+    private final class ReleaseTask implements PacedRelease.Deferred {
+        final String key;
+        final long minute;
+        final long timestamp;
+
+        ReleaseTask(String key, long minute, long timestamp) {
+            this.key = key;
+            this.minute = minute;
+            this.timestamp = timestamp;
+            releasesWaiting.merge(minute, 1, Integer::sum);
+        }
+
+        @Override
+        public void run() throws Exception {
+            releasesWaiting.computeIfPresent(minute, (m, n) -> n == 1 ? null : n - 1);
+            setCurrentKey(key);
+            if (release(minute, decisions.get(minute), timestamp)) {
+                return;
+            }
+            if (!spec.isLate(minute, horizon.current())) {
+                awaiting.put(minute, true); // the minute's decision has not come: released when it does
+                return;
+            }
+            // reached after the minute's lateness (its purge has passed and its decision is gone): as the purge does
+            for (P p : take(minute)) {
+                foldLate(p);
+                output.collect(new StreamRecord<>(p, timestamp));
+            }
+        }
+    }
+
     @Override
     public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {
         // no processing-time timers
@@ -279,11 +436,21 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
+        paced.beginStep();
+        try {
+            advance(mark);
+        } finally {
+            afterStep();
+        }
+    }
+
+    private void advance(Watermark mark) throws Exception {
         horizon.observe(mark.getTimestamp());
         super.processWatermark(mark);
-        // decisions of minutes whose lateness has passed are needed no more
+        // decisions of minutes whose lateness has passed are needed no more, once their releases have run
         for (Iterator<Map.Entry<Long, TenantDecision>> it = decisions.iterator(); it.hasNext(); ) {
-            if (spec.isLate(it.next().getKey(), horizon.current())) {
+            long minute = it.next().getKey();
+            if (spec.isLate(minute, horizon.current()) && !releasesWaiting.containsKey(minute)) {
                 it.remove();
             }
         }
@@ -292,6 +459,21 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         batches.flush(); // keyed state is the truth at every snapshot
+        List<Tuple3<Long, Long, P>> records = new ArrayList<>();
+        List<Tuple4<Long, String, Long, Long>> tasks = new ArrayList<>();
+        long position = 0;
+        for (Object o : paced.queued()) {
+            if (o instanceof TenantRecordLimiter<?>.ReleaseTask) {
+                TenantRecordLimiter<?>.ReleaseTask t = (TenantRecordLimiter<?>.ReleaseTask) o;
+                tasks.add(Tuple4.of(position++, t.key, t.minute, t.timestamp));
+            } else {
+                @SuppressWarnings("unchecked")
+                StreamRecord<P> r = (StreamRecord<P>) o;
+                records.add(Tuple3.of(position++, r.hasTimestamp() ? r.getTimestamp() : NO_TIMESTAMP, r.getValue()));
+            }
+        }
+        releasing.update(records);
+        releaseTasks.update(tasks);
         super.snapshotState(context);
         horizon.snapshot();
     }
@@ -484,6 +666,24 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
         int i = n == null ? 0 : n;
         held.put(heldKey(minute, i), p);
         heldCounts.put(minute, i + 1);
+    }
+
+    /** Whether released records or keys' releases wait for a later step (for tests). */
+    @VisibleForTesting
+    boolean releasing() {
+        return paced.hasQueued();
+    }
+
+    /** How many records (not keys' releases, whose records are still held) wait for a later step (for tests). */
+    @VisibleForTesting
+    long recordsWaiting() {
+        return paced.queued().stream().filter(o -> o instanceof StreamRecord).count();
+    }
+
+    /** How many keys' releases wait for a later step (for tests). */
+    @VisibleForTesting
+    long releasesWaiting() {
+        return paced.queued().stream().filter(o -> !(o instanceof StreamRecord)).count();
     }
 
     /** The held records' batches (for tests). */

@@ -12,7 +12,9 @@ import static org.otlpanalytics.operators.limits.TenantResourceLimiterTest.recor
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -44,42 +46,7 @@ class TenantRecordLimiterTest {
 
     /** The three operators wired as the job wires them for log records, the limiter on {@code parallelism} subtasks. */
     static final class Path extends TenantLimitPath<LogRecordFlat> {
-        static final Wiring<LogRecordFlat> LOGS = new Wiring<>() {
-            @Override
-            public TenantMarker<LogRecordFlat> marker(int services) {
-                return new TenantMarker<>(LogLimitSubjects.tenants(), LogLimitSubjects.resources(), services, MIN, LATENESS);
-            }
-
-            @Override
-            public TenantAdmission admission(int tenants, int services) {
-                return new TenantAdmission(tenants, services, MIN, LATENESS, "tenantLimiter", "resourceLimiter");
-            }
-
-            @Override
-            public TenantRecordLimiter<LogRecordFlat> limiter(int tenants, int services) {
-                return Path.limiter(tenants, services);
-            }
-
-            @Override
-            public String key(LogRecordFlat r) {
-                return Path.key(r);
-            }
-
-            @Override
-            public LogRecordFlat copy(LogRecordFlat r) {
-                return TenantResourceLimiterTest.copy(r);
-            }
-
-            @Override
-            public long time(LogRecordFlat r) {
-                return r.timeMillis();
-            }
-
-            @Override
-            public String describe(LogRecordFlat r) {
-                return r.kafkaOffset + " " + r.tenant + " " + r.serviceUrn;
-            }
-        };
+        static final Wiring<LogRecordFlat> LOGS = new LogsWiring();
 
         Path(StateBackends backend, int tenants, int services, int parallelism, OperatorSubtaskState admissionState,
                 OperatorSubtaskState limiterState, int limiterStateParallelism) throws Exception {
@@ -99,6 +66,46 @@ class TenantRecordLimiterTest {
         void add(LogRecordFlat r, boolean marksFirst, boolean formerLayout) throws Exception {
             add(r, marksFirst, formerLayout
                     ? (op, held) -> op.holdInFormerLayout(LogLimitSubjects.tenants().slotStartMillis(held), held) : null);
+        }
+    }
+
+    /** The log records' limits as {@code Limiters.logRecords} wires them. */
+    static class LogsWiring implements TenantLimitPath.Wiring<LogRecordFlat> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public TenantMarker<LogRecordFlat> marker(int services) {
+            return new TenantMarker<>(LogLimitSubjects.tenants(), LogLimitSubjects.resources(), services, MIN, LATENESS);
+        }
+
+        @Override
+        public TenantAdmission admission(int tenants, int services) {
+            return new TenantAdmission(tenants, services, MIN, LATENESS, "tenantLimiter", "resourceLimiter");
+        }
+
+        @Override
+        public TenantRecordLimiter<LogRecordFlat> limiter(int tenants, int services) {
+            return Path.limiter(tenants, services);
+        }
+
+        @Override
+        public String key(LogRecordFlat r) {
+            return Path.key(r);
+        }
+
+        @Override
+        public LogRecordFlat copy(LogRecordFlat r) {
+            return TenantResourceLimiterTest.copy(r);
+        }
+
+        @Override
+        public long time(LogRecordFlat r) {
+            return r.timeMillis();
+        }
+
+        @Override
+        public String describe(LogRecordFlat r) {
+            return r.kafkaOffset + " " + r.tenant + " " + r.serviceUrn;
         }
     }
 
@@ -285,5 +292,164 @@ class TenantRecordLimiterTest {
             p.watermark(3 * MIN + LATENESS);
             assertThat(p.emitted()).isEqualTo(expected(input(4), 0, 1));
         }
+    }
+
+    /** The log records' wiring with a release in steps of {@code minRecords} records (no time budget), 10 ms apart. */
+    static TenantLimitPath.Wiring<LogRecordFlat> paced(int minRecords) {
+        return new LogsWiring() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public TenantRecordLimiter<LogRecordFlat> limiter(int tenants, int services) {
+                return super.limiter(tenants, services).pacedRelease(minRecords, 0, 10);
+            }
+        };
+    }
+
+    /**
+     * The limiters' watermark {@code w} as {@link TenantLimitPath#watermark}, then their release steps
+     * (processing time 10 ms on each time) until none waits: a limiter passes no watermark on while
+     * records of it wait, and none of its records after one. Returns the steps taken.
+     */
+    static int watermarkAndRelease(TenantLimitPath<LogRecordFlat> p, long w) throws Exception {
+        p.marker.processWatermark(new Watermark(w));
+        p.admission.processWatermark(new Watermark(w));
+        p.broadcast();
+        for (var h : p.limiters) {
+            h.processWatermark1(new Watermark(w));
+            h.processWatermark2(new Watermark(w));
+        }
+        int steps = 0;
+        long now = p.limiters.get(0).getProcessingTime();
+        while (true) {
+            boolean waiting = false;
+            for (var h : p.limiters) {
+                var op = (TenantRecordLimiter<LogRecordFlat>) h.getOperator();
+                boolean watermarkSeen = false;
+                for (Object o : h.getOutput()) {
+                    if (o instanceof Watermark) {
+                        assertThat(op.releasing()).as("a watermark while records wait").isFalse();
+                        watermarkSeen = true;
+                    } else if (o instanceof StreamRecord<?>) {
+                        assertThat(watermarkSeen).as("a record after the watermark").isFalse();
+                    }
+                }
+                waiting |= op.releasing();
+            }
+            p.collect();
+            if (!waiting) {
+                return steps;
+            }
+            now += 10;
+            for (var h : p.limiters) {
+                h.setProcessingTime(now);
+            }
+            steps++;
+            assertThat(steps).as("the release ends").isLessThan(10_000);
+        }
+    }
+
+    /**
+     * A minute's end releases in steps, the input read between them; the records and their folding are
+     * those of the release at once (the one-subtask limiter's), on one and two subtasks, whatever the
+     * order, and records that come while a release waits go behind it.
+     */
+    @ParameterizedTest
+    @EnumSource(StateBackends.class)
+    void shouldReleaseInStepsWhatTheOneSubtaskLimiterGivesAtOnce(StateBackends backend) throws Exception {
+        List<LogRecordFlat> in = input(3);
+        List<String> expected = expected(in, MAX_TENANTS, MAX_SERVICES);
+        for (int parallelism = 1; parallelism <= 2; parallelism++) {
+            for (int round = 0; round < 2; round++) {
+                List<LogRecordFlat> order = new ArrayList<>(in);
+                Collections.shuffle(order, new Random(round));
+                try (var p = new TenantLimitPath<>(paced(7), backend, MAX_TENANTS, MAX_SERVICES, parallelism, null, null, 0)) {
+                    for (LogRecordFlat r : order) {
+                        p.add(r, round == 0);
+                    }
+                    int steps = watermarkAndRelease(p, 3 * MIN + LATENESS);
+                    assertThat(steps).as("a release of %d records in steps of 7", in.size()).isGreaterThan(in.size() / 7 / parallelism / 2);
+                    assertThat(p.emitted()).as("parallelism %d, order %d", parallelism, round).isEqualTo(expected);
+                }
+            }
+        }
+        // without pacing the same records come out at the watermark, in one step
+        try (var p = new TenantLimitPath<>(paced(Integer.MAX_VALUE), backend, MAX_TENANTS, MAX_SERVICES, 2, null, null, 0)) {
+            for (LogRecordFlat r : in) {
+                p.add(r, true);
+            }
+            assertThat(watermarkAndRelease(p, 3 * MIN + LATENESS)).isZero();
+            assertThat(p.emitted()).isEqualTo(expected);
+        }
+    }
+
+    /**
+     * A snapshot while a release waits keeps the waiting records (operator state): restored rescaled
+     * from 1 to 2 subtasks they come out first, and before and after together are the records of a run
+     * that never stopped, each once.
+     */
+    @ParameterizedTest
+    @EnumSource(StateBackends.class)
+    void shouldKeepAWaitingReleaseAcrossARestoreRescaledFromOneToTwo(StateBackends backend) throws Exception {
+        List<LogRecordFlat> in = input(5);
+        List<String> emitted = new ArrayList<>();
+        OperatorSubtaskState admission;
+        OperatorSubtaskState limiter;
+        try (var p = new TenantLimitPath<>(paced(7), backend, MAX_TENANTS, MAX_SERVICES, 1, null, null, 0)) {
+            for (LogRecordFlat r : in) {
+                p.add(r, true);
+            }
+            watermarkAndRelease(p, MIN); // the first minute released, every step
+            p.marker.processWatermark(new Watermark(3 * MIN + LATENESS));
+            p.admission.processWatermark(new Watermark(3 * MIN + LATENESS));
+            p.broadcast();
+            var h = p.limiters.get(0);
+            h.processWatermark1(new Watermark(3 * MIN + LATENESS));
+            h.processWatermark2(new Watermark(3 * MIN + LATENESS));
+            h.setProcessingTime(h.getProcessingTime() + 10);
+            h.setProcessingTime(h.getProcessingTime() + 10);
+            assertThat(((TenantRecordLimiter<LogRecordFlat>) h.getOperator()).releasing()).as("mid-release").isTrue();
+            // keys' releases wait with their records still held; records wait only from the key being released
+            var op = (TenantRecordLimiter<LogRecordFlat>) h.getOperator();
+            Map<String, Integer> perKeyAndMinute = new HashMap<>();
+            for (LogRecordFlat r : in) {
+                perKeyAndMinute.merge(Path.key(r) + "/" + r.timeMillis() / MIN, 1, Integer::sum);
+            }
+            int largestKeyMinute = Collections.max(perKeyAndMinute.values());
+            assertThat(op.releasesWaiting()).as("keys' releases waiting").isPositive();
+            assertThat(op.recordsWaiting()).as("records waiting").isLessThan(largestKeyMinute);
+            assertThat(h.getOutput()).noneMatch(o -> o instanceof Watermark && ((Watermark) o).getTimestamp() > 2 * MIN);
+            p.collect();
+            assertThat(p.emitted).hasSizeBetween(1, in.size() - 1);
+            admission = p.admission.snapshot(1, 1);
+            limiter = h.snapshot(1, 1);
+            emitted.addAll(p.emitted);
+        }
+        try (var p = new TenantLimitPath<>(paced(7), backend, MAX_TENANTS, MAX_SERVICES, 2, admission, limiter, 1)) {
+            // each waiting release runs on the subtask of its key (the key it was held under, before any folding)
+            Map<Long, String> heldUnder = new HashMap<>();
+            for (LogRecordFlat r : in) {
+                heldUnder.put(r.kafkaOffset, Path.key(r));
+            }
+            for (int i = 0; i < 2; i++) {
+                var h = p.limiters.get(i);
+                while (((TenantRecordLimiter<LogRecordFlat>) h.getOperator()).releasing()) {
+                    h.setProcessingTime(h.getProcessingTime() + 10);
+                }
+                for (Object o : h.getOutput()) {
+                    if (o instanceof StreamRecord<?> r) {
+                        assertThat(KeyGroupRangeAssignment.assignKeyToParallelOperator(
+                                heldUnder.get(((LogRecordFlat) r.getValue()).kafkaOffset), MAX_PARALLELISM, 2))
+                                .as("the subtask of %s", r.getValue()).isEqualTo(i);
+                    }
+                }
+            }
+            p.collect();
+            assertThat(p.emitted).as("the waiting records, each once").hasSize(in.size() - emitted.size());
+            watermarkAndRelease(p, 3 * MIN + LATENESS);
+            emitted.addAll(p.emitted);
+        }
+        emitted.sort(null);
+        assertThat(emitted).hasSize(in.size()).isEqualTo(expected(in, MAX_TENANTS, MAX_SERVICES));
     }
 }

@@ -1,0 +1,229 @@
+package org.otlpanalytics.operators.limits;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+import org.apache.flink.runtime.event.WatermarkEvent;
+import org.apache.flink.streaming.api.operators.Output;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.LatencyMarker;
+import org.apache.flink.streaming.runtime.streamrecord.RecordAttributes;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * An operator's output that releases a burst in steps: a step (one input record, one watermark, one
+ * drain step) passes records on and runs releases ({@link #release}) until it has passed
+ * {@code minRecordsPerStep} records and spent {@code stepNanos}; what comes after waits in a queue, in
+ * order, for the next steps, and every record and watermark behind it waits too, so the order
+ * downstream is the order given. A queued release is a {@link Deferred}: what it takes from state is
+ * taken only when the drain reaches it, and what it collects past the step's budget goes to the queue's
+ * head for the next steps, so the heap holds one release's records at a time, not a whole minute's, and a
+ * large release does not stop the input for longer than a step either. The operator runs a step of the queue ({@link #drainStep}) after a pause in which its input
+ * is read again: a limiter releasing a minute of held records no longer stops reading its input for as
+ * long as the operators chained behind it take to process them (the source behind it stays unblocked
+ * and its barriers pass), and the watermark goes on when the minute's last record has.
+ *
+ * <p>The queue is state: the operator snapshots {@link #queued()} (records and its own
+ * {@link Deferred}s) and gives it back with {@link #restore}. Not thread-safe (the task's thread only).
+ *
+ * @param <T> the records
+ */
+final class PacedRelease<T> implements Output<StreamRecord<T>> {
+    /** A release run when the drain reaches it; the records it collects pass in its turn (within the step's budget, the rest first in the next steps). */
+    interface Deferred {
+        void run() throws Exception;
+    }
+
+    private final Output<StreamRecord<T>> out;
+    private final int minRecordsPerStep;
+    private final long stepNanos;
+    private final LongSupplier nanoClock;
+    /** {@link StreamRecord}s and {@link Deferred}s, in order. */
+    private final ArrayDeque<Object> queue = new ArrayDeque<>();
+    /** A release is running: what it collects is the queue's head; what it collects past the budget, in order, or null. */
+    private ArrayList<StreamRecord<T>> pastBudget;
+    /** The latest watermark given while records were queued, or null. */
+    private Watermark heldWatermark;
+    private int passedInStep;
+    private long stepStart;
+    private long queuedTotal;
+
+    PacedRelease(Output<StreamRecord<T>> out, int minRecordsPerStep, long stepNanos, LongSupplier nanoClock) {
+        if (minRecordsPerStep < 1 || stepNanos < 0) {
+            throw new IllegalArgumentException("a step passes >= 1 record in >= 0 ns, got " + minRecordsPerStep + " and " + stepNanos);
+        }
+        this.out = out;
+        this.minRecordsPerStep = minRecordsPerStep;
+        this.stepNanos = stepNanos;
+        this.nanoClock = nanoClock;
+    }
+
+    /** Starts a step: its budget is whole again. */
+    void beginStep() {
+        passedInStep = 0;
+        stepStart = nanoClock.getAsLong();
+    }
+
+    /** Whether records wait for a later step (the operator schedules one). */
+    boolean hasQueued() {
+        return !queue.isEmpty();
+    }
+
+    /** Records and releases that ever waited (a counter: how often a release was paced). */
+    long queuedTotal() {
+        return queuedTotal;
+    }
+
+    /** Runs {@code release} now when nothing waits and the step's budget lasts, else queues it behind what waits. */
+    void release(Deferred release) throws Exception {
+        if (pastBudget != null || (queue.isEmpty() && !spent())) {
+            run(release);
+            return;
+        }
+        queue.add(release);
+        queuedTotal++;
+    }
+
+    /** Passes queued records on and runs queued releases until the step's budget is spent; the held watermark follows the last. Returns whether some still wait. */
+    boolean drainStep() throws Exception {
+        beginStep();
+        while (!queue.isEmpty() && !spent()) {
+            passHead();
+        }
+        emitHeldWatermarkIfDrained();
+        return !queue.isEmpty();
+    }
+
+    /** Passes everything queued and the held watermark on (at the end of input). */
+    void drainAll() throws Exception {
+        while (!queue.isEmpty()) {
+            passHead();
+        }
+        emitHeldWatermarkIfDrained();
+    }
+
+    /** The records ({@link StreamRecord}) and releases ({@link Deferred}) waiting, in order (for a snapshot). */
+    List<Object> queued() {
+        return new ArrayList<>(queue);
+    }
+
+    /** Puts a snapshot's waiting records and releases back in front, in order. */
+    void restore(List<?> waiting) {
+        for (int i = waiting.size() - 1; i >= 0; i--) {
+            Object o = waiting.get(i);
+            if (!(o instanceof StreamRecord) && !(o instanceof Deferred)) {
+                throw new IllegalArgumentException("neither a record nor a release: " + o);
+            }
+            queue.addFirst(o);
+        }
+        queuedTotal += waiting.size();
+    }
+
+    @SuppressWarnings("unchecked")
+    private void passHead() throws Exception {
+        Object head = queue.poll();
+        if (head instanceof Deferred) {
+            run((Deferred) head);
+        } else {
+            out.collect((StreamRecord<T>) head);
+            passedInStep++;
+        }
+    }
+
+    /**
+     * Runs a release at the queue's head: what it collects passes while the step's budget lasts, and the
+     * rest goes to the queue's head, in order, for the next steps (the heap holds one release's records).
+     */
+    private void run(Deferred release) throws Exception {
+        if (pastBudget != null) {
+            release.run(); // within a running release: its records take the same way
+            return;
+        }
+        pastBudget = new ArrayList<>();
+        try {
+            release.run();
+        } finally {
+            ArrayList<StreamRecord<T>> rest = pastBudget;
+            pastBudget = null;
+            for (int i = rest.size() - 1; i >= 0; i--) {
+                queue.addFirst(rest.get(i));
+            }
+            queuedTotal += rest.size();
+        }
+    }
+
+    private void emitHeldWatermarkIfDrained() {
+        if (queue.isEmpty() && heldWatermark != null) {
+            Watermark w = heldWatermark;
+            heldWatermark = null;
+            out.emitWatermark(w);
+        }
+    }
+
+    private boolean spent() {
+        return passedInStep >= minRecordsPerStep && nanoClock.getAsLong() - stepStart >= stepNanos;
+    }
+
+    @Override
+    public void collect(StreamRecord<T> record) {
+        if (pastBudget != null) {
+            if (pastBudget.isEmpty() && !spent()) {
+                out.collect(record);
+                passedInStep++;
+            } else {
+                pastBudget.add(record.copy(record.getValue()));
+            }
+            return;
+        }
+        if (queue.isEmpty() && !spent()) {
+            out.collect(record);
+            passedInStep++;
+            return;
+        }
+        // a copy: the caller may reuse its StreamRecord
+        queue.add(record.copy(record.getValue()));
+        queuedTotal++;
+    }
+
+    @Override
+    public void emitWatermark(Watermark mark) {
+        if (queue.isEmpty()) {
+            out.emitWatermark(mark);
+        } else if (heldWatermark == null || mark.getTimestamp() > heldWatermark.getTimestamp()) {
+            heldWatermark = mark;
+        }
+    }
+
+    @Override
+    public <X> void collect(OutputTag<X> tag, StreamRecord<X> record) {
+        out.collect(tag, record);
+    }
+
+    @Override
+    public void emitWatermarkStatus(WatermarkStatus status) {
+        out.emitWatermarkStatus(status);
+    }
+
+    @Override
+    public void emitLatencyMarker(LatencyMarker marker) {
+        out.emitLatencyMarker(marker);
+    }
+
+    @Override
+    public void emitRecordAttributes(RecordAttributes attributes) {
+        out.emitRecordAttributes(attributes);
+    }
+
+    @Override
+    public void emitWatermark(WatermarkEvent event) {
+        out.emitWatermark(event);
+    }
+
+    @Override
+    public void close() {
+        out.close();
+    }
+}

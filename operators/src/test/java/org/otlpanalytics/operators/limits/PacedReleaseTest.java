@@ -1,0 +1,183 @@
+package org.otlpanalytics.operators.limits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.runtime.event.WatermarkEvent;
+import org.apache.flink.streaming.api.operators.Output;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.LatencyMarker;
+import org.apache.flink.streaming.runtime.streamrecord.RecordAttributes;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+import org.apache.flink.util.OutputTag;
+import org.junit.jupiter.api.Test;
+
+/** {@link PacedRelease}: steps bounded by records and time, order kept, the watermark behind the last record, restore in front. */
+class PacedReleaseTest {
+    /** What reached downstream, in order: "r<value>@<timestamp>" and "w<timestamp>". */
+    static final class Recorded implements Output<StreamRecord<Integer>> {
+        final List<String> seen = new ArrayList<>();
+
+        @Override
+        public void collect(StreamRecord<Integer> record) {
+            seen.add("r" + record.getValue() + (record.hasTimestamp() ? "@" + record.getTimestamp() : ""));
+        }
+
+        @Override
+        public void emitWatermark(Watermark mark) {
+            seen.add("w" + mark.getTimestamp());
+        }
+
+        @Override
+        public void emitWatermarkStatus(WatermarkStatus status) {}
+
+        @Override
+        public <X> void collect(OutputTag<X> tag, StreamRecord<X> record) {}
+
+        @Override
+        public void emitLatencyMarker(LatencyMarker marker) {}
+
+        @Override
+        public void emitRecordAttributes(RecordAttributes attributes) {}
+
+        @Override
+        public void emitWatermark(WatermarkEvent event) {}
+
+        @Override
+        public void close() {}
+    }
+
+    @Test
+    void shouldPassAStepsBudgetAtOnceAndTheRestInLaterStepsInOrderTheWatermarkLast() throws Exception {
+        Recorded out = new Recorded();
+        AtomicLong clock = new AtomicLong();
+        PacedRelease<Integer> paced = new PacedRelease<>(out, 3, 0, clock::get);
+        paced.beginStep();
+        StreamRecord<Integer> reused = new StreamRecord<>(0, 0);
+        for (int i = 1; i <= 7; i++) {
+            paced.collect(reused.replace(i, i * 10L));
+        }
+        paced.emitWatermark(new Watermark(100));
+        assertThat(out.seen).containsExactly("r1@10", "r2@20", "r3@30");
+        assertThat(paced.hasQueued()).isTrue();
+        // a record given while others wait goes behind them, as does a later watermark
+        paced.beginStep();
+        paced.collect(reused.replace(8, 80L));
+        paced.emitWatermark(new Watermark(200));
+        paced.emitWatermark(new Watermark(150));
+        assertThat(out.seen).hasSize(3);
+        assertThat(paced.drainStep()).isTrue();
+        assertThat(out.seen).containsExactly("r1@10", "r2@20", "r3@30", "r4@40", "r5@50", "r6@60");
+        assertThat(paced.drainStep()).isFalse();
+        assertThat(out.seen).containsExactly("r1@10", "r2@20", "r3@30", "r4@40", "r5@50", "r6@60", "r7@70", "r8@80", "w200");
+        assertThat(paced.queuedTotal()).isEqualTo(5);
+        // nothing waits: records and watermarks pass at once again
+        paced.beginStep();
+        paced.collect(new StreamRecord<>(9));
+        paced.emitWatermark(new Watermark(300));
+        assertThat(out.seen.subList(9, 11)).containsExactly("r9", "w300");
+    }
+
+    @Test
+    void shouldEndAStepOnlyWhenBothItsRecordsAndItsTimeAreSpent() throws Exception {
+        Recorded out = new Recorded();
+        AtomicLong clock = new AtomicLong();
+        PacedRelease<Integer> paced = new PacedRelease<>(out, 2, 1_000, clock::get);
+        paced.beginStep();
+        for (int i = 1; i <= 5; i++) {
+            paced.collect(new StreamRecord<>(i));
+        }
+        assertThat(out.seen).as("within the step's time").hasSize(5);
+        clock.addAndGet(1_000);
+        paced.collect(new StreamRecord<>(6));
+        assertThat(out.seen).as("records and time spent").hasSize(5);
+        clock.addAndGet(5_000);
+        paced.beginStep();
+        paced.collect(new StreamRecord<>(7));
+        assertThat(out.seen).as("a new step still waits behind the queue").hasSize(5);
+        paced.drainAll();
+        assertThat(out.seen).containsExactly("r1", "r2", "r3", "r4", "r5", "r6", "r7");
+    }
+
+    @Test
+    void shouldPutRestoredRecordsInFrontAndGiveTheSnapshotInOrder() throws Exception {
+        Recorded out = new Recorded();
+        PacedRelease<Integer> paced = new PacedRelease<>(out, 1, 0, () -> 0L);
+        paced.beginStep();
+        paced.collect(new StreamRecord<>(3, 3));
+        paced.collect(new StreamRecord<>(4, 4));
+        paced.restore(List.of(new StreamRecord<>(1, 1), new StreamRecord<>(2)));
+        assertThat(paced.queued()).extracting(o -> (Object) ((StreamRecord<?>) o).getValue()).containsExactly(1, 2, 4);
+        paced.emitWatermark(new Watermark(9));
+        paced.drainAll();
+        assertThat(out.seen).containsExactly("r3@3", "r1@1", "r2", "r4@4", "w9");
+        assertThat(paced.hasQueued()).isFalse();
+    }
+
+    /** A release that collects {@code values} when it runs, and notes that it ran. */
+    static PacedRelease.Deferred releaseOf(PacedRelease<Integer> paced, List<String> ran, String name, int... values) {
+        return () -> {
+            ran.add(name);
+            for (int v : values) {
+                paced.collect(new StreamRecord<>(v));
+            }
+        };
+    }
+
+    /**
+     * A release given while nothing waits and the budget lasts runs at once; after that it waits, in
+     * order with records, and runs only when the drain reaches it: what it collects then passes within
+     * the step's budget and the rest goes first in the next steps, before what came after it.
+     */
+    @Test
+    void shouldRunAReleaseOnlyWhenTheDrainReachesItItsRecordsInItsTurn() throws Exception {
+        Recorded out = new Recorded();
+        List<String> ran = new ArrayList<>();
+        PacedRelease<Integer> paced = new PacedRelease<>(out, 2, 0, () -> 0L);
+        paced.beginStep();
+        paced.release(releaseOf(paced, ran, "a", 1, 2, 3));
+        assertThat(ran).containsExactly("a");
+        assertThat(out.seen).as("a release passes the step's budget, the rest waits").containsExactly("r1", "r2");
+        paced.release(releaseOf(paced, ran, "b", 4, 5));
+        paced.collect(new StreamRecord<>(6));
+        paced.release(releaseOf(paced, ran, "c", 7));
+        paced.emitWatermark(new Watermark(60));
+        assertThat(ran).as("budget spent: later releases wait").containsExactly("a");
+        assertThat(paced.queued()).as("a's last record first").hasSize(4).first().isInstanceOf(StreamRecord.class);
+        assertThat(paced.drainStep()).isTrue();
+        assertThat(ran).containsExactly("a", "b");
+        assertThat(out.seen).containsExactly("r1", "r2", "r3", "r4");
+        assertThat(paced.drainStep()).isTrue();
+        assertThat(ran).as("b's rest before what came after b").containsExactly("a", "b");
+        assertThat(out.seen).containsExactly("r1", "r2", "r3", "r4", "r5", "r6");
+        assertThat(paced.drainStep()).isFalse();
+        assertThat(ran).containsExactly("a", "b", "c");
+        assertThat(out.seen).containsExactly("r1", "r2", "r3", "r4", "r5", "r6", "r7", "w60");
+        assertThat(paced.queuedTotal()).as("b, 6, c and the records a and b passed the budget with").isEqualTo(5);
+    }
+
+    @Test
+    void shouldPutRestoredReleasesInFrontAndRejectAnythingElse() throws Exception {
+        Recorded out = new Recorded();
+        List<String> ran = new ArrayList<>();
+        PacedRelease<Integer> paced = new PacedRelease<>(out, 1, 0, () -> 0L);
+        paced.beginStep();
+        paced.collect(new StreamRecord<>(9));
+        paced.collect(new StreamRecord<>(10));
+        paced.restore(List.of(releaseOf(paced, ran, "x", 1), new StreamRecord<>(2)));
+        assertThat(paced.queued()).hasSize(3);
+        paced.drainAll();
+        assertThat(out.seen).containsExactly("r9", "r1", "r2", "r10");
+        assertThat(ran).containsExactly("x");
+        assertThatThrownBy(() -> paced.restore(List.of("neither"))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldRejectAStepWithoutRecords() {
+        assertThatThrownBy(() -> new PacedRelease<>(new Recorded(), 0, 0, () -> 0L)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
