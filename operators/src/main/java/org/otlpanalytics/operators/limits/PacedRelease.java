@@ -4,14 +4,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
-import org.apache.flink.runtime.event.WatermarkEvent;
 import org.apache.flink.streaming.api.operators.Output;
 import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.runtime.streamrecord.LatencyMarker;
-import org.apache.flink.streaming.runtime.streamrecord.RecordAttributes;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
-import org.apache.flink.util.OutputTag;
+import org.otlpanalytics.operators.common.ForwardingOutput;
 
 /**
  * An operator's output that releases a burst in steps: a step (one input record, one watermark, one
@@ -31,13 +27,12 @@ import org.apache.flink.util.OutputTag;
  *
  * @param <T> the records
  */
-final class PacedRelease<T> implements Output<StreamRecord<T>> {
+final class PacedRelease<T> extends ForwardingOutput<T> {
     /** A release run when the drain reaches it; the records it collects pass in its turn (within the step's budget, the rest first in the next steps). */
     interface Deferred {
         void run() throws Exception;
     }
 
-    private final Output<StreamRecord<T>> out;
     private final int minRecordsPerStep;
     private final long stepNanos;
     private final LongSupplier nanoClock;
@@ -52,10 +47,10 @@ final class PacedRelease<T> implements Output<StreamRecord<T>> {
     private long queuedTotal;
 
     PacedRelease(Output<StreamRecord<T>> out, int minRecordsPerStep, long stepNanos, LongSupplier nanoClock) {
+        super(out);
         if (minRecordsPerStep < 1 || stepNanos < 0) {
             throw new IllegalArgumentException("a step passes >= 1 record in >= 0 ns, got " + minRecordsPerStep + " and " + stepNanos);
         }
-        this.out = out;
         this.minRecordsPerStep = minRecordsPerStep;
         this.stepNanos = stepNanos;
         this.nanoClock = nanoClock;
@@ -195,35 +190,5 @@ final class PacedRelease<T> implements Output<StreamRecord<T>> {
         } else if (heldWatermark == null || mark.getTimestamp() > heldWatermark.getTimestamp()) {
             heldWatermark = mark;
         }
-    }
-
-    @Override
-    public <X> void collect(OutputTag<X> tag, StreamRecord<X> record) {
-        out.collect(tag, record);
-    }
-
-    @Override
-    public void emitWatermarkStatus(WatermarkStatus status) {
-        out.emitWatermarkStatus(status);
-    }
-
-    @Override
-    public void emitLatencyMarker(LatencyMarker marker) {
-        out.emitLatencyMarker(marker);
-    }
-
-    @Override
-    public void emitRecordAttributes(RecordAttributes attributes) {
-        out.emitRecordAttributes(attributes);
-    }
-
-    @Override
-    public void emitWatermark(WatermarkEvent event) {
-        out.emitWatermark(event);
-    }
-
-    @Override
-    public void close() {
-        out.close();
     }
 }

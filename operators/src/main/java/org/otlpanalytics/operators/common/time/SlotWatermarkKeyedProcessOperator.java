@@ -1,15 +1,11 @@
 package org.otlpanalytics.operators.common.time;
 
-import org.apache.flink.runtime.event.WatermarkEvent;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.Output;
 import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.runtime.streamrecord.LatencyMarker;
-import org.apache.flink.streaming.runtime.streamrecord.RecordAttributes;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
-import org.apache.flink.util.OutputTag;
+import org.otlpanalytics.operators.common.ForwardingOutput;
 
 /**
  * A {@link HorizonKeyedProcessOperator} that passes the watermark on only at the ends of its
@@ -48,13 +44,12 @@ public class SlotWatermarkKeyedProcessOperator<K, IN, OUT> extends HorizonKeyedP
     }
 
     /** Passes everything on, watermarks aligned to slot ends and only when they advance. */
-    public static final class SlotAlignedOutput<T> implements Output<StreamRecord<T>> {
-        private final Output<StreamRecord<T>> out;
+    public static final class SlotAlignedOutput<T> extends ForwardingOutput<T> {
         private final long slotMillis;
         private long emitted = Long.MIN_VALUE;
 
         public SlotAlignedOutput(Output<StreamRecord<T>> out, long slotMillis) {
-            this.out = out;
+            super(out);
             this.slotMillis = slotMillis;
         }
 
@@ -65,41 +60,6 @@ public class SlotWatermarkKeyedProcessOperator<K, IN, OUT> extends HorizonKeyedP
                 emitted = aligned;
                 out.emitWatermark(aligned == mark.getTimestamp() ? mark : new Watermark(aligned));
             }
-        }
-
-        @Override
-        public void emitWatermarkStatus(WatermarkStatus status) {
-            out.emitWatermarkStatus(status);
-        }
-
-        @Override
-        public <X> void collect(OutputTag<X> tag, StreamRecord<X> record) {
-            out.collect(tag, record);
-        }
-
-        @Override
-        public void emitLatencyMarker(LatencyMarker marker) {
-            out.emitLatencyMarker(marker);
-        }
-
-        @Override
-        public void emitRecordAttributes(RecordAttributes attributes) {
-            out.emitRecordAttributes(attributes);
-        }
-
-        @Override
-        public void emitWatermark(WatermarkEvent event) {
-            out.emitWatermark(event);
-        }
-
-        @Override
-        public void collect(StreamRecord<T> record) {
-            out.collect(record);
-        }
-
-        @Override
-        public void close() {
-            out.close();
         }
     }
 }
