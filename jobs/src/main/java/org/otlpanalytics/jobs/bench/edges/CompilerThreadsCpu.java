@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.otlpanalytics.jobs.bench.MachineCpu;
+import org.otlpanalytics.jobs.bench.ProcStat;
 
 /**
  * CPU time of this JVM's JIT compiler threads ({@code C1 CompilerThre…}, {@code C2 CompilerThre…}),
- * read from Linux's {@code /proc/self/task}. Why: the JVM's own count
+ * read from Linux's {@code /proc/self/task} ({@link ProcStat} per thread). Why: the JVM's own count
  * ({@code CompilationMXBean.getTotalCompilationTime}) is the compilations' elapsed time summed over
  * the compiler threads, so on a loaded machine it grows with the time a compiler thread waits for
  * a core (one run of 6 December 2026 at load 40: 19.4 s of "JIT" in a whole-pipeline run whose
@@ -16,8 +18,6 @@ import java.nio.file.Path;
  */
 final class CompilerThreadsCpu {
     private static final Path TASKS = Path.of("/proc/self/task");
-    /** Linux's USER_HZ, the unit of {@code utime} and {@code stime} in {@code stat}. */
-    private static final long TICK_NANOS = 10_000_000L;
 
     private CompilerThreadsCpu() {}
 
@@ -29,25 +29,19 @@ final class CompilerThreadsCpu {
         long ticks = 0;
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
             for (Path t : tasks) {
-                try {
-                    String comm = Files.readString(t.resolve("comm")).trim();
-                    if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
-                        ticks += cpuTicks(Files.readString(t.resolve("stat")));
-                    }
-                } catch (IOException ended) {
-                    // the thread ended while we looked
+                ProcStat s = ProcStat.read(t.resolve("stat")); // null: the thread ended while we looked
+                if (s != null && isCompiler(s.name())) {
+                    ticks += s.ticks();
                 }
             }
         } catch (IOException e) {
             return -1;
         }
-        return ticks * TICK_NANOS;
+        return ticks * (1_000_000_000L / MachineCpu.TICKS_PER_SECOND);
     }
 
-    /** utime + stime (fields 14 and 15) of a {@code stat} line; the name field may hold spaces. */
-    static long cpuTicks(String stat) {
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-        // f[0] is field 3 (state), so field n is f[n - 3]
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    /** Whether a thread's name (as {@code stat} gives it, cut to 15 characters) is a JIT compiler's. */
+    static boolean isCompiler(String threadName) {
+        return threadName.startsWith("C1 CompilerThre") || threadName.startsWith("C2 CompilerThre");
     }
 }
