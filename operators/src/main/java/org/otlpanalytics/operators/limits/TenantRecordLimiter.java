@@ -140,7 +140,7 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
     private transient ListState<Tuple4<Long, String, Long, Long>> releaseTasks;
     private transient boolean drainScheduled;
     /** Per minute, its keys' releases that have not run yet: its decision stays until they have. */
-    private transient Map<Long, Integer> releasesWaiting;
+    private transient Map<Long, Integer> releasesWaitingByMinute;
 
     /**
      * @param tenants the tenant limit ({@link LimitSubject#member}: the tenant); {@code maxTenants} 0 = none
@@ -209,7 +209,7 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
     public void initializeState(StateInitializationContext context) throws Exception {
         horizon = new WatermarkHorizon();
         horizon.initialize(context.getOperatorStateStore());
-        releasesWaiting = new HashMap<>();
+        releasesWaitingByMinute = new HashMap<>();
         super.initializeState(context);
         paced = new PacedRelease<>(new SlotWatermarkKeyedProcessOperator.SlotAlignedOutput<>(output, slotMillis),
                 releaseMinRecordsPerStep, releaseStepMillis * 1_000_000L, System::nanoTime);
@@ -379,10 +379,7 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
                 timer.getTimestamp())), (minute, w) -> {
             if (awaiting.contains(minute)) {
                 // never expected (every mark is decided within the lateness): bounded, folded into both overflows
-                for (P p : take(minute)) {
-                    foldLate(p);
-                    output.collect(new StreamRecord<>(p, timer.getTimestamp()));
-                }
+                passLate(minute, timer.getTimestamp());
                 awaiting.remove(minute);
             }
             if (!heapBackend) {
@@ -407,12 +404,12 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
             this.key = key;
             this.minute = minute;
             this.timestamp = timestamp;
-            releasesWaiting.merge(minute, 1, Integer::sum);
+            releasesWaitingByMinute.merge(minute, 1, Integer::sum);
         }
 
         @Override
         public void run() throws Exception {
-            releasesWaiting.computeIfPresent(minute, (m, n) -> n == 1 ? null : n - 1);
+            releasesWaitingByMinute.computeIfPresent(minute, (m, n) -> n == 1 ? null : n - 1);
             setCurrentKey(key);
             if (release(minute, decisions.get(minute), timestamp)) {
                 return;
@@ -422,10 +419,15 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
                 return;
             }
             // reached after the minute's lateness (its purge has passed and its decision is gone): as the purge does
-            for (P p : take(minute)) {
-                foldLate(p);
-                output.collect(new StreamRecord<>(p, timestamp));
-            }
+            passLate(minute, timestamp);
+        }
+    }
+
+    /** Takes the current key's held records of {@code minute} and passes them on at {@code timestamp}, folded as late ones. */
+    private void passLate(long minute, long timestamp) throws Exception {
+        for (P p : take(minute)) {
+            foldLate(p);
+            output.collect(new StreamRecord<>(p, timestamp));
         }
     }
 
@@ -450,7 +452,7 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
         // decisions of minutes whose lateness has passed are needed no more, once their releases have run
         for (Iterator<Map.Entry<Long, TenantDecision>> it = decisions.iterator(); it.hasNext(); ) {
             long minute = it.next().getKey();
-            if (spec.isLate(minute, horizon.current()) && !releasesWaiting.containsKey(minute)) {
+            if (spec.isLate(minute, horizon.current()) && !releasesWaitingByMinute.containsKey(minute)) {
                 it.remove();
             }
         }
