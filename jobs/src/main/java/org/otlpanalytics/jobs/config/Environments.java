@@ -148,8 +148,8 @@ public final class Environments {
     /**
      * {@code --buffer-timeout}: how long a partly filled network buffer may wait for more records
      * before its task sends it on. Every task with a network output has a flusher thread that wakes
-     * this often whatever its traffic; the job has about 80 such tasks per subtask index, most of
-     * them outputs that carry little (dead letters, late records, side outputs), and at Flink's
+     * this often whatever its traffic; at parallelism 2 the job has 158 such threads, most of them
+     * on outputs that carry little (dead letters, late records, side outputs, marks), and at Flink's
      * 100 ms their wake-ups alone were 5 % of a 2-core TaskManager's CPU in the soak's profile (see
      * the README, Soak). The job's results are minutes (RED, metrics, log patterns), 5-minute buckets
      * (service calls) and a live graph refreshed every minute, so a second per network hop on
