@@ -145,6 +145,27 @@ public final class Environments {
         return c;
     }
 
+    /**
+     * {@code --buffer-timeout}: how long a partly filled network buffer may wait for more records
+     * before its task sends it on. Every task with a network output has a flusher thread that wakes
+     * this often whatever its traffic; at parallelism 2 the job has 158 such threads, most of them
+     * on outputs that carry little (dead letters, late records, side outputs, marks), and at Flink's
+     * 100 ms their wake-ups alone were 5 % of a 2-core TaskManager's CPU in the soak's profile (see
+     * the README, Soak). The job's results are minutes (RED, metrics, log patterns), 5-minute buckets
+     * (service calls) and a live graph refreshed every minute, so a second per network hop on
+     * records and watermarks in partly filled buffers is invisible in them; a busy output fills its
+     * buffers long before the timeout and is not slowed at all, and checkpoint barriers are events,
+     * which are sent at once.
+     */
+    static long bufferTimeoutMillis(JobOptions o) {
+        long ms = o.getDuration(JobOptions.BUFFER_TIMEOUT).toMillis();
+        if (ms < 1) {
+            throw new IllegalArgumentException("--" + JobOptions.BUFFER_TIMEOUT + " must be at least 1ms (a buffer sent "
+                    + "after every record costs a flush per record), got " + o.get(JobOptions.BUFFER_TIMEOUT));
+        }
+        return ms;
+    }
+
     public static StreamExecutionEnvironment configure(StreamExecutionEnvironment env, JobOptions o) {
         int parallelism = o.getInt(JobOptions.PARALLELISM);
         if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
@@ -163,6 +184,7 @@ public final class Environments {
             env.enableCheckpointing(o.getDuration(JobOptions.CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
             env.getCheckpointConfig().setMinPauseBetweenCheckpoints(
                     Math.min(1000L, o.getDuration(JobOptions.CHECKPOINT_INTERVAL).toMillis() / 2));
+            env.setBufferTimeout(bufferTimeoutMillis(o));
         }
         // Flink need not copy records between chained operators: the rule every operator keeps is that it
         // does not change a record after emitting it, since the operators that keep input records (the heap

@@ -36,6 +36,11 @@ public final class JobOptions {
     public static final String MODE = "mode";
     public static final String PARALLELISM = "parallelism";
     public static final String CHECKPOINT_INTERVAL = "checkpoint-interval";
+    /**
+     * The longest a partly filled network buffer waits before it is sent to the next task (Flink's
+     * buffer timeout; full buffers leave at once), streaming mode.
+     */
+    public static final String BUFFER_TIMEOUT = "buffer-timeout";
     public static final String OUT_OF_ORDERNESS = "out-of-orderness";
     public static final String ALLOWED_LATENESS = "allowed-lateness";
     public static final String IDLENESS = "idleness";
@@ -143,6 +148,7 @@ public final class JobOptions {
         DEFAULTS.put(MODE, "streaming");
         DEFAULTS.put(PARALLELISM, "2");
         DEFAULTS.put(CHECKPOINT_INTERVAL, "10s");
+        DEFAULTS.put(BUFFER_TIMEOUT, "1s");
         DEFAULTS.put(OUT_OF_ORDERNESS, "30s");
         DEFAULTS.put(ALLOWED_LATENESS, "2m");
         DEFAULTS.put(IDLENESS, "30s");

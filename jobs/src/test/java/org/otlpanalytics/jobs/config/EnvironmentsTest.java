@@ -59,4 +59,33 @@ class EnvironmentsTest {
                 JobOptions.defaults().with(JobOptions.MODE, "streaming"));
         assertThat(streaming.getConfiguration().getOptional(BatchExecutionOptions.ADAPTIVE_AUTO_PARALLELISM_ENABLED)).isEmpty();
     }
+
+    @Test
+    void streamingSendsPartlyFilledBuffersAfterTheBufferTimeoutOfOneSecondByDefault() {
+        StreamExecutionEnvironment byDefault = Environments.configure(new StreamExecutionEnvironment(), JobOptions.defaults());
+        assertThat(byDefault.getBufferTimeout()).isEqualTo(1000L);
+        StreamExecutionEnvironment given = Environments.configure(new StreamExecutionEnvironment(),
+                JobOptions.defaults().with(JobOptions.BUFFER_TIMEOUT, "250ms"));
+        assertThat(given.getBufferTimeout()).isEqualTo(250L);
+        // the environment's own default is Flink's 100 ms: the job's setting is what changed it
+        assertThat(new StreamExecutionEnvironment().getBufferTimeout()).isEqualTo(100L);
+    }
+
+    @Test
+    void aBufferTimeoutBelowOneMillisecondIsRejectedNamingTheOption() {
+        assertThatThrownBy(() -> Environments.configure(new StreamExecutionEnvironment(),
+                JobOptions.defaults().with(JobOptions.BUFFER_TIMEOUT, "0ms")))
+                .hasMessageContaining("--buffer-timeout").hasMessageContaining("0ms");
+        assertThatThrownBy(() -> Environments.configure(new StreamExecutionEnvironment(),
+                JobOptions.defaults().with(JobOptions.BUFFER_TIMEOUT, "soon")))
+                .hasMessageContaining("--buffer-timeout");
+    }
+
+    @Test
+    void theBufferTimeoutReachesEveryNodeOfTheStreamGraph() {
+        StreamExecutionEnvironment env = Environments.configure(new StreamExecutionEnvironment(), JobOptions.defaults());
+        env.fromData(1, 2, 3).keyBy(i -> i % 2).map(i -> i + 1).returns(Integer.class).print();
+        org.apache.flink.streaming.api.graph.StreamGraph graph = env.getStreamGraph();
+        assertThat(graph.getStreamNodes()).isNotEmpty().allSatisfy(n -> assertThat(n.getBufferTimeout()).isEqualTo(1000L));
+    }
 }
