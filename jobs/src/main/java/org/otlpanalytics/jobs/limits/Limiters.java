@@ -29,6 +29,7 @@ import org.otlpanalytics.operators.limits.TenantRecordLimiter;
 import org.otlpanalytics.operators.logs.LogFingerprinter;
 import org.otlpanalytics.operators.logs.LogPatternOptions;
 import org.otlpanalytics.operators.logs.LogPatternPartial;
+import org.otlpanalytics.operators.logs.ServiceKeySelector;
 import org.otlpanalytics.operators.metrics.MetricBatch;
 import org.otlpanalytics.operators.metrics.MetricBatchSerializer;
 import org.otlpanalytics.operators.metrics.MetricOptions;
@@ -144,7 +145,7 @@ public final class Limiters {
                         new TenantAdmission(o.maxTenants(), o.maxResourcesPerTenant(), slot, lateness, LOG_TENANTS, LOG_RESOURCES)))
                 .uid("log-tenant-admission").setParallelism(1);
         return marked.union(drained)
-                .keyBy(LogFingerprinter::serviceKey, Types.STRING)
+                .keyBy(new ServiceKeySelector(), Types.STRING)
                 .connect(decisions.broadcast())
                 .transform("log-tenant-resource-limit", type, new TenantRecordLimiter<>(tenants, resources, type, o.maxTenants(),
                         o.maxResourcesPerTenant(), slot, lateness, LOG_TENANTS, LOG_RESOURCES))

@@ -22,6 +22,7 @@ import org.otlpanalytics.operators.logs.LogPatternPartial;
 import org.otlpanalytics.operators.logs.LogPatternRow;
 import org.otlpanalytics.operators.logs.LogPatternWindowRow;
 import org.otlpanalytics.operators.logs.LogRecordFlatSerializer;
+import org.otlpanalytics.operators.logs.ServiceKeySelector;
 import org.otlpanalytics.operators.logs.UnminedPatterns;
 import org.otlpanalytics.schemas.kafka.DeadLetter;
 import org.otlpanalytics.schemas.logs.LogRecordFlat;
@@ -76,12 +77,12 @@ public final class LogsJob {
         // one Drain tree per tenant and service, fed in (event time, partition, offset) order at the watermark:
         // a kept record is on its stream's subtask already (the limit's key), so the fingerprinter is chained
         SingleOutputStreamOperator<LogPatternPartial> kept = DataStreamUtils
-                .reinterpretAsKeyedStream(routed, LogFingerprinter::serviceKey, Types.STRING)
+                .reinterpretAsKeyedStream(routed, new ServiceKeySelector(), Types.STRING)
                 .transform("log-fingerprinter", TypeInformation.of(LogPatternPartial.class), new LogFingerprinter(options))
                 .uid("log-fingerprinter");
         // the overflow streams, whose records come from every subtask, in a fingerprinter of their own
         SingleOutputStreamOperator<LogPatternPartial> overflow = routed.getSideOutput(LimitedLogRouter.REKEYED)
-                .keyBy(LogFingerprinter::serviceKey, Types.STRING)
+                .keyBy(new ServiceKeySelector(), Types.STRING)
                 .transform("log-overflow-fingerprinter", TypeInformation.of(LogPatternPartial.class), new LogFingerprinter(options))
                 .uid("log-overflow-fingerprinter");
         DataStream<LogPatternPartial> partials = kept.union(overflow);

@@ -43,6 +43,7 @@ final class PacedRelease<T> extends ForwardingOutput<T> {
     /** The latest watermark given while records were queued, or null. */
     private Watermark heldWatermark;
     private int passedInStep;
+    /** When the step passed its first record (read then, not per input record: most input records are only held). */
     private long stepStart;
     private long queuedTotal;
 
@@ -56,10 +57,9 @@ final class PacedRelease<T> extends ForwardingOutput<T> {
         this.nanoClock = nanoClock;
     }
 
-    /** Starts a step: its budget is whole again. */
+    /** Starts a step: its budget is whole again (its time counts from the first record it passes). */
     void beginStep() {
         passedInStep = 0;
-        stepStart = nanoClock.getAsLong();
     }
 
     /** Whether records wait for a later step (the operator schedules one). */
@@ -123,8 +123,7 @@ final class PacedRelease<T> extends ForwardingOutput<T> {
         if (head instanceof Deferred) {
             run((Deferred) head);
         } else {
-            out.collect((StreamRecord<T>) head);
-            passedInStep++;
+            pass((StreamRecord<T>) head);
         }
     }
 
@@ -158,6 +157,13 @@ final class PacedRelease<T> extends ForwardingOutput<T> {
         }
     }
 
+    private void pass(StreamRecord<T> record) {
+        if (passedInStep++ == 0) {
+            stepStart = nanoClock.getAsLong();
+        }
+        out.collect(record);
+    }
+
     private boolean spent() {
         return passedInStep >= minRecordsPerStep && nanoClock.getAsLong() - stepStart >= stepNanos;
     }
@@ -166,16 +172,14 @@ final class PacedRelease<T> extends ForwardingOutput<T> {
     public void collect(StreamRecord<T> record) {
         if (pastBudget != null) {
             if (pastBudget.isEmpty() && !spent()) {
-                out.collect(record);
-                passedInStep++;
+                pass(record);
             } else {
                 pastBudget.add(record.copy(record.getValue()));
             }
             return;
         }
         if (queue.isEmpty() && !spent()) {
-            out.collect(record);
-            passedInStep++;
+            pass(record);
             return;
         }
         // a copy: the caller may reuse its StreamRecord

@@ -104,6 +104,33 @@ class PacedReleaseTest {
     }
 
     @Test
+    void shouldTimeAStepFromItsFirstPassedRecordAndNotReadTheClockForStepsThatPassNothing() throws Exception {
+        Recorded out = new Recorded();
+        AtomicLong clock = new AtomicLong();
+        AtomicLong reads = new AtomicLong();
+        PacedRelease<Integer> paced = new PacedRelease<>(out, 2, 1_000, () -> {
+            reads.incrementAndGet();
+            return clock.get();
+        });
+        for (int i = 0; i < 100; i++) {
+            paced.beginStep(); // input records that are only held: no record passes, no clock read
+            clock.addAndGet(50);
+        }
+        assertThat(reads).as("clock reads of steps that passed nothing").hasValue(0);
+        paced.beginStep();
+        clock.addAndGet(5_000); // before the step's first record: not its time
+        paced.collect(new StreamRecord<>(1));
+        paced.collect(new StreamRecord<>(2));
+        paced.collect(new StreamRecord<>(3));
+        assertThat(out.seen).as("the step's time counts from its first record").containsExactly("r1", "r2", "r3");
+        clock.addAndGet(1_000);
+        paced.collect(new StreamRecord<>(4));
+        assertThat(out.seen).as("records and time spent").hasSize(3);
+        paced.drainAll();
+        assertThat(out.seen).containsExactly("r1", "r2", "r3", "r4");
+    }
+
+    @Test
     void shouldPutRestoredRecordsInFrontAndGiveTheSnapshotInOrder() throws Exception {
         Recorded out = new Recorded();
         PacedRelease<Integer> paced = new PacedRelease<>(out, 1, 0, () -> 0L);

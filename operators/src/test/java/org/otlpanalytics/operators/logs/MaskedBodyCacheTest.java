@@ -102,4 +102,53 @@ class MaskedBodyCacheTest {
     void rejectsANonPositiveBound() {
         assertThatThrownBy(() -> new MaskedBodyCache(0)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void looksUpOnlySampledBodiesWhileItRarelyHitsAndEveryBodyAgainOnceItDoes() {
+        MaskedBodyCache cache = new MaskedBodyCache(10_000); // room for every body stored here: the size counts the stores
+        // one-off bodies: no hits in the first window, then only every SAMPLE_EVERY-th body is looked up and stored
+        int n = 0;
+        for (int i = 0; i < MaskedBodyCache.WINDOW; i++, n++) {
+            assertThat(cache.tokens("request " + n + " from tenant t" + (n % 7), masking))
+                    .containsExactly(MaskingScanner.scan("request " + n + " from tenant t" + (n % 7)));
+        }
+        assertThat(cache.sampling()).isTrue();
+        long before = cache.size();
+        int sampledRecords = 16 * MaskedBodyCache.SAMPLE_EVERY * 100;
+        for (int i = 0; i < sampledRecords; i++, n++) {
+            String body = "request " + n + " from tenant t" + (n % 7);
+            assertThat(cache.tokens(body, masking)).containsExactly(MaskingScanner.scan(body));
+        }
+        assertThat(cache.size() - before).as("stored while sampling").isEqualTo(sampledRecords / MaskedBodyCache.SAMPLE_EVERY);
+        assertThat(maskings).hasValue(MaskedBodyCache.WINDOW + sampledRecords);
+        // bodies that repeat: the sampled lookups hit, and after a window of them every body is looked up again
+        String[] repeated = new String[40];
+        for (int i = 0; i < repeated.length; i++) {
+            repeated[i] = "GET /api/items/" + i + " completed";
+        }
+        int records = 0;
+        while (cache.sampling()) {
+            String body = repeated[records++ % repeated.length];
+            assertThat(cache.tokens(new String(body), masking)).containsExactly(MaskingScanner.scan(body));
+            assertThat(records).as("records until every body is looked up again").isLessThanOrEqualTo(
+                    2 * MaskedBodyCache.WINDOW * MaskedBodyCache.SAMPLE_EVERY);
+        }
+        int maskedSoFar = maskings.get();
+        for (int i = 0; i < 10 * repeated.length; i++) {
+            assertThat(cache.tokens(repeated[i % repeated.length], masking)).containsExactly(MaskingScanner.scan(repeated[i % repeated.length]));
+        }
+        assertThat(maskings.get() - maskedSoFar).as("every repeated body a hit now").isLessThanOrEqualTo(repeated.length);
+        assertThat(cache.sampling()).isFalse();
+    }
+
+    @Test
+    void neverSamplesWhileHitsAreFrequent() {
+        MaskedBodyCache cache = new MaskedBodyCache(1_000);
+        // one body in three new, two repeats of a small set: a hit rate of about two in three
+        for (int i = 0; i < 10 * MaskedBodyCache.WINDOW; i++) {
+            String body = i % 3 == 0 ? "session " + i + " opened" : "health check ok on node " + (i % 50);
+            assertThat(cache.tokens(body, masking)).containsExactly(MaskingScanner.scan(body));
+            assertThat(cache.sampling()).isFalse();
+        }
+    }
 }
