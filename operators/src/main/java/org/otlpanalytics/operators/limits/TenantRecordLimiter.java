@@ -128,8 +128,6 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
     private transient KeyedWindows<AdmittedSlot> windows;
     private transient MapState<String, P> held;
     private transient BatchedListState<P> batches;
-    /** Per key, the minute whose window was seen open: its records are held without reading the windows. */
-    private transient OpenMinutes openMinutes;
     private transient MapState<Long, Integer> heldCounts;
     private transient MapState<Long, Boolean> awaiting;
     private transient BroadcastState<Long, TenantDecision> decisions;
@@ -265,7 +263,6 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
                 LongSerializer.INSTANCE, new ListStateDescriptor<>(BATCHES, type));
         batches = new BatchedListState<>(list, this, getKeyedStateBackend().isSafeToReuseKVState(),
                 BatchedListState.DEFAULT_MAX_ON_HEAP);
-        openMinutes = new OpenMinutes(spec, OpenMinutes.DEFAULT_MAX_KEYS);
         heldCounts = getKeyedStateStore().getMapState(new MapStateDescriptor<>(HELD_COUNTS, Types.LONG, Types.INT));
         awaiting = getKeyedStateStore().getMapState(new MapStateDescriptor<>(AWAITING, Types.LONG, Types.BOOLEAN));
         decisions = getOperatorStateBackend().getBroadcastState(DECISIONS_STATE);
@@ -316,10 +313,8 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
             return;
         }
         long minute = windows.assign(tenants.slotStartMillis(p), timers);
-        if (minute != KeyedWindows.LATE && (batches.hasOnHeap(minute)
-                || openMinutes.isOpen(getCurrentKey(), minute, timers.currentWatermark()))) {
-            // the minute holds records of this key already (open, or fired and awaiting its decision), or its
-            // window was seen open and the watermark has not reached its end (it has not fired): held too
+        if (minute != KeyedWindows.LATE && batches.hasOnHeap(minute)) {
+            // the minute holds records of this key already (open, or fired and awaiting its decision): held too
             batches.add(minute, p);
             return;
         }
@@ -334,9 +329,6 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
             // a key's first record of a minute that has ended: decided as a late one (the minute's decision may be here)
             w.fired = spec.maxTimestamp(minute) <= horizon.effective(timers.currentWatermark());
             windows.create(minute, w, timers);
-        }
-        if (!w.fired) {
-            openMinutes.markOpen(getCurrentKey(), minute); // the key's next records of the minute skip the read above
         }
         if (w.fired && !awaiting.contains(minute)) {
             // within the lateness after the minute's end: passes at once when the decision tells
