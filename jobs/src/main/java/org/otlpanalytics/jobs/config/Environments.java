@@ -51,7 +51,8 @@ public final class Environments {
     /**
      * Flink configuration from the options. Only what the options set is in it: without
      * {@code --restart-strategy} the job keeps the cluster's restart strategy
-     * ({@code restart-strategy.*} in its Flink configuration).
+     * ({@code restart-strategy.*} in its Flink configuration); {@code --state-backend rocksdb} brings
+     * {@link #ROCKSDB_COMPRESSION_PER_LEVEL} with it, as the production file has it.
      */
     public static Configuration configuration(JobOptions o) {
         Configuration c = new Configuration();
