@@ -75,6 +75,7 @@ public final class SoakTaskManager {
         Configuration c = Environments.configuration(o);
         if (o.get(JobOptions.STATE_BACKEND) == null || o.get(JobOptions.STATE_BACKEND).isBlank()) {
             c.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+            Environments.rocksDbCompression(c);
         }
         c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         c.setString("state.backend.rocksdb.memory.managed", "true");

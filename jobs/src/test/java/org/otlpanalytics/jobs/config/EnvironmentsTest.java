@@ -3,14 +3,31 @@ package org.otlpanalytics.jobs.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.configuration.BatchExecutionOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
+import org.rocksdb.CompressionType;
 
 class EnvironmentsTest {
+    @Test
+    void aJobOnRocksDbLeavesLevelsZeroAndOneUncompressedAsTheProductionFileDoes() {
+        List<CompressionType> expected = List.of(CompressionType.NO_COMPRESSION, CompressionType.NO_COMPRESSION,
+                CompressionType.SNAPPY_COMPRESSION);
+        Configuration rocks = Environments.configuration(JobOptions.defaults().with(JobOptions.STATE_BACKEND, "rocksdb"));
+        assertThat(rocks.get(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL)).isEqualTo(expected);
+        Configuration heap = Environments.configuration(JobOptions.defaults().with(JobOptions.STATE_BACKEND, "hashmap"));
+        assertThat(heap.contains(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL)).isFalse();
+        Configuration production = GlobalConfiguration.loadConfiguration(Path.of("..", "flink-conf").toAbsolutePath().toString());
+        assertThat(production.get(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL)).isEqualTo(expected);
+    }
+
     @Test
     void theJobKeepsTheClustersRestartStrategyUnlessOneIsGiven() {
         Configuration c = Environments.configuration(JobOptions.defaults());

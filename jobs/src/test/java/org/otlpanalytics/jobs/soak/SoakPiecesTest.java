@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.junit.jupiter.api.Test;
+import org.otlpanalytics.jobs.config.JobOptions;
+import org.rocksdb.CompressionType;
 
 /** The soak's small parts: the probe protocol, task-to-pipeline names, options, generators. */
 class SoakPiecesTest {
@@ -31,6 +37,17 @@ class SoakPiecesTest {
         assertThat(SoakTaskManager.pipelineOf("log-pattern-5m -> log-pattern-5m-sink")).isEqualTo("logs");
         assertThat(SoakTaskManager.pipelineOf("metrics-cumulative-to-delta")).isEqualTo("metrics");
         assertThat(SoakTaskManager.pipelineOf("incident-detector -> event-envelope-sink")).isEqualTo("incidents");
+    }
+
+    @Test
+    void theTaskManagerRunsRocksDbWithLevelsZeroAndOneUncompressedAsProductionDoes() {
+        List<CompressionType> expected = List.of(CompressionType.NO_COMPRESSION, CompressionType.NO_COMPRESSION,
+                CompressionType.SNAPPY_COMPRESSION);
+        for (JobOptions o : List.of(JobOptions.defaults(), SoakSettings.parse(new String[0]).job)) {
+            Configuration c = SoakTaskManager.configuration(o, "run");
+            assertThat(c.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
+            assertThat(c.get(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL)).isEqualTo(expected);
+        }
     }
 
     @Test
