@@ -1,15 +1,16 @@
 package org.otlpanalytics.jobs.config;
 
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.BatchExecutionOptions;
 import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.rocksdb.CompressionType;
 
 /** Execution settings every job shares: exactly-once checkpoints, restarts, parallelism. */
 public final class Environments {
@@ -37,15 +38,14 @@ public final class Environments {
      * was 12 % of the thread, the largest single part of a held record's cost. Long-lived state
      * reaches the compressed levels by compaction. The same list is in {@code flink-conf/config.yaml}.
      */
-    public static final String ROCKSDB_COMPRESSION_PER_LEVEL = "NO_COMPRESSION;NO_COMPRESSION;SNAPPY_COMPRESSION";
-    static final ConfigOption<String> COMPRESSION_PER_LEVEL =
-            ConfigOptions.key("state.backend.rocksdb.compression.per.level").stringType().noDefaultValue();
+    public static final List<CompressionType> ROCKSDB_COMPRESSION_PER_LEVEL = List.of(
+            CompressionType.NO_COMPRESSION, CompressionType.NO_COMPRESSION, CompressionType.SNAPPY_COMPRESSION);
 
     private Environments() {}
 
-    /** Sets {@link #ROCKSDB_COMPRESSION_PER_LEVEL} for a job on RocksDB. */
+    /** Sets {@link #ROCKSDB_COMPRESSION_PER_LEVEL} for a job on RocksDB (Flink's own typed option). */
     public static void rocksDbCompression(Configuration c) {
-        c.set(COMPRESSION_PER_LEVEL, ROCKSDB_COMPRESSION_PER_LEVEL);
+        c.set(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL, ROCKSDB_COMPRESSION_PER_LEVEL);
     }
 
     /**
