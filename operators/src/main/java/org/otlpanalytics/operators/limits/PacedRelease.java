@@ -16,7 +16,8 @@ import org.otlpanalytics.operators.common.ForwardingOutput;
  * order, for the next steps, and every record and watermark behind it waits too, so the order
  * downstream is the order given. A queued release is a {@link Deferred}: what it takes from state is
  * taken only when the drain reaches it, and what it collects past the step's budget goes to the queue's
- * head for the next steps, so the heap holds one release's records at a time, not a whole minute's, and a
+ * head for the next steps, so the heap holds one release's records at a time (one part of it, for a
+ * release taken in parts), not a whole minute's, and a
  * large release does not stop the input for longer than a step either. The operator runs a step of the queue ({@link #drainStep}) after a pause in which its input
  * is read again: a limiter releasing a minute of held records no longer stops reading its input for as
  * long as the operators chained behind it take to process them (the source behind it stays unblocked
@@ -28,9 +29,15 @@ import org.otlpanalytics.operators.common.ForwardingOutput;
  * @param <T> the records
  */
 final class PacedRelease<T> extends ForwardingOutput<T> {
-    /** A release run when the drain reaches it; the records it collects pass in its turn (within the step's budget, the rest first in the next steps). */
+    /**
+     * A release run when the drain reaches it; the records it collects pass in its turn (within the
+     * step's budget, the rest first in the next steps). A release that returns false has more to give:
+     * it runs again after the records it collected (a large release taken in parts, so the heap holds
+     * one part at a time).
+     */
     interface Deferred {
-        void run() throws Exception;
+        /** Collects (a part of) the release's records; returns whether it is done. */
+        boolean run() throws Exception;
     }
 
     private final int minRecordsPerStep;
@@ -129,19 +136,30 @@ final class PacedRelease<T> extends ForwardingOutput<T> {
 
     /**
      * Runs a release at the queue's head: what it collects passes while the step's budget lasts, and the
-     * rest goes to the queue's head, in order, for the next steps (the heap holds one release's records).
+     * rest goes to the queue's head, in order, for the next steps (the heap holds one release's records);
+     * a release not done goes behind them, to give its next part in its turn.
      */
     private void run(Deferred release) throws Exception {
         if (pastBudget != null) {
-            release.run(); // within a running release: its records take the same way
+            while (!release.run()) {
+                // within a running release: its records, every part, take the same way
+            }
             return;
         }
         pastBudget = new ArrayList<>();
+        boolean done = true;
         try {
-            release.run();
+            done = release.run();
+            while (!done && pastBudget.isEmpty() && !spent()) {
+                done = release.run(); // its next part within the same budget
+            }
         } finally {
             ArrayList<StreamRecord<T>> rest = pastBudget;
             pastBudget = null;
+            if (!done) {
+                queue.addFirst(release); // its next part, after the records of this one
+                queuedTotal++;
+            }
             for (int i = rest.size() - 1; i >= 0; i--) {
                 queue.addFirst(rest.get(i));
             }

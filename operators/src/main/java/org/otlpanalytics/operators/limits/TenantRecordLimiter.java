@@ -15,6 +15,7 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
@@ -22,6 +23,7 @@ import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.api.java.tuple.Tuple4;
+import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.api.java.typeutils.TupleTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -31,6 +33,8 @@ import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.state.internal.InternalListState;
+import org.apache.flink.runtime.state.internal.InternalMapState;
+import org.apache.flink.runtime.state.internal.InternalValueState;
 import org.apache.flink.streaming.api.SimpleTimerService;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.InternalTimer;
@@ -65,9 +69,11 @@ import org.otlpanalytics.operators.common.time.WatermarkHorizon;
  * (a mark that came after the admission's minute end). Later than the lateness it is folded into
  * both overflows and passed on, as before. Decisions are dropped once their minute's lateness has passed.
  *
- * <p>State: per key the minute windows ({@code record-limit-slots}), held records as a list per
- * minute ({@code record-limit-batches}; on RocksDB on the heap between checkpoints and written as one
- * batch per key and minute at a checkpoint, {@link BatchedListState}), the minutes waiting for a
+ * <p>State: per key the minute windows ({@code record-limit-slots}), held records per minute (on
+ * RocksDB on the heap between checkpoints and written at a checkpoint or past the heap bound as one
+ * chunk per key and minute, {@code record-limit-chunks} and {@code record-limit-chunk-range}, taken a
+ * chunk per release step; on the heap backend a list, {@code record-limit-batches}, still read first on
+ * RocksDB: the layout before chunks, {@link BatchedListState}), the minutes waiting for a
  * decision ({@code record-limit-awaiting}); per subtask the decisions ({@code record-limit-decisions},
  * broadcast state) and the watermark horizon. Held records of the former layout, one entry each
  * ({@code record-limit-held}, {@code record-limit-held-counts}), are still read after a restore and
@@ -77,7 +83,7 @@ import org.otlpanalytics.operators.common.time.WatermarkHorizon;
  * {@link #pacedRelease releaseMinRecordsPerStep} records and runs at least {@code releaseStepMillis};
  * the keys' releases after it wait, in order, for the next steps, each after a pause of
  * {@code releasePauseMillis} in which the input is read again, and a key's held records are taken only
- * when its release runs (the heap holds one key's minute at a time); records passed on while releases
+ * when its release runs, a chunk per step (the heap holds a chunk of one key's minute at a time); records passed on while releases
  * wait go behind them, and the watermark after the last. What waits at a snapshot is operator state
  * (union, with its position in the queue: the records in {@code record-limit-releasing}, the releases as
  * key, minute and time in {@code record-limit-release-tasks}, their records being still held in keyed
@@ -92,7 +98,12 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
     static final String SLOTS = "record-limit-slots";
     /** Up to the batched layout: one entry per held record, read and emptied at its minute's end. */
     static final String HELD = "record-limit-held";
+    /** Held records as a list per key and minute: written before the chunks (and on the heap backend, still). */
     static final String BATCHES = "record-limit-batches";
+    /** Held records in chunks per key and minute (RocksDB), by number, {@link BatchedListState#chunked}. */
+    static final String CHUNKS = "record-limit-chunks";
+    /** Per key and minute, the first and next chunk number. */
+    static final String CHUNK_RANGE = "record-limit-chunk-range";
     static final String HELD_COUNTS = "record-limit-held-counts";
     static final String AWAITING = "record-limit-awaiting";
     static final String DECISIONS = "record-limit-decisions";
@@ -261,7 +272,13 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
         @SuppressWarnings("unchecked")
         InternalListState<String, Long, P> list = (InternalListState<String, Long, P>) getOrCreateKeyedState(
                 LongSerializer.INSTANCE, new ListStateDescriptor<>(BATCHES, type));
-        batches = new BatchedListState<>(list, this, getKeyedStateBackend().isSafeToReuseKVState(),
+        @SuppressWarnings("unchecked")
+        InternalMapState<String, Long, Integer, List<P>> chunks = (InternalMapState<String, Long, Integer, List<P>>)
+                getOrCreateKeyedState(LongSerializer.INSTANCE, new MapStateDescriptor<>(CHUNKS, Types.INT, new ListTypeInfo<>(type)));
+        @SuppressWarnings("unchecked")
+        InternalValueState<String, Long, Long> chunkRange = (InternalValueState<String, Long, Long>) getOrCreateKeyedState(
+                LongSerializer.INSTANCE, new ValueStateDescriptor<>(CHUNK_RANGE, Types.LONG));
+        batches = BatchedListState.chunked(list, chunks, chunkRange, this, getKeyedStateBackend().isSafeToReuseKVState(),
                 BatchedListState.DEFAULT_MAX_ON_HEAP);
         heldCounts = getKeyedStateStore().getMapState(new MapStateDescriptor<>(HELD_COUNTS, Types.LONG, Types.INT));
         awaiting = getKeyedStateStore().getMapState(new MapStateDescriptor<>(AWAITING, Types.LONG, Types.BOOLEAN));
@@ -368,7 +385,7 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
         for (String k : keys) {
             setCurrentKey(k);
             if (awaiting.contains(d.minute)) {
-                release(d.minute, known, Long.MIN_VALUE);
+                release(d.minute, known, Long.MIN_VALUE, true);
             }
         }
     }
@@ -393,7 +410,8 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
 
     /**
      * A key's release at its minute's end, run when the paced release reaches it: only then are its held
-     * records taken, so the heap holds one key's minute at a time.
+     * records taken, a chunk per run ({@link BatchedListState#takeChunk}), so the heap holds one chunk
+     * of one key's minute at a time.
      */
     private final class ReleaseTask implements PacedRelease.Deferred {
         final String key;
@@ -408,18 +426,23 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
         }
 
         @Override
-        public void run() throws Exception {
-            releasesWaitingByMinute.computeIfPresent(minute, (m, n) -> n == 1 ? null : n - 1);
+        public boolean run() throws Exception {
             setCurrentKey(key);
-            if (release(minute, decisions.get(minute), timestamp)) {
-                return;
+            Released r = release(minute, decisions.get(minute), timestamp, false);
+            if (r == Released.PART) {
+                return false; // the next chunk in its turn: the minute's decision stays until then
+            }
+            releasesWaitingByMinute.computeIfPresent(minute, (m, n) -> n == 1 ? null : n - 1);
+            if (r == Released.ALL) {
+                return true;
             }
             if (!spec.isLate(minute, horizon.current())) {
                 awaiting.put(minute, true); // the minute's decision has not come: released when it does
-                return;
+                return true;
             }
             // reached after the minute's lateness (its purge has passed and its decision is gone): as the purge does
             passLate(minute, timestamp);
+            return true;
         }
     }
 
@@ -485,23 +508,33 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
         return horizon;
     }
 
+    /** What a release did: all the key's records of the minute went on, a part of them did, or none (undecided). */
+    private enum Released {
+        ALL,
+        PART,
+        UNDECIDED
+    }
+
     /**
      * Emits the current key's held records of {@code minute} when {@code d} decides them (at
-     * {@code timestamp}, else at each record's time); returns false, holding them, when it cannot yet.
+     * {@code timestamp}, or at the minute's end when that is {@code Long.MIN_VALUE}): all of them when
+     * {@code whole} or when a combiner combines them, else one chunk ({@link Released#PART} when more
+     * are left); {@link Released#UNDECIDED}, holding them, when it cannot decide yet.
      */
-    private boolean release(long minute, TenantDecision d, long timestamp) throws Exception {
-        List<P> records = take(minute);
+    private Released release(long minute, TenantDecision d, long timestamp, boolean whole) throws Exception {
+        BatchedListState.Chunk<P> chunk = whole || releaseCombiner != null
+                ? new BatchedListState.Chunk<>(take(minute), false)
+                : takeChunk(minute);
+        List<P> records = chunk.records();
         if (records.isEmpty()) {
             forgetAwaiting(minute);
-            return true;
+            return Released.ALL;
         }
         Outcome o = outcome(records.get(0), d);
         if (o == null) {
-            // held on, in the same order (the key's records all have its tenant and service: one outcome)
-            for (P p : records) {
-                batches.add(minute, p);
-            }
-            return false;
+            // held on, in front, in the same order (the key's records all have its tenant and service: one outcome)
+            batches.putBack(minute, records);
+            return Released.UNDECIDED;
         }
         long at = timestamp == Long.MIN_VALUE ? spec.maxTimestamp(minute) : timestamp;
         if (releaseCombiner != null && records.size() > 1) {
@@ -513,13 +546,16 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
                 output.collect(new StreamRecord<>(p, at));
             }
             forgetAwaiting(minute);
-            return true;
+            return Released.ALL;
         }
         for (P p : records) {
             output.collect(new StreamRecord<>(o.apply(p), at));
         }
+        if (chunk.more()) {
+            return Released.PART;
+        }
         forgetAwaiting(minute);
-        return true;
+        return Released.ALL;
     }
 
     private void forgetAwaiting(long minute) throws Exception {
@@ -622,6 +658,18 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
         List<P> out = new ArrayList<>(formerLayout);
         out.addAll(batched);
         return out;
+    }
+
+    /**
+     * Removes and returns the first part of what the current key holds for {@code minute}: a restored
+     * savepoint's records of the former layout, else a chunk of the batches ({@link BatchedListState#takeChunk}).
+     */
+    private BatchedListState.Chunk<P> takeChunk(long minute) throws Exception {
+        List<P> formerLayout = takeFormerLayout(minute);
+        if (!formerLayout.isEmpty()) {
+            return new BatchedListState.Chunk<>(formerLayout, true);
+        }
+        return batches.takeChunk(minute);
     }
 
     /**

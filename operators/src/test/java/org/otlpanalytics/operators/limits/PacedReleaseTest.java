@@ -152,7 +152,61 @@ class PacedReleaseTest {
             for (int v : values) {
                 paced.collect(new StreamRecord<>(v));
             }
+            return true;
         };
+    }
+
+    /** A release taken in parts: each run collects the next part and notes "name#part"; done after the last. */
+    static PacedRelease.Deferred releaseInParts(PacedRelease<Integer> paced, List<String> ran, String name, int[]... parts) {
+        int[] next = {0};
+        return () -> {
+            int i = next[0]++;
+            ran.add(name + "#" + i);
+            for (int v : parts[i]) {
+                paced.collect(new StreamRecord<>(v));
+            }
+            return next[0] == parts.length;
+        };
+    }
+
+    /**
+     * A release taken in parts gives one part per run: its next part runs after the records of the
+     * one before (past the budget they wait first) and before what was queued behind it, so the heap
+     * holds one part at a time and the order downstream is the parts' order; the watermark follows the
+     * last part. Within a running release, a release given runs every part at once.
+     */
+    @Test
+    void shouldRunAReleaseInPartsEachAfterTheRecordsOfTheOneBefore() throws Exception {
+        Recorded out = new Recorded();
+        List<String> ran = new ArrayList<>();
+        PacedRelease<Integer> paced = new PacedRelease<>(out, 2, 0, () -> 0L);
+        paced.beginStep();
+        paced.release(releaseInParts(paced, ran, "a", new int[] {1, 2, 3}, new int[] {4}, new int[] {5, 6}));
+        assertThat(ran).as("one part per run").containsExactly("a#0");
+        assertThat(out.seen).containsExactly("r1", "r2");
+        assertThat(paced.queued()).as("the part's rest, then the release's next part").hasSize(2);
+        assertThat(paced.queued().get(1)).isInstanceOf(PacedRelease.Deferred.class);
+        paced.release(releaseOf(paced, ran, "b", 7));
+        paced.emitWatermark(new Watermark(60));
+        assertThat(paced.drainStep()).isTrue();
+        assertThat(ran).as("a's second part ran after a's first part's last record").containsExactly("a#0", "a#1");
+        assertThat(out.seen).containsExactly("r1", "r2", "r3", "r4");
+        assertThat(paced.drainStep()).isTrue();
+        assertThat(ran).containsExactly("a#0", "a#1", "a#2");
+        assertThat(out.seen).containsExactly("r1", "r2", "r3", "r4", "r5", "r6");
+        assertThat(paced.drainStep()).isFalse();
+        assertThat(ran).containsExactly("a#0", "a#1", "a#2", "b");
+        assertThat(out.seen).as("b after a's last part, the watermark last").containsExactly("r1", "r2", "r3", "r4", "r5", "r6",
+                "r7", "w60");
+
+        List<String> nested = new ArrayList<>();
+        PacedRelease<Integer> within = new PacedRelease<>(new Recorded(), 1, 0, () -> 0L);
+        within.beginStep();
+        within.release(() -> {
+            within.release(releaseInParts(within, nested, "n", new int[] {1}, new int[] {2}));
+            return true;
+        });
+        assertThat(nested).as("a release given within a running one runs all its parts").containsExactly("n#0", "n#1");
     }
 
     /**

@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.runtime.state.internal.InternalListState;
+import org.apache.flink.runtime.state.internal.InternalMapState;
+import org.apache.flink.runtime.state.internal.InternalValueState;
 import org.apache.flink.streaming.api.operators.KeyContext;
 
 /**
@@ -26,6 +28,15 @@ import org.apache.flink.streaming.api.operators.KeyContext;
  * list append on the heap already, and the heap backend snapshots asynchronously the lists it keeps;
  * Flink's batch backend clears a key's state when the input moves on to the next key, so a flush of
  * other keys there would lose records. Every call then goes to the list state as before.
+ *
+ * <p><b>In chunks</b> ({@link #chunked}): on RocksDB a list is one value, read whole: a key's minute of
+ * records held by the log limiter at 30,000 records/s is ~180,000 records read in one array and
+ * decoded at once (the soak's TaskManager ran out of heap there). Chunked, each flush writes a key's
+ * batch as a chunk of its own (an entry of a map state under its key and namespace, numbered, with
+ * the key's first and next number in a value state), and {@link #takeChunk} takes one chunk at a
+ * time: the list state's records first (written before chunks existed, or on the heap backend, where
+ * the list stays: nothing is serialized there), then the chunks in order, then the heap's buffer. A
+ * chunk holds at most {@code maxOnHeap} records.
  */
 public final class BatchedListState<T> {
     /**
@@ -35,6 +46,9 @@ public final class BatchedListState<T> {
     public static final int DEFAULT_MAX_ON_HEAP = 10_000;
 
     private final InternalListState<?, Long, T> state;
+    /** Chunked: the chunks per key and namespace by number, and the first and next number; else null. */
+    private final InternalMapState<?, Long, Integer, List<T>> chunks;
+    private final InternalValueState<?, Long, Long> chunkRange;
     private final KeyContext keys;
     private final boolean enabled;
     private final int maxOnHeap;
@@ -48,14 +62,35 @@ public final class BatchedListState<T> {
      * @param backendCopies whether the backend serializes every access (RocksDB): the buffers are on
      */
     public BatchedListState(InternalListState<?, Long, T> state, KeyContext keys, boolean backendCopies, int maxOnHeap) {
+        this(state, null, null, keys, backendCopies, maxOnHeap);
+    }
+
+    private BatchedListState(InternalListState<?, Long, T> state, InternalMapState<?, Long, Integer, List<T>> chunks,
+            InternalValueState<?, Long, Long> chunkRange, KeyContext keys, boolean backendCopies, int maxOnHeap) {
         if (maxOnHeap < 1) {
             throw new IllegalArgumentException("maxOnHeap must be >= 1, got " + maxOnHeap);
         }
         this.state = state;
+        this.chunks = chunks;
+        this.chunkRange = chunkRange;
         this.keys = keys;
         this.enabled = backendCopies;
         this.maxOnHeap = maxOnHeap;
     }
+
+    /**
+     * Batches written in chunks (when {@code backendCopies}; else the list state as the constructor's):
+     * {@code state} is still read first, {@code chunks} and {@code chunkRange} are the chunks and each
+     * key's and namespace's first and next chunk number.
+     */
+    public static <T> BatchedListState<T> chunked(InternalListState<?, Long, T> state,
+            InternalMapState<?, Long, Integer, List<T>> chunks, InternalValueState<?, Long, Long> chunkRange, KeyContext keys,
+            boolean backendCopies, int maxOnHeap) {
+        return new BatchedListState<>(state, chunks, chunkRange, keys, backendCopies, maxOnHeap);
+    }
+
+    /** A part of a key's list of a namespace, and whether more of it is left. */
+    public record Chunk<T>(List<T> records, boolean more) {}
 
     /** Appends {@code value} to the current key's list of {@code namespace}. */
     public void add(long namespace, T value) throws Exception {
@@ -77,6 +112,15 @@ public final class BatchedListState<T> {
 
     /** Removes and returns the current key's list of {@code namespace}, in the order it was added. */
     public List<T> take(long namespace) throws Exception {
+        if (chunked()) {
+            List<T> out = new ArrayList<>();
+            Chunk<T> c;
+            do {
+                c = takeChunk(namespace);
+                out.addAll(c.records());
+            } while (c.more());
+            return out;
+        }
         List<T> out = takeStored(state, namespace);
         if (enabled) {
             ArrayList<T> b = buffers.remove(new Slot(keys.getCurrentKey(), namespace));
@@ -86,6 +130,96 @@ public final class BatchedListState<T> {
             }
         }
         return out;
+    }
+
+    /**
+     * Removes and returns the first part of the current key's list of {@code namespace}, in the order it
+     * was added: chunked, the list state's records, else the first chunk, else the heap's buffer (empty
+     * when nothing is left); otherwise all of it ({@link #take}). A part is never empty when more is left.
+     */
+    public Chunk<T> takeChunk(long namespace) throws Exception {
+        if (!chunked()) {
+            return new Chunk<>(take(namespace), false);
+        }
+        chunkRange.setCurrentNamespace(namespace);
+        Long range = chunkRange.value();
+        int first = range == null ? 0 : first(range);
+        int next = range == null ? 0 : next(range);
+        boolean buffered = hasOnHeap(namespace);
+        if (first == 0) {
+            // the list state's records come before every chunk (there are none once a chunk was taken or put back)
+            List<T> listed = takeStored(state, namespace);
+            if (!listed.isEmpty()) {
+                return new Chunk<>(listed, first < next || buffered);
+            }
+        }
+        while (first < next) {
+            chunks.setCurrentNamespace(namespace);
+            List<T> chunk = chunks.get(first);
+            chunks.remove(first);
+            first++;
+            chunkRange.setCurrentNamespace(namespace);
+            if (first == next) {
+                chunkRange.clear();
+            } else {
+                chunkRange.update(range(first, next));
+            }
+            if (chunk != null && !chunk.isEmpty()) {
+                return new Chunk<>(chunk, first < next || buffered);
+            }
+        }
+        if (buffered) {
+            ArrayList<T> b = buffers.remove(new Slot(keys.getCurrentKey(), namespace));
+            onHeap -= b.size();
+            return new Chunk<>(b, false);
+        }
+        return new Chunk<>(List.of(), false);
+    }
+
+    /**
+     * Puts {@code records}, a part just taken, back in front of what the current key holds for
+     * {@code namespace} (a release that cannot be decided yet).
+     */
+    public void putBack(long namespace, List<T> records) throws Exception {
+        if (records.isEmpty()) {
+            return;
+        }
+        if (!chunked()) {
+            // a take emptied the list and the heap's buffer: appending is putting in front
+            if (enabled) {
+                ArrayList<T> b = buffers.computeIfAbsent(new Slot(keys.getCurrentKey(), namespace), s -> new ArrayList<>());
+                b.addAll(0, records);
+                onHeap += records.size();
+            } else {
+                state.setCurrentNamespace(namespace);
+                state.addAll(records);
+            }
+            return;
+        }
+        chunkRange.setCurrentNamespace(namespace);
+        Long range = chunkRange.value();
+        int first = range == null ? 0 : first(range);
+        int next = range == null ? 0 : next(range);
+        chunks.setCurrentNamespace(namespace);
+        chunks.put(first - 1, new ArrayList<>(records));
+        chunkRange.setCurrentNamespace(namespace);
+        chunkRange.update(range(first - 1, next));
+    }
+
+    private boolean chunked() {
+        return chunks != null && enabled;
+    }
+
+    private static long range(int first, int next) {
+        return ((long) first << 32) | (next & 0xFFFF_FFFFL);
+    }
+
+    private static int first(long range) {
+        return (int) (range >> 32);
+    }
+
+    private static int next(long range) {
+        return (int) range;
     }
 
     /** Removes and returns the current key's list of {@code namespace} as {@code state} holds it (nothing on the heap). */
@@ -110,8 +244,20 @@ public final class BatchedListState<T> {
         Object current = keys.getCurrentKey();
         for (Map.Entry<Slot, ArrayList<T>> e : buffers.entrySet()) {
             keys.setCurrentKey(e.getKey().key());
-            state.setCurrentNamespace(e.getKey().namespace());
-            state.addAll(e.getValue());
+            long namespace = e.getKey().namespace();
+            if (chunks == null) {
+                state.setCurrentNamespace(namespace);
+                state.addAll(e.getValue());
+                continue;
+            }
+            chunkRange.setCurrentNamespace(namespace);
+            Long range = chunkRange.value();
+            int first = range == null ? 0 : first(range);
+            int next = range == null ? 0 : next(range);
+            chunks.setCurrentNamespace(namespace);
+            chunks.put(next, e.getValue());
+            chunkRange.setCurrentNamespace(namespace);
+            chunkRange.update(range(first, next + 1));
         }
         buffers.clear();
         onHeap = 0;

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
@@ -14,6 +17,8 @@ import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.state.internal.InternalListState;
+import org.apache.flink.runtime.state.internal.InternalMapState;
+import org.apache.flink.runtime.state.internal.InternalValueState;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
@@ -25,7 +30,9 @@ import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.otlpanalytics.operators.testing.StateBackends;
 
 /**
@@ -38,24 +45,40 @@ class BatchedListStateTest {
     static final long MIN = 60_000L;
     static final int MAX_PARALLELISM = 128;
 
+    /** How the holder keeps its lists: one list per key and minute, or in chunks taken one at a time. */
+    enum Layout {
+        LIST,
+        CHUNKED
+    }
+
     /** Holds "key:value" records per minute of their timestamp; at the minute's end emits "key=value" in order. */
     static final class Holder extends AbstractStreamOperator<String>
             implements OneInputStreamOperator<String, String>, Triggerable<String, VoidNamespace> {
         private final int maxOnHeap;
+        private final Layout layout;
         transient BatchedListState<String> held;
+        /** The size of every part taken at a minute's end, in order. */
+        transient List<Integer> takes;
         private transient InternalTimerService<VoidNamespace> timers;
 
-        Holder(int maxOnHeap) {
+        Holder(int maxOnHeap, Layout layout) {
             this.maxOnHeap = maxOnHeap;
+            this.layout = layout;
         }
 
         @Override
         @SuppressWarnings("unchecked")
         public void open() throws Exception {
             super.open();
-            held = new BatchedListState<>((InternalListState<String, Long, String>) getOrCreateKeyedState(LongSerializer.INSTANCE,
-                    new ListStateDescriptor<>("held", StringSerializer.INSTANCE)), this,
-                    getKeyedStateBackend().isSafeToReuseKVState(), maxOnHeap);
+            var list = (InternalListState<String, Long, String>) getOrCreateKeyedState(LongSerializer.INSTANCE,
+                    new ListStateDescriptor<>("held", StringSerializer.INSTANCE));
+            boolean copies = getKeyedStateBackend().isSafeToReuseKVState();
+            held = layout == Layout.LIST ? new BatchedListState<>(list, this, copies, maxOnHeap) : BatchedListState.chunked(list,
+                    (InternalMapState<String, Long, Integer, List<String>>) getOrCreateKeyedState(LongSerializer.INSTANCE,
+                            new MapStateDescriptor<>("held-chunks", Types.INT, Types.LIST(Types.STRING))),
+                    (InternalValueState<String, Long, Long>) getOrCreateKeyedState(LongSerializer.INSTANCE,
+                            new ValueStateDescriptor<>("held-chunk-range", Types.LONG)), this, copies, maxOnHeap);
+            takes = new ArrayList<>();
             timers = getInternalTimerService("holder-timers", VoidNamespaceSerializer.INSTANCE, this);
         }
 
@@ -68,9 +91,14 @@ class BatchedListStateTest {
 
         @Override
         public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-            for (String v : held.take(timer.getTimestamp() / MIN * MIN)) {
-                output.collect(new StreamRecord<>(v, timer.getTimestamp()));
-            }
+            BatchedListState.Chunk<String> c;
+            do {
+                c = held.takeChunk(timer.getTimestamp() / MIN * MIN);
+                takes.add(c.records().size());
+                for (String v : c.records()) {
+                    output.collect(new StreamRecord<>(v, timer.getTimestamp()));
+                }
+            } while (c.more());
         }
 
         @Override
@@ -91,7 +119,13 @@ class BatchedListStateTest {
 
     static KeyedOneInputStreamOperatorTestHarness<String, String, String> harness(StateBackends backend, int maxOnHeap,
             int parallelism, int subtask, OperatorSubtaskState restored, int restoredParallelism) throws Exception {
-        var h = backend.apply(new KeyedOneInputStreamOperatorTestHarness<>(new Holder(maxOnHeap), BatchedListStateTest::key,
+        return harness(backend, Layout.LIST, maxOnHeap, parallelism, subtask, restored, restoredParallelism);
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, String, String> harness(StateBackends backend, Layout layout,
+            int maxOnHeap, int parallelism, int subtask, OperatorSubtaskState restored, int restoredParallelism)
+            throws Exception {
+        var h = backend.apply(new KeyedOneInputStreamOperatorTestHarness<>(new Holder(maxOnHeap, layout), BatchedListStateTest::key,
                 Types.STRING, MAX_PARALLELISM, parallelism, subtask));
         if (restored != null) {
             h.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(restored, MAX_PARALLELISM,
@@ -130,11 +164,16 @@ class BatchedListStateTest {
         return out.stream().filter(v -> key(v).equals(key)).toList();
     }
 
+    static Stream<Arguments> backendsAndLayouts() {
+        return Stream.of(StateBackends.values()).flatMap(b -> Stream.of(Layout.values()).map(l -> Arguments.of(b, l)));
+    }
+
     @ParameterizedTest
-    @EnumSource(StateBackends.class)
-    void shouldReleaseEachKeysRecordsInArrivalOrderWhetherOnTheHeapOrInState(StateBackends backend) throws Exception {
+    @MethodSource("backendsAndLayouts")
+    void shouldReleaseEachKeysRecordsInArrivalOrderWhetherOnTheHeapOrInState(StateBackends backend, Layout layout)
+            throws Exception {
         List<StreamRecord<String>> in = input();
-        try (var h = harness(backend, BatchedListState.DEFAULT_MAX_ON_HEAP, 1, 0, null, 0)) {
+        try (var h = harness(backend, layout, BatchedListState.DEFAULT_MAX_ON_HEAP, 1, 0, null, 0)) {
             Holder op = (Holder) h.getOperator();
             int last = -1;
             for (int i = 0; i < in.size(); i++) {
@@ -166,11 +205,12 @@ class BatchedListStateTest {
     }
 
     @ParameterizedTest
-    @EnumSource(StateBackends.class)
-    void shouldGiveTheFailureFreeOutputAfterARestoreMidMinuteRescaledFromOneToTwo(StateBackends backend) throws Exception {
+    @MethodSource("backendsAndLayouts")
+    void shouldGiveTheFailureFreeOutputAfterARestoreMidMinuteRescaledFromOneToTwo(StateBackends backend, Layout layout)
+            throws Exception {
         List<StreamRecord<String>> in = input();
         List<String> failureFree;
-        try (var h = harness(backend, BatchedListState.DEFAULT_MAX_ON_HEAP, 1, 0, null, 0)) {
+        try (var h = harness(backend, Layout.LIST, BatchedListState.DEFAULT_MAX_ON_HEAP, 1, 0, null, 0)) {
             for (StreamRecord<String> r : in) {
                 h.processElement(r);
             }
@@ -179,7 +219,7 @@ class BatchedListStateTest {
         }
         OperatorSubtaskState snapshot;
         List<String> out = new ArrayList<>();
-        try (var h = harness(backend, BatchedListState.DEFAULT_MAX_ON_HEAP, 1, 0, null, 0)) {
+        try (var h = harness(backend, layout, BatchedListState.DEFAULT_MAX_ON_HEAP, 1, 0, null, 0)) {
             for (int i = 0; i < 70; i++) {
                 h.processElement(in.get(i));
                 if (i == 50) {
@@ -195,7 +235,7 @@ class BatchedListStateTest {
         }
         List<KeyedOneInputStreamOperatorTestHarness<String, String, String>> subtasks = new ArrayList<>();
         for (int s = 0; s < 2; s++) {
-            subtasks.add(harness(backend, BatchedListState.DEFAULT_MAX_ON_HEAP, 2, s, snapshot, 1));
+            subtasks.add(harness(backend, layout, BatchedListState.DEFAULT_MAX_ON_HEAP, 2, s, snapshot, 1));
         }
         for (int i = 70; i < in.size(); i++) {
             String k = key(in.get(i).getValue());
@@ -226,6 +266,73 @@ class BatchedListStateTest {
             List<String> out = emitted(h);
             for (String k : List.of("k0", "k1", "k2")) {
                 assertThat(ofKey(out, k)).as(k).isEqualTo(expected(in.subList(0, 60), k));
+            }
+        }
+    }
+
+    /**
+     * Chunked on RocksDB, a key's minute is taken a chunk at a time, each at most the heap bound (the
+     * flushes past it and at snapshots wrote them), in arrival order; a part put back comes first again.
+     */
+    @Test
+    void shouldTakeAChunkedListAChunkAtATimeNoLargerThanTheHeapBoundInArrivalOrder() throws Exception {
+        List<StreamRecord<String>> in = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            in.add(new StreamRecord<>("k" + (i % 3) + ":" + i, i * 100L)); // all within the first minute
+        }
+        try (var h = harness(StateBackends.ROCKSDB, Layout.CHUNKED, 7, 1, 0, null, 0)) {
+            Holder op = (Holder) h.getOperator();
+            for (int i = 0; i < in.size(); i++) {
+                h.processElement(in.get(i));
+                if (i == 150) {
+                    h.snapshot(1, 1);
+                }
+            }
+            op.setCurrentKey("k0");
+            BatchedListState.Chunk<String> c = op.held.takeChunk(0);
+            assertThat(c.more()).isTrue();
+            assertThat(c.records()).isNotEmpty().hasSizeLessThanOrEqualTo(7).first().isEqualTo("k0:0");
+            op.held.putBack(0, c.records());
+            h.processWatermark(new Watermark(MIN - 1));
+            List<String> out = emitted(h);
+            for (String k : List.of("k0", "k1", "k2")) {
+                assertThat(ofKey(out, k)).as(k).isEqualTo(expected(in, k));
+            }
+            assertThat(op.takes).as("every part within the heap bound, none empty but the last of a key")
+                    .allMatch(n -> n <= 7).hasSizeGreaterThan(300 / 7);
+            assertThat(op.held.onHeap()).isZero();
+        }
+    }
+
+    /**
+     * A savepoint of the list layout restores into the chunked one (the limiter's held records before
+     * chunks): the list's records come first, then the chunks written since, in arrival order.
+     */
+    @ParameterizedTest
+    @EnumSource(StateBackends.class)
+    void shouldReadTheListLayoutFirstAfterARestoreIntoChunks(StateBackends backend) throws Exception {
+        List<StreamRecord<String>> in = input();
+        OperatorSubtaskState listed;
+        try (var h = harness(backend, Layout.LIST, 5, 1, 0, null, 0)) {
+            for (int i = 0; i < 40; i++) {
+                h.processElement(in.get(i));
+            }
+            listed = h.snapshot(1, 1);
+        }
+        try (var h = harness(backend, Layout.CHUNKED, 5, 1, 0, listed, 1)) {
+            for (int i = 40; i < in.size(); i++) {
+                h.processElement(in.get(i));
+                if (i == 50) {
+                    h.snapshot(2, 2);
+                }
+            }
+            h.processWatermark(new Watermark(2 * MIN - 1));
+            List<String> out = emitted(h);
+            for (String k : List.of("k0", "k1", "k2")) {
+                assertThat(ofKey(out, k)).as(k).isEqualTo(expected(in, k));
+            }
+            if (backend == StateBackends.HEAP) {
+                assertThat(h.numKeyedStateEntries()).as("nothing left in state").isZero();
             }
         }
     }
