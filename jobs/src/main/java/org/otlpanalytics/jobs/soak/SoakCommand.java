@@ -171,6 +171,8 @@ public final class SoakCommand {
         /** The machine's CPU and the records processed where the judged part began (after the warm-up, or the step). */
         private MachineCpu.Reading judgedCpu;
         private long judgedRecords;
+        /** The last CPU reading the TaskManager ran in: the end of the judged part if it exits. */
+        private final TaskManagerCpuEnd taskManagerCpu = new TaskManagerCpuEnd();
 
         Soak(SoakSettings s, TaskManagerProcess tm, SoakLoad load) {
             this.s = s;
@@ -193,8 +195,15 @@ public final class SoakCommand {
         }
 
         private void judgeFromHere() {
-            judgedCpu = cpu.read();
+            judgedCpu = readCpu();
             judgedRecords = processedRecords();
+        }
+
+        /** The machine's CPU now, kept with the records decoded so far while the TaskManager runs. */
+        private MachineCpu.Reading readCpu() {
+            MachineCpu.Reading r = cpu.read();
+            taskManagerCpu.offer(r, processedRecords());
+            return r;
         }
 
         SoakSummary run() throws Exception {
@@ -245,7 +254,7 @@ public final class SoakCommand {
                     SustainedRule rule = new SustainedRule(s.maxLagSeconds, s.maxLagGrowth, Math.min(30_000, s.step.toMillis() / 4));
                     SustainedRule.Verdict v = rule.judge(obs.lags().subList(lagsAtStep, obs.lags().size()), stepStart, obs.failed());
                     String shortOf = shortOfTarget(asked, stepRecords, (now - stepStart) / 1000.0);
-                    MachineCpu.Reading cpuNow = cpu.read();
+                    MachineCpu.Reading cpuNow = readCpu();
                     out.printf(Locale.ROOT, "step %d: %s spans/s %s logs/s %s points/s -> %s (max lag %.1f s, growth %.3f s/s)%s%s%n", steps,
                             count(asked.spans()), count(asked.logs()), count(asked.points()), v.sustained() ? "sustained" : "not sustained: " + v.reason(),
                             v.maxLagSeconds(), v.lagGrowth(), shortOf.isEmpty() ? "" : "; generator short: " + shortOf,
@@ -276,26 +285,42 @@ public final class SoakCommand {
             generator.join(30_000);
             long stopped = System.currentTimeMillis();
             drain();
+            // a TaskManager that exited after the last look in the loop (out of heap at the end) fails the run too
+            boolean exited = !tm.alive();
+            if (exited) {
+                obs.taskManagerExited(tm.exitCode());
+            }
             out.println(report.line(System.currentTimeMillis()) + " (end)");
             // the tasks' load over the judged part: after the warm-up, or the last step of --find-max
             long tasksFrom = s.findMax ? stepStart : start + s.warmup.toMillis();
             SoakSummary sum = summary(start, stopped, best, limitedBy, stepReason, steps, tasksFrom);
+            if (exited) {
+                sum.put("taskmanager_exited", true);
+            }
             putCpu(sum, cpuAtStop);
             return sum;
         }
 
         /**
          * Where the machine's CPU went over the judged part (after the warm-up, or the last step of
-         * {@code --find-max}), and the TaskManager's CPU per record the job decoded in it.
+         * {@code --find-max}), and the TaskManager's CPU per record the job decoded in it. If the
+         * TaskManager exited, the part ends at the last reading it ran in ({@link TaskManagerCpuEnd}),
+         * and without one after the part's start the TaskManager's figures are {@code n/a}.
          */
-        private void putCpu(SoakSummary sum, MachineCpu.Reading end) {
-            Map<String, Double> shares = end.sharesSince(judgedCpu);
+        private void putCpu(SoakSummary sum, MachineCpu.Reading atStop) {
+            TaskManagerCpuEnd.End end = TaskManagerCpuEnd.pick(new TaskManagerCpuEnd.Mark(judgedCpu, judgedRecords),
+                    new TaskManagerCpuEnd.Mark(atStop, processedRecords()), taskManagerCpu.lastRunning());
+            Map<String, Double> shares = end == null ? Map.of() : end.mark().cpu().sharesSince(judgedCpu);
             if (shares.isEmpty()) {
+                if (judgedCpu.totalTicks() > 0 && (end == null || end.exited())) {
+                    sum.put("taskmanager_cpu_s", "n/a");
+                    sum.put("taskmanager_cpu_us_per_record", "n/a");
+                }
                 return;
             }
             shares.forEach((g, v) -> sum.put("cpu_" + g + "_share", v, 2));
-            long records = processedRecords() - judgedRecords;
-            double tmSeconds = end.secondsSince(judgedCpu, MachineCpu.TASKMANAGER);
+            long records = end.mark().records() - judgedRecords;
+            double tmSeconds = end.mark().cpu().secondsSince(judgedCpu, MachineCpu.TASKMANAGER);
             sum.put("taskmanager_cpu_s", tmSeconds, 1);
             sum.put("taskmanager_cpu_us_per_record", records <= 0 ? 0 : tmSeconds * 1e6 / records, 2);
         }
@@ -392,6 +417,10 @@ public final class SoakCommand {
                 sum.put("max_sustained_points_per_s", best == null ? 0 : best.points(), 0);
                 sum.put("max_sustained_records_per_s", best == null ? 0 : best.spans() + best.logs() + best.points(), 0);
                 sum.put("limited_by", obs.failed() ? "failure" : limitedBy);
+                if (obs.failed()) {
+                    // the last step failed (a restart, a failed job, a TaskManager that exited): not sustained
+                    sum.put("sustained", false);
+                }
                 sum.put("reason", obs.failed() ? obs.failure() : stepReason.isEmpty() ? "-" : stepReason);
             }
             obs.state().forEach((p, b) -> sum.put("state_" + p + "_mb", b / (double) (1 << 20), 1));
@@ -416,7 +445,7 @@ public final class SoakCommand {
             private long prevAt;
             private final Map<String, Long> prevOffered = new LinkedHashMap<>();
             private ProbeLine prevSample;
-            private MachineCpu.Reading prevCpu = cpu.read();
+            private MachineCpu.Reading prevCpu = readCpu();
 
             Report(long start) {
                 this.start = start;
@@ -460,7 +489,7 @@ public final class SoakCommand {
                         sb.append("; most back-pressured ").append(bp.describe());
                     }
                 }
-                MachineCpu.Reading cpuNow = cpu.read();
+                MachineCpu.Reading cpuNow = readCpu();
                 sb.append(cpuText(cpuNow.sharesSince(prevCpu)));
                 prevCpu = cpuNow;
                 prevAt = now;
