@@ -13,7 +13,7 @@ import org.otlpanalytics.jobs.sink.rejected.KafkaOrigin;
  * server refuses.
  */
 final class ClickHouseBatch {
-    private final RowBinaryBuffer buf = new RowBinaryBuffer(1 << 16);
+    private final RowBinaryBuffer buf;
     private int[] starts = new int[1024];
     private KafkaOrigin[] origins;
     private int rows;
@@ -21,6 +21,11 @@ final class ClickHouseBatch {
     private final BitSet dead = new BitSet();
     private final Map<Object, Integer> byKey = new HashMap<>();
     private int rowStart;
+
+    /** A batch sent at about {@code maxBytes} (the sink's {@code batch-max-bytes}), its buffer bounded by it. */
+    ClickHouseBatch(long maxBytes) {
+        buf = new RowBinaryBuffer(1 << 16, maxBytes);
+    }
 
     RowBinaryBuffer buffer() {
         return buf;

@@ -34,8 +34,9 @@ final class ClickHouseWriter<T> implements SinkWriter<T> {
     private final ClickHouseSinkConfig config;
     private final ClickHouseRowMapper<T> mapper;
     private final ClickHouseHttp http;
-    private final ClickHouseBatch batch = new ClickHouseBatch();
-    private final RowBinaryBuffer scratch = new RowBinaryBuffer(1 << 16);
+    private final ClickHouseBatch batch;
+    /** The live rows of a batch with superseded ones, bounded as the batch's buffer. */
+    private final RowBinaryBuffer scratch;
     private final RejectedRowPublisher rejected;
     private final Counter rowsWritten;
     private final Counter batchesWritten;
@@ -52,6 +53,8 @@ final class ClickHouseWriter<T> implements SinkWriter<T> {
         this.config = config;
         this.mapper = mapper;
         this.http = new ClickHouseHttp(config);
+        this.batch = new ClickHouseBatch(config.batchMaxBytes());
+        this.scratch = new RowBinaryBuffer(1 << 16, config.batchMaxBytes());
         MetricGroup g = metrics.addGroup(ClickHouseSinkMetrics.GROUP);
         this.rowsWritten = g.counter(ClickHouseSinkMetrics.ROWS_WRITTEN);
         this.batchesWritten = g.counter(ClickHouseSinkMetrics.BATCHES_WRITTEN);
@@ -145,7 +148,7 @@ final class ClickHouseWriter<T> implements SinkWriter<T> {
                 return;
             }
             int mid = (from + to) >>> 1;
-            RowBinaryBuffer part = new RowBinaryBuffer(len / 2 + 64);
+            RowBinaryBuffer part = new RowBinaryBuffer(len / 2 + 64, config.batchMaxBytes());
             batch.copy(idx, from, mid, part);
             send(idx, from, mid, part.array(), 0, part.length());
             batch.copy(idx, mid, to, part);

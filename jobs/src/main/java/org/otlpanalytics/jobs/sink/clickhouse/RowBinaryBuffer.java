@@ -8,11 +8,29 @@ import java.util.Arrays;
  * string decoder would make it).
  */
 final class RowBinaryBuffer {
+    private static final int MAX_CAPACITY = Integer.MAX_VALUE - 16;
+    /** The largest capacity doubling reaches; past it the buffer grows to exactly what it needs. */
+    private final int limit;
     private byte[] buf;
     private int len;
 
+    /** A buffer that doubles without a bound (below 2 GiB). */
     RowBinaryBuffer(int capacity) {
-        buf = new byte[Math.max(64, capacity)];
+        this(capacity, MAX_CAPACITY);
+    }
+
+    /**
+     * A buffer filled up to about {@code cap} bytes and then sent (a batch's {@code batch-max-bytes}):
+     * it doubles up to the cap plus a sixteenth, room for the row that crosses the cap, instead of
+     * doubling past the cap (a 16 MiB batch kept a 32 MiB array); a larger row grows it to exactly what
+     * it needs, and {@link #clear()} gives such an array up.
+     */
+    RowBinaryBuffer(int capacity, long cap) {
+        if (cap < 1) {
+            throw new IllegalArgumentException("a RowBinary buffer's cap must be >= 1, got " + cap);
+        }
+        this.limit = (int) Math.min(cap + cap / 16, MAX_CAPACITY);
+        buf = new byte[Math.min(Math.max(64, capacity), Math.max(64, limit))];
     }
 
     int length() {
@@ -25,6 +43,14 @@ final class RowBinaryBuffer {
 
     void clear() {
         len = 0;
+        if (buf.length > limit) {
+            buf = new byte[limit]; // a row larger than the headroom grew it: not kept for the next batch
+        }
+    }
+
+    /** The array's size (for tests). */
+    int capacity() {
+        return buf.length;
     }
 
     /** Drops everything after {@code length} (an unfinished row). */
@@ -34,10 +60,11 @@ final class RowBinaryBuffer {
 
     void ensure(int extra) {
         if (len + extra > buf.length) {
-            long want = Math.max((long) buf.length * 2, (long) len + extra);
-            if (want > Integer.MAX_VALUE - 16) {
+            long need = (long) len + extra;
+            if (need > MAX_CAPACITY) {
                 throw new IllegalStateException("RowBinary buffer over 2 GiB");
             }
+            long want = Math.min(Math.max((long) buf.length * 2, need), Math.max(limit, need));
             buf = Arrays.copyOf(buf, (int) want);
         }
     }
