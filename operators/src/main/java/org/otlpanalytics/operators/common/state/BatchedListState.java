@@ -196,14 +196,20 @@ public final class BatchedListState<T> {
             }
             return;
         }
+        putChunk(namespace, new ArrayList<>(records), true);
+    }
+
+    /** Writes {@code records} as the current key's chunk of {@code namespace} before the first ({@code inFront}) or after the last. */
+    private void putChunk(long namespace, List<T> records, boolean inFront) throws Exception {
         chunkRange.setCurrentNamespace(namespace);
         Long range = chunkRange.value();
         int first = range == null ? 0 : first(range);
         int next = range == null ? 0 : next(range);
+        int number = inFront ? first - 1 : next;
         chunks.setCurrentNamespace(namespace);
-        chunks.put(first - 1, new ArrayList<>(records));
+        chunks.put(number, records);
         chunkRange.setCurrentNamespace(namespace);
-        chunkRange.update(range(first - 1, next));
+        chunkRange.update(inFront ? range(number, next) : range(first, next + 1));
     }
 
     private boolean chunked() {
@@ -236,7 +242,7 @@ public final class BatchedListState<T> {
         return out;
     }
 
-    /** Writes every buffer to keyed state, one {@code addAll} per key and namespace, and empties them. */
+    /** Writes every buffer to keyed state, one {@code addAll} (chunked: one chunk) per key and namespace, and empties them. */
     public void flush() throws Exception {
         if (buffers.isEmpty()) {
             return;
@@ -248,16 +254,9 @@ public final class BatchedListState<T> {
             if (chunks == null) {
                 state.setCurrentNamespace(namespace);
                 state.addAll(e.getValue());
-                continue;
+            } else {
+                putChunk(namespace, e.getValue(), false);
             }
-            chunkRange.setCurrentNamespace(namespace);
-            Long range = chunkRange.value();
-            int first = range == null ? 0 : first(range);
-            int next = range == null ? 0 : next(range);
-            chunks.setCurrentNamespace(namespace);
-            chunks.put(next, e.getValue());
-            chunkRange.setCurrentNamespace(namespace);
-            chunkRange.update(range(first, next + 1));
         }
         buffers.clear();
         onHeap = 0;
