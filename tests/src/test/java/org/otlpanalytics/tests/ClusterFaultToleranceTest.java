@@ -303,9 +303,13 @@ class ClusterFaultToleranceTest {
                         }
                         case RESTART_KAFKA: {
                             long down = 2_000 + random.nextInt(6_000);
+                            // nothing of the input in flight at the kill (see LiveProducer#pause); the job's
+                            // consumers, committers and dead-letter producer still lose the broker mid-stream
+                            live.pause();
                             kafka.kill();
                             Thread.sleep(down);
                             kafka.start();
+                            live.resume();
                             healedAt = System.currentTimeMillis();
                             what = "kill -9 Kafka broker, restarted after " + down + " ms";
                             break;
