@@ -122,14 +122,20 @@ public final class BatchedListState<T> {
             return out;
         }
         List<T> out = takeStored(state, namespace);
-        if (enabled) {
-            ArrayList<T> b = buffers.remove(new Slot(keys.getCurrentKey(), namespace));
-            if (b != null) {
-                out.addAll(b);
-                onHeap -= b.size();
-            }
+        ArrayList<T> b = removeBuffer(namespace);
+        if (b != null) {
+            out.addAll(b);
         }
         return out;
+    }
+
+    /** Removes the current key's heap buffer of {@code namespace} and returns it, or null when there is none. */
+    private ArrayList<T> removeBuffer(long namespace) {
+        ArrayList<T> b = enabled ? buffers.remove(new Slot(keys.getCurrentKey(), namespace)) : null;
+        if (b != null) {
+            onHeap -= b.size();
+        }
+        return b;
     }
 
     /**
@@ -169,9 +175,7 @@ public final class BatchedListState<T> {
             }
         }
         if (buffered) {
-            ArrayList<T> b = buffers.remove(new Slot(keys.getCurrentKey(), namespace));
-            onHeap -= b.size();
-            return new Chunk<>(b, false);
+            return new Chunk<>(removeBuffer(namespace), false);
         }
         return new Chunk<>(List.of(), false);
     }
