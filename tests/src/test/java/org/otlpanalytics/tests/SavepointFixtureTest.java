@@ -86,7 +86,11 @@ class SavepointFixtureTest {
             // 0.2.0 holds the log and metric records that the retired one-subtask tenant limiters
             // (uids log-tenant-limit, metric-tenant-limit) kept for their open minute
             new Fixture("0.2.0", "red,edges,metrics,logs,incidents", false,
-                    List.of("log-tenant-limit", "metric-tenant-limit", "edge-pairer", "log-fingerprinter")));
+                    List.of("log-tenant-limit", "metric-tenant-limit", "edge-pairer", "log-fingerprinter")),
+            // 0.3.0 holds the open minute's log records and metric batches in chunks (record-limit-chunks,
+            // written at the savepoint on RocksDB) under the per-key limiters log-tenant-records and metric-tenant-records
+            new Fixture("0.3.0", "red,edges,metrics,logs,incidents", false,
+                    List.of("log-tenant-records", "metric-tenant-records", "edge-pairer", "log-fingerprinter")));
     static final String REGENERATE = "otlp.savepointFixture.regenerate";
     static final long START = Instant.parse("2026-03-07T09:00:00Z").toEpochMilli();
     /** The savepoint is taken once the job has read every record written before this event time. */
