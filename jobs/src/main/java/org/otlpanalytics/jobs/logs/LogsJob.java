@@ -37,13 +37,6 @@ import org.otlpanalytics.schemas.logs.LogRecordFlat;
  */
 public final class LogsJob {
     public static final String JOB = "logs";
-    /**
-     * The fingerprinters mine the seconds a watermark makes due (at a minute's end, the minute the
-     * limiter held) in steps of this long, with {@link #MINING_PAUSE_MILLIS} between them in which the
-     * input is read: as the limiter releases them ({@code TenantRecordLimiter#pacedRelease}).
-     */
-    static final long MINING_STEP_MILLIS = 20;
-    static final long MINING_PAUSE_MILLIS = 10;
 
     private LogsJob() {}
 
@@ -85,14 +78,12 @@ public final class LogsJob {
         // a kept record is on its stream's subtask already (the limit's key), so the fingerprinter is chained
         SingleOutputStreamOperator<LogPatternPartial> kept = DataStreamUtils
                 .reinterpretAsKeyedStream(routed, new ServiceKeySelector(), Types.STRING)
-                .transform("log-fingerprinter", TypeInformation.of(LogPatternPartial.class), new LogFingerprinter(options)
-                        .pacedTimers(MINING_STEP_MILLIS, MINING_PAUSE_MILLIS))
+                .transform("log-fingerprinter", TypeInformation.of(LogPatternPartial.class), new LogFingerprinter(options))
                 .uid("log-fingerprinter");
         // the overflow streams, whose records come from every subtask, in a fingerprinter of their own
         SingleOutputStreamOperator<LogPatternPartial> overflow = routed.getSideOutput(LimitedLogRouter.REKEYED)
                 .keyBy(new ServiceKeySelector(), Types.STRING)
-                .transform("log-overflow-fingerprinter", TypeInformation.of(LogPatternPartial.class), new LogFingerprinter(options)
-                        .pacedTimers(MINING_STEP_MILLIS, MINING_PAUSE_MILLIS))
+                .transform("log-overflow-fingerprinter", TypeInformation.of(LogPatternPartial.class), new LogFingerprinter(options))
                 .uid("log-overflow-fingerprinter");
         DataStream<LogPatternPartial> partials = kept.union(overflow);
         // 5-minute counts per fingerprint

@@ -168,13 +168,6 @@ public class LogFingerprinter extends HorizonStreamOperator<LogPatternPartial>
         return SeparatedKey.of(tenant, serviceUrn);
     }
 
-    /** This fingerprinter, mining the seconds a watermark makes due in steps ({@link HorizonStreamOperator#pacedTimers}). */
-    @Override
-    public LogFingerprinter pacedTimers(long stepMillis, long pauseMillis) {
-        super.pacedTimers(stepMillis, pauseMillis);
-        return this;
-    }
-
     @Override
     @SuppressWarnings("unchecked")
     public void open() throws Exception {

@@ -45,14 +45,8 @@ final class FingerprinterHarness {
     /** A harness on {@code backend}, restored from {@code snapshot} when it is not null. */
     static KeyedOneInputStreamOperatorTestHarness<String, LogRecordFlat, LogPatternPartial> harness(LogPatternOptions o,
             StateBackends backend, OperatorSubtaskState snapshot) throws Exception {
-        return harness(new LogFingerprinter(o), backend, snapshot);
-    }
-
-    /** A harness of {@code op} on {@code backend}, restored from {@code snapshot} when it is not null. */
-    static KeyedOneInputStreamOperatorTestHarness<String, LogRecordFlat, LogPatternPartial> harness(LogFingerprinter op,
-            StateBackends backend, OperatorSubtaskState snapshot) throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, LogRecordFlat, LogPatternPartial> h = backend.apply(
-                new KeyedOneInputStreamOperatorTestHarness<>(op, LogFingerprinter::serviceKey, Types.STRING));
+                new KeyedOneInputStreamOperatorTestHarness<>(new LogFingerprinter(o), LogFingerprinter::serviceKey, Types.STRING));
         if (snapshot != null) {
             h.initializeState(snapshot);
         }

@@ -203,42 +203,6 @@ class LogFingerprinterDeterminismTest {
     }
 
     /**
-     * Mined in steps (one timer each, {@link LogFingerprinter#pacedTimers}) with the input read between
-     * them, and restored from a snapshot taken while seconds still waited for their step: the same ids,
-     * counts, dictionary rows, late records and fingerprinted records as mined at once.
-     */
-    @ParameterizedTest
-    @EnumSource(StateBackends.class)
-    void minedInStepsBetweenTheRecordsAndRestoredMidwayGivesTheSameIdsAndRows(StateBackends backend) throws Exception {
-        LogPatternOptions o = LogPatternOptions.builder().secondMaxRecords(3).streamIdleTimeout(Duration.ofMinutes(2))
-                .fingerprintedLogs(true).build();
-        Input in = Input.generate();
-        var full = harness(o, backend, null);
-        in.feed(full, 0, in.records.size(), List.of());
-        full.processWatermark(new Watermark(Long.MAX_VALUE));
-
-        var first = harness(new LogFingerprinter(o).pacedTimers(0, 1), backend, null);
-        long[] now = {0};
-        in.feedTicking(first, 0, in.cut, now);
-        assertThat(partials(first)).as("seconds mined before the snapshot").isNotEmpty();
-        long passedOn = first.getOutput().stream().filter(e -> e instanceof Watermark).mapToLong(e -> ((Watermark) e).getTimestamp())
-                .max().orElse(Long.MIN_VALUE);
-        OperatorSubtaskState snap = first.snapshot(1, 1);
-        List<String> before = sortedOutput(first);
-        first.close();
-        var second = harness(new LogFingerprinter(o).pacedTimers(0, 1), backend, snap);
-        in.feedTicking(second, in.cut, in.records.size(), now);
-        second.processWatermark(new Watermark(Long.MAX_VALUE));
-
-        List<String> resumed = new ArrayList<>(before);
-        resumed.addAll(sortedOutput(second));
-        Collections.sort(resumed);
-        assertThat(passedOn).as("the last watermark given before the snapshot still waited for its steps")
-                .isLessThan(in.watermarks.get(in.cut - 1));
-        assertThat(resumed).containsExactlyElementsOf(sortedOutput(full));
-    }
-
-    /**
      * A stream idle for longer than the timeout expires at the same event time whether its next
      * records arrive before the watermark reaches the expiry (they already wait) or after it: they
      * start a new tree either way. (Skipping the expiry while records wait made the ids depend on
@@ -421,18 +385,6 @@ class LogFingerprinterDeterminismTest {
             }
             assertThat(reRead).hasSizeGreaterThan(3);
             return new Input(records, watermarks, cut, reRead);
-        }
-
-        /** As {@link #feed}, with the processing time one millisecond on after each record: a paced step runs between records. */
-        void feedTicking(KeyedOneInputStreamOperatorTestHarness<String, LogRecordFlat, LogPatternPartial> h, int from, int to,
-                long[] now) throws Exception {
-            for (int i = from; i < to; i++) {
-                add(h, records.get(i));
-                h.setProcessingTime(++now[0]);
-                if (i % 10 == 9) {
-                    h.processWatermark(new Watermark(watermarks.get(i)));
-                }
-            }
         }
 
         /** Feeds records [from, to) with a watermark after every tenth; {@code first} before them all, without one. */
