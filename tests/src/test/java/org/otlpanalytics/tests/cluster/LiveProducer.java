@@ -36,6 +36,7 @@ public final class LiveProducer implements AutoCloseable {
     private final Object pauseLock = new Object();
     private boolean paused;
     private boolean parked;
+    /** Time spent paused so far; written and read by the sending thread only. */
     private long pausedNanos;
 
     /** Starts writing {@code records} (in list order) at {@code speed} times their own pace. */
@@ -110,7 +111,7 @@ public final class LiveProducer implements AutoCloseable {
         try {
             for (ProducerRecord<byte[], byte[]> r : records) {
                 awaitResumed();
-                long due = wall0 + pausedNanos() + (long) ((r.timestamp() - t0) * 1_000_000L / speed);
+                long due = wall0 + pausedNanos + (long) ((r.timestamp() - t0) * 1_000_000L / speed);
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
                     TimeUnit.NANOSECONDS.sleep(wait);
@@ -166,12 +167,6 @@ public final class LiveProducer implements AutoCloseable {
             }
             parked = false;
             pausedNanos += System.nanoTime() - from;
-        }
-    }
-
-    private long pausedNanos() {
-        synchronized (pauseLock) {
-            return pausedNanos;
         }
     }
 
