@@ -68,11 +68,13 @@ public final class Limiters {
     /** RED partials (1-minute buckets) through the tenant, service and series limits. */
     public static DataStream<RedPartial> red(DataStream<RedPartial> partials, LimitOptions o, long allowedLatenessMillis) {
         TypeInformation<RedPartial> type = TypeInformation.of(RedPartial.class);
-        DataStream<RedPartial> t = limit(partials, RedLimitSubjects.tenants(), type, o.maxTenants(),
+        // the held partials one state entry each: a tenant holds every partial of its minute, and a list
+        // rewritten whole on each append cost, on RocksDB, the square of that (a savepoint's lists are still read)
+        DataStream<RedPartial> t = limitRecords(partials, RedLimitSubjects.tenants(), type, o.maxTenants(),
                 RedOptions.WINDOW_MILLIS, allowedLatenessMillis, "red-tenant-limit", RED_TENANTS);
-        DataStream<RedPartial> r = limit(t, RedLimitSubjects.resources(), type, o.maxResourcesPerTenant(),
+        DataStream<RedPartial> r = limitRecords(t, RedLimitSubjects.resources(), type, o.maxResourcesPerTenant(),
                 RedOptions.WINDOW_MILLIS, allowedLatenessMillis, "red-resource-limit", RED_RESOURCES);
-        return limit(r, RedLimitSubjects.series(), type, o.maxSeriesPerTenant(), RedOptions.WINDOW_MILLIS,
+        return limitRecords(r, RedLimitSubjects.series(), type, o.maxSeriesPerTenant(), RedOptions.WINDOW_MILLIS,
                 allowedLatenessMillis, "red-series-limit", RED_SERIES);
     }
 
@@ -274,14 +276,6 @@ public final class Limiters {
         return limit(series, new CardinalityLimiter<>(MetricLimitSubjects.series(), type, o.maxMetricSeriesPerTenant(),
                 MetricOptions.WINDOW_MILLIS, allowedLatenessMillis, METRIC_SERIES, CardinalityLimiter.Held.RECORDS).passLateUnfolded(),
                 MetricLimitSubjects.series(), type, "metric-series-limit");
-    }
-
-    private static <P> DataStream<P> limit(DataStream<P> in, LimitSubject<P> subject, TypeInformation<P> type, int limit,
-            long slotMillis, long allowedLatenessMillis, String uid, String metricGroup) {
-        return byScope(in, subject)
-                .transform(uid, type, new HorizonKeyedProcessOperator<>(
-                        new CardinalityLimiter<>(subject, type, limit, slotMillis, allowedLatenessMillis, metricGroup)))
-                .uid(uid);
     }
 
     private static <P> DataStream<P> limit(DataStream<P> in, CardinalityLimiter<P> limiter, LimitSubject<P> subject,
