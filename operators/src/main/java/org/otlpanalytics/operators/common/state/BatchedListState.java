@@ -32,11 +32,11 @@ import org.apache.flink.streaming.api.operators.KeyContext;
  * <p><b>In chunks</b> ({@link #chunked}): on RocksDB a list is one value, read whole: a key's minute of
  * records held by the log limiter at 30,000 records/s is ~180,000 records read in one array and
  * decoded at once (the soak's TaskManager ran out of heap there). Chunked, each flush writes a key's
- * batch as a chunk of its own (an entry of a map state under its key and namespace, numbered, with
+ * batch as chunks of its own (entries of a map state under its key and namespace, numbered, with
  * the key's first and next number in a value state), and {@link #takeChunk} takes one chunk at a
  * time: the list state's records first (written before chunks existed, or on the heap backend, where
  * the list stays: nothing is serialized there), then the chunks in order, then the heap's buffer. A
- * chunk holds at most {@code maxOnHeap} records.
+ * chunk holds at most {@link #MAX_RECORDS_PER_WRITE} records.
  */
 public final class BatchedListState<T> {
     /**
@@ -44,6 +44,16 @@ public final class BatchedListState<T> {
      * heap after GC in a 1 GB TaskManager (503 MB before the buffers); a log record weighs 1–2 KB there.
      */
     public static final int DEFAULT_MAX_ON_HEAP = 10_000;
+    /**
+     * Records per value written to the backend: a flush writes a key's buffer in pieces of at most this
+     * many (chunked: a chunk each; else one {@code addAll} each). A log record is 300–600 bytes
+     * serialized, so a piece stays under half of G1's 1 MB region on a heap of a few GB: larger arrays
+     * are "humongous", allocated straight in the old generation, and each one allocated there (the value's
+     * bytes when written, again when read back) can start a concurrent marking cycle. Unbounded, a flush
+     * wrote a key's whole share of the buffer (2,000 records, ~600 KB): in the soak at 103,760 records/s
+     * every one of the TaskManager's concurrent cycles was started by such an allocation.
+     */
+    public static final int MAX_RECORDS_PER_WRITE = 256;
 
     private final InternalListState<?, Long, T> state;
     /** Chunked: the chunks per key and namespace by number, and the first and next number; else null. */
@@ -200,7 +210,11 @@ public final class BatchedListState<T> {
             }
             return;
         }
-        putChunk(namespace, new ArrayList<>(records), true);
+        // the pieces a flush would write, each put in front, the last first, so they keep the part's order
+        int last = (records.size() - 1) / MAX_RECORDS_PER_WRITE * MAX_RECORDS_PER_WRITE;
+        for (int from = last; from >= 0; from -= MAX_RECORDS_PER_WRITE) {
+            putChunk(namespace, new ArrayList<>(records.subList(from, Math.min(records.size(), from + MAX_RECORDS_PER_WRITE))), true);
+        }
     }
 
     /** Writes {@code records} as the current key's chunk of {@code namespace} before the first ({@code inFront}) or after the last. */
@@ -246,7 +260,10 @@ public final class BatchedListState<T> {
         return out;
     }
 
-    /** Writes every buffer to keyed state, one {@code addAll} (chunked: one chunk) per key and namespace, and empties them. */
+    /**
+     * Writes every buffer to keyed state, one {@code addAll} (chunked: one chunk) per key, namespace and
+     * {@link #MAX_RECORDS_PER_WRITE} records, and empties them.
+     */
     public void flush() throws Exception {
         if (buffers.isEmpty()) {
             return;
@@ -255,11 +272,15 @@ public final class BatchedListState<T> {
         for (Map.Entry<Slot, ArrayList<T>> e : buffers.entrySet()) {
             keys.setCurrentKey(e.getKey().key());
             long namespace = e.getKey().namespace();
-            if (chunks == null) {
-                state.setCurrentNamespace(namespace);
-                state.addAll(e.getValue());
-            } else {
-                putChunk(namespace, e.getValue(), false);
+            ArrayList<T> buffer = e.getValue();
+            for (int from = 0; from < buffer.size(); from += MAX_RECORDS_PER_WRITE) {
+                List<T> piece = buffer.subList(from, Math.min(buffer.size(), from + MAX_RECORDS_PER_WRITE));
+                if (chunks == null) {
+                    state.setCurrentNamespace(namespace);
+                    state.addAll(piece);
+                } else {
+                    putChunk(namespace, piece, false);
+                }
             }
         }
         buffers.clear();

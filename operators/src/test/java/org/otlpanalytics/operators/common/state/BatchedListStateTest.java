@@ -305,6 +305,49 @@ class BatchedListStateTest {
     }
 
     /**
+     * A flush writes a key's buffer in pieces of at most {@link BatchedListState#MAX_RECORDS_PER_WRITE}
+     * records, whatever the heap bound (a value past half of G1's region is allocated in the old
+     * generation): chunked, every part taken is that small; a part of more than that put back is put back
+     * in pieces, in front and in order; in both layouts each key's records come out in arrival order.
+     */
+    @ParameterizedTest
+    @EnumSource(Layout.class)
+    void shouldWriteABufferInPiecesOfAtMostTheWriteBoundInArrivalOrder(Layout layout) throws Exception {
+        int bound = BatchedListState.MAX_RECORDS_PER_WRITE;
+        List<StreamRecord<String>> in = new ArrayList<>();
+        for (int i = 0; i < 3 * bound + 17; i++) {
+            in.add(new StreamRecord<>("k" + (i % 2) + ":" + i, i)); // all within the first minute
+        }
+        try (var h = harness(StateBackends.ROCKSDB, layout, 10_000, 1, 0, null, 0)) {
+            Holder op = (Holder) h.getOperator();
+            for (StreamRecord<String> r : in) {
+                h.processElement(r);
+            }
+            h.snapshot(1, 1); // one flush: each key's buffer of 392 records
+            assertThat(op.held.flushes()).isEqualTo(1);
+            if (layout == Layout.CHUNKED) {
+                op.setCurrentKey("k0");
+                BatchedListState.Chunk<String> first = op.held.takeChunk(0);
+                BatchedListState.Chunk<String> second = op.held.takeChunk(0);
+                assertThat(first.records()).hasSize(bound).first().isEqualTo("k0:0");
+                List<String> both = new ArrayList<>(first.records());
+                both.addAll(second.records());
+                op.held.putBack(0, both);
+            }
+            h.processWatermark(new Watermark(MIN - 1));
+            List<String> out = emitted(h);
+            for (String k : List.of("k0", "k1")) {
+                assertThat(ofKey(out, k)).as(k).isEqualTo(expected(in, k));
+            }
+            if (layout == Layout.CHUNKED) {
+                int k0 = (in.size() + 1) / 2;
+                assertThat(op.takes).as("each key in a full piece and its remainder, k0's put back as it was written")
+                        .containsExactlyInAnyOrder(bound, k0 - bound, bound, in.size() - k0 - bound);
+            }
+        }
+    }
+
+    /**
      * A savepoint of the list layout restores into the chunked one (the limiter's held records before
      * chunks): the list's records come first, then the chunks written since, in arrival order.
      */
