@@ -114,7 +114,7 @@ public class LogFingerprinter extends HorizonStreamOperator<LogPatternPartial>
 
     // state names: never change, savepoints depend on them
     static final String PENDING_LOGS = "log-pending-records";
-    /** Since 0.4: the records waiting for their second on RocksDB, in chunks (the list above is still read first). */
+    /** Since December 2026: the records waiting for their second on RocksDB, in chunks (the list above is still read first). */
     static final String PENDING_CHUNKS = "log-pending-chunks";
     static final String PENDING_CHUNK_RANGE = "log-pending-chunk-range";
     static final String LATE_PENDING_LOGS = "log-late-records";

@@ -22,7 +22,7 @@ import org.otlpanalytics.schemas.logs.LogRecordFlat;
  * The log pipeline's state: per pattern, the fingerprinter's share of its stream's mining state
  * ({@code log-miner-state}: Drain tree and dictionary entry, one value per stream) and the
  * aggregator's open 5-minute window ({@code log-pattern-windows}); per record waiting for its second
- * to be mined, the buffered record ({@code log-pending-records}).
+ * to be mined, the buffered record ({@code log-pending-chunks}; {@code log-pending-records} before December 2026).
  */
 final class LogStateCost {
     static final String TENANT = "default";
