@@ -226,7 +226,10 @@ public final class SoakCommand {
             judgeFromHere();
             boolean warmedUp = false;
             MachineCpu.Reading stepCpu = judgedCpu;
-            while (System.currentTimeMillis() < end) {
+            // --find-max runs the whole steps that fit in --minutes and judges each; stopping at --minutes itself
+            // cut the last step off unjudged, since each step ends a little after the one before (the loop polls)
+            int maxSteps = s.findMaxSteps();
+            while (s.findMax ? steps < maxSteps : System.currentTimeMillis() < end) {
                 ProbeLine p = tm.next(250);
                 if (p != null) {
                     obs.accept(p);
@@ -271,6 +274,9 @@ public final class SoakCommand {
                         break;
                     }
                     best = asked;
+                    if (steps == maxSteps) {
+                        break;
+                    }
                     scale *= s.stepFactor;
                     load.rates(s.rates.times(scale));
                     stepStart = now;

@@ -140,6 +140,11 @@ final class SoakSettings {
         }
     }
 
+    /** The steps {@code --find-max} runs at most: the whole steps that fit in {@code --minutes}, at least one. */
+    int findMaxSteps() {
+        return (int) Math.max(1, duration.toMillis() / step.toMillis());
+    }
+
     private static Duration duration(JobOptions o, String key, String dflt, List<String> problems) {
         try {
             return o.with(key, o.get(key) == null ? dflt : o.get(key)).getDuration(key);

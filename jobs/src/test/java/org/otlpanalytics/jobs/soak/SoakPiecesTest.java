@@ -67,6 +67,14 @@ class SoakPiecesTest {
     }
 
     @Test
+    void findMaxRunsTheWholeStepsThatFitInTheMinutes() {
+        assertThat(SoakSettings.parse(new String[] {"--find-max", "--minutes", "14", "--step-minutes", "2"}).findMaxSteps()).isEqualTo(7);
+        assertThat(SoakSettings.parse(new String[] {"--find-max", "--minutes", "13", "--step-minutes", "2"}).findMaxSteps()).isEqualTo(6);
+        assertThat(SoakSettings.parse(new String[] {"--find-max", "--minutes", "1", "--step-minutes", "2"}).findMaxSteps()).isEqualTo(1);
+        assertThat(SoakSettings.parse(new String[] {"--find-max"}).findMaxSteps()).isEqualTo(15);
+    }
+
+    @Test
     void taskManagerJavaOptionsAreSplitOnSpacesAndMustBeOptions() {
         assertThat(SoakSettings.parse(new String[0]).taskManagerJavaOpts).isEmpty();
         SoakSettings s = SoakSettings.parse(new String[] {"--taskmanager-java-opts",
