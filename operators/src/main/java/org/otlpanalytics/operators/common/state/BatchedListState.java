@@ -210,24 +210,35 @@ public final class BatchedListState<T> {
             }
             return;
         }
-        // the pieces a flush would write, each put in front, the last first, so they keep the part's order
-        int last = (records.size() - 1) / MAX_RECORDS_PER_WRITE * MAX_RECORDS_PER_WRITE;
-        for (int from = last; from >= 0; from -= MAX_RECORDS_PER_WRITE) {
-            putChunk(namespace, new ArrayList<>(records.subList(from, Math.min(records.size(), from + MAX_RECORDS_PER_WRITE))), true);
-        }
+        putChunks(namespace, pieces(records), true);
     }
 
-    /** Writes {@code records} as the current key's chunk of {@code namespace} before the first ({@code inFront}) or after the last. */
-    private void putChunk(long namespace, List<T> records, boolean inFront) throws Exception {
+    /**
+     * Writes {@code pieces} as the current key's chunks of {@code namespace}, in their order, before the first
+     * ({@code inFront}) or after the last: one read and one write of the key's chunk range for all of them.
+     * The pieces may be views: on RocksDB (the only backend with chunks) a put serializes at once.
+     */
+    private void putChunks(long namespace, List<List<T>> pieces, boolean inFront) throws Exception {
         chunkRange.setCurrentNamespace(namespace);
         Long range = chunkRange.value();
         int first = range == null ? 0 : first(range);
         int next = range == null ? 0 : next(range);
-        int number = inFront ? first - 1 : next;
+        int number = inFront ? first - pieces.size() : next;
         chunks.setCurrentNamespace(namespace);
-        chunks.put(number, records);
+        for (int i = 0; i < pieces.size(); i++) {
+            chunks.put(number + i, pieces.get(i));
+        }
         chunkRange.setCurrentNamespace(namespace);
-        chunkRange.update(inFront ? range(number, next) : range(first, next + 1));
+        chunkRange.update(inFront ? range(number, next) : range(first, next + pieces.size()));
+    }
+
+    /** {@code records} in consecutive pieces of at most {@link #MAX_RECORDS_PER_WRITE}, in order (views of it). */
+    private static <T> List<List<T>> pieces(List<T> records) {
+        List<List<T>> out = new ArrayList<>(records.size() / MAX_RECORDS_PER_WRITE + 1);
+        for (int from = 0; from < records.size(); from += MAX_RECORDS_PER_WRITE) {
+            out.add(records.subList(from, Math.min(records.size(), from + MAX_RECORDS_PER_WRITE)));
+        }
+        return out;
     }
 
     private boolean chunked() {
@@ -272,15 +283,14 @@ public final class BatchedListState<T> {
         for (Map.Entry<Slot, ArrayList<T>> e : buffers.entrySet()) {
             keys.setCurrentKey(e.getKey().key());
             long namespace = e.getKey().namespace();
-            ArrayList<T> buffer = e.getValue();
-            for (int from = 0; from < buffer.size(); from += MAX_RECORDS_PER_WRITE) {
-                List<T> piece = buffer.subList(from, Math.min(buffer.size(), from + MAX_RECORDS_PER_WRITE));
-                if (chunks == null) {
-                    state.setCurrentNamespace(namespace);
+            List<List<T>> pieces = pieces(e.getValue());
+            if (chunks == null) {
+                state.setCurrentNamespace(namespace);
+                for (List<T> piece : pieces) {
                     state.addAll(piece);
-                } else {
-                    putChunk(namespace, piece, false);
                 }
+            } else {
+                putChunks(namespace, pieces, false);
             }
         }
         buffers.clear();
