@@ -17,6 +17,21 @@ import org.otlpanalytics.schemas.kafka.DecodingDeserializer;
  * checkpoint (else committed, else earliest), or bounded by the replay range for a replay.
  */
 public final class OtlpKafkaSources {
+    /**
+     * Records one poll hands to a source reader (Kafka's default is 500). The reader queues up to
+     * two polls' records beside the one it emits and the one its fetcher holds, all on the heap as
+     * message bytes not yet decoded: at 500 records of ~40 KB that was up to 80 MB per reader, the
+     * largest part of a loaded TaskManager's live heap (see README, Soak).
+     */
+    static final int MAX_POLL_RECORDS = 100;
+
+    /**
+     * Bytes one fetch asks of a partition: Kafka's default, 1 MiB (was 16 MiB, each fetch response
+     * then one humongous array in G1). A larger message is still fetched whole (a fetch returns at
+     * least one batch), so the topic's own message size limit still decides what is readable.
+     */
+    static final int MAX_PARTITION_FETCH_BYTES = 1 << 20;
+
     private OtlpKafkaSources() {}
 
     public static <T> KafkaSource<Decoded<T>> source(IngestOptions o, String topic, OtlpDecoder<T> decoder, Class<T> cls) {
@@ -26,7 +41,8 @@ public final class OtlpKafkaSources {
                 .setGroupId(o.groupIdPrefix() + "-" + topic)
                 .setDeserializer(new DecodingDeserializer<>(decoder, cls, o.maxFutureSkew()))
                 .setProperty("partition.discovery.interval.ms", "30000")
-                .setProperty("max.partition.fetch.bytes", "16777216");
+                .setProperty("max.poll.records", String.valueOf(MAX_POLL_RECORDS))
+                .setProperty("max.partition.fetch.bytes", String.valueOf(MAX_PARTITION_FETCH_BYTES));
         if (o.replay().from().isPresent()) {
             b.setStartingOffsets(OffsetsInitializer.timestamp(o.replay().readFromMillis()));
         } else {
