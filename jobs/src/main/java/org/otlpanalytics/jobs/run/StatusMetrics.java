@@ -39,13 +39,25 @@ public final class StatusMetrics implements MetricReporter {
             this.metric = metric;
         }
 
-        /** The current value as a number (counters, numeric gauges), else NaN. */
+        /**
+         * The current value as a number (counters, numeric gauges), else NaN; NaN too when the gauge
+         * throws. Gauges are read on the status thread while their task runs, and some of Flink's
+         * are not safe for that: the sink committer's {@code pendingCommittables} iterates a
+         * {@code TreeMap} its task changes and threw a {@code ConcurrentModificationException}, which
+         * ended a soak's TaskManager (its sampling loop died with it). Flink's own reporters skip such
+         * a gauge the same way.
+         */
         public double value() {
             if (metric instanceof Counter) {
                 return ((Counter) metric).getCount();
             }
             if (metric instanceof Gauge) {
-                Object v = ((Gauge<?>) metric).getValue();
+                Object v;
+                try {
+                    v = ((Gauge<?>) metric).getValue();
+                } catch (RuntimeException e) {
+                    return Double.NaN;
+                }
                 return v instanceof Number ? ((Number) v).doubleValue() : Double.NaN;
             }
             return Double.NaN;

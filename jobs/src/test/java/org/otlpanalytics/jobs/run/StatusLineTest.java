@@ -44,6 +44,19 @@ class StatusLineTest {
     }
 
     @Test
+    void skipsAGaugeThatThrowsWhileItsTaskChangesIt() {
+        Gauge<Integer> racing = () -> {
+            throw new java.util.ConcurrentModificationException();
+        };
+        StatusMetrics.Entry pending = new StatusMetrics.Entry("red-1m-sink: Committer", "pendingCommittables", racing);
+        assertThat(pending.value()).isNaN();
+        StatusLine.Snapshot s = StatusLine.snapshot(List.of(pending,
+                counter("spans-source", "otlpDecoder.recordsDecoded", 500), gauge("spans-source", "pendingRecords", 7)), 10_000);
+        assertThat(s.recordsIn).containsEntry("spans", 500L);
+        assertThat(s.lag).containsEntry("spans", 7L);
+    }
+
+    @Test
     void countsTheClickHouseSinksBesideThePostgresSinks() {
         List<StatusMetrics.Entry> e = List.of(
                 counter("red-1m-sink: Writer", "postgresSink.rowsWritten", 70),
