@@ -74,7 +74,7 @@ public final class ClickHouseHttp implements AutoCloseable {
         Map<String, String> p = params(true);
         p.putAll(settings);
         p.put("query", insert);
-        send(p, HttpRequest.BodyPublishers.ofByteArray(rows, off, len));
+        send(p, new ByteArrayBody(rows, off, len));
     }
 
     private Map<String, String> params(boolean withDatabase) {
