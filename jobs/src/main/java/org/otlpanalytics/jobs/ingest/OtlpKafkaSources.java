@@ -26,8 +26,8 @@ public final class OtlpKafkaSources {
     static final int MAX_POLL_RECORDS = 100;
 
     /**
-     * Bytes one fetch asks of a partition: Kafka's default, 1 MiB (was 16 MiB, each fetch response
-     * then one humongous array in G1). A larger message is still fetched whole (a fetch returns at
+     * Bytes one fetch asks of a partition: Kafka's default, 1 MiB (was 16 MiB: a fetch response, one
+     * array, held up to 16 MiB per partition until its records were polled). A larger message is still fetched whole (a fetch returns at
      * least one batch), so the topic's own message size limit still decides what is readable.
      */
     static final int MAX_PARTITION_FETCH_BYTES = 1 << 20;
