@@ -406,6 +406,17 @@ public final class SoakCommand {
             sum.put("checkpoint_p99_ms", SustainedRule.percentile(obs.checkpointMillis(), 0.99));
             sum.put("checkpoint_max_ms", SustainedRule.percentile(obs.checkpointMillis(), 1.0));
             sum.put("checkpoints", obs.checkpointMillis().size());
+            CheckpointAck slowest = obs.slowestCheckpointAck();
+            if (slowest != null) {
+                // where the slowest checkpoint's time went, at the subtask that acknowledged it last
+                sum.put("checkpoint_max_last_task", slowest.task())
+                        .put("checkpoint_max_start_delay_ms", slowest.startDelayMs())
+                        .put("checkpoint_max_alignment_ms", slowest.alignmentMs())
+                        .put("checkpoint_max_sync_ms", slowest.syncMs())
+                        .put("checkpoint_max_async_ms", slowest.asyncMs())
+                        .put("checkpoint_max_other_ms", slowest.otherMs())
+                        .put("checkpoint_max_persisted_inflight_mb", slowest.persistedBytes() / (double) (1 << 20), 1);
+            }
             sum.put("heap_max_mb", obs.heapAfterGcMax() / (double) (1 << 20), 0);
             ProbeLine first = obs.first();
             ProbeLine last = obs.last();
@@ -436,6 +447,10 @@ public final class SoakCommand {
                 TaskLoad bp = TaskLoad.mostBackPressured(tasks);
                 sum.put("most_backpressured_task", bp == null ? "-" : bp.task());
                 sum.put("most_backpressured_task_ms_per_s", bp == null ? 0 : bp.backPressuredMsPerS(), 0);
+                // blocked in the middle of a record: a source there cannot send a checkpoint barrier until it is out
+                TaskLoad hard = TaskLoad.mostHardBackPressured(tasks);
+                sum.put("most_hard_backpressured_task", hard == null ? "-" : hard.task());
+                sum.put("most_hard_backpressured_task_ms_per_s", hard == null ? 0 : hard.hardBackPressuredMsPerS(), 0);
             }
             sum.put("dead_letters", last == null ? 0 : last.getLong("dead_letters"));
             sum.put("late_records", last == null ? 0 : last.getLong("late"));
@@ -483,6 +498,9 @@ public final class SoakCommand {
                 } else {
                     sb.append('#').append(obs.lastCheckpointId()).append(' ').append(obs.lastCheckpointMillis()).append(" ms ")
                             .append(HumanUnits.bytes(obs.lastCheckpointBytes())).append(" (full ").append(HumanUnits.bytes(obs.lastCheckpointFullBytes())).append(')');
+                    if (obs.lastCheckpointAck() != null) {
+                        sb.append(", ").append(obs.lastCheckpointAck().describe());
+                    }
                 }
                 sb.append(" | heap after GC ").append(sample == null ? "?" : HumanUnits.bytes(sample.getLong("heap_after_gc_bytes")));
                 sb.append(" | state");
@@ -493,6 +511,10 @@ public final class SoakCommand {
                     TaskLoad bp = TaskLoad.mostBackPressured(tasks);
                     if (bp != null && bp != tasks.get(0)) {
                         sb.append("; most back-pressured ").append(bp.describe());
+                    }
+                    TaskLoad hard = TaskLoad.mostHardBackPressured(tasks);
+                    if (hard != null && hard != bp && hard != tasks.get(0) && hard.hardBackPressuredMsPerS() >= 0.5) {
+                        sb.append("; most blocked in the middle of a record ").append(hard.describe());
                     }
                 }
                 MachineCpu.Reading cpuNow = readCpu();

@@ -28,6 +28,8 @@ final class SoakObserver {
     private long lastCheckpointMillis;
     private long lastCheckpointBytes;
     private long lastCheckpointFullBytes;
+    private CheckpointAck lastCheckpointAck;
+    private CheckpointAck slowestCheckpointAck;
     private boolean failed;
     private String failure = "";
 
@@ -46,6 +48,10 @@ final class SoakObserver {
                 lastCheckpointBytes = p.getLong("checkpointed_bytes");
                 lastCheckpointFullBytes = p.getLong("state_bytes");
                 checkpointMillis.add(lastCheckpointMillis);
+                lastCheckpointAck = CheckpointAck.parse(p);
+                if (lastCheckpointAck != null && (slowestCheckpointAck == null || lastCheckpointAck.endToEndMs() > slowestCheckpointAck.endToEndMs())) {
+                    slowestCheckpointAck = lastCheckpointAck;
+                }
                 state.clear();
                 p.values().forEach((k, v) -> {
                     if (k.startsWith("state_") && !k.equals("state_bytes")) {
@@ -175,6 +181,16 @@ final class SoakObserver {
 
     long lastCheckpointFullBytes() {
         return lastCheckpointFullBytes;
+    }
+
+    /** The last acknowledgement of the newest checkpoint, or null. */
+    CheckpointAck lastCheckpointAck() {
+        return lastCheckpointAck;
+    }
+
+    /** The last acknowledgement of the slowest checkpoint so far, or null. */
+    CheckpointAck slowestCheckpointAck() {
+        return slowestCheckpointAck;
     }
 
     boolean failed() {

@@ -26,6 +26,7 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.checkpoint.AbstractCheckpointStats;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsStatus;
+import org.apache.flink.runtime.checkpoint.SubtaskStateStats;
 import org.apache.flink.runtime.checkpoint.TaskStateStats;
 import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
 import org.apache.flink.runtime.executiongraph.AccessExecutionJobVertex;
@@ -202,12 +203,25 @@ public final class SoakTaskManager {
             v.put("checkpointed_bytes", Long.toString(c.getCheckpointedSize()));
             v.put("state_bytes", Long.toString(c.getStateSize()));
             Map<String, Long> perPipeline = new LinkedHashMap<>();
+            List<CheckpointAck.Subtask> acks = new ArrayList<>();
             for (TaskStateStats t : c.getAllTaskStateStats()) {
                 AccessExecutionJobVertex vertex = graph.getAllVertices().get(t.getJobVertexId());
                 String p = vertex == null ? "other" : pipelineOf(vertex.getName());
                 perPipeline.merge(p, t.getStateSize(), Long::sum);
+                String task = vertex == null ? "other" : TaskLoad.shortName(vertex.getName());
+                for (SubtaskStateStats st : t.getSubtaskStats()) {
+                    if (st != null) {
+                        acks.add(new CheckpointAck.Subtask(task, st.getEndToEndDuration(c.getTriggerTimestamp()),
+                                st.getCheckpointStartDelay(), st.getAlignmentDuration(), st.getSyncCheckpointDuration(),
+                                st.getAsyncCheckpointDuration(), st.getPersistedData(), st.getUnalignedCheckpoint()));
+                    }
+                }
             }
             perPipeline.forEach((p, n) -> v.put("state_" + p, Long.toString(n)));
+            CheckpointAck last = CheckpointAck.last(acks);
+            if (last != null) {
+                v.putAll(last.probeValues());
+            }
             emit("checkpoint", v);
             newest = Math.max(newest, c.getCheckpointId());
         }

@@ -32,6 +32,26 @@ class TaskLoadTest {
     }
 
     @Test
+    void hardBackPressureIsTheTimeATaskWaitedInTheMiddleOfARecord() {
+        List<TaskLoad> loads = TaskLoad.of(List.of(
+                gauge("Source: metrics-source -> metrics-preaggregate", TaskLoad.BUSY, 200),
+                gauge("Source: metrics-source -> metrics-preaggregate", TaskLoad.BACK_PRESSURED, 700),
+                gauge("Source: metrics-source -> metrics-preaggregate", TaskLoad.HARD_BACK_PRESSURED, 430),
+                gauge("Source: metrics-source -> metrics-preaggregate", TaskLoad.HARD_BACK_PRESSURED, 650),
+                gauge("Source: logs-source", TaskLoad.BACK_PRESSURED, 900),
+                gauge("Source: logs-source", TaskLoad.HARD_BACK_PRESSURED, 0)));
+        TaskLoad metrics = new TaskLoad("metrics-source+metrics-preaggregate", 200, 700, 650);
+        assertThat(loads).contains(metrics);
+        // the logs source waits longer, but between records (it can take a checkpoint): the metrics source is the one
+        assertThat(TaskLoad.mostBackPressured(loads).task()).isEqualTo("logs-source");
+        assertThat(TaskLoad.mostHardBackPressured(loads)).isEqualTo(metrics);
+        assertThat(TaskLoad.mostHardBackPressured(List.of(new TaskLoad("a", 5, 900)))).isNull();
+        assertThat(metrics.describe()).isEqualTo("metrics-source+metrics-preaggregate 200 ms/s busy, 700 back-pressured (650 in the middle of a record)");
+        assertThat(TaskLoad.mean(List.of(List.of(metrics), List.of()))).containsExactly(
+                new TaskLoad("metrics-source+metrics-preaggregate", 100, 350, 325));
+    }
+
+    @Test
     void shortNamesHaveNoSpacesOrEqualsSigns() {
         assertThat(TaskLoad.shortName("Source: spans-source -> spans-split-dead-letters -> red pre=aggregate"))
                 .isEqualTo("spans-source+spans-split-dead-letters+red_pre_aggregate");
@@ -40,7 +60,7 @@ class TaskLoadTest {
     @Test
     void probeValuesRoundTripInWholeMillisecondsThroughAProbeLine() {
         TaskLoad l = new TaskLoad("log-tenant-resource-limit+log-resource-limit-drain", 987.6, 12.2);
-        assertThat(l.probeValue()).isEqualTo("988/12");
+        assertThat(l.probeValue()).isEqualTo("988/12/0");
         ProbeLine p = ProbeLine.parse(new ProbeLine("tasks", java.util.Map.of(l.task(), l.probeValue())).format());
         assertThat(TaskLoad.parse(l.task(), p.values().get(l.task()))).isEqualTo(new TaskLoad(l.task(), 988, 12));
         assertThat(l.describe()).isEqualTo("log-tenant-resource-limit+log-resource-limit-drain 988 ms/s busy, 12 back-pressured");
