@@ -15,9 +15,14 @@ import org.otlpanalytics.jobs.run.HumanUnits;
  * barrier until the last of its inputs; sync and async the snapshot itself. What is left is the
  * time the barrier waited in the task's mailbox. {@code persistedBytes} is the in-flight data every
  * subtask wrote into the checkpoint (non-zero only for unaligned checkpoints).
+ *
+ * <p>The last acknowledgement names where a checkpoint ended, not always why: a task fed by every
+ * pipeline (the incident detector) acknowledges last after a long alignment when one of its inputs'
+ * barriers was late. So the subtask whose first barrier came latest ({@code latestStartTask}, its
+ * {@code latestStartDelayMs}) is kept too: a late barrier is held at or before it.
  */
 record CheckpointAck(String task, long endToEndMs, long startDelayMs, long alignmentMs, long syncMs, long asyncMs,
-        long persistedBytes, boolean unaligned) {
+        long persistedBytes, boolean unaligned, String latestStartTask, long latestStartDelayMs) {
     static final String PREFIX = "last_ack_";
 
     /** One subtask's acknowledgement, as {@code SubtaskStateStats} reports it; {@code task} as {@link TaskLoad#shortName} gives it. */
@@ -27,6 +32,7 @@ record CheckpointAck(String task, long endToEndMs, long startDelayMs, long align
     /** The acknowledgement that came last of {@code acks} (the first of equals), with every subtask's persisted bytes; null when none. */
     static CheckpointAck last(List<Subtask> acks) {
         Subtask last = null;
+        Subtask latestStart = null;
         long persisted = 0;
         boolean unaligned = false;
         for (Subtask s : acks) {
@@ -35,9 +41,12 @@ record CheckpointAck(String task, long endToEndMs, long startDelayMs, long align
             if (last == null || s.endToEndMs > last.endToEndMs) {
                 last = s;
             }
+            if (latestStart == null || s.startDelayMs > latestStart.startDelayMs) {
+                latestStart = s;
+            }
         }
         return last == null ? null : new CheckpointAck(last.task, last.endToEndMs, last.startDelayMs, last.alignmentMs,
-                last.syncMs, last.asyncMs, persisted, unaligned);
+                last.syncMs, last.asyncMs, persisted, unaligned, latestStart.task, latestStart.startDelayMs);
     }
 
     /** The time the barrier waited at the last subtask beyond its start delay, alignment and snapshot (never negative). */
@@ -56,6 +65,8 @@ record CheckpointAck(String task, long endToEndMs, long startDelayMs, long align
         v.put(PREFIX + "async_ms", Long.toString(asyncMs));
         v.put("persisted_inflight_bytes", Long.toString(persistedBytes));
         v.put("unaligned", Boolean.toString(unaligned));
+        v.put("latest_start_task", latestStartTask);
+        v.put("latest_start_delay_ms", Long.toString(latestStartDelayMs));
         return v;
     }
 
@@ -67,13 +78,15 @@ record CheckpointAck(String task, long endToEndMs, long startDelayMs, long align
         }
         return new CheckpointAck(task, p.getLong(PREFIX + "ms"), p.getLong(PREFIX + "start_delay_ms"),
                 p.getLong(PREFIX + "alignment_ms"), p.getLong(PREFIX + "sync_ms"), p.getLong(PREFIX + "async_ms"),
-                p.getLong("persisted_inflight_bytes"), Boolean.parseBoolean(p.values().get("unaligned")));
+                p.getLong("persisted_inflight_bytes"), Boolean.parseBoolean(p.values().get("unaligned")),
+                p.values().getOrDefault("latest_start_task", task), p.getLong("latest_start_delay_ms"));
     }
 
-    /** {@code task: start delay X ms, alignment, sync, async, other} for the report. */
+    /** {@code task: start delay X ms, alignment, sync, async, other} (and the latest first barrier, when elsewhere) for the report. */
     String describe() {
-        return String.format(Locale.ROOT, "%s acknowledged last at %d ms: start delay %d, alignment %d, sync %d, async %d, other %d ms%s",
+        return String.format(Locale.ROOT, "%s acknowledged last at %d ms: start delay %d, alignment %d, sync %d, async %d, other %d ms%s%s",
                 task, endToEndMs, startDelayMs, alignmentMs, syncMs, asyncMs, otherMs(),
+                latestStartTask.equals(task) ? "" : String.format(Locale.ROOT, "; latest first barrier %d ms at %s", latestStartDelayMs, latestStartTask),
                 unaligned ? String.format(Locale.ROOT, "; unaligned, %s in flight persisted", HumanUnits.bytes(persistedBytes)) : "");
     }
 }

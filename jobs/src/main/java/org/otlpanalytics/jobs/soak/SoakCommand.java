@@ -415,7 +415,10 @@ public final class SoakCommand {
                         .put("checkpoint_max_sync_ms", slowest.syncMs())
                         .put("checkpoint_max_async_ms", slowest.asyncMs())
                         .put("checkpoint_max_other_ms", slowest.otherMs())
-                        .put("checkpoint_max_persisted_inflight_mb", slowest.persistedBytes() / (double) (1 << 20), 1);
+                        .put("checkpoint_max_persisted_inflight_mb", slowest.persistedBytes() / (double) (1 << 20), 1)
+                        // where its barrier was late: the subtask whose first barrier came latest
+                        .put("checkpoint_max_latest_start_task", slowest.latestStartTask())
+                        .put("checkpoint_max_latest_start_delay_ms", slowest.latestStartDelayMs());
             }
             sum.put("heap_max_mb", obs.heapAfterGcMax() / (double) (1 << 20), 0);
             ProbeLine first = obs.first();
