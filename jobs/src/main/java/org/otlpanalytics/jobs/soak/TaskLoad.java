@@ -66,20 +66,19 @@ record TaskLoad(String task, double busyMsPerS, double backPressuredMsPerS, doub
 
     /** The most back-pressured of {@code loads}, or null when none is. */
     static TaskLoad mostBackPressured(List<TaskLoad> loads) {
-        TaskLoad most = null;
-        for (TaskLoad l : loads) {
-            if (l.backPressuredMsPerS > 0 && (most == null || l.backPressuredMsPerS > most.backPressuredMsPerS)) {
-                most = l;
-            }
-        }
-        return most;
+        return most(loads, TaskLoad::backPressuredMsPerS);
     }
 
     /** The most hard-back-pressured of {@code loads} (blocked in the middle of a record), or null when none is. */
     static TaskLoad mostHardBackPressured(List<TaskLoad> loads) {
+        return most(loads, TaskLoad::hardBackPressuredMsPerS);
+    }
+
+    /** The load of {@code loads} with the largest positive {@code by} (the first of equals), or null when none is positive. */
+    private static TaskLoad most(List<TaskLoad> loads, java.util.function.ToDoubleFunction<TaskLoad> by) {
         TaskLoad most = null;
         for (TaskLoad l : loads) {
-            if (l.hardBackPressuredMsPerS > 0 && (most == null || l.hardBackPressuredMsPerS > most.hardBackPressuredMsPerS)) {
+            if (by.applyAsDouble(l) > 0 && (most == null || by.applyAsDouble(l) > by.applyAsDouble(most))) {
                 most = l;
             }
         }
