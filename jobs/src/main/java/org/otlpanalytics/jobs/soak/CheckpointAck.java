@@ -54,7 +54,11 @@ record CheckpointAck(String task, long endToEndMs, long startDelayMs, long align
         return Math.max(0, endToEndMs - startDelayMs - alignmentMs - syncMs - asyncMs);
     }
 
-    /** The probe's fields, each name prefixed {@value #PREFIX} (the task's name without spaces). */
+    /**
+     * The probe's fields: the last acknowledgement's, each name prefixed {@value #PREFIX} (the task's
+     * name without spaces), then {@code persisted_inflight_bytes}, {@code unaligned},
+     * {@code latest_start_task} and {@code latest_start_delay_ms}, which are the checkpoint's, not that subtask's.
+     */
     Map<String, String> probeValues() {
         Map<String, String> v = new LinkedHashMap<>();
         v.put(PREFIX + "task", task);

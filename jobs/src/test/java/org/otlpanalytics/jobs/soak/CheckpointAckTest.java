@@ -36,6 +36,7 @@ class CheckpointAckTest {
         // a start delay beyond the end-to-end time (clocks of two processes) leaves no negative remainder
         assertThat(new CheckpointAck("x", 10, 20, 0, 0, 0, 0, false, "x", 20).otherMs()).isZero();
     }
+
     @Test
     void theObserverKeepsTheNewestAndTheSlowestCheckpointsLastAcknowledgement() {
         SoakObserver obs = new SoakObserver(null); // checkpoints need no load
