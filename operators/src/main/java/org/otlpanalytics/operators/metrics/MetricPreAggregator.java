@@ -1,10 +1,21 @@
 package org.otlpanalytics.operators.metrics;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -21,27 +32,43 @@ import org.otlpanalytics.schemas.metrics.MetricPoint;
  * travel as they are: turning them into deltas needs all of a series' points in time order,
  * which only the keyed {@link MetricDeltaConverter} sees.
  *
- * <p>Holds no checkpointed state but its {@link WatermarkHorizon}: everything buffered is
- * emitted before a checkpoint barrier, before a watermark that reaches the end of the earliest
- * buffered minute is forwarded (the watermark at which the converter converts that minute and
- * the aggregator fires it, so nothing arrives after the watermark that would make it late
- * downstream, and a series' exports of one minute fold into one partial), at end of input, and
- * when {@code maxEntries} points and partials are buffered. Gauges and deltas already later than the
- * allowed lateness at this operator's horizon go to {@link MetricMinuteAggregator#LATE_POINTS}
- * as points (so they can be dead-lettered with their Kafka position).
+ * <p>What it buffers is checkpointed (operator state, one serialized block per subtask), not
+ * emitted before the barrier: a source cannot take its checkpoint or send its barrier while it is
+ * in the middle of a Kafka message, and emitting a whole buffer (several MB) from inside one blocks
+ * there for as long as the shuffle is back-pressured. For the same reason a full buffer
+ * ({@code maxEntries} points and partials) is drained over the points that follow rather than at
+ * once: after each point, the oldest resources' batches until at least {@link #DRAIN_PER_POINT}
+ * entries went out, until the buffer is down to half; each point adds at most one entry, so the
+ * buffer never holds more than {@code maxEntries + 1}, and the resources that export again stay in
+ * it and keep folding. Everything buffered is emitted before a watermark that reaches the end of
+ * the earliest buffered minute is forwarded (the watermark at which the converter converts that
+ * minute and the aggregator fires it, so nothing arrives after the watermark that would make it
+ * late downstream, and a series' exports of one minute fold into one partial), and at end of
+ * input. Gauges and deltas already later than the allowed lateness at this operator's horizon (a
+ * {@link WatermarkHorizon}, also checkpointed) go to {@link MetricMinuteAggregator#LATE_POINTS} as
+ * points (so they can be dead-lettered with their Kafka position).
  */
 public class MetricPreAggregator extends HorizonStreamOperator<MetricBatch>
         implements OneInputStreamOperator<MetricPoint, MetricBatch>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
     /** Default of {@code maxEntries}. */
     public static final int DEFAULT_MAX_ENTRIES = 50_000;
+    /** Entries (at least) a full buffer sends after each point it takes: more than the one a point can add. */
+    public static final int DRAIN_PER_POINT = 2;
+    /** State name of the buffer: never change, savepoints depend on it. */
+    public static final String BUFFER_STATE = "metric-preaggregator-buffer";
 
     private final MetricOptions options;
     private final int maxEntries;
     private transient EpochWindows minutes;
-    private transient Map<ResourceRef, Builder> buffer;
+    /** Builders by resource, oldest first (the order a full buffer drains in). */
+    private transient LinkedHashMap<ResourceRef, Builder> buffer;
     private transient LastResource last;
     private transient int entries;
+    /** Set when the buffer reached {@code maxEntries}, until it is down to half. */
+    private transient boolean draining;
+    private transient ListState<byte[]> bufferState;
+    private transient MetricBatchSerializer serializer;
     /** The last millisecond of the earliest minute buffered: a watermark there flushes (MAX_VALUE: empty). */
     private transient long flushAt;
     private transient Counter aggregated;
@@ -58,11 +85,26 @@ public class MetricPreAggregator extends HorizonStreamOperator<MetricBatch>
     }
 
     @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        minutes = new EpochWindows(MetricOptions.WINDOW_MILLIS, options.allowedLatenessMillis());
+        buffer = new LinkedHashMap<>();
+        flushAt = Long.MAX_VALUE;
+        serializer = new MetricBatchSerializer();
+        bufferState = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>(BUFFER_STATE, BytePrimitiveArraySerializer.INSTANCE));
+        if (context.isRestored()) {
+            for (byte[] block : bufferState.get()) {
+                for (MetricBatch b : read(block, serializer)) {
+                    restore(b);
+                }
+            }
+        }
+    }
+
+    @Override
     public void open() throws Exception {
         super.open();
-        minutes = new EpochWindows(MetricOptions.WINDOW_MILLIS, options.allowedLatenessMillis());
-        buffer = new HashMap<>();
-        flushAt = Long.MAX_VALUE;
         MetricGroup g = getMetricGroup().addGroup(MetricPipelineMetrics.PRE_AGGREGATOR_GROUP);
         aggregated = g.counter(MetricPipelineMetrics.POINTS_AGGREGATED);
         late = g.counter(MetricPipelineMetrics.POINTS_LATE_DROPPED);
@@ -76,7 +118,7 @@ public class MetricPreAggregator extends HorizonStreamOperator<MetricBatch>
         Builder b = builderOf(p);
         if (CumulativeToDelta.needsState(p)) {
             // a copy: the runtime reuses the input object (object reuse is on)
-            b.batch.points.add(p.copy());
+            b.add(p.copy());
             entries++;
             flushAt = Math.min(flushAt, MetricDeltaConverter.dueAt(p.timeMillis()));
         } else {
@@ -92,7 +134,7 @@ public class MetricPreAggregator extends HorizonStreamOperator<MetricBatch>
             if (q == null) {
                 q = new MetricPartial(minute, new MetricAccumulator(options.kllK()));
                 b.partials.put(k, q);
-                b.batch.partials.add(q);
+                b.add(q);
                 entries++;
                 flushAt = Math.min(flushAt, minute + MetricOptions.WINDOW_MILLIS - 1);
             }
@@ -104,8 +146,88 @@ public class MetricPreAggregator extends HorizonStreamOperator<MetricBatch>
             aggregated.inc();
         }
         if (entries >= maxEntries) {
-            flush();
+            draining = true;
         }
+        if (draining) {
+            drain();
+        }
+    }
+
+    /** Sends the oldest resources' batches until {@link #DRAIN_PER_POINT} entries went out or the buffer is down to half. */
+    private void drain() {
+        int sent = 0;
+        Iterator<Builder> oldest = buffer.values().iterator();
+        while (sent < DRAIN_PER_POINT && oldest.hasNext()) {
+            Builder b = oldest.next();
+            oldest.remove();
+            if (last != null && last.builder == b) {
+                last = null;
+            }
+            emit(b);
+            sent += b.entries;
+            entries -= b.entries;
+        }
+        if (buffer.isEmpty()) {
+            entries = 0;
+            flushAt = Long.MAX_VALUE; // else kept: a flush at a watermark before the earliest minute left is only early
+        }
+        if (entries <= maxEntries / 2) {
+            draining = false;
+        }
+    }
+
+    /** Puts a batch read back from a checkpoint into the buffer, as the points it holds had arrived. */
+    private void restore(MetricBatch r) {
+        Builder b = buffer.computeIfAbsent(new ResourceRef(r.tenant, r.resourceUrn), k -> new Builder(k.tenant, k.resourceUrn));
+        for (MetricPoint p : r.points) {
+            b.add(p);
+            entries++;
+            flushAt = Math.min(flushAt, MetricDeltaConverter.dueAt(p.timeMillis()));
+        }
+        for (MetricPartial q : r.partials) {
+            b.partials.putIfAbsent(new SeriesMinute(q.minuteStartMillis, q.accumulator.metric, q.accumulator.labelsHash), q);
+            b.add(q);
+            entries++;
+            flushAt = Math.min(flushAt, q.minuteStartMillis + MetricOptions.WINDOW_MILLIS - 1);
+        }
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        List<MetricBatch> held = new ArrayList<>(buffer.size());
+        for (Builder b : buffer.values()) {
+            MetricBatch sent = b.toSend();
+            if (!sent.isEmpty()) {
+                held.add(sent);
+            }
+        }
+        if (held.isEmpty()) {
+            bufferState.clear();
+        } else {
+            bufferState.update(List.of(write(held, serializer)));
+        }
+    }
+
+    /** The batches as one block of operator state: their number, then each. */
+    static byte[] write(List<MetricBatch> batches, MetricBatchSerializer serializer) throws java.io.IOException {
+        DataOutputSerializer out = new DataOutputSerializer(64 * 1024);
+        out.writeInt(batches.size());
+        for (MetricBatch b : batches) {
+            serializer.serialize(b, out);
+        }
+        return out.getCopyOfBuffer();
+    }
+
+    /** The batches of a block {@link #write} wrote. */
+    static List<MetricBatch> read(byte[] block, MetricBatchSerializer serializer) throws java.io.IOException {
+        DataInputDeserializer in = new DataInputDeserializer(block);
+        int n = in.readInt();
+        List<MetricBatch> batches = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            batches.add(serializer.deserialize(in));
+        }
+        return batches;
     }
 
     /**
@@ -133,12 +255,6 @@ public class MetricPreAggregator extends HorizonStreamOperator<MetricBatch>
     }
 
     @Override
-    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        flush();
-        super.prepareSnapshotPreBarrier(checkpointId);
-    }
-
-    @Override
     public void endInput() {
         flush();
     }
@@ -154,26 +270,62 @@ public class MetricPreAggregator extends HorizonStreamOperator<MetricBatch>
             return;
         }
         for (Builder b : buffer.values()) {
-            // a series whose only points were refused leaves an empty partial behind: not sent
-            b.batch.partials.removeIf(q -> q.accumulator.points() == 0);
-            if (!b.batch.isEmpty()) {
-                output.collect(new StreamRecord<>(b.batch));
-                batchesEmitted.inc();
-            }
+            emit(b);
         }
         buffer.clear();
         last = null;
         entries = 0;
+        draining = false;
         flushAt = Long.MAX_VALUE;
+    }
+
+    private void emit(Builder b) {
+        MetricBatch sent = b.toSend();
+        if (!sent.isEmpty()) {
+            output.collect(new StreamRecord<>(sent));
+            batchesEmitted.inc();
+        }
     }
 
     /** The batch being filled for one resource, with its partials by series and minute. */
     private static final class Builder {
         final MetricBatch batch;
         final Map<SeriesMinute, MetricPartial> partials = new HashMap<>();
+        /** Points and partials added (refused-only partials included): what it counts for in {@code entries}. */
+        int entries;
 
         Builder(String tenant, String resourceUrn) {
             this.batch = new MetricBatch(tenant, resourceUrn);
+        }
+
+        void add(MetricPoint p) {
+            batch.points.add(p);
+            entries++;
+        }
+
+        void add(MetricPartial q) {
+            batch.partials.add(q);
+            entries++;
+        }
+
+        /**
+         * The batch to send or checkpoint: without the partials of series whose only points were
+         * refused (not sent). The builder's own batch when there are none; else a copy, so that a
+         * checkpoint leaves the builder as it was.
+         */
+        MetricBatch toSend() {
+            for (MetricPartial q : batch.partials) {
+                if (q.accumulator.points() == 0) {
+                    List<MetricPartial> kept = new ArrayList<>(batch.partials.size());
+                    for (MetricPartial k : batch.partials) {
+                        if (k.accumulator.points() > 0) {
+                            kept.add(k);
+                        }
+                    }
+                    return new MetricBatch(batch.tenant, batch.resourceUrn, batch.points, kept);
+                }
+            }
+            return batch;
         }
     }
 

@@ -92,17 +92,70 @@ class MetricPreAggregatorTest {
     }
 
     @Test
-    void shouldFlushBeforeACheckpointBarrierAndWhenFull() throws Exception {
+    void shouldCheckpointItsBufferRatherThanSendItBeforeTheBarrier() throws Exception {
         var h = harness(1000, null);
         add(h, Points.gauge("queue.depth", M0, 1));
+        add(h, Points.counter(-1000, M0 + 5, 100));
+        add(h, onHost(Points.gauge("queue.depth", M0 + 7, 9), "b"));
         h.prepareSnapshotPreBarrier(1);
-        assertThat(batches(h)).hasSize(1);
-        var small = harness(3, null);
-        for (int i = 0; i < 3; i++) {
-            add(small, Points.with(Points.gauge("queue.depth", M0, i), "q", "q" + i));
+        var snap = h.snapshot(1, 1);
+        assertThat(batches(h)).isEmpty(); // nothing went out before the barrier
+        h.close();
+        var restored = harness(1000, snap);
+        add(restored, Points.gauge("queue.depth", M0 + 10, 3)); // the same series and minute as the restored partial
+        restored.processWatermark(new Watermark(Points.at(M0 + MIN) / 1_000_000L - 1));
+        List<MetricBatch> out = batches(restored);
+        assertThat(out).hasSize(2);
+        MetricBatch a = out.stream().filter(b -> !b.resourceUrn.equals("urn:host:b")).findFirst().orElseThrow();
+        assertThat(a.points).hasSize(1);
+        assertThat(a.partials).hasSize(1);
+        assertThat(a.partials.get(0).points()).isEqualTo(2); // folded into the restored partial
+        assertThat(a.partials.get(0).serviceUrn).isEqualTo("urn:svc:shop/checkout");
+        assertThat(out).extracting(MetricBatch::pointCount).containsExactlyInAnyOrder(3L, 1L);
+        assertThat(restored.getOutput()).last().isInstanceOf(Watermark.class);
+    }
+
+    @Test
+    void aRestoredBufferFlushesAtTheWatermarkOfItsEarliestMinuteAndAnEmptyOneLeavesNoState() throws Exception {
+        var h = harness(1000, null);
+        add(h, Points.gauge("queue.depth", M0, 1));
+        var snap = h.snapshot(1, 1);
+        h.close();
+        var restored = harness(1000, snap);
+        restored.processWatermark(new Watermark(Points.at(M0 + MIN) / 1_000_000L - 2));
+        assertThat(batches(restored)).isEmpty();
+        restored.processWatermark(new Watermark(Points.at(M0 + MIN) / 1_000_000L - 1));
+        assertThat(batches(restored)).hasSize(1);
+        var again = harness(1000, restored.snapshot(2, 2)); // the buffer was sent: nothing to send twice
+        again.processWatermark(new Watermark(Points.at(M0 + 2 * MIN) / 1_000_000L));
+        assertThat(batches(again)).isEmpty();
+    }
+
+    @Test
+    void aFullBufferDrainsItsOldestResourcesOverTheFollowingPoints() throws Exception {
+        var h = harness(10, null);
+        int in = 0;
+        for (int i = 0; i < 9; i++) {
+            add(h, onHost(Points.gauge("queue.depth", M0 + i, i), "h" + i));
+            in++;
         }
-        assertThat(batches(small)).hasSize(1);
-        assertThat(batches(small).get(0).partials).hasSize(3);
+        assertThat(batches(h)).isEmpty();
+        add(h, onHost(Points.gauge("queue.depth", M0 + 9, 9), "h9")); // the 10th entry: full
+        in++;
+        assertThat(batches(h)).extracting(b -> b.resourceUrn).containsExactly("urn:host:h0", "urn:host:h1");
+        List<Integer> sentAfterEachPoint = new ArrayList<>();
+        for (int i = 10; i < 16; i++) {
+            add(h, onHost(Points.gauge("queue.depth", M0 + i, i), "h" + i));
+            in++;
+            sentAfterEachPoint.add(batches(h).size());
+        }
+        // 8 held after the 10th; each point adds one and sends two until half (5) is reached, then it fills again
+        assertThat(sentAfterEachPoint).containsExactly(4, 6, 8, 8, 8, 8);
+        assertThat(batches(h)).extracting(b -> b.resourceUrn).startsWith("urn:host:h0", "urn:host:h1", "urn:host:h2",
+                "urn:host:h3", "urn:host:h4", "urn:host:h5", "urn:host:h6", "urn:host:h7");
+        h.processWatermark(new Watermark(Points.at(M0 + MIN) / 1_000_000L - 1));
+        assertThat(batches(h).stream().mapToLong(MetricBatch::pointCount).sum()).isEqualTo(in);
+        assertThat(batches(h)).hasSize(in);
     }
 
     @Test
@@ -132,8 +185,8 @@ class MetricPreAggregatorTest {
     }
 
     /**
-     * The whole keyed path fed by the pre-aggregator (batches, partials, flushes at checkpoint
-     * barriers and at the watermark) writes the rows the operators give point by point, whatever the arrival order.
+     * The whole keyed path fed by the pre-aggregator (batches, partials, drains of a full buffer,
+     * buffers checkpointed and restored, flushes at the watermark) writes the rows the operators give point by point, whatever the arrival order.
      */
     @Test
     void preAggregatedPipelineGivesTheRowsOfThePointsOneByOne() throws Exception {
@@ -172,25 +225,30 @@ class MetricPreAggregatorTest {
         return MetricMinuteAggregatorTest.rows(agg);
     }
 
-    /** Pre-aggregator (flushing every {@code every} points at a checkpoint barrier), converter and aggregator. */
+    /**
+     * Pre-aggregator (a buffer of {@code every} entries, so it drains; checkpointed and restored every
+     * {@code every} points), converter and aggregator.
+     */
     private static List<MetricRow> preAggregated(List<MetricPoint> ps, int every) throws Exception {
-        var pre = harness(1000, null);
+        var pre = harness(every, null);
         var conv = MetricDeltaConverterTest.harness(OPTIONS);
         KeyedOneInputStreamOperatorTestHarness<String, MetricBatch, MetricRow> agg = MetricMinuteAggregatorTest.harness(OPTIONS);
-        int sent = 0;
         for (int i = 0; i < ps.size(); i++) {
             add(pre, ps.get(i).copy());
-            if ((i + 1) % every == 0 || i == ps.size() - 1) {
-                if (i == ps.size() - 1) {
-                    pre.processWatermark(new Watermark(Points.at(M0 + MIN) / 1_000_000L));
-                } else {
-                    pre.prepareSnapshotPreBarrier(i);
+            if (i == ps.size() - 1) {
+                pre.processWatermark(new Watermark(Points.at(M0 + MIN) / 1_000_000L));
+            } else if ((i + 1) % every == 0) {
+                pre.prepareSnapshotPreBarrier(i);
+                var snap = pre.snapshot(i, i);
+                for (MetricBatch b : batches(pre)) {
+                    conv.processElement(new StreamRecord<>(b));
                 }
-                List<MetricBatch> out = batches(pre);
-                for (; sent < out.size(); sent++) {
-                    conv.processElement(new StreamRecord<>(out.get(sent)));
-                }
+                pre.close();
+                pre = harness(every, snap);
             }
+        }
+        for (MetricBatch b : batches(pre)) {
+            conv.processElement(new StreamRecord<>(b));
         }
         conv.processWatermark(new Watermark(Points.at(M0 + MIN) / 1_000_000L));
         for (Object o : conv.getOutput()) {
