@@ -1,5 +1,6 @@
 package org.otlpanalytics.operators.metrics;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -7,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer;
@@ -18,6 +20,7 @@ import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.otlpanalytics.operators.common.time.EpochWindows;
 import org.otlpanalytics.operators.common.time.HorizonStreamOperator;
@@ -32,29 +35,30 @@ import org.otlpanalytics.schemas.metrics.MetricPoint;
  * travel as they are: turning them into deltas needs all of a series' points in time order,
  * which only the keyed {@link MetricDeltaConverter} sees.
  *
- * <p>What it buffers is checkpointed (operator state, one serialized block per subtask), not
- * emitted before the barrier: a source cannot take its checkpoint or send its barrier while it is
- * in the middle of a Kafka message, and emitting a whole buffer (several MB) from inside one blocks
- * there for as long as the shuffle is back-pressured. For the same reason a full buffer
- * ({@code maxEntries} points and partials) is drained over the points that follow rather than at
- * once: after each point, the oldest resources' batches until at least {@link #DRAIN_PER_POINT}
- * entries went out, until the buffer is down to half; each point adds at most one entry, so the
- * buffer never holds more than {@code maxEntries + 1}, and the resources that export again stay in
- * it and keep folding. Everything buffered is emitted before a watermark that reaches the end of
- * the earliest buffered minute is forwarded (the watermark at which the converter converts that
+ * <p>It never sends from inside a Kafka message, nor a whole buffer at once: a source cannot take
+ * its checkpoint or send its barrier while it is in the middle of a message or of one mailbox
+ * action, and sending a buffer (several MB) blocks there for as long as the shuffle is
+ * back-pressured. So what it holds at a checkpoint is checkpointed (operator state, one serialized
+ * block per subtask), not sent before the barrier; and what is to be sent — everything, at a
+ * watermark that reaches the end of the earliest buffered minute; the oldest resources down to half,
+ * when {@code maxEntries} points and partials are buffered — is sent from the task's mailbox in
+ * actions of about {@link #CHUNK_ENTRIES} entries, between which the task takes a checkpoint
+ * trigger (the mailbox runs in order what was put in it). A watermark that arrives while some are
+ * still to be sent is held until they are out (the watermark at which the converter converts a
  * minute and the aggregator fires it, so nothing arrives after the watermark that would make it
- * late downstream, and a series' exports of one minute fold into one partial), and at end of
- * input. Gauges and deltas already later than the allowed lateness at this operator's horizon (a
- * {@link WatermarkHorizon}, also checkpointed) go to {@link MetricMinuteAggregator#LATE_POINTS} as
- * points (so they can be dead-lettered with their Kafka position).
+ * late downstream, and a series' exports of one minute fold into one partial). At end of input
+ * (and with the final watermark) everything goes out at once. Gauges and deltas already later than
+ * the allowed lateness at this operator's horizon (a {@link WatermarkHorizon}, also checkpointed)
+ * go to {@link MetricMinuteAggregator#LATE_POINTS} as points (so they can be dead-lettered with
+ * their Kafka position).
  */
 public class MetricPreAggregator extends HorizonStreamOperator<MetricBatch>
         implements OneInputStreamOperator<MetricPoint, MetricBatch>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
     /** Default of {@code maxEntries}. */
     public static final int DEFAULT_MAX_ENTRIES = 50_000;
-    /** Entries (at least) a full buffer sends after each point it takes: more than the one a point can add. */
-    public static final int DRAIN_PER_POINT = 2;
+    /** Entries (at least: whole resources) one mailbox action sends. */
+    public static final int CHUNK_ENTRIES = 500;
     /** State name of the buffer: never change, savepoints depend on it. */
     public static final String BUFFER_STATE = "metric-preaggregator-buffer";
 
@@ -65,8 +69,12 @@ public class MetricPreAggregator extends HorizonStreamOperator<MetricBatch>
     private transient LinkedHashMap<ResourceRef, Builder> buffer;
     private transient LastResource last;
     private transient int entries;
-    /** Set when the buffer reached {@code maxEntries}, until it is down to half. */
-    private transient boolean draining;
+    /** Resources' batches taken out of the buffer, to be sent by mailbox actions, oldest first. */
+    private transient ArrayDeque<Builder> sending;
+    /** A watermark received while {@link #sending} was not empty, passed on when it is (else null). */
+    private transient Watermark held;
+    private transient boolean sendScheduled;
+    private transient MailboxExecutor mailbox;
     private transient ListState<byte[]> bufferState;
     private transient MetricBatchSerializer serializer;
     /** The last millisecond of the earliest minute buffered: a watermark there flushes (MAX_VALUE: empty). */
@@ -89,6 +97,7 @@ public class MetricPreAggregator extends HorizonStreamOperator<MetricBatch>
         super.initializeState(context);
         minutes = new EpochWindows(MetricOptions.WINDOW_MILLIS, options.allowedLatenessMillis());
         buffer = new LinkedHashMap<>();
+        sending = new ArrayDeque<>();
         flushAt = Long.MAX_VALUE;
         serializer = new MetricBatchSerializer();
         bufferState = context.getOperatorStateStore().getListState(
@@ -105,6 +114,7 @@ public class MetricPreAggregator extends HorizonStreamOperator<MetricBatch>
     @Override
     public void open() throws Exception {
         super.open();
+        mailbox = getContainingTask().getMailboxExecutorFactory().createExecutor(getOperatorConfig().getChainIndex());
         MetricGroup g = getMetricGroup().addGroup(MetricPipelineMetrics.PRE_AGGREGATOR_GROUP);
         aggregated = g.counter(MetricPipelineMetrics.POINTS_AGGREGATED);
         late = g.counter(MetricPipelineMetrics.POINTS_LATE_DROPPED);
@@ -146,33 +156,44 @@ public class MetricPreAggregator extends HorizonStreamOperator<MetricBatch>
             aggregated.inc();
         }
         if (entries >= maxEntries) {
-            draining = true;
-        }
-        if (draining) {
-            drain();
+            // the oldest resources, down to half; sent after this message, by the mailbox
+            Iterator<Builder> oldest = buffer.values().iterator();
+            while (entries > maxEntries / 2 && oldest.hasNext()) {
+                Builder o = oldest.next();
+                oldest.remove();
+                entries -= o.entries;
+                sending.add(o);
+            }
+            last = null;
+            if (buffer.isEmpty()) {
+                flushAt = Long.MAX_VALUE; // else kept: a flush at a watermark before the earliest minute left is only early
+            }
+            scheduleSend();
         }
     }
 
-    /** Sends the oldest resources' batches until {@link #DRAIN_PER_POINT} entries went out or the buffer is down to half. */
-    private void drain() {
+    private void scheduleSend() {
+        if (!sendScheduled && !sending.isEmpty()) {
+            sendScheduled = true;
+            mailbox.execute(this::sendChunk, "metric pre-aggregator: send buffered batches");
+        }
+    }
+
+    /** One mailbox action: sends the oldest batches taken out until {@link #CHUNK_ENTRIES} went out, then the next action or the held watermark. */
+    private void sendChunk() throws Exception {
+        sendScheduled = false;
         int sent = 0;
-        Iterator<Builder> oldest = buffer.values().iterator();
-        while (sent < DRAIN_PER_POINT && oldest.hasNext()) {
-            Builder b = oldest.next();
-            oldest.remove();
-            if (last != null && last.builder == b) {
-                last = null;
-            }
+        while (sent < CHUNK_ENTRIES && !sending.isEmpty()) {
+            Builder b = sending.poll();
             emit(b);
             sent += b.entries;
-            entries -= b.entries;
         }
-        if (buffer.isEmpty()) {
-            entries = 0;
-            flushAt = Long.MAX_VALUE; // else kept: a flush at a watermark before the earliest minute left is only early
-        }
-        if (entries <= maxEntries / 2) {
-            draining = false;
+        if (!sending.isEmpty()) {
+            scheduleSend();
+        } else if (held != null) {
+            Watermark w = held;
+            held = null;
+            super.emitWatermark(w);
         }
     }
 
@@ -195,17 +216,23 @@ public class MetricPreAggregator extends HorizonStreamOperator<MetricBatch>
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        List<MetricBatch> held = new ArrayList<>(buffer.size());
-        for (Builder b : buffer.values()) {
-            MetricBatch sent = b.toSend();
-            if (!sent.isEmpty()) {
-                held.add(sent);
-            }
+        List<MetricBatch> kept = new ArrayList<>(sending.size() + buffer.size());
+        for (Builder b : sending) {
+            add(kept, b.toSend());
         }
-        if (held.isEmpty()) {
+        for (Builder b : buffer.values()) {
+            add(kept, b.toSend());
+        }
+        if (kept.isEmpty()) {
             bufferState.clear();
         } else {
-            bufferState.update(List.of(write(held, serializer)));
+            bufferState.update(List.of(write(kept, serializer)));
+        }
+    }
+
+    private static void add(List<MetricBatch> kept, MetricBatch b) {
+        if (!b.isEmpty()) {
+            kept.add(b);
         }
     }
 
@@ -249,13 +276,29 @@ public class MetricPreAggregator extends HorizonStreamOperator<MetricBatch>
 
     @Override
     protected void onWatermark(long watermark) throws Exception {
-        if (watermark >= flushAt) {
-            flush();
+        if (watermark == Long.MAX_VALUE) {
+            flush(); // the end: everything at once, before the final watermark
+        } else if (watermark >= flushAt) {
+            sending.addAll(buffer.values());
+            buffer.clear();
+            last = null;
+            entries = 0;
+            flushAt = Long.MAX_VALUE;
+            scheduleSend();
         }
     }
 
     @Override
-    public void endInput() {
+    protected void emitWatermark(Watermark mark) throws Exception {
+        if (sending.isEmpty()) {
+            super.emitWatermark(mark);
+        } else {
+            held = mark; // a later one replaces an earlier: watermarks only rise
+        }
+    }
+
+    @Override
+    public void endInput() throws Exception {
         flush();
     }
 
@@ -265,18 +308,27 @@ public class MetricPreAggregator extends HorizonStreamOperator<MetricBatch>
         super.finish();
     }
 
-    private void flush() {
-        if (buffer == null || buffer.isEmpty()) {
+    /** Sends everything, taken out or buffered, at once, then the held watermark. */
+    private void flush() throws Exception {
+        if (buffer == null) {
             return;
         }
+        for (Builder b : sending) {
+            emit(b);
+        }
+        sending.clear();
         for (Builder b : buffer.values()) {
             emit(b);
         }
         buffer.clear();
         last = null;
         entries = 0;
-        draining = false;
         flushAt = Long.MAX_VALUE;
+        if (held != null) {
+            Watermark w = held;
+            held = null;
+            super.emitWatermark(w);
+        }
     }
 
     private void emit(Builder b) {

@@ -6,8 +6,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.runtime.tasks.mailbox.Mail;
+import org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -47,6 +50,23 @@ class MetricPreAggregatorTest {
         h.processElement(new StreamRecord<>(p, p.timeMillis()));
     }
 
+    /** Runs the mailbox actions the operator put in the task's mailbox (the harness runs none by itself); returns how many. */
+    static int mails(OneInputStreamOperatorTestHarness<MetricPoint, MetricBatch> h) throws Exception {
+        int n = 0;
+        for (Optional<Mail> m = h.getTaskMailbox().tryTake(TaskMailbox.MIN_PRIORITY); m.isPresent();
+                m = h.getTaskMailbox().tryTake(TaskMailbox.MIN_PRIORITY)) {
+            m.get().run();
+            n++;
+        }
+        return n;
+    }
+
+    /** A watermark, then the mailbox actions it caused. */
+    static void watermark(OneInputStreamOperatorTestHarness<MetricPoint, MetricBatch> h, long millis) throws Exception {
+        h.processWatermark(new Watermark(millis));
+        mails(h);
+    }
+
     static MetricPoint onHost(MetricPoint p, String host) {
         p.resourceUrn = "urn:host:" + host;
         p.hostName = host;
@@ -61,13 +81,13 @@ class MetricPreAggregatorTest {
             add(h, onHost(Points.gauge("system.cpu.utilization", M0 + 10 * i, 0.2), "b"));
             add(h, onHost(Points.counter(-1000, M0 + 10 * i, 100 + i), "a"));
             // watermarks inside the minute do not flush: the minute's exports fold into one partial per series
-            h.processWatermark(new Watermark(Points.at(M0 + 10 * i) / 1_000_000L));
+            watermark(h, Points.at(M0 + 10 * i) / 1_000_000L);
         }
         add(h, onHost(Points.gauge("system.cpu.utilization", M0 + MIN + 1, 0.3), "a")); // the next minute
         assertThat(batches(h)).isEmpty();
         assertThat(h.getOutput()).hasSize(6).allSatisfy(o -> assertThat(o).isInstanceOf(Watermark.class));
         // the watermark at the minute's last millisecond (where the converter and the aggregator take it) flushes first
-        h.processWatermark(new Watermark(Points.at(M0 + MIN) / 1_000_000L - 1));
+        watermark(h, Points.at(M0 + MIN) / 1_000_000L - 1);
         List<MetricBatch> out = batches(h);
         assertThat(out).hasSize(2);
         MetricBatch a = out.stream().filter(b -> b.resourceUrn.equals("urn:host:a")).findFirst().orElseThrow();
@@ -83,9 +103,9 @@ class MetricPreAggregatorTest {
         var h = harness(1000, null);
         add(h, Points.gauge("queue.depth", M0 + MIN + 5, 1));
         add(h, Points.counter(-1000, M0 + 50, 5)); // out of order, from the minute before
-        h.processWatermark(new Watermark(Points.at(M0 + MIN) / 1_000_000L - 2));
+        watermark(h, Points.at(M0 + MIN) / 1_000_000L - 2);
         assertThat(batches(h)).isEmpty();
-        h.processWatermark(new Watermark(Points.at(M0 + MIN) / 1_000_000L - 1));
+        watermark(h, Points.at(M0 + MIN) / 1_000_000L - 1);
         assertThat(batches(h)).hasSize(1);
         assertThat(batches(h).get(0).pointCount()).isEqualTo(2);
         assertThat(h.getOutput()).last().isInstanceOf(Watermark.class);
@@ -103,7 +123,7 @@ class MetricPreAggregatorTest {
         h.close();
         var restored = harness(1000, snap);
         add(restored, Points.gauge("queue.depth", M0 + 10, 3)); // the same series and minute as the restored partial
-        restored.processWatermark(new Watermark(Points.at(M0 + MIN) / 1_000_000L - 1));
+        watermark(restored, Points.at(M0 + MIN) / 1_000_000L - 1);
         List<MetricBatch> out = batches(restored);
         assertThat(out).hasSize(2);
         MetricBatch a = out.stream().filter(b -> !b.resourceUrn.equals("urn:host:b")).findFirst().orElseThrow();
@@ -122,50 +142,70 @@ class MetricPreAggregatorTest {
         var snap = h.snapshot(1, 1);
         h.close();
         var restored = harness(1000, snap);
-        restored.processWatermark(new Watermark(Points.at(M0 + MIN) / 1_000_000L - 2));
+        watermark(restored, Points.at(M0 + MIN) / 1_000_000L - 2);
         assertThat(batches(restored)).isEmpty();
-        restored.processWatermark(new Watermark(Points.at(M0 + MIN) / 1_000_000L - 1));
+        watermark(restored, Points.at(M0 + MIN) / 1_000_000L - 1);
         assertThat(batches(restored)).hasSize(1);
         var again = harness(1000, restored.snapshot(2, 2)); // the buffer was sent: nothing to send twice
-        again.processWatermark(new Watermark(Points.at(M0 + 2 * MIN) / 1_000_000L));
+        watermark(again, Points.at(M0 + 2 * MIN) / 1_000_000L);
         assertThat(batches(again)).isEmpty();
     }
 
     @Test
-    void aFullBufferDrainsItsOldestResourcesOverTheFollowingPoints() throws Exception {
+    void aFullBufferSendsItsOldestResourcesDownToHalfFromTheMailboxNotFromInsideTheMessage() throws Exception {
         var h = harness(10, null);
-        int in = 0;
-        for (int i = 0; i < 9; i++) {
-            add(h, onHost(Points.gauge("queue.depth", M0 + i, i), "h" + i));
-            in++;
+        for (int i = 0; i < 10; i++) {
+            add(h, onHost(Points.gauge("queue.depth", M0 + i, i), "h" + i)); // the 10th entry fills it
         }
-        assertThat(batches(h)).isEmpty();
-        add(h, onHost(Points.gauge("queue.depth", M0 + 9, 9), "h9")); // the 10th entry: full
-        in++;
-        assertThat(batches(h)).extracting(b -> b.resourceUrn).containsExactly("urn:host:h0", "urn:host:h1");
-        List<Integer> sentAfterEachPoint = new ArrayList<>();
-        for (int i = 10; i < 16; i++) {
-            add(h, onHost(Points.gauge("queue.depth", M0 + i, i), "h" + i));
-            in++;
-            sentAfterEachPoint.add(batches(h).size());
+        assertThat(batches(h)).isEmpty(); // nothing sent while the point was processed
+        assertThat(mails(h)).isEqualTo(1);
+        assertThat(batches(h)).extracting(b -> b.resourceUrn)
+                .containsExactly("urn:host:h0", "urn:host:h1", "urn:host:h2", "urn:host:h3", "urn:host:h4");
+        add(h, onHost(Points.gauge("queue.depth", M0 + 10, 10), "h0")); // a resource sent comes back: a new batch
+        watermark(h, Points.at(M0 + MIN) / 1_000_000L - 1);
+        assertThat(batches(h)).hasSize(11);
+        assertThat(batches(h).stream().mapToLong(MetricBatch::pointCount).sum()).isEqualTo(11);
+        assertThat(h.getOutput()).last().isInstanceOf(Watermark.class);
+    }
+
+    /**
+     * A flush at the watermark goes out in mailbox actions of {@link MetricPreAggregator#CHUNK_ENTRIES}
+     * entries, the watermark after the last; a checkpoint taken between two keeps what was not sent.
+     */
+    @Test
+    void theWatermarkWaitsForItsFlushWhichACheckpointCanInterrupt() throws Exception {
+        int hosts = 2 * MetricPreAggregator.CHUNK_ENTRIES + 200;
+        var h = harness(10_000, null);
+        for (int i = 0; i < hosts; i++) {
+            add(h, onHost(Points.gauge("queue.depth", M0 + i % 50, i), "h" + i));
         }
-        // 8 held after the 10th; each point adds one and sends two until half (5) is reached, then it fills again
-        assertThat(sentAfterEachPoint).containsExactly(4, 6, 8, 8, 8, 8);
-        assertThat(batches(h)).extracting(b -> b.resourceUrn).startsWith("urn:host:h0", "urn:host:h1", "urn:host:h2",
-                "urn:host:h3", "urn:host:h4", "urn:host:h5", "urn:host:h6", "urn:host:h7");
         h.processWatermark(new Watermark(Points.at(M0 + MIN) / 1_000_000L - 1));
-        assertThat(batches(h).stream().mapToLong(MetricBatch::pointCount).sum()).isEqualTo(in);
-        assertThat(batches(h)).hasSize(in);
+        assertThat(h.getOutput()).isEmpty(); // the watermark is held
+        h.getTaskMailbox().tryTake(TaskMailbox.MIN_PRIORITY).orElseThrow().run();
+        assertThat(batches(h)).hasSize(MetricPreAggregator.CHUNK_ENTRIES);
+        assertThat(h.getOutput()).noneMatch(o -> o instanceof Watermark);
+        var snap = h.snapshot(1, 1); // the checkpoint trigger, between two of its actions
+        assertThat(mails(h)).isEqualTo(2);
+        assertThat(batches(h)).hasSize(hosts);
+        assertThat(h.getOutput()).last().isInstanceOf(Watermark.class);
+        assertThat(h.getOutput()).filteredOn(o -> o instanceof Watermark).hasSize(1);
+        h.close();
+        // restored there: what was not sent before the checkpoint, and nothing that was
+        var restored = harness(10_000, snap);
+        watermark(restored, Points.at(M0 + MIN) / 1_000_000L - 1);
+        List<String> sentBefore = batches(h).subList(0, MetricPreAggregator.CHUNK_ENTRIES).stream().map(b -> b.resourceUrn).toList();
+        assertThat(batches(restored)).hasSize(hosts - MetricPreAggregator.CHUNK_ENTRIES)
+                .noneMatch(b -> sentBefore.contains(b.resourceUrn));
     }
 
     @Test
     void shouldSendGaugesBeyondLatenessToTheLateOutputAndPassCumulativePointsOn() throws Exception {
         var h = harness(1000, null);
-        h.processWatermark(new Watermark(Points.at(M0 + 3 * MIN) / 1_000_000L));
+        watermark(h, Points.at(M0 + 3 * MIN) / 1_000_000L);
         add(h, Points.gauge("queue.depth", M0 + 10, 1));
         add(h, Points.counter(-1000, M0 + 10, 5)); // the converter decides for cumulative points
         assertThat(h.getSideOutput(MetricMinuteAggregator.LATE_POINTS)).hasSize(1);
-        h.processWatermark(new Watermark(Points.at(M0 + 4 * MIN) / 1_000_000L));
+        watermark(h, Points.at(M0 + 4 * MIN) / 1_000_000L);
         assertThat(batches(h)).hasSize(1);
         assertThat(batches(h).get(0).partials).isEmpty();
         assertThat(batches(h).get(0).points).hasSize(1);
@@ -174,13 +214,13 @@ class MetricPreAggregatorTest {
     @Test
     void lateGaugeRightAfterRestoreIsLateAsBeforeTheFailure() throws Exception {
         var h = harness(1000, null);
-        h.processWatermark(new Watermark(Points.at(M0 + 3 * MIN) / 1_000_000L));
+        watermark(h, Points.at(M0 + 3 * MIN) / 1_000_000L);
         var snap = h.snapshot(1, 1);
         h.close();
         var restored = harness(1000, snap);
         add(restored, Points.gauge("queue.depth", M0 + 10, 1)); // before any watermark after the restore
         assertThat(restored.getSideOutput(MetricMinuteAggregator.LATE_POINTS)).hasSize(1);
-        restored.processWatermark(new Watermark(Points.at(M0 + 4 * MIN) / 1_000_000L));
+        watermark(restored, Points.at(M0 + 4 * MIN) / 1_000_000L);
         assertThat(batches(restored)).isEmpty();
     }
 
@@ -236,7 +276,7 @@ class MetricPreAggregatorTest {
         for (int i = 0; i < ps.size(); i++) {
             add(pre, ps.get(i).copy());
             if (i == ps.size() - 1) {
-                pre.processWatermark(new Watermark(Points.at(M0 + MIN) / 1_000_000L));
+                watermark(pre, Points.at(M0 + MIN) / 1_000_000L);
             } else if ((i + 1) % every == 0) {
                 pre.prepareSnapshotPreBarrier(i);
                 var snap = pre.snapshot(i, i);

@@ -40,6 +40,15 @@ public abstract class HorizonStreamOperator<OUT> extends AbstractStreamOperator<
         onWatermark(mark.getTimestamp());
         watermark = mark.getTimestamp();
         horizon.observe(watermark);
+        emitWatermark(mark);
+    }
+
+    /**
+     * Passes a received watermark on ({@link AbstractStreamOperator#processWatermark}) once it is
+     * recorded: by default at once. A subclass still sending what the watermark closes may hold it
+     * and pass it on later through this method of its superclass.
+     */
+    protected void emitWatermark(Watermark mark) throws Exception {
         super.processWatermark(mark);
     }
 
