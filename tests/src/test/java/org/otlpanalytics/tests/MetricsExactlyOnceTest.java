@@ -28,7 +28,8 @@ import org.otlpanalytics.tests.support.Throttle;
  * series interleave across partitions) processed once without failure and once with a failure
  * injected after a checkpoint leaves identical metric_1m and use_1m rows — every column, KLL
  * bytes and Kafka locators included — in two separate databases, on the heap and on the RocksDB
- * state backend. The input carries late copies (an hour behind) through its second part: the
+ * state backend (there also with {@code --unaligned-checkpoints}, whose barriers may come between the
+ * aggregator's timers and the pre-aggregator's sends). The input carries late copies (an hour behind) through its second part: the
  * clean run dead-letters them, and the restored run re-reads some right after the restore,
  * before any watermark reached its operators ({@link LateRecords}).
  */
@@ -47,7 +48,7 @@ class MetricsExactlyOnceTest {
             + "FROM use_1m u JOIN dim_tenant t USING (tenant_id) JOIN dim_resource d USING (resource_id) ORDER BY 1, 2, 3";
 
     @ParameterizedTest(name = "state backend {0}")
-    @ValueSource(strings = {"hashmap", "rocksdb"})
+    @ValueSource(strings = {"hashmap", "rocksdb", "rocksdb-unaligned"})
     void metricAndUseRowsAfterAnInjectedFailureEqualRowsOfACleanRun(String backend, @TempDir Path tmp) throws Exception {
         String topic = "otlp_metrics_" + backend;
         String deadLetters = "otlp_deadletter_" + backend;
@@ -93,6 +94,7 @@ class MetricsExactlyOnceTest {
 
     private static JobOptions options(PostgresServer pg, String topic, String deadLetters, String backend, String group) {
         return Pipelines.options(SERVICES.kafka(), pg, JobOptions.GROUP_ID, group + "-" + backend, JobOptions.METRICS_TOPIC, topic,
-                JobOptions.DEAD_LETTER_TOPIC, deadLetters, JobOptions.STATE_BACKEND, backend);
+                JobOptions.DEAD_LETTER_TOPIC, deadLetters, JobOptions.STATE_BACKEND, backend.replace("-unaligned", ""),
+                JobOptions.UNALIGNED_CHECKPOINTS, Boolean.toString(backend.endsWith("-unaligned")));
     }
 }

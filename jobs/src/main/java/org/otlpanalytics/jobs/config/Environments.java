@@ -189,6 +189,20 @@ public final class Environments {
         return ms;
     }
 
+    /**
+     * {@code --unaligned-checkpoints true}: Flink's unaligned checkpoints and, with them, interruptible
+     * timers (a barrier may come between the timers that operators opting in fire at one watermark).
+     * {@code false} (the default) sets neither and leaves the cluster's configuration as it is.
+     */
+    static Configuration checkpointAlignment(JobOptions o) {
+        Configuration c = new Configuration();
+        if (o.getBool(JobOptions.UNALIGNED_CHECKPOINTS)) {
+            c.set(CheckpointingOptions.ENABLE_UNALIGNED, true);
+            c.set(CheckpointingOptions.ENABLE_UNALIGNED_INTERRUPTIBLE_TIMERS, true);
+        }
+        return c;
+    }
+
     public static StreamExecutionEnvironment configure(StreamExecutionEnvironment env, JobOptions o) {
         int parallelism = o.getInt(JobOptions.PARALLELISM);
         if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
@@ -208,6 +222,7 @@ public final class Environments {
             env.getCheckpointConfig().setMinPauseBetweenCheckpoints(
                     Math.min(1000L, o.getDuration(JobOptions.CHECKPOINT_INTERVAL).toMillis() / 2));
             env.setBufferTimeout(bufferTimeoutMillis(o));
+            env.configure(checkpointAlignment(o));
         }
         // Flink need not copy records between chained operators: the rule every operator keeps is that it
         // does not change a record after emitting it, since the operators that keep input records (the heap

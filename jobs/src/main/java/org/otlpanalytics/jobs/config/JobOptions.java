@@ -37,6 +37,12 @@ public final class JobOptions {
     public static final String PARALLELISM = "parallelism";
     public static final String CHECKPOINT_INTERVAL = "checkpoint-interval";
     /**
+     * Unaligned checkpoints (barriers overtake the records queued in the network), with the timers of
+     * the operators that do a minute's end in one piece (the log fingerprinter, the metric aggregator)
+     * interruptible by a barrier (FLIP-443), streaming mode.
+     */
+    public static final String UNALIGNED_CHECKPOINTS = "unaligned-checkpoints";
+    /**
      * The longest a partly filled network buffer waits before it is sent to the next task (Flink's
      * buffer timeout; full buffers leave at once), streaming mode.
      */
@@ -148,6 +154,7 @@ public final class JobOptions {
         DEFAULTS.put(MODE, "streaming");
         DEFAULTS.put(PARALLELISM, "2");
         DEFAULTS.put(CHECKPOINT_INTERVAL, "10s");
+        DEFAULTS.put(UNALIGNED_CHECKPOINTS, "false");
         DEFAULTS.put(BUFFER_TIMEOUT, "1s");
         DEFAULTS.put(OUT_OF_ORDERNESS, "30s");
         DEFAULTS.put(ALLOWED_LATENESS, "2m");

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.BatchExecutionOptions;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -26,6 +27,22 @@ class EnvironmentsTest {
         assertThat(heap.contains(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL)).isFalse();
         Configuration production = GlobalConfiguration.loadConfiguration(Path.of("..", "flink-conf").toAbsolutePath().toString());
         assertThat(production.get(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL)).isEqualTo(expected);
+    }
+
+    @Test
+    void unalignedCheckpointsBringInterruptibleTimersIntoTheJobsConfigurationAndAreOffByDefault() {
+        StreamExecutionEnvironment on = Environments.configure(new StreamExecutionEnvironment(),
+                JobOptions.defaults().with(JobOptions.UNALIGNED_CHECKPOINTS, "true"));
+        on.fromData(1, 2).print();
+        Configuration job = on.getStreamGraph().getJobConfiguration();
+        // what a task reads (StreamTask.getJobConfiguration) to let an operator's timers be interrupted
+        assertThat(CheckpointingOptions.isUnalignedCheckpointInterruptibleTimersEnabled(job)).isTrue();
+        assertThat(on.getCheckpointConfig().isUnalignedCheckpointsEnabled()).isTrue();
+        StreamExecutionEnvironment off = Environments.configure(new StreamExecutionEnvironment(), JobOptions.defaults());
+        off.fromData(1, 2).print();
+        assertThat(CheckpointingOptions.isUnalignedCheckpointInterruptibleTimersEnabled(off.getStreamGraph().getJobConfiguration()))
+                .isFalse();
+        assertThat(off.getCheckpointConfig().isUnalignedCheckpointsEnabled()).isFalse();
     }
 
     @Test

@@ -262,6 +262,17 @@ public class LogFingerprinter extends HorizonStreamOperator<LogPatternPartial>
         streams.infoChanged(s);
     }
 
+    /**
+     * With {@code --unaligned-checkpoints}, a barrier may come between the timers one watermark fires
+     * (a minute's end mines every stream's last second and emits its patterns). Safe: each key's timers
+     * still run in time order, and a record that arrives in between is judged against the new watermark,
+     * as it would be after the last timer (it is late for a second not yet mined exactly as for one mined).
+     */
+    @Override
+    public boolean useInterruptibleTimers() {
+        return true;
+    }
+
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         pending.flush();
