@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -16,6 +18,7 @@ import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.io.network.api.writer.ResultPartitionWriter;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
@@ -43,7 +46,8 @@ import org.otlpanalytics.schemas.metrics.MetricPoint;
  * watermark that reaches the end of the earliest buffered minute; the oldest resources down to half,
  * when {@code maxEntries} points and partials are buffered — is sent from the task's mailbox in
  * actions of about {@link #CHUNK_ENTRIES} entries, between which the task takes a checkpoint
- * trigger (the mailbox runs in order what was put in it). A watermark that arrives while some are
+ * trigger (the mailbox runs in order what was put in it), and only while the task's network output
+ * can take them (else the next action waits, out of the mailbox, for the output to free). A watermark that arrives while some are
  * still to be sent is held until they are out (the watermark at which the converter converts a
  * minute and the aggregator fires it, so nothing arrives after the watermark that would make it
  * late downstream, and a series' exports of one minute fold into one partial). At end of input
@@ -75,6 +79,7 @@ public class MetricPreAggregator extends HorizonStreamOperator<MetricBatch>
     private transient Watermark held;
     private transient boolean sendScheduled;
     private transient MailboxExecutor mailbox;
+    private transient ResultPartitionWriter[] writers;
     private transient ListState<byte[]> bufferState;
     private transient MetricBatchSerializer serializer;
     /** The last millisecond of the earliest minute buffered: a watermark there flushes (MAX_VALUE: empty). */
@@ -115,6 +120,7 @@ public class MetricPreAggregator extends HorizonStreamOperator<MetricBatch>
     public void open() throws Exception {
         super.open();
         mailbox = getContainingTask().getMailboxExecutorFactory().createExecutor(getOperatorConfig().getChainIndex());
+        writers = getContainingTask().getEnvironment().getAllWriters();
         MetricGroup g = getMetricGroup().addGroup(MetricPipelineMetrics.PRE_AGGREGATOR_GROUP);
         aggregated = g.counter(MetricPipelineMetrics.POINTS_AGGREGATED);
         late = g.counter(MetricPipelineMetrics.POINTS_LATE_DROPPED);
@@ -179,11 +185,23 @@ public class MetricPreAggregator extends HorizonStreamOperator<MetricBatch>
         }
     }
 
-    /** One mailbox action: sends the oldest batches taken out until {@link #CHUNK_ENTRIES} went out, then the next action or the held watermark. */
+    /**
+     * One mailbox action: sends the batches taken out, oldest first, while the task's network output
+     * can take them, up to {@link #CHUNK_ENTRIES} entries; then the next action, or, when all are out,
+     * the held watermark. When the output is full it returns and the next action is put in the mailbox
+     * once the output can take more, so the task never waits for a buffer between two batches (only,
+     * within Flink's overdraft, inside one).
+     */
     private void sendChunk() throws Exception {
         sendScheduled = false;
         int sent = 0;
-        while (sent < CHUNK_ENTRIES && !sending.isEmpty()) {
+        while (!sending.isEmpty() && sent < CHUNK_ENTRIES) {
+            CompletableFuture<?> full = outputFull();
+            if (full != null) {
+                sendScheduled = true;
+                full.thenRun(this::resumeWhenOutputFrees);
+                return;
+            }
             Builder b = sending.poll();
             emit(b);
             sent += b.entries;
@@ -194,6 +212,25 @@ public class MetricPreAggregator extends HorizonStreamOperator<MetricBatch>
             Watermark w = held;
             held = null;
             super.emitWatermark(w);
+        }
+    }
+
+    /** The availability of the first of the task's network outputs that cannot take a record now, else null. */
+    private CompletableFuture<?> outputFull() {
+        for (ResultPartitionWriter w : writers) {
+            if (!w.isAvailable()) {
+                return w.getAvailableFuture();
+            }
+        }
+        return null;
+    }
+
+    /** Called by the network when the output frees: the next send, in the mailbox. */
+    private void resumeWhenOutputFrees() {
+        try {
+            mailbox.execute(this::sendChunk, "metric pre-aggregator: send buffered batches");
+        } catch (RejectedExecutionException closing) {
+            // the task is closing: what was not sent is in its last checkpoint, or was sent by finish()
         }
     }
 
