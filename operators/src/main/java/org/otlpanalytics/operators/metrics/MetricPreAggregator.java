@@ -47,10 +47,11 @@ import org.otlpanalytics.schemas.metrics.MetricPoint;
  * when {@code maxEntries} points and partials are buffered — is sent from the task's mailbox in
  * actions of about {@link #CHUNK_ENTRIES} entries, between which the task takes a checkpoint
  * trigger (the mailbox runs in order what was put in it), and only while the task's network output
- * can take them (else the next action waits, out of the mailbox, for the output to free). A watermark that arrives while some are
- * still to be sent is held until they are out (the watermark at which the converter converts a
- * minute and the aggregator fires it, so nothing arrives after the watermark that would make it
- * late downstream, and a series' exports of one minute fold into one partial). At end of input
+ * can take them (else the next action waits, out of the mailbox, for the output to free). A
+ * watermark that arrives while some are still to be sent is held until they are out (the watermark
+ * at which the converter converts a minute and the aggregator fires it, so nothing arrives after
+ * the watermark that would make it late downstream, and a series' exports of one minute fold into
+ * one partial). At end of input
  * (and with the final watermark) everything goes out at once. Gauges and deltas already later than
  * the allowed lateness at this operator's horizon (a {@link WatermarkHorizon}, also checkpointed)
  * go to {@link MetricMinuteAggregator#LATE_POINTS} as points (so they can be dead-lettered with

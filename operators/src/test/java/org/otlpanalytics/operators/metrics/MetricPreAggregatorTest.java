@@ -8,7 +8,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.io.network.partition.MockResultPartitionWriter;
+import org.apache.flink.runtime.operators.testutils.MockEnvironment;
+import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 import org.apache.flink.streaming.runtime.tasks.mailbox.Mail;
 import org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -196,6 +200,42 @@ class MetricPreAggregatorTest {
         List<String> sentBefore = batches(h).subList(0, MetricPreAggregator.CHUNK_ENTRIES).stream().map(b -> b.resourceUrn).toList();
         assertThat(batches(restored)).hasSize(hosts - MetricPreAggregator.CHUNK_ENTRIES)
                 .noneMatch(b -> sentBefore.contains(b.resourceUrn));
+    }
+
+    /** A network output that cannot take a record until {@link #frees} completes. */
+    static final class FullOutput extends MockResultPartitionWriter {
+        final CompletableFuture<Void> frees = new CompletableFuture<>();
+
+        @Override
+        public boolean isAvailable() {
+            return frees.isDone();
+        }
+
+        @Override
+        public CompletableFuture<?> getAvailableFuture() {
+            return frees;
+        }
+    }
+
+    @Test
+    void whileTheNetworkOutputIsFullNothingIsSentAndNoActionWaitsInTheMailbox() throws Exception {
+        FullOutput output = new FullOutput();
+        MockEnvironment env = new MockEnvironmentBuilder().build();
+        env.addOutputs(List.of(output));
+        var h = new OneInputStreamOperatorTestHarness<>(new MetricPreAggregator(OPTIONS, 1000), env);
+        h.setup(new MetricBatchSerializer());
+        h.open();
+        for (int i = 0; i < 3; i++) {
+            add(h, onHost(Points.gauge("queue.depth", M0 + i, i), "h" + i));
+        }
+        h.processWatermark(new Watermark(Points.at(M0 + MIN) / 1_000_000L - 1));
+        assertThat(mails(h)).isEqualTo(1); // it looked, found the output full and left
+        assertThat(h.getOutput()).isEmpty();
+        assertThat(mails(h)).isZero(); // nothing spins in the mailbox meanwhile
+        output.frees.complete(null);
+        assertThat(mails(h)).isEqualTo(1);
+        assertThat(batches(h)).hasSize(3);
+        assertThat(h.getOutput()).last().isInstanceOf(Watermark.class);
     }
 
     @Test
