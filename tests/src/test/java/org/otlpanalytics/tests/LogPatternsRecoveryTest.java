@@ -41,8 +41,7 @@ import org.otlpanalytics.tests.support.Services;
 import org.otlpanalytics.tests.support.Throttle;
 
 /**
- * Fingerprint stability and exactly once, end to end, on the heap and on the RocksDB state backend
- * (there also with {@code --unaligned-checkpoints}, whose barriers may come between the fingerprinter's timers):
+ * Fingerprint stability and exactly once, end to end, on the heap and on the RocksDB state backend:
  * the same Kafka range processed (1) cleanly and (2) with a failure injected after a checkpoint
  * (restart from the checkpoint, replay from its offsets), and on the heap (3) replayed a second time
  * into the clean database, leaves identical {@code log_pattern_5m} and {@code log_pattern} rows,
@@ -77,7 +76,7 @@ class LogPatternsRecoveryTest {
     static final int PARTITIONS = 2;
 
     @ParameterizedTest(name = "state backend {0}")
-    @ValueSource(strings = {"hashmap", "rocksdb", "rocksdb-unaligned"})
+    @ValueSource(strings = {"hashmap", "rocksdb"})
     void rowsAfterFailureRestartAndReplayEqualACleanRun(String backend, @TempDir Path tmp) throws Exception {
         // one partition per source subtask (see LateRecords)
         String topic = "otlp_logs_" + backend;
@@ -207,8 +206,7 @@ class LogPatternsRecoveryTest {
 
     private static JobOptions options(PostgresServer pg, String topic, String deadLetters, String backend, String group) {
         return Pipelines.options(SERVICES.kafka(), pg, JobOptions.GROUP_ID, group + "-" + backend, JobOptions.LOGS_TOPIC, topic,
-                JobOptions.DEAD_LETTER_TOPIC, deadLetters, JobOptions.STATE_BACKEND, backend.replace("-unaligned", ""),
-                JobOptions.UNALIGNED_CHECKPOINTS, Boolean.toString(backend.endsWith("-unaligned")),
+                JobOptions.DEAD_LETTER_TOPIC, deadLetters, JobOptions.STATE_BACKEND, backend,
                 JobOptions.LOG_PATTERNS_SECOND_MAX_RECORDS, "3", JobOptions.LOG_PATTERNS_STREAM_IDLE_TIMEOUT, "1m");
     }
 

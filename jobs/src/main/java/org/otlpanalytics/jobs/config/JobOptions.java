@@ -38,8 +38,8 @@ public final class JobOptions {
     public static final String CHECKPOINT_INTERVAL = "checkpoint-interval";
     /**
      * Unaligned checkpoints (barriers overtake the records queued in the network), with the timers of
-     * the operators that do a minute's end in one piece (the log fingerprinter, the metric aggregator)
-     * interruptible by a barrier (FLIP-443), streaming mode.
+     * the operators that opt in (the metric aggregator) interruptible by a barrier (FLIP-443),
+     * streaming mode.
      */
     public static final String UNALIGNED_CHECKPOINTS = "unaligned-checkpoints";
     /**
