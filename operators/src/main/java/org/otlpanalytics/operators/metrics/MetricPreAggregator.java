@@ -182,8 +182,12 @@ public class MetricPreAggregator extends HorizonStreamOperator<MetricBatch>
     private void scheduleSend() {
         if (!sendScheduled && !sending.isEmpty()) {
             sendScheduled = true;
-            mailbox.execute(this::sendChunk, "metric pre-aggregator: send buffered batches");
+            executeSend();
         }
+    }
+
+    private void executeSend() {
+        mailbox.execute(this::sendChunk, "metric pre-aggregator: send buffered batches");
     }
 
     /**
@@ -209,7 +213,14 @@ public class MetricPreAggregator extends HorizonStreamOperator<MetricBatch>
         }
         if (!sending.isEmpty()) {
             scheduleSend();
-        } else if (held != null) {
+        } else {
+            passHeldWatermark();
+        }
+    }
+
+    /** Passes on the watermark held while batches were still to be sent, if any. */
+    private void passHeldWatermark() throws Exception {
+        if (held != null) {
             Watermark w = held;
             held = null;
             super.emitWatermark(w);
@@ -229,7 +240,7 @@ public class MetricPreAggregator extends HorizonStreamOperator<MetricBatch>
     /** Called by the network when the output frees: the next send, in the mailbox. */
     private void resumeWhenOutputFrees() {
         try {
-            mailbox.execute(this::sendChunk, "metric pre-aggregator: send buffered batches");
+            executeSend();
         } catch (RejectedExecutionException closing) {
             // the task is closing: what was not sent is in its last checkpoint, or was sent by finish()
         }
@@ -318,10 +329,7 @@ public class MetricPreAggregator extends HorizonStreamOperator<MetricBatch>
             flush(); // the end: everything at once, before the final watermark
         } else if (watermark >= flushAt) {
             sending.addAll(buffer.values());
-            buffer.clear();
-            last = null;
-            entries = 0;
-            flushAt = Long.MAX_VALUE;
+            clearBuffer();
             scheduleSend();
         }
     }
@@ -358,15 +366,16 @@ public class MetricPreAggregator extends HorizonStreamOperator<MetricBatch>
         for (Builder b : buffer.values()) {
             emit(b);
         }
+        clearBuffer();
+        passHeldWatermark();
+    }
+
+    /** Empties the buffer (its builders sent or handed to {@link #sending}). */
+    private void clearBuffer() {
         buffer.clear();
         last = null;
         entries = 0;
         flushAt = Long.MAX_VALUE;
-        if (held != null) {
-            Watermark w = held;
-            held = null;
-            super.emitWatermark(w);
-        }
     }
 
     private void emit(Builder b) {
