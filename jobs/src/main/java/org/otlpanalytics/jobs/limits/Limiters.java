@@ -150,7 +150,9 @@ public final class Limiters {
                 .keyBy(new ServiceKeySelector(), Types.STRING)
                 .connect(decisions.broadcast())
                 .transform("log-tenant-resource-limit", type, new TenantRecordLimiter<>(tenants, resources, type, o.maxTenants(),
-                        o.maxResourcesPerTenant(), slot, lateness, LOG_TENANTS, LOG_RESOURCES))
+                        o.maxResourcesPerTenant(), slot, lateness, LOG_TENANTS, LOG_RESOURCES)
+                        // the fingerprinter chained behind mines a minute's seconds as the watermark passes them: a second at a time
+                        .watermarkSteps(LogPatternOptions.ORDER_BUCKET_MILLIS))
                 .uid("log-tenant-records");
     }
 

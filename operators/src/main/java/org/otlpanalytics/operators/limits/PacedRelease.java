@@ -23,8 +23,17 @@ import org.otlpanalytics.operators.common.ForwardingOutput;
  * long as the operators chained behind it take to process them (the source behind it stays unblocked
  * and its barriers pass), and the watermark goes on when the minute's last record has.
  *
+ * <p><b>Watermark steps</b> (when {@code watermarkStepMillis} is above 0): a watermark that would
+ * move time on by more than a step goes on in steps of event time ({@link #nextWatermarkStep}), one
+ * step per drain step (more while they take less than {@code stepNanos}), each after a pause in which the
+ * input is read. An operator chained behind that does its work when the watermark passes (the log
+ * fingerprinter mines each second of a minute then) does a step's share of it at a time, so a
+ * checkpoint barrier waits for one step, not for the whole minute's work. A record passed while
+ * steps wait goes on at once, before them (a watermark only promises no earlier record follows).
+ *
  * <p>The queue is state: the operator snapshots {@link #queued()} (records and its own
- * {@link Deferred}s) and gives it back with {@link #restore}. Not thread-safe (the task's thread only).
+ * {@link Deferred}s) and gives it back with {@link #restore}; a watermark held or stepping is not
+ * (the input's watermarks bring it again after a restore, then on at once). Not thread-safe (the task's thread only).
  *
  * @param <T> the records
  */
@@ -40,14 +49,25 @@ final class PacedRelease<T> extends ForwardingOutput<T> {
         boolean run() throws Exception;
     }
 
+    /**
+     * A held watermark goes on in at most this many steps (ten minutes of one-second steps, a pause each):
+     * a larger gap (idle input) goes at once up to its last steps. A minute raised while the last one
+     * still steps (a busy pipeline) steps on, second by second.
+     */
+    static final int MAX_WATERMARK_STEPS = 600;
+
     private final int minRecordsPerStep;
     private final long stepNanos;
+    /** 0: a held watermark goes on at once. */
+    private final long watermarkStepMillis;
+    /** The last watermark passed on, or {@code Long.MIN_VALUE}. */
+    private long emittedWatermark = Long.MIN_VALUE;
     private final LongSupplier nanoClock;
     /** {@link StreamRecord}s and {@link Deferred}s, in order. */
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
     /** A release is running: what it collects is the queue's head; what it collects past the budget, in order, or null. */
     private ArrayList<StreamRecord<T>> pastBudget;
-    /** The latest watermark given while records were queued, or null. */
+    /** The latest watermark given while records were queued or watermark steps waited, or null. */
     private Watermark heldWatermark;
     private int passedInStep;
     /** When the step passed its first record (read then, not per input record: most input records are only held). */
@@ -55,12 +75,18 @@ final class PacedRelease<T> extends ForwardingOutput<T> {
     private long queuedTotal;
 
     PacedRelease(Output<StreamRecord<T>> out, int minRecordsPerStep, long stepNanos, LongSupplier nanoClock) {
+        this(out, minRecordsPerStep, stepNanos, 0, nanoClock);
+    }
+
+    PacedRelease(Output<StreamRecord<T>> out, int minRecordsPerStep, long stepNanos, long watermarkStepMillis, LongSupplier nanoClock) {
         super(out);
-        if (minRecordsPerStep < 1 || stepNanos < 0) {
-            throw new IllegalArgumentException("a step passes >= 1 record in >= 0 ns, got " + minRecordsPerStep + " and " + stepNanos);
+        if (minRecordsPerStep < 1 || stepNanos < 0 || watermarkStepMillis < 0) {
+            throw new IllegalArgumentException("a step passes >= 1 record in >= 0 ns and moves the watermark >= 0 ms, got "
+                    + minRecordsPerStep + ", " + stepNanos + " and " + watermarkStepMillis);
         }
         this.minRecordsPerStep = minRecordsPerStep;
         this.stepNanos = stepNanos;
+        this.watermarkStepMillis = watermarkStepMillis;
         this.nanoClock = nanoClock;
     }
 
@@ -69,8 +95,13 @@ final class PacedRelease<T> extends ForwardingOutput<T> {
         passedInStep = 0;
     }
 
-    /** Whether records wait for a later step (the operator schedules one). */
+    /** Whether records, releases or watermark steps wait for a later step (the operator schedules one). */
     boolean hasQueued() {
+        return !queue.isEmpty() || heldWatermark != null;
+    }
+
+    /** Whether records or releases wait (not only watermark steps). */
+    boolean hasQueuedRecords() {
         return !queue.isEmpty();
     }
 
@@ -89,22 +120,33 @@ final class PacedRelease<T> extends ForwardingOutput<T> {
         queuedTotal++;
     }
 
-    /** Passes queued records on and runs queued releases until the step's budget is spent; the held watermark follows the last. Returns whether some still wait. */
+    /**
+     * Passes queued records on and runs queued releases until the step's budget is spent; the held
+     * watermark follows the last, in steps (one at least, more while they take less than the step's
+     * time). Returns whether some still wait.
+     */
     boolean drainStep() throws Exception {
         beginStep();
         while (!queue.isEmpty() && !spent()) {
             passHead();
         }
-        emitHeldWatermarkIfDrained();
-        return !queue.isEmpty();
+        if (queue.isEmpty() && heldWatermark != null) {
+            long start = nanoClock.getAsLong();
+            do {
+                stepHeldWatermark();
+            } while (heldWatermark != null && nanoClock.getAsLong() - start < stepNanos);
+        }
+        return hasQueued();
     }
 
-    /** Passes everything queued and the held watermark on (at the end of input). */
+    /** Passes everything queued and the held watermark on, at once (at the end of input). */
     void drainAll() throws Exception {
         while (!queue.isEmpty()) {
             passHead();
         }
-        emitHeldWatermarkIfDrained();
+        if (heldWatermark != null) {
+            emit(heldWatermark);
+        }
     }
 
     /** The records ({@link StreamRecord}) and releases ({@link Deferred}) waiting, in order (for a snapshot). */
@@ -167,12 +209,37 @@ final class PacedRelease<T> extends ForwardingOutput<T> {
         }
     }
 
-    private void emitHeldWatermarkIfDrained() {
-        if (queue.isEmpty() && heldWatermark != null) {
-            Watermark w = heldWatermark;
-            heldWatermark = null;
-            out.emitWatermark(w);
+    /** Passes the held watermark's next step on, the held watermark itself when it is the last. */
+    private void stepHeldWatermark() {
+        long next = nextWatermarkStep(emittedWatermark, heldWatermark.getTimestamp(), watermarkStepMillis);
+        if (next == heldWatermark.getTimestamp()) {
+            emit(heldWatermark);
+        } else {
+            emittedWatermark = next;
+            out.emitWatermark(new Watermark(next));
         }
+    }
+
+    private void emit(Watermark w) {
+        heldWatermark = null;
+        emittedWatermark = w.getTimestamp();
+        out.emitWatermark(w);
+    }
+
+    /**
+     * The watermark to pass on next on the way from {@code emitted} to {@code target}: the end of the
+     * next {@code stepMillis} step of event time (a millisecond before a multiple of it), at most
+     * {@link #MAX_WATERMARK_STEPS} steps before the target (a larger gap is idle input, passed at once
+     * up to there); the target itself when it is that close, or at the first watermark, the end of
+     * input, or with steps off.
+     */
+    static long nextWatermarkStep(long emitted, long target, long stepMillis) {
+        if (stepMillis == 0 || emitted == Long.MIN_VALUE || target == Long.MAX_VALUE || target - emitted <= stepMillis) {
+            return target;
+        }
+        long from = Math.max(emitted, target - MAX_WATERMARK_STEPS * stepMillis);
+        long next = Math.floorDiv(from + 1, stepMillis) * stepMillis - 1 + stepMillis;
+        return Math.min(next, target);
     }
 
     private void pass(StreamRecord<T> record) {
@@ -207,10 +274,12 @@ final class PacedRelease<T> extends ForwardingOutput<T> {
 
     @Override
     public void emitWatermark(Watermark mark) {
-        if (queue.isEmpty()) {
-            out.emitWatermark(mark);
-        } else if (heldWatermark == null || mark.getTimestamp() > heldWatermark.getTimestamp()) {
+        boolean stepping = heldWatermark != null;
+        if (!stepping || mark.getTimestamp() > heldWatermark.getTimestamp()) {
             heldWatermark = mark;
+        }
+        if (queue.isEmpty() && !stepping) {
+            stepHeldWatermark(); // the first step now, the rest in drain steps
         }
     }
 }

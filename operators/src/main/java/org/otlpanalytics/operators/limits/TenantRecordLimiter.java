@@ -84,7 +84,8 @@ import org.otlpanalytics.operators.common.time.WatermarkHorizon;
  * the keys' releases after it wait, in order, for the next steps, each after a pause of
  * {@code releasePauseMillis} in which the input is read again, and a key's held records are taken only
  * when its release runs, a chunk per step (the heap holds a chunk of one key's minute at a time); records passed on while releases
- * wait go behind them, and the watermark after the last. What waits at a snapshot is operator state
+ * wait go behind them, and the watermark after the last (in steps of event time when
+ * {@link #watermarkSteps} is set, a step per drain step). What waits at a snapshot is operator state
  * (union, with its position in the queue: the records in {@code record-limit-releasing}, the releases as
  * key, minute and time in {@code record-limit-release-tasks}, their records being still held in keyed
  * state); after a rescale each subtask keeps those of its key groups and runs them first.
@@ -132,6 +133,8 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
     private int releaseMinRecordsPerStep = 1_000;
     private long releaseStepMillis = 20;
     private long releasePauseMillis = 10;
+    /** 0: a minute's watermark goes on at once after its releases ({@link #watermarkSteps}). */
+    private long watermarkStepMillis;
     /** Whether the keyed state is on the heap, which keeps a map emptied through its iterator as an entry of its key (RocksDB does not). */
     private transient boolean heapBackend;
     private transient WatermarkHorizon horizon;
@@ -211,6 +214,22 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
         return this;
     }
 
+    /**
+     * Passes a minute's watermark on in steps of {@code stepMillis} of event time, after its releases,
+     * each step after a pause in which the input is read ({@link PacedRelease}), instead of at once:
+     * for an operator chained behind that works when the watermark passes (the log fingerprinter mines
+     * each second then), so that a checkpoint barrier waits for a step's work, not a minute's. 0 (the
+     * default) passes it at once.
+     */
+    public TenantRecordLimiter<P> watermarkSteps(long stepMillis) {
+        if (stepMillis < 0 || (stepMillis > 0 && slotMillis % stepMillis != 0)) {
+            throw new IllegalArgumentException("a watermark step must be 0 (none) or divide the " + slotMillis + " ms slot, got "
+                    + stepMillis);
+        }
+        this.watermarkStepMillis = stepMillis;
+        return this;
+    }
+
     /** The key of a record: its tenant and service, so that a tenant's services spread over the subtasks. */
     public static <P> String key(LimitSubject<P> tenants, LimitSubject<P> resources, P p) {
         return CompositeKey.of(tenants.member(p), resources.member(p));
@@ -222,9 +241,10 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
         horizon.initialize(context.getOperatorStateStore());
         releasesWaitingByMinute = new HashMap<>();
         super.initializeState(context);
-        paced = new PacedRelease<>(new SlotWatermarkKeyedProcessOperator.SlotAlignedOutput<>(output, slotMillis),
-                releaseMinRecordsPerStep, releaseStepMillis * 1_000_000L, System::nanoTime);
-        output = paced;
+        // the watermark aligned to minute ends first, then held and stepped behind the releases
+        paced = new PacedRelease<>(output, releaseMinRecordsPerStep, releaseStepMillis * 1_000_000L, watermarkStepMillis,
+                System::nanoTime);
+        output = new SlotWatermarkKeyedProcessOperator.SlotAlignedOutput<>(paced, slotMillis);
         // union: every subtask reads everything waiting and keeps what belongs to its key groups, so after a
         // rescale a record still comes out where the operator chained behind holds its key, and a release
         // runs where its key's held records are
@@ -721,6 +741,12 @@ public class TenantRecordLimiter<P> extends AbstractStreamOperator<P>
     /** Whether released records or keys' releases wait for a later step (for tests). */
     @VisibleForTesting
     boolean releasing() {
+        return paced.hasQueuedRecords();
+    }
+
+    /** Whether records, releases or watermark steps wait for a later step (for tests). */
+    @VisibleForTesting
+    boolean draining() {
         return paced.hasQueued();
     }
 

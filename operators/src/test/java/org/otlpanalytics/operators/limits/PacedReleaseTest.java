@@ -21,6 +21,8 @@ class PacedReleaseTest {
     /** What reached downstream, in order: "r<value>@<timestamp>" and "w<timestamp>". */
     static final class Recorded implements Output<StreamRecord<Integer>> {
         final List<String> seen = new ArrayList<>();
+        /** Runs after each watermark (what it costs downstream, on a test clock). */
+        Runnable afterWatermark = () -> {};
 
         @Override
         public void collect(StreamRecord<Integer> record) {
@@ -30,6 +32,7 @@ class PacedReleaseTest {
         @Override
         public void emitWatermark(Watermark mark) {
             seen.add("w" + mark.getTimestamp());
+            afterWatermark.run();
         }
 
         @Override
@@ -260,5 +263,86 @@ class PacedReleaseTest {
     @Test
     void shouldRejectAStepWithoutRecords() {
         assertThatThrownBy(() -> new PacedRelease<>(new Recorded(), 0, 0, () -> 0L)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldPassAMinutesWatermarkInSecondStepsOnePerDrainStepAfterItsRecords() throws Exception {
+        Recorded out = new Recorded();
+        AtomicLong clock = new AtomicLong();
+        // each watermark step "takes" 30 ms downstream: more than a 20 ms step, so one per drain step
+        out.afterWatermark = () -> clock.addAndGet(30_000_000L);
+        PacedRelease<Integer> paced = new PacedRelease<>(out, 2, 20_000_000L, 1_000, clock::get);
+        paced.beginStep();
+        paced.emitWatermark(new Watermark(59_999)); // the first watermark goes at once: nothing to step from
+        assertThat(out.seen).containsExactly("w59999");
+        assertThat(paced.hasQueued()).isFalse();
+        paced.beginStep();
+        paced.collect(new StreamRecord<>(1, 60_001L));
+        paced.collect(new StreamRecord<>(2, 60_002L));
+        clock.addAndGet(20_000_000L); // the step's two records and 20 ms are spent
+        paced.collect(new StreamRecord<>(3, 60_003L));
+        paced.emitWatermark(new Watermark(119_999));
+        assertThat(out.seen).containsExactly("w59999", "r1@60001", "r2@60002");
+        assertThat(paced.drainStep()).isTrue();
+        // the minute's last record, then its first second
+        assertThat(out.seen).containsExactly("w59999", "r1@60001", "r2@60002", "r3@60003", "w60999");
+        assertThat(paced.drainStep()).isTrue();
+        assertThat(out.seen).endsWith("w60999", "w61999");
+        // a record given while steps wait passes at once, before them; a later watermark raises the target
+        paced.beginStep();
+        paced.collect(new StreamRecord<>(4, 120_001L));
+        paced.emitWatermark(new Watermark(179_999));
+        assertThat(out.seen).endsWith("w61999", "r4@120001");
+        int steps = 2;
+        while (paced.drainStep()) {
+            steps++;
+        }
+        steps++;
+        assertThat(out.seen.get(out.seen.size() - 1)).isEqualTo("w179999");
+        assertThat(steps).as("one step per second from 60,999 to 179,999").isEqualTo(120);
+        List<Long> marks = out.seen.stream().filter(e -> e.startsWith("w")).map(e -> Long.parseLong(e.substring(1))).toList();
+        for (int i = 1; i < marks.size(); i++) {
+            assertThat(marks.get(i) - marks.get(i - 1)).isEqualTo(1_000L);
+        }
+    }
+
+    @Test
+    void shouldPassCheapWatermarkStepsTogetherWithinAStepsTime() throws Exception {
+        Recorded out = new Recorded();
+        AtomicLong clock = new AtomicLong();
+        out.afterWatermark = () -> clock.addAndGet(1_000_000L); // 1 ms each: 20 fit in a 20 ms step
+        PacedRelease<Integer> paced = new PacedRelease<>(out, 1, 20_000_000L, 1_000, clock::get);
+        paced.emitWatermark(new Watermark(-1));
+        paced.emitWatermark(new Watermark(59_999));
+        assertThat(out.seen).containsExactly("w-1", "w999");
+        assertThat(paced.drainStep()).isTrue();
+        assertThat(out.seen).hasSize(2 + 20).endsWith("w20999");
+        assertThat(paced.drainStep()).isTrue();
+        assertThat(paced.drainStep()).isFalse();
+        assertThat(out.seen).hasSize(61).endsWith("w58999", "w59999");
+    }
+
+    @Test
+    void shouldPassTheEndOfInputAnIdleGapsStartAndTheEndOfInputDrainAtOnce() throws Exception {
+        // the end of time at once
+        assertThat(PacedRelease.nextWatermarkStep(59_999, Long.MAX_VALUE, 1_000)).isEqualTo(Long.MAX_VALUE);
+        // nothing emitted yet, or steps off: at once
+        assertThat(PacedRelease.nextWatermarkStep(Long.MIN_VALUE, 59_999, 1_000)).isEqualTo(59_999);
+        assertThat(PacedRelease.nextWatermarkStep(-1, 59_999, 0)).isEqualTo(59_999);
+        // an hour's gap: at once up to its last ten minutes, then a second at a time
+        assertThat(PacedRelease.nextWatermarkStep(-1, 3_599_999, 1_000)).isEqualTo(3_000_999);
+        // off the grid: to the next second's end, never past the target
+        assertThat(PacedRelease.nextWatermarkStep(500, 59_999, 1_000)).isEqualTo(999);
+        assertThat(PacedRelease.nextWatermarkStep(58_999, 59_500, 1_000)).isEqualTo(59_500);
+        assertThat(PacedRelease.nextWatermarkStep(-1_001, -1, 1_000)).isEqualTo(-1);
+
+        Recorded out = new Recorded();
+        PacedRelease<Integer> paced = new PacedRelease<>(out, 1, 0, 1_000, () -> 0L);
+        paced.emitWatermark(new Watermark(-1));
+        paced.emitWatermark(new Watermark(59_999));
+        assertThat(paced.hasQueued()).isTrue();
+        paced.drainAll(); // end of input: the rest at once
+        assertThat(out.seen).containsExactly("w-1", "w999", "w59999");
+        assertThat(paced.hasQueued()).isFalse();
     }
 }

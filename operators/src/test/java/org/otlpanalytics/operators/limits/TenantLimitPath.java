@@ -54,6 +54,8 @@ class TenantLimitPath<P> implements AutoCloseable {
     final KeyedOneInputStreamOperatorTestHarness<String, TenantMark, TenantDecision> admission;
     final List<KeyedTwoInputStreamOperatorTestHarness<String, P, TenantDecision, P>> limiters = new ArrayList<>();
     final List<String> emitted = new ArrayList<>();
+    /** The watermarks each limiter subtask passed on, in order ({@link #collect}). */
+    final List<List<Long>> watermarks = new ArrayList<>();
 
     TenantLimitPath(Wiring<P> wiring, StateBackends backend, int tenants, int services, int parallelism,
             OperatorSubtaskState admissionState, OperatorSubtaskState limiterState, int limiterStateParallelism) throws Exception {
@@ -149,10 +151,16 @@ class TenantLimitPath<P> implements AutoCloseable {
 
     @SuppressWarnings("unchecked")
     void collect() {
-        for (var h : limiters) {
+        for (int i = 0; i < limiters.size(); i++) {
+            var h = limiters.get(i);
+            while (watermarks.size() <= i) {
+                watermarks.add(new ArrayList<>());
+            }
             for (Object o : h.getOutput()) {
                 if (o instanceof StreamRecord<?> r) {
                     emitted.add(wiring.describe((P) r.getValue()));
+                } else if (o instanceof Watermark w) {
+                    watermarks.get(i).add(w.getTimestamp());
                 }
             }
             h.getOutput().clear();

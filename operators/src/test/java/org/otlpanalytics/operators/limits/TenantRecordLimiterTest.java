@@ -1,6 +1,7 @@
 package org.otlpanalytics.operators.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.otlpanalytics.operators.limits.TenantResourceLimiterTest.LATENESS;
 import static org.otlpanalytics.operators.limits.TenantResourceLimiterTest.MAX_SERVICES;
 import static org.otlpanalytics.operators.limits.TenantResourceLimiterTest.MAX_TENANTS;
@@ -306,6 +307,18 @@ class TenantRecordLimiterTest {
         };
     }
 
+    /** As {@link #paced paced(7)}, a minute's watermark passed on in one-second steps. */
+    static TenantLimitPath.Wiring<LogRecordFlat> stepped() {
+        return new LogsWiring() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public TenantRecordLimiter<LogRecordFlat> limiter(int tenants, int services) {
+                return super.limiter(tenants, services).pacedRelease(7, 0, 10).watermarkSteps(1_000);
+            }
+        };
+    }
+
     /**
      * The limiters' watermark {@code w} as {@link TenantLimitPath#watermark}, then their release steps
      * (processing time 10 ms on each time) until none waits: a limiter passes no watermark on while
@@ -334,7 +347,7 @@ class TenantRecordLimiterTest {
                         assertThat(watermarkSeen).as("a record after the watermark").isFalse();
                     }
                 }
-                waiting |= op.releasing();
+                waiting |= op.draining();
             }
             p.collect();
             if (!waiting) {
@@ -381,6 +394,34 @@ class TenantRecordLimiterTest {
             assertThat(watermarkAndRelease(p, 3 * MIN + LATENESS)).isZero();
             assertThat(p.emitted()).isEqualTo(expected);
         }
+    }
+
+    /**
+     * With watermark steps, a minute's watermark goes on a second at a time, each step after a pause,
+     * after every record the minutes' ends released; the records are those of the release at once.
+     */
+    @ParameterizedTest
+    @EnumSource(StateBackends.class)
+    void shouldPassTheMinutesWatermarkInOneSecondStepsAfterItsRecords(StateBackends backend) throws Exception {
+        List<LogRecordFlat> in = input(3);
+        try (var p = new TenantLimitPath<>(stepped(), backend, MAX_TENANTS, MAX_SERVICES, 2, null, null, 0)) {
+            assertThat(watermarkAndRelease(p, -1)).as("the first watermark goes at once").isZero();
+            for (LogRecordFlat r : in) {
+                p.add(r, true);
+            }
+            int steps = watermarkAndRelease(p, 3 * MIN + LATENESS - 1);
+            assertThat(p.emitted()).isEqualTo(expected(in, MAX_TENANTS, MAX_SERVICES));
+            List<Long> seconds = new ArrayList<>();
+            for (long w = -1; w <= 3 * MIN + LATENESS - 1; w += 1_000) { // 540 s: fewer than the 600 steps at most
+                seconds.add(w);
+            }
+            for (List<Long> marks : p.watermarks) {
+                assertThat(marks).as("the watermarks of a limiter subtask").isEqualTo(seconds);
+            }
+            assertThat(steps).as("a pause before each second but the first").isGreaterThanOrEqualTo(seconds.size() - 2);
+        }
+        assertThatThrownBy(() -> Path.limiter(0, 0).watermarkSteps(7_000)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("divide the 60000 ms slot");
     }
 
     /**
