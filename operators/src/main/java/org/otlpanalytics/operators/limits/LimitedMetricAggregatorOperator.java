@@ -14,7 +14,6 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 import org.otlpanalytics.operators.common.time.HorizonKeyedProcessOperator;
-import org.otlpanalytics.operators.common.time.PacedTimerFiring;
 import org.otlpanalytics.operators.metrics.MetricBatch;
 import org.otlpanalytics.operators.metrics.MetricBatchSerializer;
 import org.otlpanalytics.operators.metrics.MetricMinuteAggregator;
@@ -75,15 +74,14 @@ public class LimitedMetricAggregatorOperator extends HorizonKeyedProcessOperator
     }
 
     /**
-     * A minute's end writes every series' row; its timers fire in steps with the input read between
-     * them ({@link PacedTimerFiring}), so a checkpoint barrier (aligned or not) may come between two
-     * timers of one watermark. Safe: whether a minute fired is its window's flag, not the watermark, so
-     * a batch that arrives in between for a minute whose timer has not run yet is added before the rows
-     * are written (as one on time), and one for a minute that fired updates its rows (as one late within
-     * the lateness).
+     * With {@code --unaligned-checkpoints}, a barrier may come between the timers one watermark fires
+     * (a minute's end writes every series' row). Safe: whether a minute fired is its window's flag, not the
+     * watermark, so a batch that arrives in between for a minute whose timer has not run yet is added
+     * before the rows are written (as one on time), and one for a minute that fired updates its rows (as
+     * one late within the lateness).
      */
     @Override
-    protected boolean firesTimersInSteps() {
+    public boolean useInterruptibleTimers() {
         return true;
     }
 

@@ -97,16 +97,6 @@ class LimitedMetricAggregatorOperatorTest {
         return new HorizonKeyedProcessOperator<>(new MetricMinuteAggregator(OPTIONS));
     }
 
-    /** The watermark {@code w}, and processing time on until the timers it made due have all fired (in steps) and it passed on. */
-    static void watermark(KeyedOneInputStreamOperatorTestHarness<String, MetricBatch, MetricRow> h, long w) throws Exception {
-        h.processWatermark(new Watermark(w));
-        var op = (HorizonKeyedProcessOperator<?, ?, ?>) h.getOperator();
-        for (int i = 0; op.timersPending(); i++) {
-            assertThat(i).as("the steps end").isLessThan(100_000);
-            h.setProcessingTime(h.getProcessingTime() + 10);
-        }
-    }
-
     static void feed(KeyedOneInputStreamOperatorTestHarness<String, MetricBatch, MetricRow> h, List<MetricBatch> batches)
             throws Exception {
         for (MetricBatch b : batches) {
@@ -135,16 +125,16 @@ class LimitedMetricAggregatorOperatorTest {
         // the oracle: the former wiring, never stopped
         var clean = harness(aggregator(), backend, null);
         feed(clean, before());
-        watermark(clean, M);
+        clean.processWatermark(new Watermark(M));
         feed(clean, after());
         feed(clean, afterKept());
-        watermark(clean, M + 10 * 60_000);
+        clean.processWatermark(new Watermark(M + 10 * 60_000));
         List<MetricRow> cleanRows = clean.extractOutputValues();
 
         // the former wiring until the savepoint, the minute M-1 fired
         var former = harness(aggregator(), backend, null);
         feed(former, before());
-        watermark(former, M);
+        former.processWatermark(new Watermark(M));
         List<MetricRow> rowsBefore = new ArrayList<>(former.extractOutputValues());
         assertThat(rowsBefore).as("M-1 fired before the savepoint").isNotEmpty().allMatch(r -> r.bucketStartMillis == M - 60_000);
         OperatorSubtaskState snapshot = former.snapshot(1, 1);
@@ -155,7 +145,7 @@ class LimitedMetricAggregatorOperatorTest {
         var overflow = harness(aggregator(), backend, null);
         feed(chained, afterKept());
         feed(overflow, after());
-        watermark(chained, M + 1);
+        chained.processWatermark(new Watermark(M + 1));
         List<MetricBatch> handed = new ArrayList<>();
         chained.getSideOutput(LimitedMetricAggregatorOperator.RESTORED_ELSEWHERE).forEach(r -> handed.add(r.getValue()));
         assertThat(handed).as("one batch per overflow resource").hasSize(2)
@@ -164,8 +154,8 @@ class LimitedMetricAggregatorOperatorTest {
                 .isEqualTo(before().stream().filter(b -> LimitedMetricRouter.isOverflowResource(b.tenant, b.resourceUrn))
                         .mapToLong(MetricBatch::pointCount).sum());
         feed(overflow, handed);
-        watermark(chained, M + 10 * 60_000);
-        watermark(overflow, M + 10 * 60_000);
+        chained.processWatermark(new Watermark(M + 10 * 60_000));
+        overflow.processWatermark(new Watermark(M + 10 * 60_000));
         assertThat(chained.getSideOutput(LimitedMetricAggregatorOperator.RESTORED_ELSEWHERE)).as("handed over once").hasSize(2);
         List<MetricRow> keptRows = chained.extractOutputValues();
         assertThat(keptRows).as("the chained aggregator writes the kept resource only").isNotEmpty().noneMatch(
@@ -200,7 +190,7 @@ class LimitedMetricAggregatorOperatorTest {
         LimitedMetricAggregatorOperator op = new LimitedMetricAggregatorOperator(new MetricMinuteAggregator(OPTIONS));
         var restored = harness(op, backend, snapshot);
         assertThat(op.isHandOverPending()).isFalse();
-        watermark(restored, M + 10 * 60_000);
+        restored.processWatermark(new Watermark(M + 10 * 60_000));
         assertThat(restored.getSideOutput(LimitedMetricAggregatorOperator.RESTORED_ELSEWHERE)).isNullOrEmpty();
         assertThat(restored.extractOutputValues()).as("both minutes fire where they were").hasSize(4)
                 .anyMatch(LimitedMetricAggregatorOperatorTest::isOverflow);
@@ -222,13 +212,13 @@ class LimitedMetricAggregatorOperatorTest {
         assertThat(op3.isHandOverPending()).isTrue();
         // a checkpoint taken before that first watermark still holds the overflow minute: not marked done
         OperatorSubtaskState beforeHandOver = fromFormer.snapshot(2, 2);
-        watermark(fromFormer, M + 10 * 60_000);
+        fromFormer.processWatermark(new Watermark(M + 10 * 60_000));
         assertThat(fromFormer.getSideOutput(LimitedMetricAggregatorOperator.RESTORED_ELSEWHERE)).hasSize(1);
         fromFormer.close();
         LimitedMetricAggregatorOperator op4 = new LimitedMetricAggregatorOperator(new MetricMinuteAggregator(OPTIONS));
         var fromEarly = harness(op4, backend, beforeHandOver);
         assertThat(op4.isHandOverPending()).isTrue();
-        watermark(fromEarly, M + 10 * 60_000);
+        fromEarly.processWatermark(new Watermark(M + 10 * 60_000));
         assertThat(fromEarly.getSideOutput(LimitedMetricAggregatorOperator.RESTORED_ELSEWHERE)).hasSize(1);
         fromEarly.close();
     }
@@ -238,7 +228,7 @@ class LimitedMetricAggregatorOperatorTest {
     void aStartWithoutStateHandsNothingOver(StateBackends backend) throws Exception {
         var chained = harness(new LimitedMetricAggregatorOperator(new MetricMinuteAggregator(OPTIONS)), backend, null);
         feed(chained, afterKept());
-        watermark(chained, M + 10 * 60_000);
+        chained.processWatermark(new Watermark(M + 10 * 60_000));
         assertThat(chained.getSideOutput(LimitedMetricAggregatorOperator.RESTORED_ELSEWHERE)).isNullOrEmpty();
         assertThat(chained.extractOutputValues()).hasSize(2).noneMatch(LimitedMetricAggregatorOperatorTest::isOverflow);
         chained.close();

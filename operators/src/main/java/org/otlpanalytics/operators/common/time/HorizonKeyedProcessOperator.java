@@ -23,13 +23,7 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 public class HorizonKeyedProcessOperator<K, IN, OUT> extends KeyedProcessOperator<K, IN, OUT> {
     private static final long serialVersionUID = 1L;
 
-    /** A step of timers fired for a watermark, when {@link #firesTimersInSteps}. */
-    static final long TIMER_STEP_NANOS = 20_000_000L;
-    /** The pause between two steps, in which the input is read. */
-    static final long TIMER_PAUSE_MILLIS = 5;
-
     private transient WatermarkHorizon horizon;
-    private transient PacedTimerFiring pacedTimers;
 
     public HorizonKeyedProcessOperator(KeyedProcessFunction<K, IN, OUT> function) {
         super(function);
@@ -49,51 +43,15 @@ public class HorizonKeyedProcessOperator<K, IN, OUT> extends KeyedProcessOperato
     }
 
     @Override
-    public void open() throws Exception {
-        super.open();
-        if (firesTimersInSteps()) {
-            pacedTimers = new PacedTimerFiring(timeServiceManager, getProcessingTimeService(), output::emitWatermark, TIMER_STEP_NANOS,
-                    TIMER_PAUSE_MILLIS, System::nanoTime);
-        }
-    }
-
-    /**
-     * Whether the timers a watermark makes due fire in steps of about 20 ms, the input read in 5 ms pauses
-     * between them, the watermark passed on after the last ({@link PacedTimerFiring}), with aligned
-     * and unaligned checkpoints alike. False here; an operator whose function allows input between two
-     * timers of one watermark may say true.
-     */
-    protected boolean firesTimersInSteps() {
-        return false;
-    }
-
-    @Override
     public void processWatermark(Watermark mark) throws Exception {
         horizon.observe(mark.getTimestamp());
-        if (pacedTimers != null) {
-            pacedTimers.advance(mark);
-        } else {
-            super.processWatermark(mark);
-        }
-    }
-
-    @Override
-    public void finish() throws Exception {
-        if (pacedTimers != null) {
-            pacedTimers.finish();
-        }
-        super.finish();
+        super.processWatermark(mark);
     }
 
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         horizon.snapshot();
-    }
-
-    /** Whether a watermark waits for its timers, fired in steps (for tests: a test harness steps them by processing time). */
-    public boolean timersPending() {
-        return pacedTimers != null && pacedTimers.isPending();
     }
 
     /** The operator's horizon (for tests). */
