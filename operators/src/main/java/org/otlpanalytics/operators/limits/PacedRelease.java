@@ -8,6 +8,7 @@ import org.apache.flink.streaming.api.operators.Output;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.otlpanalytics.operators.common.ForwardingOutput;
+import org.otlpanalytics.operators.common.time.SlotWatermarkKeyedProcessOperator;
 
 /**
  * An operator's output that releases a burst in steps: a step (one input record, one watermark, one
@@ -60,9 +61,9 @@ final class PacedRelease<T> extends ForwardingOutput<T> {
     private final long stepNanos;
     /** 0: a held watermark goes on at once. */
     private final long watermarkStepMillis;
+    private final LongSupplier nanoClock;
     /** The last watermark passed on, or {@code Long.MIN_VALUE}. */
     private long emittedWatermark = Long.MIN_VALUE;
-    private final LongSupplier nanoClock;
     /** {@link StreamRecord}s and {@link Deferred}s, in order. */
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
     /** A release is running: what it collects is the queue's head; what it collects past the budget, in order, or null. */
@@ -238,8 +239,7 @@ final class PacedRelease<T> extends ForwardingOutput<T> {
             return target;
         }
         long from = Math.max(emitted, target - MAX_WATERMARK_STEPS * stepMillis);
-        long next = Math.floorDiv(from + 1, stepMillis) * stepMillis - 1 + stepMillis;
-        return Math.min(next, target);
+        return Math.min(SlotWatermarkKeyedProcessOperator.slotAligned(from, stepMillis) + stepMillis, target);
     }
 
     private void pass(StreamRecord<T> record) {
@@ -274,11 +274,12 @@ final class PacedRelease<T> extends ForwardingOutput<T> {
 
     @Override
     public void emitWatermark(Watermark mark) {
-        boolean stepping = heldWatermark != null;
-        if (!stepping || mark.getTimestamp() > heldWatermark.getTimestamp()) {
+        // one held already waits behind queued records or is being stepped: a later one only raises it
+        boolean alreadyHeld = heldWatermark != null;
+        if (!alreadyHeld || mark.getTimestamp() > heldWatermark.getTimestamp()) {
             heldWatermark = mark;
         }
-        if (queue.isEmpty() && !stepping) {
+        if (queue.isEmpty() && !alreadyHeld) {
             stepHeldWatermark(); // the first step now, the rest in drain steps
         }
     }
